@@ -1,0 +1,3 @@
+export { EarlyStopping, type EarlyStoppingArgs } from "./early-stopping";
+export { ModelCheckpoint, type ModelCheckpointArgs } from "./model-checkpoint";
+export { formatPath, PathTemplateError } from "./format-path";

@@ -1,0 +1,302 @@
+/**
+ * Fashion-MNIST, as `keras.datasets.fashion_mnist.load_data()` returns it.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { tf } from "../backend";
+import { DatasetError } from "./errors";
+
+/** The four files, their SHA-256 and the IDX shape each must have. */
+export const FASHION_MNIST_FILES = {
+  trainImages: {
+    name: "train-images-idx3-ubyte.gz",
+    sha256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+  },
+  trainLabels: {
+    name: "train-labels-idx1-ubyte.gz",
+    sha256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+  },
+  testImages: {
+    name: "t10k-images-idx3-ubyte.gz",
+    sha256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+  },
+  testLabels: {
+    name: "t10k-labels-idx1-ubyte.gz",
+    sha256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+  },
+} as const;
+
+type FileKey = keyof typeof FASHION_MNIST_FILES;
+
+/** The public mirror Keras downloads Fashion-MNIST from. */
+export const FASHION_MNIST_MIRROR = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
+
+/** The Debian package `dataset-fashion-mnist` installs the files here. */
+export const DEBIAN_FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+
+/** Options for {@link loadFashionMnist}. */
+export interface FashionMnistOptions {
+  /** Look here first. */
+  dir?: string;
+  /** Download missing files into the Keras cache. Default true. */
+  download?: boolean;
+  /** Base URL to download from. Default {@link FASHION_MNIST_MIRROR}. */
+  mirror?: string;
+  /** Where downloads go. Default `~/.keras/datasets/fashion-mnist` (as Keras). */
+  cacheDir?: string;
+  /** Check each file's SHA-256 against the published one. Default true. */
+  verifyChecksum?: boolean;
+  /** Report download progress (default: a line on stderr). */
+  onProgress?: (file: string, receivedBytes: number, totalBytes: number | undefined) => void;
+}
+
+/**
+ * `[[trainImages, trainLabels], [testImages, testLabels]]`: images int32 `[N,28,28]`
+ * with values 0–255; labels `[N]` with values 0–9, as float32 because tfjs's
+ * `sparseCategoricalCrossentropy` accepts only float targets.
+ */
+export type FashionMnist = [[tf.Tensor3D, tf.Tensor1D], [tf.Tensor3D, tf.Tensor1D]];
+
+/** The class names, by label. */
+export const FASHION_MNIST_CLASSES = [
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
+] as const;
+
+function kerasCacheDir(): string {
+  return path.join(os.homedir(), ".keras", "datasets", "fashion-mnist");
+}
+
+/** The folders searched, in order. */
+export function fashionMnistSearchPath(options: FashionMnistOptions = {}): string[] {
+  const dirs = [
+    options.dir,
+    process.env.FASHION_MNIST_DIR || undefined,
+    options.cacheDir ?? kerasCacheDir(),
+    DEBIAN_FASHION_MNIST_DIR,
+  ];
+  return dirs.filter((d): d is string => d !== undefined && d !== "");
+}
+
+/** A parsed IDX file: dimensions and the raw unsigned bytes. */
+export interface IdxArray {
+  shape: number[];
+  data: Uint8Array;
+}
+
+/**
+ * Parse an IDX file (already gunzipped) holding unsigned bytes, checking the
+ * magic number, the rank and that the data is complete.
+ *
+ * @example
+ * const { shape, data } = parseIdx(gunzipSync(fs.readFileSync(file)), file, 3);
+ */
+export function parseIdx(buf: Uint8Array, file: string, expectedRank: number): IdxArray {
+  if (buf.length < 4) {
+    throw new DatasetError(`${file}: truncated: ${buf.length} bytes, too short for the 4-byte IDX magic number`);
+  }
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const magic = view.getUint32(0);
+  const expectedMagic = 0x00000800 | expectedRank;
+  if (magic !== expectedMagic) {
+    throw new DatasetError(
+      `${file}: wrong magic number: expected 0x${expectedMagic.toString(16).padStart(8, "0")} ` +
+        `(IDX, unsigned bytes, ${expectedRank} dimensions), found 0x${magic.toString(16).padStart(8, "0")}; ` +
+        `is this a Fashion-MNIST ${expectedRank === 1 ? "labels" : "images"} file?`,
+    );
+  }
+  const headerBytes = 4 + 4 * expectedRank;
+  if (buf.length < headerBytes) {
+    throw new DatasetError(`${file}: truncated: header needs ${headerBytes} bytes, file has ${buf.length}`);
+  }
+  const shape: number[] = [];
+  for (let i = 0; i < expectedRank; i++) shape.push(view.getUint32(4 + 4 * i));
+  const count = shape.reduce((a, b) => a * b, 1);
+  const found = buf.length - headerBytes;
+  if (found < count) {
+    throw new DatasetError(
+      `${file}: truncated data: header says ${shape.join("x")} = ${count} bytes, found ${found}`,
+    );
+  }
+  if (found > count) {
+    throw new DatasetError(
+      `${file}: ${found - count} unexpected bytes after the ${shape.join("x")} data; the file is not a clean IDX file`,
+    );
+  }
+  return { shape, data: buf.subarray(headerBytes, headerBytes + count) };
+}
+
+function sha256(buf: Uint8Array): string {
+  return createHash("sha256").update(buf).digest("hex");
+}
+
+async function download(url: string, dest: string, expectedSha: string, options: FashionMnistOptions): Promise<void> {
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  const tmp = `${dest}.tmp-${process.pid}-${Date.now()}`;
+  const progress =
+    options.onProgress ??
+    ((file: string, got: number, total: number | undefined) => {
+      const pct = total ? ` ${((100 * got) / total).toFixed(0)}%` : "";
+      process.stderr.write(`\rDownloading ${file}: ${(got / 1e6).toFixed(1)} MB${pct}   `);
+    });
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url);
+    } catch (e) {
+      throw new DatasetError(`could not download ${url}: ${(e as Error).message}${causeText(e)}`);
+    }
+    if (!res.ok || !res.body) {
+      throw new DatasetError(`could not download ${url}: HTTP ${res.status} ${res.statusText}`);
+    }
+    const total = Number(res.headers.get("content-length")) || undefined;
+    const out = fs.openSync(tmp, "w");
+    const hash = createHash("sha256");
+    let got = 0;
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        fs.writeSync(out, chunk);
+        hash.update(chunk);
+        got += chunk.length;
+        progress(path.basename(dest), got, total);
+      }
+      fs.fsyncSync(out);
+    } finally {
+      fs.closeSync(out);
+    }
+    if (!options.onProgress) process.stderr.write("\n");
+    const actual = hash.digest("hex");
+    if (options.verifyChecksum !== false && actual !== expectedSha) {
+      throw new DatasetError(
+        `${url}: checksum mismatch: expected SHA-256 ${expectedSha}, found ${actual}; the download was discarded`,
+      );
+    }
+    fs.renameSync(tmp, dest);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function causeText(e: unknown): string {
+  const cause = (e as { cause?: unknown }).cause;
+  return cause instanceof Error ? ` (${cause.message})` : "";
+}
+
+async function locate(key: FileKey, options: FashionMnistOptions): Promise<string> {
+  const { name, sha256: sha } = FASHION_MNIST_FILES[key];
+  const searched = fashionMnistSearchPath(options);
+  for (const dir of searched) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) return file;
+  }
+  const where = searched.map((d) => `  ${path.join(d, name)}`).join("\n");
+  if (options.download === false) {
+    throw new DatasetError(
+      `Fashion-MNIST file ${name} not found; searched:\n${where}\n` +
+        `Install Debian's dataset-fashion-mnist, set FASHION_MNIST_DIR, or allow downloading.`,
+    );
+  }
+  const dest = path.join(options.cacheDir ?? kerasCacheDir(), name);
+  const mirror = options.mirror ?? FASHION_MNIST_MIRROR;
+  try {
+    await download(new URL(name, mirror).toString(), dest, sha, options);
+  } catch (e) {
+    throw new DatasetError(
+      `Fashion-MNIST file ${name} not found; searched:\n${where}\nand downloading it failed: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+  return dest;
+}
+
+function readChecked(key: FileKey, file: string, rank: number, options: FashionMnistOptions): IdxArray {
+  const raw = fs.readFileSync(file);
+  if (options.verifyChecksum !== false) {
+    const actual = sha256(raw);
+    const expected = FASHION_MNIST_FILES[key].sha256;
+    if (actual !== expected) {
+      // Say what is wrong with the content when we can tell; otherwise the checksum.
+      parseIdx(gunzipOrThrow(raw, file), file, rank);
+      throw new DatasetError(
+        `${file}: checksum mismatch: expected SHA-256 ${expected}, found ${actual}; ` +
+          `the file is not the published Fashion-MNIST ${FASHION_MNIST_FILES[key].name}. Delete it to download it again.`,
+      );
+    }
+  }
+  return parseIdx(gunzipOrThrow(raw, file), file, rank);
+}
+
+function gunzipOrThrow(raw: Uint8Array, file: string): Uint8Array {
+  try {
+    return gunzipSync(raw);
+  } catch (e) {
+    throw new DatasetError(
+      `${file}: not a readable gzip file (${(e as Error).message}); expected a gzipped IDX file`,
+    );
+  }
+}
+
+function checkPair(images: IdxArray, labels: IdxArray, imagesFile: string, labelsFile: string): void {
+  if (images.shape[1] !== 28 || images.shape[2] !== 28) {
+    throw new DatasetError(`${imagesFile}: expected 28x28 images, found ${images.shape[1]}x${images.shape[2]}`);
+  }
+  if (images.shape[0] !== labels.shape[0]) {
+    throw new DatasetError(
+      `image/label count mismatch: ${imagesFile} has ${images.shape[0]} images, ${labelsFile} has ${labels.shape[0]} labels`,
+    );
+  }
+  for (let i = 0; i < labels.data.length; i++) {
+    if (labels.data[i] > 9) {
+      throw new DatasetError(`${labelsFile}: label ${labels.data[i]} at index ${i} is out of range; expected 0–9`);
+    }
+  }
+}
+
+/**
+ * Load Fashion-MNIST like `keras.datasets.fashion_mnist.load_data()`:
+ * `[[trainImages, trainLabels], [testImages, testLabels]]`, images int32
+ * `[60000|10000, 28, 28]` with values 0–255, labels `[N]` with values 0–9
+ * (float32, the dtype tfjs's sparse categorical cross-entropy needs).
+ *
+ * Each file is taken from the first of `options.dir`, `$FASHION_MNIST_DIR`,
+ * `~/.keras/datasets/fashion-mnist` and `/usr/share/datasets/fashion-mnist`
+ * that has it, or downloaded from Keras's mirror into the Keras cache. Every
+ * file is checked (SHA-256, IDX header, length) before any tensor is made.
+ *
+ * @example
+ * const [[trainInput, trainTarget], [testInput, testTarget]] = await loadFashionMnist();
+ * trainInput.shape; // [60000, 28, 28]
+ */
+export async function loadFashionMnist(options: FashionMnistOptions = {}): Promise<FashionMnist> {
+  const files = {
+    trainImages: await locate("trainImages", options),
+    trainLabels: await locate("trainLabels", options),
+    testImages: await locate("testImages", options),
+    testLabels: await locate("testLabels", options),
+  };
+  const trainImages = readChecked("trainImages", files.trainImages, 3, options);
+  const trainLabels = readChecked("trainLabels", files.trainLabels, 1, options);
+  const testImages = readChecked("testImages", files.testImages, 3, options);
+  const testLabels = readChecked("testLabels", files.testLabels, 1, options);
+  checkPair(trainImages, trainLabels, files.trainImages, files.trainLabels);
+  checkPair(testImages, testLabels, files.testImages, files.testLabels);
+  const images = (a: IdxArray): tf.Tensor3D =>
+    tf.tensor3d(Int32Array.from(a.data), a.shape as [number, number, number], "int32");
+  // float32 labels: tfjs's sparseCategoricalCrossentropy rejects int32 targets.
+  const labels = (a: IdxArray): tf.Tensor1D => tf.tensor1d(Float32Array.from(a.data), "float32");
+  return [
+    [images(trainImages), labels(trainLabels)],
+    [images(testImages), labels(testLabels)],
+  ];
+}

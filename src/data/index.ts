@@ -1,0 +1,3 @@
+export * from "./errors";
+export * from "./fashion-mnist";
+export * from "./split";

@@ -1,0 +1,180 @@
+/**
+ * Saving and restoring models and weights. The format follows the path:
+ *
+ * | path ends in   | format                                                      |
+ * | -------------- | ----------------------------------------------------------- |
+ * | `.weights.h5`  | Keras 3 weights (`model.save_weights("x.weights.h5")`)      |
+ * | `.h5`, `.hdf5` | legacy Keras HDF5 (`model.save("x.h5")`, `save_weights("x.h5")`) |
+ * | `.keras`       | Keras 3 zip archive (`model.save("x.keras")`)                |
+ * | anything else  | TensorFlow.js layers format: a folder, or a `.json` file    |
+ */
+import { tf } from "../backend";
+import { ModelFileError } from "./errors";
+import { fileHandler, loadArtifacts, registerFileRouter, stripFileScheme } from "./tfjs-files";
+
+export { ModelFileError } from "./errors";
+export { writeAtomically, writeFileAtomic } from "./atomic";
+export { fileHandler, registerFileRouter } from "./tfjs-files";
+
+registerFileRouter();
+
+/** The file formats tslab-dl reads and writes. */
+export type ModelFormat = "keras-weights-h5" | "keras-h5" | "keras" | "tfjs";
+
+/**
+ * The format a path stands for: the single switch every save and load goes through.
+ *
+ * @example
+ * formatOf("best-model.h5");        // "keras-h5"
+ * formatOf("model.weights.h5");     // "keras-weights-h5"
+ * formatOf("model.keras");          // "keras"
+ * formatOf("my-model");             // "tfjs"
+ */
+export function formatOf(target: string): ModelFormat {
+  const p = stripFileScheme(target).toLowerCase();
+  if (p.endsWith(".weights.h5")) return "keras-weights-h5";
+  if (p.endsWith(".h5") || p.endsWith(".hdf5")) return "keras-h5";
+  if (p.endsWith(".keras")) return "keras";
+  return "tfjs";
+}
+
+/** The Keras HDF5 and `.keras` readers and writers (loaded on first use). */
+interface KerasIO {
+  saveModelH5(model: tf.LayersModel, path: string): Promise<void>;
+  loadModelH5(path: string): Promise<tf.LayersModel>;
+  saveWeightsH5(model: tf.LayersModel, path: string): Promise<void>;
+  loadWeightsH5(model: tf.LayersModel, path: string): Promise<void>;
+  saveModelKeras(model: tf.LayersModel, path: string): Promise<void>;
+  loadModelKeras(path: string): Promise<tf.LayersModel>;
+  saveWeightsKeras3(model: tf.LayersModel, path: string): Promise<void>;
+  loadWeightsKeras3(model: tf.LayersModel, path: string): Promise<void>;
+}
+
+function keras(): KerasIO {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./keras") as KerasIO;
+}
+
+/**
+ * Save a whole model (architecture, weights, training config) to `path`;
+ * the format follows the path (see {@link formatOf}). Writes are atomic.
+ *
+ * @example
+ * await saveModel(model, "model-whole.h5");   // Keras HDF5, loads in Python Keras
+ * await saveModel(model, "model-whole");      // TensorFlow.js folder
+ */
+export async function saveModel(model: tf.LayersModel, path: string): Promise<void> {
+  switch (formatOf(path)) {
+    case "keras-h5":
+      return keras().saveModelH5(model, stripFileScheme(path));
+    case "keras":
+      return keras().saveModelKeras(model, stripFileScheme(path));
+    case "keras-weights-h5":
+      throw new ModelFileError(
+        path,
+        "a .weights.h5 file holds weights only: use saveWeights(model, path), or save the whole model as .h5, .keras or a folder",
+      );
+    case "tfjs":
+      await model.save(fileHandler(path));
+  }
+}
+
+/**
+ * Load a whole model saved by {@link saveModel}, Python Keras or TensorFlow.js.
+ * Loading never runs code from the file.
+ *
+ * @example
+ * const model = await loadModel("model-whole.h5");
+ */
+export async function loadModel(path: string): Promise<tf.LayersModel> {
+  switch (formatOf(path)) {
+    case "keras-h5":
+      return keras().loadModelH5(stripFileScheme(path));
+    case "keras":
+      return keras().loadModelKeras(stripFileScheme(path));
+    case "keras-weights-h5":
+      throw new ModelFileError(
+        path,
+        "a .weights.h5 file holds weights only, no architecture: build the model, then loadWeights(model, path)",
+      );
+    case "tfjs": {
+      const artifacts = loadArtifacts(path);
+      try {
+        return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      } catch (e) {
+        throw new ModelFileError(path, `could not be turned into a model: ${(e as Error).message}`, { cause: e });
+      }
+    }
+  }
+}
+
+/**
+ * Save all the model's weights to `path` (format by path, atomic write).
+ *
+ * @example
+ * await saveWeights(model, "model-weights.h5");
+ */
+export async function saveWeights(model: tf.LayersModel, path: string): Promise<void> {
+  switch (formatOf(path)) {
+    case "keras-h5":
+      return keras().saveWeightsH5(model, stripFileScheme(path));
+    case "keras-weights-h5":
+      return keras().saveWeightsKeras3(model, stripFileScheme(path));
+    case "keras":
+      throw new ModelFileError(path, "a .keras file holds a whole model: use saveModel(model, path), or name the file .weights.h5");
+    case "tfjs":
+      await model.save(fileHandler(path));
+  }
+}
+
+/**
+ * Load weights saved by {@link saveWeights} (or Keras's `save_weights`) into a
+ * model of the same architecture. Everything is read and checked first; on any
+ * error the model's current weights are untouched.
+ *
+ * @example
+ * const model = modelFn(tf.layers.dropout({ rate: 0.3 }));
+ * await loadWeights(model, "model-weights.h5");
+ */
+export async function loadWeights(model: tf.LayersModel, path: string): Promise<void> {
+  switch (formatOf(path)) {
+    case "keras-h5":
+      return keras().loadWeightsH5(model, stripFileScheme(path));
+    case "keras-weights-h5":
+      return keras().loadWeightsKeras3(model, stripFileScheme(path));
+    case "keras":
+      throw new ModelFileError(path, "a .keras file holds a whole model: use loadModel(path)");
+    case "tfjs":
+      return loadTfjsWeights(model, path);
+  }
+}
+
+function loadTfjsWeights(model: tf.LayersModel, path: string): void {
+  const artifacts = loadArtifacts(path);
+  const specs = (artifacts.weightSpecs ?? []).filter((s) => s.group !== "optimizer");
+  const allSpecs = artifacts.weightSpecs ?? [];
+  const targets = model.weights;
+  if (specs.length !== targets.length) {
+    throw new ModelFileError(
+      path,
+      `holds ${specs.length} weight arrays, but the model has ${targets.length} ` +
+        `(file: ${specs.map((s) => s.name).join(", ") || "none"}; model: ${targets.map((w) => w.originalName).join(", ") || "none"}); ` +
+        `build the same architecture before loading weights`,
+    );
+  }
+  specs.forEach((spec, i) => {
+    const want = targets[i].shape;
+    if (spec.shape.length !== want.length || spec.shape.some((d, k) => d !== want[k])) {
+      throw new ModelFileError(
+        path,
+        `weight ${i} (${spec.name}) has shape [${spec.shape}], but the model's ${targets[i].originalName} has shape [${want}]`,
+      );
+    }
+  });
+  const decoded = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, allSpecs);
+  try {
+    model.setWeights(specs.map((s) => decoded[s.name]));
+  } finally {
+    Object.values(decoded).forEach((t) => t.dispose());
+  }
+}

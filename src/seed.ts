@@ -1,0 +1,63 @@
+/**
+ * Reproducibility: one seed for everything random in training.
+ *
+ * TensorFlow.js draws its randomness from `Math.random` whenever no explicit
+ * seed is given: weight initialisers (`randomUniform`/`randomNormal` seed an
+ * Alea generator from it), Dropout masks and the shuffling in `model.fit`.
+ * So, like `keras.utils.set_random_seed` seeding Python's, NumPy's and
+ * TensorFlow's generators, `setRandomSeed` replaces `Math.random` with a
+ * seeded generator.
+ */
+
+const ORIGINAL_RANDOM = Symbol.for("tslab-dl.seed.originalMathRandom");
+type SeedSlots = { [ORIGINAL_RANDOM]?: () => number };
+const slots = globalThis as unknown as SeedSlots;
+
+/** A small, fast, well-distributed 32-bit generator (SplitMix32 seeding xoshiro128**). */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  const splitmix = (): number => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = splitmix(), b = splitmix(), c = splitmix(), d = splitmix();
+  return () => {
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    return result / 4294967296;
+  };
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * Make weight initialisation, Dropout and `fit`'s shuffling repeatable on one
+ * backend, like `keras.utils.set_random_seed(seed)`. Call it before building the model.
+ * `setRandomSeed(undefined)` restores the unseeded `Math.random`.
+ *
+ * @example
+ * setRandomSeed(42);
+ * const model = modelFn(tf.layers.dropout({ rate: 0.3 })); // same initial weights every run
+ */
+export function setRandomSeed(seed: number | undefined): void {
+  if (seed === undefined) {
+    if (slots[ORIGINAL_RANDOM]) Math.random = slots[ORIGINAL_RANDOM];
+    return;
+  }
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError(`setRandomSeed: seed must be an integer from 0 to 2**32-1, got ${seed}`);
+  }
+  slots[ORIGINAL_RANDOM] ??= Math.random;
+  Math.random = seededRandom(seed);
+}
