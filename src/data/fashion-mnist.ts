@@ -45,6 +45,8 @@ export interface FashionMnistOptions {
   download?: boolean;
   /** Base URL to download from. Default {@link FASHION_MNIST_MIRROR}. */
   mirror?: string;
+  /** System-wide folders searched after the cache. Default: Debian's `/usr/share/datasets/fashion-mnist`. */
+  systemDirs?: string[];
   /** Where downloads go. Default `~/.keras/datasets/fashion-mnist` (as Keras). */
   cacheDir?: string;
   /** Check each file's SHA-256 against the published one. Default true. */
@@ -84,7 +86,7 @@ export function fashionMnistSearchPath(options: FashionMnistOptions = {}): strin
     options.dir,
     process.env.FASHION_MNIST_DIR || undefined,
     options.cacheDir ?? kerasCacheDir(),
-    DEBIAN_FASHION_MNIST_DIR,
+    ...(options.systemDirs ?? [DEBIAN_FASHION_MNIST_DIR]),
   ];
   return dirs.filter((d): d is string => d !== undefined && d !== "");
 }
@@ -220,21 +222,21 @@ async function locate(key: FileKey, options: FashionMnistOptions): Promise<strin
   return dest;
 }
 
-function readChecked(key: FileKey, file: string, rank: number, options: FashionMnistOptions): IdxArray {
+/** Read and parse one file; its structure is checked here, its checksum by {@link verify}. */
+function readParsed(file: string, rank: number): { raw: Uint8Array; idx: IdxArray } {
   const raw = fs.readFileSync(file);
-  if (options.verifyChecksum !== false) {
-    const actual = sha256(raw);
-    const expected = FASHION_MNIST_FILES[key].sha256;
-    if (actual !== expected) {
-      // Say what is wrong with the content when we can tell; otherwise the checksum.
-      parseIdx(gunzipOrThrow(raw, file), file, rank);
-      throw new DatasetError(
-        `${file}: checksum mismatch: expected SHA-256 ${expected}, found ${actual}; ` +
-          `the file is not the published Fashion-MNIST ${FASHION_MNIST_FILES[key].name}. Delete it to download it again.`,
-      );
-    }
+  return { raw, idx: parseIdx(gunzipOrThrow(raw, file), file, rank) };
+}
+
+function verify(key: FileKey, file: string, raw: Uint8Array): void {
+  const actual = sha256(raw);
+  const expected = FASHION_MNIST_FILES[key].sha256;
+  if (actual !== expected) {
+    throw new DatasetError(
+      `${file}: checksum mismatch: expected SHA-256 ${expected}, found ${actual}; ` +
+        `the file is not the published Fashion-MNIST ${FASHION_MNIST_FILES[key].name}. Delete it to download it again.`,
+    );
   }
-  return parseIdx(gunzipOrThrow(raw, file), file, rank);
 }
 
 function gunzipOrThrow(raw: Uint8Array, file: string): Uint8Array {
@@ -285,10 +287,20 @@ export async function loadFashionMnist(options: FashionMnistOptions = {}): Promi
     testImages: await locate("testImages", options),
     testLabels: await locate("testLabels", options),
   };
-  const trainImages = readChecked("trainImages", files.trainImages, 3, options);
-  const trainLabels = readChecked("trainLabels", files.trainLabels, 1, options);
-  const testImages = readChecked("testImages", files.testImages, 3, options);
-  const testLabels = readChecked("testLabels", files.testLabels, 1, options);
+  // Structure first (the most specific message), then checksums, then consistency.
+  const read = {
+    trainImages: readParsed(files.trainImages, 3),
+    trainLabels: readParsed(files.trainLabels, 1),
+    testImages: readParsed(files.testImages, 3),
+    testLabels: readParsed(files.testLabels, 1),
+  };
+  if (options.verifyChecksum !== false) {
+    for (const key of Object.keys(read) as FileKey[]) verify(key, files[key], read[key].raw);
+  }
+  const trainImages = read.trainImages.idx;
+  const trainLabels = read.trainLabels.idx;
+  const testImages = read.testImages.idx;
+  const testLabels = read.testLabels.idx;
   checkPair(trainImages, trainLabels, files.trainImages, files.trainLabels);
   checkPair(testImages, testLabels, files.testImages, files.testLabels);
   const images = (a: IdxArray): tf.Tensor3D =>

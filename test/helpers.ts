@@ -1,0 +1,50 @@
+/** Shared test helpers: paths, temporary folders, the lesson's model. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { tf } from "../src/backend";
+
+/** The repository root (tests run from dist/test/...). */
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** `../shared` beside the checkout, or undefined where it is absent. */
+export function sharedDir(): string | undefined {
+  const dir = path.resolve(repoRoot, "..", "shared");
+  return fs.existsSync(dir) ? dir : undefined;
+}
+
+/** A fresh temporary folder, removed when the process exits. */
+export function tempDir(prefix = "tslab-dl-test-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The lesson's `model_fn(a_layer)`: Flatten → Dense(100, relu) → [a_layer] → Dense(10, softmax). */
+export function modelFn(aLayer?: tf.layers.Layer): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.flatten({ inputShape: [28, 28] }));
+  model.add(tf.layers.dense({ units: 100, activation: "relu" }));
+  if (aLayer) model.add(aLayer);
+  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  return model;
+}
+
+/** Capture console.warn / console.log lines while `fn` runs. */
+export async function captureConsole<T>(fn: () => Promise<T> | T): Promise<{ result: T; warnings: string[]; logs: string[] }> {
+  const warnings: string[] = [];
+  const logs: string[] = [];
+  const { warn, log } = console;
+  console.warn = (...a: unknown[]) => warnings.push(a.join(" "));
+  console.log = (...a: unknown[]) => logs.push(a.join(" "));
+  try {
+    return { result: await fn(), warnings, logs };
+  } finally {
+    console.warn = warn;
+    console.log = log;
+  }
+}
+
+/** Whether Debian's Fashion-MNIST is installed. */
+export const DEBIAN_FASHION = "/usr/share/datasets/fashion-mnist";
+export const hasFashionMnist = fs.existsSync(path.join(DEBIAN_FASHION, "train-images-idx3-ubyte.gz"));
