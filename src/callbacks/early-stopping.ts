@@ -88,9 +88,11 @@ export class EarlyStopping extends tf.Callback {
 
   override async onEpochEnd(epoch: number, logs?: EpochLogs): Promise<void> {
     const values = await resolveLogs(logs);
-    this.ensureDirection();
     const current = this.getMonitorValue(values);
     if (current === undefined || epoch < this.startFromEpoch) return;
+    // Keras decides the direction first; we first check the monitor exists, so a
+    // misspelt name gets the warning listing what is available, not a mode error.
+    this.ensureDirection();
     if (this.restoreBestWeights && this.bestWeights === undefined) {
       // If best weights were never set, the current weights are the best.
       this.bestWeights = this.snapshotWeights();
