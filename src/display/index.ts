@@ -1,3 +1,8 @@
+/**
+ * Display: MIME bundles for notebooks. Importing this module registers the
+ * formatters for tfjs History (loss curves), tensors, LayersModel summaries and
+ * arquero tables.
+ */
 export {
   JUPYTER_DISPLAY,
   type MimeBundle,
@@ -5,9 +10,41 @@ export {
   type DisplayBridge,
   type Formatter,
   registerFormatter,
+  registerBridgeFallback,
   mimeBundleOf,
+  mimeBundleOrText,
+  currentBridge,
   setDisplayBridge,
   display,
   updateDisplay,
   clearOutput,
 } from "./registry";
+export {
+  Figure,
+  FigureError,
+  COLORS,
+  type FigureSpec,
+  type PanelSpec,
+  type SeriesSpec,
+  type VLineSpec,
+  type Dash,
+  type MarkerSymbol,
+  type PlotlyFigure,
+  type PlotlyTrace,
+  type BundleOptions,
+} from "./figure";
+export { resetPlotlyInclusion, plotlyShipped, type PlotlyInclusion } from "./plotly-html";
+export {
+  plotHistory,
+  historyTable,
+  historyData,
+  bestEpoch,
+  isHistory,
+  type HistoryLike,
+  type HistoryData,
+  type ScalarLike,
+  type PlotHistoryOptions,
+} from "./history";
+export { plt, Pyplot, type PlotData, type PlotOptions, type FigureOptions, type ShowOptions } from "./plt";
+export { setTableRowLimit, isTable, type Table } from "./tables";
+export { tensorText, isTensor, isLayersModel, modelSummaryHTML, modelSummaryText } from "./tfjs-format";

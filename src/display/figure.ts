@@ -1,0 +1,373 @@
+/**
+ * Figures: one description of a line chart that becomes, with the same geometry,
+ * a Plotly figure (`application/vnd.plotly.v1+json`, interactive HTML) and a static
+ * SVG drawn in Node (`image/svg+xml`, and the picture inside the HTML that shows
+ * where scripts do not run).
+ */
+import { randomUUID } from "node:crypto";
+import { JUPYTER_DISPLAY, type MimeBundle } from "./registry";
+import { computeGeometry, type Geometry } from "./geometry";
+import { renderSVG } from "./svg";
+import { chartHTML, standaloneHTML, type PlotlyInclusion } from "./plotly-html";
+
+/** Matplotlib's and Plotly's default colour cycle (tab10), so `C0`, `C1`… look as in the lesson. */
+export const COLORS = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+] as const;
+
+/** Line styles shared by Plotly and the SVG renderer. */
+export type Dash = "solid" | "dash" | "dot" | "dashdot";
+
+/** Marker symbols shared by Plotly and the SVG renderer. */
+export type MarkerSymbol = "circle" | "circle-open" | "square" | "square-open";
+
+/** One line (or set of markers) in a panel. */
+export interface SeriesSpec {
+  /** x values; same length as `y`. */
+  x: number[];
+  /** y values; `NaN` leaves a gap. */
+  y: number[];
+  /** Name in the legend and the hover label. */
+  name: string;
+  /** CSS colour; default: the next colour of {@link COLORS}. */
+  color?: string;
+  /** Default `"solid"`. */
+  dash?: Dash;
+  /** Default `"lines"`. */
+  mode?: "lines" | "markers" | "lines+markers";
+  /** Default `"circle"`. */
+  marker?: MarkerSymbol;
+  /** Marker diameter in pixels; default 6. */
+  markerSize?: number;
+  /** Line width in pixels; default 2. */
+  width?: number;
+  /** Whether the series has a legend entry; default true. */
+  showInLegend?: boolean;
+}
+
+/** A vertical reference line across a panel (e.g. the best epoch). */
+export interface VLineSpec {
+  x: number;
+  color?: string;
+  dash?: Dash;
+}
+
+/** One set of axes. */
+export interface PanelSpec {
+  series: SeriesSpec[];
+  title?: string;
+  xlabel?: string;
+  ylabel?: string;
+  /** Ticks on whole numbers only (epochs). */
+  integerX?: boolean;
+  /** Fixed x range; default: the data's, padded. */
+  xlim?: [number, number];
+  /** Fixed y range; default: the data's, padded. */
+  ylim?: [number, number];
+  vlines?: VLineSpec[];
+}
+
+/** A figure: panels side by side, an optional title and a legend below. */
+export interface FigureSpec {
+  panels: PanelSpec[];
+  title?: string;
+  /** Pixels; default 640 for one panel, 460 per panel beyond. */
+  width?: number;
+  /** Pixels; default 400. */
+  height?: number;
+  /** Default true when any series has a name to show. */
+  showLegend?: boolean;
+  /** `text/plain` of the figure; default a one-line description. */
+  description?: string;
+}
+
+/** Plotly's `{data, layout}` (what `application/vnd.plotly.v1+json` carries). */
+export interface PlotlyFigure {
+  data: PlotlyTrace[];
+  layout: { [key: string]: unknown };
+}
+
+/** The subset of a Plotly scatter trace that tslab-dl writes. */
+export interface PlotlyTrace {
+  type: "scatter";
+  mode: "lines" | "markers" | "lines+markers";
+  x: number[];
+  y: Array<number | null>;
+  name: string;
+  xaxis: string;
+  yaxis: string;
+  showlegend: boolean;
+  line: { color: string; width: number; dash: Dash };
+  marker: { color: string; size: number; symbol: MarkerSymbol };
+  hovertemplate: string;
+}
+
+/** Options for {@link Figure.mimeBundle}. */
+export interface BundleOptions {
+  /**
+   * Whether the HTML carries plotly.js (1.2 MB): `"auto"` (default) when this
+   * kernel session has not shipped it yet, `"always"`, or `"never"`.
+   */
+  plotly?: PlotlyInclusion;
+}
+
+/** Raised for a figure that cannot be drawn (mismatched lengths, no panels). */
+export class FigureError extends Error {
+  override name = "FigureError";
+}
+
+/**
+ * A chart that displays itself in a notebook: Plotly JSON, HTML (static picture
+ * replaced by the interactive chart when scripts run), SVG and text.
+ *
+ * @example
+ * const fig = new Figure({ panels: [{ series: [{ x: [0, 1, 2], y: [3, 2, 1], name: "loss" }], xlabel: "epoch" }] });
+ * display(fig);
+ */
+export class Figure {
+  /** The description this figure draws (normalised: colours and defaults filled in). */
+  readonly spec: FigureSpec;
+
+  constructor(spec: FigureSpec) {
+    this.spec = normalise(spec);
+  }
+
+  /** The pixel layout shared by the SVG and the Plotly layout. */
+  geometry(): Geometry {
+    return computeGeometry(this.spec);
+  }
+
+  /** Plotly's `{data, layout}`. */
+  toPlotly(): PlotlyFigure {
+    return toPlotly(this.spec, this.geometry());
+  }
+
+  /** A standalone SVG document of the chart (valid XML). */
+  toSVG(): string {
+    return renderSVG(this.spec, this.geometry());
+  }
+
+  /** A one-line description (the `text/plain` form). */
+  toString(): string {
+    return this.spec.description ?? describe(this.spec);
+  }
+
+  /** A self-contained HTML page (plotly.js inlined) for a browser, with no network needed. */
+  toStandaloneHTML(): string {
+    const g = this.geometry();
+    return standaloneHTML(this.toPlotly(), this.toSVG(), { width: g.width, height: g.height, title: this.spec.title ?? "tslab-dl figure" });
+  }
+
+  /** The MIME bundle: Plotly JSON, HTML, SVG and text. */
+  mimeBundle(options: BundleOptions = {}): MimeBundle {
+    const g = this.geometry();
+    const plotly = this.toPlotly();
+    const svg = this.toSVG();
+    return {
+      "application/vnd.plotly.v1+json": plotly,
+      "text/html": chartHTML(plotly, svg, {
+        width: g.width,
+        height: g.height,
+        alt: this.toString(),
+        id: `tslab-dl-chart-${randomUUID()}`,
+        plotly: options.plotly ?? "auto",
+      }),
+      "image/svg+xml": svg,
+      "text/plain": this.toString(),
+    };
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return this.mimeBundle();
+  }
+}
+
+function normalise(spec: FigureSpec): FigureSpec {
+  if (!Array.isArray(spec.panels) || spec.panels.length === 0) {
+    throw new FigureError("a figure needs at least one panel: pass { panels: [{ series: [...] }] }");
+  }
+  const panels = spec.panels.map((panel, p) => {
+    let colorIndex = 0;
+    const series = panel.series.map((s, i) => {
+      if (s.x.length !== s.y.length) {
+        throw new FigureError(
+          `panel ${p}, series ${i} ("${s.name}"): x has ${s.x.length} values but y has ${s.y.length}; give both the same length`,
+        );
+      }
+      const color = s.color ?? COLORS[colorIndex++ % COLORS.length];
+      return {
+        ...s,
+        x: s.x.map(Number),
+        y: s.y.map((v) => (v === null || v === undefined ? NaN : Number(v))),
+        color,
+        dash: s.dash ?? "solid",
+        mode: s.mode ?? "lines",
+        marker: s.marker ?? "circle",
+        markerSize: s.markerSize ?? 6,
+        width: s.width ?? 2,
+        showInLegend: s.showInLegend ?? true,
+      } satisfies SeriesSpec;
+    });
+    return { ...panel, series };
+  });
+  const n = panels.length;
+  const named = panels.some((p) => p.series.some((s) => s.showInLegend && s.name !== ""));
+  return {
+    ...spec,
+    panels,
+    width: spec.width ?? (n === 1 ? 640 : 460 * n),
+    height: spec.height ?? 400,
+    showLegend: spec.showLegend ?? named,
+  };
+}
+
+function describe(spec: FigureSpec): string {
+  const parts = spec.panels.map((p) => {
+    const names = p.series.filter((s) => s.mode !== "markers").map((s) => s.name || "(unnamed)");
+    const n = Math.max(0, ...p.series.map((s) => s.x.length));
+    const vs = p.xlabel ? ` vs ${p.xlabel}` : "";
+    return `${names.join(", ")}${vs} (${n} points)`;
+  });
+  return `Figure${spec.title ? ` "${spec.title}"` : ""}: ${parts.join("; ")}`;
+}
+
+function axisName(kind: "x" | "y", i: number): string {
+  return i === 0 ? kind : `${kind}${i + 1}`;
+}
+
+function layoutAxisKey(kind: "x" | "y", i: number): string {
+  return i === 0 ? `${kind}axis` : `${kind}axis${i + 1}`;
+}
+
+function toPlotly(spec: FigureSpec, g: Geometry): PlotlyFigure {
+  const data: PlotlyTrace[] = [];
+  const layout: { [key: string]: unknown } = {
+    width: g.width,
+    height: g.height,
+    autosize: false,
+    margin: { l: g.margin.l, r: g.margin.r, t: g.margin.t, b: g.margin.b, pad: 0 },
+    font: { family: "Arial, Helvetica, sans-serif", size: 12, color: "#333" },
+    paper_bgcolor: "#ffffff",
+    plot_bgcolor: "#ffffff",
+    showlegend: spec.showLegend,
+    hovermode: "closest",
+  };
+  if (spec.title) {
+    layout.title = { text: escapePlotlyText(spec.title), x: 0.5, xanchor: "center", y: 1 - g.titleY / g.height, yanchor: "middle", yref: "container", font: { size: 16 } };
+  }
+  if (spec.showLegend) {
+    const plotH = g.height - g.margin.t - g.margin.b;
+    layout.legend = {
+      orientation: "h",
+      x: 0.5,
+      xanchor: "center",
+      y: -(g.legendTop - (g.height - g.margin.b)) / plotH,
+      yanchor: "top",
+      font: { size: 12 },
+    };
+  }
+  const annotations: unknown[] = [];
+  const shapes: unknown[] = [];
+  const plotW = g.width - g.margin.l - g.margin.r;
+  spec.panels.forEach((panel, i) => {
+    const box = g.panels[i];
+    const xa = axisName("x", i);
+    const ya = axisName("y", i);
+    layout[layoutAxisKey("x", i)] = {
+      domain: [round((box.x0 - g.margin.l) / plotW, 6), round((box.x1 - g.margin.l) / plotW, 6)],
+      anchor: ya,
+      range: box.xRange,
+      tickmode: "linear",
+      tick0: box.xTicks[0] ?? 0,
+      dtick: box.xStep,
+      title: { text: escapePlotlyText(panel.xlabel ?? ""), standoff: 8 },
+      showline: true,
+      linecolor: "#444",
+      ticks: "outside",
+      showgrid: true,
+      gridcolor: "#e5e5e5",
+      zeroline: false,
+      automargin: false,
+    };
+    layout[layoutAxisKey("y", i)] = {
+      domain: [0, 1],
+      anchor: xa,
+      range: box.yRange,
+      tickmode: "linear",
+      tick0: box.yTicks[0] ?? 0,
+      dtick: box.yStep,
+      title: { text: escapePlotlyText(panel.ylabel ?? ""), standoff: 8 },
+      showline: true,
+      linecolor: "#444",
+      ticks: "outside",
+      showgrid: true,
+      gridcolor: "#e5e5e5",
+      zeroline: false,
+      automargin: false,
+    };
+    if (panel.title) {
+      annotations.push({
+        text: escapePlotlyText(panel.title),
+        xref: "paper",
+        yref: "paper",
+        x: round((box.x0 + box.x1) / 2 / plotW - g.margin.l / plotW, 6),
+        y: 1,
+        xanchor: "center",
+        yanchor: "bottom",
+        yshift: 6,
+        showarrow: false,
+        font: { size: 14 },
+      });
+    }
+    for (const v of panel.vlines ?? []) {
+      shapes.push({
+        type: "line",
+        xref: xa,
+        yref: `${ya} domain`,
+        x0: v.x,
+        x1: v.x,
+        y0: 0,
+        y1: 1,
+        line: { color: v.color ?? "#888", width: 1, dash: v.dash ?? "dash" },
+      });
+    }
+    for (const s of panel.series) {
+      const xlabel = panel.xlabel || "x";
+      data.push({
+        type: "scatter",
+        mode: s.mode ?? "lines",
+        x: s.x,
+        y: s.y.map((v) => (Number.isFinite(v) ? v : null)),
+        name: s.name,
+        xaxis: xa,
+        yaxis: ya,
+        showlegend: (s.showInLegend ?? true) && s.name !== "",
+        line: { color: s.color ?? COLORS[0], width: s.width ?? 2, dash: s.dash ?? "solid" },
+        marker: { color: s.color ?? COLORS[0], size: s.markerSize ?? 6, symbol: s.marker ?? "circle" },
+        hovertemplate: `${escapePlotlyText(s.name || "y")}<br>${escapePlotlyText(xlabel)} %{x}<br>%{y:.4g}<extra></extra>`,
+      });
+    }
+  });
+  if (annotations.length) layout.annotations = annotations;
+  if (shapes.length) layout.shapes = shapes;
+  return { data, layout };
+}
+
+/** Plotly interprets a few HTML tags in text; show user text literally. */
+function escapePlotlyText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
