@@ -1,0 +1,253 @@
+/**
+ * The kernel's sockets: binds the five channels of a connection file, checks
+ * every incoming message's signature, runs shell requests one at a time and
+ * control requests at once, and wraps each request in `busy`/`idle` status.
+ *
+ * It knows nothing about TypeScript: each `<kind>_request` goes to the handler
+ * registered for it, whose result is sent back as `<kind>_reply`.
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type * as Zmq from "zeromq";
+import { Content, Message, ProtocolError, Signer, decode, encode, respond } from "./wire";
+
+/** The connection file Jupyter writes for a kernel (`{connection_file}`). */
+export interface ConnectionInfo {
+  transport: string;
+  ip: string;
+  shell_port: number;
+  iopub_port: number;
+  stdin_port: number;
+  control_port: number;
+  hb_port: number;
+  key: string;
+  signature_scheme: string;
+}
+
+/** The socket a request arrived on. */
+export type Channel = "shell" | "control";
+
+/** Answers one request type; the returned content is sent as the reply (nothing is sent for `undefined`). */
+export type Handler = (msg: Message, channel: Channel) => Promise<Content | undefined> | Content | undefined;
+
+/** Options of {@link KernelServer}. */
+export interface ServerOptions {
+  /** Handlers by request type, e.g. `execute_request`. */
+  handlers: { [msgType: string]: Handler };
+  /** Called before any iopub message other than `stream` is sent (to flush buffered output first). */
+  beforePublish?: () => void;
+  /** Where the server reports refused messages and handler failures (the kernel's own log). */
+  log?: (text: string) => void;
+}
+
+/** Read and check a connection file. */
+export function readConnectionFile(path: string): ConnectionInfo {
+  let info: Partial<ConnectionInfo>;
+  try {
+    info = JSON.parse(readFileSync(path, "utf8")) as Partial<ConnectionInfo>;
+  } catch (e) {
+    throw new ProtocolError(`cannot read the connection file ${path}: ${(e as Error).message}`);
+  }
+  for (const key of ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"] as const) {
+    if (typeof info[key] !== "number") {
+      throw new ProtocolError(`connection file ${path}: "${key}" must be a port number, found ${JSON.stringify(info[key])}`);
+    }
+  }
+  return {
+    transport: "tcp",
+    ip: "127.0.0.1",
+    key: "",
+    signature_scheme: "hmac-sha256",
+    ...info,
+  } as ConnectionInfo;
+}
+
+// zeromq is tslab's transport: load the copy tslab depends on.
+function loadZmq(): typeof Zmq {
+  const fromTslab = createRequire(require.resolve("tslab/package.json"));
+  return fromTslab("zeromq") as typeof Zmq;
+}
+
+/** Serialises sends: a zeromq socket accepts one pending send at a time. */
+class SendQueue {
+  private tail: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly socket: Zmq.Writable,
+    private readonly log: (text: string) => void,
+  ) {}
+  send(frames: Buffer[]): Promise<void> {
+    this.tail = this.tail.then(
+      () => this.socket.send(frames),
+    ).catch((e: unknown) => this.log(`send failed: ${(e as Error).message}`));
+    return this.tail;
+  }
+}
+
+/**
+ * The five sockets of a kernel.
+ *
+ * @example
+ * const server = new KernelServer(readConnectionFile(file), {
+ *   handlers: { kernel_info_request: () => ({ status: "ok", ... }) },
+ * });
+ * await server.start();
+ */
+export class KernelServer {
+  /** The session id this kernel puts in its headers. */
+  readonly session = randomUUID();
+  private readonly signer: Signer;
+  private readonly log: (text: string) => void;
+  private sockets?: {
+    shell: Zmq.Router;
+    control: Zmq.Router;
+    stdin: Zmq.Router;
+    iopub: Zmq.Publisher;
+    hb: Zmq.Reply;
+  };
+  private sends = new Map<string, SendQueue>();
+  /** Shell requests waiting for the one in progress. */
+  private shellQueue: Message[] = [];
+  private shellBusy = false;
+  private closed = false;
+
+  constructor(
+    readonly connection: ConnectionInfo,
+    private readonly options: ServerOptions,
+  ) {
+    this.signer = new Signer(connection.signature_scheme, connection.key);
+    this.log = options.log ?? ((text) => process.stderr.write(`tslab-dl: ${text}\n`));
+  }
+
+  /** Bind all sockets and start answering. */
+  async start(): Promise<void> {
+    const zmq = loadZmq();
+    const s = {
+      shell: new zmq.Router(),
+      control: new zmq.Router(),
+      stdin: new zmq.Router(),
+      iopub: new zmq.Publisher(),
+      hb: new zmq.Reply(),
+    };
+    this.sockets = s;
+    const c = this.connection;
+    const address = (port: number) => (c.transport === "ipc" ? `ipc://${c.ip}-${port}` : `${c.transport}://${c.ip}:${port}`);
+    await Promise.all([
+      s.shell.bind(address(c.shell_port)),
+      s.control.bind(address(c.control_port)),
+      s.stdin.bind(address(c.stdin_port)),
+      s.iopub.bind(address(c.iopub_port)),
+      s.hb.bind(address(c.hb_port)),
+    ]);
+    for (const [name, socket] of Object.entries(s)) this.sends.set(name, new SendQueue(socket as Zmq.Writable, this.log));
+    void this.receive(s.shell, "shell");
+    void this.receive(s.control, "control");
+    void this.heartbeat(s.hb);
+    this.publish("status", { execution_state: "starting" });
+  }
+
+  /** Send a message on iopub, as a child of `parent` when given. */
+  publish(msgType: string, content: Content, parent?: Message): void {
+    if (!this.sockets || this.closed) return;
+    if (msgType !== "stream") this.options.beforePublish?.();
+    const msg = respond(parent, msgType, content, this.session, [Buffer.from(`kernel.${this.session}.${msgType}`)]);
+    void this.sends.get("iopub")!.send(encode(msg, this.signer));
+  }
+
+  /** Close all sockets. */
+  close(): void {
+    if (this.closed || !this.sockets) return;
+    this.closed = true;
+    for (const socket of Object.values(this.sockets)) socket.close();
+  }
+
+  private async receive(socket: Zmq.Router, channel: Channel): Promise<void> {
+    try {
+      for await (const frames of socket) {
+        let msg: Message;
+        try {
+          msg = decode(frames, this.signer);
+        } catch (e) {
+          this.log(`${channel}: ${(e as Error).message}`);
+          continue;
+        }
+        if (channel === "control") {
+          void this.dispatch(msg, channel);
+        } else {
+          this.shellQueue.push(msg);
+          void this.drainShell();
+        }
+      }
+    } catch (e) {
+      if (!this.closed) this.log(`${channel} socket failed: ${(e as Error).message}`);
+    }
+  }
+
+  private async drainShell(): Promise<void> {
+    if (this.shellBusy) return;
+    this.shellBusy = true;
+    try {
+      for (let msg = this.shellQueue.shift(); msg; msg = this.shellQueue.shift()) {
+        const reply = await this.dispatch(msg, "shell");
+        if (
+          msg.header.msg_type === "execute_request" &&
+          reply?.status === "error" &&
+          msg.content.stop_on_error !== false
+        ) {
+          this.abortQueuedExecutes();
+        }
+      }
+    } finally {
+      this.shellBusy = false;
+    }
+  }
+
+  /** After a failed cell, the cells queued behind it are not run (as in IPython). */
+  private abortQueuedExecutes(): void {
+    const kept: Message[] = [];
+    for (const msg of this.shellQueue) {
+      if (msg.header.msg_type !== "execute_request") {
+        kept.push(msg);
+        continue;
+      }
+      this.publish("status", { execution_state: "busy" }, msg);
+      this.reply(msg, "shell", { status: "aborted" });
+      this.publish("status", { execution_state: "idle" }, msg);
+    }
+    this.shellQueue = kept;
+  }
+
+  private async dispatch(msg: Message, channel: Channel): Promise<Content | undefined> {
+    const type = msg.header.msg_type;
+    const handler = this.options.handlers[type];
+    if (!handler) {
+      this.log(`${channel}: no handler for message type ${JSON.stringify(type)}; ignored`);
+      return undefined;
+    }
+    this.publish("status", { execution_state: "busy" }, msg);
+    let content: Content | undefined;
+    try {
+      content = await handler(msg, channel);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.log(`${type} failed: ${err.stack ?? err.message}`);
+      content = { status: "error", ename: err.name, evalue: err.message, traceback: (err.stack ?? "").split("\n") };
+    }
+    if (content) await this.reply(msg, channel, content);
+    this.publish("status", { execution_state: "idle" }, msg);
+    return content;
+  }
+
+  private reply(msg: Message, channel: Channel, content: Content): Promise<void> {
+    const type = msg.header.msg_type.replace(/_request$/, "_reply");
+    return this.sends.get(channel)!.send(encode(respond(msg, type, content, this.session), this.signer));
+  }
+
+  private async heartbeat(hb: Zmq.Reply): Promise<void> {
+    try {
+      for await (const frames of hb) await hb.send(frames);
+    } catch (e) {
+      if (!this.closed) this.log(`heartbeat socket failed: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+"""A JSON-lines driver for a Jupyter kernel, built on jupyter_client (the reference client).
+
+The node:test integration tests start it as
+    /usr/bin/python3 kernel_client.py KERNEL_NAME CWD
+with JUPYTER_PATH pointing at a temporary kernelspec install, write one JSON
+request per line on stdin and read one JSON answer per line on stdout.
+
+Requests ({"op": ...}):
+  execute      code, [timeout], [interrupt_after, interrupt_via: "signal"|"message"]
+               -> {"reply": content, "outputs": [{"msg_type", "content"}...]}
+  request      msg_type, content, [channel: "shell"|"control"]  (any other request)
+               -> {"reply": {"msg_type", "content"}}
+  forged       code, key: "wrong"|"none"   send an execute_request signed with a wrong key or unsigned
+               -> {"reply": null} when the kernel ignored it, else the reply
+  alive        -> {"alive": bool}
+  shutdown     [restart]  -> {"reply": content}
+"""
+
+import json
+import sys
+import time
+from queue import Empty
+
+from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
+
+
+def collect(kc, msg_id, timeout):
+    """Wait for the reply to msg_id, then read iopub until the kernel is idle for it."""
+    deadline = time.time() + timeout
+    reply = None
+    while reply is None:
+        remaining = deadline - time.time()
+        if remaining <= 0:
+            raise TimeoutError(f"no reply to {msg_id} within {timeout}s")
+        try:
+            msg = kc.get_shell_msg(timeout=remaining)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") == msg_id:
+            reply = msg
+    outputs = []
+    while True:
+        remaining = deadline - time.time()
+        if remaining <= 0:
+            raise TimeoutError(f"no idle status for {msg_id} within {timeout}s")
+        try:
+            msg = kc.get_iopub_msg(timeout=remaining)
+        except Empty:
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status":
+            if msg["content"]["execution_state"] == "idle":
+                break
+            continue
+        outputs.append({"msg_type": msg["msg_type"], "content": msg["content"]})
+    return reply, outputs
+
+
+def main():
+    kernel_name, cwd = sys.argv[1], sys.argv[2]
+    km, kc = start_new_kernel(kernel_name=kernel_name, cwd=cwd, startup_timeout=60)
+    print(json.dumps({"ready": True}), flush=True)
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            req = json.loads(line)
+            op = req["op"]
+            timeout = req.get("timeout", 60)
+            try:
+                if op == "execute":
+                    msg_id = kc.execute(req["code"], store_history=req.get("store_history", True),
+                                        stop_on_error=req.get("stop_on_error", True))
+                    if "interrupt_after" in req:
+                        # Wait until the cell has produced its first output (it is running), then interrupt.
+                        time.sleep(req["interrupt_after"])
+                        if req.get("interrupt_via") == "message":
+                            msg = kc.session.msg("interrupt_request", {})
+                            kc.control_channel.send(msg)
+                        else:
+                            km.interrupt_kernel()
+                    reply, outputs = collect(kc, msg_id, timeout)
+                    answer = {"reply": reply["content"], "outputs": outputs}
+                elif op == "request":
+                    channel = kc.control_channel if req.get("channel") == "control" else kc.shell_channel
+                    msg = kc.session.msg(req["msg_type"], req.get("content", {}))
+                    channel.send(msg)
+                    deadline = time.time() + timeout
+                    while True:
+                        got = (kc.get_control_msg if channel is kc.control_channel else kc.get_shell_msg)(
+                            timeout=max(0.1, deadline - time.time()))
+                        if got["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                            break
+                    answer = {"reply": {"msg_type": got["msg_type"], "content": got["content"]}}
+                elif op == "forged":
+                    key = b"" if req["key"] == "none" else b"not-the-kernel-key"
+                    forger = Session(key=key, session=kc.session.session, username=kc.session.username)
+                    msg = forger.msg("execute_request", {"code": req["code"], "silent": False,
+                                                         "store_history": True, "user_expressions": {},
+                                                         "allow_stdin": False, "stop_on_error": True})
+                    if req["key"] == "none":
+                        forger.auth = None
+                    forger.send(kc.shell_channel.socket, msg)
+                    try:
+                        got = kc.get_shell_msg(timeout=req.get("wait", 3))
+                        answer = {"reply": {"msg_type": got["msg_type"], "content": got["content"]}}
+                    except Empty:
+                        answer = {"reply": None}
+                elif op == "alive":
+                    answer = {"alive": km.is_alive()}
+                elif op == "shutdown":
+                    msg = kc.session.msg("shutdown_request", {"restart": req.get("restart", False)})
+                    kc.control_channel.send(msg)
+                    got = kc.get_control_msg(timeout=timeout)
+                    for _ in range(50):
+                        if not km.is_alive():
+                            break
+                        time.sleep(0.1)
+                    answer = {"reply": got["content"], "alive_after": km.is_alive()}
+                else:
+                    answer = {"error": f"unknown op {op!r}"}
+            except Exception as e:  # report, keep serving
+                answer = {"error": f"{type(e).__name__}: {e}"}
+            print(json.dumps(answer, default=str), flush=True)
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    main()
