@@ -75,7 +75,8 @@ export async function saveModel(model: tf.LayersModel, path: string): Promise<vo
         "a .weights.h5 file holds weights only: use saveWeights(model, path), or save the whole model as .h5, .keras or a folder",
       );
     case "tfjs":
-      await model.save(fileHandler(path));
+      // Like Keras's save(): the compile config and optimizer state come along.
+      await model.save(fileHandler(path), { includeOptimizer: true });
   }
 }
 
