@@ -81,8 +81,8 @@ function watcherClass(layers: TfjsLayersLike): new () => CallbackBase {
       state().running.delete(this);
       if (this.model) this.model.stopTraining = true;
       throw new InterruptError(
-        `model.fit was interrupted by the kernel at ${where}; the model keeps the weights of that last complete batch ` +
-          `(model.history holds the epochs completed so far). Run fit again to continue training.`,
+        `model.fit was interrupted by the kernel at ${where}; the model keeps the weights of that last complete batch. ` +
+          `Run fit again to continue training.`,
       );
     }
   };

@@ -3,6 +3,7 @@
  * formatters for tfjs History (loss curves), tensors, LayersModel summaries and
  * arquero tables.
  */
+import "./tslab-fallback"; // under the stock tslab kernel, display() uses tslab's own display
 export {
   JUPYTER_DISPLAY,
   type MimeBundle,
