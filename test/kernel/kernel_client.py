@@ -113,7 +113,10 @@ def main():
                 elif op == "shutdown":
                     msg = kc.session.msg("shutdown_request", {"restart": req.get("restart", False)})
                     kc.control_channel.send(msg)
-                    got = kc.get_control_msg(timeout=timeout)
+                    while True:
+                        got = kc.get_control_msg(timeout=timeout)
+                        if got["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                            break
                     for _ in range(50):
                         if not km.is_alive():
                             break
