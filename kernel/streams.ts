@@ -32,15 +32,10 @@ export class StreamCapture {
 
   constructor(private readonly sink: StreamSink) {}
 
-  /** The process's own stderr, for the kernel's log (the terminal or Jupyter's log). */
-  get originalStderr(): Write {
-    return this.originals?.stderr ?? process.stderr.write.bind(process.stderr);
-  }
-
   /** Start capturing. Idempotent. */
   install(): void {
     if (this.originals) return;
-    this.originals = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+    this.originals = { stdout: process.stdout.write, stderr: process.stderr.write };
     process.stdout.write = this.writer("stdout");
     process.stderr.write = this.writer("stderr");
   }

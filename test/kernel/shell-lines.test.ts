@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { blankShellLines, findShellLines, interruptShellCommand, rewriteShellLines, runShellCommand, shellStatement } from "../../kernel/shell-lines";
+
+const commands = (code: string) => findShellLines(code).map((l) => l.command);
+
+test("a line whose first non-blank character is ! is a shell line", () => {
+  assert.deepEqual(commands("!ls -al *.h5"), ["ls -al *.h5"]);
+  assert.deepEqual(commands("const a = 1;\n   !pwd   \nconsole.log(a)"), ["pwd"]);
+  assert.deepEqual(commands("for (const f of files) {\n  !echo loop\n}"), ["echo loop"]);
+  assert.deepEqual(commands("if (ready)\n  !make\n"), ["make"]);
+  assert.deepEqual(commands("!echo 'it''s' `date` \"q\"\n!true"), ["echo 'it''s' `date` \"q\"", "true"]);
+});
+
+test("! inside expressions is never touched", () => {
+  assert.deepEqual(commands("const b = !x;\nif (!done) run();\nconst c = a != b && a !== d;"), []);
+  assert.deepEqual(commands("const same = a\n  !== b;\nconst other = a\n  != b"), [], "continued comparisons");
+  assert.deepEqual(commands("f(a,\n  !b)"), [], "inside parentheses");
+  assert.deepEqual(commands("const xs = [\n  !a,\n]"), [], "inside brackets");
+  assert.deepEqual(commands("const ok = a &&\n  !b"), [], "after a binary operator");
+  assert.deepEqual(commands("const t = cond ?\n  !a : b"), [], "in a conditional");
+});
+
+test("! at the start of a line inside strings, templates, comments or regexes is not a shell line", () => {
+  assert.deepEqual(commands("const s = `\n!important\n`;"), []);
+  assert.deepEqual(commands("const s = `${a +\n!b}`;"), []);
+  assert.deepEqual(commands("/*\n!not a command\n*/"), []);
+  assert.deepEqual(commands("// it's\n!echo after comment"), ["echo after comment"], "a quote in a line comment is ignored");
+  assert.deepEqual(commands("const r = /'/;\n!echo after regex"), ["echo after regex"], "a quote in a regex is ignored");
+  assert.deepEqual(commands("const q = a / b; const s = '/';\n!echo after division"), ["echo after division"]);
+  assert.deepEqual(commands("const s = `a ${`nested ${1}`} b`;\n!echo after template"), ["echo after template"]);
+  assert.deepEqual(commands("i++\n!echo after increment"), ["echo after increment"]);
+});
+
+test("rewriting keeps line numbers; blanking keeps every offset", () => {
+  const code = "const a = 1;\n!ls -al\na";
+  const rewritten = rewriteShellLines(code, shellStatement);
+  assert.equal(rewritten.split("\n").length, 3);
+  assert.equal(rewritten.split("\n")[1], 'await Promise.resolve((globalThis as any)[Symbol.for("tslab-dl.shell")]("ls -al"));');
+  const blank = blankShellLines(code);
+  assert.equal(blank.length, code.length);
+  assert.equal(blank, "const a = 1;\n       \na");
+});
+
+test("runShellCommand streams stdout and stderr and reports the exit status", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "shell-lines-"));
+  try {
+    writeFileSync(path.join(dir, "model.h5"), "");
+    let out = "";
+    const ok = await runShellCommand("ls *.h5; echo é >&2", { cwd: dir, write: (t) => (out += t) });
+    assert.deepEqual(ok, { code: 0, signal: null });
+    assert.match(out, /model\.h5\n/);
+    assert.match(out, /é\n/);
+    const failed = await runShellCommand("exit 3", { cwd: dir, write: () => {} });
+    assert.equal(failed.code, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("interruptShellCommand stops a running command", { skip: process.platform === "win32" }, async () => {
+  const result = await runShellCommand("sleep 30", {
+    write: () => {},
+    started: (child) => setTimeout(() => interruptShellCommand(child), 200),
+  });
+  assert.equal(result.signal, "SIGINT");
+});
