@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { PYTHON, jupyterAvailable, pythonDir, repoRoot, tempInstall } from "./helpers";
+import { PYTHON, jupyterAvailable, pythonDir, tempInstall } from "./helpers";
 
 const missing = jupyterAvailable();
 
@@ -35,5 +35,4 @@ test("jupyter_kernel_test: all 12 tests pass and none is skipped", { skip: missi
   } finally {
     install.remove();
   }
-  void repoRoot;
 });

@@ -3,11 +3,12 @@
  * running fit, refused messages, shell lines, display updates, shutdown.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { KernelDriver, TempInstall, jupyterAvailable, ofType, repoRoot, streamText, tempInstall } from "./helpers";
+import { KernelDriver, PYTHON, TempInstall, jupyterAvailable, ofType, repoRoot, streamText, tempInstall } from "./helpers";
 
 const missing = jupyterAvailable();
 
@@ -174,6 +175,14 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
     assert.deepEqual(ofType(answer.outputs, "display_data")[0]?.content.data, { "text/html": "<p>tslab</p>" });
   });
 
+  test("user_expressions are evaluated after the cell and returned in the reply", async () => {
+    const answer = await kernel.execute("const ue = 20;", { user_expressions: { doubled: "ue * 2", broken: "ue.nope()" } });
+    const results = answer.reply.user_expressions as { [name: string]: { status: string; data?: unknown; ename?: string } };
+    assert.deepEqual(results.doubled, { status: "ok", data: { "text/plain": "40" }, metadata: {} });
+    assert.equal(results.broken.status, "error");
+    assert.equal(results.broken.ename, "CompileError");
+  });
+
   test("history_request answers from the session's inputs", async () => {
     await kernel.execute("const historyMarker = 1234;");
     const { reply } = await kernel.request<{ reply: { content: { history: unknown[][] } } }>({
@@ -202,5 +211,28 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
     const answer = await kernel.request<{ reply: { status: string; restart: boolean }; alive_after: boolean }>({ op: "shutdown", restart: true });
     assert.deepEqual(answer.reply, { status: "ok", restart: true });
     assert.equal(answer.alive_after, false);
+  });
+});
+
+describe("the library under the stock tslab kernel", { skip: missing }, () => {
+  test("display() falls back to tslab's own display", async () => {
+    const prefix = mkdtempSync(path.join(tmpdir(), "stock-tslab-"));
+    const workDir = mkdtempSync(path.join(repoRoot, "dist", "stock-tslab-test-"));
+    let kernel: KernelDriver | undefined;
+    try {
+      const tslabBin = path.join(repoRoot, "node_modules", "tslab", "bin", "tslab");
+      const installed = spawnSync(process.execPath, [tslabBin, "install", `--python=${PYTHON}`, `--prefix=${prefix}`, `--binary=${tslabBin}`], { encoding: "utf8" });
+      assert.equal(installed.status, 0, installed.stderr);
+      kernel = await KernelDriver.start(path.join(prefix, "share", "jupyter"), "tslab", workDir);
+      const answer = await kernel.execute(
+        'import { display } from "tslab-dl";\ndisplay({ [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>rich</b>", "text/plain": "rich" }) });',
+      );
+      assert.equal(answer.reply.status, "ok", JSON.stringify(answer));
+      assert.deepEqual(ofType(answer.outputs, "display_data")[0]?.content.data, { "text/html": "<b>rich</b>", "text/plain": "rich" });
+    } finally {
+      await kernel?.stop();
+      rmSync(prefix, { recursive: true, force: true });
+      rmSync(workDir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@ with JUPYTER_PATH pointing at a temporary kernelspec install, write one JSON
 request per line on stdin and read one JSON answer per line on stdout.
 
 Requests ({"op": ...}):
-  execute      code, [timeout], [interrupt_after, interrupt_via: "signal"|"message"]
+  execute      code, [timeout], [user_expressions], [interrupt_after, interrupt_via: "signal"|"message"]
                -> {"reply": content, "outputs": [{"msg_type", "content"}...]}
   request      msg_type, content, [channel: "shell"|"control"]  (any other request)
                -> {"reply": {"msg_type", "content"}}
@@ -72,7 +72,8 @@ def main():
             try:
                 if op == "execute":
                     msg_id = kc.execute(req["code"], store_history=req.get("store_history", True),
-                                        stop_on_error=req.get("stop_on_error", True))
+                                        stop_on_error=req.get("stop_on_error", True),
+                                        user_expressions=req.get("user_expressions"))
                     if "interrupt_after" in req:
                         # Wait until the cell has produced its first output (it is running), then interrupt.
                         time.sleep(req["interrupt_after"])
