@@ -44,6 +44,16 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
     assert.deepEqual(ofType(next.outputs, "execute_result")[0].content.data, { "text/plain": "42" });
   });
 
+  test("after a failing cell, the cells queued behind it are aborted, not run", async () => {
+    const { replies } = await kernel.request<{ replies: Array<{ status: string }> }>({
+      op: "execute_many",
+      codes: ['await new Promise((r) => setTimeout(r, 300));\nthrow new Error("first fails")', "(globalThis as any).queuedRan = true;", "1"],
+    });
+    assert.deepEqual(replies.map((r) => r.status), ["error", "aborted", "aborted"]);
+    const check = await kernel.execute("String((globalThis as any).queuedRan)");
+    assert.deepEqual(ofType(check.outputs, "execute_result")[0].content.data, { "text/plain": "'undefined'" });
+  });
+
   test("a type error is reported as CompileError with TypeScript's message", async () => {
     const answer = await kernel.execute('const n: number = "seven";');
     assert.equal(answer.reply.status, "error");

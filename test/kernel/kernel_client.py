@@ -8,6 +8,7 @@ request per line on stdin and read one JSON answer per line on stdout.
 Requests ({"op": ...}):
   execute      code, [timeout], [user_expressions], [interrupt_after, interrupt_via: "signal"|"message"]
                -> {"reply": content, "outputs": [{"msg_type", "content"}...]}
+  execute_many codes  (sent together, queued by the kernel) -> {"replies": [content...]}
   request      msg_type, content, [channel: "shell"|"control"]  (any other request)
                -> {"reply": {"msg_type", "content"}}
   forged       code, key: "wrong"|"none"   send an execute_request signed with a wrong key or unsigned
@@ -84,6 +85,10 @@ def main():
                             km.interrupt_kernel()
                     reply, outputs = collect(kc, msg_id, timeout)
                     answer = {"reply": reply["content"], "outputs": outputs}
+                elif op == "execute_many":
+                    # Queue several cells at once; answer each one's reply status.
+                    ids = [kc.execute(code) for code in req["codes"]]
+                    answer = {"replies": [collect(kc, msg_id, timeout)[0]["content"] for msg_id in ids]}
                 elif op == "request":
                     channel = kc.control_channel if req.get("channel") == "control" else kc.shell_channel
                     msg = kc.session.msg(req["msg_type"], req.get("content", {}))
