@@ -347,7 +347,7 @@ function toPlotly(spec: FigureSpec, g: Geometry): PlotlyFigure {
         mode: s.mode ?? "lines",
         x: s.x,
         y: s.y.map((v) => (Number.isFinite(v) ? v : null)),
-        name: s.name,
+        name: escapePlotlyText(s.name),
         xaxis: xa,
         yaxis: ya,
         showlegend: (s.showInLegend ?? true) && s.name !== "",
