@@ -123,8 +123,8 @@ interface LayerShape {
 interface ModelShape {
   name: string;
   layers: LayerShape[];
-  trainableWeights: Array<{ shape: number[] }>;
-  nonTrainableWeights: Array<{ shape: number[] }>;
+  trainableWeights: Array<{ shape: Array<number | null> }>;
+  nonTrainableWeights: Array<{ shape: Array<number | null> }>;
   summary(lineLength?: number, positions?: number[], printFn?: (message?: unknown) => void): void;
 }
 
@@ -135,14 +135,16 @@ export function isLayersModel(value: unknown): value is ModelShape {
   return Array.isArray(v.layers) && typeof v.summary === "function" && Array.isArray(v.trainableWeights) && Array.isArray(v.nonTrainableWeights);
 }
 
+/** A shape as Keras prints it: `(None, 784)`. */
 function shapeText(shape: unknown): string {
   if (!Array.isArray(shape)) return String(shape);
   if (shape.length > 0 && Array.isArray(shape[0])) return shape.map(shapeText).join(", ");
-  return `[${shape.map((d) => (d === null ? "null" : String(d))).join(",")}]`;
+  const dims = shape.map((d) => (d === null ? "None" : String(d)));
+  return `(${dims.join(", ")}${dims.length === 1 ? "," : ""})`;
 }
 
-function weightCount(weights: Array<{ shape: number[] }>): number {
-  return weights.reduce((a, w) => a + w.shape.reduce((p, d) => p * d, 1), 0);
+function weightCount(weights: Array<{ shape: Array<number | null> }>): number {
+  return weights.reduce((a, w) => a + w.shape.reduce((p: number, d) => p * (d ?? 0), 1), 0);
 }
 
 /** One row per layer: name, class, output shape, parameter count. */
@@ -189,11 +191,33 @@ export function modelSummaryHTML(model: ModelShape): string {
   );
 }
 
-/** The model summary as text, as tfjs's (Keras-like) `model.summary()` prints it. */
+/**
+ * The model summary as text, laid out as Keras prints it (Layer (type), Output
+ * Shape, Param #, totals). tfjs's own `model.summary()` adds an Input Shape column.
+ */
 export function modelSummaryText(model: ModelShape): string {
-  const lines: string[] = [];
-  model.summary(undefined, undefined, (message?: unknown) => lines.push(String(message ?? "")));
-  return `Model: "${model.name}"\n${lines.join("\n")}`;
+  const rows = modelRows(model);
+  const trainable = weightCount(model.trainableWeights);
+  const nonTrainable = weightCount(model.nonTrainableWeights);
+  const widths = [29, 26, 10];
+  const fit = (cells: string[]) => cells.map((c, i) => ` ${c}`.padEnd(widths[i])).join("").trimEnd();
+  const total = widths.reduce((a, b) => a + b, 0);
+  const lines = [
+    `Model: "${model.name}"`,
+    "_".repeat(total),
+    fit(["Layer (type)", "Output Shape", "Param #"]),
+    "=".repeat(total),
+  ];
+  rows.forEach((r, i) => {
+    lines.push(fit([`${r.layer} (${r.type})`, r.outputShape, String(r.params)]));
+    lines.push(i === rows.length - 1 ? "=".repeat(total) : "");
+  });
+  if (rows.length === 0) lines.push("=".repeat(total));
+  lines.push(`Total params: ${thousands(trainable + nonTrainable)}`);
+  lines.push(`Trainable params: ${thousands(trainable)}`);
+  lines.push(`Non-trainable params: ${thousands(nonTrainable)}`);
+  lines.push("_".repeat(total));
+  return lines.join("\n");
 }
 
 function tensorBundle(value: unknown): MimeBundle {
