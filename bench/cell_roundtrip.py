@@ -1,0 +1,91 @@
+"""Round trip of a trivial cell through the installed `tslab-dl` Jupyter kernel, after `tf` is imported.
+
+Starts the kernel with jupyter_client, runs a setup cell that imports tfjs, then times
+`execute_request` -> `status: idle` for a trivial cell N times. Prints one JSON line:
+{"kernel": ..., "setupMs": ..., "medianMs": ..., "p95Ms": ..., "n": ...}, or
+{"skipped": "why"} when the kernel is not installed.
+
+    /usr/bin/python3 bench/cell_roundtrip.py [--kernel tslab-dl] [--n 50] [--cwd notebooks]
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+SETUP = 'import { tf } from "tslab-dl";\nconst probe = tf.tensor([1, 2, 3]).sum().dataSync()[0];'
+TRIVIAL = "1 + 1"
+
+
+def run_cell(client, code, timeout):
+    """Send one cell and wait until the kernel is idle again; return (ms, error text or None)."""
+    start = time.perf_counter()
+    msg_id = client.execute(code, store_history=True)
+    error = None
+    deadline = start + timeout
+    while True:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise TimeoutError(f"cell did not finish within {timeout} s: {code!r}")
+        msg = client.get_iopub_msg(timeout=remaining)
+        if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        kind = msg["msg_type"]
+        if kind == "error":
+            error = "\n".join(msg["content"].get("traceback", [])) or msg["content"].get("evalue")
+        if kind == "status" and msg["content"]["execution_state"] == "idle":
+            return (time.perf_counter() - start) * 1000, error
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kernel", default="tslab-dl")
+    parser.add_argument("--n", type=int, default=50)
+    parser.add_argument("--cwd", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "notebooks"))
+    args = parser.parse_args()
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+        from jupyter_client.manager import start_new_kernel
+    except ImportError as e:
+        print(json.dumps({"skipped": f"jupyter_client is not importable by {sys.executable} ({e})"}))
+        return
+    try:
+        KernelSpecManager().get_kernel_spec(args.kernel)
+    except NoSuchKernel:
+        print(json.dumps({"skipped": f"Jupyter kernel {args.kernel!r} is not installed (see `jupyter kernelspec list`)"}))
+        return
+    cwd = os.path.abspath(args.cwd if os.path.isdir(args.cwd) else os.path.dirname(args.cwd))
+    manager, client = start_new_kernel(kernel_name=args.kernel, cwd=cwd, startup_timeout=120)
+    try:
+        setup_ms, error = run_cell(client, SETUP, timeout=300)
+        if error:
+            print(json.dumps({"skipped": f"the setup cell failed in kernel {args.kernel!r}: {error}"}))
+            return
+        run_cell(client, TRIVIAL, timeout=60)  # the first trivial cell can carry one-time work
+        times = []
+        for _ in range(args.n):
+            ms, error = run_cell(client, TRIVIAL, timeout=60)
+            if error:
+                print(json.dumps({"skipped": f"the trivial cell failed: {error}"}))
+                return
+            times.append(ms)
+        times.sort()
+        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        print(json.dumps({
+            "kernel": args.kernel,
+            "cell": TRIVIAL,
+            "setupMs": setup_ms,
+            "n": len(times),
+            "medianMs": statistics.median(times),
+            "p95Ms": p95,
+            "minMs": times[0],
+            "maxMs": times[-1],
+        }))
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    main()
