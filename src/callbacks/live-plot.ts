@@ -45,9 +45,10 @@ function duration(seconds: number): string {
   return m < 60 ? `${m}:${String(s).padStart(2, "0")}` : `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
 }
 
+/** Keras's order: training metrics, then their `val_` twins. */
 function metricText(values: { [key: string]: number }): string {
-  return Object.entries(values)
-    .filter(([k]) => k !== "batch" && k !== "size")
+  const entries = Object.entries(values).filter(([k]) => k !== "batch" && k !== "size");
+  return [...entries.filter(([k]) => !k.startsWith("val_")), ...entries.filter(([k]) => k.startsWith("val_"))]
     .map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : String(v)}`)
     .join(" · ");
 }

@@ -82,7 +82,10 @@ export function historyData(history: HistoryLike): HistoryData {
   }
   const metrics: { [key: string]: number[] } = {};
   let n = 0;
-  for (const [key, values] of Object.entries(record)) {
+  // Keras's order: training metrics, then their val_ twins (tfjs logs val_ first).
+  const keys = Object.keys(record);
+  const ordered = [...keys.filter((k) => !k.startsWith("val_")), ...keys.filter((k) => k.startsWith("val_"))];
+  for (const [key, values] of ordered.map((k) => [k, record[k]] as const)) {
     if (!values || typeof values.length !== "number") {
       throw new FigureError(`history["${key}"] is not an array of numbers (got ${typeof values}); pass model.fit's History or history.history`);
     }
