@@ -11,6 +11,7 @@ import { loadFashionMnist, trainTestSplit } from "../src/data";
 import { init } from "../src/backend";
 import { setRandomSeed } from "../src/seed";
 import { installFastKernels } from "../src/speed";
+import { tutorialModel } from "./model";
 
 /** What one run measured; `bench/torch_ref.py` prints the same fields. */
 export interface RunResult {
@@ -69,17 +70,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** The lesson's model: Flatten → Dense(100, relu) → Dropout(0.3) → Dense(10, softmax). */
-export function tutorialModel(): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [28, 28] }));
-  model.add(tf.layers.dense({ units: 100, activation: "relu" }));
-  model.add(tf.layers.dropout({ rate: 0.3 }));
-  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-  model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-  return model;
 }
 
 async function main(): Promise<void> {

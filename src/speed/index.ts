@@ -1,21 +1,106 @@
 /**
- * Faster TensorFlow.js kernels for training small dense models, registered
- * through tfjs's public kernel registry so that `model.fit` itself gets faster.
- */
-let installed = false;
-
-/**
- * Register tslab-dl's fast kernels on the current backends (idempotent).
+ * Faster TensorFlow.js kernels for training small dense models, registered through
+ * tfjs's public kernel registry so that `model.fit` itself gets faster: nothing else in
+ * a user's code changes. See `bench/` for the measurements.
  *
- * @example
- * import { installFastKernels } from "tslab-dl";
- * installFastKernels();
+ * Replaced on the WebAssembly backend: `BatchMatMul` and `_FusedMatMul` (SIMD GEMM),
+ * `GatherV2` along axis 0 (row copies), and Adam's update (one kernel per variable,
+ * {@link ADAM_KERNEL}). Anything a replacement does not handle (other dtypes, other
+ * activations, broadcasting it does not know) runs the stock kernel.
  */
-export function installFastKernels(): void {
-  installed = true;
+import * as tf from "@tensorflow/tfjs";
+import { patchAdam } from "./adam";
+import { ADAM_KERNEL, adamWasm, batchMatMul, fusedMatMul, gatherV2 } from "./wasm-backend";
+
+export { ADAM_KERNEL } from "./wasm-backend";
+
+type Factory = (stock: tf.KernelFunc) => tf.KernelFunc;
+
+/** What replaces what, per backend. A null factory adds a kernel tfjs does not have. */
+const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
+  wasm: {
+    BatchMatMul: batchMatMul as Factory,
+    _FusedMatMul: fusedMatMul as Factory,
+    GatherV2: gatherV2 as Factory,
+  },
+};
+const ADDED: Record<string, Record<string, tf.KernelFunc>> = {
+  wasm: { [ADAM_KERNEL]: adamWasm },
+};
+
+/** The stock configs we replaced, to put back; keyed by `backend/kernel`. */
+const replaced = new Map<string, tf.KernelConfig>();
+const added = new Set<string>();
+let enabled = true;
+
+function backendsPresent(): string[] {
+  return Object.keys(REPLACEMENTS).filter((name) => tf.getKernelsForBackend(name).length > 0);
 }
 
-/** Whether the fast kernels are installed. */
-export function fastKernelsInstalled(): boolean {
-  return installed;
+/**
+ * Register tslab-dl's fast kernels on every backend that has replacements and is loaded
+ * (today: `wasm`), and route Adam through its one-pass kernel. Idempotent; call it after
+ * `require("@tensorflow/tfjs-backend-wasm")` and before or after `tf.setBackend`.
+ * Does nothing after {@link useFastKernels}(false).
+ *
+ * @example
+ * require("@tensorflow/tfjs-backend-wasm");
+ * await tf.setBackend("wasm");
+ * installFastKernels();
+ * await model.fit(x, y, { epochs: 1 }); // BatchMatMul, GatherV2, Adam now run tslab-dl's kernels
+ */
+export function installFastKernels(): void {
+  if (!enabled) return;
+  for (const backendName of backendsPresent()) {
+    for (const [kernelName, factory] of Object.entries(REPLACEMENTS[backendName])) {
+      const key = `${backendName}/${kernelName}`;
+      if (replaced.has(key)) continue;
+      const stock = tf.getKernel(kernelName, backendName);
+      if (!stock) continue;
+      tf.unregisterKernel(kernelName, backendName);
+      tf.registerKernel({ ...stock, kernelFunc: (factory as Factory)(stock.kernelFunc) });
+      replaced.set(key, stock);
+    }
+    for (const [kernelName, kernelFunc] of Object.entries(ADDED[backendName] ?? {})) {
+      const key = `${backendName}/${kernelName}`;
+      if (added.has(key) || tf.getKernel(kernelName, backendName)) continue;
+      tf.registerKernel({ kernelName, backendName, kernelFunc });
+      added.add(key);
+    }
+  }
+  patchAdam(true);
+}
+
+/** Put back every stock kernel and tfjs's own Adam. */
+function uninstallFastKernels(): void {
+  for (const [key, stock] of replaced) {
+    tf.unregisterKernel(stock.kernelName, stock.backendName);
+    tf.registerKernel(stock);
+    replaced.delete(key);
+  }
+  for (const key of added) {
+    const [backendName, kernelName] = key.split("/");
+    tf.unregisterKernel(kernelName, backendName);
+    added.delete(key);
+  }
+  patchAdam(false);
+}
+
+/**
+ * Turn tslab-dl's fast kernels off (`false`: tfjs's stock kernels and Adam, e.g. to compare
+ * results or to rule them out when debugging) or back on (`true`).
+ *
+ * @example
+ * useFastKernels(false); // stock tfjs from here on
+ * useFastKernels(true);  // fast kernels again
+ */
+export function useFastKernels(on: boolean): void {
+  enabled = on;
+  if (on) installFastKernels();
+  else uninstallFastKernels();
+}
+
+/** Whether tslab-dl's kernels are installed now, and which, as `backend/kernel` names. */
+export function fastKernelsInstalled(): string[] {
+  return [...replaced.keys(), ...added].sort();
 }

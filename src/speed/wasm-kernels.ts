@@ -1,0 +1,234 @@
+/**
+ * WebAssembly SIMD kernels, generated with {@link ./wasm-asm} and run on the memory of
+ * tfjs's WebAssembly backend, so they read and write tensors where they already are.
+ *
+ * - `gemm*`: C[M,N] = A·B (+ bias[N]) (then relu), A read through arbitrary element
+ *   strides (so a transposed A costs nothing), B row-major with contiguous columns.
+ *   Register tiles of 4 rows × 8 columns, then 4 and 1 columns, then single rows.
+ * - `adam`: one pass of tfjs's Adam update over a variable, its two moments and its gradient.
+ *
+ * All addresses and strides are in bytes.
+ */
+import { Body, encodeModule, F32, I32, V128, type FunctionDef, type ValType } from "./wasm-asm";
+
+/** The exports of the kernel module. */
+export interface WasmKernels {
+  gemm: GemmFn;
+  gemmBias: GemmBiasFn;
+  gemmBiasRelu: GemmBiasFn;
+  gemmRelu: GemmFn;
+  adam: AdamFn;
+}
+
+/**
+ * `(M, N, K, a, aRowStride, aColStride, b, bRowStride, c, cRowStride, scratch)`, byte addresses
+ * and strides; `scratch` holds K × GEMM_ROWS floats. K must be at least 1.
+ */
+export type GemmFn = (
+  m: number, n: number, k: number,
+  a: number, sai: number, sak: number,
+  b: number, sbk: number,
+  c: number, ldc: number,
+  scratch: number,
+) => void;
+/** {@link GemmFn} followed by the address of bias[N]. */
+export type GemmBiasFn = (
+  m: number, n: number, k: number,
+  a: number, sai: number, sak: number,
+  b: number, sbk: number,
+  c: number, ldc: number,
+  scratch: number, bias: number,
+) => void;
+/** `(n, w, m, v, g, outW, outM, outV, beta1, 1-beta1, beta2, 1-beta2, 1-beta1^t, 1-beta2^t, -lr, epsilon)`. */
+export type AdamFn = (
+  n: number, w: number, m: number, v: number, g: number,
+  outW: number, outM: number, outV: number,
+  beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+  oneMinusAccBeta1: number, oneMinusAccBeta2: number, negLr: number, epsilon: number,
+) => void;
+
+const P = { M: 0, N: 1, K: 2, A: 3, SAI: 4, SAK: 5, B: 6, SBK: 7, C: 8, LDC: 9, SCRATCH: 10, BIAS: 11 } as const;
+/** Rows of A per register tile; each band of this many rows is first packed k-major into scratch. */
+export const GEMM_ROWS = 4;
+const ROWS = GEMM_ROWS;
+
+function gemmFunction(fnName: string, bias: boolean, relu: boolean): FunctionDef {
+  const params: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32];
+  if (bias) params.push(I32);
+  const f = new Body(params.length);
+  const i = f.local(I32);
+  const j = f.local(I32);
+  const k = f.local(I32);
+  const pb = f.local(I32);
+  const pc = f.local(I32);
+  const pa = f.local(I32);
+  const ps = f.local(I32);
+  const acc = Array.from({ length: ROWS * 2 }, () => f.local(V128));
+  const bv = [f.local(V128), f.local(V128)];
+  const as = f.local(V128);
+  const sacc = Array.from({ length: ROWS }, () => f.local(F32));
+  const sb = f.local(F32);
+
+  // Copy rows i..i+rows-1 of A into scratch as [K][rows], so a tile reads them with one pointer.
+  const pack = (rows: number): void => {
+    f.get(P.A).get(i).get(P.SAI).op("i32.mul").op("i32.add").set(pa);
+    f.get(P.SCRATCH).set(ps);
+    f.get(P.K).set(k);
+    f.loop(() => {
+      for (let r = 0; r < rows; r++) {
+        f.get(ps).get(pa);
+        if (r > 0) f.get(P.SAI).i32(r).op("i32.mul").op("i32.add");
+        f.f32Load().f32Store(4 * r);
+      }
+      f.addTo(ps, 4 * rows).addLocal(pa, P.SAK);
+      f.get(k).i32(1).op("i32.sub").tee(k).brIf(0);
+    });
+  };
+
+  // One rows×(4·vecs) tile at (i, j) from the packed band; vecs = 0 means a single scalar column.
+  const tile = (rows: number, vecs: number): void => {
+    f.get(P.SCRATCH).set(pa);
+    f.get(P.B).get(j).i32(2).op("i32.shl").op("i32.add").set(pb);
+    for (let r = 0; r < rows; r++) {
+      if (vecs === 0) f.f32(0).set(sacc[r]);
+      for (let v = 0; v < vecs; v++) f.v128Zero().set(acc[r * 2 + v]);
+    }
+    f.get(P.K).set(k);
+    f.loop(() => {
+      if (vecs === 0) f.get(pb).f32Load().set(sb);
+      for (let v = 0; v < vecs; v++) f.get(pb).v128Load(16 * v).set(bv[v]);
+      for (let r = 0; r < rows; r++) {
+        if (vecs === 0) {
+          f.get(sacc[r]).get(pa).f32Load(4 * r).get(sb).op("f32.mul").op("f32.add").set(sacc[r]);
+        } else {
+          f.get(pa).v128Load32Splat(4 * r).set(as);
+          for (let v = 0; v < vecs; v++) {
+            f.get(acc[r * 2 + v]).get(as).get(bv[v]).simd("f32x4.mul").simd("f32x4.add").set(acc[r * 2 + v]);
+          }
+        }
+      }
+      f.addTo(pa, 4 * rows).addLocal(pb, P.SBK);
+      f.get(k).i32(1).op("i32.sub").tee(k).brIf(0);
+    });
+    for (let r = 0; r < rows; r++) {
+      f.get(P.C).get(i).i32(r).op("i32.add").get(P.LDC).op("i32.mul").op("i32.add")
+        .get(j).i32(2).op("i32.shl").op("i32.add").set(pc);
+      if (vecs === 0) {
+        f.get(pc).get(sacc[r]);
+        if (bias) f.get(P.BIAS).get(j).i32(2).op("i32.shl").op("i32.add").f32Load().op("f32.add");
+        if (relu) f.f32(0).op("f32.max");
+        f.f32Store();
+      }
+      for (let v = 0; v < vecs; v++) {
+        f.get(pc).get(acc[r * 2 + v]);
+        if (bias) f.get(P.BIAS).get(j).i32(2).op("i32.shl").op("i32.add").v128Load(16 * v).simd("f32x4.add");
+        if (relu) f.v128Zero().simd("f32x4.max");
+        f.v128Store(16 * v);
+      }
+    }
+  };
+
+  // Columns in steps of 8, 4, then 1 for a band of `rows` rows starting at i.
+  const band = (rows: number): void => {
+    pack(rows);
+    f.i32(0).set(j);
+    for (const [vecs, width] of [[2, 8], [1, 4], [0, 1]] as const) {
+      f.block(() =>
+        f.loop(() => {
+          f.get(j).i32(width).op("i32.add").get(P.N).op("i32.gt_s").brIf(1);
+          tile(rows, vecs);
+          f.addTo(j, width).br(0);
+        }),
+      );
+    }
+  };
+
+  f.i32(0).set(i);
+  for (const rows of [ROWS, 1]) {
+    f.block(() =>
+      f.loop(() => {
+        f.get(i).i32(rows).op("i32.add").get(P.M).op("i32.gt_s").brIf(1);
+        band(rows);
+        f.addTo(i, rows).br(0);
+      }),
+    );
+  }
+  return { name: fnName, params, body: f };
+}
+
+function adamFunction(): FunctionDef {
+  // n, w, m, v, g, outW, outM, outV (i32); beta1, omb1, beta2, omb2, c1, c2, negLr, eps (f32)
+  const params: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32];
+  const f = new Body(params.length);
+  const [N, W, M, V, G, OW, OM, OV] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const scalars = [8, 9, 10, 11, 12, 13, 14, 15];
+  const splat = scalars.map(() => f.local(V128));
+  const [B1, OMB1, B2, OMB2, C1, C2, NLR, EPS] = splat;
+  const off = f.local(I32);
+  const end = f.local(I32);
+  const g = f.local(V128);
+  const nm = f.local(V128);
+  const nv = f.local(V128);
+  const sg = f.local(F32);
+  const snm = f.local(F32);
+  const snv = f.local(F32);
+  scalars.forEach((p, idx) => f.get(p).simd("f32x4.splat").set(splat[idx]));
+  const at = (base: number): Body => f.get(base).get(off).op("i32.add");
+  // The same operations, in the same order, as tfjs's AdamOptimizer.applyGradients.
+  f.i32(0).set(off);
+  f.get(N).i32(-4).op("i32.add").i32(2).op("i32.shl").set(end); // last full vector start, in bytes
+  f.block(() =>
+    f.loop(() => {
+      f.get(off).get(end).op("i32.gt_s").brIf(1);
+      at(G).v128Load().set(g);
+      at(M).v128Load().get(B1).simd("f32x4.mul").get(g).get(OMB1).simd("f32x4.mul").simd("f32x4.add").set(nm);
+      at(V).v128Load().get(B2).simd("f32x4.mul").get(g).get(g).simd("f32x4.mul").get(OMB2).simd("f32x4.mul")
+        .simd("f32x4.add").set(nv);
+      at(OM).get(nm).v128Store();
+      at(OV).get(nv).v128Store();
+      at(OW).get(nm).get(C1).simd("f32x4.div").get(nv).get(C2).simd("f32x4.div").simd("f32x4.sqrt").get(EPS)
+        .simd("f32x4.add").simd("f32x4.div").get(NLR).simd("f32x4.mul");
+      at(W).v128Load().simd("f32x4.add").v128Store();
+      f.addTo(off, 16).br(0);
+    }),
+  );
+  f.get(N).i32(2).op("i32.shl").set(end);
+  f.block(() =>
+    f.loop(() => {
+      f.get(off).get(end).op("i32.ge_s").brIf(1);
+      at(G).f32Load().set(sg);
+      at(M).f32Load().get(8).op("f32.mul").get(sg).get(9).op("f32.mul").op("f32.add").set(snm);
+      at(V).f32Load().get(10).op("f32.mul").get(sg).get(sg).op("f32.mul").get(11).op("f32.mul").op("f32.add").set(snv);
+      at(OM).get(snm).f32Store();
+      at(OV).get(snv).f32Store();
+      at(OW).get(snm).get(12).op("f32.div").get(snv).get(13).op("f32.div").op("f32.sqrt").get(15).op("f32.add")
+        .op("f32.div").get(14).op("f32.mul");
+      at(W).f32Load().op("f32.add").f32Store();
+      f.addTo(off, 4).br(0);
+    }),
+  );
+  return { name: "adam", params, body: f };
+}
+
+let cachedModule: WebAssembly.Module | undefined;
+
+/** The compiled (not yet instantiated) kernel module; compiled once per process. */
+export function kernelModule(): WebAssembly.Module {
+  if (!cachedModule) {
+    const bytes = encodeModule([
+      gemmFunction("gemm", false, false),
+      gemmFunction("gemmBias", true, false),
+      gemmFunction("gemmBiasRelu", true, true),
+      gemmFunction("gemmRelu", false, true),
+      adamFunction(),
+    ]);
+    cachedModule = new WebAssembly.Module(bytes);
+  }
+  return cachedModule;
+}
+
+/** Instantiate the kernels on `memory` (tfjs's WebAssembly heap, or a private one). */
+export function instantiateKernels(memory: WebAssembly.Memory): WasmKernels {
+  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
+  return instance.exports as unknown as WasmKernels;
+}
