@@ -117,6 +117,24 @@ export async function executeNotebook(jupyter: string, lang: Lang, outDir: strin
   return { ipynb: input, html: input.replace(/\.ipynb$/, ".html") };
 }
 
+const DEBIAN_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "jupyter-client", "python3-ipykernel", "dataset-fashion-mnist"];
+
+/** On Debian as root, install Jupyter and the data with apt; elsewhere say what to run. */
+function findOrInstallJupyter(): string {
+  try {
+    return findJupyter();
+  } catch (e) {
+    if (process.getuid?.() !== 0 || !which("apt-get")) throw e;
+    console.log(`Jupyter not found: installing Debian's ${DEBIAN_PACKAGES.join(" ")} ...`);
+    execFileSync("apt-get", ["update", "-q"], { stdio: "inherit" });
+    execFileSync("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...DEBIAN_PACKAGES], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+    return findJupyter();
+  }
+}
+
 /** Register the tslab-dl kernel for this user (harmless when already there). */
 export function installKernel(jupyter: string): void {
   execFileSync(process.execPath, [path.join(repoRoot, "dist", "kernel", "cli.js"), "install", "--user", "--jupyter", jupyter], {
@@ -138,7 +156,7 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
-  const jupyter = findJupyter();
+  const jupyter = findOrInstallJupyter();
   installKernel(jupyter);
   const outDir = path.join(repoRoot, "out", "tutorial");
   const started = Date.now();
