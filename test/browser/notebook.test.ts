@@ -18,6 +18,8 @@ import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { tf } from "../../src/backend";
 import { mimeBundleOf, plotHistory, historyTable, resetPlotlyInclusion, Pyplot, type MimeBundle, type PlotlyFigure } from "../../src/display";
+import { plotlySource } from "../../src/display/plotly-html";
+import { lessonHistory } from "../display/fixtures";
 
 const REPO = resolve(__dirname, "../../..");
 const ARTIFACTS = join(REPO, "test-artifacts");
@@ -299,5 +301,26 @@ test("the nbconvert --to html export draws every chart from file:// with the net
     await page.screenshot({ path: join(ARTIFACTS, "nbconvert-export.png"), fullPage: true });
   } finally {
     await context.close();
+  }
+});
+
+test("a chart whose plotly.js carrier was cleared keeps its picture, and draws once Plotly arrives", { skip: skipReason, timeout: 60_000 }, async () => {
+  assert.ok(browser);
+  const later = plotHistory(lessonHistory()).mimeBundle({ plotly: "never" });
+  const file = join(work, "later-chart.html");
+  writeFileSync(file, `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${later["text/html"]}</body></html>`);
+  const page = await browser.newPage({ viewport: { width: 1000, height: 500 } });
+  try {
+    await page.goto(`file://${file}`, { waitUntil: "load" });
+    await page.waitForTimeout(1000);
+    const [img] = await imageSizes(page);
+    assert.ok(img && img.natural > 0 && img.width === 920 && img.height === 400, `the picture stays while Plotly is missing: ${JSON.stringify(img)}`);
+    assert.equal(await page.$$eval(".js-plotly-plot", (p) => p.length), 0);
+    // Plotly appearing later (another output defining it) is picked up by the waiting loader.
+    await page.addScriptTag({ content: plotlySource() });
+    assert.deepEqual(await plotTraceCounts(page, 1), [5]);
+    await page.waitForFunction(() => document.querySelectorAll(".tslab-dl-chart img").length === 0, undefined, { timeout: 10_000 });
+  } finally {
+    await page.close();
   }
 });
