@@ -170,7 +170,7 @@ export function fusedMatMul(stock: tf.KernelFunc): tf.KernelFunc {
     const p = kernels && a && b && plan(a, b, transposeA, transposeB);
     const act = activation ?? "linear";
     const biasOk =
-      !bias || (bias.dtype === "float32" && size(bias.shape) === p?.n && bias.shape[bias.shape.length - 1] === p.n);
+      !bias || (bias.dtype === "float32" && bias.shape.length === 1 && bias.shape[0] === p?.n); // as the stock kernel
     if (!kernels || !p || !a || !b || !biasOk || preluActivationWeights || (act !== "linear" && act !== "relu")) {
       return stock(args);
     }

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { useFastKernels } from "../../src/speed";
+import { assertClose, random, useWasm } from "./compare";
+
+type Gradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
+
+before(async () => {
+  await useWasm();
+});
+
+/** Run `steps` Adam updates on fresh variables and return the variables and the optimizer's weights. */
+async function adamRun(fast: boolean, shapes: number[][], steps: number): Promise<Float32Array[]> {
+  useFastKernels(fast);
+  const variables = shapes.map((s, i) => tf.variable(random(s, 10 + i), true, `adam_test_${fast}_${i}_${s.join("x")}`));
+  const optimizer = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+  for (let step = 0; step < steps; step++) {
+    const grads: tf.NamedTensorMap = {};
+    variables.forEach((v, i) => {
+      grads[v.name] = random(v.shape, 100 * step + i);
+    });
+    optimizer.applyGradients(grads as unknown as Gradients);
+    tf.dispose(Object.values(grads));
+  }
+  const weights = await optimizer.getWeights();
+  const out = [...variables.map((v) => Float32Array.from(v.dataSync())), ...weights.map((w) => Float32Array.from(w.tensor.dataSync()))];
+  optimizer.dispose();
+  tf.dispose(variables);
+  useFastKernels(true);
+  return out;
+}
+
+test("the one-pass Adam kernel gives the stock optimizer's variables and moments after 20 steps", async () => {
+  const shapes = [[785, 100], [100], [7, 33], [1], [3]];
+  const stock = await adamRun(false, shapes, 20);
+  const fast = await adamRun(true, shapes, 20);
+  assert.equal(fast.length, stock.length);
+  assert.equal(stock.length, shapes.length * 3 + 1); // variables, iterations, m per variable, v per variable
+  stock.forEach((s, i) => assertClose(fast[i], s, 1e-5, `tensor ${i}`));
+  // The update really moved the weights.
+  const start = random([785, 100], 10).dataSync();
+  assert.ok(Math.abs(fast[0][0] - start[0]) > 1e-3);
+});
+
+test("Adam on the cpu backend (no fast kernel there) keeps tfjs's own update", async () => {
+  await tf.setBackend("cpu");
+  try {
+    useFastKernels(true);
+    const v = tf.variable(tf.tensor1d([1, 2, 3]));
+    const optimizer = tf.train.adam(0.1);
+    optimizer.applyGradients({ [v.name]: tf.tensor1d([1, -1, 0]) } as unknown as Gradients);
+    assertClose(Float32Array.from(v.dataSync()), Float32Array.from([0.9, 2.1, 3]), 1e-5, "first Adam step moves by lr·sign(g)");
+  } finally {
+    await tf.setBackend("wasm");
+  }
+});

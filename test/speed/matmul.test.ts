@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { fastKernelsInstalled, useFastKernels } from "../../src/speed";
+import { assertClose, random, readAll, stockAndFast, useWasm } from "./compare";
+
+const RTOL = 1e-5;
+
+before(async () => {
+  await useWasm();
+  useFastKernels(true);
+});
+
+test("installing replaces BatchMatMul, _FusedMatMul and GatherV2 on wasm and adds the Adam kernel", () => {
+  assert.deepEqual(fastKernelsInstalled(), ["wasm/BatchMatMul", "wasm/GatherV2", "wasm/TslabDlAdam", "wasm/_FusedMatMul"]);
+});
+
+// Sizes around the tile edges (4 rows, 8/4/1 columns) and the tutorial model's own.
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 7, 33],
+  [7, 33, 1],
+  [33, 100, 7],
+  [32, 784, 100],
+  [100, 32, 10],
+  [5, 785, 13],
+  [785, 32, 100],
+  [4, 9, 8],
+  [3, 1, 12],
+];
+
+for (const [m, k, n] of SHAPES) {
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    test(`matMul ${m}x${k}·${k}x${n} (transposeA ${ta}, transposeB ${tb}): outputs and gradients match stock`, () => {
+      const seed = m * 1000 + k * 10 + n;
+      const { stock, fast } = stockAndFast(
+        () => {
+          const a = random(ta ? [k, m] : [m, k], seed);
+          const b = random(tb ? [n, k] : [k, n], seed + 1);
+          const w = random([m, n], seed + 2); // a random cotangent, so gradients are not all alike
+          const y = tf.matMul(a, b, ta, tb);
+          const grads = tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.matMul(x, z, ta, tb).mul(w).sum())([a, b]);
+          return [y, ...grads];
+        },
+        readAll,
+      );
+      assertClose(fast[0], stock[0], RTOL, "output");
+      assertClose(fast[1], stock[1], RTOL, "gradient of a");
+      assertClose(fast[2], stock[2], RTOL, "gradient of b");
+    });
+  }
+}
+
+test("batched matMul, with one side broadcast, matches stock", () => {
+  const { stock, fast } = stockAndFast(
+    () => [
+      tf.matMul(random([3, 7, 33], 1), random([3, 33, 5], 2)),
+      tf.matMul(random([2, 3, 7, 9], 3), random([1, 9, 6], 4), false, false),
+      tf.matMul(random([1, 5, 6], 5), random([4, 10, 6], 6), false, true),
+      tf.matMul(random([2, 6, 5], 7), random([6, 3], 8), true, false),
+    ],
+    readAll,
+  );
+  stock.forEach((s, i) => assertClose(fast[i], s, RTOL, `case ${i}`));
+});
+
+test("fused matMul with a rank-2 bias raises the stock kernel's error", () => {
+  const a = random([5, 7], 1) as tf.Tensor2D;
+  const b = random([7, 9], 2) as tf.Tensor2D;
+  assert.throws(() => tf.fused.matMul({ a, b, bias: random([1, 9], 3) }), /rank-1 bias/);
+});
+
+test("matMul with an inner size of 0 gives zeros (as the cpu backend; stock wasm leaves memory unset), and mismatched sizes raise tfjs's error", () => {
+  const { fast } = stockAndFast(() => tf.matMul(tf.ones([3, 0]), tf.ones([0, 5])), readAll);
+  assert.deepEqual([...fast[0]], new Array(15).fill(0));
+  assert.throws(() => tf.matMul(tf.zeros([2, 3]), tf.zeros([4, 5])), /inner shapes/i);
+});
+
+for (const activation of ["linear", "relu", "elu"] as const) {
+  for (const [m, k, n] of [[32, 784, 100], [7, 33, 1], [33, 100, 10], [1, 785, 7]] as const) {
+    test(`fused matMul ${m}x${k}·${k}x${n} + bias, ${activation}: outputs and gradients match stock`, () => {
+      const seed = 7 * m + k + n;
+      const { stock, fast } = stockAndFast(
+        () => {
+          const a = random([m, k], seed);
+          const b = random([k, n], seed + 1);
+          const bias = random([n], seed + 2);
+          const w = random([m, n], seed + 3);
+          const f = (x: tf.Tensor, z: tf.Tensor, c: tf.Tensor): tf.Tensor =>
+            tf.fused.matMul({ a: x as tf.Tensor2D, b: z as tf.Tensor2D, bias: c, activation }).mul(w).sum();
+          const y = tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation });
+          return [y, ...tf.grads(f)([a, b, bias])];
+        },
+        readAll,
+      );
+      ["output", "gradient of a", "gradient of b", "gradient of bias"].forEach((what, i) =>
+        assertClose(fast[i], stock[i], RTOL, what),
+      );
+    });
+  }
+}
+
+test("fused matMul without bias and with transposes matches stock", () => {
+  const { stock, fast } = stockAndFast(
+    () => [
+      tf.fused.matMul({ a: random([33, 7], 1) as tf.Tensor2D, b: random([9, 33], 2) as tf.Tensor2D, transposeA: true, transposeB: true, activation: "relu" }),
+      tf.fused.matMul({ a: random([5, 7], 3) as tf.Tensor2D, b: random([7, 9], 4) as tf.Tensor2D }),
+      tf.fused.matMul({ a: random([5, 7], 5) as tf.Tensor2D, b: random([7, 9], 6) as tf.Tensor2D, bias: random([9], 7), transposeB: false }),
+    ],
+    readAll,
+  );
+  stock.forEach((s, i) => assertClose(fast[i], s, RTOL, `case ${i}`));
+});
