@@ -1,0 +1,114 @@
+/**
+ * Weights between tfjs layers and Keras files: names, order, shape checks and
+ * the all-at-once assignment that leaves a model untouched when a file is wrong.
+ */
+import { tf } from "../../backend";
+import { ModelFileError } from "../errors";
+import type { H5Tree } from "./h5-types";
+import type { H5Reader } from "./h5-read";
+import { isSequential } from "./config";
+
+/** One weight of a layer, with the short name Keras gives it ("kernel", "moving_mean"). */
+export interface LayerWeight {
+  short: string;
+  shape: number[];
+  variable: tf.LayerVariable;
+}
+
+/** A layer's weights in Keras's order (trainable first, as both libraries create them). */
+export function weightsOf(layer: tf.layers.Layer): LayerWeight[] {
+  return layer.weights.map((v) => {
+    const original = v.originalName ?? v.name;
+    let short = original.slice(original.lastIndexOf("/") + 1);
+    // tfjs makes clashing variable names unique with a suffix ("kernel_1"); Keras's names have none.
+    const base = short.replace(/_\d+$/, "");
+    if (KNOWN_WEIGHTS.has(base)) short = base;
+    return { short, shape: v.shape.map(Number), variable: v };
+  });
+}
+
+const KNOWN_WEIGHTS = new Set(["kernel", "bias", "gamma", "beta", "moving_mean", "moving_variance"]);
+
+/**
+ * The layers Keras lists for a model, in its order: a Sequential model's
+ * layers without the input, a functional model's layers with its inputs.
+ */
+export function kerasLayers(model: tf.LayersModel): tf.layers.Layer[] {
+  if (isSequential(model)) return model.layers.filter((l) => l.getClassName() !== "InputLayer");
+  return model.layers;
+}
+
+/** A weight file's values for one layer, matched to the layer's weights. */
+export interface PendingLayer {
+  layer: tf.layers.Layer;
+  /** Dataset path for each of the layer's weights, in the layer's order. */
+  paths: string[];
+}
+
+export function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function shapeText(s: number[]): string {
+  return `[${s.join(", ")}]`;
+}
+
+/**
+ * Check that each dataset exists with the shape of the weight it is for; throws
+ * a `ModelFileError` naming the layer, the weight, and both shapes.
+ */
+export function checkShapes(tree: H5Tree, pending: PendingLayer[], shownAs: string): void {
+  for (const p of pending) {
+    const weights = weightsOf(p.layer);
+    p.paths.forEach((datasetPath, i) => {
+      const node = tree.nodes[datasetPath];
+      const w = weights[i];
+      if (!node || node.kind !== "dataset" || !node.dataset) {
+        throw new ModelFileError(shownAs, `layer "${p.layer.name}": the file has no dataset ${datasetPath} for its ${w.short}`);
+      }
+      const fileShape = node.dataset.shape;
+      if (!sameShape(fileShape, w.shape)) {
+        throw new ModelFileError(
+          shownAs,
+          `layer "${p.layer.name}" (${p.layer.getClassName()}): ${w.short} in the file (${datasetPath}) has shape ${shapeText(fileShape)}, ` +
+            `but the model's has shape ${shapeText(w.shape)}; the file was saved from a different architecture`,
+        );
+      }
+      if (node.dataset.typeClass !== 1) {
+        throw new ModelFileError(shownAs, `layer "${p.layer.name}": ${datasetPath} is not a floating-point dataset`);
+      }
+    });
+  }
+}
+
+/**
+ * Read every dataset the pending layers need, then assign them all. Nothing is
+ * assigned until every value has been read and checked.
+ */
+export async function readAndAssign(reader: H5Reader, tree: H5Tree, pending: PendingLayer[], shownAs: string): Promise<void> {
+  checkShapes(tree, pending, shownAs);
+  const arrays = await reader.read(pending.flatMap((p) => p.paths));
+  for (const p of pending) {
+    for (const path of p.paths) {
+      const a = arrays[path];
+      if (!a || a.data.length !== a.shape.reduce((x, y) => x * y, 1)) {
+        throw new ModelFileError(shownAs, `dataset ${path} could not be read completely`);
+      }
+    }
+  }
+  tf.tidy(() => {
+    for (const p of pending) {
+      p.layer.setWeights(p.paths.map((path) => tf.tensor(arrays[path].data, arrays[path].shape, "float32")));
+    }
+  });
+}
+
+/** Match a layer's weights to the names a file lists for it: by short name, else by position. */
+export function matchByName(layer: tf.layers.Layer, fileNames: string[]): number[] {
+  const shortOf = (n: string): string => n.slice(n.lastIndexOf("/") + 1).replace(/:\d+$/, "");
+  const fileShort = fileNames.map(shortOf);
+  const weights = weightsOf(layer);
+  const order = weights.map((w) => fileShort.indexOf(w.short));
+  const unique = new Set(order).size === order.length && order.every((i) => i >= 0);
+  return unique ? order : weights.map((_, i) => i);
+}
