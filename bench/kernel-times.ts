@@ -3,7 +3,7 @@
  * backend with a timer, trains the lesson's model on random data for a few hundred steps and
  * prints calls per step, microseconds per call and share of the step, heaviest first.
  *
- *   node dist/bench/kernel-times.js [--backend wasm] [--fast] [--steps 300] [--shapes]
+ *   node dist/bench/kernel-times.js [--backend wasm] [--fast [--stock Kernel,Kernel]] [--steps 300] [--shapes]
  */
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
@@ -17,7 +17,16 @@ async function main(): Promise<void> {
   if (backend === "wasm") require("@tensorflow/tfjs-backend-wasm");
   await tf.setBackend(backend);
   await tf.ready();
-  if (argv.includes("--fast")) installFastKernels();
+  if (argv.includes("--fast")) {
+    // --stock A,B: keep these kernels stock, to measure one replacement against the rest.
+    const keep = argv.includes("--stock") ? argv[argv.indexOf("--stock") + 1].split(",") : [];
+    const stockConfigs = keep.map((name) => tf.getKernel(name, backend)).filter((c) => c !== undefined);
+    installFastKernels();
+    for (const config of stockConfigs) {
+      tf.unregisterKernel(config.kernelName, backend);
+      tf.registerKernel(config);
+    }
+  }
 
   const detailed = argv.includes("--shapes");
   const describe = (args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): string =>

@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { patchAdam } from "./adam";
-import { ADAM_KERNEL, adamWasm, batchMatMul, fusedMatMul, gatherV2 } from "./wasm-backend";
+import { ADAM_KERNEL, adamWasm, batchMatMul, BINARY_OPS, binary, fusedMatMul, gatherV2, identity } from "./wasm-backend";
 
 export { ADAM_KERNEL } from "./wasm-backend";
 
@@ -22,6 +22,8 @@ const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
     BatchMatMul: batchMatMul as Factory,
     _FusedMatMul: fusedMatMul as Factory,
     GatherV2: gatherV2 as Factory,
+    Identity: identity as Factory,
+    ...Object.fromEntries(Object.entries(BINARY_OPS).map(([name, op]) => [name, binary(op)])),
   },
 };
 const ADDED: Record<string, Record<string, tf.KernelFunc>> = {

@@ -166,10 +166,16 @@ const OPS = {
   "f32.div": [0x95],
   "f32.max": [0x97],
   "f32.sqrt": [0x91],
+  "f32.abs": [0x8b],
+  "f32.ge": [0x60],
+  select: [0x1b],
 } as const;
 
 const SIMD = {
   "f32x4.splat": 0x13,
+  "f32x4.ge": 0x46,
+  "v128.and": 0x4e,
+  "f32x4.abs": 0xe0,
   "f32x4.sqrt": 0xe3,
   "f32x4.add": 0xe4,
   "f32x4.sub": 0xe5,

@@ -18,6 +18,7 @@ interface WasmModule {
   _free(ptr: number): void;
 }
 interface BackendWasmLike {
+  incRef(dataId: tf.DataId): void;
   wasm: WasmModule;
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -208,6 +209,90 @@ export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
       heap.copyWithin(outAt + t * rowLength, from, from + rowLength);
     }
     return out;
+  };
+}
+
+/** The element-wise float32 operations replaced by {@link binary}, as expressions of x and y. */
+export const BINARY_OPS = {
+  Add: "x + y",
+  Sub: "x - y",
+  Multiply: "x * y",
+  RealDiv: "x / y",
+} as const;
+
+/** Loops over the heap for one operation: same shapes, scalar b, scalar a, b repeated, a repeated. */
+type BinaryLoops = (heap: Float32Array, ao: number, bo: number, oo: number, n: number, na: number, nb: number) => void;
+
+/**
+ * Compile the loops for one operation. Each operation gets its own function (not a shared
+ * loop calling `op`), so V8 inlines the arithmetic instead of making a call per element.
+ */
+function compileLoops(expression: string): BinaryLoops {
+  const body = `
+    let x, y;
+    if (na === n && nb === n) { for (let i = 0; i < n; i++) { x = heap[ao + i]; y = heap[bo + i]; heap[oo + i] = ${expression}; } }
+    else if (nb === 1) { y = heap[bo]; for (let i = 0; i < n; i++) { x = heap[ao + i]; heap[oo + i] = ${expression}; } }
+    else if (na === 1) { x = heap[ao]; for (let i = 0; i < n; i++) { y = heap[bo + i]; heap[oo + i] = ${expression}; } }
+    else if (na === n) { for (let i = 0; i < n; i += nb) for (let j = 0; j < nb; j++) { x = heap[ao + i + j]; y = heap[bo + j]; heap[oo + i + j] = ${expression}; } }
+    else { for (let i = 0; i < n; i += na) for (let j = 0; j < na; j++) { x = heap[ao + j]; y = heap[bo + i + j]; heap[oo + i + j] = ${expression}; } }`;
+  return new Function("heap", "ao", "bo", "oo", "n", "na", "nb", body) as BinaryLoops;
+}
+
+/** Whether `small` broadcasts against `shape` by repeating along leading axes only (`[n]` against `[m, n]`). */
+function isTrailing(small: readonly number[], shape: readonly number[]): boolean {
+  let start = 0;
+  while (start < small.length && small[start] === 1) start++;
+  const trail = small.slice(start);
+  if (trail.length > shape.length) return false;
+  const offset = shape.length - trail.length;
+  return trail.every((d, i) => d === shape[offset + i]);
+}
+
+/**
+ * Build a replacement for a float32 binary kernel that computes in JavaScript on the wasm
+ * heap. For the small tensors of a training step the stock kernels' cost is the call
+ * into WebAssembly (argument arrays copied to the wasm stack), not the arithmetic.
+ * Same shapes, a scalar on either side and trailing broadcasts (`[m, n]` with `[n]`) are
+ * handled; anything else runs the stock kernel. A float32 result computed in double and
+ * rounded once is exactly the float32 operation's result for + − × ÷.
+ */
+export function binary(expression: string): (stock: tf.KernelFunc) => tf.KernelFunc {
+  const loops = compileLoops(expression);
+  return (stock) => (args: KernelArgs) => {
+    const backend = args.backend as unknown as BackendWasmLike;
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
+    const na = size(a.shape);
+    const nb = size(b.shape);
+    const outShape = na >= nb ? a.shape : b.shape;
+    const n = size(outShape);
+    const aRepeats = na !== n && !(na === 1 || isTrailing(a.shape, outShape));
+    const bRepeats = nb !== n && !(nb === 1 || isTrailing(b.shape, outShape));
+    if (aRepeats || bRepeats || outShape.length < Math.max(a.shape.length, b.shape.length)) return stock(args);
+    if ((na === n && a.shape.length !== outShape.length) || (nb === n && b.shape.length !== outShape.length)) {
+      return stock(args);
+    }
+    const out = backend.makeOutput([...outShape], "float32");
+    if (n === 0) return out;
+    loops(backend.wasm.HEAPF32, offset(backend, a) >> 2, offset(backend, b) >> 2, offset(backend, out) >> 2, n, na, nb);
+    return out;
+  };
+}
+
+/**
+ * Build the replacement for `Identity`: share the input's memory (counting one more
+ * reference) instead of copying it. tfjs calls Identity to keep every input and output
+ * an op's gradient needs, tens of times per training step; the stock wasm kernel
+ * allocates and copies each. Sharing is safe because tensor memory is never written
+ * after its kernel returns (`Variable.assign` swaps data, it does not overwrite it),
+ * and it is what the cpu backend and wasm's own Reshape do.
+ */
+export function identity(stock: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (x.dtype === "string") return stock(args);
+    (args.backend as unknown as BackendWasmLike).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }
 

@@ -55,3 +55,30 @@ test("Adam on the cpu backend (no fast kernel there) keeps tfjs's own update", a
     await tf.setBackend("wasm");
   }
 });
+
+test("Adam moments that decay below the smallest normal float are stored as 0, and the weights match stock", async () => {
+  // A weight whose gradient is 0 after the first step: its moments shrink by beta each step
+  // and, on the stock optimizer, end up as subnormal numbers.
+  const run = async (fast: boolean): Promise<Float32Array[]> => {
+    useFastKernels(fast);
+    const v = tf.variable(tf.tensor1d([0.5, -0.5, 0.25, 1, 2]), true, `adam_ftz_${fast}`);
+    const optimizer = tf.train.adam(0.001, 0.5, 0.5, 1e-7);
+    type G = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
+    optimizer.applyGradients({ [v.name]: tf.tensor1d([1e-20, -1e-20, 3, 1e-19, 0]) } as unknown as G);
+    for (let step = 0; step < 140; step++) {
+      optimizer.applyGradients({ [v.name]: tf.tensor1d([0, 0, 0, 0, 0]) } as unknown as G);
+    }
+    const weights = await optimizer.getWeights();
+    const out = [Float32Array.from(v.dataSync()), ...weights.slice(1).map((w) => Float32Array.from(w.tensor.dataSync()))];
+    optimizer.dispose();
+    v.dispose();
+    useFastKernels(true);
+    return out;
+  };
+  const stock = await run(false);
+  const fast = await run(true);
+  const subnormal = (x: number): boolean => x !== 0 && Math.abs(x) < 1.1754943508222875e-38;
+  assert.ok([...stock[1], ...stock[2]].some(subnormal), "the stock optimizer keeps subnormal moments");
+  assert.ok(![...fast[1], ...fast[2]].some(subnormal), "the fast kernel flushes them to 0");
+  stock.forEach((s, i) => assertClose(fast[i], s, 1e-5, `tensor ${i}`));
+});

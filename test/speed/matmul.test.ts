@@ -11,8 +11,23 @@ before(async () => {
   useFastKernels(true);
 });
 
-test("installing replaces BatchMatMul, _FusedMatMul and GatherV2 on wasm and adds the Adam kernel", () => {
-  assert.deepEqual(fastKernelsInstalled(), ["wasm/BatchMatMul", "wasm/GatherV2", "wasm/TslabDlAdam", "wasm/_FusedMatMul"]);
+test("installing replaces the matrix, gather, identity and binary kernels on wasm and adds the Adam kernel", () => {
+  assert.deepEqual(fastKernelsInstalled(), [
+    "wasm/Add",
+    "wasm/BatchMatMul",
+    "wasm/GatherV2",
+    "wasm/Identity",
+    "wasm/Multiply",
+    "wasm/RealDiv",
+    "wasm/Sub",
+    "wasm/TslabDlAdam",
+    "wasm/_FusedMatMul",
+  ]);
+  useFastKernels(false);
+  assert.deepEqual(fastKernelsInstalled(), []);
+  assert.equal(tf.getKernel("TslabDlAdam", "wasm"), undefined);
+  useFastKernels(true);
+  assert.equal(fastKernelsInstalled().length, 9);
 });
 
 // Sizes around the tile edges (4 rows, 8/4/1 columns) and the tutorial model's own.

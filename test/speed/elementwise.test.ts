@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { useFastKernels } from "../../src/speed";
+import { assertClose, random, readAll, stockAndFast, useWasm } from "./compare";
+
+before(async () => {
+  await useWasm();
+  useFastKernels(true);
+});
+
+const OPS = {
+  add: (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b),
+  sub: (a: tf.Tensor, b: tf.Tensor) => tf.sub(a, b),
+  mul: (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, b),
+  div: (a: tf.Tensor, b: tf.Tensor) => tf.div(a, b),
+};
+
+// Same shapes, scalars either side, trailing broadcasts, and broadcasts the fast path hands back to stock.
+const PAIRS: [number[], number[]][] = [
+  [[1], [1]],
+  [[7], [7]],
+  [[33, 100], [33, 100]],
+  [[785, 7], []],
+  [[], [785, 7]],
+  [[32, 10], [10]],
+  [[10], [32, 10]],
+  [[3, 33, 7], [1, 7]],
+  [[32, 1], [32, 10]],
+  [[2, 1, 5], [1, 3, 1]],
+  [[1], [7, 33]],
+  [[0, 4], [4]],
+];
+
+for (const [name, op] of Object.entries(OPS)) {
+  for (const [sa, sb] of PAIRS) {
+    test(`${name} of [${sa}] and [${sb}] equals stock exactly, and so do its gradients`, () => {
+      const seed = sa.length * 31 + sb.length;
+      const { stock, fast } = stockAndFast(() => {
+        const a = random(sa, seed);
+        // Keep divisors away from 0 so the comparison is about the kernels, not about infinities.
+        const b = name === "div" ? tf.add(random(sb, seed + 1), 2) : random(sb, seed + 1);
+        const y = op(a, b);
+        const w = random(y.shape, seed + 2);
+        return [y, ...tf.grads((x: tf.Tensor, z: tf.Tensor) => op(x, z).mul(w).sum())([a, b])];
+      }, readAll);
+      assert.deepEqual(fast[0], stock[0]);
+      assertClose(fast[1], stock[1], 1e-5, "gradient of a");
+      assertClose(fast[2], stock[2], 1e-5, "gradient of b");
+    });
+  }
+}
+
+test("int32 arithmetic still runs the stock kernels and gives integers", () => {
+  const { stock, fast } = stockAndFast(
+    () => [tf.add(tf.tensor1d([1, 2, 2147483647], "int32"), tf.tensor1d([1, 1, 1], "int32")).toFloat()],
+    readAll,
+  );
+  assert.deepEqual(fast, stock);
+});
+
+test("identity shares memory safely: a variable's kept value survives assign and dispose", () => {
+  const v = tf.variable(tf.tensor1d([1, 2, 3]));
+  const kept = tf.clone(v); // Identity
+  v.assign(tf.tensor1d([4, 5, 6]));
+  assert.deepEqual([...kept.dataSync()], [1, 2, 3]);
+  v.dispose();
+  assert.deepEqual([...kept.dataSync()], [1, 2, 3]);
+  const before = tf.memory().numTensors;
+  kept.dispose();
+  assert.equal(tf.memory().numTensors, before - 1);
+});
+
+test("identity of a string tensor is left to the stock kernel", () => {
+  const s = tf.tensor1d(["a", "bc"], "string");
+  assert.deepEqual(tf.clone(s).dataSync(), s.dataSync());
+});
