@@ -675,14 +675,15 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
     const model = tf.sequential({ name: plan.name });
     plan.layers.forEach((p, i) => {
       const args = i === 0 ? { ...p.args, batchInputShape: plan.inputShape } : p.args;
-      model.add(createLayer(p, args));
+      const layer = createLayer(p, args);
+      tfjsStep(p, () => model.add(layer));
     });
     return model;
   }
   const tensors = new Map<string, tf.SymbolicTensor>();
   for (const p of plan.layers) {
     if (p.className === "InputLayer") {
-      tensors.set(p.name, tf.input({ batchShape: p.batchShape, name: p.name }));
+      tensors.set(p.name, tfjsStep(p, () => tf.input({ batchShape: p.batchShape, name: p.name })));
       continue;
     }
     const inputs = p.inbound.map(([layer, , index]) => {
@@ -691,7 +692,8 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
       return t;
     });
     if (inputs.length !== 1) throw new ConfigProblem(`layer "${p.name}" (${p.className}): has ${inputs.length} inputs, expected 1`);
-    const out = createLayer(p, p.args).apply(inputs[0]) as tf.SymbolicTensor;
+    const layer = createLayer(p, p.args);
+    const out = tfjsStep(p, () => layer.apply(inputs[0]) as tf.SymbolicTensor);
     tensors.set(p.name, out);
   }
   const pick = (refs: [string, number, number][], what: string): tf.SymbolicTensor[] =>
@@ -700,7 +702,23 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
       if (!t) throw new ConfigProblem(`${what} names layer "${name}", which the config does not define`);
       return t;
     });
-  return tf.model({ name: plan.name, inputs: pick(plan.inputs, "input_layers"), outputs: pick(plan.outputs, "output_layers") });
+  const inputs = pick(plan.inputs, "input_layers");
+  const outputs = pick(plan.outputs, "output_layers");
+  try {
+    return tf.model({ name: plan.name, inputs, outputs });
+  } catch (e) {
+    throw new ConfigProblem(`the model's graph could not be built: ${(e as Error).message}`);
+  }
+}
+
+/** Run a tfjs step for layer `p`, naming the layer if tfjs refuses (a bad name, an impossible shape). */
+function tfjsStep<T>(p: LayerPlan, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof ConfigProblem) throw e;
+    throw new ConfigProblem(`layer "${p.name}" (${p.className}): tfjs could not build it: ${(e as Error).message}`);
+  }
 }
 
 function createLayer(p: LayerPlan, args: { [k: string]: unknown }): tf.layers.Layer {

@@ -66,12 +66,20 @@ function timeoutFor(bytes: number): number {
 export class H5Reader {
   private worker: Worker;
   private closed = false;
+  private output = "";
 
   private constructor(
     private readonly file: string,
     private readonly shownAs: string,
   ) {
-    this.worker = new Worker(path.join(__dirname, "h5-worker.js"));
+    // The worker's output is kept, not passed through: a damaged file makes the
+    // WebAssembly runtime print "Aborted(...)" lines that belong in our error.
+    this.worker = new Worker(path.join(__dirname, "h5-worker.js"), { stdout: true, stderr: true });
+    const keep = (chunk: Buffer): void => {
+      this.output = (this.output + chunk.toString()).slice(-2000);
+    };
+    this.worker.stdout.on("data", keep);
+    this.worker.stderr.on("data", keep);
   }
 
   /**
@@ -125,7 +133,10 @@ export class H5Reader {
         }
       };
       const onError = (e: Error): void => fail(`is corrupt: the HDF5 library crashed while reading it (${e.message.split("\n")[0]})`, e);
-      const onExit = (code: number): void => fail(`is corrupt: the HDF5 reader stopped (exit code ${code}) while reading it`);
+      const onExit = (code: number): void => {
+        const last = this.output.trim().split("\n").pop();
+        fail(`is corrupt: the HDF5 reader stopped (exit code ${code}${last ? `, "${last}"` : ""}) while reading it`);
+      };
       const cleanup = (): void => {
         clearTimeout(timer);
         this.worker.off("message", onMessage);
