@@ -793,6 +793,9 @@ export function bodyLayers(model: tf.LayersModel): tf.layers.Layer[] {
  * (Keras 3, as in a `.keras` archive).
  */
 export function modelToKeras(model: tf.LayersModel, dialect: KerasDialect): JsonObject {
+  if (!model.inputs || model.inputs.length === 0) {
+    throw new ConfigProblem("the model has no input shape yet: give its first layer an inputShape (or call it on data) before saving it whole");
+  }
   if (isSequential(model)) {
     const body = bodyLayers(model);
     const batchShape = shapeJson(model.inputs[0].shape);
