@@ -334,8 +334,6 @@ interface Field {
   keras: string;
   tfjs: string;
   conv: Converter;
-  /** Written only in this dialect (Keras 3 dropped some settings from some configs). */
-  only?: KerasDialect;
   /** Omitted from Keras 3 output when null (Keras 3 Dense has no activity_regularizer entry). */
   omitNullIn3?: boolean;
 }
@@ -458,7 +456,7 @@ export const LAYERS: { [className: string]: LayerSpec } = {
   },
 };
 
-/** Keras's names for tfjs's, where they differ. */
+/** The Keras layer classes tslab-dl builds (tfjs uses the same class names). */
 export const SUPPORTED_LAYERS = ["InputLayer", ...Object.keys(LAYERS)];
 
 /** Layer settings every class shares, handled outside the tables. */
