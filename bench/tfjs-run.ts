@@ -56,7 +56,14 @@ async function setUpBackend(args: Args): Promise<string> {
   if (args.path === "default") {
     const name = await init({ verbose: false });
     // Until the lead's init() installs them itself; calling it twice is harmless.
+    // TSLAB_BENCH_STOCK=A,B keeps those kernels stock, to measure one replacement against the rest.
+    const keep = (process.env.TSLAB_BENCH_STOCK ?? "").split(",").filter(Boolean);
+    const stockConfigs = keep.map((k) => tf.getKernel(k, name)).filter((c) => c !== undefined);
     installFastKernels();
+    for (const config of stockConfigs) {
+      tf.unregisterKernel(config.kernelName, name);
+      tf.registerKernel(config);
+    }
     return name;
   }
   if (args.backend === "wasm") require("@tensorflow/tfjs-backend-wasm");

@@ -6,7 +6,7 @@
  * (and `out/bench/latest.json`).
  *
  * Options: --epochs N (default 2), --cpu-epochs N (the plain CPU backend is ~40 ms/step; default 1),
- * --only name,name (default,wasm,cpu,tensorflow,torch,cell), --repeat N (runs per path, medians reported).
+ * --only name,name (default,wasm,cpu,tensorflow,torch,cell), --repeat N (rounds; paths alternate within a round; medians reported).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -26,6 +26,8 @@ interface Options {
 
 interface CellResult {
   kernel?: string;
+  declaringMedianMs?: number;
+  declaringP95Ms?: number;
   medianMs?: number;
   p95Ms?: number;
   setupMs?: number;
@@ -134,29 +136,40 @@ function writeAtomic(file: string, text: string): void {
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   const want = (p: PathName): boolean => options.only.includes(p);
-  const results: (RunResult | { skipped: string; name: string })[] = [];
-  const record = (name: string, run: () => RunResult | { skipped: string }): RunResult | undefined => {
-    const runs = Array.from({ length: options.repeat }, () => {
-      process.stderr.write(`bench: ${name} ...\n`);
-      return run();
-    });
-    const r = repeated(runs);
-    results.push("skipped" in r ? { ...r, name } : r);
-    return "skipped" in r ? undefined : r;
-  };
-
-  let torch: RunResult | undefined;
+  // Paths take turns, round after round, so that a change in the machine's load between
+  // rounds hits every path alike; each path reports the median of its rounds.
+  const plan: { name: string; run: () => RunResult | { skipped: string } }[] = [];
+  const skipped: { name: string; skipped: string }[] = [];
+  const torchName = "PyTorch";
   if (want("torch")) {
-    if (torchAvailable()) torch = record("PyTorch", () => runJson<RunResult>(python, ["bench/torch_ref.py", "--epochs", String(options.epochs)]));
-    else results.push({ name: "PyTorch", skipped: `${python} cannot import torch (apt-get install python3-torch libopenblas0-pthread)` });
+    if (torchAvailable()) {
+      plan.push({ name: torchName, run: () => runJson<RunResult>(python, ["bench/torch_ref.py", "--epochs", String(options.epochs)]) });
+    } else {
+      skipped.push({ name: torchName, skipped: `${python} cannot import torch (apt-get install python3-torch libopenblas0-pthread)` });
+    }
   }
-  if (want("default")) record("tslab-dl default", () => tfjsRun("default", "", options.epochs));
+  if (want("default")) plan.push({ name: "tslab-dl default", run: () => tfjsRun("default", "", options.epochs) });
   if (want("tensorflow")) {
-    if (canLoad("@tensorflow/tfjs-node")) record("stock tfjs (tensorflow)", () => tfjsRun("stock", "tensorflow", options.epochs));
-    else results.push({ name: "stock tfjs (tensorflow)", skipped: "@tensorflow/tfjs-node does not load here" });
+    if (canLoad("@tensorflow/tfjs-node")) plan.push({ name: "stock tfjs (tensorflow)", run: () => tfjsRun("stock", "tensorflow", options.epochs) });
+    else skipped.push({ name: "stock tfjs (tensorflow)", skipped: "@tensorflow/tfjs-node does not load here" });
   }
-  if (want("wasm")) record("stock tfjs (wasm)", () => tfjsRun("stock", "wasm", options.epochs));
-  if (want("cpu")) record("stock tfjs (cpu)", () => tfjsRun("stock", "cpu", Math.min(options.epochs, options.cpuEpochs)));
+  if (want("wasm")) plan.push({ name: "stock tfjs (wasm)", run: () => tfjsRun("stock", "wasm", options.epochs) });
+  if (want("cpu")) plan.push({ name: "stock tfjs (cpu)", run: () => tfjsRun("stock", "cpu", Math.min(options.epochs, options.cpuEpochs)) });
+
+  const runs = new Map<string, (RunResult | { skipped: string })[]>(plan.map((p) => [p.name, []]));
+  for (let round = 0; round < options.repeat; round++) {
+    for (const p of plan) {
+      process.stderr.write(`bench: round ${round + 1}/${options.repeat}: ${p.name} ...\n`);
+      (runs.get(p.name) as (RunResult | { skipped: string })[]).push(p.run());
+    }
+  }
+  const results: (RunResult | { skipped: string; name: string })[] = plan.map((p) => {
+    const r = repeated(runs.get(p.name) as (RunResult | { skipped: string })[]);
+    return "skipped" in r ? { ...r, name: p.name } : r;
+  });
+  results.push(...skipped);
+  const torchResult = results.find((r) => r.name.startsWith(torchName) && !("skipped" in r));
+  const torch = torchResult as RunResult | undefined;
 
   let cell: CellResult | undefined;
   if (want("cell")) {
@@ -174,10 +187,11 @@ function main(): void {
       cell.skipped
         ? `\ncell round trip: skipped: ${cell.skipped}`
         : `\ncell round trip (${cell.kernel}, "1 + 1" after importing tf): median ${fmt(cell.medianMs, 1)} ms, ` +
-            `p95 ${fmt(cell.p95Ms, 1)} ms over ${cell.n}; setup cell ${fmt(cell.setupMs, 0)} ms`,
+            `p95 ${fmt(cell.p95Ms, 1)} ms over ${cell.n}; setup cell ${fmt(cell.setupMs, 0)} ms\n` +
+            `cell declaring a name ("const benchValueN = N + 1;"): median ${fmt(cell.declaringMedianMs, 1)} ms, p95 ${fmt(cell.declaringP95Ms, 1)} ms`,
     );
   }
-  const report = { date: new Date().toISOString(), machine, options, results, cell };
+  const report = { date: new Date().toISOString(), machine, options, results, rounds: Object.fromEntries(runs), cell };
   const stamp = report.date.replace(/[:.]/g, "-");
   const text = JSON.stringify(report, null, 2) + "\n";
   writeAtomic(path.join(repoRoot, "out", "bench", `bench-${stamp}.json`), text);

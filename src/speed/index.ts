@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { patchAdam } from "./adam";
-import { ADAM_KERNEL, adamWasm, batchMatMul, BINARY_OPS, binary, fusedMatMul, gatherV2, identity } from "./wasm-backend";
+import { ADAM_KERNEL, adamWasm, batchMatMul, BINARY_OPS, binary, fusedMatMul, gatherV2, identity, sum } from "./wasm-backend";
 
 export { ADAM_KERNEL } from "./wasm-backend";
 
@@ -23,6 +23,7 @@ const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
     _FusedMatMul: fusedMatMul as Factory,
     GatherV2: gatherV2 as Factory,
     Identity: identity as Factory,
+    Sum: sum as Factory,
     ...Object.fromEntries(Object.entries(BINARY_OPS).map(([name, op]) => [name, binary(op)])),
   },
 };

@@ -280,6 +280,52 @@ export function binary(expression: string): (stock: tf.KernelFunc) => tf.KernelF
 }
 
 /**
+ * Build the replacement for float32 `Sum` over leading axes (as in every bias gradient,
+ * `[32, 100]` → `[100]`) or trailing axes (a softmax's denominators), computed in
+ * JavaScript on the heap. The stock kernel transposes the reduced axes innermost first,
+ * then adds each output's inputs in order in float32; this adds the same numbers in the
+ * same order, rounding to float32 after each addition, so results are identical.
+ */
+export function sum(stock: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const backend = args.backend as unknown as BackendWasmLike;
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+    const rank = x.shape.length;
+    if (x.dtype !== "float32" || rank === 0) return stock(args);
+    const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((p, q) => p - q);
+    const leading = axes.every((a, i) => a === i);
+    const trailing = axes.every((a, i) => a === rank - axes.length + i);
+    if (axes.length === 0 || !(leading || trailing)) return stock(args);
+    const reduced = size(axes.map((a) => x.shape[a]));
+    const kept = size(x.shape) / Math.max(reduced, 1);
+    const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const out = backend.makeOutput(outShape, "float32");
+    const heap = backend.wasm.HEAPF32;
+    const xo = offset(backend, x) >> 2;
+    const oo = offset(backend, out) >> 2;
+    if (reduced === 0 || kept === 0) {
+      heap.fill(0, oo, oo + size(outShape));
+      return out;
+    }
+    const f = Math.fround;
+    if (trailing) {
+      for (let i = 0; i < kept; i++) {
+        let acc = 0;
+        for (let j = 0; j < reduced; j++) acc = f(acc + heap[xo + i * reduced + j]);
+        heap[oo + i] = acc;
+      }
+    } else {
+      heap.fill(0, oo, oo + kept);
+      for (let i = 0; i < reduced; i++) {
+        for (let j = 0; j < kept; j++) heap[oo + j] += heap[xo + i * kept + j];
+      }
+    }
+    return out;
+  };
+}
+
+/**
  * Build the replacement for `Identity`: share the input's memory (counting one more
  * reference) instead of copying it. tfjs calls Identity to keep every input and output
  * an op's gradient needs, tens of times per training step; the stock wasm kernel

@@ -75,3 +75,33 @@ test("identity of a string tensor is left to the stock kernel", () => {
   const s = tf.tensor1d(["a", "bc"], "string");
   assert.deepEqual(tf.clone(s).dataSync(), s.dataSync());
 });
+
+const SUMS: [number[], number | number[], boolean][] = [
+  [[32, 100], 0, false],
+  [[32, 10], 1, true],
+  [[32, 10], -1, false],
+  [[7], 0, false],
+  [[1, 33], [0], true],
+  [[3, 5, 7], [0, 1], false],
+  [[3, 5, 7], [1, 2], true],
+  [[785, 3], [0, 1], false],
+  [[3, 5, 7], [0, 2], false], // not contiguous: stock
+];
+
+for (const [shape, axis, keepDims] of SUMS) {
+  test(`sum of [${shape}] over axis ${JSON.stringify(axis)} (keepDims ${keepDims}) equals stock bit for bit, gradient too`, () => {
+    const { stock, fast } = stockAndFast(() => {
+      const x = random(shape, shape.length * 7 + shape[0]);
+      const y = tf.sum(x, axis, keepDims);
+      const w = random(y.shape, 5);
+      return [y, tf.tensor1d(y.shape.length ? y.shape : [0]).toFloat(), ...tf.grads((t: tf.Tensor) => tf.sum(t, axis, keepDims).mul(w).sum())([x])];
+    }, readAll);
+    assert.deepEqual(fast, stock);
+  });
+}
+
+test("sums over an empty axis are 0 (as on the cpu backend; stock wasm leaves the memory unset)", () => {
+  const { stock, fast } = stockAndFast(() => [tf.sum(tf.zeros([4, 0]), 0), tf.sum(tf.zeros([0, 3]), 0)], readAll);
+  assert.deepEqual(fast[0], stock[0]);
+  assert.deepEqual([...fast[1]], [0, 0, 0]);
+});

@@ -20,6 +20,7 @@ test("installing replaces the matrix, gather, identity and binary kernels on was
     "wasm/Multiply",
     "wasm/RealDiv",
     "wasm/Sub",
+    "wasm/Sum",
     "wasm/TslabDlAdam",
     "wasm/_FusedMatMul",
   ]);
@@ -27,7 +28,7 @@ test("installing replaces the matrix, gather, identity and binary kernels on was
   assert.deepEqual(fastKernelsInstalled(), []);
   assert.equal(tf.getKernel("TslabDlAdam", "wasm"), undefined);
   useFastKernels(true);
-  assert.equal(fastKernelsInstalled().length, 9);
+  assert.equal(fastKernelsInstalled().length, 10);
 });
 
 // Sizes around the tile edges (4 rows, 8/4/1 columns) and the tutorial model's own.
