@@ -6,7 +6,7 @@
  * one-pass Adam update. They run on the backend's own memory: no copies in or out.
  */
 import * as tf from "@tensorflow/tfjs";
-import { instantiateKernels, GEMM_ROWS, type WasmKernels } from "./wasm-kernels";
+import { instantiateKernels, GEMM_ROWS, type BinaryName, type WasmKernels } from "./wasm-kernels";
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
 interface WasmModule {
@@ -212,31 +212,13 @@ export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-/** The element-wise float32 operations replaced by {@link binary}, as expressions of x and y. */
+/** The float32 kernels replaced by {@link binary}, and the operation each runs. */
 export const BINARY_OPS = {
-  Add: "x + y",
-  Sub: "x - y",
-  Multiply: "x * y",
-  RealDiv: "x / y",
-} as const;
-
-/** Loops over the heap for one operation: same shapes, scalar b, scalar a, b repeated, a repeated. */
-type BinaryLoops = (heap: Float32Array, ao: number, bo: number, oo: number, n: number, na: number, nb: number) => void;
-
-/**
- * Compile the loops for one operation. Each operation gets its own function (not a shared
- * loop calling `op`), so V8 inlines the arithmetic instead of making a call per element.
- */
-function compileLoops(expression: string): BinaryLoops {
-  const body = `
-    let x, y;
-    if (na === n && nb === n) { for (let i = 0; i < n; i++) { x = heap[ao + i]; y = heap[bo + i]; heap[oo + i] = ${expression}; } }
-    else if (nb === 1) { y = heap[bo]; for (let i = 0; i < n; i++) { x = heap[ao + i]; heap[oo + i] = ${expression}; } }
-    else if (na === 1) { x = heap[ao]; for (let i = 0; i < n; i++) { y = heap[bo + i]; heap[oo + i] = ${expression}; } }
-    else if (na === n) { for (let i = 0; i < n; i += nb) for (let j = 0; j < nb; j++) { x = heap[ao + i + j]; y = heap[bo + j]; heap[oo + i + j] = ${expression}; } }
-    else { for (let i = 0; i < n; i += na) for (let j = 0; j < na; j++) { x = heap[ao + j]; y = heap[bo + i + j]; heap[oo + i + j] = ${expression}; } }`;
-  return new Function("heap", "ao", "bo", "oo", "n", "na", "nb", body) as BinaryLoops;
-}
+  Add: "add",
+  Sub: "sub",
+  Multiply: "mul",
+  RealDiv: "div",
+} as const satisfies Record<string, BinaryName>;
 
 /** Whether `small` broadcasts against `shape` by repeating along leading axes only (`[n]` against `[m, n]`). */
 function isTrailing(small: readonly number[], shape: readonly number[]): boolean {
@@ -249,19 +231,18 @@ function isTrailing(small: readonly number[], shape: readonly number[]): boolean
 }
 
 /**
- * Build a replacement for a float32 binary kernel that computes in JavaScript on the wasm
- * heap. For the small tensors of a training step the stock kernels' cost is the call
- * into WebAssembly (argument arrays copied to the wasm stack), not the arithmetic.
- * Same shapes, a scalar on either side and trailing broadcasts (`[m, n]` with `[n]`) are
- * handled; anything else runs the stock kernel. A float32 result computed in double and
- * rounded once is exactly the float32 operation's result for + − × ÷.
+ * Build a replacement for a float32 binary kernel that calls tslab-dl's SIMD loops
+ * directly. For the small tensors of a training step the stock kernels' cost is the call
+ * into WebAssembly (shape arrays copied to the wasm stack through `ccall`), not the
+ * arithmetic. Same shapes, a scalar on either side and trailing broadcasts (`[m, n]`
+ * with `[n]`, one call per row) are handled; anything else runs the stock kernel.
  */
-export function binary(expression: string): (stock: tf.KernelFunc) => tf.KernelFunc {
-  const loops = compileLoops(expression);
+export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc {
   return (stock) => (args: KernelArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    if (a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
+    const kernels = kernelsFor(backend);
+    if (!kernels || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
     const na = size(a.shape);
     const nb = size(b.shape);
     const outShape = na >= nb ? a.shape : b.shape;
@@ -274,7 +255,19 @@ export function binary(expression: string): (stock: tf.KernelFunc) => tf.KernelF
     }
     const out = backend.makeOutput([...outShape], "float32");
     if (n === 0) return out;
-    loops(backend.wasm.HEAPF32, offset(backend, a) >> 2, offset(backend, b) >> 2, offset(backend, out) >> 2, n, na, nb);
+    const ao = offset(backend, a);
+    const bo = offset(backend, b);
+    const oo = offset(backend, out);
+    if (na === n && nb === n) kernels[`${op}_vv`](n, ao, bo, oo);
+    else if (nb === 1) kernels[`${op}_vs`](n, ao, bo, oo);
+    else if (na === 1) kernels[`${op}_sv`](n, ao, bo, oo);
+    else if (na === n) {
+      const vv = kernels[`${op}_vv`];
+      for (let i = 0; i < n; i += nb) vv(nb, ao + 4 * i, bo, oo + 4 * i);
+    } else {
+      const vv = kernels[`${op}_vv`];
+      for (let i = 0; i < n; i += na) vv(na, ao, bo + 4 * i, oo + 4 * i);
+    }
     return out;
   };
 }

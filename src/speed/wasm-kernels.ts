@@ -16,7 +16,7 @@
 import { Body, encodeModule, F32, I32, V128, type FunctionDef, type ValType } from "./wasm-asm";
 
 /** The exports of the kernel module. */
-export interface WasmKernels {
+export interface WasmKernels extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, BinaryFn> {
   gemm: GemmFn;
   gemmBias: GemmBiasFn;
   gemmBiasRelu: GemmBiasFn;
@@ -35,6 +35,8 @@ export type GemmFn = (
   c: number, ldc: number,
   scratch: number,
 ) => void;
+/** `(n, a, b, out)`: byte addresses of a, b and out. */
+export type BinaryFn = (n: number, a: number, b: number, out: number) => void;
 /** {@link GemmFn} followed by the address of bias[N]. */
 export type GemmBiasFn = (
   m: number, n: number, k: number,
@@ -234,8 +236,67 @@ function adamFunction(): FunctionDef {
   return { name: "adam", params, body: f };
 }
 
+/** Element-wise float32 operations: their SIMD and scalar opcodes. */
+const BINARY = {
+  add: ["f32x4.add", "f32.add"],
+  sub: ["f32x4.sub", "f32.sub"],
+  mul: ["f32x4.mul", "f32.mul"],
+  div: ["f32x4.div", "f32.div"],
+} as const;
+/** The names of the element-wise operations {@link WasmKernels} exports. */
+export type BinaryName = keyof typeof BINARY;
+
+/**
+ * `out[i] = a[i] ∘ b[i]` for i < n, where `mode` says which side is one scalar repeated:
+ * "vv" neither, "vs" b, "sv" a. SIMD over 4 floats, then a scalar tail; the same IEEE
+ * float32 operation either way, so results are those of a scalar loop.
+ */
+function binaryFunction(op: BinaryName, mode: "vv" | "vs" | "sv"): FunctionDef {
+  const params: ValType[] = [I32, I32, I32, I32]; // n, a, b, out
+  const f = new Body(params.length);
+  const [N, A, B, OUT] = [0, 1, 2, 3];
+  const off = f.local(I32);
+  const end = f.local(I32);
+  const splat = f.local(V128);
+  const scalar = f.local(F32);
+  const [vop, sop] = BINARY[op];
+  if (mode === "vs") f.get(B).f32Load().tee(scalar).simd("f32x4.splat").set(splat);
+  if (mode === "sv") f.get(A).f32Load().tee(scalar).simd("f32x4.splat").set(splat);
+  const operand = (side: number, vector: boolean): void => {
+    const repeated = (mode === "vs" && side === B) || (mode === "sv" && side === A);
+    if (repeated) f.get(vector ? splat : scalar);
+    else if (vector) f.get(side).get(off).op("i32.add").v128Load();
+    else f.get(side).get(off).op("i32.add").f32Load();
+  };
+  f.i32(0).set(off);
+  f.get(N).i32(-4).op("i32.add").i32(2).op("i32.shl").set(end);
+  f.block(() =>
+    f.loop(() => {
+      f.get(off).get(end).op("i32.gt_s").brIf(1);
+      f.get(OUT).get(off).op("i32.add");
+      operand(A, true);
+      operand(B, true);
+      f.simd(vop).v128Store();
+      f.addTo(off, 16).br(0);
+    }),
+  );
+  f.get(N).i32(2).op("i32.shl").set(end);
+  f.block(() =>
+    f.loop(() => {
+      f.get(off).get(end).op("i32.ge_s").brIf(1);
+      f.get(OUT).get(off).op("i32.add");
+      operand(A, false);
+      operand(B, false);
+      f.op(sop).f32Store();
+      f.addTo(off, 4).br(0);
+    }),
+  );
+  return { name: `${op}_${mode}`, params, body: f };
+}
+
 function encode(fma: boolean): Uint8Array {
   return encodeModule([
+    ...(Object.keys(BINARY) as BinaryName[]).flatMap((op) => (["vv", "vs", "sv"] as const).map((mode) => binaryFunction(op, mode))),
     gemmFunction("gemm", false, false, fma),
     gemmFunction("gemmBias", true, false, fma),
     gemmFunction("gemmBiasRelu", true, true, fma),
