@@ -11,7 +11,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -320,6 +320,33 @@ test("a chart whose plotly.js carrier was cleared keeps its picture, and draws o
     await page.addScriptTag({ content: plotlySource() });
     assert.deepEqual(await plotTraceCounts(page, 1), [5]);
     await page.waitForFunction(() => document.querySelectorAll(".tslab-dl-chart img").length === 0, undefined, { timeout: 10_000 });
+  } finally {
+    await page.close();
+  }
+});
+
+test("the committed lesson notebook, opened untrusted, shows every chart as a picture", { skip: skipReason, timeout: 120_000 }, async (t) => {
+  assert.ok(browser);
+  const lesson = join(REPO, "notebooks", "en", "07-3-regularization.ipynb");
+  const nb = JSON.parse(readFileSync(lesson, "utf8")) as { cells: Array<{ outputs?: Array<{ data?: { [mime: string]: unknown } }> }> };
+  const expected = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.["application/vnd.plotly.v1+json"]).length;
+  if (expected === 0) return t.skip("the committed lesson notebook has no outputs yet (npm run tutorial -- --update)");
+  copyFileSync(lesson, join(work, "notebooks", "lesson.ipynb"));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 12000 } });
+  try {
+    await page.goto(`http://127.0.0.1:${port}/notebooks/lesson.ipynb`, { waitUntil: "load" });
+    await page.waitForFunction((n) => document.querySelectorAll(".tslab-dl-chart img").length >= n, expected, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll(".tslab-dl-chart img")).every((i) => (i as HTMLImageElement).complete),
+      undefined,
+      { timeout: 15_000 },
+    );
+    const trusted = await page.evaluate(() => (window as unknown as { IPython: { notebook: { trusted: boolean } } }).IPython.notebook.trusted);
+    assert.equal(trusted, false);
+    const images = await imageSizes(page);
+    assert.equal(images.length, expected, "one picture per chart output");
+    for (const img of images) assert.ok(img.natural > 0 && img.width > 300 && img.height > 200, `picture ${JSON.stringify(img)}`);
+    await page.screenshot({ path: join(ARTIFACTS, "lesson-untrusted.png") });
   } finally {
     await page.close();
   }
