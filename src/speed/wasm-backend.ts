@@ -6,7 +6,7 @@
  * one-pass Adam update. They run on the backend's own memory: no copies in or out.
  */
 import * as tf from "@tensorflow/tfjs";
-import { instantiateKernels, GEMM_ROWS, type BinaryName, type WasmKernels } from "./wasm-kernels";
+import { instantiateKernels, type BinaryName, type WasmKernels } from "./wasm-kernels";
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
 interface WasmModule {
@@ -112,13 +112,13 @@ function runGemm(
     }
     return out;
   }
-  const scratchBytes = 4 * k * GEMM_ROWS + (transposeB ? 4 * k * n : 0);
+  const scratchBytes = 4 * m * k + (transposeB ? 4 * k * n : 0);
   const scratch = wasm._malloc(scratchBytes);
   try {
     const aAt = offset(backend, a);
     const bAt = offset(backend, b);
     const biasAt = bias ? offset(backend, bias) : 0;
-    const panel = scratch + 4 * k * GEMM_ROWS;
+    const panel = scratch + 4 * m * k;
     for (let t = 0; t < batch; t++) {
       const at = aAt + 4 * m * k * (p.batchA === 1 ? 0 : t);
       let bt = bAt + 4 * k * n * (p.batchB === 1 ? 0 : t);

@@ -26,7 +26,7 @@ export interface WasmKernels extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}
 
 /**
  * `(M, N, K, a, aRowStride, aColStride, b, bRowStride, c, cRowStride, scratch)`, byte addresses
- * and strides; `scratch` holds K × GEMM_ROWS floats. K must be at least 1.
+ * and strides; `scratch` holds M × K floats (A, packed). K must be at least 1.
  */
 export type GemmFn = (
   m: number, n: number, k: number,
@@ -78,10 +78,16 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
   const sacc = Array.from({ length: ROWS }, () => f.local(F32));
   const sb = f.local(F32);
 
-  // Copy rows i..i+rows-1 of A into scratch as [K][rows], so a tile reads them with one pointer.
+  // Row i's band starts at scratch + i·K floats, whether the band has 4 rows or 1.
+  const panel = (): void => {
+    f.get(P.SCRATCH).get(i).get(P.K).op("i32.mul").i32(2).op("i32.shl").op("i32.add");
+  };
+
+  // Copy rows i..i+rows-1 of A into their band as [K][rows], so a tile reads them with one pointer.
   const pack = (rows: number): void => {
     f.get(P.A).get(i).get(P.SAI).op("i32.mul").op("i32.add").set(pa);
-    f.get(P.SCRATCH).set(ps);
+    panel();
+    f.set(ps);
     f.get(P.K).set(k);
     f.loop(() => {
       for (let r = 0; r < rows; r++) {
@@ -96,7 +102,8 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
 
   // One rows×(4·vecs) tile at (i, j) from the packed band; vecs = 0 means a single scalar column.
   const tile = (rows: number, vecs: number): void => {
-    f.get(P.SCRATCH).set(pa);
+    panel();
+    f.set(pa);
     f.get(P.B).get(j).i32(2).op("i32.shl").op("i32.add").set(pb);
     for (let r = 0; r < rows; r++) {
       if (vecs === 0) f.f32(0).set(sacc[r]);
@@ -138,28 +145,30 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
     }
   };
 
-  // Columns in steps of 8, 4, then 1 for a band of `rows` rows starting at i.
-  const band = (rows: number): void => {
-    pack(rows);
-    f.i32(0).set(j);
-    for (const [vecs, width] of WIDTHS) {
+  // Rows in bands of 4, then single rows.
+  const overRows = (body: (rows: number) => void): void => {
+    f.i32(0).set(i);
+    for (const rows of [ROWS, 1]) {
       f.block(() =>
         f.loop(() => {
-          f.get(j).i32(width).op("i32.add").get(P.N).op("i32.gt_s").brIf(1);
-          tile(rows, vecs);
-          f.addTo(j, width).br(0);
+          f.get(i).i32(rows).op("i32.add").get(P.M).op("i32.gt_s").brIf(1);
+          body(rows);
+          f.addTo(i, rows).br(0);
         }),
       );
     }
   };
 
-  f.i32(0).set(i);
-  for (const rows of [ROWS, 1]) {
+  // Pack all of A first, then sweep column panels of B (K × 8 floats, which stay in L1)
+  // across every band of A (streamed in order), instead of streaming all of B once per band.
+  overRows(pack);
+  f.i32(0).set(j);
+  for (const [vecs, width] of WIDTHS) {
     f.block(() =>
       f.loop(() => {
-        f.get(i).i32(rows).op("i32.add").get(P.M).op("i32.gt_s").brIf(1);
-        band(rows);
-        f.addTo(i, rows).br(0);
+        f.get(j).i32(width).op("i32.add").get(P.N).op("i32.gt_s").brIf(1);
+        overRows((rows) => tile(rows, vecs));
+        f.addTo(j, width).br(0);
       }),
     );
   }
