@@ -3,10 +3,13 @@
  * tfjs's public kernel registry so that `model.fit` itself gets faster: nothing else in
  * a user's code changes. See `bench/` for the measurements.
  *
- * Replaced on the WebAssembly backend: `BatchMatMul` and `_FusedMatMul` (SIMD GEMM),
- * `GatherV2` along axis 0 (row copies), and Adam's update (one kernel per variable,
- * {@link ADAM_KERNEL}). Anything a replacement does not handle (other dtypes, other
- * activations, broadcasting it does not know) runs the stock kernel.
+ * Replaced on the WebAssembly backend: `BatchMatMul` and `_FusedMatMul` (SIMD GEMM, with
+ * relaxed-SIMD fused multiply-add where Node compiles it), `GatherV2` along axis 0 (row
+ * copies), `Identity` (shares memory instead of copying), float32 `Add`/`Sub`/`Multiply`/
+ * `RealDiv` (SIMD loops called without tfjs-wasm's `ccall`), float32 `Sum` over leading or
+ * trailing axes, and Adam's update (one kernel per variable, {@link ADAM_KERNEL}). Anything
+ * a replacement does not handle (other dtypes, activations or broadcasts) runs the stock
+ * kernel. Other backends are left alone.
  */
 import * as tf from "@tensorflow/tfjs";
 import { patchAdam } from "./adam";
