@@ -194,7 +194,7 @@ export interface FunctionDef {
 }
 
 /** Encode a module that imports `env.memory` (with at least `minPages` pages) and exports `functions`. */
-export function encodeModule(functions: FunctionDef[], minPages = 1): Uint8Array {
+export function encodeModule(functions: FunctionDef[], minPages = 1): Uint8Array<ArrayBuffer> {
   const types = vec(functions.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0]));
   const imports = vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(minPages)]]);
   const funcs = vec(functions.map((_, i) => uleb(i)));

@@ -303,7 +303,7 @@ function binaryFunction(op: BinaryName, mode: "vv" | "vs" | "sv"): FunctionDef {
   return { name: `${op}_${mode}`, params, body: f };
 }
 
-function encode(fma: boolean): Uint8Array {
+function encode(fma: boolean): Uint8Array<ArrayBuffer> {
   return encodeModule([
     ...(Object.keys(BINARY) as BinaryName[]).flatMap((op) => (["vv", "vs", "sv"] as const).map((mode) => binaryFunction(op, mode))),
     gemmFunction("gemm", false, false, fma),
