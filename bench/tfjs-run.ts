@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadFashionMnist, trainTestSplit } from "../src/data";
 import { init } from "../src/backend";
 import { setRandomSeed } from "../src/seed";
-import { installFastKernels } from "../src/speed";
+import { useFastKernels } from "../src/speed";
 import { tutorialModel } from "./model";
 
 /** What one run measured; `bench/torch_ref.py` prints the same fields. */
@@ -56,15 +56,17 @@ function parseArgs(argv: string[]): Args {
 
 async function setUpBackend(args: Args): Promise<string> {
   if (args.path === "default") {
-    const name = await init({ verbose: false });
-    // Until the lead's init() installs them itself; calling it twice is harmless.
+    const name = await init({ verbose: false }); // installs tslab-dl's fast kernels
     // TSLAB_BENCH_STOCK=A,B keeps those kernels stock, to measure one replacement against the rest.
     const keep = (process.env.TSLAB_BENCH_STOCK ?? "").split(",").filter(Boolean);
-    const stockConfigs = keep.map((k) => tf.getKernel(k, name)).filter((c) => c !== undefined);
-    installFastKernels();
-    for (const config of stockConfigs) {
-      tf.unregisterKernel(config.kernelName, name);
-      tf.registerKernel(config);
+    if (keep.length) {
+      useFastKernels(false);
+      const stockConfigs = keep.map((k) => tf.getKernel(k, name)).filter((c) => c !== undefined);
+      useFastKernels(true);
+      for (const config of stockConfigs) {
+        tf.unregisterKernel(config.kernelName, name);
+        tf.registerKernel(config);
+      }
     }
     return name;
   }

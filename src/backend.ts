@@ -6,6 +6,7 @@
  * WebAssembly (`@tensorflow/tfjs-backend-wasm`), else tfjs's plain CPU backend.
  */
 import * as tf from "@tensorflow/tfjs";
+import { fastKernelsInstalled, installFastKernels, useFastKernels } from "./speed";
 
 export { tf };
 
@@ -20,6 +21,12 @@ export interface InitOptions {
   backend?: BackendName;
   /** Print the backend in use (once per process). Default true. */
   verbose?: boolean;
+  /**
+   * Use tslab-dl's faster WebAssembly kernels for matrix products, element-wise ops and
+   * Adam (see `bench/`). Default true; `false` puts tfjs's stock kernels back, e.g. to
+   * compare results. Other backends are not affected.
+   */
+  fastKernels?: boolean;
 }
 
 /** Raised when a backend is unknown or cannot be loaded. */
@@ -96,7 +103,8 @@ function announce(name: BackendName, verbose: boolean): void {
     wasm: "WebAssembly (@tensorflow/tfjs-backend-wasm)",
     cpu: "plain JavaScript CPU (slow: install @tensorflow/tfjs-node or @tensorflow/tfjs-backend-wasm)",
   };
-  console.log(`tslab-dl: TensorFlow.js backend = ${name}, ${labels[name]}`);
+  const fast = name === "wasm" && fastKernelsInstalled().length > 0 ? " with tslab-dl's fast kernels" : "";
+  console.log(`tslab-dl: TensorFlow.js backend = ${name}, ${labels[name]}${fast}`);
 }
 
 async function choose(forced: BackendName | undefined): Promise<BackendName> {
@@ -143,6 +151,9 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
     chosen = attempt;
   }
   const name = await chosen;
+  if (options.fastKernels === false) useFastKernels(false);
+  else if (options.fastKernels === true) useFastKernels(true);
+  else installFastKernels();
   announce(name, verbose);
   return name;
 }

@@ -12,3 +12,4 @@ export * from "./data";
 export * from "./callbacks";
 export * from "./io";
 export * from "./display";
+export * from "./speed";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BackendError, currentBackend, init, tf } from "../src/backend";
+import { fastKernelsInstalled } from "../src/speed";
 import { captureConsole } from "./helpers";
 
 let tfjsNodeLoads = true;
@@ -43,4 +44,28 @@ test("bad input: an unavailable backend says why and what is available", { skip:
       /Available: "wasm", "cpu"/.test(e.message),
   );
   assert.equal(await init({ verbose: false }), "wasm", "a failed forced choice leaves init usable");
+});
+
+test("init installs tslab-dl's fast WebAssembly kernels; fastKernels: false puts the stock ones back", async () => {
+  await init({ backend: "wasm", verbose: false });
+  const fast = fastKernelsInstalled();
+  for (const name of ["wasm/BatchMatMul", "wasm/_FusedMatMul", "wasm/GatherV2", "wasm/Add"]) {
+    assert.ok(fast.includes(name), `${name} installed by init(); got ${fast.join(", ")}`);
+  }
+  const fastMatMul = tf.getKernel("BatchMatMul", "wasm")?.kernelFunc;
+  await init({ backend: "wasm", verbose: false, fastKernels: false });
+  assert.deepEqual(fastKernelsInstalled(), []);
+  assert.notEqual(tf.getKernel("BatchMatMul", "wasm")?.kernelFunc, fastMatMul, "stock BatchMatMul registered again");
+  await init({ backend: "wasm", verbose: false }); // the choice sticks until asked otherwise
+  assert.deepEqual(fastKernelsInstalled(), []);
+  await init({ backend: "wasm", verbose: false, fastKernels: true });
+  assert.deepEqual(fastKernelsInstalled(), fast);
+  // Same product either way.
+  const a = tf.randomNormal([7, 13], 0, 1, "float32", 1);
+  const b = tf.randomNormal([13, 5], 0, 1, "float32", 2);
+  const withFast = await tf.matMul(a, b).data();
+  await init({ backend: "wasm", verbose: false, fastKernels: false });
+  const withStock = await tf.matMul(a, b).data();
+  await init({ backend: "wasm", verbose: false, fastKernels: true });
+  for (let i = 0; i < withStock.length; i++) assert.ok(Math.abs(withFast[i] - withStock[i]) <= 1e-5 * Math.max(1, Math.abs(withStock[i])));
 });
