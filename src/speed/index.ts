@@ -10,12 +10,18 @@
  * trailing axes, and Adam's update (one kernel per variable, {@link ADAM_KERNEL}). Anything
  * a replacement does not handle (other dtypes, activations or broadcasts) runs the stock
  * kernel. Other backends are left alone.
+ *
+ * For dense classifiers (Flatten, Dense, Dropout; softmax with sparse categorical
+ * cross-entropy), `model.fit`'s whole forward and backward pass runs as one kernel,
+ * {@link DENSE_STEP_KERNEL}; see `dense-step.ts`.
  */
 import * as tf from "@tensorflow/tfjs";
 import { patchAdam } from "./adam";
+import { DENSE_STEP_KERNEL, denseTrainStepWasm, patchTrainFunction } from "./dense-step";
 import { ADAM_KERNEL, adamWasm, batchMatMul, BINARY_OPS, binary, fusedMatMul, gatherV2, identity, sum } from "./wasm-backend";
 
 export { ADAM_KERNEL } from "./wasm-backend";
+export { DENSE_STEP_KERNEL } from "./dense-step";
 
 type Factory = (stock: tf.KernelFunc) => tf.KernelFunc;
 
@@ -31,7 +37,7 @@ const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
   },
 };
 const ADDED: Record<string, Record<string, tf.KernelFunc>> = {
-  wasm: { [ADAM_KERNEL]: adamWasm },
+  wasm: { [ADAM_KERNEL]: adamWasm, [DENSE_STEP_KERNEL]: denseTrainStepWasm },
 };
 
 /** The stock configs we replaced, to put back; keyed by `backend/kernel`. */
@@ -75,6 +81,7 @@ export function installFastKernels(): void {
     }
   }
   patchAdam(true);
+  patchTrainFunction(true);
 }
 
 /** Put back every stock kernel and tfjs's own Adam. */
@@ -90,6 +97,7 @@ function uninstallFastKernels(): void {
     added.delete(key);
   }
   patchAdam(false);
+  patchTrainFunction(false);
 }
 
 /**

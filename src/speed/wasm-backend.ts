@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { instantiateKernels, type BinaryName, type WasmKernels } from "./wasm-kernels";
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
-interface WasmModule {
+export interface WasmModule {
   asm?: { memory?: WebAssembly.Memory };
   wasmMemory?: WebAssembly.Memory;
   HEAPF32: Float32Array;
@@ -17,7 +17,7 @@ interface WasmModule {
   _malloc(bytes: number): number;
   _free(ptr: number): void;
 }
-interface BackendWasmLike {
+export interface BackendWasmLike {
   incRef(dataId: tf.DataId): void;
   wasm: WasmModule;
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
@@ -29,7 +29,7 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 const kernelsByModule = new WeakMap<WasmModule, WasmKernels | null>();
 
 /** Our kernels instantiated on this backend's memory, or null where that memory cannot be imported (threaded build). */
-function kernelsFor(backend: BackendWasmLike): WasmKernels | null {
+export function kernelsFor(backend: BackendWasmLike): WasmKernels | null {
   const wasm = backend.wasm;
   let kernels = kernelsByModule.get(wasm);
   if (kernels === undefined) {
@@ -44,7 +44,7 @@ function kernelsFor(backend: BackendWasmLike): WasmKernels | null {
   return kernels;
 }
 
-function offset(backend: BackendWasmLike, t: tf.TensorInfo): number {
+export function offset(backend: BackendWasmLike, t: tf.TensorInfo): number {
   return backend.dataIdMap.get(t.dataId).memoryOffset;
 }
 

@@ -11,7 +11,7 @@ before(async () => {
   useFastKernels(true);
 });
 
-test("installing replaces the matrix, gather, identity and binary kernels on wasm and adds the Adam kernel", () => {
+test("installing replaces the matrix, gather, identity and binary kernels on wasm and adds the Adam and dense train-step kernels", () => {
   assert.deepEqual(fastKernelsInstalled(), [
     "wasm/Add",
     "wasm/BatchMatMul",
@@ -22,13 +22,14 @@ test("installing replaces the matrix, gather, identity and binary kernels on was
     "wasm/Sub",
     "wasm/Sum",
     "wasm/TslabDlAdam",
+    "wasm/TslabDlDenseTrainStep",
     "wasm/_FusedMatMul",
   ]);
   useFastKernels(false);
   assert.deepEqual(fastKernelsInstalled(), []);
   assert.equal(tf.getKernel("TslabDlAdam", "wasm"), undefined);
   useFastKernels(true);
-  assert.equal(fastKernelsInstalled().length, 10);
+  assert.equal(fastKernelsInstalled().length, 11);
 });
 
 // Sizes around the tile edges (4 rows, 8/4/1 columns) and the tutorial model's own.

@@ -1,0 +1,416 @@
+/**
+ * One training step of a dense classifier in a single kernel call.
+ *
+ * For a `tf.Sequential` of `Flatten`, `Dense` (relu or linear, softmax last) and `Dropout`
+ * layers compiled with `sparseCategoricalCrossentropy` (and optionally accuracy), tfjs's
+ * `model.fit` builds every step from about 150 small ops, each recorded on the gradient tape
+ * and each paying the engine's bookkeeping; on the WebAssembly backend that bookkeeping costs
+ * more than the arithmetic. The replacement train function computes the same forward pass,
+ * loss, accuracy and gradients in one kernel ({@link DENSE_STEP_KERNEL}) and hands the
+ * gradients to the model's own optimizer, so optimizer state, callbacks, shuffling and
+ * validation are tfjs's own. Dropout draws its noise with `tf.randomUniform` exactly as tfjs's
+ * Dropout layer does, so a seeded run (`setRandomSeed`) draws the same masks either way.
+ * Any model, loss, metric, backend or input it does not cover runs tfjs's own train function.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { kernelsFor, offset, type BackendWasmLike } from "./wasm-backend";
+
+/** The kernel's name in tfjs's registry (registered on the `wasm` backend). */
+export const DENSE_STEP_KERNEL = "TslabDlDenseTrainStep";
+
+/** One stage of the network, in order: a dense layer or a dropout. */
+export type DenseStage =
+  | { kind: "dense"; units: number; inputs: number; activation: "relu" | "linear" | "softmax"; bias: boolean }
+  | { kind: "dropout"; rate: number };
+
+/** The kernel's attributes: the stages and whether accuracy is wanted. */
+export interface DenseStepAttrs {
+  stages: DenseStage[];
+  accuracy: boolean;
+}
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** Keras's fuzz factor, `tf.backend.epsilon()` in tfjs-layers. */
+const EPSILON = 1e-7;
+
+/**
+ * The kernel: inputs `x` ([B, features], float32), `y` ([B] or [B, 1] class numbers), `w0`,
+ * `b0`, `w1`, … (each dense layer's kernel and, if it has one, bias) and `u0`, `u1`, … (each
+ * dropout's uniform noise, shaped like its input). Outputs `[loss, accuracy?, dw0, db0, …]`:
+ * the batch's mean loss, its mean accuracy when `accuracy` is set, and the gradient of the
+ * mean loss with respect to each weight, in the order the weights came in.
+ */
+export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
+  const backend = args.backend as unknown as BackendWasmLike;
+  const inputs = args.inputs as unknown as Record<string, tf.TensorInfo>;
+  const { stages, accuracy } = args.attrs as unknown as DenseStepAttrs;
+  const kernels = kernelsFor(backend);
+  if (!kernels) throw new Error(`${DENSE_STEP_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
+  const x = inputs.x;
+  const y = inputs.y;
+  const batch = x.shape[0];
+  const features = x.shape.slice(1).reduce((a, b) => a * b, 1);
+
+  // Outputs first: allocations may grow (and so replace) the heap's views.
+  const lossOut = backend.makeOutput([], "float32");
+  const accOut = accuracy ? backend.makeOutput([], "float32") : null;
+  const gradOuts: tf.TensorInfo[] = [];
+  const denseIndex: number[] = []; // stage index → index into the weights' inputs
+  let weightCount = 0;
+  let dropoutCount = 0;
+  for (const stage of stages) {
+    if (stage.kind === "dense") {
+      denseIndex.push(weightCount);
+      gradOuts.push(backend.makeOutput([stage.inputs, stage.units], "float32"));
+      if (stage.bias) gradOuts.push(backend.makeOutput([stage.units], "float32"));
+      weightCount += 1;
+    } else {
+      denseIndex.push(dropoutCount++);
+    }
+  }
+
+  // Each stage's input and output width.
+  const widthIn: number[] = [];
+  const widthOut: number[] = [];
+  let width = features;
+  for (const stage of stages) {
+    if (stage.kind === "dense" && stage.inputs !== width) {
+      throw new Error(`${DENSE_STEP_KERNEL}: a dense layer expects ${stage.inputs} inputs but gets ${width}`);
+    }
+    widthIn.push(width);
+    if (stage.kind === "dense") width = stage.units;
+    widthOut.push(width);
+  }
+  const firstDense = stages.findIndex((stage) => stage.kind === "dense");
+  const widest = Math.max(features, ...widthOut);
+  let gemmScratch = 0;
+  let transposed = 0;
+  for (const stage of stages) {
+    if (stage.kind !== "dense") continue;
+    gemmScratch = Math.max(gemmScratch, batch * Math.max(stage.inputs, stage.units));
+    transposed = Math.max(transposed, stage.inputs * stage.units);
+  }
+  // Scratch, in floats: each stage's output, each dropout's multipliers, two gradient
+  // buffers, the packed GEMM operand and one transposed kernel.
+  let floats = 2 * batch * widest + gemmScratch + transposed;
+  stages.forEach((stage, i) => (floats += batch * widthOut[i] * (stage.kind === "dropout" ? 2 : 1)));
+  const scratch = backend.wasm._malloc(4 * floats);
+  try {
+    const heap = backend.wasm.HEAPF32;
+    const at = (t: tf.TensorInfo): number => offset(backend, t) >> 2; // float index
+    let next = scratch >> 2;
+    const take = (n: number): number => {
+      const start = next;
+      next += n;
+      return start;
+    };
+    const acts = stages.map((_, i) => take(batch * widthOut[i]));
+    const mults = stages.map((stage, i) => (stage.kind === "dropout" ? take(batch * widthIn[i]) : -1));
+    const gradA = take(batch * widest);
+    const gradB = take(batch * widest);
+    const gemmAt = take(gemmScratch);
+    const transposedAt = take(transposed);
+
+    // Forward: acts[i] holds stage i's output.
+    const f = Math.fround;
+    let cur = at(x);
+    stages.forEach((stage, i) => {
+      const out = acts[i];
+      if (stage.kind === "dense") {
+        const w = inputs[`w${denseIndex[i]}`];
+        const b = stage.bias ? inputs[`b${denseIndex[i]}`] : null;
+        const fused = stage.activation === "relu";
+        // out = act(cur · W + b): M = batch, N = units, K = inputs.
+        const gemmArgs = [batch, stage.units, stage.inputs, 4 * cur, 4 * stage.inputs, 4, 4 * at(w), 4 * stage.units, 4 * out, 4 * stage.units, 4 * gemmAt] as const;
+        if (b) (fused ? kernels.gemmBiasRelu : kernels.gemmBias)(...gemmArgs, 4 * at(b));
+        else (fused ? kernels.gemmRelu : kernels.gemm)(...gemmArgs);
+        if (stage.activation === "softmax") softmaxRows(heap, out, batch, stage.units);
+      } else {
+        // tfjs: x * (floor(u + keep) / keep), in float32.
+        const keep = f(1 - stage.rate);
+        const u = at(inputs[`u${denseIndex[i]}`]);
+        const m = mults[i];
+        const n = batch * widthIn[i];
+        for (let j = 0; j < n; j++) {
+          const mult = f(Math.floor(f(heap[u + j] + keep)) / keep);
+          heap[m + j] = mult;
+          heap[out + j] = f(heap[cur + j] * mult);
+        }
+      }
+      cur = out;
+    });
+
+    // Loss, accuracy and the gradient with respect to the softmax's input, row by row,
+    // following tfjs-layers' sparseCategoricalCrossentropy: clip, renormalise, clip, -log.
+    const classes = width;
+    const probs = cur;
+    const lo = f(EPSILON);
+    const hi = f(1 - EPSILON);
+    const yAt = at(y);
+    const labels = y.dtype === "int32" ? backend.wasm.HEAP32 : heap;
+    let lossSum = 0;
+    let correct = 0;
+    let dz = gradA;
+    for (let r = 0; r < batch; r++) {
+      const row = probs + r * classes;
+      const label = labels[yAt + r];
+      const target = Math.floor(label);
+      let total = 0;
+      for (let j = 0; j < classes; j++) total += Math.min(Math.max(heap[row + j], lo), hi);
+      const s = f(total);
+      let best = 0;
+      for (let j = 1; j < classes; j++) if (heap[row + j] > heap[row + best]) best = j;
+      if (best === label) correct += 1;
+      const g = dz + r * classes;
+      for (let j = 0; j < classes; j++) heap[g + j] = 0;
+      if (target >= 0 && target < classes) {
+        const q = Math.min(Math.max(heap[row + target], lo), hi);
+        const ratio = f(q / s);
+        const t = Math.min(Math.max(ratio, lo), hi);
+        lossSum += -Math.log(t);
+        // d(mean loss)/d ratio, through the second clip.
+        const dRatio = ratio >= lo && ratio <= hi ? -1 / (batch * t) : 0;
+        // ratio_c = q_c / s: d/dq_k = [k = c] dRatio / s - dRatio q_c / s².
+        const dTotal = (-dRatio * q) / (s * s);
+        let dot = 0;
+        for (let j = 0; j < classes; j++) {
+          const p = heap[row + j];
+          const dq = (j === target ? dRatio / s : 0) + dTotal;
+          const dp = p >= lo && p <= hi ? dq : 0; // the first clip
+          heap[g + j] = dp;
+          dot += dp * p;
+        }
+        // Softmax: dz = p (dp - Σ dp p).
+        for (let j = 0; j < classes; j++) heap[g + j] = f(heap[row + j] * (heap[g + j] - dot));
+      }
+    }
+    heap[at(lossOut)] = lossSum / batch;
+    if (accOut) heap[at(accOut)] = correct / batch;
+
+    // Backward, last stage first; `dz` holds d(loss)/d(stage output) on the way down.
+    let spare = gradB;
+    let gradIndex = gradOuts.length;
+    for (let i = stages.length - 1; i >= firstDense; i--) {
+      const stage = stages[i];
+      const input = i === 0 ? at(x) : acts[i - 1];
+      if (stage.kind === "dense") {
+        if (stage.activation === "relu") {
+          // tfjs: dy * step(y); step is 1 above zero, 0 at or below it, NaN for NaN.
+          const out = acts[i];
+          const n = batch * stage.units;
+          for (let j = 0; j < n; j++) if (!(heap[out + j] > 0)) heap[dz + j] = heap[out + j] <= 0 ? 0 : NaN;
+        }
+        if (stage.bias) {
+          const db = at(gradOuts[--gradIndex]);
+          for (let j = 0; j < stage.units; j++) {
+            let total = 0;
+            for (let r = 0; r < batch; r++) total += heap[dz + r * stage.units + j];
+            heap[db + j] = total;
+          }
+        }
+        // dW = inputᵀ · dz: M = inputs, N = units, K = batch.
+        const dw = at(gradOuts[--gradIndex]);
+        kernels.gemm(stage.inputs, stage.units, batch, 4 * input, 4, 4 * stage.inputs, 4 * dz, 4 * stage.units, 4 * dw, 4 * stage.units, 4 * gemmAt);
+        if (i === firstDense) break; // nothing below needs a gradient
+        // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
+        const w = at(inputs[`w${denseIndex[i]}`]);
+        for (let row = 0; row < stage.inputs; row++) {
+          for (let col = 0; col < stage.units; col++) heap[transposedAt + col * stage.inputs + row] = heap[w + row * stage.units + col];
+        }
+        kernels.gemm(batch, stage.inputs, stage.units, 4 * dz, 4 * stage.units, 4, 4 * transposedAt, 4 * stage.inputs, 4 * spare, 4 * stage.inputs, 4 * gemmAt);
+        [dz, spare] = [spare, dz];
+      } else {
+        const m = mults[i];
+        const n = batch * widthIn[i];
+        for (let j = 0; j < n; j++) heap[dz + j] = f(heap[dz + j] * heap[m + j]);
+      }
+    }
+  } finally {
+    backend.wasm._free(scratch);
+  }
+  return [lossOut, ...(accOut ? [accOut] : []), ...gradOuts];
+};
+
+/** Row-wise softmax in place, as tfjs-backend-wasm computes it (max subtracted, float32 result). */
+function softmaxRows(heap: Float32Array, at: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const row = at + r * cols;
+    let max = heap[row];
+    for (let j = 1; j < cols; j++) if (heap[row + j] > max) max = heap[row + j];
+    let total = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = Math.fround(Math.exp(heap[row + j] - max));
+      heap[row + j] = e;
+      total += e;
+    }
+    const sum = Math.fround(total);
+    for (let j = 0; j < cols; j++) heap[row + j] = Math.fround(heap[row + j] / sum);
+  }
+}
+
+/** What the replacement train function needs to know about a model, or why it cannot run it. */
+interface DensePlan {
+  stages: DenseStage[];
+  accuracy: boolean;
+  /** Each dense layer's kernel and bias, in stage order. */
+  weights: tf.LayerVariable[];
+  /** Each dropout layer's rate and seed, in stage order. */
+  dropouts: { rate: number; seed?: number }[];
+  inputRank: number;
+}
+
+/** LayersModel's internals that the train function reads, as tfjs 4.22 names them. */
+interface ModelInternals {
+  loss?: unknown;
+  lossFunctions?: unknown[];
+  metricsTensors?: [unknown, number][];
+  metricsNames?: string[];
+  collectedTrainableWeights?: tf.LayerVariable[];
+  optimizer_?: tf.Optimizer;
+  inputs: tf.SymbolicTensor[];
+  outputs: tf.SymbolicTensor[];
+}
+
+/** tfjs-layers' own loss and accuracy functions, found by compiling a throwaway model. */
+let reference: { loss: unknown; accuracy: unknown } | undefined;
+function referenceFunctions(): { loss: unknown; accuracy: unknown } {
+  if (!reference) {
+    // Zero initialisers: drawing from Math.random here would shift a seeded run's shuffles.
+    const probe = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [1], kernelInitializer: "zeros" })] });
+    probe.compile({ optimizer: "sgd", loss: "sparseCategoricalCrossentropy", metrics: ["acc"] });
+    const internals = (probe as unknown as { model: ModelInternals }).model; // a Sequential trains through its inner model
+    reference = { loss: internals.lossFunctions?.[0], accuracy: internals.metricsTensors?.[0]?.[0] };
+    probe.dispose();
+  }
+  return reference;
+}
+
+const nullish = (v: unknown): boolean => v === null || v === undefined;
+
+/** The stages of a model this path can train, or null. */
+export function planFor(model: tf.LayersModel): DensePlan | null {
+  const m = model as unknown as ModelInternals;
+  if (m.inputs.length !== 1 || m.outputs.length !== 1 || m.lossFunctions?.length !== 1) return null;
+  const ref = referenceFunctions();
+  if (m.lossFunctions[0] !== ref.loss) return null;
+  const metrics = m.metricsTensors ?? [];
+  if (metrics.length > 1 || (metrics.length === 1 && (metrics[0][0] !== ref.accuracy || metrics[0][1] !== 0))) return null;
+  const inputShape = m.inputs[0].shape;
+  let width = inputShape.slice(1).reduce<number>((a, b) => a * (b ?? NaN), 1);
+  if (!Number.isInteger(width) || width < 1) return null;
+  const stages: DenseStage[] = [];
+  const weights: tf.LayerVariable[] = [];
+  const dropouts: DensePlan["dropouts"] = [];
+  let flattened = inputShape.length === 2;
+  // A plain chain: the input layer, then each layer fed by the one before it, the last one the output.
+  // (A tf.Sequential trains through such a model, held inside it.)
+  const layers = model.layers as unknown as (tf.layers.Layer & { inboundNodes: { inboundLayers: unknown[] }[] })[];
+  if (layers.length < 2 || layers[0].getClassName() !== "InputLayer") return null;
+  if (m.outputs[0].sourceLayer !== layers[layers.length - 1]) return null;
+  for (let i = 1; i < layers.length; i++) {
+    const nodes = layers[i].inboundNodes;
+    if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1 || nodes[0].inboundLayers[0] !== layers[i - 1]) return null;
+  }
+  for (const layer of layers.slice(1)) {
+    const config = layer.getConfig() as Record<string, unknown>;
+    const kind = layer.getClassName();
+    if (!nullish(config.activityRegularizer)) return null;
+    if (kind === "Flatten") {
+      if (stages.length || (config.dataFormat !== undefined && config.dataFormat !== "channelsLast")) return null;
+      flattened = true;
+    } else if (kind === "Dropout") {
+      const rate = config.rate as number;
+      if (!nullish(config.noiseShape) || !(rate >= 0 && rate < 1)) return null;
+      if (rate === 0) continue; // tfjs passes the input through
+      stages.push({ kind: "dropout", rate });
+      dropouts.push({ rate, seed: config.seed as number | undefined });
+    } else if (kind === "Dense") {
+      if (!flattened || !nullish(config.kernelRegularizer) || !nullish(config.biasRegularizer)) return null;
+      const activation = config.activation;
+      if (activation !== "relu" && activation !== "linear" && activation !== "softmax") return null;
+      const dense = layer as unknown as { kernel?: tf.LayerVariable; bias?: tf.LayerVariable | null; units: number };
+      if (!dense.kernel || dense.kernel.shape[0] !== width) return null;
+      stages.push({ kind: "dense", units: dense.units, inputs: width, activation, bias: !!dense.bias });
+      weights.push(dense.kernel, ...(dense.bias ? [dense.bias] : []));
+      width = dense.units;
+    } else {
+      return null;
+    }
+  }
+  const last = stages[stages.length - 1];
+  if (!last || last.kind !== "dense" || last.activation !== "softmax") return null;
+  if (stages.some((s) => s !== last && s.kind === "dense" && s.activation === "softmax")) return null;
+  // Every weight trainable, and nothing else trainable.
+  const trainable = m.collectedTrainableWeights ?? [];
+  if (trainable.length !== weights.length || trainable.some((w, i) => w !== weights[i])) return null;
+  if (weights.some((w) => w.dtype !== "float32")) return null;
+  return { stages, accuracy: metrics.length === 1, weights, dropouts, inputRank: inputShape.length };
+}
+
+type TrainFunction = (data: tf.Tensor[]) => tf.Scalar[];
+type MakeTrainFunction = () => TrainFunction;
+const proto = tf.LayersModel.prototype as unknown as { makeTrainFunction: MakeTrainFunction };
+const stockMakeTrainFunction: MakeTrainFunction = proto.makeTrainFunction;
+
+/** How many steps the one-kernel path has run in this process (for tests and benchmarks). */
+let steps = 0;
+export function denseStepCount(): number {
+  return steps;
+}
+
+function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
+  const stock = stockMakeTrainFunction.call(this);
+  const model = this;
+  const plan = planFor(model);
+  if (!plan) return stock;
+  return (data: tf.Tensor[]): tf.Scalar[] => {
+    const [x, y] = data;
+    const optimizer = (model as unknown as ModelInternals).optimizer_;
+    const usable =
+      data.slice(2).every((w) => w === null || w === undefined) && // no sample weights
+      optimizer !== undefined &&
+      tf.getBackend() === "wasm" &&
+      tf.getKernel(DENSE_STEP_KERNEL, "wasm") !== undefined &&
+      x.dtype === "float32" &&
+      x.rank === plan.inputRank &&
+      x.shape[0] > 0 &&
+      (y.dtype === "float32" || y.dtype === "int32") &&
+      y.size === x.shape[0] &&
+      planFor(model) !== null; // layers may have been frozen or changed since fit began
+    if (!usable) return stock(data);
+    steps += 1;
+    return tf.tidy(() => {
+      const inputs: Record<string, tf.Tensor> = { x, y };
+      let widthIndex = 0;
+      let d = 0;
+      let dense = 0;
+      let width = x.size / x.shape[0];
+      for (const stage of plan.stages) {
+        if (stage.kind === "dense") {
+          inputs[`w${dense}`] = plan.weights[widthIndex++].read();
+          if (stage.bias) inputs[`b${dense}`] = plan.weights[widthIndex++].read();
+          dense += 1;
+          width = stage.units;
+        } else {
+          // The draw tfjs's Dropout layer makes, in the same order.
+          const { rate, seed } = plan.dropouts[d];
+          void rate;
+          inputs[`u${d}`] = tf.randomUniform([x.shape[0], width], 0, 1, "float32", seed);
+          d += 1;
+        }
+      }
+      const attrs: DenseStepAttrs = { stages: plan.stages, accuracy: plan.accuracy };
+      const outs = tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const [loss, ...rest] = outs;
+      const metrics = plan.accuracy ? [rest.shift() as tf.Scalar] : [];
+      optimizer.applyGradients(plan.weights.map((w, i) => ({ name: (w.read() as tf.Variable).name, tensor: rest[i] })));
+      return [loss as tf.Scalar, ...metrics];
+    });
+  };
+}
+
+/** Route `model.fit`'s training steps through {@link DENSE_STEP_KERNEL} (`true`) or tfjs's own function (`false`). */
+export function patchTrainFunction(on: boolean): void {
+  proto.makeTrainFunction = on ? fastMakeTrainFunction : stockMakeTrainFunction;
+}
