@@ -23,10 +23,11 @@ export type DenseStage =
   | { kind: "dense"; units: number; inputs: number; activation: "relu" | "linear" | "softmax"; bias: boolean }
   | { kind: "dropout"; rate: number };
 
-/** The kernel's attributes: the stages and whether accuracy is wanted. */
+/** The kernel's attributes: the stages, whether accuracy is wanted, and whether gradients are (default true). */
 export interface DenseStepAttrs {
   stages: DenseStage[];
   accuracy: boolean;
+  gradients?: boolean;
 }
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -44,7 +45,7 @@ const EPSILON = 1e-7;
 export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   const backend = args.backend as unknown as BackendWasmLike;
   const inputs = args.inputs as unknown as Record<string, tf.TensorInfo>;
-  const { stages, accuracy } = args.attrs as unknown as DenseStepAttrs;
+  const { stages, accuracy, gradients: wantGradients = true } = args.attrs as unknown as DenseStepAttrs;
   const kernels = kernelsFor(backend);
   if (!kernels) throw new Error(`${DENSE_STEP_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
   const x = inputs.x;
@@ -62,8 +63,10 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   for (const stage of stages) {
     if (stage.kind === "dense") {
       denseIndex.push(weightCount);
-      gradOuts.push(backend.makeOutput([stage.inputs, stage.units], "float32"));
-      if (stage.bias) gradOuts.push(backend.makeOutput([stage.units], "float32"));
+      if (wantGradients) {
+        gradOuts.push(backend.makeOutput([stage.inputs, stage.units], "float32"));
+        if (stage.bias) gradOuts.push(backend.makeOutput([stage.units], "float32"));
+      }
       weightCount += 1;
     } else {
       denseIndex.push(dropoutCount++);
@@ -187,6 +190,8 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
     }
     heap[at(lossOut)] = lossSum / batch;
     if (accOut) heap[at(accOut)] = correct / batch;
+
+    if (!wantGradients) return [lossOut, ...(accOut ? [accOut] : [])];
 
     // Backward, last stage first; `dz` holds d(loss)/d(stage output) on the way down.
     let spare = gradB;
@@ -410,7 +415,47 @@ function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
   };
 }
 
-/** Route `model.fit`'s training steps through {@link DENSE_STEP_KERNEL} (`true`) or tfjs's own function (`false`). */
+type TestFunction = (data: tf.Tensor[]) => tf.Scalar[];
+const testProto = tf.LayersModel.prototype as unknown as { makeTestFunction: () => void; testFunction: TestFunction };
+const stockMakeTestFunction = testProto.makeTestFunction;
+
+/** Validation and `evaluate` batches (inference: no dropout, no gradients) through the same kernel. */
+function fastMakeTestFunction(this: tf.LayersModel): void {
+  stockMakeTestFunction.call(this);
+  const model = this as unknown as { testFunction: TestFunction };
+  const stock = model.testFunction;
+  const plan = planFor(this);
+  if (!plan) return;
+  const stages = plan.stages.filter((stage) => stage.kind === "dense");
+  model.testFunction = (data: tf.Tensor[]): tf.Scalar[] => {
+    const [x, y] = data;
+    const usable =
+      tf.getBackend() === "wasm" &&
+      tf.getKernel(DENSE_STEP_KERNEL, "wasm") !== undefined &&
+      x.dtype === "float32" &&
+      x.rank === plan.inputRank &&
+      x.shape[0] > 0 &&
+      (y.dtype === "float32" || y.dtype === "int32") &&
+      y.size === x.shape[0] &&
+      planFor(this) !== null;
+    if (!usable) return stock(data);
+    steps += 1;
+    const inputs: Record<string, tf.Tensor> = { x, y };
+    let w = 0;
+    stages.forEach((stage, i) => {
+      inputs[`w${i}`] = plan.weights[w++].read();
+      if (stage.kind === "dense" && stage.bias) inputs[`b${i}`] = plan.weights[w++].read();
+    });
+    const attrs: DenseStepAttrs = { stages, accuracy: plan.accuracy, gradients: false };
+    return tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Scalar[];
+  };
+}
+
+/**
+ * Route `model.fit`'s training steps, its validation and `model.evaluate` through
+ * {@link DENSE_STEP_KERNEL} (`true`) or tfjs's own functions (`false`).
+ */
 export function patchTrainFunction(on: boolean): void {
   proto.makeTrainFunction = on ? fastMakeTrainFunction : stockMakeTrainFunction;
+  testProto.makeTestFunction = on ? fastMakeTestFunction : stockMakeTestFunction;
 }

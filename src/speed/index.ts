@@ -7,7 +7,7 @@
  * relaxed-SIMD fused multiply-add where Node compiles it), `GatherV2` along axis 0 (row
  * copies), `Identity` (shares memory instead of copying), float32 `Add`/`Sub`/`Multiply`/
  * `RealDiv` (SIMD loops called without tfjs-wasm's `ccall`), float32 `Sum` over leading or
- * trailing axes, and Adam's update (one kernel per variable, {@link ADAM_KERNEL}). Anything
+ * trailing axes, contiguous `Slice`s (one copy of just the bytes), and Adam's update (one kernel per variable, {@link ADAM_KERNEL}). Anything
  * a replacement does not handle (other dtypes, activations or broadcasts) runs the stock
  * kernel. Other backends are left alone.
  *
@@ -18,7 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { patchAdam } from "./adam";
 import { DENSE_STEP_KERNEL, denseTrainStepWasm, patchTrainFunction } from "./dense-step";
-import { ADAM_KERNEL, adamWasm, batchMatMul, BINARY_OPS, binary, fusedMatMul, gatherV2, identity, sum } from "./wasm-backend";
+import { ADAM_KERNEL, adamWasm, batchMatMul, BINARY_OPS, binary, fusedMatMul, gatherV2, identity, slice, sum } from "./wasm-backend";
 
 export { ADAM_KERNEL } from "./wasm-backend";
 export { DENSE_STEP_KERNEL } from "./dense-step";
@@ -32,6 +32,7 @@ const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
     _FusedMatMul: fusedMatMul as Factory,
     GatherV2: gatherV2 as Factory,
     Identity: identity as Factory,
+    Slice: slice as Factory,
     Sum: sum as Factory,
     ...Object.fromEntries(Object.entries(BINARY_OPS).map(([name, op]) => [name, binary(op)])),
   },

@@ -19,6 +19,7 @@ test("installing replaces the matrix, gather, identity and binary kernels on was
     "wasm/Identity",
     "wasm/Multiply",
     "wasm/RealDiv",
+    "wasm/Slice",
     "wasm/Sub",
     "wasm/Sum",
     "wasm/TslabDlAdam",
@@ -29,7 +30,7 @@ test("installing replaces the matrix, gather, identity and binary kernels on was
   assert.deepEqual(fastKernelsInstalled(), []);
   assert.equal(tf.getKernel("TslabDlAdam", "wasm"), undefined);
   useFastKernels(true);
-  assert.equal(fastKernelsInstalled().length, 11);
+  assert.equal(fastKernelsInstalled().length, 12);
 });
 
 // Sizes around the tile edges (4 rows, 8/4/1 columns) and the tutorial model's own.
