@@ -358,10 +358,10 @@ type MakeTrainFunction = () => TrainFunction;
 const proto = tf.LayersModel.prototype as unknown as { makeTrainFunction: MakeTrainFunction };
 const stockMakeTrainFunction: MakeTrainFunction = proto.makeTrainFunction;
 
-/** How many steps the one-kernel path has run in this process (for tests and benchmarks). */
-let steps = 0;
-export function denseStepCount(): number {
-  return steps;
+/** How many training and inference (validation, `evaluate`) batches the one-kernel path has run in this process. */
+const steps = { train: 0, evaluate: 0 };
+export function denseStepCount(): { train: number; evaluate: number } {
+  return { ...steps };
 }
 
 function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
@@ -384,7 +384,7 @@ function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
       y.size === x.shape[0] &&
       planFor(model) !== null; // layers may have been frozen or changed since fit began
     if (!usable) return stock(data);
-    steps += 1;
+    steps.train += 1;
     return tf.tidy(() => {
       const inputs: Record<string, tf.Tensor> = { x, y };
       let widthIndex = 0;
@@ -439,7 +439,7 @@ function fastMakeTestFunction(this: tf.LayersModel): void {
       y.size === x.shape[0] &&
       planFor(this) !== null;
     if (!usable) return stock(data);
-    steps += 1;
+    steps.evaluate += 1;
     const inputs: Record<string, tf.Tensor> = { x, y };
     let w = 0;
     stages.forEach((stage, i) => {

@@ -185,7 +185,7 @@ async function seededFit(fast: boolean, model: () => tf.Sequential, x: tf.Tensor
     const m = model();
     const before = denseStepCount();
     const history = await m.fit(x, y, { epochs: 3, batchSize: 16, validationSplit: 0.25, verbose: 0 });
-    const steps = denseStepCount() - before;
+    const steps = { train: denseStepCount().train - before.train, evaluate: denseStepCount().evaluate - before.evaluate };
     const weights = m.getWeights().map((w) => Float32Array.from(w.dataSync()));
     m.dispose();
     return { history: history.history as Record<string, number[]>, weights, steps };
@@ -208,8 +208,8 @@ test("model.fit through the one-kernel step trains as tfjs does: same losses, ac
     ]);
   const stock = await seededFit(false, model, x, y);
   const fast = await seededFit(true, model, x, y);
-  assert.equal(stock.steps, 0);
-  assert.equal(fast.steps, 3 * Math.ceil(152 / 16), "every training step ran the kernel");
+  assert.deepEqual(stock.steps, { train: 0, evaluate: 0 });
+  assert.deepEqual(fast.steps, { train: 3 * Math.ceil(152 / 16), evaluate: 3 * Math.ceil(51 / 16) }, "every training and validation batch ran the kernel");
   for (const key of ["loss", "acc", "val_loss", "val_acc"]) {
     assertClose(Float32Array.from(fast.history[key]), Float32Array.from(stock.history[key]), 1e-5, key);
   }
@@ -223,18 +223,50 @@ test("model.fit with sample weights, or on another backend, runs tfjs's own step
   const model = lessonLikeModel([tf.layers.dense({ units: 2, activation: "softmax", inputShape: [3] })]);
   let before = denseStepCount();
   await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, classWeight: { 0: 1, 1: 3 } });
-  assert.equal(denseStepCount() - before, 0, "class weights become sample weights: tfjs's step");
+  assert.equal(denseStepCount().train - before.train, 0, "class weights become sample weights: tfjs's step");
   await tf.setBackend("cpu");
   try {
     before = denseStepCount();
     await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
-    assert.equal(denseStepCount() - before, 0, "cpu backend: tfjs's step");
+    assert.equal(denseStepCount().train - before.train, 0, "cpu backend: tfjs's step");
   } finally {
     await tf.setBackend("wasm");
   }
   before = denseStepCount();
   await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
-  assert.equal(denseStepCount() - before, 5, "back on wasm: the kernel");
+  assert.equal(denseStepCount().train - before.train, 5, "back on wasm: the kernel");
   model.dispose();
+  tf.dispose([x, y]);
+});
+
+test("model.evaluate through the kernel gives tfjs's loss and accuracy", () => {
+  const x = random([77, 12], 8);
+  const y = tf.tensor1d(Array.from({ length: 77 }, (_, i) => (i * 5) % 3));
+  const run = (fast: boolean) => {
+    useFastKernels(fast);
+    setRandomSeed(3);
+    try {
+      const m = lessonLikeModel([
+        tf.layers.dense({ units: 9, activation: "relu", inputShape: [12] }),
+        tf.layers.dropout({ rate: 0.5 }), // inference: no dropout
+        tf.layers.dense({ units: 3, activation: "softmax" }),
+      ]);
+      const before = denseStepCount().evaluate;
+      const [loss, acc] = m.evaluate(x, y, { batchSize: 10 }) as tf.Scalar[];
+      const result = { loss: loss.dataSync()[0], acc: acc.dataSync()[0], batches: denseStepCount().evaluate - before };
+      tf.dispose([loss, acc]);
+      m.dispose();
+      return result;
+    } finally {
+      setRandomSeed(undefined);
+      useFastKernels(true);
+    }
+  };
+  const stock = run(false);
+  const fast = run(true);
+  assert.equal(stock.batches, 0);
+  assert.equal(fast.batches, 8);
+  assertClose(Float32Array.of(fast.loss), Float32Array.of(stock.loss), 1e-5, "loss");
+  assert.equal(fast.acc, stock.acc);
   tf.dispose([x, y]);
 });
