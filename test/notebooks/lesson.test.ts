@@ -137,7 +137,7 @@ for (const lang of LANGS) {
 
   test(`${lang}: every loss-curve output carries the chart bundle with its static picture`, { skip }, () => {
     const { nb } = executed.get(lang)!;
-    const chartCells = nb.cells.filter((c) => /plt\.show\(\)|^history$|new LivePlot\(\)/m.test(source(c)));
+    const chartCells = nb.cells.filter((c) => c.cell_type === "code" && /plt\.show\(\)|^history$|new LivePlot\(\)/m.test(source(c)));
     assert.ok(chartCells.length >= 5, `at least 5 chart cells, found ${chartCells.length}`);
     for (const c of chartCells) {
       const charts = (c.outputs ?? []).filter((o) => o.data?.["application/vnd.plotly.v1+json"]);
