@@ -27,6 +27,7 @@ interface Options {
 interface CellResult {
   kernel?: string;
   declaringMedianMs?: number;
+  repeatedMedianMs?: number;
   declaringP95Ms?: number;
   medianMs?: number;
   p95Ms?: number;
@@ -186,8 +187,9 @@ function main(): void {
     console.log(
       cell.skipped
         ? `\ncell round trip: skipped: ${cell.skipped}`
-        : `\ncell round trip (${cell.kernel}, "1 + 1" after importing tf): median ${fmt(cell.medianMs, 1)} ms, ` +
+        : `\ncell round trip (${cell.kernel}, after importing tf; a new trivial cell "N + 1" each time): median ${fmt(cell.medianMs, 1)} ms, ` +
             `p95 ${fmt(cell.p95Ms, 1)} ms over ${cell.n}; setup cell ${fmt(cell.setupMs, 0)} ms\n` +
+            `the same cell ("1 + 1") again and again: median ${fmt(cell.repeatedMedianMs, 1)} ms\n` +
             `cell declaring a name ("const benchValueN = N + 1;"): median ${fmt(cell.declaringMedianMs, 1)} ms, p95 ${fmt(cell.declaringP95Ms, 1)} ms`,
     );
   }

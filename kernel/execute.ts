@@ -5,6 +5,7 @@
  * traceback}` instead of stderr text, shell lines are rewritten, and every
  * copy of tfjs the cell loads gets the interrupt watcher.
  */
+import "./light-builder"; // first: before tslab's converter loads
 import { format } from "node:util";
 import { ConverterSet, Executor, createExecutor } from "tslab/dist/executor";
 import { Converter, createConverter } from "tslab/dist/converter";

@@ -4,6 +4,7 @@
  * "invalid", completion and inspection that ignore shell lines, and the
  * IPython-style pager (`?expr` / `expr?`).
  */
+import "./light-builder"; // first: before tslab's converter loads
 import { createRequire } from "node:module";
 import type * as TS from "@tslab/typescript-for-tslab";
 import { isCompleteCode } from "tslab/dist/converter";
