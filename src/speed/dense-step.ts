@@ -353,6 +353,23 @@ export function planFor(model: tf.LayersModel): DensePlan | null {
   return { stages, accuracy: metrics.length === 1, weights, dropouts, inputRank: inputShape.length };
 }
 
+/** Whether this batch can go through the kernel: backend, kernel, dtypes and shapes, and the same trainable weights as planned. */
+function runnable(model: tf.LayersModel, plan: DensePlan, x: tf.Tensor, y: tf.Tensor): boolean {
+  const trainable = (model as unknown as ModelInternals).collectedTrainableWeights ?? [];
+  return (
+    tf.getBackend() === "wasm" &&
+    tf.getKernel(DENSE_STEP_KERNEL, "wasm") !== undefined &&
+    x.dtype === "float32" &&
+    x.rank === plan.inputRank &&
+    x.shape[0] > 0 &&
+    (y.dtype === "float32" || y.dtype === "int32") &&
+    y.size === x.shape[0] &&
+    // A layer frozen or unfrozen (and the model compiled again) since the plan was made.
+    trainable.length === plan.weights.length &&
+    trainable.every((w, i) => w === plan.weights[i])
+  );
+}
+
 type TrainFunction = (data: tf.Tensor[]) => tf.Scalar[];
 type MakeTrainFunction = () => TrainFunction;
 const proto = tf.LayersModel.prototype as unknown as { makeTrainFunction: MakeTrainFunction };
@@ -372,18 +389,8 @@ function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
   return (data: tf.Tensor[]): tf.Scalar[] => {
     const [x, y] = data;
     const optimizer = (model as unknown as ModelInternals).optimizer_;
-    const usable =
-      data.slice(2).every((w) => w === null || w === undefined) && // no sample weights
-      optimizer !== undefined &&
-      tf.getBackend() === "wasm" &&
-      tf.getKernel(DENSE_STEP_KERNEL, "wasm") !== undefined &&
-      x.dtype === "float32" &&
-      x.rank === plan.inputRank &&
-      x.shape[0] > 0 &&
-      (y.dtype === "float32" || y.dtype === "int32") &&
-      y.size === x.shape[0] &&
-      planFor(model) !== null; // layers may have been frozen or changed since fit began
-    if (!usable) return stock(data);
+    const noSampleWeights = data.slice(2).every((w) => w === null || w === undefined);
+    if (!noSampleWeights || optimizer === undefined || !runnable(model, plan, x, y)) return stock(data);
     steps.train += 1;
     return tf.tidy(() => {
       const inputs: Record<string, tf.Tensor> = { x, y };
@@ -429,16 +436,7 @@ function fastMakeTestFunction(this: tf.LayersModel): void {
   const stages = plan.stages.filter((stage) => stage.kind === "dense");
   model.testFunction = (data: tf.Tensor[]): tf.Scalar[] => {
     const [x, y] = data;
-    const usable =
-      tf.getBackend() === "wasm" &&
-      tf.getKernel(DENSE_STEP_KERNEL, "wasm") !== undefined &&
-      x.dtype === "float32" &&
-      x.rank === plan.inputRank &&
-      x.shape[0] > 0 &&
-      (y.dtype === "float32" || y.dtype === "int32") &&
-      y.size === x.shape[0] &&
-      planFor(this) !== null;
-    if (!usable) return stock(data);
+    if (!runnable(this, plan, x, y)) return stock(data);
     steps.evaluate += 1;
     const inputs: Record<string, tf.Tensor> = { x, y };
     let w = 0;
