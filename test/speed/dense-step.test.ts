@@ -270,3 +270,27 @@ test("model.evaluate through the kernel gives tfjs's loss and accuracy", () => {
   assert.equal(fast.acc, stock.acc);
   tf.dispose([x, y]);
 });
+
+test("the one-kernel path leaks no tensors: fit and evaluate leave tfjs's tensor count where it was", async () => {
+  const model = lessonLikeModel([
+    tf.layers.flatten({ inputShape: [6, 5] }),
+    tf.layers.dense({ units: 13, activation: "relu" }),
+    tf.layers.dropout({ rate: 0.3 }),
+    tf.layers.dense({ units: 4, activation: "softmax" }),
+  ]);
+  const x = random([101, 6, 5], 9);
+  const y = tf.tidy(() => tf.floor(tf.randomUniform([101], 0, 4, "float32", 10)));
+  const round = async () => {
+    await model.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, validationSplit: 0.2 });
+    tf.dispose(model.evaluate(x, y) as tf.Scalar[]);
+  };
+  await round(); // the optimizer creates its moments once
+  const before = denseStepCount();
+  const counted = tf.memory().numTensors;
+  await round();
+  await round();
+  assert.equal(tf.memory().numTensors, counted);
+  assert.ok(denseStepCount().train - before.train > 0, "the kernel ran");
+  model.dispose();
+  tf.dispose([x, y]);
+});
