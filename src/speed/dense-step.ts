@@ -130,13 +130,15 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         else (fused ? kernels.gemmRelu : kernels.gemm)(...gemmArgs);
         if (stage.activation === "softmax") softmaxRows(heap, out, batch, stage.units);
       } else {
-        // tfjs: x * (floor(u + keep) / keep), in float32.
+        // tfjs: x * (floor(u + keep) / keep), in float32. With u in [0, 1) and keep in (0, 1),
+        // u + keep is below 2: the floor is 1 when the sum reaches 1, else 0.
         const keep = f(1 - stage.rate);
+        const scale = f(1 / keep);
         const u = at(inputs[`u${denseIndex[i]}`]);
         const m = mults[i];
         const n = batch * widthIn[i];
         for (let j = 0; j < n; j++) {
-          const mult = f(Math.floor(f(heap[u + j] + keep)) / keep);
+          const mult = f(heap[u + j] + keep) >= 1 ? scale : 0;
           heap[m + j] = mult;
           heap[out + j] = f(heap[cur + j] * mult);
         }
@@ -207,12 +209,14 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
           for (let j = 0; j < n; j++) if (!(heap[out + j] > 0)) heap[dz + j] = heap[out + j] <= 0 ? 0 : NaN;
         }
         if (stage.bias) {
+          // Column sums, each added in row order, row by row through memory.
           const db = at(gradOuts[--gradIndex]);
-          for (let j = 0; j < stage.units; j++) {
-            let total = 0;
-            for (let r = 0; r < batch; r++) total += heap[dz + r * stage.units + j];
-            heap[db + j] = total;
+          const totals = new Float64Array(stage.units);
+          for (let r = 0; r < batch; r++) {
+            const row = dz + r * stage.units;
+            for (let j = 0; j < stage.units; j++) totals[j] += heap[row + j];
           }
+          for (let j = 0; j < stage.units; j++) heap[db + j] = totals[j];
         }
         // dW = inputᵀ · dz: M = inputs, N = units, K = batch.
         const dw = at(gradOuts[--gradIndex]);
