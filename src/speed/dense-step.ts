@@ -132,64 +132,14 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
       } else {
         // tfjs: x * (floor(u + keep) / keep), in float32. With u in [0, 1) and keep in (0, 1),
         // u + keep is below 2: the floor is 1 when the sum reaches 1, else 0.
-        const keep = f(1 - stage.rate);
-        const scale = f(1 / keep);
-        const u = at(inputs[`u${denseIndex[i]}`]);
-        const m = mults[i];
-        const n = batch * widthIn[i];
-        for (let j = 0; j < n; j++) {
-          const mult = f(heap[u + j] + keep) >= 1 ? scale : 0;
-          heap[m + j] = mult;
-          heap[out + j] = f(heap[cur + j] * mult);
-        }
+        dropoutForward(heap, at(inputs[`u${denseIndex[i]}`]), cur, mults[i], out, batch * widthIn[i], stage.rate);
       }
       cur = out;
     });
 
-    // Loss, accuracy and the gradient with respect to the softmax's input, row by row,
-    // following tfjs-layers' sparseCategoricalCrossentropy: clip, renormalise, clip, -log.
-    const classes = width;
-    const probs = cur;
-    const lo = f(EPSILON);
-    const hi = f(1 - EPSILON);
-    const yAt = at(y);
-    const labels = y.dtype === "int32" ? backend.wasm.HEAP32 : heap;
-    let lossSum = 0;
-    let correct = 0;
     let dz = gradA;
-    for (let r = 0; r < batch; r++) {
-      const row = probs + r * classes;
-      const label = labels[yAt + r];
-      const target = Math.floor(label);
-      let total = 0;
-      for (let j = 0; j < classes; j++) total += Math.min(Math.max(heap[row + j], lo), hi);
-      const s = f(total);
-      let best = 0;
-      for (let j = 1; j < classes; j++) if (heap[row + j] > heap[row + best]) best = j;
-      if (best === label) correct += 1;
-      const g = dz + r * classes;
-      for (let j = 0; j < classes; j++) heap[g + j] = 0;
-      if (target >= 0 && target < classes) {
-        const q = Math.min(Math.max(heap[row + target], lo), hi);
-        const ratio = f(q / s);
-        const t = Math.min(Math.max(ratio, lo), hi);
-        lossSum += -Math.log(t);
-        // d(mean loss)/d ratio, through the second clip.
-        const dRatio = ratio >= lo && ratio <= hi ? -1 / (batch * t) : 0;
-        // ratio_c = q_c / s: d/dq_k = [k = c] dRatio / s - dRatio q_c / s².
-        const dTotal = (-dRatio * q) / (s * s);
-        let dot = 0;
-        for (let j = 0; j < classes; j++) {
-          const p = heap[row + j];
-          const dq = (j === target ? dRatio / s : 0) + dTotal;
-          const dp = p >= lo && p <= hi ? dq : 0; // the first clip
-          heap[g + j] = dp;
-          dot += dp * p;
-        }
-        // Softmax: dz = p (dp - Σ dp p).
-        for (let j = 0; j < classes; j++) heap[g + j] = f(heap[row + j] * (heap[g + j] - dot));
-      }
-    }
+    const labels = y.dtype === "int32" ? Float32Array.from(backend.wasm.HEAP32.subarray(at(y), at(y) + batch)) : heap.subarray(at(y), at(y) + batch);
+    const { lossSum, correct } = lossRows(heap, cur, labels, dz, batch, width);
     heap[at(lossOut)] = lossSum / batch;
     if (accOut) heap[at(accOut)] = correct / batch;
 
@@ -202,37 +152,18 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
       const stage = stages[i];
       const input = i === 0 ? at(x) : acts[i - 1];
       if (stage.kind === "dense") {
-        if (stage.activation === "relu") {
-          // tfjs: dy * step(y); step is 1 above zero, 0 at or below it, NaN for NaN.
-          const out = acts[i];
-          const n = batch * stage.units;
-          for (let j = 0; j < n; j++) if (!(heap[out + j] > 0)) heap[dz + j] = heap[out + j] <= 0 ? 0 : NaN;
-        }
-        if (stage.bias) {
-          // Column sums, each added in row order, row by row through memory.
-          const db = at(gradOuts[--gradIndex]);
-          const totals = new Float64Array(stage.units);
-          for (let r = 0; r < batch; r++) {
-            const row = dz + r * stage.units;
-            for (let j = 0; j < stage.units; j++) totals[j] += heap[row + j];
-          }
-          for (let j = 0; j < stage.units; j++) heap[db + j] = totals[j];
-        }
+        if (stage.activation === "relu") reluBackward(heap, acts[i], dz, batch * stage.units);
+        if (stage.bias) columnSums(heap, dz, at(gradOuts[--gradIndex]), batch, stage.units);
         // dW = inputᵀ · dz: M = inputs, N = units, K = batch.
         const dw = at(gradOuts[--gradIndex]);
         kernels.gemm(stage.inputs, stage.units, batch, 4 * input, 4, 4 * stage.inputs, 4 * dz, 4 * stage.units, 4 * dw, 4 * stage.units, 4 * gemmAt);
         if (i === firstDense) break; // nothing below needs a gradient
         // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
-        const w = at(inputs[`w${denseIndex[i]}`]);
-        for (let row = 0; row < stage.inputs; row++) {
-          for (let col = 0; col < stage.units; col++) heap[transposedAt + col * stage.inputs + row] = heap[w + row * stage.units + col];
-        }
+        transpose(heap, at(inputs[`w${denseIndex[i]}`]), transposedAt, stage.inputs, stage.units);
         kernels.gemm(batch, stage.inputs, stage.units, 4 * dz, 4 * stage.units, 4, 4 * transposedAt, 4 * stage.inputs, 4 * spare, 4 * stage.inputs, 4 * gemmAt);
         [dz, spare] = [spare, dz];
       } else {
-        const m = mults[i];
-        const n = batch * widthIn[i];
-        for (let j = 0; j < n; j++) heap[dz + j] = f(heap[dz + j] * heap[m + j]);
+        multiplyInPlace(heap, dz, mults[i], batch * widthIn[i]);
       }
     }
   } finally {
@@ -240,6 +171,101 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   }
   return [lossOut, ...(accOut ? [accOut] : []), ...gradOuts];
 };
+
+// The loops live in small functions of their own: V8 optimizes each once and keeps it
+// optimized, where one large kernel function kept being deoptimized (branches taken only
+// in training, labels of either dtype).
+
+/**
+ * Loss, accuracy and the gradient of the mean loss with respect to the softmax's input, row
+ * by row, following tfjs-layers' sparseCategoricalCrossentropy: clip, renormalise, clip,
+ * -log of the target's probability; a label outside [0, classes) has a zero one-hot row
+ * (no loss, no gradient). Accuracy compares the label with the first largest probability.
+ */
+function lossRows(heap: Float32Array, probs: number, labels: Float32Array, dz: number, batch: number, classes: number): { lossSum: number; correct: number } {
+  const f = Math.fround;
+  const lo = f(EPSILON);
+  const hi = f(1 - EPSILON);
+  let lossSum = 0;
+  let correct = 0;
+  for (let r = 0; r < batch; r++) {
+    const row = probs + r * classes;
+    const label = labels[r];
+    const target = Math.floor(label);
+    let total = 0;
+    for (let j = 0; j < classes; j++) total += Math.min(Math.max(heap[row + j], lo), hi);
+    const s = f(total);
+    let best = 0;
+    for (let j = 1; j < classes; j++) if (heap[row + j] > heap[row + best]) best = j;
+    if (best === label) correct += 1;
+    const g = dz + r * classes;
+    for (let j = 0; j < classes; j++) heap[g + j] = 0;
+    if (target >= 0 && target < classes) {
+      const q = Math.min(Math.max(heap[row + target], lo), hi);
+      const ratio = f(q / s);
+      const t = Math.min(Math.max(ratio, lo), hi);
+      lossSum += -Math.log(t);
+      // d(mean loss)/d ratio, through the second clip.
+      const dRatio = ratio >= lo && ratio <= hi ? -1 / (batch * t) : 0;
+      // ratio_c = q_c / s: d/dq_k = [k = c] dRatio / s - dRatio q_c / s².
+      const dTotal = (-dRatio * q) / (s * s);
+      let dot = 0;
+      for (let j = 0; j < classes; j++) {
+        const p = heap[row + j];
+        const dq = (j === target ? dRatio / s : 0) + dTotal;
+        const dp = p >= lo && p <= hi ? dq : 0; // the first clip
+        heap[g + j] = dp;
+        dot += dp * p;
+      }
+      // Softmax: dz = p (dp - Σ dp p).
+      for (let j = 0; j < classes; j++) heap[g + j] = f(heap[row + j] * (heap[g + j] - dot));
+    }
+  }
+  return { lossSum, correct };
+}
+
+/** tfjs's dropout in float32: out = x * (floor(u + keep) / keep); the multipliers kept for the backward pass. */
+function dropoutForward(heap: Float32Array, u: number, x: number, mult: number, out: number, n: number, rate: number): void {
+  const f = Math.fround;
+  // With u in [0, 1) and keep in (0, 1), u + keep is below 2: the floor is 1 when the sum reaches 1, else 0.
+  const keep = f(1 - rate);
+  const scale = f(1 / keep);
+  for (let j = 0; j < n; j++) {
+    const m = f(heap[u + j] + keep) >= 1 ? scale : 0;
+    heap[mult + j] = m;
+    heap[out + j] = f(heap[x + j] * m);
+  }
+}
+
+/** tfjs's relu gradient: dy * step(y); step is 1 above zero, 0 at or below it, NaN for NaN. */
+function reluBackward(heap: Float32Array, y: number, dy: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const v = heap[y + j];
+    if (!(v > 0)) heap[dy + j] = v <= 0 ? 0 : NaN;
+  }
+}
+
+/** Column sums of a rows × cols matrix, each added in row order. */
+function columnSums(heap: Float32Array, at: number, out: number, rows: number, cols: number): void {
+  const totals = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const row = at + r * cols;
+    for (let j = 0; j < cols; j++) totals[j] += heap[row + j];
+  }
+  for (let j = 0; j < cols; j++) heap[out + j] = totals[j];
+}
+
+/** dst = srcᵀ, for a rows × cols row-major src. */
+function transpose(heap: Float32Array, src: number, dst: number, rows: number, cols: number): void {
+  for (let row = 0; row < rows; row++) {
+    for (let col = 0; col < cols; col++) heap[dst + col * rows + row] = heap[src + row * cols + col];
+  }
+}
+
+/** a = a * b element-wise in float32. */
+function multiplyInPlace(heap: Float32Array, a: number, b: number, n: number): void {
+  for (let j = 0; j < n; j++) heap[a + j] = Math.fround(heap[a + j] * heap[b + j]);
+}
 
 /** Row-wise softmax in place, as tfjs-backend-wasm computes it (max subtracted, float32 result). */
 function softmaxRows(heap: Float32Array, at: number, rows: number, cols: number): void {
