@@ -151,9 +151,8 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
     chosen = attempt;
   }
   const name = await chosen;
-  if (options.fastKernels === false) useFastKernels(false);
-  else if (options.fastKernels === true) useFastKernels(true);
-  else installFastKernels();
+  if (options.fastKernels === undefined) installFastKernels(); // unless turned off earlier
+  else useFastKernels(options.fastKernels);
   announce(name, verbose);
   return name;
 }

@@ -32,9 +32,6 @@ export interface DenseStepAttrs {
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
-/** Keras's fuzz factor, `tf.backend.epsilon()` in tfjs-layers. */
-const EPSILON = 1e-7;
-
 /**
  * The kernel: inputs `x` ([B, features], float32), `y` ([B] or [B, 1] class numbers), `w0`,
  * `b0`, `w1`, … (each dense layer's kernel and, if it has one, bias) and `u0`, `u1`, … (each
@@ -43,7 +40,7 @@ const EPSILON = 1e-7;
  * mean loss with respect to each weight, in the order the weights came in.
  */
 export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
-  const backend = args.backend as unknown as BackendWasmLike;
+  const backend = args.backend as unknown as BackendWasmLike & { epsilon(): number };
   const inputs = args.inputs as unknown as Record<string, tf.TensorInfo>;
   const { stages, accuracy, gradients: wantGradients = true } = args.attrs as unknown as DenseStepAttrs;
   const kernels = kernelsFor(backend);
@@ -57,19 +54,19 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   const lossOut = backend.makeOutput([], "float32");
   const accOut = accuracy ? backend.makeOutput([], "float32") : null;
   const gradOuts: tf.TensorInfo[] = [];
-  const denseIndex: number[] = []; // stage index → index into the weights' inputs
-  let weightCount = 0;
+  // Stage i's inputs are w<n>/b<n> for the n-th dense layer, u<n> for the n-th dropout.
+  const ordinal: number[] = [];
+  let denseCount = 0;
   let dropoutCount = 0;
   for (const stage of stages) {
     if (stage.kind === "dense") {
-      denseIndex.push(weightCount);
+      ordinal.push(denseCount++);
       if (wantGradients) {
         gradOuts.push(backend.makeOutput([stage.inputs, stage.units], "float32"));
         if (stage.bias) gradOuts.push(backend.makeOutput([stage.units], "float32"));
       }
-      weightCount += 1;
     } else {
-      denseIndex.push(dropoutCount++);
+      ordinal.push(dropoutCount++);
     }
   }
 
@@ -86,7 +83,7 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
     widthOut.push(width);
   }
   const firstDense = stages.findIndex((stage) => stage.kind === "dense");
-  const widest = Math.max(features, ...widthOut);
+  const widest = Math.max(...widthOut); // gradients stop at the first dense layer: never input-wide
   let gemmScratch = 0;
   let transposed = 0;
   for (const stage of stages) {
@@ -116,13 +113,12 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
     const transposedAt = take(transposed);
 
     // Forward: acts[i] holds stage i's output.
-    const f = Math.fround;
     let cur = at(x);
     stages.forEach((stage, i) => {
       const out = acts[i];
       if (stage.kind === "dense") {
-        const w = inputs[`w${denseIndex[i]}`];
-        const b = stage.bias ? inputs[`b${denseIndex[i]}`] : null;
+        const w = inputs[`w${ordinal[i]}`];
+        const b = stage.bias ? inputs[`b${ordinal[i]}`] : null;
         const fused = stage.activation === "relu";
         // out = act(cur · W + b): M = batch, N = units, K = inputs.
         const gemmArgs = [batch, stage.units, stage.inputs, 4 * cur, 4 * stage.inputs, 4, 4 * at(w), 4 * stage.units, 4 * out, 4 * stage.units, 4 * gemmAt] as const;
@@ -130,16 +126,14 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         else (fused ? kernels.gemmRelu : kernels.gemm)(...gemmArgs);
         if (stage.activation === "softmax") softmaxRows(heap, out, batch, stage.units);
       } else {
-        // tfjs: x * (floor(u + keep) / keep), in float32. With u in [0, 1) and keep in (0, 1),
-        // u + keep is below 2: the floor is 1 when the sum reaches 1, else 0.
-        dropoutForward(heap, at(inputs[`u${denseIndex[i]}`]), cur, mults[i], out, batch * widthIn[i], stage.rate);
+        dropoutForward(heap, at(inputs[`u${ordinal[i]}`]), cur, mults[i], out, batch * widthIn[i], stage.rate);
       }
       cur = out;
     });
 
     let dz = gradA;
     const labels = y.dtype === "int32" ? Float32Array.from(backend.wasm.HEAP32.subarray(at(y), at(y) + batch)) : heap.subarray(at(y), at(y) + batch);
-    const { lossSum, correct } = lossRows(heap, cur, labels, dz, batch, width);
+    const { lossSum, correct } = lossRows(heap, cur, labels, dz, batch, width, backend.epsilon());
     heap[at(lossOut)] = lossSum / batch;
     if (accOut) heap[at(accOut)] = correct / batch;
 
@@ -159,7 +153,7 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         kernels.gemm(stage.inputs, stage.units, batch, 4 * input, 4, 4 * stage.inputs, 4 * dz, 4 * stage.units, 4 * dw, 4 * stage.units, 4 * gemmAt);
         if (i === firstDense) break; // nothing below needs a gradient
         // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
-        transpose(heap, at(inputs[`w${denseIndex[i]}`]), transposedAt, stage.inputs, stage.units);
+        transpose(heap, at(inputs[`w${ordinal[i]}`]), transposedAt, stage.inputs, stage.units);
         kernels.gemm(batch, stage.inputs, stage.units, 4 * dz, 4 * stage.units, 4, 4 * transposedAt, 4 * stage.inputs, 4 * spare, 4 * stage.inputs, 4 * gemmAt);
         [dz, spare] = [spare, dz];
       } else {
@@ -182,10 +176,18 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
  * -log of the target's probability; a label outside [0, classes) has a zero one-hot row
  * (no loss, no gradient). Accuracy compares the label with the first largest probability.
  */
-function lossRows(heap: Float32Array, probs: number, labels: Float32Array, dz: number, batch: number, classes: number): { lossSum: number; correct: number } {
+function lossRows(
+  heap: Float32Array,
+  probs: number,
+  labels: Float32Array,
+  dz: number,
+  batch: number,
+  classes: number,
+  epsilon: number,
+): { lossSum: number; correct: number } {
   const f = Math.fround;
-  const lo = f(EPSILON);
-  const hi = f(1 - EPSILON);
+  const lo = f(epsilon);
+  const hi = f(1 - epsilon);
   let lossSum = 0;
   let correct = 0;
   for (let r = 0; r < batch; r++) {
@@ -290,17 +292,15 @@ interface DensePlan {
   accuracy: boolean;
   /** Each dense layer's kernel and bias, in stage order. */
   weights: tf.LayerVariable[];
-  /** Each dropout layer's rate and seed, in stage order. */
-  dropouts: { rate: number; seed?: number }[];
+  /** Each dropout layer's seed (usually none), in stage order. */
+  dropoutSeeds: (number | undefined)[];
   inputRank: number;
 }
 
 /** LayersModel's internals that the train function reads, as tfjs 4.22 names them. */
 interface ModelInternals {
-  loss?: unknown;
   lossFunctions?: unknown[];
   metricsTensors?: [unknown, number][];
-  metricsNames?: string[];
   collectedTrainableWeights?: tf.LayerVariable[];
   optimizer_?: tf.Optimizer;
   inputs: tf.SymbolicTensor[];
@@ -336,7 +336,7 @@ export function planFor(model: tf.LayersModel): DensePlan | null {
   if (!Number.isInteger(width) || width < 1) return null;
   const stages: DenseStage[] = [];
   const weights: tf.LayerVariable[] = [];
-  const dropouts: DensePlan["dropouts"] = [];
+  const dropoutSeeds: DensePlan["dropoutSeeds"] = [];
   let flattened = inputShape.length === 2;
   // A plain chain: the input layer, then each layer fed by the one before it, the last one the output.
   // (A tf.Sequential trains through such a model, held inside it.)
@@ -359,7 +359,7 @@ export function planFor(model: tf.LayersModel): DensePlan | null {
       if (!nullish(config.noiseShape) || !(rate >= 0 && rate < 1)) return null;
       if (rate === 0) continue; // tfjs passes the input through
       stages.push({ kind: "dropout", rate });
-      dropouts.push({ rate, seed: config.seed as number | undefined });
+      dropoutSeeds.push(config.seed as number | undefined);
     } else if (kind === "Dense") {
       if (!flattened || !nullish(config.kernelRegularizer) || !nullish(config.biasRegularizer)) return null;
       const activation = config.activation;
@@ -380,7 +380,7 @@ export function planFor(model: tf.LayersModel): DensePlan | null {
   const trainable = m.collectedTrainableWeights ?? [];
   if (trainable.length !== weights.length || trainable.some((w, i) => w !== weights[i])) return null;
   if (weights.some((w) => w.dtype !== "float32")) return null;
-  return { stages, accuracy: metrics.length === 1, weights, dropouts, inputRank: inputShape.length };
+  return { stages, accuracy: metrics.length === 1, weights, dropoutSeeds, inputRank: inputShape.length };
 }
 
 /** Whether this batch can go through the kernel: backend, kernel, dtypes and shapes, and the same trainable weights as planned. */
@@ -398,6 +398,19 @@ function runnable(model: tf.LayersModel, plan: DensePlan, x: tf.Tensor, y: tf.Te
     trainable.length === plan.weights.length &&
     trainable.every((w, i) => w === plan.weights[i])
   );
+}
+
+/** The kernel's `w<n>` and `b<n>` inputs: each dense layer's current kernel and bias. */
+function weightInputs(plan: DensePlan): Record<string, tf.Tensor> {
+  const inputs: Record<string, tf.Tensor> = {};
+  let w = 0;
+  plan.stages
+    .filter((stage) => stage.kind === "dense")
+    .forEach((stage, n) => {
+      inputs[`w${n}`] = plan.weights[w++].read();
+      if (stage.bias) inputs[`b${n}`] = plan.weights[w++].read();
+    });
+  return inputs;
 }
 
 type TrainFunction = (data: tf.Tensor[]) => tf.Scalar[];
@@ -419,28 +432,17 @@ function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
   return (data: tf.Tensor[]): tf.Scalar[] => {
     const [x, y] = data;
     const optimizer = (model as unknown as ModelInternals).optimizer_;
-    const noSampleWeights = data.slice(2).every((w) => w === null || w === undefined);
-    if (!noSampleWeights || optimizer === undefined || !runnable(model, plan, x, y)) return stock(data);
+    const sampleWeights = !data.slice(2).every(nullish);
+    if (sampleWeights || optimizer === undefined || !runnable(model, plan, x, y)) return stock(data);
     steps.train += 1;
     return tf.tidy(() => {
-      const inputs: Record<string, tf.Tensor> = { x, y };
-      let widthIndex = 0;
-      let d = 0;
-      let dense = 0;
+      const inputs: Record<string, tf.Tensor> = { x, y, ...weightInputs(plan) };
+      // Dropout noise: the draws tfjs's Dropout layers make, in the same order and shapes.
       let width = x.size / x.shape[0];
+      let d = 0;
       for (const stage of plan.stages) {
-        if (stage.kind === "dense") {
-          inputs[`w${dense}`] = plan.weights[widthIndex++].read();
-          if (stage.bias) inputs[`b${dense}`] = plan.weights[widthIndex++].read();
-          dense += 1;
-          width = stage.units;
-        } else {
-          // The draw tfjs's Dropout layer makes, in the same order.
-          const { rate, seed } = plan.dropouts[d];
-          void rate;
-          inputs[`u${d}`] = tf.randomUniform([x.shape[0], width], 0, 1, "float32", seed);
-          d += 1;
-        }
+        if (stage.kind === "dense") width = stage.units;
+        else inputs[`u${d}`] = tf.randomUniform([x.shape[0], width], 0, 1, "float32", plan.dropoutSeeds[d++]);
       }
       const attrs: DenseStepAttrs = { stages: plan.stages, accuracy: plan.accuracy };
       const outs = tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
@@ -468,12 +470,7 @@ function fastMakeTestFunction(this: tf.LayersModel): void {
     const [x, y] = data;
     if (!runnable(this, plan, x, y)) return stock(data);
     steps.evaluate += 1;
-    const inputs: Record<string, tf.Tensor> = { x, y };
-    let w = 0;
-    stages.forEach((stage, i) => {
-      inputs[`w${i}`] = plan.weights[w++].read();
-      if (stage.kind === "dense" && stage.bias) inputs[`b${i}`] = plan.weights[w++].read();
-    });
+    const inputs = { x, y, ...weightInputs(plan) };
     const attrs: DenseStepAttrs = { stages, accuracy: plan.accuracy, gradients: false };
     return tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Scalar[];
   };
