@@ -8,11 +8,14 @@
  * more than the arithmetic. The replacement train function computes the same forward pass,
  * loss, accuracy and gradients in one kernel ({@link DENSE_STEP_KERNEL}) and hands the
  * gradients to the model's own optimizer, so optimizer state, callbacks, shuffling and
- * validation are tfjs's own. Dropout draws its noise with `tf.randomUniform` exactly as tfjs's
- * Dropout layer does, so a seeded run (`setRandomSeed`) draws the same masks either way.
+ * validation are tfjs's own. Dropout draws its noise as `tf.randomUniform` does for tfjs's
+ * Dropout layer (one `Math.random()` seed per layer and step, then seedrandom's alea
+ * generator, the one tfjs uses), so a seeded run (`setRandomSeed`) draws the same masks
+ * either way.
  * Any model, loss, metric, backend or input it does not cover runs tfjs's own train function.
  */
 import * as tf from "@tensorflow/tfjs";
+import seedrandom from "seedrandom";
 import { kernelsFor, offset, type BackendWasmLike } from "./wasm-backend";
 
 /** The kernel's name in tfjs's registry (registered on the `wasm` backend). */
@@ -23,28 +26,38 @@ export type DenseStage =
   | { kind: "dense"; units: number; inputs: number; activation: "relu" | "linear" | "softmax"; bias: boolean }
   | { kind: "dropout"; rate: number };
 
-/** The kernel's attributes: the stages, whether accuracy is wanted, and whether gradients are (default true). */
+/**
+ * The kernel's attributes: the stages, whether accuracy is wanted, whether gradients are
+ * (default true), and for training each dropout's noise seed, in stage order: the string
+ * `tf.randomUniform` would seed its generator with (`String(layerSeed ?? Math.random())`).
+ */
 export interface DenseStepAttrs {
   stages: DenseStage[];
   accuracy: boolean;
   gradients?: boolean;
+  noiseSeeds?: string[];
 }
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /**
  * The kernel: inputs `x` ([B, features], float32), `y` ([B] or [B, 1] class numbers), `w0`,
- * `b0`, `w1`, … (each dense layer's kernel and, if it has one, bias) and `u0`, `u1`, … (each
- * dropout's uniform noise, shaped like its input). Outputs `[loss, accuracy?, dw0, db0, …]`:
+ * `b0`, `w1`, … (each dense layer's kernel and, if it has one, bias). Each dropout draws
+ * uniform noise shaped like its input from its seed in `noiseSeeds` (inference passes leave
+ * dropouts out of `stages`). Outputs `[loss, accuracy?, dw0, db0, …]`:
  * the batch's mean loss, its mean accuracy when `accuracy` is set, and the gradient of the
  * mean loss with respect to each weight, in the order the weights came in.
  */
 export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   const backend = args.backend as unknown as BackendWasmLike & { epsilon(): number };
   const inputs = args.inputs as unknown as Record<string, tf.TensorInfo>;
-  const { stages, accuracy, gradients: wantGradients = true } = args.attrs as unknown as DenseStepAttrs;
+  const { stages, accuracy, gradients: wantGradients = true, noiseSeeds } = args.attrs as unknown as DenseStepAttrs;
   const kernels = kernelsFor(backend);
   if (!kernels) throw new Error(`${DENSE_STEP_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
+  const dropouts = stages.filter((stage) => stage.kind === "dropout").length;
+  if ((noiseSeeds?.length ?? 0) < dropouts) {
+    throw new Error(`${DENSE_STEP_KERNEL}: ${dropouts} dropout stage(s) need as many noise seeds; got ${noiseSeeds?.length ?? 0}`);
+  }
   const x = inputs.x;
   const y = inputs.y;
   const batch = x.shape[0];
@@ -126,7 +139,7 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         else (fused ? kernels.gemmRelu : kernels.gemm)(...gemmArgs);
         if (stage.activation === "softmax") softmaxRows(heap, out, batch, stage.units);
       } else {
-        dropoutForward(heap, at(inputs[`u${ordinal[i]}`]), cur, mults[i], out, batch * widthIn[i], stage.rate);
+        dropoutForward(heap, aleaState((noiseSeeds as string[])[ordinal[i]]), cur, mults[i], out, batch * widthIn[i], stage.rate);
       }
       cur = out;
     });
@@ -226,17 +239,42 @@ function lossRows(
   return { lossSum, correct };
 }
 
-/** tfjs's dropout in float32: out = x * (floor(u + keep) / keep); the multipliers kept for the backward pass. */
-function dropoutForward(heap: Float32Array, u: number, x: number, mult: number, out: number, n: number, rate: number): void {
+/**
+ * tfjs's dropout in float32: out = x * (floor(u + keep) / keep), with u drawn as
+ * tf.randomUniform draws it: alea's next numbers from `state` (seedrandom's alea seeded with
+ * the same string), in row-major order, rounded to float32. The multipliers are kept for the
+ * backward pass.
+ */
+function dropoutForward(heap: Float32Array, state: AleaState, x: number, mult: number, out: number, n: number, rate: number): void {
   const f = Math.fround;
-  // With u in [0, 1) and keep in (0, 1), u + keep is below 2: the floor is 1 when the sum reaches 1, else 0.
+  // With u in [0, 1] and keep in (0, 1), u + keep is below 2: the floor is 1 when the sum reaches 1, else 0.
   const keep = f(1 - rate);
   const scale = f(1 / keep);
+  let { s0, s1, s2, c } = state;
   for (let j = 0; j < n; j++) {
-    const m = f(heap[u + j] + keep) >= 1 ? scale : 0;
+    // Alea's step (Baagøe's multiply-with-carry in doubles), as seedrandom computes it.
+    const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    const m = f(f(s2) + keep) >= 1 ? scale : 0;
     heap[mult + j] = m;
     heap[out + j] = f(heap[x + j] * m);
   }
+}
+
+/** Alea's state, as seedrandom's `state()` returns it. */
+interface AleaState {
+  s0: number;
+  s1: number;
+  s2: number;
+  c: number;
+}
+
+/** The state of seedrandom's alea seeded with `seed` (its seeding hashes the string), before its first number. */
+function aleaState(seed: string): AleaState {
+  return seedrandom.alea(seed, { state: true }).state() as AleaState;
 }
 
 /** tfjs's relu gradient: dy * step(y); step is 1 above zero, 0 at or below it, NaN for NaN. */
@@ -437,14 +475,9 @@ function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
     steps.train += 1;
     return tf.tidy(() => {
       const inputs: Record<string, tf.Tensor> = { x, y, ...weightInputs(plan) };
-      // Dropout noise: the draws tfjs's Dropout layers make, in the same order and shapes.
-      let width = x.size / x.shape[0];
-      let d = 0;
-      for (const stage of plan.stages) {
-        if (stage.kind === "dense") width = stage.units;
-        else inputs[`u${d}`] = tf.randomUniform([x.shape[0], width], 0, 1, "float32", plan.dropoutSeeds[d++]);
-      }
-      const attrs: DenseStepAttrs = { stages: plan.stages, accuracy: plan.accuracy };
+      // Dropout noise: the seeds tfjs's Dropout layers would draw, in the same order.
+      const noiseSeeds = plan.dropoutSeeds.map((seed) => String(seed ?? Math.random()));
+      const attrs: DenseStepAttrs = { stages: plan.stages, accuracy: plan.accuracy, noiseSeeds };
       const outs = tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       const [loss, ...rest] = outs;
       const metrics = plan.accuracy ? [rest.shift() as tf.Scalar] : [];

@@ -82,3 +82,61 @@ test("Adam moments that decay below the smallest normal float are stored as 0, a
   assert.ok(![...fast[1], ...fast[2]].some(subnormal), "the fast kernel flushes them to 0");
   stock.forEach((s, i) => assertClose(fast[i], s, 1e-5, `tensor ${i}`));
 });
+
+/** Variables whose memory nothing else shares: the tensor they were made from is disposed. */
+function loneVariables(tag: string, shapes: number[][]): tf.Variable[] {
+  return shapes.map((s, i) => {
+    const init = random(s, 40 + i);
+    const v = tf.variable(init, true, `adam_${tag}_${i}`);
+    init.dispose();
+    return v;
+  });
+}
+
+test("Adam updates variables in place when nothing shares their memory, with the stock optimizer's results", async () => {
+  const shapes = [[784, 100], [100], [3, 5]];
+  const results: Float32Array[][] = [];
+  for (const fast of [false, true]) {
+    useFastKernels(fast);
+    const variables = loneVariables(`inplace_${fast}`, shapes);
+    const optimizer = tf.train.adam(0.01);
+    for (let step = 0; step < 5; step++) {
+      // The first step creates the moments; later steps can update everything in place.
+      const dataIds = variables.map((v) => v.dataId);
+      const grads = Object.fromEntries(variables.map((v, i) => [v.name, random(v.shape, 200 + 10 * step + i)]));
+      optimizer.applyGradients(grads as unknown as Gradients);
+      tf.dispose(Object.values(grads));
+      if (fast && step > 0) {
+        variables.forEach((v, i) => assert.equal(v.dataId, dataIds[i], `variable ${i} kept its memory at step ${step}`));
+      }
+    }
+    const weights = await optimizer.getWeights();
+    results.push([...variables, ...weights.map((w) => w.tensor)].map((t) => Float32Array.from(t.dataSync())));
+    optimizer.dispose();
+    tf.dispose(variables);
+  }
+  useFastKernels(true);
+  const [stock, fast] = results;
+  stock.forEach((s, i) => assertClose(fast[i], s, 1e-5, `tensor ${i}`));
+});
+
+test("Adam leaves a clone of a variable untouched: shared memory is never written in place", async () => {
+  useFastKernels(true);
+  const [v] = loneVariables("clone", [[40, 7]]);
+  const optimizer = tf.train.adam(0.1);
+  const grad = (): Gradients => ({ [v.name]: tf.ones(v.shape) }) as unknown as Gradients;
+  optimizer.applyGradients(grad()); // moments created
+  const before = Float32Array.from(v.dataSync());
+  const clone = v.clone(); // shares v's memory (tslab-dl's Identity counts a reference)
+  optimizer.applyGradients(grad());
+  assert.deepEqual(Float32Array.from(clone.dataSync()), before, "the clone keeps the values it was made with");
+  const after = v.dataSync();
+  assert.ok(after.every((x, i) => x < before[i]), "the variable itself moved against the gradient");
+  // Once the clone is gone the variable's memory is its own again, and updates go in place.
+  clone.dispose();
+  const id = v.dataId;
+  optimizer.applyGradients(grad());
+  assert.equal(v.dataId, id);
+  optimizer.dispose();
+  v.dispose();
+});

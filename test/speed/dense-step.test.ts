@@ -22,6 +22,7 @@ function kernelAndReference(batch: number, features: number[], stages: DenseStag
   const inputs: Record<string, tf.Tensor> = { x, y };
   const weights: tf.Variable[] = [];
   const noise: tf.Tensor[] = [];
+  const noiseSeeds: string[] = [];
   let width = features.reduce((a, b) => a * b, 1);
   let dense = 0;
   stages.forEach((stage, i) => {
@@ -37,12 +38,12 @@ function kernelAndReference(batch: number, features: number[], stages: DenseStag
       dense += 1;
       width = stage.units;
     } else {
-      const u = tf.randomUniform([batch, width], 0, 1, "float32", seed + 10 * i + 3);
-      inputs[`u${noise.length}`] = u;
-      noise.push(u);
+      // The kernel draws its noise from a seed, as tf.randomUniform does from the same seed.
+      noise.push(tf.randomUniform([batch, width], 0, 1, "float32", seed + 10 * i + 3));
+      noiseSeeds.push(String(seed + 10 * i + 3));
     }
   });
-  const attrs: DenseStepAttrs = { stages, accuracy: true };
+  const attrs: DenseStepAttrs = { stages, accuracy: true, noiseSeeds };
   const outs = tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
   const kernel = outs.map((t) => Float32Array.from(t.dataSync()));
 
