@@ -36,6 +36,11 @@ export interface DenseStepAttrs {
   accuracy: boolean;
   gradients?: boolean;
   noiseSeeds?: string[];
+  /**
+   * The batch as row numbers of `x` and `y` (which then hold the whole data set): the kernel
+   * copies those rows itself, as a gather would, instead of taking a batch tensor.
+   */
+  rows?: Int32Array;
 }
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -51,7 +56,7 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   const backend = args.backend as unknown as BackendWasmLike & { epsilon(): number };
   const inputs = args.inputs as unknown as Record<string, tf.TensorInfo>;
-  const { stages, accuracy, gradients: wantGradients = true, noiseSeeds } = args.attrs as unknown as DenseStepAttrs;
+  const { stages, accuracy, gradients: wantGradients = true, noiseSeeds, rows } = args.attrs as unknown as DenseStepAttrs;
   const kernels = kernelsFor(backend);
   if (!kernels) throw new Error(`${DENSE_STEP_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
   const dropouts = stages.filter((stage) => stage.kind === "dropout").length;
@@ -60,8 +65,14 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   }
   const x = inputs.x;
   const y = inputs.y;
-  const batch = x.shape[0];
+  const batch = rows ? rows.length : x.shape[0];
   const features = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  if (rows) {
+    const count = x.shape[0];
+    for (let r = 0; r < rows.length; r++) {
+      if (!(rows[r] >= 0 && rows[r] < count)) throw new Error(`${DENSE_STEP_KERNEL}: row ${rows[r]} is not in [0, ${count - 1}]`);
+    }
+  }
 
   // Outputs first: allocations may grow (and so replace) the heap's views.
   const lossOut = backend.makeOutput([], "float32");
@@ -108,6 +119,7 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   // buffers, the packed GEMM operand and one transposed kernel.
   let floats = 2 * batch * widest + gemmScratch + transposed;
   stages.forEach((stage, i) => (floats += batch * widthOut[i] * (stage.kind === "dropout" ? 2 : 1)));
+  if (rows) floats += batch * features;
   const scratch = backend.wasm._malloc(4 * floats);
   try {
     const heap = backend.wasm.HEAPF32;
@@ -124,9 +136,11 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
     const gradB = take(batch * widest);
     const gemmAt = take(gemmScratch);
     const transposedAt = take(transposed);
+    const xAt = rows ? take(batch * features) : at(x);
+    if (rows) gatherRows(heap, at(x), rows, features, xAt);
 
     // Forward: acts[i] holds stage i's output.
-    let cur = at(x);
+    let cur = xAt;
     stages.forEach((stage, i) => {
       const out = acts[i];
       if (stage.kind === "dense") {
@@ -145,7 +159,7 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
     });
 
     let dz = gradA;
-    const labels = y.dtype === "int32" ? Float32Array.from(backend.wasm.HEAP32.subarray(at(y), at(y) + batch)) : heap.subarray(at(y), at(y) + batch);
+    const labels = batchLabels(backend, y, rows, batch);
     const { lossSum, correct } = lossRows(heap, cur, labels, dz, batch, width, backend.epsilon());
     heap[at(lossOut)] = lossSum / batch;
     if (accOut) heap[at(accOut)] = correct / batch;
@@ -157,7 +171,7 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
     let gradIndex = gradOuts.length;
     for (let i = stages.length - 1; i >= firstDense; i--) {
       const stage = stages[i];
-      const input = i === 0 ? at(x) : acts[i - 1];
+      const input = i === 0 ? xAt : acts[i - 1];
       if (stage.kind === "dense") {
         if (stage.activation === "relu") reluBackward(heap, acts[i], dz, batch * stage.units);
         if (stage.bias) columnSums(heap, dz, at(gradOuts[--gradIndex]), batch, stage.units);
@@ -277,6 +291,24 @@ function aleaState(seed: string): AleaState {
   return seedrandom.alea(seed, { state: true }).state() as AleaState;
 }
 
+/** Copy rows `rows` of a row-major matrix with `width` columns at `src` to `dst`, in order. */
+function gatherRows(heap: Float32Array, src: number, rows: Int32Array, width: number, dst: number): void {
+  for (let r = 0; r < rows.length; r++) {
+    const from = src + rows[r] * width;
+    heap.copyWithin(dst + r * width, from, from + width);
+  }
+}
+
+/** The batch's labels as float32 (a view of `y` where it can be), rows `rows` of `y` if given. */
+function batchLabels(backend: BackendWasmLike, y: tf.TensorInfo, rows: Int32Array | undefined, batch: number): Float32Array {
+  const at = offset(backend, y) >> 2;
+  const source = y.dtype === "int32" ? backend.wasm.HEAP32 : backend.wasm.HEAPF32;
+  if (!rows) return y.dtype === "int32" ? Float32Array.from(source.subarray(at, at + batch)) : backend.wasm.HEAPF32.subarray(at, at + batch);
+  const labels = new Float32Array(batch);
+  for (let r = 0; r < batch; r++) labels[r] = source[at + rows[r]];
+  return labels;
+}
+
 /** tfjs's relu gradient: dy * step(y); step is 1 above zero, 0 at or below it, NaN for NaN. */
 function reluBackward(heap: Float32Array, y: number, dy: number, n: number): void {
   for (let j = 0; j < n; j++) {
@@ -325,7 +357,7 @@ function softmaxRows(heap: Float32Array, at: number, rows: number, cols: number)
 }
 
 /** What the replacement train function needs to know about a model, or why it cannot run it. */
-interface DensePlan {
+export interface DensePlan {
   stages: DenseStage[];
   accuracy: boolean;
   /** Each dense layer's kernel and bias, in stage order. */
@@ -462,29 +494,52 @@ export function denseStepCount(): { train: number; evaluate: number } {
   return { ...steps };
 }
 
+/**
+ * One training step through the kernel: forward, loss, accuracy and gradients, which then go
+ * to the model's optimizer. `rows`, if given, picks the batch out of `x` and `y`. Returns the
+ * batch's loss and (if the model has it) accuracy, as the stock train function does.
+ */
+export function trainStep(plan: DensePlan, optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor, rows?: Int32Array): tf.Scalar[] {
+  steps.train += 1;
+  return tf.tidy(() => {
+    const inputs: Record<string, tf.Tensor> = { x, y, ...weightInputs(plan) };
+    // Dropout noise: the seeds tfjs's Dropout layers would draw, in the same order.
+    const noiseSeeds = plan.dropoutSeeds.map((seed) => String(seed ?? Math.random()));
+    const attrs: DenseStepAttrs = { stages: plan.stages, accuracy: plan.accuracy, noiseSeeds, ...(rows ? { rows } : {}) };
+    const outs = tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const [loss, ...rest] = outs;
+    const metrics = plan.accuracy ? [rest.shift() as tf.Scalar] : [];
+    optimizer.applyGradients(plan.weights.map((w, i) => ({ name: (w.read() as tf.Variable).name, tensor: rest[i] })));
+    return [loss as tf.Scalar, ...metrics];
+  });
+}
+
+/** The train functions this module made, with the model and plan each runs (see `fit-loop.ts`). */
+const denseTrainFunctions = new WeakMap<TrainFunction, { model: tf.LayersModel; plan: DensePlan }>();
+
+/** The model and plan behind a train function from the patched `makeTrainFunction`, or undefined for any other function. */
+export function denseTrainFunctionPlan(f: unknown): { model: tf.LayersModel; plan: DensePlan } | undefined {
+  return typeof f === "function" ? denseTrainFunctions.get(f as TrainFunction) : undefined;
+}
+
+/** Whether the kernel can train `model` on `x` and `y` now (backend, dtypes, shapes, optimizer, weights as planned). */
+export function canTrainStep(model: tf.LayersModel, plan: DensePlan, x: tf.Tensor, y: tf.Tensor): boolean {
+  return (model as unknown as ModelInternals).optimizer_ !== undefined && runnable(model, plan, x, y);
+}
+
 function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
   const stock = stockMakeTrainFunction.call(this);
   const model = this;
   const plan = planFor(model);
   if (!plan) return stock;
-  return (data: tf.Tensor[]): tf.Scalar[] => {
+  const train = (data: tf.Tensor[]): tf.Scalar[] => {
     const [x, y] = data;
-    const optimizer = (model as unknown as ModelInternals).optimizer_;
     const sampleWeights = !data.slice(2).every(nullish);
-    if (sampleWeights || optimizer === undefined || !runnable(model, plan, x, y)) return stock(data);
-    steps.train += 1;
-    return tf.tidy(() => {
-      const inputs: Record<string, tf.Tensor> = { x, y, ...weightInputs(plan) };
-      // Dropout noise: the seeds tfjs's Dropout layers would draw, in the same order.
-      const noiseSeeds = plan.dropoutSeeds.map((seed) => String(seed ?? Math.random()));
-      const attrs: DenseStepAttrs = { stages: plan.stages, accuracy: plan.accuracy, noiseSeeds };
-      const outs = tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-      const [loss, ...rest] = outs;
-      const metrics = plan.accuracy ? [rest.shift() as tf.Scalar] : [];
-      optimizer.applyGradients(plan.weights.map((w, i) => ({ name: (w.read() as tf.Variable).name, tensor: rest[i] })));
-      return [loss as tf.Scalar, ...metrics];
-    });
+    if (sampleWeights || !canTrainStep(model, plan, x, y)) return stock(data);
+    return trainStep(plan, (model as unknown as ModelInternals).optimizer_ as tf.Optimizer, x, y);
   };
+  denseTrainFunctions.set(train, { model, plan });
+  return train;
 }
 
 type TestFunction = (data: tf.Tensor[]) => tf.Scalar[];

@@ -13,11 +13,13 @@
  *
  * For dense classifiers (Flatten, Dense, Dropout; softmax with sparse categorical
  * cross-entropy), `model.fit`'s whole forward and backward pass runs as one kernel,
- * {@link DENSE_STEP_KERNEL}; see `dense-step.ts`.
+ * {@link DENSE_STEP_KERNEL}; see `dense-step.ts`; and its batch loop gathers each batch inside
+ * that kernel; see `fit-loop.ts`.
  */
 import * as tf from "@tensorflow/tfjs";
 import { patchAdam } from "./adam";
 import { DENSE_STEP_KERNEL, denseTrainStepWasm, patchTrainFunction } from "./dense-step";
+import { patchFitLoop } from "./fit-loop";
 import { ADAM_KERNEL, adamWasm, batchMatMul, BINARY_OPS, binary, fusedMatMul, gatherV2, identity, slice, sum } from "./wasm-backend";
 
 export { ADAM_KERNEL } from "./wasm-backend";
@@ -83,6 +85,7 @@ export function installFastKernels(): void {
   }
   patchAdam(true);
   patchTrainFunction(true);
+  patchFitLoop(true);
 }
 
 /** Put back every stock kernel and tfjs's own Adam. */
@@ -99,6 +102,7 @@ function uninstallFastKernels(): void {
   }
   patchAdam(false);
   patchTrainFunction(false);
+  patchFitLoop(false);
 }
 
 /**
