@@ -120,6 +120,8 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   let floats = 2 * batch * widest + gemmScratch + transposed;
   stages.forEach((stage, i) => (floats += batch * widthOut[i] * (stage.kind === "dropout" ? 2 : 1)));
   if (rows) floats += batch * features;
+  const maxInputs = Math.max(...stages.map((stage) => (stage.kind === "dense" ? stage.inputs : 0)));
+  if (wantGradients) floats += gemmScratch + maxInputs; // the skip lists of the weight gradients' products
   const scratch = backend.wasm._malloc(4 * floats);
   try {
     const heap = backend.wasm.HEAPF32;
@@ -136,6 +138,8 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
     const gradB = take(batch * widest);
     const gemmAt = take(gemmScratch);
     const transposedAt = take(transposed);
+    const skipIdx = wantGradients ? take(gemmScratch) : 0;
+    const skipCnt = wantGradients ? take(maxInputs) : 0;
     const xAt = rows ? take(batch * features) : at(x);
     if (rows) gatherRows(heap, at(x), rows, features, xAt);
 
@@ -177,7 +181,10 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         if (stage.bias) columnSums(heap, dz, at(gradOuts[--gradIndex]), batch, stage.units);
         // dW = inputᵀ · dz: M = inputs, N = units, K = batch.
         const dw = at(gradOuts[--gradIndex]);
-        kernels.gemm(stage.inputs, stage.units, batch, 4 * input, 4, 4 * stage.inputs, 4 * dz, 4 * stage.units, 4 * dw, 4 * stage.units, 4 * gemmAt);
+        // The input's exact zeros (background pixels, relu's zeros) add nothing to dW when dz is finite.
+        const gemmArgs = [stage.inputs, stage.units, batch, 4 * input, 4, 4 * stage.inputs, 4 * dz, 4 * stage.units, 4 * dw, 4 * stage.units, 4 * gemmAt] as const;
+        if (allFinite(heap, dz, batch * stage.units)) kernels.gemmSkip(...gemmArgs, 4 * skipIdx, 4 * skipCnt);
+        else kernels.gemm(...gemmArgs);
         if (i === firstDense) break; // nothing below needs a gradient
         // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
         transpose(heap, at(inputs[`w${ordinal[i]}`]), transposedAt, stage.inputs, stage.units);
@@ -307,6 +314,12 @@ function batchLabels(backend: BackendWasmLike, y: tf.TensorInfo, rows: Int32Arra
   const labels = new Float32Array(batch);
   for (let r = 0; r < batch; r++) labels[r] = source[at + rows[r]];
   return labels;
+}
+
+/** Whether n floats from `at` are all finite. */
+function allFinite(heap: Float32Array, at: number, n: number): boolean {
+  for (let j = 0; j < n; j++) if (!Number.isFinite(heap[at + j])) return false;
+  return true;
 }
 
 /** tfjs's relu gradient: dy * step(y); step is 1 above zero, 0 at or below it, NaN for NaN. */

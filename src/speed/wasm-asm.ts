@@ -101,6 +101,9 @@ export class Body {
   i32Load(offset = 0): this {
     return this.emit(0x28, 2, ...uleb(offset));
   }
+  i32Store(offset = 0): this {
+    return this.emit(0x36, 2, ...uleb(offset));
+  }
   v128Load(offset = 0): this {
     return this.emit(0xfd, 0x00, 0, ...uleb(offset));
   }
@@ -155,6 +158,8 @@ const OPS = {
   "i32.mul": [0x6c],
   "i32.shl": [0x74],
   "i32.eqz": [0x45],
+  "i32.or": [0x72],
+  "f32.ne": [0x5c],
   "i32.ne": [0x47],
   "i32.lt_s": [0x48],
   "i32.gt_s": [0x4a],

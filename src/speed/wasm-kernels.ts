@@ -5,6 +5,8 @@
  * - `gemm*`: C[M,N] = A·B (+ bias[N]) (then relu), A read through arbitrary element
  *   strides (so a transposed A costs nothing), B row-major with contiguous columns.
  *   Register tiles of 4 rows × 8 columns, then 4 and 1 columns, then single rows.
+ *   `gemmSkip` leaves out the k where a band of A is all zeros (a weight gradient's input:
+ *   background pixels, relu's zeros): the same sums for finite B.
  * - `adam`: one pass of tfjs's Adam update over a variable, its two moments and its gradient.
  *   Moments below the smallest normal float (1.2e-38) are stored as 0: weights that never
  *   get a gradient (pixels that are 0 in every image) otherwise decay into subnormal
@@ -21,6 +23,7 @@ export interface WasmKernels extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}
   gemmBias: GemmBiasFn;
   gemmBiasRelu: GemmBiasFn;
   gemmRelu: GemmFn;
+  gemmSkip: GemmSkipFn;
   adam: AdamFn;
 }
 
@@ -45,6 +48,19 @@ export type GemmBiasFn = (
   c: number, ldc: number,
   scratch: number, bias: number,
 ) => void;
+/**
+ * {@link GemmFn} that leaves out the terms of A's exact zeros: `idx` holds M × K int32 and
+ * `cnt` M int32 of scratch. For each band of rows, the k where all the band's A values are
+ * ±0 are skipped; each skipped term is ±0 times a value of B, so for finite B the sums are
+ * the same numbers (up to the sign of a zero result). Callers pass a finite B only.
+ */
+export type GemmSkipFn = (
+  m: number, n: number, k: number,
+  a: number, sai: number, sak: number,
+  b: number, sbk: number,
+  c: number, ldc: number,
+  scratch: number, idx: number, cnt: number,
+) => void;
 /** `(n, w, m, v, g, outW, outM, outV, beta1, 1-beta1, beta2, 1-beta2, 1-beta1^t, 1-beta2^t, -lr, epsilon)`. */
 export type AdamFn = (
   n: number, w: number, m: number, v: number, g: number,
@@ -61,9 +77,12 @@ const ROWS = GEMM_ROWS;
 const WIDTHS: [number, number][] = [[2, 8], [1, 4], [0, 1]];
 const MAX_VECS = Math.max(...WIDTHS.map(([v]) => v));
 
-function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean): FunctionDef {
+function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean, skip = false): FunctionDef {
   const params: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32];
   if (bias) params.push(I32);
+  const IDX = params.length;
+  const CNT = IDX + 1;
+  if (skip) params.push(I32, I32);
   const f = new Body(params.length);
   const i = f.local(I32);
   const j = f.local(I32);
@@ -77,6 +96,19 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
   const as = f.local(V128);
   const sacc = Array.from({ length: ROWS }, () => f.local(F32));
   const sb = f.local(F32);
+  const px = f.local(I32);
+  const nz = f.local(I32);
+  const boff = f.local(I32);
+  const count = f.local(I32);
+  const pb0 = f.local(I32);
+
+  // Band i's skip list: idx + i·K·4 (B row offsets, in bytes), its length at cnt + 4i.
+  const list = (): void => {
+    f.get(IDX).get(i).get(P.K).op("i32.mul").i32(2).op("i32.shl").op("i32.add");
+  };
+  const countAt = (): void => {
+    f.get(CNT).get(i).i32(2).op("i32.shl").op("i32.add");
+  };
 
   // Row i's band starts at scratch + i·K floats, whether the band has 4 rows or 1.
   const panel = (): void => {
@@ -89,15 +121,39 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
     panel();
     f.set(ps);
     f.get(P.K).set(k);
+    if (!skip) {
+      f.loop(() => {
+        for (let r = 0; r < rows; r++) {
+          f.get(ps).get(pa);
+          if (r > 0) f.get(P.SAI).i32(r).op("i32.mul").op("i32.add");
+          f.f32Load().f32Store(4 * r);
+        }
+        f.addTo(ps, 4 * rows).addLocal(pa, P.SAK);
+        f.get(k).i32(1).op("i32.sub").tee(k).brIf(0);
+      });
+      return;
+    }
+    // Every k's values are stored; the pointers move on only past a k with a nonzero (or NaN) value.
+    list();
+    f.set(px);
+    f.i32(0).set(count).i32(0).set(boff);
     f.loop(() => {
+      f.i32(0).set(nz);
       for (let r = 0; r < rows; r++) {
         f.get(ps).get(pa);
         if (r > 0) f.get(P.SAI).i32(r).op("i32.mul").op("i32.add");
-        f.f32Load().f32Store(4 * r);
+        f.f32Load().tee(sb).f32Store(4 * r);
+        f.get(nz).get(sb).f32(0).op("f32.ne").op("i32.or").set(nz);
       }
-      f.addTo(ps, 4 * rows).addLocal(pa, P.SAK);
+      f.get(px).get(boff).i32Store();
+      f.get(ps).get(nz).i32(4 * rows).op("i32.mul").op("i32.add").set(ps);
+      f.get(px).get(nz).i32(2).op("i32.shl").op("i32.add").set(px);
+      f.get(count).get(nz).op("i32.add").set(count);
+      f.addLocal(pa, P.SAK).addLocal(boff, P.SBK);
       f.get(k).i32(1).op("i32.sub").tee(k).brIf(0);
     });
+    countAt();
+    f.get(count).i32Store();
   };
 
   // One rows×(4·vecs) tile at (i, j) from the packed band; vecs = 0 means a single scalar column.
@@ -109,23 +165,37 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
       if (vecs === 0) f.f32(0).set(sacc[r]);
       for (let v = 0; v < vecs; v++) f.v128Zero().set(acc[r * MAX_VECS + v]);
     }
-    f.get(P.K).set(k);
-    f.loop(() => {
-      if (vecs === 0) f.get(pb).f32Load().set(sb);
-      for (let v = 0; v < vecs; v++) f.get(pb).v128Load(16 * v).set(bv[v]);
-      for (let r = 0; r < rows; r++) {
-        if (vecs === 0) {
-          f.get(sacc[r]).get(pa).f32Load(4 * r).get(sb).op("f32.mul").op("f32.add").set(sacc[r]);
-        } else {
-          f.get(pa).v128Load32Splat(4 * r).set(as);
-          for (let v = 0; v < vecs; v++) {
-            if (fma) f.get(as).get(bv[v]).get(acc[r * MAX_VECS + v]).simd("f32x4.relaxed_madd").set(acc[r * MAX_VECS + v]);
-            else f.get(acc[r * MAX_VECS + v]).get(as).get(bv[v]).simd("f32x4.mul").simd("f32x4.add").set(acc[r * MAX_VECS + v]);
+    if (skip) {
+      f.get(pb).set(pb0);
+      list();
+      f.set(px);
+      countAt();
+      f.i32Load().set(k);
+    } else {
+      f.get(P.K).set(k);
+    }
+    f.block(() => {
+      if (skip) f.get(k).op("i32.eqz").brIf(0);
+      f.loop(() => {
+        if (skip) f.get(pb0).get(px).i32Load().op("i32.add").set(pb);
+        if (vecs === 0) f.get(pb).f32Load().set(sb);
+        for (let v = 0; v < vecs; v++) f.get(pb).v128Load(16 * v).set(bv[v]);
+        for (let r = 0; r < rows; r++) {
+          if (vecs === 0) {
+            f.get(sacc[r]).get(pa).f32Load(4 * r).get(sb).op("f32.mul").op("f32.add").set(sacc[r]);
+          } else {
+            f.get(pa).v128Load32Splat(4 * r).set(as);
+            for (let v = 0; v < vecs; v++) {
+              if (fma) f.get(as).get(bv[v]).get(acc[r * MAX_VECS + v]).simd("f32x4.relaxed_madd").set(acc[r * MAX_VECS + v]);
+              else f.get(acc[r * MAX_VECS + v]).get(as).get(bv[v]).simd("f32x4.mul").simd("f32x4.add").set(acc[r * MAX_VECS + v]);
+            }
           }
         }
-      }
-      f.addTo(pa, 4 * rows).addLocal(pb, P.SBK);
-      f.get(k).i32(1).op("i32.sub").tee(k).brIf(0);
+        f.addTo(pa, 4 * rows);
+        if (skip) f.addTo(px, 4);
+        else f.addLocal(pb, P.SBK);
+        f.get(k).i32(1).op("i32.sub").tee(k).brIf(0);
+      });
     });
     for (let r = 0; r < rows; r++) {
       f.get(P.C).get(i).i32(r).op("i32.add").get(P.LDC).op("i32.mul").op("i32.add")
@@ -310,6 +380,7 @@ function encode(fma: boolean): Uint8Array<ArrayBuffer> {
     gemmFunction("gemmBias", true, false, fma),
     gemmFunction("gemmBiasRelu", true, true, fma),
     gemmFunction("gemmRelu", false, true, fma),
+    gemmFunction("gemmSkip", false, false, fma, true),
     adamFunction(),
   ]);
 }

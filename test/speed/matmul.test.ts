@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { fastKernelsInstalled, useFastKernels } from "../../src/speed";
+import { instantiateKernels } from "../../src/speed/wasm-kernels";
 import { assertClose, random, readAll, stockAndFast, useWasm } from "./compare";
 
 const RTOL = 1e-5;
@@ -128,4 +129,34 @@ test("fused matMul without bias and with transposes matches stock", () => {
     readAll,
   );
   stock.forEach((s, i) => assertClose(fast[i], s, RTOL, `case ${i}`));
+});
+
+test("the zero-skipping product gives exactly the plain product's numbers, for bands that are all zeros, partly zero, NaN or odd-sized", () => {
+  const memory = new WebAssembly.Memory({ initial: 64 });
+  const k = instantiateKernels(memory);
+  const heap = new Float32Array(memory.buffer);
+  // C[M,N] = Aᵀ·B with A stored [K, M] as the weight gradient reads it: M = 27 (6 bands of 4 and 3 single rows), K = 9, N = 13.
+  const [m, n, kk] = [27, 13, 9];
+  const [A, B, C1, C2, S, IDX, CNT] = [0, 1, 2, 3, 4, 5, 6].map((i) => i * 4096 * 4);
+  let seed = 3;
+  const next = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  for (let t = 0; t < kk; t++) {
+    for (let i = 0; i < m; i++) {
+      // Rows 0–3 all zero; rows 4–11 zero in most k; -0 in row 12; a NaN in row 20; the rest dense.
+      let v = next();
+      if (i < 4 || (i < 12 && t % 3 !== 0)) v = 0;
+      if (i === 12 && t % 2 === 0) v = -0;
+      if (i === 20 && t === 5) v = NaN;
+      heap[A / 4 + t * m + i] = v;
+    }
+  }
+  for (let t = 0; t < kk * n; t++) heap[B / 4 + t] = next();
+  k.gemm(m, n, kk, A, 4, 4 * m, B, 4 * n, C1, 4 * n, S);
+  k.gemmSkip(m, n, kk, A, 4, 4 * m, B, 4 * n, C2, 4 * n, S, IDX, CNT);
+  const plain = heap.slice(C1 / 4, C1 / 4 + m * n);
+  const skipped = heap.slice(C2 / 4, C2 / 4 + m * n);
+  assert.deepEqual(Array.from(skipped).map((v) => (v === 0 ? 0 : v)), Array.from(plain).map((v) => (v === 0 ? 0 : v)));
+  assert.ok(plain.slice(20 * n, 21 * n).every(Number.isNaN), "a NaN in A still reaches its row");
+  assert.ok(plain.slice(0, 4 * n).every((v) => v === 0), "all-zero rows give zeros");
+  assert.equal(new Int32Array(memory.buffer)[CNT / 4], 0, "the all-zero band's skip list is empty");
 });
