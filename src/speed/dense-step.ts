@@ -566,15 +566,67 @@ function fastMakeTestFunction(this: tf.LayersModel): void {
   const stock = model.testFunction;
   const plan = planFor(this);
   if (!plan) return;
-  const stages = plan.stages.filter((stage) => stage.kind === "dense");
-  model.testFunction = (data: tf.Tensor[]): tf.Scalar[] => {
+  const test = (data: tf.Tensor[]): tf.Scalar[] => {
     const [x, y] = data;
     if (!runnable(this, plan, x, y)) return stock(data);
-    steps.evaluate += 1;
-    const inputs = { x, y, ...weightInputs(plan) };
-    const attrs: DenseStepAttrs = { stages, accuracy: plan.accuracy, gradients: false };
-    return tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Scalar[];
+    return testStep(plan, x, y);
   };
+  model.testFunction = test;
+  denseTestFunctions.set(test, { model: this, plan });
+}
+
+/** One inference batch (no dropout, no gradients): `[loss, accuracy?]`; `rows`, if given, picks the batch out of `x` and `y`. */
+function testStep(plan: DensePlan, x: tf.Tensor, y: tf.Tensor, rows?: Int32Array): tf.Scalar[] {
+  steps.evaluate += 1;
+  const inputs = { x, y, ...weightInputs(plan) };
+  const stages = plan.stages.filter((stage) => stage.kind === "dense");
+  const attrs: DenseStepAttrs = { stages, accuracy: plan.accuracy, gradients: false, ...(rows ? { rows } : {}) };
+  return tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Scalar[];
+}
+
+/** The test functions the patched `makeTestFunction` made, with the model and plan each runs. */
+const denseTestFunctions = new WeakMap<TestFunction, { model: tf.LayersModel; plan: DensePlan }>();
+
+type TestLoop = (f: unknown, ins: unknown, batchSize?: number, verbose?: number, steps?: number) => tf.Scalar[];
+const stockTestLoop = (testProto as unknown as { testLoop: TestLoop }).testLoop;
+/** tfjs's own `testLoop`, for tests that compare the two. */
+export const tfjsTestLoop: TestLoop = stockTestLoop;
+
+/**
+ * tfjs's `testLoop` (validation in `fit`, and `evaluate`) for this module's test functions:
+ * the same batches, each through the kernel straight from the data's rows (no slice, cast
+ * and gather tensors per batch), and the same weighted mean, kept as a number rounded to
+ * float32 after each multiply, add and the final division, as tfjs's float32 ops round it.
+ */
+function fastTestLoop(this: tf.LayersModel, ...args: Parameters<TestLoop>): tf.Scalar[] {
+  const [f, ins, batchSize, verbose, stepCount] = args;
+  const entry = typeof f === "function" ? denseTestFunctions.get(f as TestFunction) : undefined;
+  const [x, y] = Array.isArray(ins) ? (ins as unknown[]) : [];
+  if (
+    !entry ||
+    entry.model !== this ||
+    stepCount != null ||
+    (verbose ?? 0) > 0 ||
+    batchSize == null ||
+    !(batchSize >= 1) ||
+    (ins as unknown[]).length !== 2 ||
+    !(x instanceof tf.Tensor) ||
+    !(y instanceof tf.Tensor) ||
+    !runnable(this, entry.plan, x, y)
+  ) {
+    return stockTestLoop.apply(this, args);
+  }
+  const f32 = Math.fround;
+  const samples = x.shape[0];
+  const rows = Int32Array.from({ length: samples }, (_, i) => i);
+  const totals = entry.plan.accuracy ? [0, 0] : [0];
+  for (let start = 0; start < samples; start += batchSize) {
+    const end = Math.min(start + batchSize, samples);
+    const outs = testStep(entry.plan, x, y, rows.subarray(start, end));
+    outs.forEach((out, i) => (totals[i] = f32(totals[i] + f32((end - start) * out.dataSync()[0]))));
+    tf.dispose(outs);
+  }
+  return totals.map((total) => tf.scalar(f32(total / samples)));
 }
 
 /**
@@ -584,4 +636,5 @@ function fastMakeTestFunction(this: tf.LayersModel): void {
 export function patchTrainFunction(on: boolean): void {
   proto.makeTrainFunction = on ? fastMakeTrainFunction : stockMakeTrainFunction;
   testProto.makeTestFunction = on ? fastMakeTestFunction : stockMakeTestFunction;
+  (testProto as unknown as { testLoop: TestLoop }).testLoop = on ? fastTestLoop : stockTestLoop;
 }

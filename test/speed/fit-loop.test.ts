@@ -3,7 +3,7 @@ import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { setRandomSeed } from "../../src/seed";
 import { useFastKernels } from "../../src/speed";
-import { DENSE_STEP_KERNEL, type DenseStepAttrs } from "../../src/speed/dense-step";
+import { DENSE_STEP_KERNEL, denseStepCount, tfjsTestLoop, type DenseStepAttrs } from "../../src/speed/dense-step";
 import { fastFitLoopRuns, patchFitLoop } from "../../src/speed/fit-loop";
 import { random, useWasm } from "./compare";
 
@@ -142,4 +142,26 @@ test("the one-kernel step takes its batch as rows of the whole data set, and rej
   );
   assert.equal(tf.memory().numTensors, count, "nothing left allocated by the rejected call");
   tf.dispose([x, y, w0, b0, indices, batch.x, batch.y, ...viaRows, ...viaGather]);
+});
+
+test("validation and evaluate through the kernel give exactly the numbers of tfjs's test loop", () => {
+  setRandomSeed(5);
+  try {
+    const m = model();
+    // Many batches, so that a sum kept in float64 instead of float32 would show.
+    const x = random([2003, 4, 5], 8);
+    const y = tf.tensor1d(Array.from({ length: 2003 }, (_, i) => (i * 5) % 3));
+    const [loss, acc] = m.evaluate(x, y, { batchSize: 10 }) as tf.Scalar[];
+    const inner = (m as unknown as { model: { testFunction: unknown } }).model; // a Sequential evaluates through its inner model
+    const before = denseStepCount().evaluate;
+    const [stockLoss, stockAcc] = tfjsTestLoop.call(inner as unknown as tf.LayersModel, inner.testFunction, [x, y], 10);
+    assert.equal(denseStepCount().evaluate - before, 201, "tfjs's loop ran the kernel's test function on 201 batches");
+    assert.equal(loss.dataSync()[0], stockLoss.dataSync()[0]);
+    assert.equal(acc.dataSync()[0], stockAcc.dataSync()[0]);
+    assert.ok(loss.dataSync()[0] > 0);
+    tf.dispose([x, y, loss, acc, stockLoss, stockAcc]);
+    m.dispose();
+  } finally {
+    setRandomSeed(undefined);
+  }
 });
