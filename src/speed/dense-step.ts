@@ -119,7 +119,7 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   // buffers, the packed GEMM operand and one transposed kernel.
   let floats = 2 * batch * widest + gemmScratch + transposed;
   stages.forEach((stage, i) => (floats += batch * widthOut[i] * (stage.kind === "dropout" ? 2 : 1)));
-  if (rows) floats += batch * features;
+  if (rows) floats += batch * features + batch; // the batch's rows, and their row numbers
   const maxInputs = Math.max(...stages.map((stage) => (stage.kind === "dense" ? stage.inputs : 0)));
   if (wantGradients) floats += gemmScratch + maxInputs; // the skip lists of the weight gradients' products
   const scratch = backend.wasm._malloc(4 * floats);
@@ -141,7 +141,11 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
     const skipIdx = wantGradients ? take(gemmScratch) : 0;
     const skipCnt = wantGradients ? take(maxInputs) : 0;
     const xAt = rows ? take(batch * features) : at(x);
-    if (rows) gatherRows(heap, at(x), rows, features, xAt);
+    if (rows) {
+      const rowsAt = take(batch);
+      backend.wasm.HEAP32.set(rows, rowsAt);
+      kernels.copyRows(batch, 4 * features, 4 * at(x), 4 * rowsAt, 4 * xAt);
+    }
 
     // Forward: acts[i] holds stage i's output.
     let cur = xAt;
@@ -177,7 +181,7 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
       const stage = stages[i];
       const input = i === 0 ? xAt : acts[i - 1];
       if (stage.kind === "dense") {
-        if (stage.activation === "relu") reluBackward(heap, acts[i], dz, batch * stage.units);
+        if (stage.activation === "relu") kernels.reluGrad(batch * stage.units, 4 * acts[i], 4 * dz);
         if (stage.bias) columnSums(heap, dz, at(gradOuts[--gradIndex]), batch, stage.units);
         // dW = inputᵀ · dz: M = inputs, N = units, K = batch.
         const dw = at(gradOuts[--gradIndex]);
@@ -191,7 +195,7 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         kernels.gemm(batch, stage.inputs, stage.units, 4 * dz, 4 * stage.units, 4, 4 * transposedAt, 4 * stage.inputs, 4 * spare, 4 * stage.inputs, 4 * gemmAt);
         [dz, spare] = [spare, dz];
       } else {
-        multiplyInPlace(heap, dz, mults[i], batch * widthIn[i]);
+        kernels.mul_vv(batch * widthIn[i], 4 * dz, 4 * mults[i], 4 * dz);
       }
     }
   } finally {
@@ -298,14 +302,6 @@ function aleaState(seed: string): AleaState {
   return seedrandom.alea(seed, { state: true }).state() as AleaState;
 }
 
-/** Copy rows `rows` of a row-major matrix with `width` columns at `src` to `dst`, in order. */
-function gatherRows(heap: Float32Array, src: number, rows: Int32Array, width: number, dst: number): void {
-  for (let r = 0; r < rows.length; r++) {
-    const from = src + rows[r] * width;
-    heap.copyWithin(dst + r * width, from, from + width);
-  }
-}
-
 /** The batch's labels as float32 (a view of `y` where it can be), rows `rows` of `y` if given. */
 function batchLabels(backend: BackendWasmLike, y: tf.TensorInfo, rows: Int32Array | undefined, batch: number): Float32Array {
   const at = offset(backend, y) >> 2;
@@ -320,14 +316,6 @@ function batchLabels(backend: BackendWasmLike, y: tf.TensorInfo, rows: Int32Arra
 function allFinite(heap: Float32Array, at: number, n: number): boolean {
   for (let j = 0; j < n; j++) if (!Number.isFinite(heap[at + j])) return false;
   return true;
-}
-
-/** tfjs's relu gradient: dy * step(y); step is 1 above zero, 0 at or below it, NaN for NaN. */
-function reluBackward(heap: Float32Array, y: number, dy: number, n: number): void {
-  for (let j = 0; j < n; j++) {
-    const v = heap[y + j];
-    if (!(v > 0)) heap[dy + j] = v <= 0 ? 0 : NaN;
-  }
 }
 
 /** Column sums of a rows × cols matrix, each added in row order. */
@@ -345,11 +333,6 @@ function transpose(heap: Float32Array, src: number, dst: number, rows: number, c
   for (let row = 0; row < rows; row++) {
     for (let col = 0; col < cols; col++) heap[dst + col * rows + row] = heap[src + row * cols + col];
   }
-}
-
-/** a = a * b element-wise in float32. */
-function multiplyInPlace(heap: Float32Array, a: number, b: number, n: number): void {
-  for (let j = 0; j < n; j++) heap[a + j] = Math.fround(heap[a + j] * heap[b + j]);
 }
 
 /** Row-wise softmax in place, as tfjs-backend-wasm computes it (max subtracted, float32 result). */

@@ -173,6 +173,7 @@ const OPS = {
   "f32.sqrt": [0x91],
   "f32.abs": [0x8b],
   "f32.ge": [0x60],
+  "f32.gt": [0x5e],
   select: [0x1b],
 } as const;
 
@@ -180,6 +181,9 @@ const SIMD = {
   "f32x4.splat": 0x13,
   "f32x4.ge": 0x46,
   "v128.and": 0x4e,
+  "v128.or": 0x50,
+  "f32x4.ne": 0x42,
+  "f32x4.gt": 0x44,
   "f32x4.abs": 0xe0,
   "f32x4.sqrt": 0xe3,
   "f32x4.add": 0xe4,

@@ -25,7 +25,14 @@ export interface WasmKernels extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}
   gemmRelu: GemmFn;
   gemmSkip: GemmSkipFn;
   adam: AdamFn;
+  reluGrad: ReluGradFn;
+  copyRows: CopyRowsFn;
 }
+
+/** `(n, y, dy)`: dy = dy where y > 0, NaN where y is NaN, else 0 (tfjs's relu gradient), in place. */
+export type ReluGradFn = (n: number, y: number, dy: number) => void;
+/** `(count, rowBytes, src, rows, dst)`: copy rows rows[0..count) (int32 at `rows`) of `src`, each `rowBytes` long (a multiple of 4), to `dst` in order. */
+export type CopyRowsFn = (count: number, rowBytes: number, src: number, rows: number, dst: number) => void;
 
 /**
  * `(M, N, K, a, aRowStride, aColStride, b, bRowStride, c, cRowStride, scratch)`, byte addresses
@@ -315,6 +322,82 @@ function adamFunction(): FunctionDef {
   return { name: "adam", params, body: f };
 }
 
+function reluGradFunction(): FunctionDef {
+  const params: ValType[] = [I32, I32, I32]; // n, y, dy
+  const f = new Body(params.length);
+  const [N, Y, DY] = [0, 1, 2];
+  const off = f.local(I32);
+  const end = f.local(I32);
+  const yv = f.local(V128);
+  const nan = f.local(V128);
+  const ys = f.local(F32);
+  f.f32(NaN).simd("f32x4.splat").set(nan);
+  f.i32(0).set(off);
+  f.get(N).i32(-4).op("i32.add").i32(2).op("i32.shl").set(end);
+  f.block(() =>
+    f.loop(() => {
+      f.get(off).get(end).op("i32.gt_s").brIf(1);
+      f.get(DY).get(off).op("i32.add"); // store address
+      f.get(Y).get(off).op("i32.add").v128Load().set(yv);
+      f.get(DY).get(off).op("i32.add").v128Load().get(yv).v128Zero().simd("f32x4.gt").simd("v128.and");
+      f.get(nan).get(yv).get(yv).simd("f32x4.ne").simd("v128.and").simd("v128.or").v128Store();
+      f.addTo(off, 16).br(0);
+    }),
+  );
+  f.get(N).i32(2).op("i32.shl").set(end);
+  f.block(() =>
+    f.loop(() => {
+      f.get(off).get(end).op("i32.ge_s").brIf(1);
+      f.get(DY).get(off).op("i32.add"); // store address
+      f.get(Y).get(off).op("i32.add").f32Load().set(ys);
+      // y > 0 ? dy : (y ≠ y ? NaN : 0)
+      f.get(DY).get(off).op("i32.add").f32Load();
+      f.f32(NaN).f32(0).get(ys).get(ys).op("f32.ne").op("select");
+      f.get(ys).f32(0).op("f32.gt").op("select").f32Store();
+      f.addTo(off, 4).br(0);
+    }),
+  );
+  return { name: "reluGrad", params, body: f };
+}
+
+function copyRowsFunction(): FunctionDef {
+  const params: ValType[] = [I32, I32, I32, I32, I32]; // count, rowBytes, src, rows, dst
+  const f = new Body(params.length);
+  const [COUNT, BYTES, SRC, ROWS, DST] = [0, 1, 2, 3, 4];
+  const r = f.local(I32);
+  const from = f.local(I32);
+  const to = f.local(I32);
+  const off = f.local(I32);
+  const vecEnd = f.local(I32);
+  f.get(BYTES).i32(-16).op("i32.add").set(vecEnd); // last full vector start
+  f.i32(0).set(r);
+  f.get(DST).set(to);
+  f.block(() =>
+    f.loop(() => {
+      f.get(r).get(COUNT).op("i32.ge_s").brIf(1);
+      f.get(SRC).get(ROWS).get(r).i32(2).op("i32.shl").op("i32.add").i32Load().get(BYTES).op("i32.mul").op("i32.add").set(from);
+      f.i32(0).set(off);
+      f.block(() =>
+        f.loop(() => {
+          f.get(off).get(vecEnd).op("i32.gt_s").brIf(1);
+          f.get(to).get(off).op("i32.add").get(from).get(off).op("i32.add").v128Load().v128Store();
+          f.addTo(off, 16).br(0);
+        }),
+      );
+      f.block(() =>
+        f.loop(() => {
+          f.get(off).get(BYTES).op("i32.ge_s").brIf(1);
+          f.get(to).get(off).op("i32.add").get(from).get(off).op("i32.add").i32Load().i32Store();
+          f.addTo(off, 4).br(0);
+        }),
+      );
+      f.addLocal(to, BYTES);
+      f.addTo(r, 1).br(0);
+    }),
+  );
+  return { name: "copyRows", params, body: f };
+}
+
 /** Element-wise float32 operations: their SIMD and scalar opcodes. */
 const BINARY = {
   add: ["f32x4.add", "f32.add"],
@@ -382,6 +465,8 @@ function encode(fma: boolean): Uint8Array<ArrayBuffer> {
     gemmFunction("gemmRelu", false, true, fma),
     gemmFunction("gemmSkip", false, false, fma, true),
     adamFunction(),
+    reluGradFunction(),
+    copyRowsFunction(),
   ]);
 }
 

@@ -160,3 +160,24 @@ test("the zero-skipping product gives exactly the plain product's numbers, for b
   assert.ok(plain.slice(0, 4 * n).every((v) => v === 0), "all-zero rows give zeros");
   assert.equal(new Int32Array(memory.buffer)[CNT / 4], 0, "the all-zero band's skip list is empty");
 });
+
+test("the relu-gradient and row-copy kernels: tfjs's relu gradient (NaN for NaN, 0 at or below 0) and rows copied in order, odd sizes included", () => {
+  const memory = new WebAssembly.Memory({ initial: 4 });
+  const k = instantiateKernels(memory);
+  const heap = new Float32Array(memory.buffer);
+  const ints = new Int32Array(memory.buffer);
+  const y = [1, -1, 0, -0, NaN, 2e-40, -3, 5, Infinity, -Infinity, 0.5];
+  const dy = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, Infinity];
+  heap.set(y, 0);
+  heap.set(dy, 64);
+  k.reluGrad(y.length, 0, 4 * 64);
+  const expected = y.map((v, i) => (v > 0 ? dy[i] : Number.isNaN(v) ? NaN : 0));
+  assert.deepEqual(Array.from(heap.slice(64, 64 + y.length)), expected);
+  // Rows 3, 0, 3 and 1 of a 5 × 7 matrix (28 bytes a row: one vector and three floats).
+  const src = 1000;
+  for (let i = 0; i < 35; i++) heap[src + i] = i + 0.25;
+  ints.set([3, 0, 3, 1], 2000);
+  k.copyRows(4, 28, 4 * src, 4 * 2000, 4 * 3000);
+  const rows = [3, 0, 3, 1].flatMap((r) => Array.from({ length: 7 }, (_, c) => r * 7 + c + 0.25));
+  assert.deepEqual(Array.from(heap.slice(3000, 3000 + 28)), rows);
+});
