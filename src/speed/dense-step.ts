@@ -156,9 +156,10 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         const b = stage.bias ? inputs[`b${ordinal[i]}`] : null;
         const fused = stage.activation === "relu";
         // out = act(cur · W + b): M = batch, N = units, K = inputs.
-        const gemmArgs = [batch, stage.units, stage.inputs, 4 * cur, 4 * stage.inputs, 4, 4 * at(w), 4 * stage.units, 4 * out, 4 * stage.units, 4 * gemmAt] as const;
-        if (b) (fused ? kernels.gemmBiasRelu : kernels.gemmBias)(...gemmArgs, 4 * at(b));
-        else (fused ? kernels.gemmRelu : kernels.gemm)(...gemmArgs);
+        // (Plain calls: V8 calls into wasm through a slow generic path when the arguments are spread.)
+        const [m, n, k, ldw] = [batch, stage.units, stage.inputs, 4 * stage.units];
+        if (b) (fused ? kernels.gemmBiasRelu : kernels.gemmBias)(m, n, k, 4 * cur, 4 * k, 4, 4 * at(w), ldw, 4 * out, ldw, 4 * gemmAt, 4 * at(b));
+        else (fused ? kernels.gemmRelu : kernels.gemm)(m, n, k, 4 * cur, 4 * k, 4, 4 * at(w), ldw, 4 * out, ldw, 4 * gemmAt);
         if (stage.activation === "softmax") softmaxRows(heap, out, batch, stage.units);
       } else {
         dropoutForward(heap, aleaState((noiseSeeds as string[])[ordinal[i]]), cur, mults[i], out, batch * widthIn[i], stage.rate);
@@ -186,9 +187,9 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         // dW = inputᵀ · dz: M = inputs, N = units, K = batch.
         const dw = at(gradOuts[--gradIndex]);
         // The input's exact zeros (background pixels, relu's zeros) add nothing to dW when dz is finite.
-        const gemmArgs = [stage.inputs, stage.units, batch, 4 * input, 4, 4 * stage.inputs, 4 * dz, 4 * stage.units, 4 * dw, 4 * stage.units, 4 * gemmAt] as const;
-        if (allFinite(heap, dz, batch * stage.units)) kernels.gemmSkip(...gemmArgs, 4 * skipIdx, 4 * skipCnt);
-        else kernels.gemm(...gemmArgs);
+        const [m, n, k, ld] = [stage.inputs, stage.units, batch, 4 * stage.units];
+        if (allFinite(heap, dz, batch * stage.units)) kernels.gemmSkip(m, n, k, 4 * input, 4, 4 * m, 4 * dz, ld, 4 * dw, ld, 4 * gemmAt, 4 * skipIdx, 4 * skipCnt);
+        else kernels.gemm(m, n, k, 4 * input, 4, 4 * m, 4 * dz, ld, 4 * dw, ld, 4 * gemmAt);
         if (i === firstDense) break; // nothing below needs a gradient
         // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
         transpose(heap, at(inputs[`w${ordinal[i]}`]), transposedAt, stage.inputs, stage.units);
