@@ -7,8 +7,9 @@
  * and each paying the engine's bookkeeping; on the WebAssembly backend that bookkeeping costs
  * more than the arithmetic. The replacement train function computes the same forward pass,
  * loss, accuracy and gradients in one kernel ({@link DENSE_STEP_KERNEL}) and hands the
- * gradients to the model's own optimizer, so optimizer state, callbacks, shuffling and
- * validation are tfjs's own. Dropout draws its noise as `tf.randomUniform` does for tfjs's
+ * gradients to the model's own optimizer, so optimizer state is tfjs's own. Validation and
+ * `evaluate` run the same kernel without gradients, through a test loop that gives tfjs's
+ * numbers bit for bit; `fit`'s batch loop is in `fit-loop.ts`. Dropout draws its noise as `tf.randomUniform` does for tfjs's
  * Dropout layer (one `Math.random()` seed per layer and step, then seedrandom's alea
  * generator, the one tfjs uses), so a seeded run (`setRandomSeed`) draws the same masks
  * either way.
