@@ -252,6 +252,31 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
   return { name: fnName, params, body: f };
 }
 
+/**
+ * The usual pair of loops over `n` (a param or local) floats: 4 at a time while a whole
+ * vector is left, then one at a time. `off` (an i32 local) holds the byte offset in both
+ * bodies; `end` is an i32 local the loops use.
+ */
+function overFloats(f: Body, n: number, off: number, end: number, vector: () => void, scalar: () => void): void {
+  f.i32(0).set(off);
+  f.get(n).i32(-4).op("i32.add").i32(2).op("i32.shl").set(end); // last full vector start, in bytes
+  f.block(() =>
+    f.loop(() => {
+      f.get(off).get(end).op("i32.gt_s").brIf(1);
+      vector();
+      f.addTo(off, 16).br(0);
+    }),
+  );
+  f.get(n).i32(2).op("i32.shl").set(end);
+  f.block(() =>
+    f.loop(() => {
+      f.get(off).get(end).op("i32.ge_s").brIf(1);
+      scalar();
+      f.addTo(off, 4).br(0);
+    }),
+  );
+}
+
 /** The smallest normal float32. */
 const FLT_MIN = 1.1754943508222875e-38;
 
@@ -283,11 +308,9 @@ function adamFunction(): FunctionDef {
   scalars.forEach((p, idx) => f.get(p).simd("f32x4.splat").set(splat[idx]));
   const at = (base: number): Body => f.get(base).get(off).op("i32.add");
   // The same operations, in the same order, as tfjs's AdamOptimizer.applyGradients.
-  f.i32(0).set(off);
-  f.get(N).i32(-4).op("i32.add").i32(2).op("i32.shl").set(end); // last full vector start, in bytes
-  f.block(() =>
-    f.loop(() => {
-      f.get(off).get(end).op("i32.gt_s").brIf(1);
+  overFloats(
+    f, N, off, end,
+    () => {
       at(G).v128Load().set(g);
       at(M).v128Load().get(B1).simd("f32x4.mul").get(g).get(OMB1).simd("f32x4.mul").simd("f32x4.add").set(nm);
       at(V).v128Load().get(B2).simd("f32x4.mul").get(g).get(g).simd("f32x4.mul").get(OMB2).simd("f32x4.mul")
@@ -299,13 +322,8 @@ function adamFunction(): FunctionDef {
       at(OW).get(nm).get(C1).simd("f32x4.div").get(nv).get(C2).simd("f32x4.div").simd("f32x4.sqrt").get(EPS)
         .simd("f32x4.add").simd("f32x4.div").get(NLR).simd("f32x4.mul");
       at(W).v128Load().simd("f32x4.add").v128Store();
-      f.addTo(off, 16).br(0);
-    }),
-  );
-  f.get(N).i32(2).op("i32.shl").set(end);
-  f.block(() =>
-    f.loop(() => {
-      f.get(off).get(end).op("i32.ge_s").brIf(1);
+    },
+    () => {
       at(G).f32Load().set(sg);
       at(M).f32Load().get(8).op("f32.mul").get(sg).get(9).op("f32.mul").op("f32.add").set(snm);
       at(V).f32Load().get(10).op("f32.mul").get(sg).get(sg).op("f32.mul").get(11).op("f32.mul").op("f32.add").set(snv);
@@ -316,8 +334,7 @@ function adamFunction(): FunctionDef {
       at(OW).get(snm).get(12).op("f32.div").get(snv).get(13).op("f32.div").op("f32.sqrt").get(15).op("f32.add")
         .op("f32.div").get(14).op("f32.mul");
       at(W).f32Load().op("f32.add").f32Store();
-      f.addTo(off, 4).br(0);
-    }),
+    },
   );
   return { name: "adam", params, body: f };
 }
@@ -332,30 +349,22 @@ function reluGradFunction(): FunctionDef {
   const nan = f.local(V128);
   const ys = f.local(F32);
   f.f32(NaN).simd("f32x4.splat").set(nan);
-  f.i32(0).set(off);
-  f.get(N).i32(-4).op("i32.add").i32(2).op("i32.shl").set(end);
-  f.block(() =>
-    f.loop(() => {
-      f.get(off).get(end).op("i32.gt_s").brIf(1);
+  overFloats(
+    f, N, off, end,
+    () => {
       f.get(DY).get(off).op("i32.add"); // store address
       f.get(Y).get(off).op("i32.add").v128Load().set(yv);
       f.get(DY).get(off).op("i32.add").v128Load().get(yv).v128Zero().simd("f32x4.gt").simd("v128.and");
       f.get(nan).get(yv).get(yv).simd("f32x4.ne").simd("v128.and").simd("v128.or").v128Store();
-      f.addTo(off, 16).br(0);
-    }),
-  );
-  f.get(N).i32(2).op("i32.shl").set(end);
-  f.block(() =>
-    f.loop(() => {
-      f.get(off).get(end).op("i32.ge_s").brIf(1);
+    },
+    () => {
       f.get(DY).get(off).op("i32.add"); // store address
       f.get(Y).get(off).op("i32.add").f32Load().set(ys);
       // y > 0 ? dy : (y ≠ y ? NaN : 0)
       f.get(DY).get(off).op("i32.add").f32Load();
       f.f32(NaN).f32(0).get(ys).get(ys).op("f32.ne").op("select");
       f.get(ys).f32(0).op("f32.gt").op("select").f32Store();
-      f.addTo(off, 4).br(0);
-    }),
+    },
   );
   return { name: "reluGrad", params, body: f };
 }
@@ -430,28 +439,20 @@ function binaryFunction(op: BinaryName, mode: "vv" | "vs" | "sv"): FunctionDef {
     else if (vector) f.get(side).get(off).op("i32.add").v128Load();
     else f.get(side).get(off).op("i32.add").f32Load();
   };
-  f.i32(0).set(off);
-  f.get(N).i32(-4).op("i32.add").i32(2).op("i32.shl").set(end);
-  f.block(() =>
-    f.loop(() => {
-      f.get(off).get(end).op("i32.gt_s").brIf(1);
+  overFloats(
+    f, N, off, end,
+    () => {
       f.get(OUT).get(off).op("i32.add");
       operand(A, true);
       operand(B, true);
       f.simd(vop).v128Store();
-      f.addTo(off, 16).br(0);
-    }),
-  );
-  f.get(N).i32(2).op("i32.shl").set(end);
-  f.block(() =>
-    f.loop(() => {
-      f.get(off).get(end).op("i32.ge_s").brIf(1);
+    },
+    () => {
       f.get(OUT).get(off).op("i32.add");
       operand(A, false);
       operand(B, false);
       f.op(sop).f32Store();
-      f.addTo(off, 4).br(0);
-    }),
+    },
   );
   return { name: `${op}_${mode}`, params, body: f };
 }
