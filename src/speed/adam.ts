@@ -133,10 +133,9 @@ function updateInPlace(self: AdamInternals, grads: { name: string; tensor: tf.Te
   const acc2 = offset(backend, self.accBeta2) >> 2;
   const c1 = f(1 - heap[acc1]);
   const c2 = f(1 - heap[acc2]);
+  const { beta1: b1, beta2: b2 } = self;
   for (const [value, m, v, gradient] of work) {
     const [w, mAt, vAt] = [offset(backend, value), offset(backend, m), offset(backend, v)];
-    const b1 = self.beta1;
-    const b2 = self.beta2;
     kernels.adam(value.size, w, mAt, vAt, offset(backend, gradient), w, mAt, vAt, b1, f(1 - b1), b2, f(1 - b2), c1, c2, -self.learningRate, self.epsilon);
   }
   heap[acc1] = f(heap[acc1] * f(self.beta1));

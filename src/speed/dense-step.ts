@@ -9,10 +9,10 @@
  * loss, accuracy and gradients in one kernel ({@link DENSE_STEP_KERNEL}) and hands the
  * gradients to the model's own optimizer, so optimizer state is tfjs's own. Validation and
  * `evaluate` run the same kernel without gradients, through a test loop that gives tfjs's
- * numbers bit for bit; `fit`'s batch loop is in `fit-loop.ts`. Dropout draws its noise as `tf.randomUniform` does for tfjs's
- * Dropout layer (one `Math.random()` seed per layer and step, then seedrandom's alea
- * generator, the one tfjs uses), so a seeded run (`setRandomSeed`) draws the same masks
- * either way.
+ * numbers bit for bit; `fit`'s batch loop is in `fit-loop.ts`. Dropout draws its noise as
+ * `tf.randomUniform` does for tfjs's Dropout layer (one `Math.random()` seed per layer and
+ * step, then seedrandom's alea generator, the one tfjs uses), so a seeded run
+ * (`setRandomSeed`) draws the same masks either way.
  * Any model, loss, metric, backend or input it does not cover runs tfjs's own train function.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -304,13 +304,12 @@ function aleaState(seed: string): AleaState {
   return seedrandom.alea(seed, { state: true }).state() as AleaState;
 }
 
-/** The batch's labels as float32 (a view of `y` where it can be), rows `rows` of `y` if given. */
+/** The batch's labels as float32: the first `batch` of `y`, or rows `rows` of `y` if given. */
 function batchLabels(backend: BackendWasmLike, y: tf.TensorInfo, rows: Int32Array | undefined, batch: number): Float32Array {
   const at = offset(backend, y) >> 2;
   const source = y.dtype === "int32" ? backend.wasm.HEAP32 : backend.wasm.HEAPF32;
-  if (!rows) return y.dtype === "int32" ? Float32Array.from(source.subarray(at, at + batch)) : backend.wasm.HEAPF32.subarray(at, at + batch);
   const labels = new Float32Array(batch);
-  for (let r = 0; r < batch; r++) labels[r] = source[at + rows[r]];
+  for (let r = 0; r < batch; r++) labels[r] = source[at + (rows ? rows[r] : r)];
   return labels;
 }
 
@@ -468,6 +467,22 @@ function runnable(model: tf.LayersModel, plan: DensePlan, x: tf.Tensor, y: tf.Te
   );
 }
 
+/**
+ * The inputs and targets of `data` (`[x, y, ...sampleWeights]`, as tfjs's train and test
+ * loops pass them) when the kernel can run `model` on them now: two tensors, no sample
+ * weights, and {@link runnable}. Null sends the caller to tfjs's own code.
+ */
+export function kernelBatch(model: tf.LayersModel, plan: DensePlan, data: unknown): [tf.Tensor, tf.Tensor] | null {
+  if (!Array.isArray(data) || data.length < 2 || !data.slice(2).every(nullish)) return null;
+  const [x, y] = data as unknown[];
+  return x instanceof tf.Tensor && y instanceof tf.Tensor && runnable(model, plan, x, y) ? [x, y] : null;
+}
+
+/** The optimizer `model` was compiled with, if any. */
+export function optimizerOf(model: tf.LayersModel): tf.Optimizer | undefined {
+  return (model as unknown as ModelInternals).optimizer_;
+}
+
 /** The kernel's `w<n>` and `b<n>` inputs: each dense layer's current kernel and bias. */
 function weightInputs(plan: DensePlan): Record<string, tf.Tensor> {
   const inputs: Record<string, tf.Tensor> = {};
@@ -520,21 +535,15 @@ export function denseTrainFunctionPlan(f: unknown): { model: tf.LayersModel; pla
   return typeof f === "function" ? denseTrainFunctions.get(f as TrainFunction) : undefined;
 }
 
-/** Whether the kernel can train `model` on `x` and `y` now (backend, dtypes, shapes, optimizer, weights as planned). */
-export function canTrainStep(model: tf.LayersModel, plan: DensePlan, x: tf.Tensor, y: tf.Tensor): boolean {
-  return (model as unknown as ModelInternals).optimizer_ !== undefined && runnable(model, plan, x, y);
-}
-
 function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
   const stock = stockMakeTrainFunction.call(this);
   const model = this;
   const plan = planFor(model);
   if (!plan) return stock;
   const train = (data: tf.Tensor[]): tf.Scalar[] => {
-    const [x, y] = data;
-    const sampleWeights = !data.slice(2).every(nullish);
-    if (sampleWeights || !canTrainStep(model, plan, x, y)) return stock(data);
-    return trainStep(plan, (model as unknown as ModelInternals).optimizer_ as tf.Optimizer, x, y);
+    const batch = kernelBatch(model, plan, data);
+    const optimizer = optimizerOf(model);
+    return batch && optimizer ? trainStep(plan, optimizer, ...batch) : stock(data);
   };
   denseTrainFunctions.set(train, { model, plan });
   return train;
@@ -552,9 +561,8 @@ function fastMakeTestFunction(this: tf.LayersModel): void {
   const plan = planFor(this);
   if (!plan) return;
   const test = (data: tf.Tensor[]): tf.Scalar[] => {
-    const [x, y] = data;
-    if (!runnable(this, plan, x, y)) return stock(data);
-    return testStep(plan, x, y);
+    const batch = kernelBatch(this, plan, data);
+    return batch ? testStep(plan, ...batch) : stock(data);
   };
   model.testFunction = test;
   denseTestFunctions.set(test, { model: this, plan });
@@ -567,6 +575,14 @@ function testStep(plan: DensePlan, x: tf.Tensor, y: tf.Tensor, rows?: Int32Array
   const stages = plan.stages.filter((stage) => stage.kind === "dense");
   const attrs: DenseStepAttrs = { stages, accuracy: plan.accuracy, gradients: false, ...(rows ? { rows } : {}) };
   return tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Scalar[];
+}
+
+/**
+ * `total + value·weight` rounded to float32 after the multiply and after the add: what tfjs's
+ * loops compute with `add(total, mul(value, weight))` on float32 scalars, without the tensors.
+ */
+export function addWeightedFloat32(total: number, value: number, weight: number): number {
+  return Math.fround(total + Math.fround(value * weight));
 }
 
 /** The test functions the patched `makeTestFunction` made, with the model and plan each runs. */
@@ -586,32 +602,20 @@ export const tfjsTestLoop: TestLoop = stockTestLoop;
 function fastTestLoop(this: tf.LayersModel, ...args: Parameters<TestLoop>): tf.Scalar[] {
   const [f, ins, batchSize, verbose, stepCount] = args;
   const entry = typeof f === "function" ? denseTestFunctions.get(f as TestFunction) : undefined;
-  const [x, y] = Array.isArray(ins) ? (ins as unknown[]) : [];
-  if (
-    !entry ||
-    entry.model !== this ||
-    stepCount != null ||
-    (verbose ?? 0) > 0 ||
-    batchSize == null ||
-    !(batchSize >= 1) ||
-    (ins as unknown[]).length !== 2 ||
-    !(x instanceof tf.Tensor) ||
-    !(y instanceof tf.Tensor) ||
-    !runnable(this, entry.plan, x, y)
-  ) {
-    return stockTestLoop.apply(this, args);
-  }
-  const f32 = Math.fround;
+  const plain = entry?.model === this && stepCount == null && !((verbose ?? 0) > 0) && batchSize != null && batchSize >= 1;
+  const batch = plain ? kernelBatch(this, entry.plan, ins) : null;
+  if (!entry || !batch || batchSize == null) return stockTestLoop.apply(this, args);
+  const [x, y] = batch;
   const samples = x.shape[0];
   const rows = Int32Array.from({ length: samples }, (_, i) => i);
   const totals = entry.plan.accuracy ? [0, 0] : [0];
   for (let start = 0; start < samples; start += batchSize) {
     const end = Math.min(start + batchSize, samples);
     const outs = testStep(entry.plan, x, y, rows.subarray(start, end));
-    outs.forEach((out, i) => (totals[i] = f32(totals[i] + f32((end - start) * out.dataSync()[0]))));
+    outs.forEach((out, i) => (totals[i] = addWeightedFloat32(totals[i], out.dataSync()[0], end - start)));
     tf.dispose(outs);
   }
-  return totals.map((total) => tf.scalar(f32(total / samples)));
+  return totals.map((total) => tf.scalar(Math.fround(total / samples)));
 }
 
 /**

@@ -8,7 +8,7 @@
  * batch's loss and metrics into running totals with tensor ops. This loop does the same things
  * in the same order with the same results: the same `Math.random()` shuffle, the same callback
  * list (tfjs builds it; see {@link tfjsCallbacks}) called with the same logs, validation by
- * tfjs's `testLoop`, and the same History. Only three things differ, none visible in results:
+ * the model's `testLoop` (for these models, the one in `dense-step.ts`), and the same History. Only three things differ, none visible in results:
  * the kernel copies the batch's rows itself, straight from the training data; the running
  * totals are kept as JavaScript numbers rounded to float32 after each operation, which gives
  * exactly the float32 sums tfjs's tensor ops give; and the loop is plain async code.
@@ -17,7 +17,7 @@
  * weights, another backend) runs tfjs's own loop.
  */
 import * as tf from "@tensorflow/tfjs";
-import { canTrainStep, denseTrainFunctionPlan, trainStep } from "./dense-step";
+import { addWeightedFloat32, denseTrainFunctionPlan, kernelBatch, optimizerOf, trainStep } from "./dense-step";
 
 type Logs = Record<string, number | tf.Tensor>;
 type TrainFunction = (data: tf.Tensor[]) => tf.Scalar[];
@@ -47,7 +47,6 @@ interface ModelInternals {
   testLoop: TestLoop;
   stopTraining_: boolean;
   history: tf.History;
-  optimizer_?: tf.Optimizer;
 }
 
 interface CallbackListInternals {
@@ -114,14 +113,13 @@ class Float32Logger extends tf.Callback {
 
   override async onBatchEnd(_batch: number, logs?: Logs): Promise<void> {
     if (logs == null) return;
-    const f = Math.fround;
     const size = logs.size == null ? 0 : (logs.size as number);
     this.seen += size;
     for (const key in logs) {
       const value = logs[key];
       const entry = (this.totals[key] ??= { total: 0, tensor: typeof value !== "number" });
       if (typeof value === "number") entry.total += value * size;
-      else entry.total = f(entry.total + f(value.dataSync()[0] * size));
+      else entry.total = addWeightedFloat32(entry.total, value.dataSync()[0], size);
     }
   }
 
@@ -143,8 +141,6 @@ function disposeTensors(logs: Logs): void {
   }
 }
 
-const nullish = (v: unknown): boolean => v === null || v === undefined;
-
 /** How many `fit` calls this loop has run in this process (for tests). */
 let runs = 0;
 export function fastFitLoopRuns(): number {
@@ -154,19 +150,10 @@ export function fastFitLoopRuns(): number {
 const fastFitLoop: FitLoop = async function (this: tf.LayersModel, ...args: FitLoopArgs): Promise<tf.History> {
   const [f, ins, outLabels, batchSizeArg, epochsArg, , , valF, valIns, shuffleArg, , initialEpochArg, stepsPerEpoch, validationSteps] = args;
   const entry = denseTrainFunctionPlan(f);
-  const [x, y] = ins;
-  const plain =
-    entry !== undefined &&
-    entry.model === this &&
-    stepsPerEpoch == null &&
-    validationSteps == null &&
-    shuffleArg !== "batch" &&
-    ins.length >= 2 &&
-    ins.slice(2).every(nullish) &&
-    x instanceof tf.Tensor &&
-    y instanceof tf.Tensor &&
-    canTrainStep(this, entry.plan, x, y);
-  if (!plain) return stockFitLoop.apply(this, args);
+  const plain = entry?.model === this && stepsPerEpoch == null && validationSteps == null && shuffleArg !== "batch";
+  const data = plain && optimizerOf(this) ? kernelBatch(this, entry.plan, ins) : null;
+  if (!entry || !data) return stockFitLoop.apply(this, args);
+  const [x, y] = data;
   runs += 1;
   const { plan } = entry;
   const model = this as unknown as ModelInternals;
@@ -204,9 +191,9 @@ const fastFitLoop: FitLoop = async function (this: tf.LayersModel, ...args: FitL
         batchLogs.size = end - start;
         const rows = order.subarray(start, end);
         // A callback may have changed the model (a layer frozen) or the backend since the last batch.
-        const optimizer = model.optimizer_;
+        const optimizer = optimizerOf(this);
         const outs =
-          optimizer && canTrainStep(this, plan, x, y)
+          optimizer && kernelBatch(this, plan, ins)
             ? trainStep(plan, optimizer, x, y, rows)
             : f(ins.map((t) => (t == null ? t : tf.gather(t, tf.tensor1d(rows, "int32")))) as tf.Tensor[]);
         outLabels.forEach((label, i) => {
