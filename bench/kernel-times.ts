@@ -30,8 +30,9 @@ async function main(): Promise<void> {
 
   const detailed = argv.includes("--shapes");
   const describe = (args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): string =>
-    Object.values(args.inputs).map((t) => (t ? `[${t.shape.join(",")}]` : "-")).join("") +
-    (args.attrs ? " " + JSON.stringify(args.attrs).slice(0, 60) : "");
+    Object.values(args.inputs)
+      .map((t) => (t ? `[${t.shape.join(",")}]` : "-"))
+      .join("") + (args.attrs ? " " + JSON.stringify(args.attrs).slice(0, 60) : "");
   const totals = new Map<string, { calls: number; ms: number }>();
   let depth = 0;
   for (const config of tf.getKernelsForBackend(backend)) {
@@ -65,12 +66,16 @@ async function main(): Promise<void> {
   await model.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
   const wall = performance.now() - start;
   const kernelMs = [...totals.values()].reduce((a, b) => a + b.ms, 0);
-  console.log(`${backend}${argv.includes("--fast") ? " + fast kernels" : ""}: ${(wall / steps).toFixed(3)} ms/step wall, ` +
-    `${(kernelMs / steps).toFixed(3)} ms/step inside kernels (nested kernels counted in their callers too)`);
+  console.log(
+    `${backend}${argv.includes("--fast") ? " + fast kernels" : ""}: ${(wall / steps).toFixed(3)} ms/step wall, ` +
+      `${(kernelMs / steps).toFixed(3)} ms/step inside kernels (nested kernels counted in their callers too)`,
+  );
   console.log("kernel                      calls/step   us/call   ms/step   % of wall");
   for (const [name, { calls, ms }] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {
-    console.log(`${name.padEnd(detailed ? 90 : 28)}${(calls / steps).toFixed(1).padStart(10)}${((1000 * ms) / calls).toFixed(1).padStart(10)}` +
-      `${(ms / steps).toFixed(3).padStart(10)}${((100 * ms) / wall).toFixed(1).padStart(11)}`);
+    console.log(
+      `${name.padEnd(detailed ? 90 : 28)}${(calls / steps).toFixed(1).padStart(10)}${((1000 * ms) / calls).toFixed(1).padStart(10)}` +
+        `${(ms / steps).toFixed(3).padStart(10)}${((100 * ms) / wall).toFixed(1).padStart(11)}`,
+    );
   }
 }
 

@@ -49,7 +49,8 @@ function parseOptions(argv: string[]): Options {
     else if (key === "--only") {
       const names = value.split(",");
       const unknown = names.filter((n) => !(ALL as readonly string[]).includes(n));
-      if (unknown.length) throw new Error(`bench: unknown path(s) ${unknown.join(", ")}; expected some of ${ALL.join(", ")}`);
+      if (unknown.length)
+        throw new Error(`bench: unknown path(s) ${unknown.join(", ")}; expected some of ${ALL.join(", ")}`);
       options.only = names as PathName[];
     } else throw new Error(`bench: unknown option ${key}; expected --epochs, --cpu-epochs, --repeat or --only`);
   }
@@ -68,7 +69,15 @@ function runJson<T>(command: string, args: string[]): T | { skipped: string } {
 
 function tfjsRun(pathName: "default" | "stock", backend: string, epochs: number): RunResult | { skipped: string } {
   const script = path.join(repoRoot, "dist", "bench", "tfjs-run.js");
-  return runJson<RunResult>(process.execPath, [script, "--path", pathName, "--backend", backend, "--epochs", String(epochs)]);
+  return runJson<RunResult>(process.execPath, [
+    script,
+    "--path",
+    pathName,
+    "--backend",
+    backend,
+    "--epochs",
+    String(epochs),
+  ]);
 }
 
 function canLoad(moduleName: string): boolean {
@@ -144,18 +153,29 @@ function main(): void {
   const torchName = "PyTorch";
   if (want("torch")) {
     if (torchAvailable()) {
-      plan.push({ name: torchName, run: () => runJson<RunResult>(python, ["bench/torch_ref.py", "--epochs", String(options.epochs)]) });
+      plan.push({
+        name: torchName,
+        run: () => runJson<RunResult>(python, ["bench/torch_ref.py", "--epochs", String(options.epochs)]),
+      });
     } else {
-      skipped.push({ name: torchName, skipped: `${python} cannot import torch (apt-get install python3-torch libopenblas0-pthread)` });
+      skipped.push({
+        name: torchName,
+        skipped: `${python} cannot import torch (apt-get install python3-torch libopenblas0-pthread)`,
+      });
     }
   }
   if (want("default")) plan.push({ name: "tslab-dl default", run: () => tfjsRun("default", "", options.epochs) });
   if (want("tensorflow")) {
-    if (canLoad("@tensorflow/tfjs-node")) plan.push({ name: "stock tfjs (tensorflow)", run: () => tfjsRun("stock", "tensorflow", options.epochs) });
+    if (canLoad("@tensorflow/tfjs-node"))
+      plan.push({ name: "stock tfjs (tensorflow)", run: () => tfjsRun("stock", "tensorflow", options.epochs) });
     else skipped.push({ name: "stock tfjs (tensorflow)", skipped: "@tensorflow/tfjs-node does not load here" });
   }
   if (want("wasm")) plan.push({ name: "stock tfjs (wasm)", run: () => tfjsRun("stock", "wasm", options.epochs) });
-  if (want("cpu")) plan.push({ name: "stock tfjs (cpu)", run: () => tfjsRun("stock", "cpu", Math.min(options.epochs, options.cpuEpochs)) });
+  if (want("cpu"))
+    plan.push({
+      name: "stock tfjs (cpu)",
+      run: () => tfjsRun("stock", "cpu", Math.min(options.epochs, options.cpuEpochs)),
+    });
 
   const runs = new Map<string, (RunResult | { skipped: string })[]>(plan.map((p) => [p.name, []]));
   for (let round = 0; round < options.repeat; round++) {
@@ -179,10 +199,13 @@ function main(): void {
   }
 
   const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, Node ${process.version}, ${os.platform()}`;
-  console.log(`\nFashion-MNIST 48000/12000, batch 32, ${options.epochs} epoch(s); ${machine}; ${new Date().toISOString()}`);
+  console.log(
+    `\nFashion-MNIST 48000/12000, batch 32, ${options.epochs} epoch(s); ${machine}; ${new Date().toISOString()}`,
+  );
   console.log("ms/step: training steps only; s/epoch: training + validation, median of epochs after the first.\n");
   console.log(table(results, torch));
-  if (torch) console.log(`\nPyTorch: ${torch.threads} thread(s), BLAS ${(torch as RunResult & { blas?: string }).blas ?? "?"}`);
+  if (torch)
+    console.log(`\nPyTorch: ${torch.threads} thread(s), BLAS ${(torch as RunResult & { blas?: string }).blas ?? "?"}`);
   if (cell) {
     console.log(
       cell.skipped

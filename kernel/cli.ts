@@ -42,7 +42,8 @@ export type Command =
  */
 export function parseCommand(argv: string[]): Command {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help" };
+  if (command === undefined || command === "help" || command === "--help" || command === "-h")
+    return { command: "help" };
   if (command === "--version" || command === "-V" || command === "version") return { command: "version" };
   if (command === "kernel") {
     const { values } = parseArgs({
@@ -65,10 +66,21 @@ export function parseCommand(argv: string[]): Command {
       },
       strict: true,
     });
-    const chosen = [values.user && "--user", values["sys-prefix"] && "--sys-prefix", values.prefix !== undefined && "--prefix"].filter(Boolean);
-    if (chosen.length > 1) throw new UsageError(`choose one of --user, --sys-prefix, --prefix; got ${chosen.join(" and ")}`);
+    const chosen = [
+      values.user && "--user",
+      values["sys-prefix"] && "--sys-prefix",
+      values.prefix !== undefined && "--prefix",
+    ].filter(Boolean);
+    if (chosen.length > 1)
+      throw new UsageError(`choose one of --user, --sys-prefix, --prefix; got ${chosen.join(" and ")}`);
     const target: InstallTarget | undefined =
-      values.prefix !== undefined ? { kind: "prefix", dir: values.prefix } : values["sys-prefix"] ? { kind: "sys-prefix" } : values.user ? { kind: "user" } : undefined;
+      values.prefix !== undefined
+        ? { kind: "prefix", dir: values.prefix }
+        : values["sys-prefix"]
+          ? { kind: "sys-prefix" }
+          : values.user
+            ? { kind: "user" }
+            : undefined;
     return { command, target, jupyter: values.jupyter };
   }
   throw new UsageError(`unknown command ${JSON.stringify(command)}`);

@@ -28,10 +28,14 @@ export function plainText(value: unknown): string {
 export function jupyterData(bundle: MimeBundle): Content {
   const data: Content = {};
   for (const [mime, value] of Object.entries(bundle)) {
-    data[mime] = value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") : value;
+    data[mime] =
+      value instanceof Uint8Array
+        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64")
+        : value;
   }
   if (typeof data["text/plain"] !== "string") {
-    data["text/plain"] = "text/plain" in data ? plainText(data["text/plain"]) : `<${Object.keys(data).join(", ") || "empty output"}>`;
+    data["text/plain"] =
+      "text/plain" in data ? plainText(data["text/plain"]) : `<${Object.keys(data).join(", ") || "empty output"}>`;
   }
   return data;
 }

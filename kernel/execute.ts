@@ -21,8 +21,7 @@ export interface ErrorContent {
 
 /** How a cell ended. */
 export type CellOutcome =
-  | { status: "ok"; hasValue: boolean; value?: unknown }
-  | { status: "error"; error: ErrorContent };
+  { status: "ok"; hasValue: boolean; value?: unknown } | { status: "error"; error: ErrorContent };
 
 const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
 const RED = "\u001b[0;31m";
@@ -50,7 +49,10 @@ function isInternalFrame(line: string): boolean {
  * // → { ename: "TypeError", evalue: "x is not a function", traceback: ["\u001b[0;31mTypeError\u001b[0m: x is not a function", …] }
  */
 export function errorContent(thrown: unknown): ErrorContent {
-  if (thrown instanceof Error || (typeof thrown === "object" && thrown !== null && "message" in thrown && "stack" in thrown)) {
+  if (
+    thrown instanceof Error ||
+    (typeof thrown === "object" && thrown !== null && "message" in thrown && "stack" in thrown)
+  ) {
     const err = thrown as Error;
     let ename = err.name || err.constructor?.name || "Error";
     let evalue = String(err.message);
@@ -144,10 +146,15 @@ export class CellRunner {
     }
     if (!ok) {
       if (this.errors.length > 0) return { status: "error", error: errorContent(this.errors[0]) };
-      return { status: "error", error: compileError(this.diagnostics.length ? this.diagnostics : ["the cell failed to compile"]) };
+      return {
+        status: "error",
+        error: compileError(this.diagnostics.length ? this.diagnostics : ["the cell failed to compile"]),
+      };
     }
     if (this.diagnostics.length > 0) this.warn(this.diagnostics.join("\n") + "\n");
-    return this.lastValue.has ? { status: "ok", hasValue: true, value: this.lastValue.value } : { status: "ok", hasValue: false };
+    return this.lastValue.has
+      ? { status: "ok", hasValue: true, value: this.lastValue.value }
+      : { status: "ok", hasValue: false };
   }
 
   /** Stop waiting for the running cell's asynchronous work. */

@@ -5,7 +5,16 @@
  * `jupyter` executable itself is looked for, and checked.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DISPLAY_NAME, KERNEL_NAME } from "./protocol";
@@ -62,7 +71,10 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function run(command: string, args: string[]): { status: number | null; stdout: string; stderr: string; error?: Error } {
+function run(
+  command: string,
+  args: string[],
+): { status: number | null; stdout: string; stderr: string; error?: Error } {
   const result = spawnSync(command, args, { encoding: "utf8" });
   return { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "", error: result.error };
 }
@@ -115,7 +127,9 @@ export function installKernel(options: InstallOptions = {}): string {
   const target = options.target ?? { kind: "user" };
   const jupyter = options.jupyter ?? findJupyter();
   if (!existsSync(cliPath())) {
-    throw new KernelInstallError(`the kernel entry point ${cliPath()} is missing: build the package first (npm run build)`);
+    throw new KernelInstallError(
+      `the kernel entry point ${cliPath()} is missing: build the package first (npm run build)`,
+    );
   }
   const staging = mkdtempSync(path.join(tmpdir(), "tslab-dl-kernelspec-"));
   const specDir = path.join(staging, KERNEL_NAME);
@@ -130,7 +144,9 @@ export function installKernel(options: InstallOptions = {}): string {
       );
     }
     const installed = /Installed kernelspec \S+ in (.+)$/m.exec(result.stderr + result.stdout)?.[1]?.trim() ?? "";
-    log(`Installed the ${DISPLAY_NAME} kernel (${KERNEL_NAME})${installed ? ` in ${installed}` : ""}, running ${cliPath()}`);
+    log(
+      `Installed the ${DISPLAY_NAME} kernel (${KERNEL_NAME})${installed ? ` in ${installed}` : ""}, running ${cliPath()}`,
+    );
     return installed;
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -160,7 +176,9 @@ export function uninstallKernel(options: InstallOptions = {}): boolean {
     }
     const spec = JSON.parse(readFileSync(path.join(dir, "kernel.json"), "utf8")) as { display_name?: string };
     if (spec.display_name !== DISPLAY_NAME) {
-      throw new KernelInstallError(`${dir} holds a kernel named "${spec.display_name}", not ${DISPLAY_NAME}; not removing it`);
+      throw new KernelInstallError(
+        `${dir} holds a kernel named "${spec.display_name}", not ${DISPLAY_NAME}; not removing it`,
+      );
     }
     rmSync(dir, { recursive: true, force: true });
     log(`Removed the ${KERNEL_NAME} kernel from ${dir}`);

@@ -105,7 +105,12 @@ export function watchTfjsLayers(layers: TfjsLayersLike): boolean {
 
 function isTfjsLayers(exports: unknown): exports is TfjsLayersLike {
   const e = exports as Partial<TfjsLayersLike> | null;
-  return typeof e === "object" && e !== null && typeof e.registerCallbackConstructor === "function" && typeof e.Callback === "function";
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof e.registerCallbackConstructor === "function" &&
+    typeof e.Callback === "function"
+  );
 }
 
 const TFJS_LAYERS_FILE = /[\\/]@tensorflow[\\/]tfjs-layers[\\/]dist[\\/][^\\/]+\.js$/;

@@ -53,8 +53,10 @@ export class Kernel {
       handlers: {
         kernel_info_request: () => kernelInfo(),
         execute_request: (msg) => this.execute(msg),
-        complete_request: (msg) => complete(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
-        inspect_request: (msg) => inspect(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
+        complete_request: (msg) =>
+          complete(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
+        inspect_request: (msg) =>
+          inspect(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
         is_complete_request: (msg) => ({ ...isComplete(String(msg.content.code ?? "")) }),
         history_request: (msg) => ({ status: "ok", history: this.history.reply(msg.content as HistoryRequest) }),
         comm_info_request: () => ({ status: "ok", comms: {} }),
@@ -78,7 +80,8 @@ export class Kernel {
   private async listen(): Promise<void> {
     this.streams.install();
     installDisplayBridge((type, content) => this.server.publish(type, content, this.parent));
-    (globalThis as unknown as { [SHELL_HOOK]: (command: string) => Promise<void> })[SHELL_HOOK] = (command) => this.shell(command);
+    (globalThis as unknown as { [SHELL_HOOK]: (command: string) => Promise<void> })[SHELL_HOOK] = (command) =>
+      this.shell(command);
     process.on("SIGINT", () => this.interrupt());
     process.on("uncaughtException", (err) => this.backgroundError("uncaught exception", err));
     process.on("unhandledRejection", (reason) => this.backgroundError("unhandled promise rejection", reason));
@@ -140,7 +143,12 @@ export class Kernel {
     for (const [name, expression] of Object.entries(expressions)) {
       const outcome = await this.runner.run(String(expression));
       if (outcome.status === "error") results[name] = { status: "error", ...outcome.error };
-      else results[name] = { status: "ok", data: outcome.hasValue ? resultData(outcome.value) : { "text/plain": "undefined" }, metadata: {} };
+      else
+        results[name] = {
+          status: "ok",
+          data: outcome.hasValue ? resultData(outcome.value) : { "text/plain": "undefined" },
+          metadata: {},
+        };
     }
     return results;
   }

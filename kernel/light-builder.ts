@@ -54,7 +54,8 @@ export function cellDependencies(ts: Ts, program: TS.Program, sourceFile: TS.Sou
       const symbol = checker.getSymbolAtLocation(literal);
       for (const declaration of symbol?.declarations ?? []) add(declaration.getSourceFile());
     }
-    for (const ref of file.referencedFiles) add(program.getSourceFile(path.resolve(path.dirname(file.fileName), ref.fileName)));
+    for (const ref of file.referencedFiles)
+      add(program.getSourceFile(path.resolve(path.dirname(file.fileName), ref.fileName)));
   }
   return [...seen];
 }
@@ -69,7 +70,9 @@ function install(): void {
   const cached = require.cache[tsPath];
   if (!cached) return;
   const light = ((...args: Parameters<Ts["createAbstractBuilder"]>) => {
-    const builder = ts.createAbstractBuilder(...args) as TS.BuilderProgram & { getAllDependencies(f: TS.SourceFile): readonly string[] };
+    const builder = ts.createAbstractBuilder(...args) as TS.BuilderProgram & {
+      getAllDependencies(f: TS.SourceFile): readonly string[];
+    };
     builder.getAllDependencies = (sourceFile) => cellDependencies(ts, builder.getProgram(), sourceFile);
     // tslab reads the cell's top-level names from `sourceFile.locals`, which the binder fills:
     // TypeScript's builder created the type checker (and so bound every file) up front; do the same.
@@ -80,12 +83,27 @@ function install(): void {
   const wrapper: Record<string, unknown> = {};
   for (const key of Object.keys(ts)) {
     if (key === "createWatchCompilerHost") continue;
-    Object.defineProperty(wrapper, key, { enumerable: true, get: () => (ts as unknown as Record<string, unknown>)[key] });
+    Object.defineProperty(wrapper, key, {
+      enumerable: true,
+      get: () => (ts as unknown as Record<string, unknown>)[key],
+    });
   }
   Object.defineProperty(wrapper, "createWatchCompilerHost", {
     enumerable: true,
-    value: (rootFiles: string[], options: TS.CompilerOptions, system: TS.System, createProgram?: TS.CreateProgram<TS.BuilderProgram>, ...rest: unknown[]) =>
-      (ts.createWatchCompilerHost as (...a: unknown[]) => unknown)(rootFiles, options, system, createProgram ?? light, ...rest),
+    value: (
+      rootFiles: string[],
+      options: TS.CompilerOptions,
+      system: TS.System,
+      createProgram?: TS.CreateProgram<TS.BuilderProgram>,
+      ...rest: unknown[]
+    ) =>
+      (ts.createWatchCompilerHost as (...a: unknown[]) => unknown)(
+        rootFiles,
+        options,
+        system,
+        createProgram ?? light,
+        ...rest,
+      ),
   });
   cached.exports = wrapper;
   installed = true;

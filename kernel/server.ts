@@ -51,7 +51,9 @@ export function readConnectionFile(path: string): ConnectionInfo {
   }
   for (const key of ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"] as const) {
     if (typeof info[key] !== "number") {
-      throw new ProtocolError(`connection file ${path}: "${key}" must be a port number, found ${JSON.stringify(info[key])}`);
+      throw new ProtocolError(
+        `connection file ${path}: "${key}" must be a port number, found ${JSON.stringify(info[key])}`,
+      );
     }
   }
   return {
@@ -77,9 +79,9 @@ class SendQueue {
     private readonly log: (text: string) => void,
   ) {}
   send(frames: Buffer[]): Promise<void> {
-    this.tail = this.tail.then(
-      () => this.socket.send(frames),
-    ).catch((e: unknown) => this.log(`send failed: ${(e as Error).message}`));
+    this.tail = this.tail
+      .then(() => this.socket.send(frames))
+      .catch((e: unknown) => this.log(`send failed: ${(e as Error).message}`));
     return this.tail;
   }
 }
@@ -131,7 +133,8 @@ export class KernelServer {
     };
     this.sockets = s;
     const c = this.connection;
-    const address = (port: number) => (c.transport === "ipc" ? `ipc://${c.ip}-${port}` : `${c.transport}://${c.ip}:${port}`);
+    const address = (port: number) =>
+      c.transport === "ipc" ? `ipc://${c.ip}-${port}` : `${c.transport}://${c.ip}:${port}`;
     await Promise.all([
       s.shell.bind(address(c.shell_port)),
       s.control.bind(address(c.control_port)),
@@ -139,7 +142,8 @@ export class KernelServer {
       s.iopub.bind(address(c.iopub_port)),
       s.hb.bind(address(c.hb_port)),
     ]);
-    for (const [name, socket] of Object.entries(s)) this.sends.set(name, new SendQueue(socket as Zmq.Writable, this.log));
+    for (const [name, socket] of Object.entries(s))
+      this.sends.set(name, new SendQueue(socket as Zmq.Writable, this.log));
     void this.receive(s.shell, "shell");
     void this.receive(s.control, "control");
     void this.heartbeat(s.hb);

@@ -34,7 +34,22 @@ export const SHELL_HOOK: unique symbol = Symbol.for("tslab-dl.shell") as never;
 
 const OPERAND_EXPECTED = new Set("=+-*/%&|^<>?:,~!.");
 const REGEX_AFTER = new Set("(,=:[!&|?{};+-*%<>~^");
-const REGEX_AFTER_WORDS = new Set(["return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield", "await", "instanceof"]);
+const REGEX_AFTER_WORDS = new Set([
+  "return",
+  "typeof",
+  "case",
+  "do",
+  "else",
+  "in",
+  "of",
+  "new",
+  "delete",
+  "void",
+  "throw",
+  "yield",
+  "await",
+  "instanceof",
+]);
 
 /**
  * Find the shell lines of a cell.

@@ -74,7 +74,8 @@ export class StreamCapture {
     const write = (chunk: unknown, encodingOrCallback?: unknown, callback?: unknown): boolean => {
       let text: string;
       if (typeof chunk === "string") text = chunk;
-      else if (chunk instanceof Uint8Array) text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      else if (chunk instanceof Uint8Array)
+        text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       else text = String(chunk);
       this.write(name, text);
       const done = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;

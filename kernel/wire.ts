@@ -93,12 +93,14 @@ export class Signer {
   verify(signature: Buffer, parts: ReadonlyArray<Buffer>): void {
     if (!this.enabled) return;
     const expected = Buffer.from(this.sign(parts), "latin1");
-    if (signature.length === 0) throw new ProtocolError("unsigned message refused: the connection requires an HMAC signature");
+    if (signature.length === 0)
+      throw new ProtocolError("unsigned message refused: the connection requires an HMAC signature");
     if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
       throw new ProtocolError("message refused: its HMAC signature does not match the connection key");
     }
     const text = signature.toString("latin1");
-    if (this.seen.has(text)) throw new ProtocolError("message refused: its signature was already used (replayed message)");
+    if (this.seen.has(text))
+      throw new ProtocolError("message refused: its signature was already used (replayed message)");
     if (this.seen.size >= Signer.SEEN_LIMIT) this.seen.delete(this.seen.values().next().value as string);
     this.seen.add(text);
   }
@@ -152,7 +154,9 @@ export function decode(frames: Buffer[], signer: Signer): Message {
 
 /** Encode a message into signed frames. */
 export function encode(msg: Message, signer: Signer): Buffer[] {
-  const parts = [msg.header, msg.parent_header, msg.metadata, msg.content].map((p) => Buffer.from(JSON.stringify(p), "utf8"));
+  const parts = [msg.header, msg.parent_header, msg.metadata, msg.content].map((p) =>
+    Buffer.from(JSON.stringify(p), "utf8"),
+  );
   return [...msg.identities, DELIMITER, Buffer.from(signer.sign(parts), "latin1"), ...parts, ...msg.buffers];
 }
 

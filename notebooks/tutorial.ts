@@ -35,7 +35,14 @@ export function buildNotebook(lang: Lang): object {
   const cells = LESSON.map((cell, i) => {
     const id = `${lang}-${String(i).padStart(2, "0")}`;
     if ("code" in cell) {
-      return { cell_type: "code", id, metadata: {}, execution_count: null, outputs: [], source: sourceLines(cell.code) };
+      return {
+        cell_type: "code",
+        id,
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+        source: sourceLines(cell.code),
+      };
     }
     return { cell_type: "markdown", id, metadata: {}, source: sourceLines(cell[lang]) };
   });
@@ -101,7 +108,11 @@ function run(cmd: string, args: string[], cwd: string, label: string): Promise<v
 }
 
 /** Execute one language's notebook into `outDir/<lang>/` and export it to HTML. */
-export async function executeNotebook(jupyter: string, lang: Lang, outDir: string): Promise<{ ipynb: string; html: string }> {
+export async function executeNotebook(
+  jupyter: string,
+  lang: Lang,
+  outDir: string,
+): Promise<{ ipynb: string; html: string }> {
   const dir = path.join(outDir, lang);
   fs.mkdirSync(dir, { recursive: true });
   const source = notebookPath(lang);
@@ -109,7 +120,16 @@ export async function executeNotebook(jupyter: string, lang: Lang, outDir: strin
   fs.copyFileSync(source, input);
   await run(
     jupyter,
-    ["nbconvert", "--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.timeout=-1", "--ExecutePreprocessor.kernel_name=tslab-dl", NOTEBOOK],
+    [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--inplace",
+      "--ExecutePreprocessor.timeout=-1",
+      "--ExecutePreprocessor.kernel_name=tslab-dl",
+      NOTEBOOK,
+    ],
     dir,
     `executing ${lang}/${NOTEBOOK}`,
   );
@@ -117,7 +137,13 @@ export async function executeNotebook(jupyter: string, lang: Lang, outDir: strin
   return { ipynb: input, html: input.replace(/\.ipynb$/, ".html") };
 }
 
-const DEBIAN_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "jupyter-client", "python3-ipykernel", "dataset-fashion-mnist"];
+const DEBIAN_PACKAGES = [
+  "jupyter-notebook",
+  "jupyter-nbconvert",
+  "jupyter-client",
+  "python3-ipykernel",
+  "dataset-fashion-mnist",
+];
 
 /** On Debian as root, install Jupyter and the data with apt; elsewhere say what to run. */
 function findOrInstallJupyter(): string {
@@ -137,9 +163,13 @@ function findOrInstallJupyter(): string {
 
 /** Register the tslab-dl kernel for this user (harmless when already there). */
 export function installKernel(jupyter: string): void {
-  execFileSync(process.execPath, [path.join(repoRoot, "dist", "kernel", "cli.js"), "install", "--user", "--jupyter", jupyter], {
-    stdio: "inherit",
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(repoRoot, "dist", "kernel", "cli.js"), "install", "--user", "--jupyter", jupyter],
+    {
+      stdio: "inherit",
+    },
+  );
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -160,7 +190,9 @@ async function main(argv: string[]): Promise<void> {
   installKernel(jupyter);
   const outDir = path.join(repoRoot, "out", "tutorial");
   const started = Date.now();
-  console.log(`Running ${langs.map((l) => `${l}/${NOTEBOOK}`).join(" and ")} headlessly (a few minutes of training each)...`);
+  console.log(
+    `Running ${langs.map((l) => `${l}/${NOTEBOOK}`).join(" and ")} headlessly (a few minutes of training each)...`,
+  );
   const ticker = setInterval(() => console.log(`  ... ${Math.round((Date.now() - started) / 1000)} s`), 30_000);
   try {
     const results = await Promise.all(langs.map((lang) => executeNotebook(jupyter, lang, outDir)));
@@ -174,7 +206,9 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     clearInterval(ticker);
   }
-  console.log(`Done in ${Math.round((Date.now() - started) / 1000)} s. Open the .html files in a browser, or the .ipynb in Jupyter.`);
+  console.log(
+    `Done in ${Math.round((Date.now() - started) / 1000)} s. Open the .html files in a browser, or the .ipynb in Jupyter.`,
+  );
 }
 
 if (require.main === module) {

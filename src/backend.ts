@@ -151,7 +151,8 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
     chosen = attempt;
   }
   const name = await chosen;
-  if (options.fastKernels === undefined) installFastKernels(); // unless turned off earlier
+  if (options.fastKernels === undefined)
+    installFastKernels(); // unless turned off earlier
   else useFastKernels(options.fastKernels);
   announce(name, verbose);
   return name;

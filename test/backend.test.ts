@@ -31,20 +31,26 @@ test("options.backend forces a backend", async () => {
 test("bad input: an unknown backend names the known ones", async () => {
   await assert.rejects(
     init({ backend: "webgpu" as never }),
-    (e: Error) => e instanceof BackendError && /unknown backend "webgpu": expected one of "tensorflow", "wasm", "cpu"/.test(e.message),
+    (e: Error) =>
+      e instanceof BackendError &&
+      /unknown backend "webgpu": expected one of "tensorflow", "wasm", "cpu"/.test(e.message),
   );
 });
 
-test("bad input: an unavailable backend says why and what is available", { skip: tfjsNodeLoads && "tfjs-node loads here" }, async () => {
-  await assert.rejects(
-    init({ backend: "tensorflow" }),
-    (e: Error) =>
-      e instanceof BackendError &&
-      /backend "tensorflow" is not available here: @tensorflow\/tfjs-node did not load/.test(e.message) &&
-      /Available: "wasm", "cpu"/.test(e.message),
-  );
-  assert.equal(await init({ verbose: false }), "wasm", "a failed forced choice leaves init usable");
-});
+test(
+  "bad input: an unavailable backend says why and what is available",
+  { skip: tfjsNodeLoads && "tfjs-node loads here" },
+  async () => {
+    await assert.rejects(
+      init({ backend: "tensorflow" }),
+      (e: Error) =>
+        e instanceof BackendError &&
+        /backend "tensorflow" is not available here: @tensorflow\/tfjs-node did not load/.test(e.message) &&
+        /Available: "wasm", "cpu"/.test(e.message),
+    );
+    assert.equal(await init({ verbose: false }), "wasm", "a failed forced choice leaves init usable");
+  },
+);
 
 test("init installs tslab-dl's fast WebAssembly kernels; fastKernels: false puts the stock ones back", async () => {
   await init({ backend: "wasm", verbose: false });
@@ -67,5 +73,6 @@ test("init installs tslab-dl's fast WebAssembly kernels; fastKernels: false puts
   await init({ backend: "wasm", verbose: false, fastKernels: false });
   const withStock = await tf.matMul(a, b).data();
   await init({ backend: "wasm", verbose: false, fastKernels: true });
-  for (let i = 0; i < withStock.length; i++) assert.ok(Math.abs(withFast[i] - withStock[i]) <= 1e-5 * Math.max(1, Math.abs(withStock[i])));
+  for (let i = 0; i < withStock.length; i++)
+    assert.ok(Math.abs(withFast[i] - withStock[i]) <= 1e-5 * Math.max(1, Math.abs(withStock[i])));
 });

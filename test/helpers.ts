@@ -31,7 +31,9 @@ export function modelFn(aLayer?: tf.layers.Layer): tf.Sequential {
 }
 
 /** Capture console.warn / console.log lines while `fn` runs. */
-export async function captureConsole<T>(fn: () => Promise<T> | T): Promise<{ result: T; warnings: string[]; logs: string[] }> {
+export async function captureConsole<T>(
+  fn: () => Promise<T> | T,
+): Promise<{ result: T; warnings: string[]; logs: string[] }> {
   const warnings: string[] = [];
   const logs: string[] = [];
   const { warn, log } = console;

@@ -32,7 +32,9 @@ function formatNumber(value: number, spec: string, template: string, key: string
       break;
     case "e":
     case "E": {
-      const [mant, exp] = Math.abs(value).toExponential(precision ?? 6).split("e");
+      const [mant, exp] = Math.abs(value)
+        .toExponential(precision ?? 6)
+        .split("e");
       const e = Number(exp);
       body = `${mant}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
       if (type === "E") body = body.toUpperCase();
@@ -76,16 +78,19 @@ function pad(text: string, width: number, fill: string, align: string): string {
  * formatPath("ckpt-{epoch:02d}-{val_loss:.2f}.h5", { epoch: 3, val_loss: 0.3312 }); // "ckpt-03-0.33.h5"
  */
 export function formatPath(template: string, values: { [key: string]: number }): string {
-  return template.replace(/\{\{|\}\}|\{([^{}:!]*)(?:![rsa])?(?::([^{}]*))?\}/g, (whole, key?: string, spec?: string) => {
-    if (whole === "{{") return "{";
-    if (whole === "}}") return "}";
-    const name = key ?? "";
-    if (!(name in values)) {
-      throw new PathTemplateError(
-        `Failed to format this callback filepath: "${template}". Reason: no value named "${name}"; ` +
-          `available: ${Object.keys(values).join(", ")}`,
-      );
-    }
-    return formatNumber(values[name], spec ?? "", template, name);
-  });
+  return template.replace(
+    /\{\{|\}\}|\{([^{}:!]*)(?:![rsa])?(?::([^{}]*))?\}/g,
+    (whole, key?: string, spec?: string) => {
+      if (whole === "{{") return "{";
+      if (whole === "}}") return "}";
+      const name = key ?? "";
+      if (!(name in values)) {
+        throw new PathTemplateError(
+          `Failed to format this callback filepath: "${template}". Reason: no value named "${name}"; ` +
+            `available: ${Object.keys(values).join(", ")}`,
+        );
+      }
+      return formatNumber(values[name], spec ?? "", template, name);
+    },
+  );
 }

@@ -42,7 +42,9 @@ function duration(seconds: number): string {
   if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
   const m = Math.floor(seconds / 60);
   const s = Math.round(seconds % 60);
-  return m < 60 ? `${m}:${String(s).padStart(2, "0")}` : `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+  return m < 60
+    ? `${m}:${String(s).padStart(2, "0")}`
+    : `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
 }
 
 /** Keras's order: training metrics, then their `val_` twins. */
@@ -115,7 +117,8 @@ export class LivePlot extends tf.Callback {
   private get stepsPerEpoch(): number | undefined {
     const p = this.params ?? {};
     if (typeof p.steps === "number" && p.steps > 0) return p.steps;
-    if (typeof p.samples === "number" && typeof p.batchSize === "number" && p.batchSize > 0) return Math.ceil(p.samples / p.batchSize);
+    if (typeof p.samples === "number" && typeof p.batchSize === "number" && p.batchSize > 0)
+      return Math.ceil(p.samples / p.batchSize);
     return undefined;
   }
 
@@ -171,7 +174,8 @@ export class LivePlot extends tf.Callback {
     for (const series of Object.values(this.collected.history)) while (series.length < n) series.push(NaN);
     this.lastValues = values;
     this.renderProgress("epoch-done");
-    if (this.rich && this.showChart) updateDisplay(bundleValue(this.figure().mimeBundle({ plotly: "never" })), this.chartId);
+    if (this.rich && this.showChart)
+      updateDisplay(bundleValue(this.figure().mimeBundle({ plotly: "never" })), this.chartId);
   }
 
   override async onTrainEnd(): Promise<void> {
@@ -180,7 +184,10 @@ export class LivePlot extends tf.Callback {
 
   /** The loss-curve figure of the epochs seen so far. */
   figure(): Figure {
-    return plotHistory(this.collected, { keys: this.keys?.filter((k) => k in this.collected.history), title: this.title });
+    return plotHistory(this.collected, {
+      keys: this.keys?.filter((k) => k in this.collected.history),
+      title: this.title,
+    });
   }
 
   private lastValues: { [key: string]: number } = {};
@@ -190,15 +197,25 @@ export class LivePlot extends tf.Callback {
     const steps = this.stepsPerEpoch;
     const elapsed = (performance.now() - this.epochStart) / 1000;
     const epochLabel = `Epoch ${this.epoch + 1}/${total || "?"}`;
-    if (phase === "starting") return { text: `Starting training: ${total || "?"} epochs of ${steps ?? "?"} batches`, fraction: 0 };
+    if (phase === "starting")
+      return { text: `Starting training: ${total || "?"} epochs of ${steps ?? "?"} batches`, fraction: 0 };
     if (phase === "done") {
       const ran = this.collected.epoch.length;
-      const stopped = ran > 0 && this.collected.epoch[ran - 1] + 1 < total ? ` (stopped early after epoch ${this.collected.epoch[ran - 1] + 1} of ${total})` : "";
+      const stopped =
+        ran > 0 && this.collected.epoch[ran - 1] + 1 < total
+          ? ` (stopped early after epoch ${this.collected.epoch[ran - 1] + 1} of ${total})`
+          : "";
       const last = metricText(this.lastValues);
-      return { text: `Done: ${ran} epoch${ran === 1 ? "" : "s"} in ${duration((performance.now() - this.trainStart) / 1000)}${stopped}${last ? ` · ${last}` : ""}`, fraction: 1 };
+      return {
+        text: `Done: ${ran} epoch${ran === 1 ? "" : "s"} in ${duration((performance.now() - this.trainStart) / 1000)}${stopped}${last ? ` · ${last}` : ""}`,
+        fraction: 1,
+      };
     }
     if (phase === "epoch-done") {
-      return { text: `${epochLabel} · ${this.batchesDone} batches in ${duration(elapsed)} · ${metricText(this.lastValues)}`, fraction: 1 };
+      return {
+        text: `${epochLabel} · ${this.batchesDone} batches in ${duration(elapsed)} · ${metricText(this.lastValues)}`,
+        fraction: 1,
+      };
     }
     const rate = elapsed > 0 ? this.batchesDone / elapsed : 0;
     const left = steps !== undefined && rate > 0 ? (steps - this.batchesDone) / rate : NaN;

@@ -50,9 +50,11 @@ export function warnMissing(who: string, what: string, monitor: string, logs: { 
 }
 
 /** Names whose bigger values are better, with or without a `val_` prefix. */
-const HIGHER_IS_BETTER = /^(acc|accuracy|binary_?accuracy|categorical_?accuracy|sparse_?categorical_?accuracy|auc|precision|recall|f1|fmeasure|top_?k|cosine_?proximity)/i;
+const HIGHER_IS_BETTER =
+  /^(acc|accuracy|binary_?accuracy|categorical_?accuracy|sparse_?categorical_?accuracy|auc|precision|recall|f1|fmeasure|top_?k|cosine_?proximity)/i;
 /** Names whose smaller values are better. */
-const LOWER_IS_BETTER = /(^loss$|error|crossentropy|^ce$|^mse$|^mae$|^mape$|^msle$|hinge|poisson|kld|kullback|logcosh|huber)/i;
+const LOWER_IS_BETTER =
+  /(^loss$|error|crossentropy|^ce$|^mse$|^mae$|^mape$|^msle$|hinge|poisson|kld|kullback|logcosh|huber)/i;
 
 /** `"min"`, `"max"`, or `undefined` when the name does not tell. */
 export function directionOf(monitor: string): "min" | "max" | undefined {

@@ -127,9 +127,7 @@ export function parseIdx(buf: Uint8Array, file: string, expectedRank: number): I
   const count = shape.reduce((a, b) => a * b, 1);
   const found = buf.length - headerBytes;
   if (found < count) {
-    throw new DatasetError(
-      `${file}: truncated data: header says ${shape.join("x")} = ${count} bytes, found ${found}`,
-    );
+    throw new DatasetError(`${file}: truncated data: header says ${shape.join("x")} = ${count} bytes, found ${found}`);
   }
   if (found > count) {
     throw new DatasetError(
@@ -243,9 +241,7 @@ function gunzipOrThrow(raw: Uint8Array, file: string): Uint8Array {
   try {
     return gunzipSync(raw);
   } catch (e) {
-    throw new DatasetError(
-      `${file}: not a readable gzip file (${(e as Error).message}); expected a gzipped IDX file`,
-    );
+    throw new DatasetError(`${file}: not a readable gzip file (${(e as Error).message}); expected a gzipped IDX file`);
   }
 }
 

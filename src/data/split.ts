@@ -98,9 +98,7 @@ export function trainTestSplit<X extends Splittable, Y extends Splittable>(
   const n = sampleCount("x", x);
   const ny = sampleCount("y", y);
   if (n !== ny) {
-    throw new DatasetError(
-      `trainTestSplit: x and y must have the same number of samples; found x: ${n}, y: ${ny}`,
-    );
+    throw new DatasetError(`trainTestSplit: x and y must have the same number of samples; found x: ${n}, y: ${ny}`);
   }
   const { nTrain, nTest } = splitSizes(n, options.testSize, options.trainSize);
   let order: Int32Array;

@@ -164,7 +164,11 @@ export class Figure {
   /** A self-contained HTML page (plotly.js inlined) for a browser, with no network needed. */
   toStandaloneHTML(): string {
     const g = this.geometry();
-    return standaloneHTML(this.toPlotly(), this.toSVG(), { width: g.width, height: g.height, title: this.spec.title ?? "tslab-dl figure" });
+    return standaloneHTML(this.toPlotly(), this.toSVG(), {
+      width: g.width,
+      height: g.height,
+      title: this.spec.title ?? "tslab-dl figure",
+    });
   }
 
   /** The MIME bundle: Plotly JSON, HTML, SVG and text. */
@@ -262,7 +266,15 @@ function toPlotly(spec: FigureSpec, g: Geometry): PlotlyFigure {
     hovermode: "closest",
   };
   if (spec.title) {
-    layout.title = { text: escapePlotlyText(spec.title), x: 0.5, xanchor: "center", y: 1 - g.titleY / g.height, yanchor: "middle", yref: "container", font: { size: 16 } };
+    layout.title = {
+      text: escapePlotlyText(spec.title),
+      x: 0.5,
+      xanchor: "center",
+      y: 1 - g.titleY / g.height,
+      yanchor: "middle",
+      yref: "container",
+      font: { size: 16 },
+    };
   }
   if (spec.showLegend) {
     const plotH = g.height - g.margin.t - g.margin.b;

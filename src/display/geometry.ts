@@ -72,7 +72,8 @@ export function computeGeometry(spec: FigureSpec): Geometry {
   if (spec.showLegend) {
     spec.panels.forEach((p, pi) =>
       p.series.forEach((s, si) => {
-        if ((s.showInLegend ?? true) && s.name !== "") entries.push({ panel: pi, series: si, w: LEGEND_SAMPLE + 6 + textWidth(s.name) + 18 });
+        if ((s.showInLegend ?? true) && s.name !== "")
+          entries.push({ panel: pi, series: si, w: LEGEND_SAMPLE + 6 + textWidth(s.name) + 18 });
       }),
     );
   }
@@ -98,7 +99,18 @@ export function computeGeometry(spec: FigureSpec): Geometry {
     const yRange = p.ylim ?? paddedRange(ys, 0.06, 0.5);
     const xAxis = ticks(xRange, Math.max(2, Math.floor(panelW / 70)), p.integerX ?? false);
     const yAxis = ticks(yRange, Math.max(2, Math.floor((y1 - y0) / 45)), false);
-    return { x0, x1: x0 + panelW, y0, y1, xRange, yRange, xTicks: xAxis.values, yTicks: yAxis.values, xStep: xAxis.step, yStep: yAxis.step };
+    return {
+      x0,
+      x1: x0 + panelW,
+      y0,
+      y1,
+      xRange,
+      yRange,
+      xTicks: xAxis.values,
+      yTicks: yAxis.values,
+      xStep: xAxis.step,
+      yStep: yAxis.step,
+    };
   });
 
   const legendTop = height - b + axisBlock + 6;

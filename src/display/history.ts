@@ -51,10 +51,13 @@ export interface PlotHistoryOptions {
 }
 
 /** Whether a value is shaped like a tfjs `History` (checked structurally: copies of tfjs differ). */
-export function isHistory(value: unknown): value is { epoch: number[]; history: { [key: string]: ArrayLike<ScalarLike> } } {
+export function isHistory(
+  value: unknown,
+): value is { epoch: number[]; history: { [key: string]: ArrayLike<ScalarLike> } } {
   if (typeof value !== "object" || value === null) return false;
   const v = value as { epoch?: unknown; history?: unknown };
-  if (!Array.isArray(v.epoch) || typeof v.history !== "object" || v.history === null || Array.isArray(v.history)) return false;
+  if (!Array.isArray(v.epoch) || typeof v.history !== "object" || v.history === null || Array.isArray(v.history))
+    return false;
   const entries = Object.entries(v.history as object);
   return entries.length > 0 && entries.every(([, a]) => Array.isArray(a));
 }
@@ -78,7 +81,9 @@ function scalar(v: ScalarLike | null | undefined): number {
 export function historyData(history: HistoryLike): HistoryData {
   const record = (isHistory(history) ? history.history : history) as { [key: string]: ArrayLike<ScalarLike> };
   if (typeof record !== "object" || record === null) {
-    throw new FigureError(`expected a tfjs History ({ epoch, history }) or its history record, got ${record === null ? "null" : typeof record}`);
+    throw new FigureError(
+      `expected a tfjs History ({ epoch, history }) or its history record, got ${record === null ? "null" : typeof record}`,
+    );
   }
   const metrics: { [key: string]: number[] } = {};
   let n = 0;
@@ -87,7 +92,9 @@ export function historyData(history: HistoryLike): HistoryData {
   const ordered = [...keys.filter((k) => !k.startsWith("val_")), ...keys.filter((k) => k.startsWith("val_"))];
   for (const [key, values] of ordered.map((k) => [k, record[k]] as const)) {
     if (!values || typeof values.length !== "number") {
-      throw new FigureError(`history["${key}"] is not an array of numbers (got ${typeof values}); pass model.fit's History or history.history`);
+      throw new FigureError(
+        `history["${key}"] is not an array of numbers (got ${typeof values}); pass model.fit's History or history.history`,
+      );
     }
     metrics[key] = Array.from(values, (v) => scalar(v));
     n = Math.max(n, metrics[key].length);
@@ -109,7 +116,9 @@ export function bestEpoch(
   const values = data.metrics[key];
   if (!values) {
     if (monitor !== undefined) {
-      throw new FigureError(`monitor "${monitor}" is not in the history; available: ${Object.keys(data.metrics).join(", ")}`);
+      throw new FigureError(
+        `monitor "${monitor}" is not in the history; available: ${Object.keys(data.metrics).join(", ")}`,
+      );
     }
     return undefined;
   }
@@ -164,7 +173,9 @@ export function plotHistory(history: HistoryLike, options: PlotHistoryOptions = 
   if (options.keys) {
     const missing = options.keys.filter((k) => !(k in data.metrics));
     if (missing.length) {
-      throw new FigureError(`plotHistory: keys ${missing.map((k) => `"${k}"`).join(", ")} are not in the history; available: ${keys.join(", ")}`);
+      throw new FigureError(
+        `plotHistory: keys ${missing.map((k) => `"${k}"`).join(", ")} are not in the history; available: ${keys.join(", ")}`,
+      );
     }
   }
   const groups = options.keys ? [options.keys] : panelGroups(keys);
@@ -191,7 +202,7 @@ export function plotHistory(history: HistoryLike, options: PlotHistoryOptions = 
     return {
       series,
       xlabel,
-      ylabel: groups.length === 1 ? options.ylabel ?? group[0] : group[0],
+      ylabel: groups.length === 1 ? (options.ylabel ?? group[0]) : group[0],
       title: groups.length > 1 ? group[0] : undefined,
       integerX: data.epochs.every(Number.isInteger),
       vlines: best ? [{ x: best.epoch, color: COLORS[3], dash: "dash" as const }] : [],

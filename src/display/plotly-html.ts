@@ -79,7 +79,9 @@ export function plotlyVersion(): string {
  * classic Notebook); evaluated only when Plotly is not there yet.
  */
 function plotlyScript(): string {
-  const src = plotlySource().replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
+  const src = plotlySource()
+    .replace(/<\/script/gi, "<\\/script")
+    .replace(/<!--/g, "<\\!--");
   return (
     `<script type="text/javascript">/* plotly.js ${plotlyVersion()} (plotly.js-basic-dist-min), inlined by tslab-dl */\n` +
     `(function (define, module, exports) {\nif (window.Plotly && window.Plotly.newPlot) return;\n${src}\n}).call(window);\n` +
@@ -175,7 +177,11 @@ export function plotlyCarrierBundle(mode: PlotlyInclusion = "auto"): MimeBundle 
 }
 
 /** A self-contained HTML page of a chart (plotly.js inlined), for plain Node scripts. */
-export function standaloneHTML(figure: PlotlyFigure, svg: string, options: { width: number; height: number; title: string }): string {
+export function standaloneHTML(
+  figure: PlotlyFigure,
+  svg: string,
+  options: { width: number; height: number; title: string },
+): string {
   const id = `tslab-dl-chart-${Date.now().toString(36)}`;
   const picture =
     `<div class="tslab-dl-chart" id="${id}">` +

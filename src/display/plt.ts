@@ -105,7 +105,12 @@ function markerOf(m: string | undefined): MarkerSymbol | undefined {
 }
 
 function toNumbers(data: PlotData, what: string): number[] {
-  if (data !== null && typeof data === "object" && typeof (data as { dataSync?: unknown }).dataSync === "function" && !("length" in data)) {
+  if (
+    data !== null &&
+    typeof data === "object" &&
+    typeof (data as { dataSync?: unknown }).dataSync === "function" &&
+    !("length" in data)
+  ) {
     return Array.from((data as { dataSync(): ArrayLike<number> }).dataSync(), Number);
   }
   if (data === null || typeof data !== "object" || typeof (data as ArrayLike<unknown>).length !== "number") {
@@ -117,7 +122,12 @@ function toNumbers(data: PlotData, what: string): number[] {
 }
 
 function isData(v: unknown): v is PlotData {
-  return typeof v === "object" && v !== null && (typeof (v as ArrayLike<unknown>).length === "number" || typeof (v as { dataSync?: unknown }).dataSync === "function");
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (typeof (v as ArrayLike<unknown>).length === "number" ||
+      typeof (v as { dataSync?: unknown }).dataSync === "function")
+  );
 }
 
 /** The matplotlib-like state machine behind {@link plt}. */
@@ -185,7 +195,8 @@ export class Pyplot {
       } else {
         if (a.label !== undefined) line.label = a.label;
         if (a.color !== undefined) line.color = COLOR_LETTERS[a.color] ?? a.color;
-        if (a.linestyle !== undefined) line.dash = a.linestyle === "" || a.linestyle === "none" ? "none" : dashOf(a.linestyle);
+        if (a.linestyle !== undefined)
+          line.dash = a.linestyle === "" || a.linestyle === "none" ? "none" : dashOf(a.linestyle);
         if (a.marker !== undefined) line.marker = markerOf(a.marker);
         if (a.linewidth !== undefined) line.width = a.linewidth;
       }
@@ -307,7 +318,13 @@ export class Pyplot {
       display(fig);
       return undefined;
     }
-    const file = options.file ?? join(tmpdir(), "tslab-dl-figures", `figure-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}.html`);
+    const file =
+      options.file ??
+      join(
+        tmpdir(),
+        "tslab-dl-figures",
+        `figure-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}.html`,
+      );
     const written = writeAtomic(file, fig.toStandaloneHTML());
     console.log(`Figure written to ${written}`);
     return written;

@@ -181,7 +181,11 @@ export function display(value: unknown, options: DisplayOptions = {}): void {
  * display(progress, { displayId: "bar" });
  * updateDisplay(progress, "bar");
  */
-export function updateDisplay(value: unknown, displayId: string, options: Omit<DisplayOptions, "displayId"> = {}): void {
+export function updateDisplay(
+  value: unknown,
+  displayId: string,
+  options: Omit<DisplayOptions, "displayId"> = {},
+): void {
   if (typeof displayId !== "string" || displayId === "") {
     throw new TypeError(`updateDisplay: displayId must be a non-empty string, got ${JSON.stringify(displayId)}`);
   }

@@ -12,7 +12,12 @@ const FONT = "Arial, Helvetica, sans-serif";
 
 /** Escape text for XML content and attribute values. */
 export function xmlEscape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 function n(v: number): string {
@@ -78,7 +83,7 @@ function seriesPath(s: SeriesSpec, box: PanelBox): string {
 
 function seriesFill(s: SeriesSpec): string {
   const filled = (s.mode ?? "lines") === "markers" && !(s.marker ?? "circle").endsWith("-open");
-  return filled ? s.color ?? "#000" : "none";
+  return filled ? (s.color ?? "#000") : "none";
 }
 
 /** Render a normalised figure spec with its geometry as a standalone SVG document. */
@@ -90,45 +95,65 @@ export function renderSVG(spec: FigureSpec, g: Geometry): string {
   );
   out.push(`<rect x="0" y="0" width="${g.width}" height="${g.height}" fill="#ffffff"/>`);
   if (spec.title) {
-    out.push(`<text class="title" x="${n(g.width / 2)}" y="${g.titleY}" text-anchor="middle" font-size="16" fill="#333">${xmlEscape(spec.title)}</text>`);
+    out.push(
+      `<text class="title" x="${n(g.width / 2)}" y="${g.titleY}" text-anchor="middle" font-size="16" fill="#333">${xmlEscape(spec.title)}</text>`,
+    );
   }
   spec.panels.forEach((panel, i) => {
     const box = g.panels[i];
     const { sx, sy } = scaler(box);
     const clip = `clip-${uid}-${i}`;
     out.push(`<g class="panel">`);
-    out.push(`<clipPath id="${clip}"><rect x="${n(box.x0)}" y="${n(box.y0)}" width="${n(box.x1 - box.x0)}" height="${n(box.y1 - box.y0)}"/></clipPath>`);
+    out.push(
+      `<clipPath id="${clip}"><rect x="${n(box.x0)}" y="${n(box.y0)}" width="${n(box.x1 - box.x0)}" height="${n(box.y1 - box.y0)}"/></clipPath>`,
+    );
     // Grid and ticks.
     for (const v of box.xTicks) {
       const x = n(sx(v));
       out.push(`<line class="grid" x1="${x}" y1="${n(box.y0)}" x2="${x}" y2="${n(box.y1)}" stroke="#e5e5e5"/>`);
       out.push(`<line class="tick" x1="${x}" y1="${n(box.y1)}" x2="${x}" y2="${n(box.y1 + 5)}" stroke="#444"/>`);
-      out.push(`<text class="xtick" x="${x}" y="${n(box.y1 + 18)}" text-anchor="middle" font-size="11" fill="#444">${xmlEscape(tickLabel(v, box.xStep))}</text>`);
+      out.push(
+        `<text class="xtick" x="${x}" y="${n(box.y1 + 18)}" text-anchor="middle" font-size="11" fill="#444">${xmlEscape(tickLabel(v, box.xStep))}</text>`,
+      );
     }
     for (const v of box.yTicks) {
       const y = n(sy(v));
       out.push(`<line class="grid" x1="${n(box.x0)}" y1="${y}" x2="${n(box.x1)}" y2="${y}" stroke="#e5e5e5"/>`);
       out.push(`<line class="tick" x1="${n(box.x0 - 5)}" y1="${y}" x2="${n(box.x0)}" y2="${y}" stroke="#444"/>`);
-      out.push(`<text class="ytick" x="${n(box.x0 - 8)}" y="${n(sy(v) + 4)}" text-anchor="end" font-size="11" fill="#444">${xmlEscape(tickLabel(v, box.yStep))}</text>`);
+      out.push(
+        `<text class="ytick" x="${n(box.x0 - 8)}" y="${n(sy(v) + 4)}" text-anchor="end" font-size="11" fill="#444">${xmlEscape(tickLabel(v, box.yStep))}</text>`,
+      );
     }
     // Axis lines.
-    out.push(`<line class="axis" x1="${n(box.x0)}" y1="${n(box.y1)}" x2="${n(box.x1)}" y2="${n(box.y1)}" stroke="#444"/>`);
-    out.push(`<line class="axis" x1="${n(box.x0)}" y1="${n(box.y0)}" x2="${n(box.x0)}" y2="${n(box.y1)}" stroke="#444"/>`);
+    out.push(
+      `<line class="axis" x1="${n(box.x0)}" y1="${n(box.y1)}" x2="${n(box.x1)}" y2="${n(box.y1)}" stroke="#444"/>`,
+    );
+    out.push(
+      `<line class="axis" x1="${n(box.x0)}" y1="${n(box.y0)}" x2="${n(box.x0)}" y2="${n(box.y1)}" stroke="#444"/>`,
+    );
     if (panel.title) {
-      out.push(`<text class="panel-title" x="${n((box.x0 + box.x1) / 2)}" y="${n(box.y0 - 10)}" text-anchor="middle" font-size="14" fill="#333">${xmlEscape(panel.title)}</text>`);
+      out.push(
+        `<text class="panel-title" x="${n((box.x0 + box.x1) / 2)}" y="${n(box.y0 - 10)}" text-anchor="middle" font-size="14" fill="#333">${xmlEscape(panel.title)}</text>`,
+      );
     }
     if (panel.xlabel) {
-      out.push(`<text class="xlabel" x="${n((box.x0 + box.x1) / 2)}" y="${n(box.y1 + 40)}" text-anchor="middle" font-size="13" fill="#333">${xmlEscape(panel.xlabel)}</text>`);
+      out.push(
+        `<text class="xlabel" x="${n((box.x0 + box.x1) / 2)}" y="${n(box.y1 + 40)}" text-anchor="middle" font-size="13" fill="#333">${xmlEscape(panel.xlabel)}</text>`,
+      );
     }
     if (panel.ylabel) {
       const cx = n(box.x0 - 52);
       const cy = n((box.y0 + box.y1) / 2);
-      out.push(`<text class="ylabel" x="${cx}" y="${cy}" transform="rotate(-90 ${cx} ${cy})" text-anchor="middle" font-size="13" fill="#333">${xmlEscape(panel.ylabel)}</text>`);
+      out.push(
+        `<text class="ylabel" x="${cx}" y="${cy}" transform="rotate(-90 ${cx} ${cy})" text-anchor="middle" font-size="13" fill="#333">${xmlEscape(panel.ylabel)}</text>`,
+      );
     }
     for (const v of panel.vlines ?? []) {
       if (v.x < box.xRange[0] || v.x > box.xRange[1]) continue;
       const x = n(sx(v.x));
-      out.push(`<line class="vline best-epoch" x1="${x}" y1="${n(box.y0)}" x2="${x}" y2="${n(box.y1)}" stroke="${xmlEscape(v.color ?? "#888")}" stroke-width="1"${dashArray(v.dash ?? "dash", 1.5)}/>`);
+      out.push(
+        `<line class="vline best-epoch" x1="${x}" y1="${n(box.y0)}" x2="${x}" y2="${n(box.y1)}" stroke="${xmlEscape(v.color ?? "#888")}" stroke-width="1"${dashArray(v.dash ?? "dash", 1.5)}/>`,
+      );
     }
     out.push(`<g clip-path="url(#${clip})">`);
     for (const s of panel.series) {
@@ -147,13 +172,19 @@ export function renderSVG(spec: FigureSpec, g: Geometry): string {
       const color = xmlEscape(s.color ?? "#000");
       const mode = s.mode ?? "lines";
       if (mode.includes("lines")) {
-        out.push(`<line class="legend-sample" x1="${n(item.x)}" y1="${n(item.y)}" x2="${n(item.x + 30)}" y2="${n(item.y)}" stroke="${color}" stroke-width="${s.width ?? 2}"${dashArray(s.dash, s.width ?? 2)}/>`);
+        out.push(
+          `<line class="legend-sample" x1="${n(item.x)}" y1="${n(item.y)}" x2="${n(item.x + 30)}" y2="${n(item.y)}" stroke="${color}" stroke-width="${s.width ?? 2}"${dashArray(s.dash, s.width ?? 2)}/>`,
+        );
       } else {
         const r = (s.markerSize ?? 6) / 2;
         const fill = seriesFill(s) === "none" ? "none" : color;
-        out.push(`<circle class="legend-sample" cx="${n(item.x + 15)}" cy="${n(item.y)}" r="${n(r)}" fill="${fill}" stroke="${color}" stroke-width="1.5"/>`);
+        out.push(
+          `<circle class="legend-sample" cx="${n(item.x + 15)}" cy="${n(item.y)}" r="${n(r)}" fill="${fill}" stroke="${color}" stroke-width="1.5"/>`,
+        );
       }
-      out.push(`<text class="legend-text" x="${n(item.x + 36)}" y="${n(item.y + 4)}" font-size="12" fill="#333">${xmlEscape(s.name)}</text>`);
+      out.push(
+        `<text class="legend-text" x="${n(item.x + 36)}" y="${n(item.y + 4)}" font-size="12" fill="#333">${xmlEscape(s.name)}</text>`,
+      );
     }
     out.push(`</g>`);
   }

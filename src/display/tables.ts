@@ -95,14 +95,27 @@ function isNumeric(rows: unknown[][], col: number): boolean {
  * shown, with a note of how many are hidden. Uses only tags and attributes the
  * notebook sanitizers keep.
  */
-export function tableHTML(columns: string[], rows: unknown[][], total: number, options: { caption?: string } = {}): string {
+export function tableHTML(
+  columns: string[],
+  rows: unknown[][],
+  total: number,
+  options: { caption?: string } = {},
+): string {
   const numeric = columns.map((_, c) => isNumeric(rows, c));
-  const head = columns.map((c, i) => `<th style="text-align:${numeric[i] ? "right" : "left"}">${xmlEscape(c)}</th>`).join("");
+  const head = columns
+    .map((c, i) => `<th style="text-align:${numeric[i] ? "right" : "left"}">${xmlEscape(c)}</th>`)
+    .join("");
   const body = rows
-    .map((r) => `<tr>${r.map((v, i) => `<td style="text-align:${numeric[i] ? "right" : "left"}">${xmlEscape(cellText(v))}</td>`).join("")}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((v, i) => `<td style="text-align:${numeric[i] ? "right" : "left"}">${xmlEscape(cellText(v))}</td>`).join("")}</tr>`,
+    )
     .join("\n");
   const hidden = total - rows.length;
-  const note = hidden > 0 ? `\n<p class="tslab-dl-table-note"><small>… ${hidden} more row${hidden === 1 ? "" : "s"} (${total} in all)</small></p>` : "";
+  const note =
+    hidden > 0
+      ? `\n<p class="tslab-dl-table-note"><small>… ${hidden} more row${hidden === 1 ? "" : "s"} (${total} in all)</small></p>`
+      : "";
   const caption = options.caption ? `<caption>${xmlEscape(options.caption)}</caption>` : "";
   return `<table class="tslab-dl-table">${caption}\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>${note}`;
 }
@@ -114,7 +127,11 @@ export function tableText(columns: string[], rows: unknown[][], limit: number, t
   const cells = shown.map((r) => r.map(cellText));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
   const pad = (s: string, i: number) => (numeric[i] ? s.padStart(widths[i]) : s.padEnd(widths[i]));
-  const lines = [columns.map(pad).join("  "), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map((r) => r.map(pad).join("  "))];
+  const lines = [
+    columns.map(pad).join("  "),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...cells.map((r) => r.map(pad).join("  ")),
+  ];
   const hidden = total - shown.length;
   if (hidden > 0) lines.push(`… ${hidden} more row${hidden === 1 ? "" : "s"} (${total} in all)`);
   return lines.map((l) => l.trimEnd()).join("\n");

@@ -24,7 +24,12 @@ interface TensorShape {
 export function isTensor(value: unknown): value is TensorShape {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Partial<Record<keyof TensorShape, unknown>>;
-  return Array.isArray(v.shape) && typeof v.dtype === "string" && typeof v.dataSync === "function" && typeof v.size === "number";
+  return (
+    Array.isArray(v.shape) &&
+    typeof v.dtype === "string" &&
+    typeof v.dataSync === "function" &&
+    typeof v.size === "number"
+  );
 }
 
 function formatNumbers(values: number[], dtype: string): string[] {
@@ -43,7 +48,9 @@ function formatNumbers(values: number[], dtype: string): string[] {
     const d = s.length - s.indexOf(".") - 1;
     if (d > decimals) decimals = d;
   }
-  return values.map((v) => (Number.isFinite(v) ? (decimals === 0 ? `${v.toFixed(0)}.` : v.toFixed(decimals)) : special(v)));
+  return values.map((v) =>
+    Number.isFinite(v) ? (decimals === 0 ? `${v.toFixed(0)}.` : v.toFixed(decimals)) : special(v),
+  );
 }
 
 /** Which indices of an axis of length `n` are shown, and whether a `...` goes after index EDGE-1. */
@@ -73,7 +80,10 @@ export function tensorText(t: TensorShape): string {
   const texts =
     t.dtype === "string"
       ? values.map((v) => JSON.stringify(String(v)))
-      : formatNumbers(values.map((v) => Number(v)), t.dtype);
+      : formatNumbers(
+          values.map((v) => Number(v)),
+          t.dtype,
+        );
   const width = Math.max(0, ...texts.map((s) => s.length));
   const cells = texts.map((s) => s.padStart(width));
   if (t.shape.length === 0) return `${header}\n${cells[0] ?? ""}`;
@@ -132,7 +142,12 @@ interface ModelShape {
 export function isLayersModel(value: unknown): value is ModelShape {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Partial<Record<keyof ModelShape, unknown>>;
-  return Array.isArray(v.layers) && typeof v.summary === "function" && Array.isArray(v.trainableWeights) && Array.isArray(v.nonTrainableWeights);
+  return (
+    Array.isArray(v.layers) &&
+    typeof v.summary === "function" &&
+    Array.isArray(v.trainableWeights) &&
+    Array.isArray(v.nonTrainableWeights)
+  );
 }
 
 /** A shape as Keras prints it: `(None, 784)`. */
@@ -148,7 +163,9 @@ function weightCount(weights: Array<{ shape: Array<number | null> }>): number {
 }
 
 /** One row per layer: name, class, output shape, parameter count. */
-export function modelRows(model: ModelShape): Array<{ layer: string; type: string; outputShape: string; params: number }> {
+export function modelRows(
+  model: ModelShape,
+): Array<{ layer: string; type: string; outputShape: string; params: number }> {
   return model.layers.map((layer) => {
     let outputShape: string;
     try {
@@ -200,7 +217,11 @@ export function modelSummaryText(model: ModelShape): string {
   const trainable = weightCount(model.trainableWeights);
   const nonTrainable = weightCount(model.nonTrainableWeights);
   const widths = [29, 26, 10];
-  const fit = (cells: string[]) => cells.map((c, i) => ` ${c}`.padEnd(widths[i])).join("").trimEnd();
+  const fit = (cells: string[]) =>
+    cells
+      .map((c, i) => ` ${c}`.padEnd(widths[i]))
+      .join("")
+      .trimEnd();
   const total = widths.reduce((a, b) => a + b, 0);
   const lines = [
     `Model: "${model.name}"`,

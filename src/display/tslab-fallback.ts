@@ -26,7 +26,10 @@ const TSLAB_JUPYTER_FILE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
 function toTslabData(bundle: MimeBundle): TslabDisplayData["data"] {
   const data: TslabDisplayData["data"] = {};
   for (const [mime, value] of Object.entries(bundle)) {
-    data[mime] = value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") : value;
+    data[mime] =
+      value instanceof Uint8Array
+        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64")
+        : value;
   }
   return data;
 }
@@ -43,9 +46,14 @@ export function bridgeThroughTslab(jupyter: TslabJupyterModule): DisplayBridge {
     rich: true,
     display(bundle, options) {
       const write = jupyter.lastWriteDisplayData;
-      if (!write) throw new Error("tslab's display is not ready: display() must be called while a cell runs in a tslab kernel");
+      if (!write)
+        throw new Error("tslab's display is not ready: display() must be called while a cell runs in a tslab kernel");
       write(
-        { data: toTslabData(bundle), metadata: options.metadata ?? {}, transient: options.displayId ? { display_id: options.displayId } : {} },
+        {
+          data: toTslabData(bundle),
+          metadata: options.metadata ?? {},
+          transient: options.displayId ? { display_id: options.displayId } : {},
+        },
         options.update,
       );
     },

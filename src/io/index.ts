@@ -122,7 +122,10 @@ export async function saveWeights(model: tf.LayersModel, path: string): Promise<
     case "keras-weights-h5":
       return keras().saveWeightsKeras3(model, stripFileScheme(path));
     case "keras":
-      throw new ModelFileError(path, "a .keras file holds a whole model: use saveModel(model, path), or name the file .weights.h5");
+      throw new ModelFileError(
+        path,
+        "a .keras file holds a whole model: use saveModel(model, path), or name the file .weights.h5",
+      );
     case "tfjs":
       await model.save(fileHandler(path));
   }

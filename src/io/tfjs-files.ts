@@ -134,7 +134,9 @@ function readJson(file: string): tf.io.ModelJSON {
 export function loadArtifacts(target: string): ModelArtifacts {
   const clean = stripFileScheme(target);
   const jsonPath =
-    fs.existsSync(clean) && fs.statSync(clean).isDirectory() ? path.join(clean, "model.json") : tfjsLocation(clean).json;
+    fs.existsSync(clean) && fs.statSync(clean).isDirectory()
+      ? path.join(clean, "model.json")
+      : tfjsLocation(clean).json;
   const json = readJson(jsonPath);
   const dir = path.dirname(jsonPath);
   const specs: WeightsManifestEntry[] = [];

@@ -36,17 +36,24 @@ const fastApplyGradients: ApplyGradients = function (
 ): void {
   const grads = Array.isArray(variableGradients)
     ? variableGradients.map((g) => ({ name: g.name, tensor: g.tensor }))
-    : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] as tf.Tensor | undefined }));
+    : Object.keys(variableGradients).map((name) => ({
+        name,
+        tensor: variableGradients[name] as tf.Tensor | undefined,
+      }));
   const engine = tf.engine();
   const allFloat = grads.every(
-    ({ name, tensor }) => !tensor || (tensor.dtype === "float32" && engine.registeredVariables[name]?.dtype === "float32"),
+    ({ name, tensor }) =>
+      !tensor || (tensor.dtype === "float32" && engine.registeredVariables[name]?.dtype === "float32"),
   );
   if (!hasKernel() || !allFloat) {
     stockApplyGradients.call(this, variableGradients);
     return;
   }
   const self = this as unknown as AdamInternals;
-  createMoments(self, grads.map(({ name }) => name));
+  createMoments(
+    self,
+    grads.map(({ name }) => name),
+  );
   if (updateInPlace(self, grads)) {
     self.incrementIterations();
     return;
@@ -86,9 +93,15 @@ function createMoments(self: AdamInternals, names: string[]): void {
   const engine = tf.engine();
   names.forEach((name, i) => {
     const value = engine.registeredVariables[name];
-    for (const [moments, suffix] of [[self.accumulatedFirstMoment, "m"], [self.accumulatedSecondMoment, "v"]] as const) {
+    for (const [moments, suffix] of [
+      [self.accumulatedFirstMoment, "m"],
+      [self.accumulatedSecondMoment, "v"],
+    ] as const) {
       if (moments[i] == null) {
-        moments[i] = { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        moments[i] = {
+          originalName: `${name}/${suffix}`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
       }
     }
   });
@@ -121,10 +134,24 @@ function updateInPlace(self: AdamInternals, grads: { name: string; tensor: tf.Te
     const value = engine.registeredVariables[grads[i].name];
     const m = self.accumulatedFirstMoment[i]?.variable;
     const v = self.accumulatedSecondMoment[i]?.variable;
-    if (gradient.isDisposed || !m || !v || !alone(value) || !alone(m) || !alone(v) || !tf.util.arraysEqual(gradient.shape, value.shape)) return false;
+    if (
+      gradient.isDisposed ||
+      !m ||
+      !v ||
+      !alone(value) ||
+      !alone(m) ||
+      !alone(v) ||
+      !tf.util.arraysEqual(gradient.shape, value.shape)
+    )
+      return false;
     work.push([value, m, v, gradient]);
   }
-  if (!alone(self.accBeta1) || !alone(self.accBeta2) || self.accBeta1.dtype !== "float32" || self.accBeta2.dtype !== "float32") {
+  if (
+    !alone(self.accBeta1) ||
+    !alone(self.accBeta2) ||
+    self.accBeta1.dtype !== "float32" ||
+    self.accBeta2.dtype !== "float32"
+  ) {
     return false;
   }
   const f = Math.fround;
@@ -136,7 +163,24 @@ function updateInPlace(self: AdamInternals, grads: { name: string; tensor: tf.Te
   const { beta1: b1, beta2: b2 } = self;
   for (const [value, m, v, gradient] of work) {
     const [w, mAt, vAt] = [offset(backend, value), offset(backend, m), offset(backend, v)];
-    kernels.adam(value.size, w, mAt, vAt, offset(backend, gradient), w, mAt, vAt, b1, f(1 - b1), b2, f(1 - b2), c1, c2, -self.learningRate, self.epsilon);
+    kernels.adam(
+      value.size,
+      w,
+      mAt,
+      vAt,
+      offset(backend, gradient),
+      w,
+      mAt,
+      vAt,
+      b1,
+      f(1 - b1),
+      b2,
+      f(1 - b2),
+      c1,
+      c2,
+      -self.learningRate,
+      self.epsilon,
+    );
   }
   heap[acc1] = f(heap[acc1] * f(self.beta1));
   heap[acc2] = f(heap[acc2] * f(self.beta2));

@@ -57,12 +57,21 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   const backend = args.backend as unknown as BackendWasmLike & { epsilon(): number };
   const inputs = args.inputs as unknown as Record<string, tf.TensorInfo>;
-  const { stages, accuracy, gradients: wantGradients = true, noiseSeeds, rows } = args.attrs as unknown as DenseStepAttrs;
+  const {
+    stages,
+    accuracy,
+    gradients: wantGradients = true,
+    noiseSeeds,
+    rows,
+  } = args.attrs as unknown as DenseStepAttrs;
   const kernels = kernelsFor(backend);
-  if (!kernels) throw new Error(`${DENSE_STEP_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
+  if (!kernels)
+    throw new Error(`${DENSE_STEP_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
   const dropouts = stages.filter((stage) => stage.kind === "dropout").length;
   if ((noiseSeeds?.length ?? 0) < dropouts) {
-    throw new Error(`${DENSE_STEP_KERNEL}: ${dropouts} dropout stage(s) need as many noise seeds; got ${noiseSeeds?.length ?? 0}`);
+    throw new Error(
+      `${DENSE_STEP_KERNEL}: ${dropouts} dropout stage(s) need as many noise seeds; got ${noiseSeeds?.length ?? 0}`,
+    );
   }
   const x = inputs.x;
   const y = inputs.y;
@@ -71,7 +80,8 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
   if (rows) {
     const count = x.shape[0];
     for (let r = 0; r < rows.length; r++) {
-      if (!(rows[r] >= 0 && rows[r] < count)) throw new Error(`${DENSE_STEP_KERNEL}: row ${rows[r]} is not in [0, ${count - 1}]`);
+      if (!(rows[r] >= 0 && rows[r] < count))
+        throw new Error(`${DENSE_STEP_KERNEL}: row ${rows[r]} is not in [0, ${count - 1}]`);
     }
   }
 
@@ -159,11 +169,46 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         // out = act(cur · W + b): M = batch, N = units, K = inputs.
         // (Plain calls: V8 calls into wasm through a slow generic path when the arguments are spread.)
         const [m, n, k, ldw] = [batch, stage.units, stage.inputs, 4 * stage.units];
-        if (b) (fused ? kernels.gemmBiasRelu : kernels.gemmBias)(m, n, k, 4 * cur, 4 * k, 4, 4 * at(w), ldw, 4 * out, ldw, 4 * gemmAt, 4 * at(b));
-        else (fused ? kernels.gemmRelu : kernels.gemm)(m, n, k, 4 * cur, 4 * k, 4, 4 * at(w), ldw, 4 * out, ldw, 4 * gemmAt);
+        if (b)
+          (fused ? kernels.gemmBiasRelu : kernels.gemmBias)(
+            m,
+            n,
+            k,
+            4 * cur,
+            4 * k,
+            4,
+            4 * at(w),
+            ldw,
+            4 * out,
+            ldw,
+            4 * gemmAt,
+            4 * at(b),
+          );
+        else
+          (fused ? kernels.gemmRelu : kernels.gemm)(
+            m,
+            n,
+            k,
+            4 * cur,
+            4 * k,
+            4,
+            4 * at(w),
+            ldw,
+            4 * out,
+            ldw,
+            4 * gemmAt,
+          );
         if (stage.activation === "softmax") softmaxRows(heap, out, batch, stage.units);
       } else {
-        dropoutForward(heap, aleaState((noiseSeeds as string[])[ordinal[i]]), cur, mults[i], out, batch * widthIn[i], stage.rate);
+        dropoutForward(
+          heap,
+          aleaState((noiseSeeds as string[])[ordinal[i]]),
+          cur,
+          mults[i],
+          out,
+          batch * widthIn[i],
+          stage.rate,
+        );
       }
       cur = out;
     });
@@ -189,12 +234,25 @@ export const denseTrainStepWasm: tf.KernelFunc = (args: KernelArgs) => {
         const dw = at(gradOuts[--gradIndex]);
         // The input's exact zeros (background pixels, relu's zeros) add nothing to dW when dz is finite.
         const [m, n, k, ld] = [stage.inputs, stage.units, batch, 4 * stage.units];
-        if (allFinite(heap, dz, batch * stage.units)) kernels.gemmSkip(m, n, k, 4 * input, 4, 4 * m, 4 * dz, ld, 4 * dw, ld, 4 * gemmAt, 4 * skipIdx, 4 * skipCnt);
+        if (allFinite(heap, dz, batch * stage.units))
+          kernels.gemmSkip(m, n, k, 4 * input, 4, 4 * m, 4 * dz, ld, 4 * dw, ld, 4 * gemmAt, 4 * skipIdx, 4 * skipCnt);
         else kernels.gemm(m, n, k, 4 * input, 4, 4 * m, 4 * dz, ld, 4 * dw, ld, 4 * gemmAt);
         if (i === firstDense) break; // nothing below needs a gradient
         // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
         transpose(heap, at(inputs[`w${ordinal[i]}`]), transposedAt, stage.inputs, stage.units);
-        kernels.gemm(batch, stage.inputs, stage.units, 4 * dz, 4 * stage.units, 4, 4 * transposedAt, 4 * stage.inputs, 4 * spare, 4 * stage.inputs, 4 * gemmAt);
+        kernels.gemm(
+          batch,
+          stage.inputs,
+          stage.units,
+          4 * dz,
+          4 * stage.units,
+          4,
+          4 * transposedAt,
+          4 * stage.inputs,
+          4 * spare,
+          4 * stage.inputs,
+          4 * gemmAt,
+        );
         [dz, spare] = [spare, dz];
       } else {
         kernels.mul_vv(batch * widthIn[i], 4 * dz, 4 * mults[i], 4 * dz);
@@ -272,7 +330,15 @@ function lossRows(
  * the same string), in row-major order, rounded to float32. The multipliers are kept for the
  * backward pass.
  */
-function dropoutForward(heap: Float32Array, state: AleaState, x: number, mult: number, out: number, n: number, rate: number): void {
+function dropoutForward(
+  heap: Float32Array,
+  state: AleaState,
+  x: number,
+  mult: number,
+  out: number,
+  n: number,
+  rate: number,
+): void {
   const f = Math.fround;
   // With u in [0, 1] and keep in (0, 1), u + keep is below 2: the floor is 1 when the sum reaches 1, else 0.
   const keep = f(1 - rate);
@@ -305,7 +371,12 @@ function aleaState(seed: string): AleaState {
 }
 
 /** The batch's labels as float32: the first `batch` of `y`, or rows `rows` of `y` if given. */
-function batchLabels(backend: BackendWasmLike, y: tf.TensorInfo, rows: Int32Array | undefined, batch: number): Float32Array {
+function batchLabels(
+  backend: BackendWasmLike,
+  y: tf.TensorInfo,
+  rows: Int32Array | undefined,
+  batch: number,
+): Float32Array {
   const at = offset(backend, y) >> 2;
   const source = y.dtype === "int32" ? backend.wasm.HEAP32 : backend.wasm.HEAPF32;
   const labels = new Float32Array(batch);
@@ -379,7 +450,9 @@ let reference: { loss: unknown; accuracy: unknown } | undefined;
 function referenceFunctions(): { loss: unknown; accuracy: unknown } {
   if (!reference) {
     // Zero initialisers: drawing from Math.random here would shift a seeded run's shuffles.
-    const probe = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [1], kernelInitializer: "zeros" })] });
+    const probe = tf.sequential({
+      layers: [tf.layers.dense({ units: 2, inputShape: [1], kernelInitializer: "zeros" })],
+    });
     probe.compile({ optimizer: "sgd", loss: "sparseCategoricalCrossentropy", metrics: ["acc"] });
     const internals = (probe as unknown as { model: ModelInternals }).model; // a Sequential trains through its inner model
     reference = { loss: internals.lossFunctions?.[0], accuracy: internals.metricsTensors?.[0]?.[0] };
@@ -397,7 +470,8 @@ export function planFor(model: tf.LayersModel): DensePlan | null {
   const ref = referenceFunctions();
   if (m.lossFunctions[0] !== ref.loss) return null;
   const metrics = m.metricsTensors ?? [];
-  if (metrics.length > 1 || (metrics.length === 1 && (metrics[0][0] !== ref.accuracy || metrics[0][1] !== 0))) return null;
+  if (metrics.length > 1 || (metrics.length === 1 && (metrics[0][0] !== ref.accuracy || metrics[0][1] !== 0)))
+    return null;
   const inputShape = m.inputs[0].shape;
   let width = inputShape.slice(1).reduce<number>((a, b) => a * (b ?? NaN), 1);
   if (!Number.isInteger(width) || width < 1) return null;
@@ -412,7 +486,8 @@ export function planFor(model: tf.LayersModel): DensePlan | null {
   if (m.outputs[0].sourceLayer !== layers[layers.length - 1]) return null;
   for (let i = 1; i < layers.length; i++) {
     const nodes = layers[i].inboundNodes;
-    if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1 || nodes[0].inboundLayers[0] !== layers[i - 1]) return null;
+    if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1 || nodes[0].inboundLayers[0] !== layers[i - 1])
+      return null;
   }
   for (const layer of layers.slice(1)) {
     const config = layer.getConfig() as Record<string, unknown>;
@@ -512,14 +587,31 @@ export function denseStepCount(): { train: number; evaluate: number } {
  * to the model's optimizer. `rows`, if given, picks the batch out of `x` and `y`. Returns the
  * batch's loss and (if the model has it) accuracy, as the stock train function does.
  */
-export function trainStep(plan: DensePlan, optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor, rows?: Int32Array): tf.Scalar[] {
+export function trainStep(
+  plan: DensePlan,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  rows?: Int32Array,
+): tf.Scalar[] {
   steps.train += 1;
   return tf.tidy(() => {
     const inputs: Record<string, tf.Tensor> = { x, y, ...weightInputs(plan) };
     // Dropout noise: the seeds tfjs's Dropout layers would draw, in the same order.
     const noiseSeeds = plan.dropoutSeeds.map((seed) => String(seed ?? Math.random()));
-    const attrs: DenseStepAttrs = { stages: plan.stages, accuracy: plan.accuracy, noiseSeeds, ...(rows ? { rows } : {}) };
-    const outs = tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const attrs: DenseStepAttrs = {
+      stages: plan.stages,
+      accuracy: plan.accuracy,
+      noiseSeeds,
+      ...(rows ? { rows } : {}),
+    };
+    const outs = tf
+      .engine()
+      .runKernel(
+        DENSE_STEP_KERNEL,
+        inputs as unknown as tf.NamedTensorMap,
+        attrs as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
     const [loss, ...rest] = outs;
     const metrics = plan.accuracy ? [rest.shift() as tf.Scalar] : [];
     optimizer.applyGradients(plan.weights.map((w, i) => ({ name: (w.read() as tf.Variable).name, tensor: rest[i] })));
@@ -574,7 +666,13 @@ function testStep(plan: DensePlan, x: tf.Tensor, y: tf.Tensor, rows?: Int32Array
   const inputs = { x, y, ...weightInputs(plan) };
   const stages = plan.stages.filter((stage) => stage.kind === "dense");
   const attrs: DenseStepAttrs = { stages, accuracy: plan.accuracy, gradients: false, ...(rows ? { rows } : {}) };
-  return tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Scalar[];
+  return tf
+    .engine()
+    .runKernel(
+      DENSE_STEP_KERNEL,
+      inputs as unknown as tf.NamedTensorMap,
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Scalar[];
 }
 
 /**
@@ -602,7 +700,8 @@ export const tfjsTestLoop: TestLoop = stockTestLoop;
 function fastTestLoop(this: tf.LayersModel, ...args: Parameters<TestLoop>): tf.Scalar[] {
   const [f, ins, batchSize, verbose, stepCount] = args;
   const entry = typeof f === "function" ? denseTestFunctions.get(f as TestFunction) : undefined;
-  const plain = entry?.model === this && stepCount == null && !((verbose ?? 0) > 0) && batchSize != null && batchSize >= 1;
+  const plain =
+    entry?.model === this && stepCount == null && !((verbose ?? 0) > 0) && batchSize != null && batchSize >= 1;
   const batch = plain ? kernelBatch(this, entry.plan, ins) : null;
   if (!entry || !batch || batchSize == null) return stockTestLoop.apply(this, args);
   const [x, y] = batch;

@@ -148,7 +148,22 @@ export function fastFitLoopRuns(): number {
 }
 
 const fastFitLoop: FitLoop = async function (this: tf.LayersModel, ...args: FitLoopArgs): Promise<tf.History> {
-  const [f, ins, outLabels, batchSizeArg, epochsArg, , , valF, valIns, shuffleArg, , initialEpochArg, stepsPerEpoch, validationSteps] = args;
+  const [
+    f,
+    ins,
+    outLabels,
+    batchSizeArg,
+    epochsArg,
+    ,
+    ,
+    valF,
+    valIns,
+    shuffleArg,
+    ,
+    initialEpochArg,
+    stepsPerEpoch,
+    validationSteps,
+  ] = args;
   const entry = denseTrainFunctionPlan(f);
   const plain = entry?.model === this && stepsPerEpoch == null && validationSteps == null && shuffleArg !== "batch";
   const data = plain && optimizerOf(this) ? kernelBatch(this, entry.plan, ins) : null;

@@ -20,7 +20,18 @@ import * as tf from "@tensorflow/tfjs";
 import { patchAdam } from "./adam";
 import { DENSE_STEP_KERNEL, denseTrainStepWasm, patchTrainFunction } from "./dense-step";
 import { patchFitLoop } from "./fit-loop";
-import { ADAM_KERNEL, adamWasm, batchMatMul, BINARY_OPS, binary, fusedMatMul, gatherV2, identity, slice, sum } from "./wasm-backend";
+import {
+  ADAM_KERNEL,
+  adamWasm,
+  batchMatMul,
+  BINARY_OPS,
+  binary,
+  fusedMatMul,
+  gatherV2,
+  identity,
+  slice,
+  sum,
+} from "./wasm-backend";
 
 export { ADAM_KERNEL } from "./wasm-backend";
 export { DENSE_STEP_KERNEL } from "./dense-step";

@@ -147,7 +147,12 @@ export class Body {
       if (last && last[1] === type) last[0]++;
       else groups.push([1, type]);
     }
-    const body = [...uleb(groups.length), ...groups.flatMap(([count, type]) => [...uleb(count), type]), ...this.bytes, 0x0b];
+    const body = [
+      ...uleb(groups.length),
+      ...groups.flatMap(([count, type]) => [...uleb(count), type]),
+      ...this.bytes,
+      0x0b,
+    ];
     return [...uleb(body.length), ...body];
   }
 }
@@ -210,7 +215,14 @@ export function encodeModule(functions: FunctionDef[], minPages = 1): Uint8Array
   const exports = vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
   const code = vec(functions.map((f) => f.body.encode()));
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, types),
     ...section(2, imports),
     ...section(3, funcs),

@@ -136,7 +136,8 @@ function runGemm(
       const sai = transposeA ? 4 : 4 * k;
       const sak = transposeA ? 4 * m : 4;
       const ct = outAt + 4 * m * n * t;
-      if (bias) (relu ? kernels.gemmBiasRelu : kernels.gemmBias)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch, biasAt);
+      if (bias)
+        (relu ? kernels.gemmBiasRelu : kernels.gemmBias)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch, biasAt);
       else (relu ? kernels.gemmRelu : kernels.gemm)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch);
     }
   } finally {
@@ -171,8 +172,7 @@ export function fusedMatMul(stock: tf.KernelFunc): tf.KernelFunc {
     const kernels = kernelsFor(backend);
     const p = kernels && a && b && plan(a, b, transposeA, transposeB);
     const act = activation ?? "linear";
-    const biasOk =
-      !bias || (bias.dtype === "float32" && bias.shape.length === 1 && bias.shape[0] === p?.n); // as the stock kernel
+    const biasOk = !bias || (bias.dtype === "float32" && bias.shape.length === 1 && bias.shape[0] === p?.n); // as the stock kernel
     if (!kernels || !p || !a || !b || !biasOk || preluActivationWeights || (act !== "linear" && act !== "relu")) {
       return stock(args);
     }
@@ -316,7 +316,9 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
     if (axes.length === 0 || !(leading || trailing)) return stock(args);
     const reduced = size(axes.map((a) => x.shape[a]));
     const kept = size(x.shape) / Math.max(reduced, 1);
-    const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const outShape = keepDims
+      ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+      : x.shape.filter((_, i) => !axes.includes(i));
     const out = backend.makeOutput(outShape, "float32");
     const heap = backend.wasm.HEAPF32;
     const xo = offset(backend, x) >> 2;
@@ -385,9 +387,14 @@ export const adamWasm: tf.KernelFunc = (args: KernelArgs) => {
   const inputs = args.inputs as unknown as AdamInputs;
   const attrs = args.attrs as unknown as AdamAttrs;
   const kernels = kernelsFor(backend);
-  if (!kernels) throw new Error(`${ADAM_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
+  if (!kernels)
+    throw new Error(`${ADAM_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
   const shape = inputs.value.shape;
-  const outs = [backend.makeOutput(shape, "float32"), backend.makeOutput(shape, "float32"), backend.makeOutput(shape, "float32")];
+  const outs = [
+    backend.makeOutput(shape, "float32"),
+    backend.makeOutput(shape, "float32"),
+    backend.makeOutput(shape, "float32"),
+  ];
   const heap = backend.wasm.HEAPF32;
   const c1 = heap[offset(backend, inputs.oneMinusAccBeta1) >> 2];
   const c2 = heap[offset(backend, inputs.oneMinusAccBeta2) >> 2];

@@ -39,21 +39,34 @@ export type CopyRowsFn = (count: number, rowBytes: number, src: number, rows: nu
  * and strides; `scratch` holds M × K floats (A, packed). K must be at least 1.
  */
 export type GemmFn = (
-  m: number, n: number, k: number,
-  a: number, sai: number, sak: number,
-  b: number, sbk: number,
-  c: number, ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  sai: number,
+  sak: number,
+  b: number,
+  sbk: number,
+  c: number,
+  ldc: number,
   scratch: number,
 ) => void;
 /** `(n, a, b, out)`: byte addresses of a, b and out. */
 export type BinaryFn = (n: number, a: number, b: number, out: number) => void;
 /** {@link GemmFn} followed by the address of bias[N]. */
 export type GemmBiasFn = (
-  m: number, n: number, k: number,
-  a: number, sai: number, sak: number,
-  b: number, sbk: number,
-  c: number, ldc: number,
-  scratch: number, bias: number,
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  sai: number,
+  sak: number,
+  b: number,
+  sbk: number,
+  c: number,
+  ldc: number,
+  scratch: number,
+  bias: number,
 ) => void;
 /**
  * {@link GemmFn} that leaves out the terms of A's exact zeros: `idx` holds M × K int32 and
@@ -62,18 +75,38 @@ export type GemmBiasFn = (
  * the same numbers (up to the sign of a zero result). Callers pass a finite B only.
  */
 export type GemmSkipFn = (
-  m: number, n: number, k: number,
-  a: number, sai: number, sak: number,
-  b: number, sbk: number,
-  c: number, ldc: number,
-  scratch: number, idx: number, cnt: number,
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  sai: number,
+  sak: number,
+  b: number,
+  sbk: number,
+  c: number,
+  ldc: number,
+  scratch: number,
+  idx: number,
+  cnt: number,
 ) => void;
 /** `(n, w, m, v, g, outW, outM, outV, beta1, 1-beta1, beta2, 1-beta2, 1-beta1^t, 1-beta2^t, -lr, epsilon)`. */
 export type AdamFn = (
-  n: number, w: number, m: number, v: number, g: number,
-  outW: number, outM: number, outV: number,
-  beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
-  oneMinusAccBeta1: number, oneMinusAccBeta2: number, negLr: number, epsilon: number,
+  n: number,
+  w: number,
+  m: number,
+  v: number,
+  g: number,
+  outW: number,
+  outM: number,
+  outV: number,
+  beta1: number,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  oneMinusAccBeta1: number,
+  oneMinusAccBeta2: number,
+  negLr: number,
+  epsilon: number,
 ) => void;
 
 const P = { M: 0, N: 1, K: 2, A: 3, SAI: 4, SAK: 5, B: 6, SBK: 7, C: 8, LDC: 9, SCRATCH: 10, BIAS: 11 } as const;
@@ -81,7 +114,11 @@ const P = { M: 0, N: 1, K: 2, A: 3, SAI: 4, SAK: 5, B: 6, SBK: 7, C: 8, LDC: 9, 
 export const GEMM_ROWS = 4;
 const ROWS = GEMM_ROWS;
 /** Column widths of the tiles tried in turn: vectors of 4 floats, or 0 for one scalar column. */
-const WIDTHS: [number, number][] = [[2, 8], [1, 4], [0, 1]];
+const WIDTHS: [number, number][] = [
+  [2, 8],
+  [1, 4],
+  [0, 1],
+];
 const MAX_VECS = Math.max(...WIDTHS.map(([v]) => v));
 
 function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean, skip = false): FunctionDef {
@@ -149,11 +186,18 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
       for (let r = 0; r < rows; r++) {
         f.get(ps).get(pa);
         if (r > 0) f.get(P.SAI).i32(r).op("i32.mul").op("i32.add");
-        f.f32Load().tee(sb).f32Store(4 * r);
+        f.f32Load()
+          .tee(sb)
+          .f32Store(4 * r);
         f.get(nz).get(sb).f32(0).op("f32.ne").op("i32.or").set(nz);
       }
       f.get(px).get(boff).i32Store();
-      f.get(ps).get(nz).i32(4 * rows).op("i32.mul").op("i32.add").set(ps);
+      f.get(ps)
+        .get(nz)
+        .i32(4 * rows)
+        .op("i32.mul")
+        .op("i32.add")
+        .set(ps);
       f.get(px).get(nz).i32(2).op("i32.shl").op("i32.add").set(px);
       f.get(count).get(nz).op("i32.add").set(count);
       f.addLocal(pa, P.SAK).addLocal(boff, P.SBK);
@@ -186,15 +230,37 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
       f.loop(() => {
         if (skip) f.get(pb0).get(px).i32Load().op("i32.add").set(pb);
         if (vecs === 0) f.get(pb).f32Load().set(sb);
-        for (let v = 0; v < vecs; v++) f.get(pb).v128Load(16 * v).set(bv[v]);
+        for (let v = 0; v < vecs; v++)
+          f.get(pb)
+            .v128Load(16 * v)
+            .set(bv[v]);
         for (let r = 0; r < rows; r++) {
           if (vecs === 0) {
-            f.get(sacc[r]).get(pa).f32Load(4 * r).get(sb).op("f32.mul").op("f32.add").set(sacc[r]);
+            f.get(sacc[r])
+              .get(pa)
+              .f32Load(4 * r)
+              .get(sb)
+              .op("f32.mul")
+              .op("f32.add")
+              .set(sacc[r]);
           } else {
-            f.get(pa).v128Load32Splat(4 * r).set(as);
+            f.get(pa)
+              .v128Load32Splat(4 * r)
+              .set(as);
             for (let v = 0; v < vecs; v++) {
-              if (fma) f.get(as).get(bv[v]).get(acc[r * MAX_VECS + v]).simd("f32x4.relaxed_madd").set(acc[r * MAX_VECS + v]);
-              else f.get(acc[r * MAX_VECS + v]).get(as).get(bv[v]).simd("f32x4.mul").simd("f32x4.add").set(acc[r * MAX_VECS + v]);
+              if (fma)
+                f.get(as)
+                  .get(bv[v])
+                  .get(acc[r * MAX_VECS + v])
+                  .simd("f32x4.relaxed_madd")
+                  .set(acc[r * MAX_VECS + v]);
+              else
+                f.get(acc[r * MAX_VECS + v])
+                  .get(as)
+                  .get(bv[v])
+                  .simd("f32x4.mul")
+                  .simd("f32x4.add")
+                  .set(acc[r * MAX_VECS + v]);
             }
           }
         }
@@ -205,8 +271,18 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
       });
     });
     for (let r = 0; r < rows; r++) {
-      f.get(P.C).get(i).i32(r).op("i32.add").get(P.LDC).op("i32.mul").op("i32.add")
-        .get(j).i32(2).op("i32.shl").op("i32.add").set(pc);
+      f.get(P.C)
+        .get(i)
+        .i32(r)
+        .op("i32.add")
+        .get(P.LDC)
+        .op("i32.mul")
+        .op("i32.add")
+        .get(j)
+        .i32(2)
+        .op("i32.shl")
+        .op("i32.add")
+        .set(pc);
       if (vecs === 0) {
         f.get(pc).get(sacc[r]);
         if (bias) f.get(P.BIAS).get(j).i32(2).op("i32.shl").op("i32.add").f32Load().op("f32.add");
@@ -215,7 +291,14 @@ function gemmFunction(fnName: string, bias: boolean, relu: boolean, fma: boolean
       }
       for (let v = 0; v < vecs; v++) {
         f.get(pc).get(acc[r * MAX_VECS + v]);
-        if (bias) f.get(P.BIAS).get(j).i32(2).op("i32.shl").op("i32.add").v128Load(16 * v).simd("f32x4.add");
+        if (bias)
+          f.get(P.BIAS)
+            .get(j)
+            .i32(2)
+            .op("i32.shl")
+            .op("i32.add")
+            .v128Load(16 * v)
+            .simd("f32x4.add");
         if (relu) f.v128Zero().simd("f32x4.max");
         f.v128Store(16 * v);
       }
@@ -309,18 +392,41 @@ function adamFunction(): FunctionDef {
   const at = (base: number): Body => f.get(base).get(off).op("i32.add");
   // The same operations, in the same order, as tfjs's AdamOptimizer.applyGradients.
   overFloats(
-    f, N, off, end,
+    f,
+    N,
+    off,
+    end,
     () => {
       at(G).v128Load().set(g);
       at(M).v128Load().get(B1).simd("f32x4.mul").get(g).get(OMB1).simd("f32x4.mul").simd("f32x4.add").set(nm);
-      at(V).v128Load().get(B2).simd("f32x4.mul").get(g).get(g).simd("f32x4.mul").get(OMB2).simd("f32x4.mul")
-        .simd("f32x4.add").set(nv);
+      at(V)
+        .v128Load()
+        .get(B2)
+        .simd("f32x4.mul")
+        .get(g)
+        .get(g)
+        .simd("f32x4.mul")
+        .get(OMB2)
+        .simd("f32x4.mul")
+        .simd("f32x4.add")
+        .set(nv);
       flushV(nm);
       flushV(nv);
       at(OM).get(nm).v128Store();
       at(OV).get(nv).v128Store();
-      at(OW).get(nm).get(C1).simd("f32x4.div").get(nv).get(C2).simd("f32x4.div").simd("f32x4.sqrt").get(EPS)
-        .simd("f32x4.add").simd("f32x4.div").get(NLR).simd("f32x4.mul");
+      at(OW)
+        .get(nm)
+        .get(C1)
+        .simd("f32x4.div")
+        .get(nv)
+        .get(C2)
+        .simd("f32x4.div")
+        .simd("f32x4.sqrt")
+        .get(EPS)
+        .simd("f32x4.add")
+        .simd("f32x4.div")
+        .get(NLR)
+        .simd("f32x4.mul");
       at(W).v128Load().simd("f32x4.add").v128Store();
     },
     () => {
@@ -331,8 +437,19 @@ function adamFunction(): FunctionDef {
       flushS(snv);
       at(OM).get(snm).f32Store();
       at(OV).get(snv).f32Store();
-      at(OW).get(snm).get(12).op("f32.div").get(snv).get(13).op("f32.div").op("f32.sqrt").get(15).op("f32.add")
-        .op("f32.div").get(14).op("f32.mul");
+      at(OW)
+        .get(snm)
+        .get(12)
+        .op("f32.div")
+        .get(snv)
+        .get(13)
+        .op("f32.div")
+        .op("f32.sqrt")
+        .get(15)
+        .op("f32.add")
+        .op("f32.div")
+        .get(14)
+        .op("f32.mul");
       at(W).f32Load().op("f32.add").f32Store();
     },
   );
@@ -350,7 +467,10 @@ function reluGradFunction(): FunctionDef {
   const ys = f.local(F32);
   f.f32(NaN).simd("f32x4.splat").set(nan);
   overFloats(
-    f, N, off, end,
+    f,
+    N,
+    off,
+    end,
     () => {
       f.get(DY).get(off).op("i32.add"); // store address
       f.get(Y).get(off).op("i32.add").v128Load().set(yv);
@@ -384,7 +504,17 @@ function copyRowsFunction(): FunctionDef {
   f.block(() =>
     f.loop(() => {
       f.get(r).get(COUNT).op("i32.ge_s").brIf(1);
-      f.get(SRC).get(ROWS).get(r).i32(2).op("i32.shl").op("i32.add").i32Load().get(BYTES).op("i32.mul").op("i32.add").set(from);
+      f.get(SRC)
+        .get(ROWS)
+        .get(r)
+        .i32(2)
+        .op("i32.shl")
+        .op("i32.add")
+        .i32Load()
+        .get(BYTES)
+        .op("i32.mul")
+        .op("i32.add")
+        .set(from);
       f.i32(0).set(off);
       f.block(() =>
         f.loop(() => {
@@ -440,7 +570,10 @@ function binaryFunction(op: BinaryName, mode: "vv" | "vs" | "sv"): FunctionDef {
     else f.get(side).get(off).op("i32.add").f32Load();
   };
   overFloats(
-    f, N, off, end,
+    f,
+    N,
+    off,
+    end,
     () => {
       f.get(OUT).get(off).op("i32.add");
       operand(A, true);
@@ -459,7 +592,9 @@ function binaryFunction(op: BinaryName, mode: "vv" | "vs" | "sv"): FunctionDef {
 
 function encode(fma: boolean): Uint8Array<ArrayBuffer> {
   return encodeModule([
-    ...(Object.keys(BINARY) as BinaryName[]).flatMap((op) => (["vv", "vs", "sv"] as const).map((mode) => binaryFunction(op, mode))),
+    ...(Object.keys(BINARY) as BinaryName[]).flatMap((op) =>
+      (["vv", "vs", "sv"] as const).map((mode) => binaryFunction(op, mode)),
+    ),
     gemmFunction("gemm", false, false, fma),
     gemmFunction("gemmBias", true, false, fma),
     gemmFunction("gemmBiasRelu", true, true, fma),

@@ -102,10 +102,16 @@ test("startFromEpoch: epochs before it are not monitored", async () => {
 });
 
 test("mode auto maximizes accuracy under either spelling", async () => {
-  const keras = await run({ monitor: "val_accuracy", patience: 1 }, [0.5, 0.7, 0.6, 0.65].map((v) => ({ val_acc: v })));
+  const keras = await run(
+    { monitor: "val_accuracy", patience: 1 },
+    [0.5, 0.7, 0.6, 0.65].map((v) => ({ val_acc: v })),
+  );
   assert.equal(keras.cb.stoppedEpoch, 2);
   assert.equal(keras.cb.best, 0.7);
-  const tfjs = await run({ monitor: "val_acc", patience: 1 }, [0.5, 0.7, 0.6].map((v) => ({ val_accuracy: v })));
+  const tfjs = await run(
+    { monitor: "val_acc", patience: 1 },
+    [0.5, 0.7, 0.6].map((v) => ({ val_accuracy: v })),
+  );
   assert.equal(tfjs.cb.stoppedEpoch, 2);
 });
 
@@ -115,11 +121,16 @@ test("mode max and min override the name", async () => {
 });
 
 test("an unknown monitor warns, listing the available keys, and never stops", async () => {
-  const { result, warnings } = await captureConsole(() => run({ monitor: "val_los", patience: 0 }, losses(0.5, 0.6, 0.7)));
+  const { result, warnings } = await captureConsole(() =>
+    run({ monitor: "val_los", patience: 0 }, losses(0.5, 0.6, 0.7)),
+  );
   assert.equal(result.cb.stoppedEpoch, 0);
   assert.equal(result.epochsRun, 3);
   assert.equal(warnings.length, 3);
-  assert.match(warnings[0], /Early stopping conditioned on metric `val_los` which is not available\. Available metrics are: val_loss,loss/);
+  assert.match(
+    warnings[0],
+    /Early stopping conditioned on metric `val_los` which is not available\. Available metrics are: val_loss,loss/,
+  );
 });
 
 test("an unknown mode warns and falls back to auto; an undecidable auto monitor is an error", async () => {
@@ -129,7 +140,9 @@ test("an unknown mode warns and falls back to auto; an undecidable auto monitor 
 });
 
 test("verbose 1 says when it stops and which epoch it restores (1-based, as Keras prints)", async () => {
-  const { logs } = await captureConsole(() => run({ patience: 1, verbose: 1, restoreBestWeights: true }, losses(0.5, 0.3, 0.4, 0.5)));
+  const { logs } = await captureConsole(() =>
+    run({ patience: 1, verbose: 1, restoreBestWeights: true }, losses(0.5, 0.3, 0.4, 0.5)),
+  );
   assert.deepEqual(logs, ["Epoch 3: early stopping", "Restoring model weights from the end of the best epoch: 2."]);
 });
 
@@ -145,41 +158,49 @@ test("an instance can be reused: state resets when training begins", async () =>
 test("restoreBestWeights does not leak tensors", async () => {
   const model = tinyModel();
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 3; i++) await run({ patience: 2, restoreBestWeights: true }, losses(0.5, 0.3, 0.4, 0.45, 0.1), undefined, model);
+  for (let i = 0; i < 3; i++)
+    await run({ patience: 2, restoreBestWeights: true }, losses(0.5, 0.3, 0.4, 0.45, 0.1), undefined, model);
   // One new tensor: the model's weight value held by the final setWeights (the older ones were released).
   assert.ok(tf.memory().numTensors - before <= 1, `leaked ${tf.memory().numTensors - before} tensors`);
 });
 
-test("in a real fit on Fashion-MNIST it stops early and restores exactly the best epoch's weights", { skip: !hasFashionMnist && "Debian's dataset-fashion-mnist is not installed" }, async () => {
-  await init({ verbose: false });
-  setRandomSeed(7);
-  const [[images, labels]] = await loadFashionMnist({ download: false });
-  const x = tf.tidy(() => images.slice(0, 1500).div(255));
-  const y = labels.slice(0, 1500);
-  const [xTrain, xVal, yTrain, yVal] = trainTestSplit(x, y, { testSize: 0.2, randomState: 42 });
-  images.dispose();
-  labels.dispose();
-  const model = modelFn();
-  model.compile({ optimizer: tf.train.adam(0.01), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-  const snapshots: Float32Array[] = [];
-  const record = new tf.CustomCallback({
-    onEpochEnd: async () => void snapshots.push(model.getWeights()[0].dataSync() as Float32Array),
-  });
-  const cb = new EarlyStopping({ patience: 2, restoreBestWeights: true });
-  const history = await model.fit(xTrain, yTrain, {
-    epochs: 25,
-    batchSize: 32,
-    verbose: 0,
-    validationData: [xVal, yVal],
-    callbacks: [record, cb],
-  });
-  const valLoss = history.history.val_loss as number[];
-  const best = valLoss.indexOf(Math.min(...valLoss));
-  assert.ok(valLoss.length < 25, `expected an early stop, ran ${valLoss.length} epochs`);
-  assert.equal(cb.stoppedEpoch, valLoss.length - 1);
-  assert.equal(cb.stoppedEpoch - cb.bestEpoch, 2, "stopped two epochs after the best (patience 2)");
-  assert.equal(cb.bestEpoch, best);
-  assert.deepEqual(model.getWeights()[0].dataSync(), snapshots[best]);
-  const restored = model.evaluate(xVal, yVal) as tf.Scalar[];
-  assert.ok(Math.abs(restored[0].dataSync()[0] - valLoss[best]) < 1e-4, "the restored model has the best validation loss");
-});
+test(
+  "in a real fit on Fashion-MNIST it stops early and restores exactly the best epoch's weights",
+  { skip: !hasFashionMnist && "Debian's dataset-fashion-mnist is not installed" },
+  async () => {
+    await init({ verbose: false });
+    setRandomSeed(7);
+    const [[images, labels]] = await loadFashionMnist({ download: false });
+    const x = tf.tidy(() => images.slice(0, 1500).div(255));
+    const y = labels.slice(0, 1500);
+    const [xTrain, xVal, yTrain, yVal] = trainTestSplit(x, y, { testSize: 0.2, randomState: 42 });
+    images.dispose();
+    labels.dispose();
+    const model = modelFn();
+    model.compile({ optimizer: tf.train.adam(0.01), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+    const snapshots: Float32Array[] = [];
+    const record = new tf.CustomCallback({
+      onEpochEnd: async () => void snapshots.push(model.getWeights()[0].dataSync() as Float32Array),
+    });
+    const cb = new EarlyStopping({ patience: 2, restoreBestWeights: true });
+    const history = await model.fit(xTrain, yTrain, {
+      epochs: 25,
+      batchSize: 32,
+      verbose: 0,
+      validationData: [xVal, yVal],
+      callbacks: [record, cb],
+    });
+    const valLoss = history.history.val_loss as number[];
+    const best = valLoss.indexOf(Math.min(...valLoss));
+    assert.ok(valLoss.length < 25, `expected an early stop, ran ${valLoss.length} epochs`);
+    assert.equal(cb.stoppedEpoch, valLoss.length - 1);
+    assert.equal(cb.stoppedEpoch - cb.bestEpoch, 2, "stopped two epochs after the best (patience 2)");
+    assert.equal(cb.bestEpoch, best);
+    assert.deepEqual(model.getWeights()[0].dataSync(), snapshots[best]);
+    const restored = model.evaluate(xVal, yVal) as tf.Scalar[];
+    assert.ok(
+      Math.abs(restored[0].dataSync()[0] - valLoss[best]) < 1e-4,
+      "the restored model has the best validation loss",
+    );
+  },
+);

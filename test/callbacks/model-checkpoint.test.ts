@@ -15,7 +15,12 @@ function tinyModel(): tf.Sequential {
 }
 
 /** Drive the callback through scripted epoch logs; the first kernel value is set to the epoch number. */
-async function run(filepath: string, args: ModelCheckpointArgs, series: Array<{ [key: string]: number }>, model = tinyModel()) {
+async function run(
+  filepath: string,
+  args: ModelCheckpointArgs,
+  series: Array<{ [key: string]: number }>,
+  model = tinyModel(),
+) {
   const cb = new ModelCheckpoint(filepath, args);
   cb.setModel(model);
   await cb.onTrainBegin();
@@ -30,7 +35,8 @@ async function run(filepath: string, args: ModelCheckpointArgs, series: Array<{ 
     const before = cb.lastSaved;
     const mtimeBefore = before && fs.existsSync(before) ? fs.statSync(before).mtimeMs : undefined;
     await cb.onEpochEnd(epoch, series[epoch]);
-    if (cb.lastSaved !== before || (cb.lastSaved && fs.statSync(cb.lastSaved).mtimeMs !== mtimeBefore)) saved.push(`${epoch}`);
+    if (cb.lastSaved !== before || (cb.lastSaved && fs.statSync(cb.lastSaved).mtimeMs !== mtimeBefore))
+      saved.push(`${epoch}`);
   }
   return { cb, saved };
 }
@@ -47,13 +53,20 @@ test("formatPath fills Keras placeholders as Python's str.format does", () => {
   assert.equal(formatPath("{loss:e}", logs), "1.234500e+03");
   assert.equal(formatPath("{epoch:>4d}|{epoch:<3d}|{epoch:03}", logs), "   3|3  |003");
   assert.equal(formatPath("{{literal}}-{epoch}", logs), "{literal}-3");
-  assert.throws(() => formatPath("m-{val_acc:.2f}", logs), /Failed to format this callback filepath: "m-\{val_acc:.2f\}".*no value named "val_acc"; available: epoch, val_loss, loss, accuracy/);
+  assert.throws(
+    () => formatPath("m-{val_acc:.2f}", logs),
+    /Failed to format this callback filepath: "m-\{val_acc:.2f\}".*no value named "val_acc"; available: epoch, val_loss, loss, accuracy/,
+  );
   assert.throws(() => formatPath("m-{val_loss:d}", logs), /needs an integer, but val_loss is 0.33125/);
 });
 
 test("saves every epoch by default, naming files with the 1-based epoch", async () => {
   const dir = tempDir();
-  const { saved } = await run(path.join(dir, "m-{epoch:02d}"), {}, [{ val_loss: 0.5 }, { val_loss: 0.6 }, { val_loss: 0.4 }]);
+  const { saved } = await run(path.join(dir, "m-{epoch:02d}"), {}, [
+    { val_loss: 0.5 },
+    { val_loss: 0.6 },
+    { val_loss: 0.4 },
+  ]);
   assert.deepEqual(saved, ["0", "1", "2"]);
   assert.deepEqual(fs.readdirSync(dir).sort(), ["m-01", "m-02", "m-03"]);
   assert.equal(await firstKernelValue(path.join(dir, "m-02")), 1);
@@ -62,7 +75,11 @@ test("saves every epoch by default, naming files with the 1-based epoch", async 
 test("saveBestOnly saves only when the monitored value improves, and the file holds the best epoch", async () => {
   const dir = tempDir();
   const file = path.join(dir, "best-model");
-  const { saved, cb } = await run(file, { saveBestOnly: true }, [0.5, 0.4, 0.45, 0.3, 0.35].map((v) => ({ val_loss: v })));
+  const { saved, cb } = await run(
+    file,
+    { saveBestOnly: true },
+    [0.5, 0.4, 0.45, 0.3, 0.35].map((v) => ({ val_loss: v })),
+  );
   assert.deepEqual(saved, ["0", "1", "3"]);
   assert.equal(cb.best, 0.3);
   assert.equal(await firstKernelValue(file), 3);
@@ -70,15 +87,25 @@ test("saveBestOnly saves only when the monitored value improves, and the file ho
 
 test("mode auto maximizes names with acc (either spelling); initialValueThreshold must be beaten", async () => {
   const dir = tempDir();
-  const { saved } = await run(path.join(dir, "a"), { saveBestOnly: true, monitor: "val_accuracy" }, [0.5, 0.7, 0.6, 0.8].map((v) => ({ val_acc: v })));
+  const { saved } = await run(
+    path.join(dir, "a"),
+    { saveBestOnly: true, monitor: "val_accuracy" },
+    [0.5, 0.7, 0.6, 0.8].map((v) => ({ val_acc: v })),
+  );
   assert.deepEqual(saved, ["0", "1", "3"]);
-  const t = await run(path.join(dir, "b"), { saveBestOnly: true, initialValueThreshold: 0.42 }, [0.5, 0.45, 0.41].map((v) => ({ val_loss: v })));
+  const t = await run(
+    path.join(dir, "b"),
+    { saveBestOnly: true, initialValueThreshold: 0.42 },
+    [0.5, 0.45, 0.41].map((v) => ({ val_loss: v })),
+  );
   assert.deepEqual(t.saved, ["2"]);
 });
 
 test("a missing monitor warns with the available keys and saves nothing", async () => {
   const dir = tempDir();
-  const { result, warnings } = await captureConsole(() => run(path.join(dir, "m"), { saveBestOnly: true, monitor: "val_los" }, [{ val_loss: 1, loss: 2 }]));
+  const { result, warnings } = await captureConsole(() =>
+    run(path.join(dir, "m"), { saveBestOnly: true, monitor: "val_los" }, [{ val_loss: 1, loss: 2 }]),
+  );
   assert.deepEqual(result.saved, []);
   assert.match(warnings[0], /`val_los` which is not available\. Available metrics are: val_loss,loss/);
   assert.deepEqual(fs.readdirSync(dir), []);
@@ -87,7 +114,9 @@ test("a missing monitor warns with the available keys and saves nothing", async 
 test("verbose 1 prints Keras's messages", async () => {
   const dir = tempDir();
   const file = path.join(dir, "m");
-  const { logs } = await captureConsole(() => run(file, { saveBestOnly: true, verbose: 1 }, [{ val_loss: 0.5 }, { val_loss: 0.6 }]));
+  const { logs } = await captureConsole(() =>
+    run(file, { saveBestOnly: true, verbose: 1 }, [{ val_loss: 0.5 }, { val_loss: 0.6 }]),
+  );
   assert.deepEqual(logs, [
     `\nEpoch 1: val_loss improved from inf to 0.50000, saving model to ${file}`,
     "\nEpoch 2: val_loss did not improve from 0.50000",
@@ -102,7 +131,8 @@ test("bad input: an unwritable path is a clear error that stops fit, not a silen
   const cb = new ModelCheckpoint(path.join(blocker, "m.json"));
   await assert.rejects(
     model.fit(tf.ones([4, 3]), tf.ones([4, 2]), { epochs: 2, verbose: 0, callbacks: [cb] }),
-    (e: Error) => e instanceof ModelFileError && e.message.includes("not-a-folder") && /could not be written/.test(e.message),
+    (e: Error) =>
+      e instanceof ModelFileError && e.message.includes("not-a-folder") && /could not be written/.test(e.message),
   );
 });
 

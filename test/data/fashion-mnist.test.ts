@@ -25,20 +25,24 @@ function fakeSet(dir: string, nTrain = 5, nTest = 3): void {
   fs.writeFileSync(path.join(dir, FASHION_MNIST_FILES.testLabels.name), idx(1, [nTest], nTest));
 }
 
-test("loads the real Fashion-MNIST as Keras does: shapes, dtypes, first labels", { skip: !hasFashionMnist && NEED_DATA }, async () => {
-  const [[trainImages, trainLabels], [testImages, testLabels]] = await loadFashionMnist({ download: false });
-  assert.deepEqual(trainImages.shape, [60000, 28, 28]);
-  assert.deepEqual(trainLabels.shape, [60000]);
-  assert.deepEqual(testImages.shape, [10000, 28, 28]);
-  assert.deepEqual(testLabels.shape, [10000]);
-  assert.equal(trainImages.dtype, "int32");
-  assert.deepEqual(Array.from(trainLabels.dataSync().slice(0, 10)), [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
-  assert.deepEqual(Array.from(testLabels.dataSync().slice(0, 5)), [9, 2, 1, 1, 6]);
-  const first = trainImages.slice([0, 0, 0], [1, 28, 28]);
-  assert.equal(first.max().dataSync()[0], 255);
-  assert.equal(first.min().dataSync()[0], 0);
-  [trainImages, trainLabels, testImages, testLabels, first].forEach((t) => t.dispose());
-});
+test(
+  "loads the real Fashion-MNIST as Keras does: shapes, dtypes, first labels",
+  { skip: !hasFashionMnist && NEED_DATA },
+  async () => {
+    const [[trainImages, trainLabels], [testImages, testLabels]] = await loadFashionMnist({ download: false });
+    assert.deepEqual(trainImages.shape, [60000, 28, 28]);
+    assert.deepEqual(trainLabels.shape, [60000]);
+    assert.deepEqual(testImages.shape, [10000, 28, 28]);
+    assert.deepEqual(testLabels.shape, [10000]);
+    assert.equal(trainImages.dtype, "int32");
+    assert.deepEqual(Array.from(trainLabels.dataSync().slice(0, 10)), [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
+    assert.deepEqual(Array.from(testLabels.dataSync().slice(0, 5)), [9, 2, 1, 1, 6]);
+    const first = trainImages.slice([0, 0, 0], [1, 28, 28]);
+    assert.equal(first.max().dataSync()[0], 255);
+    assert.equal(first.min().dataSync()[0], 0);
+    [trainImages, trainLabels, testImages, testLabels, first].forEach((t) => t.dispose());
+  },
+);
 
 test("options.dir comes before the other places; FASHION_MNIST_DIR before the cache", async () => {
   const dir = tempDir();
@@ -108,7 +112,10 @@ test("bad input: a file that is not gzip", async () => {
   const dir = tempDir();
   fakeSet(dir);
   fs.writeFileSync(path.join(dir, FASHION_MNIST_FILES.testImages.name), "<html>not found</html>");
-  await assert.rejects(loadFashionMnist({ dir, download: false }), /t10k-images-idx3-ubyte.gz: not a readable gzip file/);
+  await assert.rejects(
+    loadFashionMnist({ dir, download: false }),
+    /t10k-images-idx3-ubyte.gz: not a readable gzip file/,
+  );
 });
 
 test("bad input: checksum mismatch on a well-formed file", async () => {
@@ -118,7 +125,9 @@ test("bad input: checksum mismatch on a well-formed file", async () => {
     loadFashionMnist({ dir, download: false }),
     (e: Error) =>
       e instanceof DatasetError &&
-      e.message.includes("checksum mismatch: expected SHA-256 b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7, found"),
+      e.message.includes(
+        "checksum mismatch: expected SHA-256 b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7, found",
+      ),
   );
 });
 
@@ -133,7 +142,9 @@ test("bad input: image/label count mismatch", async () => {
 });
 
 /** A loopback server serving `files` (name → bytes); everything else 404. */
-async function serve(files: { [name: string]: Buffer }): Promise<{ url: string; close: () => Promise<void>; hits: string[] }> {
+async function serve(files: {
+  [name: string]: Buffer;
+}): Promise<{ url: string; close: () => Promise<void>; hits: string[] }> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     const name = path.basename(req.url ?? "");
@@ -150,33 +161,47 @@ async function serve(files: { [name: string]: Buffer }): Promise<{ url: string; 
   return { url: `http://127.0.0.1:${port}/`, hits, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-test("downloads missing files into the cache, verified, when nothing local has them", { skip: !hasFashionMnist && NEED_DATA }, async () => {
-  const files: { [name: string]: Buffer } = {};
-  for (const f of Object.values(FASHION_MNIST_FILES)) files[f.name] = fs.readFileSync(path.join(DEBIAN_FASHION, f.name));
-  const server = await serve(files);
-  const cache = tempDir();
-  const onlyTrain = tempDir();
-  // The big image files are local; the two label files must be downloaded.
-  fs.copyFileSync(path.join(DEBIAN_FASHION, FASHION_MNIST_FILES.trainImages.name), path.join(onlyTrain, FASHION_MNIST_FILES.trainImages.name));
-  fs.copyFileSync(path.join(DEBIAN_FASHION, FASHION_MNIST_FILES.testImages.name), path.join(onlyTrain, FASHION_MNIST_FILES.testImages.name));
-  try {
-    const progress: number[] = [];
-    const data = await loadFashionMnist({
-      dir: onlyTrain,
-      cacheDir: cache,
-      systemDirs: [],
-      mirror: server.url,
-      onProgress: (_f, got) => progress.push(got),
-    });
-    assert.deepEqual(server.hits.sort(), [FASHION_MNIST_FILES.testLabels.name, FASHION_MNIST_FILES.trainLabels.name]);
-    assert.ok(fs.existsSync(path.join(cache, FASHION_MNIST_FILES.trainLabels.name)));
-    assert.deepEqual(fs.readdirSync(cache).sort(), [FASHION_MNIST_FILES.testLabels.name, FASHION_MNIST_FILES.trainLabels.name]);
-    assert.ok(progress.length > 0);
-    assert.deepEqual(Array.from(data[0][1].dataSync().slice(0, 3)), [9, 0, 0]);
-  } finally {
-    await server.close();
-  }
-});
+test(
+  "downloads missing files into the cache, verified, when nothing local has them",
+  { skip: !hasFashionMnist && NEED_DATA },
+  async () => {
+    const files: { [name: string]: Buffer } = {};
+    for (const f of Object.values(FASHION_MNIST_FILES))
+      files[f.name] = fs.readFileSync(path.join(DEBIAN_FASHION, f.name));
+    const server = await serve(files);
+    const cache = tempDir();
+    const onlyTrain = tempDir();
+    // The big image files are local; the two label files must be downloaded.
+    fs.copyFileSync(
+      path.join(DEBIAN_FASHION, FASHION_MNIST_FILES.trainImages.name),
+      path.join(onlyTrain, FASHION_MNIST_FILES.trainImages.name),
+    );
+    fs.copyFileSync(
+      path.join(DEBIAN_FASHION, FASHION_MNIST_FILES.testImages.name),
+      path.join(onlyTrain, FASHION_MNIST_FILES.testImages.name),
+    );
+    try {
+      const progress: number[] = [];
+      const data = await loadFashionMnist({
+        dir: onlyTrain,
+        cacheDir: cache,
+        systemDirs: [],
+        mirror: server.url,
+        onProgress: (_f, got) => progress.push(got),
+      });
+      assert.deepEqual(server.hits.sort(), [FASHION_MNIST_FILES.testLabels.name, FASHION_MNIST_FILES.trainLabels.name]);
+      assert.ok(fs.existsSync(path.join(cache, FASHION_MNIST_FILES.trainLabels.name)));
+      assert.deepEqual(fs.readdirSync(cache).sort(), [
+        FASHION_MNIST_FILES.testLabels.name,
+        FASHION_MNIST_FILES.trainLabels.name,
+      ]);
+      assert.ok(progress.length > 0);
+      assert.deepEqual(Array.from(data[0][1].dataSync().slice(0, 3)), [9, 0, 0]);
+    } finally {
+      await server.close();
+    }
+  },
+);
 
 test("bad input: a download with the wrong checksum is discarded and nothing is left behind", async () => {
   const server = await serve({ [FASHION_MNIST_FILES.trainLabels.name]: idx(1, [5], 5) });
@@ -189,11 +214,12 @@ test("bad input: a download with the wrong checksum is discarded and nothing is 
       loadFashionMnist({ dir, cacheDir: cache, systemDirs: [], mirror: server.url, onProgress: () => {} }),
       (e: Error) =>
         e instanceof DatasetError &&
-        /downloading it failed: .*train-labels-idx1-ubyte.gz: checksum mismatch: expected SHA-256 0ae29f65/.test(e.message.replace(/\n/g, " ")),
+        /downloading it failed: .*train-labels-idx1-ubyte.gz: checksum mismatch: expected SHA-256 0ae29f65/.test(
+          e.message.replace(/\n/g, " "),
+        ),
     );
     assert.deepEqual(fs.readdirSync(cache), []);
   } finally {
     await server.close();
   }
 });
-

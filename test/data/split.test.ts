@@ -24,7 +24,11 @@ test("permutation matches NumPy's RandomState(seed).permutation bit for bit", (t
     "import numpy as np, json; print(json.dumps([np.random.RandomState(s).permutation(n).tolist() for s, n in [(0, 1000), (7, 70001), (4294967295, 33)]]))",
   ]).toString();
   const expected = JSON.parse(py) as number[][];
-  const cases: Array<[number, number]> = [[0, 1000], [7, 70001], [4294967295, 33]];
+  const cases: Array<[number, number]> = [
+    [0, 1000],
+    [7, 70001],
+    [4294967295, 33],
+  ];
   cases.forEach(([seed, n], i) => assert.deepEqual(Array.from(new MT19937(seed).permutation(n)), expected[i]));
 });
 
@@ -73,7 +77,10 @@ test("bad input: different sample counts and sizes out of range are clear errors
     () => trainTestSplit([1, 2, 3], [1, 2], {}),
     (e: Error) => e instanceof DatasetError && /same number of samples; found x: 3, y: 2/.test(e.message),
   );
-  assert.throws(() => trainTestSplit([1, 2, 3], [1, 2, 3], { testSize: 1.5 }), /testSize=1.5 should be either positive/);
+  assert.throws(
+    () => trainTestSplit([1, 2, 3], [1, 2, 3], { testSize: 1.5 }),
+    /testSize=1.5 should be either positive/,
+  );
   assert.throws(() => trainTestSplit([1, 2, 3], [1, 2, 3], { testSize: 3 }), /smaller than the number of samples 3/);
   assert.throws(() => splitSizes(10, 0.6, 0.6), /testSize \+ trainSize = 1.2/);
   assert.throws(() => splitSizes(2, 0.9), /train set would be empty/);

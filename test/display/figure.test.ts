@@ -5,7 +5,10 @@ import { ticks, tickLabel } from "../../src/display/geometry";
 import { parseXml } from "./xml";
 import { lessonHistory } from "./fixtures";
 
-function axis(layout: { [key: string]: unknown }, key: string): { title: { text: string }; range: [number, number]; anchor: string } {
+function axis(
+  layout: { [key: string]: unknown },
+  key: string,
+): { title: { text: string }; range: [number, number]; anchor: string } {
   return layout[key] as { title: { text: string }; range: [number, number]; anchor: string };
 }
 
@@ -21,7 +24,11 @@ test("a History becomes a loss panel and a metric panel, each train curve with i
       ["val_acc", "x2"],
     ],
   );
-  assert.deepEqual(lines[0].x, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "epochs are 0-based on the x axis, as plt.plot(history.history['loss'])");
+  assert.deepEqual(
+    lines[0].x,
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    "epochs are 0-based on the x axis, as plt.plot(history.history['loss'])",
+  );
   assert.deepEqual(lines[1].y, lessonHistory().history.val_loss);
   assert.equal(axis(fig.layout, "xaxis").title.text, "epoch");
   assert.equal(axis(fig.layout, "xaxis2").title.text, "epoch");
@@ -55,7 +62,12 @@ test("without validation the best epoch is the lowest training loss", () => {
 });
 
 test("plotHistory with keys draws them in one panel with the given titles", () => {
-  const fig = plotHistory(lessonHistory(), { keys: ["loss", "val_loss"], title: "Loss curves", xlabel: "Epoch", ylabel: "cross-entropy" }).toPlotly();
+  const fig = plotHistory(lessonHistory(), {
+    keys: ["loss", "val_loss"],
+    title: "Loss curves",
+    xlabel: "Epoch",
+    ylabel: "cross-entropy",
+  }).toPlotly();
   assert.deepEqual(
     fig.data.map((t) => t.name),
     ["loss", "val_loss", "best epoch 6 (val_loss 0.352)"],
@@ -67,12 +79,15 @@ test("plotHistory with keys draws them in one panel with the given titles", () =
 });
 
 test("plotHistory names the missing keys and the available ones", () => {
-  assert.throws(() => plotHistory(lessonHistory(), { keys: ["loss", "val_accuracy"] }), (e: unknown) => {
-    assert.ok(e instanceof FigureError);
-    assert.match(e.message, /"val_accuracy"/);
-    assert.match(e.message, /available: loss, acc, val_loss, val_acc/);
-    return true;
-  });
+  assert.throws(
+    () => plotHistory(lessonHistory(), { keys: ["loss", "val_accuracy"] }),
+    (e: unknown) => {
+      assert.ok(e instanceof FigureError);
+      assert.match(e.message, /"val_accuracy"/);
+      assert.match(e.message, /available: loss, acc, val_loss, val_acc/);
+      return true;
+    },
+  );
 });
 
 test("monitor: false marks nothing; an accuracy monitor marks the highest value", () => {
@@ -106,7 +121,8 @@ test("the SVG is well-formed XML with one path per trace, axis titles, ticks and
     paths.map((p) => p.attrs["data-name"]),
     traces.map((t) => t.name),
   );
-  const texts = (cls: string) => svg.elements.filter((e) => e.tag === "text" && e.attrs.class === cls).map((e) => e.text);
+  const texts = (cls: string) =>
+    svg.elements.filter((e) => e.tag === "text" && e.attrs.class === cls).map((e) => e.text);
   assert.deepEqual(texts("xlabel"), ["epoch", "epoch"]);
   assert.deepEqual(texts("ylabel"), ["loss", "acc"]);
   assert.deepEqual(texts("panel-title"), ["loss", "acc"]);
@@ -127,15 +143,25 @@ test("a gap (NaN) in a series breaks its path instead of drawing through it", ()
 });
 
 test("user text is escaped in the SVG and in Plotly labels", () => {
-  const fig = new Figure({ title: "a < b & c", panels: [{ series: [{ x: [0, 1], y: [1, 2], name: "<loss>" }], xlabel: "x & y" }] });
+  const fig = new Figure({
+    title: "a < b & c",
+    panels: [{ series: [{ x: [0, 1], y: [1, 2], name: "<loss>" }], xlabel: "x & y" }],
+  });
   const svg = parseXml(fig.toSVG());
   assert.equal(svg.elements.find((e) => e.attrs.class === "title")?.text, "a < b & c");
-  assert.equal(fig.toPlotly().data[0].name, "&lt;loss&gt;", "Plotly reads tags in names; escaped, it shows them as typed");
+  assert.equal(
+    fig.toPlotly().data[0].name,
+    "&lt;loss&gt;",
+    "Plotly reads tags in names; escaped, it shows them as typed",
+  );
   assert.equal((fig.toPlotly().layout.title as { text: string }).text, "a &lt; b &amp; c");
 });
 
 test("a figure rejects series whose x and y lengths differ, naming the series", () => {
-  assert.throws(() => new Figure({ panels: [{ series: [{ x: [0, 1], y: [1], name: "loss" }] }] }), /"loss".*x has 2 values but y has 1/);
+  assert.throws(
+    () => new Figure({ panels: [{ series: [{ x: [0, 1], y: [1], name: "loss" }] }] }),
+    /"loss".*x has 2 values but y has 1/,
+  );
   assert.throws(() => new Figure({ panels: [] }), FigureError);
 });
 
@@ -151,7 +177,12 @@ test("nice ticks: 1-2-2.5-5 steps, whole numbers for epochs, Plotly-like labels"
 test("a chart's bundle carries Plotly JSON, HTML with the static picture, SVG and text", () => {
   const bundle = mimeBundleOf(lessonHistory());
   assert.ok(bundle);
-  assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "image/svg+xml", "text/html", "text/plain"]);
+  assert.deepEqual(Object.keys(bundle).sort(), [
+    "application/vnd.plotly.v1+json",
+    "image/svg+xml",
+    "text/html",
+    "text/plain",
+  ]);
   const plotly = bundle["application/vnd.plotly.v1+json"] as { data: unknown[]; layout: object };
   assert.equal(plotly.data.length, 5);
   assert.match(String(bundle["text/plain"]), /^Training history: 10 epochs, best epoch 6 \(val_loss 0\.352\)/);

@@ -20,7 +20,13 @@ function tinyTask() {
 /** A stream that records what is written. */
 function fakeStream(isTTY: boolean) {
   const chunks: string[] = [];
-  return { chunks, stream: Object.assign({ write: (s: string) => (chunks.push(s), true), isTTY, columns: 200 }, {}) as unknown as NodeJS.WritableStream & { isTTY: boolean } };
+  return {
+    chunks,
+    stream: Object.assign(
+      { write: (s: string) => (chunks.push(s), true), isTTY, columns: 200 },
+      {},
+    ) as unknown as NodeJS.WritableStream & { isTTY: boolean },
+  };
 }
 
 test("in a notebook LivePlot creates three outputs and updates the chart in place once per epoch", async () => {
@@ -30,7 +36,13 @@ test("in a notebook LivePlot creates three outputs and updates the chart in plac
   try {
     const live = new LivePlot({ updateEvery: 0 });
     const epochs = 3;
-    const history = await model.fit(x, y, { epochs, batchSize: 8, validationSplit: 0.2, verbose: 0, callbacks: [live] });
+    const history = await model.fit(x, y, {
+      epochs,
+      batchSize: 8,
+      validationSplit: 0.2,
+      verbose: 0,
+      callbacks: [live],
+    });
 
     // plotly.js carrier (no id), progress bar, chart — then only updates.
     assert.equal(bridge.displays.length, 3);
@@ -38,15 +50,24 @@ test("in a notebook LivePlot creates three outputs and updates the chart in plac
     assert.match(String(bridge.displays[0].bundle["text/html"]), /inlined by tslab-dl/);
     const [progressId, chartId] = [bridge.displays[1].displayId, bridge.displays[2].displayId];
     assert.ok(progressId && chartId && progressId !== chartId);
-    assert.ok(bridge.sent.slice(3).every((s) => s.update), "after the first three outputs, everything is an update");
+    assert.ok(
+      bridge.sent.slice(3).every((s) => s.update),
+      "after the first three outputs, everything is an update",
+    );
 
     const chartUpdates = bridge.updates.filter((s) => s.displayId === chartId);
     assert.equal(chartUpdates.length, epochs, "one chart update per epoch");
     const progressUpdates = bridge.updates.filter((s) => s.displayId === progressId);
     // 64 training samples / 8 = 8 batches per epoch, updateEvery 0: one per batch, one per epoch end, one at the end.
     assert.equal(progressUpdates.length, epochs * 8 + epochs + 1);
-    assert.match(String(progressUpdates[0].bundle["text/plain"]), /Epoch 1\/3 · 1\/8 batches · .* batch\/s · .* left · loss \d/);
-    assert.match(String(progressUpdates.at(-1)?.bundle["text/plain"]), /^\[=+\] Done: 3 epochs in .* · loss \d.* · val_loss \d/);
+    assert.match(
+      String(progressUpdates[0].bundle["text/plain"]),
+      /Epoch 1\/3 · 1\/8 batches · .* batch\/s · .* left · loss \d/,
+    );
+    assert.match(
+      String(progressUpdates.at(-1)?.bundle["text/plain"]),
+      /^\[=+\] Done: 3 epochs in .* · loss \d.* · val_loss \d/,
+    );
     assert.match(String(progressUpdates[0].bundle["text/html"]), /<progress value="13" max="100"/);
 
     // The last chart shows every epoch of both curves, the best epoch marked, without plotly.js inside.
@@ -107,7 +128,12 @@ test("in a terminal that is not a TTY LivePlot prints one line per epoch and a s
   const { model, x, y } = tinyTask();
   const out = fakeStream(false);
   try {
-    await model.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, callbacks: [new LivePlot({ stream: out.stream, updateEvery: 0 })] });
+    await model.fit(x, y, {
+      epochs: 2,
+      batchSize: 16,
+      verbose: 0,
+      callbacks: [new LivePlot({ stream: out.stream, updateEvery: 0 })],
+    });
     assert.equal(bridge.sent.length, 0, "no rich outputs in a terminal");
     const lines = out.chunks.join("").split("\n").filter(Boolean);
     assert.equal(lines.length, 3);
@@ -126,7 +152,12 @@ test("on a TTY LivePlot redraws one line with \\r during the epoch", async () =>
   const { model, x, y } = tinyTask();
   const out = fakeStream(true);
   try {
-    await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, callbacks: [new LivePlot({ stream: out.stream, updateEvery: 0 })] });
+    await model.fit(x, y, {
+      epochs: 1,
+      batchSize: 16,
+      verbose: 0,
+      callbacks: [new LivePlot({ stream: out.stream, updateEvery: 0 })],
+    });
     const text = out.chunks.join("");
     const redraws = text.split("\r").filter(Boolean);
     assert.ok(redraws.length >= 5, `expected a redraw per batch, got ${redraws.length}`);

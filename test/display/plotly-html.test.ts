@@ -70,7 +70,12 @@ test("plotly.js sets window.Plotly even where an AMD loader (require.js) defines
   const sandbox = vm.createContext(window);
   // The wrapper only runs the bundle when Plotly is not there; enough to check which global it sets.
   const fakeBundle = `(function (root, factory) { if (typeof define === "function" && define.amd) { define([], factory); } else if (typeof module === "object" && module.exports) { module.exports = factory(); } else { root.Plotly = factory(); } })(self, function () { return { newPlot: function () {} }; });`;
-  const wrapped = script.replace(plotlySource().replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--"), fakeBundle);
+  const wrapped = script.replace(
+    plotlySource()
+      .replace(/<\/script/gi, "<\\/script")
+      .replace(/<!--/g, "<\\!--"),
+    fakeBundle,
+  );
   assert.notEqual(wrapped, script, "the bundle sits verbatim inside the wrapper");
   vm.runInContext(wrapped, sandbox);
   assert.equal(amdCalls, 0, "the UMD bundle did not register with require.js");

@@ -121,7 +121,10 @@ test("in a plain Node script show() writes a self-contained HTML file and prints
     const file = plt.show({ file: join(dir, "sub", "loss.html") });
     assert.equal(file, join(dir, "sub", "loss.html"));
     assert.equal(bridge.sent.length, 0, "nothing is sent to a terminal bridge");
-    assert.deepEqual(log.mock.calls.map((c) => c.arguments[0]), [`Figure written to ${file}`]);
+    assert.deepEqual(
+      log.mock.calls.map((c) => c.arguments[0]),
+      [`Figure written to ${file}`],
+    );
     const html = readFileSync(file, "utf8");
     assert.match(html, /^<!DOCTYPE html>/);
     assert.match(html, /<title>curve<\/title>/);

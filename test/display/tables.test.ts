@@ -34,7 +34,10 @@ test("an arquero table renders as an HTML table with its header, right-aligned n
 
 test("rows beyond the limit are hidden with a note saying how many", () => {
   const aq = arquero();
-  const big = aq.table({ i: Array.from({ length: 57 }, (_, k) => k), name: Array.from({ length: 57 }, (_, k) => `row <${k}>`) });
+  const big = aq.table({
+    i: Array.from({ length: 57 }, (_, k) => k),
+    name: Array.from({ length: 57 }, (_, k) => `row <${k}>`),
+  });
   const bundle = mimeBundleOf(big);
   assert.ok(bundle);
   const html = String(bundle["text/html"]);

@@ -8,7 +8,10 @@ test("a small tensor prints its dtype, shape and every value, aligned like NumPy
     [1, 2.5, -3],
     [4, 5, 6],
   ]);
-  assert.equal(String(mimeBundleOf(t)?.["text/plain"]), "tf.Tensor float32 [2, 3]\n[[ 1.0,  2.5, -3.0],\n [ 4.0,  5.0,  6.0]]");
+  assert.equal(
+    String(mimeBundleOf(t)?.["text/plain"]),
+    "tf.Tensor float32 [2, 3]\n[[ 1.0,  2.5, -3.0],\n [ 4.0,  5.0,  6.0]]",
+  );
   t.dispose();
 });
 
@@ -66,7 +69,9 @@ test("a model's summary is an HTML table with Layer (type), Output Shape, Param 
   const html = String(mimeBundleOf(model)?.["text/html"]);
   assert.equal(html, modelSummaryHTML(model as unknown as Parameters<typeof modelSummaryHTML>[0]));
   assert.match(html, /<th[^>]*>Layer \(type\)<\/th><th[^>]*>Output Shape<\/th><th[^>]*>Param #<\/th>/);
-  const rows = [...html.matchAll(/<tr><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><\/tr>/g)].map((m) => m.slice(1));
+  const rows = [...html.matchAll(/<tr><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><\/tr>/g)].map(
+    (m) => m.slice(1),
+  );
   assert.deepEqual(rows, [
     ["flatten (Flatten)", "(None, 784)", "0"],
     ["dense (Dense)", "(None, 100)", "78,500"],

@@ -8,7 +8,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tf } from "../../src/backend";
 import { ModelFileError } from "../../src/io/errors";
-import { loadModelH5, loadModelKeras, loadWeightsH5, loadWeightsKeras3, saveModelH5, saveModelKeras, saveWeightsH5, saveWeightsKeras3 } from "../../src/io/keras";
+import {
+  loadModelH5,
+  loadModelKeras,
+  loadWeightsH5,
+  loadWeightsKeras3,
+  saveModelH5,
+  saveModelKeras,
+  saveWeightsH5,
+  saveWeightsKeras3,
+} from "../../src/io/keras";
 import { H5Reader } from "../../src/io/keras/h5-read";
 import { writeH5Plain } from "../../src/io/keras/h5-write";
 import { writeZip } from "../../src/io/keras/zip";
@@ -26,7 +35,10 @@ async function refuses(fn: () => Promise<unknown>, ...patterns: RegExp[]): Promi
   } catch (e) {
     caught = e;
   }
-  assert.ok(caught instanceof ModelFileError, `expected a ModelFileError, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`);
+  assert.ok(
+    caught instanceof ModelFileError,
+    `expected a ModelFileError, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`,
+  );
   assert.equal(caught.name, "ModelFileError");
   for (const p of patterns) assert.match(caught.message, p);
   return caught.message;
@@ -44,13 +56,25 @@ async function craftWholeModel(file: string, config: object, layers: CraftedLaye
     w.string("/", "keras_version", "2.9.0", "utf8");
     w.string("/", "model_config", JSON.stringify(config), "ascii");
     w.group("/model_weights");
-    w.names("/model_weights", "layer_names", layers.map((l) => l.name));
+    w.names(
+      "/model_weights",
+      "layer_names",
+      layers.map((l) => l.name),
+    );
     for (const l of layers) {
       w.group(`/model_weights/${l.name}`);
-      w.names(`/model_weights/${l.name}`, "weight_names", l.weights.map((x) => `${l.name}/${x.name}`));
+      w.names(
+        `/model_weights/${l.name}`,
+        "weight_names",
+        l.weights.map((x) => `${l.name}/${x.name}`),
+      );
       if (l.weights.length) w.group(`/model_weights/${l.name}/${l.name}`);
       for (const x of l.weights) {
-        w.float32(`/model_weights/${l.name}/${l.name}/${x.name}`, new Float32Array(x.shape.reduce((a, b) => a * b, 1)), x.shape);
+        w.float32(
+          `/model_weights/${l.name}/${l.name}/${x.name}`,
+          new Float32Array(x.shape.reduce((a, b) => a * b, 1)),
+          x.shape,
+        );
       }
     }
   });
@@ -61,19 +85,38 @@ const dense = (name: string, units: number) => ({
   class_name: "Dense",
   config: { name, trainable: true, dtype: "float32", units, activation: "relu", use_bias: true },
 });
-const sequential = (...layers: object[]) => ({ class_name: "Sequential", config: { name: "crafted", layers: [input, ...layers] } });
+const sequential = (...layers: object[]) => ({
+  class_name: "Sequential",
+  config: { name: "crafted", layers: [input, ...layers] },
+});
 
 test("a Lambda layer is refused: loading never runs code from a file", async () => {
   const file = path.join(dir, "lambda.h5");
-  const lambda = { class_name: "Lambda", config: { name: "sneaky", function: ["4wEAAAAAAAAA", null, null], function_type: "lambda" } };
-  await craftWholeModel(file, sequential(dense("d", 2), lambda), [{ name: "d", weights: [{ name: "kernel:0", shape: [4, 2] }, { name: "bias:0", shape: [2] }] }]);
+  const lambda = {
+    class_name: "Lambda",
+    config: { name: "sneaky", function: ["4wEAAAAAAAAA", null, null], function_type: "lambda" },
+  };
+  await craftWholeModel(file, sequential(dense("d", 2), lambda), [
+    {
+      name: "d",
+      weights: [
+        { name: "kernel:0", shape: [4, 2] },
+        { name: "bias:0", shape: [2] },
+      ],
+    },
+  ]);
   const msg = await refuses(() => loadModelH5(file), /lambda\.h5/, /layer "sneaky" \(Lambda\)/, /never runs code/);
   console.log(msg);
 });
 
 test("a custom (registered) class is refused, naming the layer and the class", async () => {
   const file = path.join(dir, "custom.h5");
-  const custom = { module: "my_package.layers", class_name: "MyDense", config: { name: "mine", units: 2 }, registered_name: "Custom>MyDense" };
+  const custom = {
+    module: "my_package.layers",
+    class_name: "MyDense",
+    config: { name: "mine", units: 2 },
+    registered_name: "Custom>MyDense",
+  };
   await craftWholeModel(file, sequential(custom), []);
   console.log(await refuses(() => loadModelH5(file), /layer "mine" \(MyDense\)/, /custom/));
 });
@@ -88,13 +131,29 @@ test("a setting tfjs does not have is refused, naming layer, setting and value",
   const file = path.join(dir, "setting.h5");
   const odd = dense("d", 2);
   (odd.config as { [k: string]: unknown }).kernel_quantizer = "int4";
-  await craftWholeModel(file, sequential(odd), [{ name: "d", weights: [{ name: "kernel:0", shape: [4, 2] }, { name: "bias:0", shape: [2] }] }]);
+  await craftWholeModel(file, sequential(odd), [
+    {
+      name: "d",
+      weights: [
+        { name: "kernel:0", shape: [4, 2] },
+        { name: "bias:0", shape: [2] },
+      ],
+    },
+  ]);
   console.log(await refuses(() => loadModelH5(file), /layer "d" \(Dense\)/, /kernel_quantizer = "int4"/));
 });
 
 test("weights that do not fit the config are refused, naming the layer and both shapes", async () => {
   const file = path.join(dir, "mismatch.h5");
-  await craftWholeModel(file, sequential(dense("d", 2)), [{ name: "d", weights: [{ name: "kernel:0", shape: [4, 3] }, { name: "bias:0", shape: [3] }] }]);
+  await craftWholeModel(file, sequential(dense("d", 2)), [
+    {
+      name: "d",
+      weights: [
+        { name: "kernel:0", shape: [4, 3] },
+        { name: "bias:0", shape: [3] },
+      ],
+    },
+  ]);
   console.log(await refuses(() => loadModelH5(file), /layer "d" \(Dense\)/, /kernel.*shape \[4, 3\].*shape \[4, 2\]/));
 });
 
@@ -108,7 +167,13 @@ test("loading weights of another architecture is refused and leaves the model's 
   other.add(tf.layers.dense({ units: 50, activation: "relu", name: "h2" }));
   other.add(tf.layers.dense({ units: 10, activation: "softmax", name: "o" }));
   const before = weightValues(other);
-  console.log(await refuses(() => loadWeightsH5(other, file), /weights for 2 layers/, /model has 3 layers with weights \(h1, h2, o\)/));
+  console.log(
+    await refuses(
+      () => loadWeightsH5(other, file),
+      /weights for 2 layers/,
+      /model has 3 layers with weights \(h1, h2, o\)/,
+    ),
+  );
   assert.deepEqual(weightValues(other), before);
 
   const narrower = lessonMlp(["a", "b", "c", "d"]);
@@ -132,7 +197,11 @@ test("truncated .h5 files are refused at every cut, and the model keeps its weig
   for (const cut of [0, 7, 100, 800, 2048, 4096, Math.floor(bytes.length / 2), bytes.length - 1]) {
     const truncated = path.join(dir, `cut-${cut}.h5`);
     fs.writeFileSync(truncated, bytes.subarray(0, cut));
-    const msg = await refuses(() => loadWeightsH5(target, truncated), new RegExp(`cut-${cut}\\.h5`), /empty|not an HDF5 file|truncated|corrupt/);
+    const msg = await refuses(
+      () => loadWeightsH5(target, truncated),
+      new RegExp(`cut-${cut}\\.h5`),
+      /empty|not an HDF5 file|truncated|corrupt/,
+    );
     if (cut === bytes.length - 1) console.log(msg);
     assert.deepEqual(weightValues(target), before, `cut at ${cut}: weights untouched`);
   }
@@ -144,7 +213,10 @@ test("an empty file, random bytes, a missing file and a folder are refused with 
   console.log(await refuses(() => loadModelH5(empty), /is empty \(0 bytes\)/));
   const random = path.join(dir, "random.h5");
   let s = 12345;
-  fs.writeFileSync(random, Buffer.from(Array.from({ length: 5000 }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31) >> 16) & 255)));
+  fs.writeFileSync(
+    random,
+    Buffer.from(Array.from({ length: 5000 }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31) >> 16) & 255)),
+  );
   console.log(await refuses(() => loadModelH5(random), /not an HDF5 file/));
   await refuses(() => loadModelH5(path.join(dir, "nowhere.h5")), /does not exist/);
   await refuses(() => loadModelH5(dir), /is a folder/);
@@ -161,7 +233,9 @@ test("an HDF5 file that is not a Keras model, and a weights-only file given as a
   const weights = path.join(dir, "only-weights.h5");
   await saveWeightsH5(lessonMlp(), weights);
   console.log(await refuses(() => loadModelH5(weights), /holds weights only/));
-  console.log(await refuses(() => loadWeightsKeras3(lessonMlp(), weights), /legacy Keras \.h5 weights file/, /name it \.h5/));
+  console.log(
+    await refuses(() => loadWeightsKeras3(lessonMlp(), weights), /legacy Keras \.h5 weights file/, /name it \.h5/),
+  );
 });
 
 test("a dataset declaring 10^12 elements is refused before any memory is allocated for it", async () => {
@@ -169,7 +243,10 @@ test("a dataset declaring 10^12 elements is refused before any memory is allocat
   // A chunked dataset resized to 10^6 × 10^6 takes a few bytes on disk: HDF5 fills unwritten chunks.
   const h5 = (await import("h5wasm/node")) as unknown as {
     ready: Promise<unknown>;
-    File: new (p: string, m: string) => {
+    File: new (
+      p: string,
+      m: string,
+    ) => {
       create_dataset(a: object): { resize(s: number[]): void };
       create_group(n: string): unknown;
       create_attribute(n: string, v: unknown, s: null, d: string): void;
@@ -184,7 +261,13 @@ test("a dataset declaring 10^12 elements is refused before any memory is allocat
   f.create_group("d");
   f.get("d").create_attribute("weight_names", ["d/kernel:0", "d/bias:0"], [2], "A");
   f.create_group("d/d");
-  f.create_dataset({ name: "d/d/kernel:0", data: new Float32Array(4), shape: [2, 2], maxshape: [null, null], chunks: [2, 2] }).resize([1e6, 1e6]);
+  f.create_dataset({
+    name: "d/d/kernel:0",
+    data: new Float32Array(4),
+    shape: [2, 2],
+    maxshape: [null, null],
+    chunks: [2, 2],
+  }).resize([1e6, 1e6]);
   f.create_dataset({ name: "d/d/bias:0", data: new Float32Array(2), shape: [2] });
   f.close();
   assert.ok(fs.statSync(file).size < 100_000);
@@ -198,7 +281,9 @@ test("a dataset declaring 10^12 elements is refused before any memory is allocat
   // The reader itself refuses it too, whatever the caller expected.
   const { reader } = await H5Reader.open(file);
   try {
-    console.log(await refuses(() => reader.read(["/d/d/kernel:0"]), /claims 1000000000000 elements/, /refused before reading/));
+    console.log(
+      await refuses(() => reader.read(["/d/d/kernel:0"]), /claims 1000000000000 elements/, /refused before reading/),
+    );
   } finally {
     await reader.close();
   }
@@ -220,9 +305,17 @@ test("bad .keras archives are refused: not a zip, truncated, a zip without a mod
   }
   const notKeras = path.join(dir, "photos.keras");
   fs.writeFileSync(notKeras, writeZip([{ name: "cat.jpg", data: Buffer.from("jpeg") }]));
-  console.log(await refuses(() => loadModelKeras(notKeras), /not a Keras model: it has no config\.json \(entries: cat\.jpg\)/));
+  console.log(
+    await refuses(() => loadModelKeras(notKeras), /not a Keras model: it has no config\.json \(entries: cat\.jpg\)/),
+  );
   const npz = path.join(dir, "npz.keras");
-  fs.writeFileSync(npz, writeZip([{ name: "config.json", data: Buffer.from("{}") }, { name: "model.weights.npz", data: Buffer.from("x") }]));
+  fs.writeFileSync(
+    npz,
+    writeZip([
+      { name: "config.json", data: Buffer.from("{}") },
+      { name: "model.weights.npz", data: Buffer.from("x") },
+    ]),
+  );
   await refuses(() => loadModelKeras(npz), /model\.weights\.npz/);
   const h5 = path.join(dir, "h5.keras");
   await saveModelH5(model, h5);
@@ -245,29 +338,42 @@ test("a Keras 3 weights file for a different model is refused, naming the layer"
   other.add(tf.layers.dense({ units: 10, name: "o" }));
   other.add(tf.layers.dense({ units: 3, name: "extra" }));
   const before = weightValues(other);
-  console.log(await refuses(() => loadWeightsKeras3(other, file), /layer "extra" \(Dense\) has 2 weights, but the file has 0 at \/layers\/dense_2\/vars/));
+  console.log(
+    await refuses(
+      () => loadWeightsKeras3(other, file),
+      /layer "extra" \(Dense\) has 2 weights, but the file has 0 at \/layers\/dense_2\/vars/,
+    ),
+  );
   assert.deepEqual(weightValues(other), before);
 });
 
-test("damaged copies of a real Keras file either load or fail with a ModelFileError, never crash or hang", { skip: fixtures ? undefined : SKIP_FIXTURES }, async () => {
-  const source = fs.readFileSync(path.join(fixtures!, "tfkeras2.9.0_mlp_fashion_whole.h5"));
-  let seed = 20261128;
-  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const outcomes = { loaded: 0, refused: 0 };
-  for (let i = 0; i < 16; i++) {
-    const damaged = Buffer.from(source);
-    // the first 4 KiB hold the superblock, object headers and the model_config
-    for (let k = 0; k < 1 + Math.floor(rand() * 8); k++) damaged[Math.floor(rand() * 4096)] = Math.floor(rand() * 256);
-    const file = path.join(dir, `damaged-${i}.h5`);
-    fs.writeFileSync(file, damaged);
-    try {
-      await loadModelH5(file);
-      outcomes.loaded += 1;
-    } catch (e) {
-      assert.ok(e instanceof ModelFileError, `damaged copy ${i}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-      outcomes.refused += 1;
+test(
+  "damaged copies of a real Keras file either load or fail with a ModelFileError, never crash or hang",
+  { skip: fixtures ? undefined : SKIP_FIXTURES },
+  async () => {
+    const source = fs.readFileSync(path.join(fixtures!, "tfkeras2.9.0_mlp_fashion_whole.h5"));
+    let seed = 20261128;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const outcomes = { loaded: 0, refused: 0 };
+    for (let i = 0; i < 16; i++) {
+      const damaged = Buffer.from(source);
+      // the first 4 KiB hold the superblock, object headers and the model_config
+      for (let k = 0; k < 1 + Math.floor(rand() * 8); k++)
+        damaged[Math.floor(rand() * 4096)] = Math.floor(rand() * 256);
+      const file = path.join(dir, `damaged-${i}.h5`);
+      fs.writeFileSync(file, damaged);
+      try {
+        await loadModelH5(file);
+        outcomes.loaded += 1;
+      } catch (e) {
+        assert.ok(
+          e instanceof ModelFileError,
+          `damaged copy ${i}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+        );
+        outcomes.refused += 1;
+      }
     }
-  }
-  console.log(`damaged copies: ${JSON.stringify(outcomes)}`);
-  assert.ok(outcomes.refused > 0, "some damage is detected");
-});
+    console.log(`damaged copies: ${JSON.stringify(outcomes)}`);
+    assert.ok(outcomes.refused > 0, "some damage is detected");
+  },
+);

@@ -65,7 +65,10 @@ export function predict(model: tf.LayersModel, x: tf.Tensor): number[][] {
 }
 
 /** The lesson's MLP with the layer names of the tf.keras 2.9 fixture (so layouts can be compared name for name). */
-export function lessonMlp(names = ["flatten_7", "dense_14", "dropout_1", "dense_15"], modelName = "sequential_7"): tf.Sequential {
+export function lessonMlp(
+  names = ["flatten_7", "dense_14", "dropout_1", "dense_15"],
+  modelName = "sequential_7",
+): tf.Sequential {
   const model = tf.sequential({ name: modelName });
   model.add(tf.layers.flatten({ inputShape: [28, 28], name: names[0] }));
   model.add(tf.layers.dense({ units: 100, activation: "relu", name: names[1] }));

@@ -20,7 +20,11 @@ const PYTHON = "/usr/bin/python3";
 const SCRIPT = path.join(repoRoot, "test", "io", "keras_h5_layout.py");
 const hasH5py = fs.existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import h5py"]).status === 0;
 const fixtures = kerasFixtures();
-const skip = !fixtures ? SKIP_FIXTURES : !hasH5py ? "needs /usr/bin/python3 with h5py (Debian package python3-h5py)" : undefined;
+const skip = !fixtures
+  ? SKIP_FIXTURES
+  : !hasH5py
+    ? "needs /usr/bin/python3 with h5py (Debian package python3-h5py)"
+    : undefined;
 const dir = tempDir("tslab-dl-keras-layout-");
 
 interface AttrLayout {
@@ -70,7 +74,8 @@ function differences(ours: Layout, theirs: Layout, skipped: string[]): string[] 
       continue;
     }
     if (a.kind !== b.kind) out.push(`${p}: ${a.kind} vs ${b.kind}`);
-    if (JSON.stringify(a.shape) !== JSON.stringify(b.shape)) out.push(`${p}: shape ${JSON.stringify(a.shape)} vs ${JSON.stringify(b.shape)}`);
+    if (JSON.stringify(a.shape) !== JSON.stringify(b.shape))
+      out.push(`${p}: shape ${JSON.stringify(a.shape)} vs ${JSON.stringify(b.shape)}`);
     if (a.dtype !== b.dtype) out.push(`${p}: dtype ${a.dtype} vs ${b.dtype}`);
     const names = new Set([...Object.keys(a.attrs), ...Object.keys(b.attrs)]);
     for (const n of names) {
@@ -84,7 +89,8 @@ function differences(ours: Layout, theirs: Layout, skipped: string[]): string[] 
       if (!(x.vlen && y.vlen && x.cset === "utf8")) fields.push("strpad");
       if (!VALUE_FREE.has(n)) fields.push("value");
       for (const k of fields) {
-        if (JSON.stringify(x[k]) !== JSON.stringify(y[k])) out.push(`${p} @${n}.${k}: ${JSON.stringify(x[k])} vs ${JSON.stringify(y[k])}`);
+        if (JSON.stringify(x[k]) !== JSON.stringify(y[k]))
+          out.push(`${p} @${n}.${k}: ${JSON.stringify(x[k])} vs ${JSON.stringify(y[k])}`);
       }
     }
   }
@@ -97,25 +103,34 @@ function compiledMlp(names?: string[], modelName?: string): tf.Sequential {
   return model;
 }
 
-test("our whole-model .h5 has the layout of tf.keras 2.9's model.save('x.h5') (optimizer state aside)", { skip }, async () => {
-  const ours = path.join(dir, "model-whole.h5");
-  await saveModelH5(compiledMlp(), ours);
-  const theirs = path.join(fixtures!, "tfkeras2.9.0_mlp_fashion_whole.h5");
-  const [a, b] = layouts(ours, theirs);
-  assert.deepEqual(differences(a, b, ["/optimizer_weights"]), []);
-  // the configs speak the same vocabulary: same classes, same settings per layer
-  const oursConfig = JSON.parse(a["/"].attrs.model_config.value as string);
-  const theirsConfig = JSON.parse(b["/"].attrs.model_config.value as string);
-  const keysOf = (c: { config: { layers: { class_name: string; config: object }[] } }): string[][] =>
-    c.config.layers.map((l) => [l.class_name, ...Object.keys(l.config).filter((k) => k !== "batch_input_shape" || l.class_name === "InputLayer").sort()]);
-  assert.deepEqual(keysOf(oursConfig), keysOf(theirsConfig));
-  assert.deepEqual(oursConfig.config.layers[0].config.batch_input_shape, [null, 28, 28]);
-  const training = JSON.parse(a["/"].attrs.training_config.value as string);
-  const theirsTraining = JSON.parse(b["/"].attrs.training_config.value as string);
-  assert.deepEqual(Object.keys(training).sort(), Object.keys(theirsTraining).sort());
-  assert.equal(training.loss, theirsTraining.loss);
-  assert.equal(training.optimizer_config.class_name, "Adam");
-});
+test(
+  "our whole-model .h5 has the layout of tf.keras 2.9's model.save('x.h5') (optimizer state aside)",
+  { skip },
+  async () => {
+    const ours = path.join(dir, "model-whole.h5");
+    await saveModelH5(compiledMlp(), ours);
+    const theirs = path.join(fixtures!, "tfkeras2.9.0_mlp_fashion_whole.h5");
+    const [a, b] = layouts(ours, theirs);
+    assert.deepEqual(differences(a, b, ["/optimizer_weights"]), []);
+    // the configs speak the same vocabulary: same classes, same settings per layer
+    const oursConfig = JSON.parse(a["/"].attrs.model_config.value as string);
+    const theirsConfig = JSON.parse(b["/"].attrs.model_config.value as string);
+    const keysOf = (c: { config: { layers: { class_name: string; config: object }[] } }): string[][] =>
+      c.config.layers.map((l) => [
+        l.class_name,
+        ...Object.keys(l.config)
+          .filter((k) => k !== "batch_input_shape" || l.class_name === "InputLayer")
+          .sort(),
+      ]);
+    assert.deepEqual(keysOf(oursConfig), keysOf(theirsConfig));
+    assert.deepEqual(oursConfig.config.layers[0].config.batch_input_shape, [null, 28, 28]);
+    const training = JSON.parse(a["/"].attrs.training_config.value as string);
+    const theirsTraining = JSON.parse(b["/"].attrs.training_config.value as string);
+    assert.deepEqual(Object.keys(training).sort(), Object.keys(theirsTraining).sort());
+    assert.equal(training.loss, theirsTraining.loss);
+    assert.equal(training.optimizer_config.class_name, "Adam");
+  },
+);
 
 test("our .h5 weights file has the layout of tf.keras 2.9's save_weights('x.h5')", { skip }, async () => {
   const ours = path.join(dir, "model-weights.h5");
@@ -129,36 +144,44 @@ test("our .h5 weights file has the layout of tf.keras 2.9's save_weights('x.h5')
   assert.ok(differences(mutated, b, []).some((d) => d.includes("@layer_names.vlen")));
 });
 
-test("our .weights.h5 and the weights inside our .keras have the layout of Keras 3.10's save_weights (optimizer aside)", { skip }, async () => {
-  const names = ["flatten_5", "dense_10", "dropout_1", "dense_11"];
-  const model = compiledMlp(names, "sequential_5");
-  const ours = path.join(dir, "model.weights.h5");
-  await saveWeightsKeras3(model, ours);
-  const archive = path.join(dir, "model.keras");
-  await saveModelKeras(model, archive);
-  const inner = path.join(dir, "inner.weights.h5");
-  fs.writeFileSync(inner, readZip(fs.readFileSync(archive)).get("model.weights.h5")!);
-  const [a, c, b] = layouts(ours, inner, path.join(fixtures!, "keras3.10.0_mlp_fashion.weights.h5"));
-  assert.deepEqual(differences(a, b, ["/optimizer"]), []);
-  assert.deepEqual(differences(c, b, ["/optimizer"]), []);
-});
+test(
+  "our .weights.h5 and the weights inside our .keras have the layout of Keras 3.10's save_weights (optimizer aside)",
+  { skip },
+  async () => {
+    const names = ["flatten_5", "dense_10", "dropout_1", "dense_11"];
+    const model = compiledMlp(names, "sequential_5");
+    const ours = path.join(dir, "model.weights.h5");
+    await saveWeightsKeras3(model, ours);
+    const archive = path.join(dir, "model.keras");
+    await saveModelKeras(model, archive);
+    const inner = path.join(dir, "inner.weights.h5");
+    fs.writeFileSync(inner, readZip(fs.readFileSync(archive)).get("model.weights.h5")!);
+    const [a, c, b] = layouts(ours, inner, path.join(fixtures!, "keras3.10.0_mlp_fashion.weights.h5"));
+    assert.deepEqual(differences(a, b, ["/optimizer"]), []);
+    assert.deepEqual(differences(c, b, ["/optimizer"]), []);
+  },
+);
 
-test("our .keras config.json uses Keras 3's config vocabulary (module, registered_name, build_config, DTypePolicy)", { skip }, async () => {
-  const archive = path.join(dir, "vocab.keras");
-  await saveModelKeras(compiledMlp(["flatten_5", "dense_10", "dropout_1", "dense_11"], "sequential_5"), archive);
-  const ours = JSON.parse(readZip(fs.readFileSync(archive)).get("config.json")!.toString());
-  const [legacy] = layouts(path.join(fixtures!, "keras3.10.0_mlp_fashion_whole_legacyh5.h5"));
-  const theirs = JSON.parse(legacy["/"].attrs.model_config.value as string);
-  // Keras 3 writes the same layer configs in .h5 and .keras; only the wrapper differs.
-  const settings = (layers: { class_name: string; config: object }[]): string[][] =>
-    layers.map((l) => [l.class_name, ...Object.keys(l.config).sort()]);
-  assert.deepEqual(settings(ours.config.layers), settings(theirs.config.layers));
-  assert.deepEqual(ours.config.layers[1].config.dtype, theirs.config.layers[1].config.dtype);
-  assert.deepEqual(ours.config.layers[2].config.kernel_initializer.module, "keras.initializers");
-  for (const layer of ours.config.layers) {
-    assert.equal(layer.module, "keras.layers");
-    assert.equal(layer.registered_name, null);
-  }
-  assert.deepEqual(ours.config.build_input_shape, theirs.config.build_input_shape);
-  assert.deepEqual(ours.build_config, { input_shape: [null, 28, 28] });
-});
+test(
+  "our .keras config.json uses Keras 3's config vocabulary (module, registered_name, build_config, DTypePolicy)",
+  { skip },
+  async () => {
+    const archive = path.join(dir, "vocab.keras");
+    await saveModelKeras(compiledMlp(["flatten_5", "dense_10", "dropout_1", "dense_11"], "sequential_5"), archive);
+    const ours = JSON.parse(readZip(fs.readFileSync(archive)).get("config.json")!.toString());
+    const [legacy] = layouts(path.join(fixtures!, "keras3.10.0_mlp_fashion_whole_legacyh5.h5"));
+    const theirs = JSON.parse(legacy["/"].attrs.model_config.value as string);
+    // Keras 3 writes the same layer configs in .h5 and .keras; only the wrapper differs.
+    const settings = (layers: { class_name: string; config: object }[]): string[][] =>
+      layers.map((l) => [l.class_name, ...Object.keys(l.config).sort()]);
+    assert.deepEqual(settings(ours.config.layers), settings(theirs.config.layers));
+    assert.deepEqual(ours.config.layers[1].config.dtype, theirs.config.layers[1].config.dtype);
+    assert.deepEqual(ours.config.layers[2].config.kernel_initializer.module, "keras.initializers");
+    for (const layer of ours.config.layers) {
+      assert.equal(layer.module, "keras.layers");
+      assert.equal(layer.registered_name, null);
+    }
+    assert.deepEqual(ours.config.build_input_shape, theirs.config.build_input_shape);
+    assert.deepEqual(ours.build_config, { input_shape: [null, 28, 28] });
+  },
+);

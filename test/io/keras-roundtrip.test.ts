@@ -47,7 +47,14 @@ function cnn(): tf.Sequential {
   m.add(tf.layers.activation({ activation: "tanh", name: "act" }));
   m.add(tf.layers.flatten({ name: "flat" }));
   m.add(tf.layers.dropout({ rate: 0.25, name: "drop" }));
-  m.add(tf.layers.dense({ units: 10, activation: "softmax", kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }), name: "out" }));
+  m.add(
+    tf.layers.dense({
+      units: 10,
+      activation: "softmax",
+      kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }),
+      name: "out",
+    }),
+  );
   return m;
 }
 
@@ -65,7 +72,11 @@ function sameWeights(a: tf.LayersModel, b: tf.LayersModel): void {
   assert.equal(wa.length, wb.length);
   wa.forEach((w, i) => {
     assert.deepEqual(w.shape, wb[i].shape);
-    assert.deepEqual(Array.from(w.dataSync()), Array.from(wb[i].dataSync()), `weight ${i} (${a.weights[i].originalName}) bit for bit`);
+    assert.deepEqual(
+      Array.from(w.dataSync()),
+      Array.from(wb[i].dataSync()),
+      `weight ${i} (${a.weights[i].originalName}) bit for bit`,
+    );
   });
 }
 
@@ -80,12 +91,18 @@ test("the lesson's model round-trips through .h5 (whole model) with identical pr
   const loaded = await loadModelH5(file);
   assert.deepEqual(predict(loaded, mlpInput), predict(model, mlpInput));
   sameWeights(model, loaded);
-  assert.deepEqual(loaded.layers.map((l) => l.name), model.layers.map((l) => l.name));
+  assert.deepEqual(
+    loaded.layers.map((l) => l.name),
+    model.layers.map((l) => l.name),
+  );
   assert.equal(loaded.optimizer.getClassName(), "Adam");
   assert.equal((loaded.optimizer.getConfig() as { learningRate: number }).learningRate, 0.002);
   assert.equal(loaded.loss, "sparseCategoricalCrossentropy");
   // no temporary file is left beside the saved one
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes("tmp")), []);
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.includes("tmp")),
+    [],
+  );
 });
 
 test("the lesson's model round-trips through .h5 weights, .weights.h5 and .keras", async () => {
@@ -132,7 +149,10 @@ test("a CNN with Reshape, Conv2D, BatchNormalization, MaxPooling2D, Activation, 
     const loaded = await load(file);
     assert.deepEqual(predict(loaded, x), expected, `${name}: predictions`);
     sameWeights(model, loaded);
-    assert.deepEqual(loaded.layers.map((l) => l.getClassName()), model.layers.map((l) => l.getClassName()));
+    assert.deepEqual(
+      loaded.layers.map((l) => l.getClassName()),
+      model.layers.map((l) => l.getClassName()),
+    );
     const conv = loaded.getLayer("conv").getConfig() as { padding: string; activation: string; kernelSize: number[] };
     assert.equal(conv.padding, "same");
     assert.equal(conv.activation, "relu");
@@ -169,7 +189,10 @@ test("a functional model round-trips through .h5 and .keras", async () => {
     await save(model, file);
     const loaded = await load(file);
     assert.deepEqual(predict(loaded, x), expected, `${name}: predictions`);
-    assert.deepEqual(loaded.layers.map((l) => l.name), ["features", "hidden", "norm", "scores"]);
+    assert.deepEqual(
+      loaded.layers.map((l) => l.name),
+      ["features", "hidden", "norm", "scores"],
+    );
     assert.deepEqual(loaded.inputs[0].shape, [null, 6]);
   }
   const file = path.join(dir, "functional.weights.h5");

@@ -37,7 +37,10 @@ test("saveModel/loadModel round trip in a folder gives identical predictions and
   assert.match(files[1], /^weights-[0-9a-f]{12}\.bin$/);
   const loaded = await loadModel(path.join(dir, "whole"));
   assert.deepEqual(predict(loaded), predict(model));
-  assert.deepEqual(loaded.layers.map((l) => l.getClassName()), ["Flatten", "Dense", "Dropout", "Dense"]);
+  assert.deepEqual(
+    loaded.layers.map((l) => l.getClassName()),
+    ["Flatten", "Dense", "Dropout", "Dense"],
+  );
   const json = JSON.parse(fs.readFileSync(path.join(dir, "whole", "model.json"), "utf8"));
   assert.equal(json.trainingConfig.loss, "sparse_categorical_crossentropy");
   assert.ok(loaded.optimizer, "the reloaded model is compiled, as after Keras's load_model");
@@ -81,7 +84,9 @@ test("bad input: a missing model says what was expected", async () => {
   const dir = tempDir();
   await assert.rejects(
     loadModel(path.join(dir, "nothing")),
-    (e: Error) => e instanceof ModelFileError && /nothing\/model.json: not found; expected a TensorFlow.js model.json/.test(e.message),
+    (e: Error) =>
+      e instanceof ModelFileError &&
+      /nothing\/model.json: not found; expected a TensorFlow.js model.json/.test(e.message),
   );
 });
 
@@ -105,7 +110,11 @@ test("bad input: a truncated or missing weights file, and the model's weights st
   const before = predict(target);
   await assert.rejects(
     loadWeights(target, path.join(dir, "w")),
-    (e: Error) => e instanceof ModelFileError && /weights data has 1000 bytes, but the manifest in model.json describes 318040; the file is truncated/.test(e.message),
+    (e: Error) =>
+      e instanceof ModelFileError &&
+      /weights data has 1000 bytes, but the manifest in model.json describes 318040; the file is truncated/.test(
+        e.message,
+      ),
   );
   assert.deepEqual(predict(target), before);
   fs.rmSync(binPath);
@@ -130,7 +139,10 @@ test("bad input: weights of another architecture are refused, naming the mismatc
   const small = tf.sequential();
   small.add(tf.layers.dense({ units: 1, inputShape: [4] }));
   await saveWeights(small, path.join(dir, "small"));
-  await assert.rejects(loadWeights(target, path.join(dir, "small")), /holds 2 weight arrays, but the model has 4 .*build the same architecture/);
+  await assert.rejects(
+    loadWeights(target, path.join(dir, "small")),
+    /holds 2 weight arrays, but the model has 4 .*build the same architecture/,
+  );
   assert.deepEqual(predict(target), before);
 });
 

@@ -4,7 +4,9 @@ import { clearOutput, display, setDisplayBridge, updateDisplay } from "../../src
 import { createDisplayBridge, installDisplayBridge, jupyterData, resultData } from "../../kernel/display-bridge";
 import type { Content } from "../../kernel/wire";
 
-const displayable = (html: string) => ({ [Symbol.for("Jupyter.display")]: () => ({ "text/html": html, "text/plain": "card" }) });
+const displayable = (html: string) => ({
+  [Symbol.for("Jupyter.display")]: () => ({ "text/html": html, "text/plain": "card" }),
+});
 
 afterEach(() => setDisplayBridge(undefined));
 
@@ -20,8 +22,14 @@ test("the library's display, updateDisplay and clearOutput become iopub messages
     uninstall();
   }
   assert.deepEqual(sent, [
-    ["display_data", { data: { "text/html": "<b>1</b>", "text/plain": "card" }, metadata: {}, transient: { display_id: "p" } }],
-    ["update_display_data", { data: { "text/html": "<b>2</b>", "text/plain": "card" }, metadata: {}, transient: { display_id: "p" } }],
+    [
+      "display_data",
+      { data: { "text/html": "<b>1</b>", "text/plain": "card" }, metadata: {}, transient: { display_id: "p" } },
+    ],
+    [
+      "update_display_data",
+      { data: { "text/html": "<b>2</b>", "text/plain": "card" }, metadata: {}, transient: { display_id: "p" } },
+    ],
     ["clear_output", { wait: true }],
     ["display_data", { data: { "text/plain": "plain" }, metadata: {}, transient: {} }],
   ]);
@@ -47,7 +55,10 @@ test("an update without a display id is an error, not a silent new output", () =
 });
 
 test("binary MIME data is base64, and text/plain is always present", () => {
-  assert.deepEqual(jupyterData({ "image/png": new Uint8Array([137, 80, 78, 71]) }), { "image/png": "iVBORw==", "text/plain": "<image/png>" });
+  assert.deepEqual(jupyterData({ "image/png": new Uint8Array([137, 80, 78, 71]) }), {
+    "image/png": "iVBORw==",
+    "text/plain": "<image/png>",
+  });
   assert.deepEqual(jupyterData({ "text/plain": ["a"] }), { "text/plain": "[ 'a' ]" });
 });
 

@@ -9,7 +9,11 @@ after(() => runner.close());
 test("a cell's last expression is returned, not printed; declarations persist", async () => {
   assert.deepEqual(await runner.run("const x = 6 * 7;"), { status: "ok", hasValue: false });
   assert.deepEqual(await runner.run("x"), { status: "ok", hasValue: true, value: 42 });
-  assert.deepEqual(await runner.run("const p = await Promise.resolve([x]);\np"), { status: "ok", hasValue: true, value: [42] });
+  assert.deepEqual(await runner.run("const p = await Promise.resolve([x]);\np"), {
+    status: "ok",
+    hasValue: true,
+    value: [42],
+  });
 });
 
 test("a thrown error becomes ename/evalue/traceback pointing at the cell", async () => {
@@ -19,7 +23,10 @@ test("a thrown error becomes ename/evalue/traceback pointing at the cell", async
   assert.equal(outcome.error.ename, "TypeError");
   assert.equal(outcome.error.evalue, "bad input");
   assert.match(outcome.error.traceback[0], /TypeError.*: bad input/);
-  assert.ok(outcome.error.traceback.some((line) => /evalmachine/.test(line)), outcome.error.traceback.join("\n"));
+  assert.ok(
+    outcome.error.traceback.some((line) => /evalmachine/.test(line)),
+    outcome.error.traceback.join("\n"),
+  );
   assert.ok(!outcome.error.traceback.some((line) => /tslab[\\/]dist/.test(line)), "tslab's frames are hidden");
 });
 
@@ -39,7 +46,9 @@ test("shell lines call the kernel's shell hook in order with the rest of the cel
     calls.push(command);
   };
   try {
-    const outcome = await runner.run('const order: string[] = ["start"];\n!echo one\norder.push("middle");\n!echo two\norder');
+    const outcome = await runner.run(
+      'const order: string[] = ["start"];\n!echo one\norder.push("middle");\n!echo two\norder',
+    );
     assert.deepEqual(outcome, { status: "ok", hasValue: true, value: ["start", "middle"] });
     assert.deepEqual(calls, ["echo one", "echo two"]);
   } finally {
@@ -48,5 +57,9 @@ test("shell lines call the kernel's shell hook in order with the rest of the cel
 });
 
 test("thrown non-errors are reported as Uncaught with their inspected value", () => {
-  assert.deepEqual(errorContent({ code: 7 }), { ename: "Uncaught", evalue: "{ code: 7 }", traceback: ["\u001b[0;31mUncaught\u001b[0m { code: 7 }"] });
+  assert.deepEqual(errorContent({ code: 7 }), {
+    ename: "Uncaught",
+    evalue: "{ code: 7 }",
+    traceback: ["\u001b[0;31mUncaught\u001b[0m { code: 7 }"],
+  });
 });

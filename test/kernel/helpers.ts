@@ -20,7 +20,9 @@ export const pythonDir = path.join(repoRoot, "test", "kernel");
 /** Whether Jupyter's Python side is here (jupyter_client, jupyter_kernel_test). */
 export function jupyterAvailable(): string | undefined {
   const check = spawnSync(PYTHON, ["-c", "import jupyter_client, jupyter_kernel_test"], { encoding: "utf8" });
-  return check.status === 0 ? undefined : `needs ${PYTHON} with jupyter_client and jupyter_kernel_test (apt-get install jupyter-client python3-jupyter-kernel-test)`;
+  return check.status === 0
+    ? undefined
+    : `needs ${PYTHON} with jupyter_client and jupyter_kernel_test (apt-get install jupyter-client python3-jupyter-kernel-test)`;
 }
 
 /** A temporary `--prefix` install of the tslab-dl kernel. */
@@ -35,7 +37,11 @@ export interface TempInstall {
 export function tempInstall(): TempInstall {
   const prefix = mkdtempSync(path.join(tmpdir(), "tslab-dl-jupyter-"));
   installKernel({ target: { kind: "prefix", dir: prefix }, log: () => {} });
-  return { prefix, jupyterPath: path.join(prefix, "share", "jupyter"), remove: () => rmSync(prefix, { recursive: true, force: true }) };
+  return {
+    prefix,
+    jupyterPath: path.join(prefix, "share", "jupyter"),
+    remove: () => rmSync(prefix, { recursive: true, force: true }),
+  };
 }
 
 /** An iopub output: its type and content. */
@@ -71,7 +77,8 @@ export class KernelDriver {
       this.pending.shift()?.resolve(JSON.parse(line));
     });
     child.once("exit", (code) => {
-      for (const { reject } of this.pending.splice(0)) reject(new Error(`kernel driver exited (${code}): ${this.stderr}`));
+      for (const { reject } of this.pending.splice(0))
+        reject(new Error(`kernel driver exited (${code}): ${this.stderr}`));
     });
     child.stderr.on("data", (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-20000);
@@ -84,7 +91,10 @@ export class KernelDriver {
   }
 
   static async start(jupyterPath: string, kernelName: string, cwd: string): Promise<KernelDriver> {
-    const child = spawn(PYTHON, [path.join(pythonDir, "kernel_client.py"), kernelName, cwd], { env: pythonEnv(jupyterPath), cwd });
+    const child = spawn(PYTHON, [path.join(pythonDir, "kernel_client.py"), kernelName, cwd], {
+      env: pythonEnv(jupyterPath),
+      cwd,
+    });
     const driver = new KernelDriver(child);
     const ready = (await driver.next()) as { ready?: boolean };
     if (!ready.ready) throw new Error(`kernel did not start: ${driver.log}`);

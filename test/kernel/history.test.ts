@@ -23,16 +23,31 @@ test("with output, entries are [session, line, [input, output]]", () => {
 
 test("range returns lines start ≤ line < stop of this session only", () => {
   const h = sample();
-  assert.deepEqual(h.reply({ hist_access_type: "range", session: 1, start: 2, stop: 4 }).map((e) => e[1]), [2, 3]);
-  assert.deepEqual(h.reply({ hist_access_type: "range", session: 0, start: 4 }).map((e) => e[1]), [4, 5]);
+  assert.deepEqual(
+    h.reply({ hist_access_type: "range", session: 1, start: 2, stop: 4 }).map((e) => e[1]),
+    [2, 3],
+  );
+  assert.deepEqual(
+    h.reply({ hist_access_type: "range", session: 0, start: 4 }).map((e) => e[1]),
+    [4, 5],
+  );
   assert.deepEqual(h.reply({ hist_access_type: "range", session: 7, start: 1, stop: 3 }), []);
 });
 
 test("search matches a whole input with a glob, optionally unique and limited to the last n", () => {
   const h = sample();
-  assert.deepEqual(h.reply({ hist_access_type: "search", pattern: "6 [*] 7" }).map((e) => e[1]), [2, 4]);
-  assert.deepEqual(h.reply({ hist_access_type: "search", pattern: "6 [*] 7", unique: true }).map((e) => e[1]), [4]);
-  assert.deepEqual(h.reply({ hist_access_type: "search", pattern: "*a*", n: 2 }).map((e) => e[1]), [3, 5]);
+  assert.deepEqual(
+    h.reply({ hist_access_type: "search", pattern: "6 [*] 7" }).map((e) => e[1]),
+    [2, 4],
+  );
+  assert.deepEqual(
+    h.reply({ hist_access_type: "search", pattern: "6 [*] 7", unique: true }).map((e) => e[1]),
+    [4],
+  );
+  assert.deepEqual(
+    h.reply({ hist_access_type: "search", pattern: "*a*", n: 2 }).map((e) => e[1]),
+    [3, 5],
+  );
   assert.deepEqual(h.reply({ hist_access_type: "search", pattern: "a" }), []);
 });
 

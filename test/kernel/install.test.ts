@@ -5,12 +5,25 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { UsageError, parseCommand } from "../../kernel/cli";
-import { KernelInstallError, cliPath, findJupyter, installKernel, kernelSpec, uninstallKernel } from "../../kernel/install";
+import {
+  KernelInstallError,
+  cliPath,
+  findJupyter,
+  installKernel,
+  kernelSpec,
+  uninstallKernel,
+} from "../../kernel/install";
 import { jupyterAvailable, repoRoot } from "./helpers";
 
 test("the kernelspec runs this repository's dist/kernel/cli.js with an absolute node", () => {
   const spec = kernelSpec("/opt/node/bin/node");
-  assert.deepEqual(spec.argv, ["/opt/node/bin/node", path.join(repoRoot, "dist", "kernel", "cli.js"), "kernel", "--connection-file", "{connection_file}"]);
+  assert.deepEqual(spec.argv, [
+    "/opt/node/bin/node",
+    path.join(repoRoot, "dist", "kernel", "cli.js"),
+    "kernel",
+    "--connection-file",
+    "{connection_file}",
+  ]);
   assert.equal(spec.display_name, "TypeScript (tslab-dl)");
   assert.equal(spec.language, "typescript");
   assert.ok(path.isAbsolute(cliPath()));
@@ -18,11 +31,26 @@ test("the kernelspec runs this repository's dist/kernel/cli.js with an absolute 
 
 test("the command line: install targets, uninstall, kernel, errors", () => {
   assert.deepEqual(parseCommand(["install"]), { command: "install", target: undefined, jupyter: undefined });
-  assert.deepEqual(parseCommand(["install", "--prefix", "/tmp/x"]), { command: "install", target: { kind: "prefix", dir: "/tmp/x" }, jupyter: undefined });
+  assert.deepEqual(parseCommand(["install", "--prefix", "/tmp/x"]), {
+    command: "install",
+    target: { kind: "prefix", dir: "/tmp/x" },
+    jupyter: undefined,
+  });
   assert.deepEqual(parseCommand(["install", "--sys-prefix"]).command, "install");
-  assert.deepEqual(parseCommand(["uninstall", "--user"]), { command: "uninstall", target: { kind: "user" }, jupyter: undefined });
-  assert.deepEqual(parseCommand(["kernel", "--connection-file", "/c.json"]), { command: "kernel", connectionFile: "/c.json" });
-  assert.deepEqual(parseCommand(["kernel", "--config-path", "/c.json"]), { command: "kernel", connectionFile: "/c.json" }, "tslab's spelling");
+  assert.deepEqual(parseCommand(["uninstall", "--user"]), {
+    command: "uninstall",
+    target: { kind: "user" },
+    jupyter: undefined,
+  });
+  assert.deepEqual(parseCommand(["kernel", "--connection-file", "/c.json"]), {
+    command: "kernel",
+    connectionFile: "/c.json",
+  });
+  assert.deepEqual(
+    parseCommand(["kernel", "--config-path", "/c.json"]),
+    { command: "kernel", connectionFile: "/c.json" },
+    "tslab's spelling",
+  );
   assert.throws(() => parseCommand(["install", "--user", "--prefix", "/x"]), UsageError);
   assert.throws(() => parseCommand(["kernel"]), /needs --connection-file/);
   assert.throws(() => parseCommand(["instal"]), /unknown command "instal"/);
@@ -36,7 +64,8 @@ test("findJupyter skips a jupyter that does not work and says what it tried", ()
     chmodSync(fake, 0o755);
     assert.throws(
       () => findJupyter({ JUPYTER: fake }),
-      (e: unknown) => e instanceof KernelInstallError && e.message.includes(fake) && /command not found/.test(e.message),
+      (e: unknown) =>
+        e instanceof KernelInstallError && e.message.includes(fake) && /command not found/.test(e.message),
     );
     if (!jupyterAvailable()) assert.equal(findJupyter({ PATH: `${dir}:/usr/bin` }), "/usr/bin/jupyter");
   } finally {
@@ -58,11 +87,19 @@ test("install into a prefix twice, list it with jupyter, uninstall twice", { ski
       encoding: "utf8",
       env: { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter") },
     });
-    const specs = (JSON.parse(list.stdout) as { kernelspecs: Record<string, { resource_dir: string; spec: { display_name: string } }> }).kernelspecs;
+    const specs = (
+      JSON.parse(list.stdout) as {
+        kernelspecs: Record<string, { resource_dir: string; spec: { display_name: string } }>;
+      }
+    ).kernelspecs;
     assert.equal(specs["tslab-dl"].spec.display_name, "TypeScript (tslab-dl)");
     assert.equal(uninstallKernel({ target: { kind: "prefix", dir: prefix }, log }), true);
     assert.equal(existsSync(specFile), false);
-    assert.equal(uninstallKernel({ target: { kind: "prefix", dir: prefix }, log }), false, "removing twice is harmless");
+    assert.equal(
+      uninstallKernel({ target: { kind: "prefix", dir: prefix }, log }),
+      false,
+      "removing twice is harmless",
+    );
     assert.match(logs.join("\n"), /not installed/);
   } finally {
     rmSync(prefix, { recursive: true, force: true });

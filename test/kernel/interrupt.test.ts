@@ -1,14 +1,22 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { InterruptError, interruptTraining, trainingInProgress, watchLoadedTfjs, watchTfjsLayers } from "../../kernel/interrupt";
+import {
+  InterruptError,
+  interruptTraining,
+  trainingInProgress,
+  watchLoadedTfjs,
+  watchTfjsLayers,
+} from "../../kernel/interrupt";
 
 before(async () => {
   await tf.setBackend("cpu");
 });
 
 function tinyModel(): tf.Sequential {
-  const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: "relu" }), tf.layers.dense({ units: 1 })] });
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: "relu" }), tf.layers.dense({ units: 1 })],
+  });
   model.compile({ optimizer: "adam", loss: "meanSquaredError" });
   return model;
 }
@@ -42,13 +50,19 @@ test("an interrupt stops a running fit at a batch end with InterruptError; the w
       },
     },
   });
-  await assert.rejects(fit, (e: unknown) => e instanceof InterruptError && /interrupted by the kernel at epoch 1, batch 6/.test(e.message));
+  await assert.rejects(
+    fit,
+    (e: unknown) => e instanceof InterruptError && /interrupted by the kernel at epoch 1, batch 6/.test(e.message),
+  );
   assert.ok(sawRunning);
   assert.equal(batches, 5, "stopped at the next batch end, before later callbacks of that batch");
   assert.equal(trainingInProgress(), false);
   const now = model.getWeights().map((w) => Array.from(w.dataSync()));
   assert.ok(now.every((w) => w.every(Number.isFinite)));
-  assert.ok(now.some((w, i) => w.some((v, j) => v !== initial[i][j])), "the completed batches trained the model");
+  assert.ok(
+    now.some((w, i) => w.some((v, j) => v !== initial[i][j])),
+    "the completed batches trained the model",
+  );
   const history = await model.fit(xs, ys, { epochs: 2, batchSize: 64, verbose: 0 });
   assert.equal(history.history.loss.length, 2, "the model trains again after an interrupt");
 });
@@ -57,6 +71,10 @@ test("an interrupt with no fit running affects no later fit", async () => {
   watchLoadedTfjs();
   assert.equal(interruptTraining(), false);
   const model = tinyModel();
-  const history = await model.fit(tf.randomNormal([32, 4]), tf.randomNormal([32, 1]), { epochs: 3, batchSize: 8, verbose: 0 });
+  const history = await model.fit(tf.randomNormal([32, 4]), tf.randomNormal([32, 1]), {
+    epochs: 3,
+    batchSize: 8,
+    verbose: 0,
+  });
   assert.equal(history.history.loss.length, 3);
 });

@@ -8,7 +8,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { KernelDriver, PYTHON, TempInstall, jupyterAvailable, ofType, repoRoot, streamText, tempInstall } from "./helpers";
+import {
+  KernelDriver,
+  PYTHON,
+  TempInstall,
+  jupyterAvailable,
+  ofType,
+  repoRoot,
+  streamText,
+  tempInstall,
+} from "./helpers";
 
 const missing = jupyterAvailable();
 
@@ -47,9 +56,16 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
   test("after a failing cell, the cells queued behind it are aborted, not run", async () => {
     const { replies } = await kernel.request<{ replies: Array<{ status: string }> }>({
       op: "execute_many",
-      codes: ['await new Promise((r) => setTimeout(r, 300));\nthrow new Error("first fails")', "(globalThis as any).queuedRan = true;", "1"],
+      codes: [
+        'await new Promise((r) => setTimeout(r, 300));\nthrow new Error("first fails")',
+        "(globalThis as any).queuedRan = true;",
+        "1",
+      ],
     });
-    assert.deepEqual(replies.map((r) => r.status), ["error", "aborted", "aborted"]);
+    assert.deepEqual(
+      replies.map((r) => r.status),
+      ["error", "aborted", "aborted"],
+    );
     const check = await kernel.execute("String((globalThis as any).queuedRan)");
     assert.deepEqual(ofType(check.outputs, "execute_result")[0].content.data, { "text/plain": "'undefined'" });
   });
@@ -62,7 +78,9 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
   });
 
   test("execute_result carries the execution count and the value's MIME bundle", async () => {
-    const answer = await kernel.execute('({ [Symbol.for("Jupyter.display")]: () => ({ "text/markdown": "**x**", "text/plain": "x" }) })');
+    const answer = await kernel.execute(
+      '({ [Symbol.for("Jupyter.display")]: () => ({ "text/markdown": "**x**", "text/plain": "x" }) })',
+    );
     const [result] = ofType(answer.outputs, "execute_result");
     assert.equal(result.content.execution_count, answer.reply.execution_count);
     assert.deepEqual(result.content.data, { "text/markdown": "**x**", "text/plain": "x" });
@@ -73,7 +91,7 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
       [
         'import { tf } from "tslab-dl";',
         'await tf.setBackend("cpu");',
-        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 16, inputShape: [8], activation: \"relu\" }), tf.layers.dense({ units: 1 })] });",
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 16, inputShape: [8], activation: "relu" }), tf.layers.dense({ units: 1 })] });',
         'model.compile({ optimizer: "adam", loss: "meanSquaredError" });',
         "const xs = tf.randomNormal([512, 8]);",
         "const ys = tf.randomNormal([512, 1]);",
@@ -89,7 +107,10 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
     assert.equal(fit.reply.status, "error", JSON.stringify(fit.reply));
     assert.equal(fit.reply.ename, "InterruptError");
     // Between two batches, or between two epochs when the interrupt lands there.
-    assert.match(String(fit.reply.evalue), /model\.fit was interrupted by the kernel at (epoch \d+, batch \d+|the end of epoch \d+)/);
+    assert.match(
+      String(fit.reply.evalue),
+      /model\.fit was interrupted by the kernel at (epoch \d+, batch \d+|the end of epoch \d+)/,
+    );
     assert.equal(streamText(fit.outputs, "stdout"), "", "the rest of the cell did not run");
 
     const check = await kernel.execute(
@@ -104,14 +125,19 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
       ].join("\n"),
     );
     assert.equal(check.reply.status, "ok", JSON.stringify(check.reply));
-    const text = String(ofType(check.outputs, "execute_result")[0].content.data && (ofType(check.outputs, "execute_result")[0].content.data as { "text/plain": string })["text/plain"]);
+    const text = String(
+      ofType(check.outputs, "execute_result")[0].content.data &&
+        (ofType(check.outputs, "execute_result")[0].content.data as { "text/plain": string })["text/plain"],
+    );
     assert.match(text, /changed: true/);
     assert.match(text, /finite: true/);
     assert.match(text, /stillTraining: false/);
     assert.match(text, /batchesAfterInterrupt: 0/);
     assert.match(text, /predictions: 4/);
 
-    const again = await kernel.execute("(await model.fit(xs, ys, { epochs: 1, batchSize: 128, verbose: 0 })).history.loss.length");
+    const again = await kernel.execute(
+      "(await model.fit(xs, ys, { epochs: 1, batchSize: 128, verbose: 0 })).history.loss.length",
+    );
     assert.deepEqual(ofType(again.outputs, "execute_result")[0].content.data, { "text/plain": "1" });
   });
 
@@ -127,7 +153,10 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
   });
 
   test("interrupting a cell that waits (no fit) abandons it and the kernel stays usable", async () => {
-    const wait = await kernel.execute("await new Promise((r) => setTimeout(r, 60000));", { interrupt_after: 1, interrupt_via: "message" });
+    const wait = await kernel.execute("await new Promise((r) => setTimeout(r, 60000));", {
+      interrupt_after: 1,
+      interrupt_via: "message",
+    });
     assert.equal(wait.reply.ename, "InterruptError");
     await kernel.execute("let spins = 0;");
     const loop = await kernel.execute("while (true) { spins++; }", { interrupt_after: 1.5 });
@@ -137,9 +166,17 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
   });
 
   test("messages with a wrong signature or none are refused without running", async () => {
-    const wrong = await kernel.request<{ reply: unknown }>({ op: "forged", key: "wrong", code: "(globalThis as any).forged = 'wrong key';" });
+    const wrong = await kernel.request<{ reply: unknown }>({
+      op: "forged",
+      key: "wrong",
+      code: "(globalThis as any).forged = 'wrong key';",
+    });
     assert.equal(wrong.reply, null);
-    const unsigned = await kernel.request<{ reply: unknown }>({ op: "forged", key: "none", code: "(globalThis as any).forged = 'unsigned';" });
+    const unsigned = await kernel.request<{ reply: unknown }>({
+      op: "forged",
+      key: "none",
+      code: "(globalThis as any).forged = 'unsigned';",
+    });
     assert.equal(unsigned.reply, null);
     const check = await kernel.execute("String((globalThis as any).forged)");
     assert.deepEqual(ofType(check.outputs, "execute_result")[0].content.data, { "text/plain": "'undefined'" });
@@ -149,15 +186,23 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
 
   test("shell lines run in the notebook's folder and stream their output; a failing one is reported", async () => {
     writeFileSync(path.join(workDir, "weights.h5"), "x");
-    const answer = await kernel.execute('!ls *.h5\n!echo "from $TSLAB_DL_TEST_NAME"\nconst three = Number("3");\nconst same = three != 4 ? "ne" : "eq";\nsame', {});
+    const answer = await kernel.execute(
+      '!ls *.h5\n!echo "from $TSLAB_DL_TEST_NAME"\nconst three = Number("3");\nconst same = three != 4 ? "ne" : "eq";\nsame',
+      {},
+    );
     assert.equal(answer.reply.status, "ok");
     assert.equal(streamText(answer.outputs, "stdout"), "weights.h5\nfrom \n");
     assert.deepEqual(ofType(answer.outputs, "execute_result")[0].content.data, { "text/plain": "'ne'" });
 
-    const failing = await kernel.execute('process.env.TSLAB_DL_TEST_NAME = "cell";\n!echo "from $TSLAB_DL_TEST_NAME"; ls no-such-file.h5\n"after"');
+    const failing = await kernel.execute(
+      'process.env.TSLAB_DL_TEST_NAME = "cell";\n!echo "from $TSLAB_DL_TEST_NAME"; ls no-such-file.h5\n"after"',
+    );
     assert.equal(failing.reply.status, "ok", "a failing command does not stop the cell");
     assert.match(streamText(failing.outputs, "stdout"), /^from cell\n.*no-such-file\.h5/);
-    assert.match(streamText(failing.outputs, "stderr"), /! echo "from \$TSLAB_DL_TEST_NAME"; ls no-such-file\.h5: exited with status 2/);
+    assert.match(
+      streamText(failing.outputs, "stderr"),
+      /! echo "from \$TSLAB_DL_TEST_NAME"; ls no-such-file\.h5: exited with status 2/,
+    );
     assert.deepEqual(ofType(failing.outputs, "execute_result")[0].content.data, { "text/plain": "'after'" });
   });
 
@@ -175,7 +220,11 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
     const types = answer.outputs.map((o) => o.msg_type).filter((t) => t !== "execute_input");
     assert.deepEqual(types, ["display_data", "update_display_data", "clear_output"]);
     const [shown, updated, cleared] = answer.outputs.filter((o) => o.msg_type !== "execute_input");
-    assert.deepEqual(shown.content, { data: { "text/html": "<b>1</b>", "text/plain": "1" }, metadata: {}, transient: { display_id: "progress" } });
+    assert.deepEqual(shown.content, {
+      data: { "text/html": "<b>1</b>", "text/plain": "1" },
+      metadata: {},
+      transient: { display_id: "progress" },
+    });
     assert.deepEqual(updated.content.transient, { display_id: "progress" });
     assert.deepEqual(updated.content.data, { "text/html": "<b>2</b>", "text/plain": "2" });
     assert.deepEqual(cleared.content, { wait: true });
@@ -187,8 +236,12 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
   });
 
   test("user_expressions are evaluated after the cell and returned in the reply", async () => {
-    const answer = await kernel.execute("const ue = 20;", { user_expressions: { doubled: "ue * 2", broken: "ue.nope()" } });
-    const results = answer.reply.user_expressions as { [name: string]: { status: string; data?: unknown; ename?: string } };
+    const answer = await kernel.execute("const ue = 20;", {
+      user_expressions: { doubled: "ue * 2", broken: "ue.nope()" },
+    });
+    const results = answer.reply.user_expressions as {
+      [name: string]: { status: string; data?: unknown; ename?: string };
+    };
     assert.deepEqual(results.doubled, { status: "ok", data: { "text/plain": "40" }, metadata: {} });
     assert.equal(results.broken.status, "error");
     assert.equal(results.broken.ename, "CompileError");
@@ -201,11 +254,17 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
       msg_type: "history_request",
       content: { output: false, raw: true, hist_access_type: "search", pattern: "*historyMarker*" },
     });
-    assert.deepEqual(reply.content.history.map((h) => h[2]), ["const historyMarker = 1234;"]);
+    assert.deepEqual(
+      reply.content.history.map((h) => h[2]),
+      ["const historyMarker = 1234;"],
+    );
   });
 
   test("kernel_info_reply is complete", async () => {
-    const { reply } = await kernel.request<{ reply: { content: { [k: string]: unknown } } }>({ op: "request", msg_type: "kernel_info_request" });
+    const { reply } = await kernel.request<{ reply: { content: { [k: string]: unknown } } }>({
+      op: "request",
+      msg_type: "kernel_info_request",
+    });
     const info = reply.content;
     assert.equal(info.status, "ok");
     assert.equal(info.implementation, "tslab-dl");
@@ -219,7 +278,10 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
   });
 
   test("shutdown_request with restart is answered and the kernel exits", async () => {
-    const answer = await kernel.request<{ reply: { status: string; restart: boolean }; alive_after: boolean }>({ op: "shutdown", restart: true });
+    const answer = await kernel.request<{ reply: { status: string; restart: boolean }; alive_after: boolean }>({
+      op: "shutdown",
+      restart: true,
+    });
     assert.deepEqual(answer.reply, { status: "ok", restart: true });
     assert.equal(answer.alive_after, false);
   });
@@ -232,14 +294,21 @@ describe("the library under the stock tslab kernel", { skip: missing }, () => {
     let kernel: KernelDriver | undefined;
     try {
       const tslabBin = path.join(repoRoot, "node_modules", "tslab", "bin", "tslab");
-      const installed = spawnSync(process.execPath, [tslabBin, "install", `--python=${PYTHON}`, `--prefix=${prefix}`, `--binary=${tslabBin}`], { encoding: "utf8" });
+      const installed = spawnSync(
+        process.execPath,
+        [tslabBin, "install", `--python=${PYTHON}`, `--prefix=${prefix}`, `--binary=${tslabBin}`],
+        { encoding: "utf8" },
+      );
       assert.equal(installed.status, 0, installed.stderr);
       kernel = await KernelDriver.start(path.join(prefix, "share", "jupyter"), "tslab", workDir);
       const answer = await kernel.execute(
         'import { display } from "tslab-dl";\ndisplay({ [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>rich</b>", "text/plain": "rich" }) });',
       );
       assert.equal(answer.reply.status, "ok", JSON.stringify(answer));
-      assert.deepEqual(ofType(answer.outputs, "display_data")[0]?.content.data, { "text/html": "<b>rich</b>", "text/plain": "rich" });
+      assert.deepEqual(ofType(answer.outputs, "display_data")[0]?.content.data, {
+        "text/html": "<b>rich</b>",
+        "text/plain": "rich",
+      });
     } finally {
       await kernel?.stop();
       rmSync(prefix, { recursive: true, force: true });

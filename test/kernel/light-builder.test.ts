@@ -23,8 +23,15 @@ test("the kernel compiles cells with the light builder", () => {
 
 test("light builder: a cell importing a local .ts module compiles that module and the one it imports", async () => {
   fs.writeFileSync(path.join(dir, "inner.ts"), "export const base: number = 40;\n");
-  fs.writeFileSync(path.join(dir, "outer.ts"), 'import { base } from "./inner";\nexport function answer(): number { return base + 2; }\n');
-  assert.deepEqual(await runner.run('import { answer } from "./outer";\nanswer()'), { status: "ok", hasValue: true, value: 42 });
+  fs.writeFileSync(
+    path.join(dir, "outer.ts"),
+    'import { base } from "./inner";\nexport function answer(): number { return base + 2; }\n',
+  );
+  assert.deepEqual(await runner.run('import { answer } from "./outer";\nanswer()'), {
+    status: "ok",
+    hasValue: true,
+    value: 42,
+  });
   // A type error in the module is the cell's error, as in tslab.
   fs.writeFileSync(path.join(dir, "broken.ts"), "export const n: number = 'text';\n");
   const broken = await runner.run('import { n } from "./broken";\nn');
@@ -35,7 +42,10 @@ test("light builder: a cell importing a local .ts module compiles that module an
 test("light builder: names persist across cells, script cells and module cells alike, and types are still checked", async () => {
   assert.deepEqual(await runner.run("const k = 6;"), { status: "ok", hasValue: false });
   assert.deepEqual(await runner.run("k * 7"), { status: "ok", hasValue: true, value: 42 });
-  assert.deepEqual(await runner.run('import * as os from "node:os";\nconst sep = os.EOL.length > 0;'), { status: "ok", hasValue: false });
+  assert.deepEqual(await runner.run('import * as os from "node:os";\nconst sep = os.EOL.length > 0;'), {
+    status: "ok",
+    hasValue: false,
+  });
   assert.deepEqual(await runner.run("sep && k"), { status: "ok", hasValue: true, value: 6 });
   const typeError = await runner.run("const s: string = k;");
   assert.equal(typeError.status, "error");

@@ -34,7 +34,12 @@ test("kernel_info has status, language_info, implementation, banner and help lin
   assert.match(String(info.protocol_version), /^5\.\d+$/);
   const lang = info.language_info as Record<string, unknown>;
   assert.deepEqual(
-    { name: lang.name, mimetype: lang.mimetype, file_extension: lang.file_extension, pygments_lexer: lang.pygments_lexer },
+    {
+      name: lang.name,
+      mimetype: lang.mimetype,
+      file_extension: lang.file_extension,
+      pygments_lexer: lang.pygments_lexer,
+    },
     { name: "typescript", mimetype: "text/typescript", file_extension: ".ts", pygments_lexer: "typescript" },
   );
   assert.match(String(lang.version), /^5\.\d+\.\d+$/, "the TypeScript version tslab compiles with");

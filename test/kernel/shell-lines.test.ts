@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { blankShellLines, findShellLines, interruptShellCommand, rewriteShellLines, runShellCommand, shellStatement } from "../../kernel/shell-lines";
+import {
+  blankShellLines,
+  findShellLines,
+  interruptShellCommand,
+  rewriteShellLines,
+  runShellCommand,
+  shellStatement,
+} from "../../kernel/shell-lines";
 
 const commands = (code: string) => findShellLines(code).map((l) => l.command);
 
@@ -28,8 +35,16 @@ test("! at the start of a line inside strings, templates, comments or regexes is
   assert.deepEqual(commands("const s = `\n!important\n`;"), []);
   assert.deepEqual(commands("const s = `${a +\n!b}`;"), []);
   assert.deepEqual(commands("/*\n!not a command\n*/"), []);
-  assert.deepEqual(commands("// it's\n!echo after comment"), ["echo after comment"], "a quote in a line comment is ignored");
-  assert.deepEqual(commands("const r = /'/;\n!echo after regex"), ["echo after regex"], "a quote in a regex is ignored");
+  assert.deepEqual(
+    commands("// it's\n!echo after comment"),
+    ["echo after comment"],
+    "a quote in a line comment is ignored",
+  );
+  assert.deepEqual(
+    commands("const r = /'/;\n!echo after regex"),
+    ["echo after regex"],
+    "a quote in a regex is ignored",
+  );
   assert.deepEqual(commands("const q = a / b; const s = '/';\n!echo after division"), ["echo after division"]);
   assert.deepEqual(commands("const s = `a ${`nested ${1}`} b`;\n!echo after template"), ["echo after template"]);
   assert.deepEqual(commands("i++\n!echo after increment"), ["echo after increment"]);
@@ -39,7 +54,10 @@ test("rewriting keeps line numbers; blanking keeps every offset", () => {
   const code = "const a = 1;\n!ls -al\na";
   const rewritten = rewriteShellLines(code, shellStatement);
   assert.equal(rewritten.split("\n").length, 3);
-  assert.equal(rewritten.split("\n")[1], 'await Promise.resolve((globalThis as any)[Symbol.for("tslab-dl.shell")]("ls -al"));');
+  assert.equal(
+    rewritten.split("\n")[1],
+    'await Promise.resolve((globalThis as any)[Symbol.for("tslab-dl.shell")]("ls -al"));',
+  );
   const blank = blankShellLines(code);
   assert.equal(blank.length, code.length);
   assert.equal(blank, "const a = 1;\n       \na");

@@ -20,7 +20,10 @@ test("under stock tslab, the library's display goes through tslab's display hook
   tslabJupyter.lastWriteDisplayData = (data, update) => written.push([data, update]);
   setDisplayBridge(undefined);
   assert.ok(currentBridge().rich, "the fallback registered by the library is found");
-  display({ [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>a</b>", "text/plain": "a" }) }, { displayId: "d" });
+  display(
+    { [Symbol.for("Jupyter.display")]: () => ({ "text/html": "<b>a</b>", "text/plain": "a" }) },
+    { displayId: "d" },
+  );
   updateDisplay({ [Symbol.for("Jupyter.display")]: () => ({ "text/plain": "b" }) }, "d");
   assert.deepEqual(written, [
     [{ data: { "text/html": "<b>a</b>", "text/plain": "a" }, metadata: {}, transient: { display_id: "d" } }, false],
@@ -38,7 +41,10 @@ test("a kernel-installed bridge wins over the tslab fallback", () => {
 
 test("binary data is base64 for tslab", () => {
   const written: unknown[] = [];
-  bridgeThroughTslab({ lastWriteDisplayData: (data) => written.push(data) }).display({ "image/png": new Uint8Array([1, 2, 3]) }, { update: false });
+  bridgeThroughTslab({ lastWriteDisplayData: (data) => written.push(data) }).display(
+    { "image/png": new Uint8Array([1, 2, 3]) },
+    { update: false },
+  );
   assert.deepEqual(written, [{ data: { "image/png": "AQID" }, metadata: {}, transient: {} }]);
 });
 

@@ -24,7 +24,10 @@ test("encode then decode returns the same message, identities included", () => {
 
 test("a message signed with another key is refused", () => {
   const frames = encode(request("evil()"), new Signer("hmac-sha256", "another key"));
-  assert.throws(() => decode(frames, new Signer("hmac-sha256", KEY)), (e: unknown) => e instanceof ProtocolError && /does not match/.test(e.message));
+  assert.throws(
+    () => decode(frames, new Signer("hmac-sha256", KEY)),
+    (e: unknown) => e instanceof ProtocolError && /does not match/.test(e.message),
+  );
 });
 
 test("an unsigned message is refused when the connection has a key", () => {
@@ -84,7 +87,10 @@ out = s.msg("execute_request", {"code": "from python"})
 wire = s.serialize(out, ident=[b"py-ident"])
 print(json.dumps([f.hex() if isinstance(f, bytes) else f.encode().hex() for f in wire]))
 `;
-  const run = spawnSync(PYTHON, ["-c", script], { input: JSON.stringify(ours.map((f) => f.toString("hex"))), encoding: "utf8" });
+  const run = spawnSync(PYTHON, ["-c", script], {
+    input: JSON.stringify(ours.map((f) => f.toString("hex"))),
+    encoding: "utf8",
+  });
   assert.equal(run.status, 0, run.stderr);
   const theirs = (JSON.parse(run.stdout) as string[]).map((h) => Buffer.from(h, "hex"));
   const msg = decode(theirs, new Signer("hmac-sha256", KEY));

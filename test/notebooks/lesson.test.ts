@@ -45,20 +45,26 @@ const skip =
 
 const executed = new Map<Lang, { nb: Notebook; dir: string }>();
 
-before(async () => {
-  if (skip) return;
-  // The kernel goes into a private prefix; the notebooks run under the repository
-  // (out/ is ignored by git) so that `import … from "tslab-dl"` resolves as for a user.
-  const prefix = tempDir("tslab-dl-kernel-");
-  execFileSync(process.execPath, [path.join(repoRoot, "dist", "kernel", "cli.js"), "install", "--prefix", prefix]);
-  process.env.JUPYTER_PATH = path.join(prefix, "share", "jupyter");
-  const outDir = path.join(repoRoot, "out", `test-notebooks-${process.pid}`);
-  process.on("exit", () => fs.rmSync(outDir, { recursive: true, force: true }));
-  const results = await Promise.all(LANGS.map((lang) => executeNotebook(jupyter as string, lang, outDir)));
-  results.forEach((r, i) => {
-    executed.set(LANGS[i], { nb: JSON.parse(fs.readFileSync(r.ipynb, "utf8")) as Notebook, dir: path.dirname(r.ipynb) });
-  });
-}, { timeout: 40 * 60_000 });
+before(
+  async () => {
+    if (skip) return;
+    // The kernel goes into a private prefix; the notebooks run under the repository
+    // (out/ is ignored by git) so that `import … from "tslab-dl"` resolves as for a user.
+    const prefix = tempDir("tslab-dl-kernel-");
+    execFileSync(process.execPath, [path.join(repoRoot, "dist", "kernel", "cli.js"), "install", "--prefix", prefix]);
+    process.env.JUPYTER_PATH = path.join(prefix, "share", "jupyter");
+    const outDir = path.join(repoRoot, "out", `test-notebooks-${process.pid}`);
+    process.on("exit", () => fs.rmSync(outDir, { recursive: true, force: true }));
+    const results = await Promise.all(LANGS.map((lang) => executeNotebook(jupyter as string, lang, outDir)));
+    results.forEach((r, i) => {
+      executed.set(LANGS[i], {
+        nb: JSON.parse(fs.readFileSync(r.ipynb, "utf8")) as Notebook,
+        dir: path.dirname(r.ipynb),
+      });
+    });
+  },
+  { timeout: 40 * 60_000 },
+);
 
 /** The execute_result text of the first code cell whose source includes `marker`. */
 function resultOf(nb: Notebook, marker: string, from = 0): { text: string; index: number } {
@@ -80,7 +86,12 @@ function structure(nb: Notebook): string[][] {
   return nb.cells.map((c) => {
     const kinds: string[] = [];
     for (const o of c.outputs ?? []) {
-      const kind = o.output_type === "stream" ? `stream:${o.name}` : `${o.output_type}:${Object.keys(o.data ?? {}).sort().join(",")}`;
+      const kind =
+        o.output_type === "stream"
+          ? `stream:${o.name}`
+          : `${o.output_type}:${Object.keys(o.data ?? {})
+              .sort()
+              .join(",")}`;
       if (kinds[kinds.length - 1] !== kind || !kind.startsWith("stream")) kinds.push(kind);
     }
     return kinds;
@@ -90,7 +101,9 @@ function structure(nb: Notebook): string[][] {
 for (const lang of LANGS) {
   test(`${lang}: the notebook runs clean: no error outputs`, { skip }, () => {
     const { nb } = executed.get(lang)!;
-    const errors = nb.cells.flatMap((c, i) => (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`));
+    const errors = nb.cells.flatMap((c, i) =>
+      (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`),
+    );
     assert.deepEqual(errors, []);
   });
 
@@ -105,39 +118,67 @@ for (const lang of LANGS) {
     assert.ok(numberIn(evaluation.text, "valAccuracy") >= 0.875, evaluation.text);
   });
 
-  test(`${lang}: the checkpoint and saved files exist, list in !ls, and reload to the same evaluation`, { skip }, async () => {
-    const { nb, dir } = executed.get(lang)!;
-    const files = ["best-model.h5", "model-weights.h5", "model-whole.h5"];
-    for (const f of files) assert.ok(fs.statSync(path.join(dir, f)).size > 300_000, `${f} exists and holds the weights`);
-    const ls = nb.cells.find((c) => source(c).trim() === "!ls -al *.h5");
-    assert.ok(ls, "the !ls -al *.h5 cell");
-    const listing = (ls.outputs ?? []).filter((o) => o.output_type === "stream").map((o) => text(o.text)).join("");
-    for (const f of files) assert.match(listing, new RegExp(`-rw.* ${f.replace(".", "\\.")}\\n`));
+  test(
+    `${lang}: the checkpoint and saved files exist, list in !ls, and reload to the same evaluation`,
+    { skip },
+    async () => {
+      const { nb, dir } = executed.get(lang)!;
+      const files = ["best-model.h5", "model-weights.h5", "model-whole.h5"];
+      for (const f of files)
+        assert.ok(fs.statSync(path.join(dir, f)).size > 300_000, `${f} exists and holds the weights`);
+      const ls = nb.cells.find((c) => source(c).trim() === "!ls -al *.h5");
+      assert.ok(ls, "the !ls -al *.h5 cell");
+      const listing = (ls.outputs ?? [])
+        .filter((o) => o.output_type === "stream")
+        .map((o) => text(o.text))
+        .join("");
+      for (const f of files) assert.match(listing, new RegExp(`-rw.* ${f.replace(".", "\\.")}\\n`));
 
-    const restored = resultOf(nb, "model.evaluate(valScaled, valTarget)", resultOf(nb, "earlyStoppingCb.stoppedEpoch").index);
-    const whole = resultOf(nb, 'loadModel("model-whole.h5")');
-    const best = resultOf(nb, 'loadModel("best-model.h5")');
-    const byHand = resultOf(nb, 'loadWeights(model, "model-weights.h5")');
-    const restoredLoss = numberIn(restored.text, "valLoss");
-    assert.ok(Math.abs(numberIn(whole.text, "valLoss") - restoredLoss) < 1e-5, "model-whole.h5 evaluates as the restored model");
-    assert.ok(Math.abs(numberIn(best.text, "valLoss") - restoredLoss) < 1e-5, "best-model.h5 evaluates as the restored model");
-    assert.ok(Math.abs(Number(byHand.text) - numberIn(restored.text, "valAccuracy")) < 1e-6, "model-weights.h5 predicts as the restored model");
+      const restored = resultOf(
+        nb,
+        "model.evaluate(valScaled, valTarget)",
+        resultOf(nb, "earlyStoppingCb.stoppedEpoch").index,
+      );
+      const whole = resultOf(nb, 'loadModel("model-whole.h5")');
+      const best = resultOf(nb, 'loadModel("best-model.h5")');
+      const byHand = resultOf(nb, 'loadWeights(model, "model-weights.h5")');
+      const restoredLoss = numberIn(restored.text, "valLoss");
+      assert.ok(
+        Math.abs(numberIn(whole.text, "valLoss") - restoredLoss) < 1e-5,
+        "model-whole.h5 evaluates as the restored model",
+      );
+      assert.ok(
+        Math.abs(numberIn(best.text, "valLoss") - restoredLoss) < 1e-5,
+        "best-model.h5 evaluates as the restored model",
+      );
+      assert.ok(
+        Math.abs(Number(byHand.text) - numberIn(restored.text, "valAccuracy")) < 1e-6,
+        "model-weights.h5 predicts as the restored model",
+      );
 
-    // Reload the files here, outside the notebook, and evaluate them on the same split.
-    await init({ verbose: false });
-    const [[images, labels]] = await loadFashionMnist({ download: false });
-    const [, valScaled, , valTarget] = trainTestSplit(images.div(255), labels, { testSize: 0.2, randomState: 42 });
-    for (const f of ["best-model.h5", "model-whole.h5"]) {
-      const model = await loadModel(path.join(dir, f));
-      const [loss] = (model.evaluate(valScaled, valTarget, { batchSize: 256 }) as tf.Scalar[]).map((t) => t.dataSync()[0]);
-      assert.ok(Math.abs(loss - restoredLoss) < 1e-4, `${f} reloads here to val_loss ${loss}, the notebook said ${restoredLoss}`);
-    }
-    tf.dispose([images, labels, valScaled, valTarget]);
-  });
+      // Reload the files here, outside the notebook, and evaluate them on the same split.
+      await init({ verbose: false });
+      const [[images, labels]] = await loadFashionMnist({ download: false });
+      const [, valScaled, , valTarget] = trainTestSplit(images.div(255), labels, { testSize: 0.2, randomState: 42 });
+      for (const f of ["best-model.h5", "model-whole.h5"]) {
+        const model = await loadModel(path.join(dir, f));
+        const [loss] = (model.evaluate(valScaled, valTarget, { batchSize: 256 }) as tf.Scalar[]).map(
+          (t) => t.dataSync()[0],
+        );
+        assert.ok(
+          Math.abs(loss - restoredLoss) < 1e-4,
+          `${f} reloads here to val_loss ${loss}, the notebook said ${restoredLoss}`,
+        );
+      }
+      tf.dispose([images, labels, valScaled, valTarget]);
+    },
+  );
 
   test(`${lang}: every loss-curve output carries the chart bundle with its static picture`, { skip }, () => {
     const { nb } = executed.get(lang)!;
-    const chartCells = nb.cells.filter((c) => c.cell_type === "code" && /plt\.show\(\)|^history$|new LivePlot\(\)/m.test(source(c)));
+    const chartCells = nb.cells.filter(
+      (c) => c.cell_type === "code" && /plt\.show\(\)|^history$|new LivePlot\(\)/m.test(source(c)),
+    );
     assert.ok(chartCells.length >= 5, `at least 5 chart cells, found ${chartCells.length}`);
     for (const c of chartCells) {
       const charts = (c.outputs ?? []).filter((o) => o.data?.["application/vnd.plotly.v1+json"]);

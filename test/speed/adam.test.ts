@@ -24,7 +24,10 @@ async function adamRun(fast: boolean, shapes: number[][], steps: number): Promis
     tf.dispose(Object.values(grads));
   }
   const weights = await optimizer.getWeights();
-  const out = [...variables.map((v) => Float32Array.from(v.dataSync())), ...weights.map((w) => Float32Array.from(w.tensor.dataSync()))];
+  const out = [
+    ...variables.map((v) => Float32Array.from(v.dataSync())),
+    ...weights.map((w) => Float32Array.from(w.tensor.dataSync())),
+  ];
   optimizer.dispose();
   tf.dispose(variables);
   useFastKernels(true);
@@ -50,7 +53,12 @@ test("Adam on the cpu backend (no fast kernel there) keeps tfjs's own update", a
     const v = tf.variable(tf.tensor1d([1, 2, 3]));
     const optimizer = tf.train.adam(0.1);
     optimizer.applyGradients({ [v.name]: tf.tensor1d([1, -1, 0]) } as unknown as Gradients);
-    assertClose(Float32Array.from(v.dataSync()), Float32Array.from([0.9, 2.1, 3]), 1e-5, "first Adam step moves by lr·sign(g)");
+    assertClose(
+      Float32Array.from(v.dataSync()),
+      Float32Array.from([0.9, 2.1, 3]),
+      1e-5,
+      "first Adam step moves by lr·sign(g)",
+    );
   } finally {
     await tf.setBackend("wasm");
   }
@@ -69,7 +77,10 @@ test("Adam moments that decay below the smallest normal float are stored as 0, a
       optimizer.applyGradients({ [v.name]: tf.tensor1d([0, 0, 0, 0, 0]) } as unknown as G);
     }
     const weights = await optimizer.getWeights();
-    const out = [Float32Array.from(v.dataSync()), ...weights.slice(1).map((w) => Float32Array.from(w.tensor.dataSync()))];
+    const out = [
+      Float32Array.from(v.dataSync()),
+      ...weights.slice(1).map((w) => Float32Array.from(w.tensor.dataSync())),
+    ];
     optimizer.dispose();
     v.dispose();
     useFastKernels(true);
@@ -107,7 +118,9 @@ test("Adam updates variables in place when nothing shares their memory, with the
       optimizer.applyGradients(grads as unknown as Gradients);
       tf.dispose(Object.values(grads));
       if (fast && step > 0) {
-        variables.forEach((v, i) => assert.equal(v.dataId, dataIds[i], `variable ${i} kept its memory at step ${step}`));
+        variables.forEach((v, i) =>
+          assert.equal(v.dataId, dataIds[i], `variable ${i} kept its memory at step ${step}`),
+        );
       }
     }
     const weights = await optimizer.getWeights();
@@ -131,7 +144,10 @@ test("Adam leaves a clone of a variable untouched: shared memory is never writte
   optimizer.applyGradients(grad());
   assert.deepEqual(Float32Array.from(clone.dataSync()), before, "the clone keeps the values it was made with");
   const after = v.dataSync();
-  assert.ok(after.every((x, i) => x < before[i]), "the variable itself moved against the gradient");
+  assert.ok(
+    after.every((x, i) => x < before[i]),
+    "the variable itself moved against the gradient",
+  );
   // Once the clone is gone the variable's memory is its own again, and updates go in place.
   clone.dispose();
   const id = v.dataId;

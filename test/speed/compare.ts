@@ -13,7 +13,10 @@ export async function useWasm(): Promise<void> {
 }
 
 /** Run `f` with stock kernels, then with tslab-dl's, and return both results as plain arrays. */
-export function stockAndFast<T>(f: () => T, read: (value: T) => Float32Array[]): { stock: Float32Array[]; fast: Float32Array[] } {
+export function stockAndFast<T>(
+  f: () => T,
+  read: (value: T) => Float32Array[],
+): { stock: Float32Array[]; fast: Float32Array[] } {
   useFastKernels(false);
   const stock = read(f());
   useFastKernels(true);
@@ -40,7 +43,9 @@ export function assertClose(fast: Float32Array, stock: Float32Array, rtol: numbe
   const tolerance = rtol * Math.max(scale, 1e-30);
   for (let i = 0; i < stock.length; i++) {
     if (!(Math.abs(fast[i] - stock[i]) <= tolerance)) {
-      assert.fail(`${what}: element ${i}: fast ${fast[i]} vs stock ${stock[i]} (scale ${scale}, tolerance ${tolerance})`);
+      assert.fail(
+        `${what}: element ${i}: fast ${fast[i]} vs stock ${stock[i]} (scale ${scale}, tolerance ${tolerance})`,
+      );
     }
   }
 }

@@ -3,7 +3,13 @@ import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { setRandomSeed } from "../../src/seed";
 import { useFastKernels } from "../../src/speed";
-import { DENSE_STEP_KERNEL, denseStepCount, planFor, type DenseStage, type DenseStepAttrs } from "../../src/speed/dense-step";
+import {
+  DENSE_STEP_KERNEL,
+  denseStepCount,
+  planFor,
+  type DenseStage,
+  type DenseStepAttrs,
+} from "../../src/speed/dense-step";
 import { assertClose, random, useWasm } from "./compare";
 
 before(async () => {
@@ -44,7 +50,13 @@ function kernelAndReference(batch: number, features: number[], stages: DenseStag
     }
   });
   const attrs: DenseStepAttrs = { stages, accuracy: true, noiseSeeds };
-  const outs = tf.engine().runKernel(DENSE_STEP_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const outs = tf
+    .engine()
+    .runKernel(
+      DENSE_STEP_KERNEL,
+      inputs as unknown as tf.NamedTensorMap,
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
   const kernel = outs.map((t) => Float32Array.from(t.dataSync()));
 
   const eps = 1e-7;
@@ -115,7 +127,9 @@ for (const { name, batch, features, stages } of SHAPES) {
   test(`one-kernel train step: loss, accuracy and gradients match tfjs's ops (${name})`, () => {
     const classes = (stages[stages.length - 1] as { units: number }).units;
     // Labels include one out of range (tfjs's one-hot gives it a zero row: no loss, no gradient).
-    const labels = Array.from({ length: batch }, (_, i) => (i === batch - 1 && batch > 2 ? classes + 1 : (i * 7) % classes));
+    const labels = Array.from({ length: batch }, (_, i) =>
+      i === batch - 1 && batch > 2 ? classes + 1 : (i * 7) % classes,
+    );
     const { kernel, reference } = kernelAndReference(batch, features, stages, labels, 17 + batch);
     assert.equal(kernel.length, reference.length);
     assertClose(kernel[0], reference[0], 1e-5, "loss");
@@ -127,11 +141,28 @@ for (const { name, batch, features, stages } of SHAPES) {
 test("one-kernel train step: confident predictions hit the clip bounds and get tfjs's zero gradients there", () => {
   const stages: DenseStage[] = [{ kind: "dense", units: 3, inputs: 4, activation: "softmax", bias: true }];
   // Large weights saturate the softmax: probabilities of exactly 0 and 1 after float32 rounding.
-  const x = tf.tensor2d([[30, -30, 20, 0], [-25, 40, 0, 10], [1, 2, 3, 4]]);
-  const w = tf.variable(tf.tensor2d([[1, -1, 0], [-1, 1, 0], [0.5, 0, -0.5], [0, 0.2, 0.1]]));
+  const x = tf.tensor2d([
+    [30, -30, 20, 0],
+    [-25, 40, 0, 10],
+    [1, 2, 3, 4],
+  ]);
+  const w = tf.variable(
+    tf.tensor2d([
+      [1, -1, 0],
+      [-1, 1, 0],
+      [0.5, 0, -0.5],
+      [0, 0.2, 0.1],
+    ]),
+  );
   const b = tf.variable(tf.zeros([3]));
   const y = tf.tensor1d([0, 2, 1]);
-  const outs = tf.engine().runKernel(DENSE_STEP_KERNEL, { x, y, w0: w, b0: b } as unknown as tf.NamedTensorMap, { stages, accuracy: false } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const outs = tf
+    .engine()
+    .runKernel(
+      DENSE_STEP_KERNEL,
+      { x, y, w0: w, b0: b } as unknown as tf.NamedTensorMap,
+      { stages, accuracy: false } as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
   assert.equal(outs.length, 3, "loss and two gradients (no accuracy asked for)");
   const { value, grads } = tf.variableGrads(() => {
     let p = tf.clipByValue(tf.softmax(tf.add(tf.matMul(x, w), b)), 1e-7, 1 - 1e-7);
@@ -139,12 +170,26 @@ test("one-kernel train step: confident predictions hit the clip bounds and get t
     return tf.mean(tf.neg(tf.sum(tf.mul(tf.oneHot(tf.cast(y, "int32"), 3).toFloat(), tf.log(p)), 1))) as tf.Scalar;
   }, [w, b]);
   assertClose(Float32Array.from(outs[0].dataSync()), Float32Array.from(value.dataSync()), 1e-5, "loss");
-  assertClose(Float32Array.from(outs[1].dataSync()), Float32Array.from(grads[w.name].dataSync()), 1e-5, "kernel gradient");
-  assertClose(Float32Array.from(outs[2].dataSync()), Float32Array.from(grads[b.name].dataSync()), 1e-5, "bias gradient");
+  assertClose(
+    Float32Array.from(outs[1].dataSync()),
+    Float32Array.from(grads[w.name].dataSync()),
+    1e-5,
+    "kernel gradient",
+  );
+  assertClose(
+    Float32Array.from(outs[2].dataSync()),
+    Float32Array.from(grads[b.name].dataSync()),
+    1e-5,
+    "bias gradient",
+  );
   tf.dispose([x, w, b, y, value, ...outs, ...Object.values(grads)]);
 });
 
-function lessonLikeModel(layers: tf.layers.Layer[], loss = "sparseCategoricalCrossentropy", metrics: string[] = ["accuracy"]): tf.Sequential {
+function lessonLikeModel(
+  layers: tf.layers.Layer[],
+  loss = "sparseCategoricalCrossentropy",
+  metrics: string[] = ["accuracy"],
+): tf.Sequential {
   const model = tf.sequential({ layers });
   model.compile({ optimizer: "adam", loss, metrics });
   return model;
@@ -159,22 +204,48 @@ test("models the one-kernel step covers, and models it leaves to tfjs", () => {
       tf.layers.dropout({ rate: 0.3 }),
       tf.layers.dense({ units: 10, activation: "softmax" }),
     ]),
-    lessonLikeModel([tf.layers.dense({ units: 10, activation: "softmax", inputShape: [784] })], "sparseCategoricalCrossentropy", []),
+    lessonLikeModel(
+      [tf.layers.dense({ units: 10, activation: "softmax", inputShape: [784] })],
+      "sparseCategoricalCrossentropy",
+      [],
+    ),
   ];
   const left = {
-    "sigmoid hidden layer": lessonLikeModel([tf.layers.dense({ units: 4, activation: "sigmoid", inputShape: [3] }), tf.layers.dense({ units: 2, activation: "softmax" })]),
-    "categorical (one-hot) loss": lessonLikeModel([tf.layers.dense({ units: 2, activation: "softmax", inputShape: [3] })], "categoricalCrossentropy"),
-    "L2 regularizer": lessonLikeModel([tf.layers.dense({ units: 2, activation: "softmax", inputShape: [3], kernelRegularizer: tf.regularizers.l2() })]),
+    "sigmoid hidden layer": lessonLikeModel([
+      tf.layers.dense({ units: 4, activation: "sigmoid", inputShape: [3] }),
+      tf.layers.dense({ units: 2, activation: "softmax" }),
+    ]),
+    "categorical (one-hot) loss": lessonLikeModel(
+      [tf.layers.dense({ units: 2, activation: "softmax", inputShape: [3] })],
+      "categoricalCrossentropy",
+    ),
+    "L2 regularizer": lessonLikeModel([
+      tf.layers.dense({ units: 2, activation: "softmax", inputShape: [3], kernelRegularizer: tf.regularizers.l2() }),
+    ]),
     "frozen layer": (() => {
-      const m = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: "relu", inputShape: [3], trainable: false }), tf.layers.dense({ units: 2, activation: "softmax" })] });
+      const m = tf.sequential({
+        layers: [
+          tf.layers.dense({ units: 4, activation: "relu", inputShape: [3], trainable: false }),
+          tf.layers.dense({ units: 2, activation: "softmax" }),
+        ],
+      });
       m.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
       return m;
     })(),
     "no softmax at the end": lessonLikeModel([tf.layers.dense({ units: 2, activation: "linear", inputShape: [3] })]),
-    "convolution": lessonLikeModel([tf.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [4, 1] }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: "softmax" })]),
-    "a metric other than accuracy": lessonLikeModel([tf.layers.dense({ units: 2, activation: "softmax", inputShape: [3] })], "sparseCategoricalCrossentropy", ["mse"]),
+    convolution: lessonLikeModel([
+      tf.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [4, 1] }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, activation: "softmax" }),
+    ]),
+    "a metric other than accuracy": lessonLikeModel(
+      [tf.layers.dense({ units: 2, activation: "softmax", inputShape: [3] })],
+      "sparseCategoricalCrossentropy",
+      ["mse"],
+    ),
   };
-  for (const m of covered) assert.ok(planFor(inner(m)), `covered: ${m.layers.map((l) => l.getClassName()).join(" → ")}`);
+  for (const m of covered)
+    assert.ok(planFor(inner(m)), `covered: ${m.layers.map((l) => l.getClassName()).join(" → ")}`);
   for (const [why, m] of Object.entries(left)) assert.equal(planFor(inner(m)), null, `left to tfjs: ${why}`);
   [...covered, ...Object.values(left)].forEach((m) => m.dispose());
 });
@@ -186,7 +257,10 @@ async function seededFit(fast: boolean, model: () => tf.Sequential, x: tf.Tensor
     const m = model();
     const before = denseStepCount();
     const history = await m.fit(x, y, { epochs: 3, batchSize: 16, validationSplit: 0.25, verbose: 0 });
-    const steps = { train: denseStepCount().train - before.train, evaluate: denseStepCount().evaluate - before.evaluate };
+    const steps = {
+      train: denseStepCount().train - before.train,
+      evaluate: denseStepCount().evaluate - before.evaluate,
+    };
     const weights = m.getWeights().map((w) => Float32Array.from(w.dataSync()));
     m.dispose();
     return { history: history.history as Record<string, number[]>, weights, steps };
@@ -210,7 +284,11 @@ test("model.fit through the one-kernel step trains as tfjs does: same losses, ac
   const stock = await seededFit(false, model, x, y);
   const fast = await seededFit(true, model, x, y);
   assert.deepEqual(stock.steps, { train: 0, evaluate: 0 });
-  assert.deepEqual(fast.steps, { train: 3 * Math.ceil(152 / 16), evaluate: 3 * Math.ceil(51 / 16) }, "every training and validation batch ran the kernel");
+  assert.deepEqual(
+    fast.steps,
+    { train: 3 * Math.ceil(152 / 16), evaluate: 3 * Math.ceil(51 / 16) },
+    "every training and validation batch ran the kernel",
+  );
   for (const key of ["loss", "acc", "val_loss", "val_acc"]) {
     assertClose(Float32Array.from(fast.history[key]), Float32Array.from(stock.history[key]), 1e-5, key);
   }

@@ -20,14 +20,26 @@ const OPS = {
 const PAIRS: [number[], number[]][] = [
   [[1], [1]],
   [[7], [7]],
-  [[33, 100], [33, 100]],
+  [
+    [33, 100],
+    [33, 100],
+  ],
   [[785, 7], []],
   [[], [785, 7]],
   [[32, 10], [10]],
   [[10], [32, 10]],
-  [[3, 33, 7], [1, 7]],
-  [[32, 1], [32, 10]],
-  [[2, 1, 5], [1, 3, 1]],
+  [
+    [3, 33, 7],
+    [1, 7],
+  ],
+  [
+    [32, 1],
+    [32, 10],
+  ],
+  [
+    [2, 1, 5],
+    [1, 3, 1],
+  ],
   [[1], [7, 33]],
   [[0, 4], [4]],
 ];
@@ -94,7 +106,11 @@ for (const [shape, axis, keepDims] of SUMS) {
       const x = random(shape, shape.length * 7 + shape[0]);
       const y = tf.sum(x, axis, keepDims);
       const w = random(y.shape, 5);
-      return [y, tf.tensor1d(y.shape.length ? y.shape : [0]).toFloat(), ...tf.grads((t: tf.Tensor) => tf.sum(t, axis, keepDims).mul(w).sum())([x])];
+      return [
+        y,
+        tf.tensor1d(y.shape.length ? y.shape : [0]).toFloat(),
+        ...tf.grads((t: tf.Tensor) => tf.sum(t, axis, keepDims).mul(w).sum())([x]),
+      ];
     }, readAll);
     assert.deepEqual(fast, stock);
   });

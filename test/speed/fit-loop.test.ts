@@ -107,11 +107,21 @@ test("the fast fit loop stops where tfjs's does when a callback stops training m
 });
 
 test("fits the fast loop does not cover run tfjs's own loop, with tfjs's errors", async () => {
-  const batchShuffle = (events: Event[]): tf.ModelFitArgs => ({ epochs: 1, verbose: 0, shuffle: "batch" as unknown as boolean, callbacks: recorder(events) });
+  const batchShuffle = (events: Event[]): tf.ModelFitArgs => ({
+    epochs: 1,
+    verbose: 0,
+    shuffle: "batch" as unknown as boolean,
+    callbacks: recorder(events),
+  });
   await assert.rejects(run(true, batchShuffle), /batch shuffling is not implemneted/);
   // A model the one-kernel step does not cover (sigmoid hidden layer) trains through tfjs's loop.
   patchFitLoop(true);
-  const m = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: "sigmoid", inputShape: [3] }), tf.layers.dense({ units: 2, activation: "softmax" })] });
+  const m = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 4, activation: "sigmoid", inputShape: [3] }),
+      tf.layers.dense({ units: 2, activation: "softmax" }),
+    ],
+  });
   m.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
   const before = fastFitLoopRuns();
   const x = tf.ones([10, 3]);
@@ -130,14 +140,36 @@ test("the one-kernel step takes its batch as rows of the whole data set, and rej
   const w0 = random([5, 3], 2);
   const b0 = random([3], 3);
   const rows = Int32Array.from([7, 2, 2, 4]);
-  const viaRows = tf.engine().runKernel(DENSE_STEP_KERNEL, { x, y, w0, b0 } as unknown as tf.NamedTensorMap, { stages, accuracy: true, rows } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const viaRows = tf
+    .engine()
+    .runKernel(
+      DENSE_STEP_KERNEL,
+      { x, y, w0, b0 } as unknown as tf.NamedTensorMap,
+      { stages, accuracy: true, rows } as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
   const indices = tf.tensor1d(Array.from(rows), "int32");
   const batch = { x: tf.gather(x, indices), y: tf.gather(y, indices), w0, b0 };
-  const viaGather = tf.engine().runKernel(DENSE_STEP_KERNEL, batch as unknown as tf.NamedTensorMap, { stages, accuracy: true } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  assert.deepEqual(viaRows.map((t) => Array.from(t.dataSync())), viaGather.map((t) => Array.from(t.dataSync())));
+  const viaGather = tf
+    .engine()
+    .runKernel(
+      DENSE_STEP_KERNEL,
+      batch as unknown as tf.NamedTensorMap,
+      { stages, accuracy: true } as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
+  assert.deepEqual(
+    viaRows.map((t) => Array.from(t.dataSync())),
+    viaGather.map((t) => Array.from(t.dataSync())),
+  );
   const count = tf.memory().numTensors;
   assert.throws(
-    () => tf.engine().runKernel(DENSE_STEP_KERNEL, { x, y, w0, b0 } as unknown as tf.NamedTensorMap, { stages, accuracy: true, rows: Int32Array.from([1, 9]) } as unknown as tf.NamedAttrMap),
+    () =>
+      tf
+        .engine()
+        .runKernel(
+          DENSE_STEP_KERNEL,
+          { x, y, w0, b0 } as unknown as tf.NamedTensorMap,
+          { stages, accuracy: true, rows: Int32Array.from([1, 9]) } as unknown as tf.NamedAttrMap,
+        ),
     /row 9 is not in \[0, 8\]/,
   );
   assert.equal(tf.memory().numTensors, count, "nothing left allocated by the rejected call");

@@ -49,20 +49,22 @@ const SHAPES: [number, number, number][] = [
 ];
 
 for (const [m, k, n] of SHAPES) {
-  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
     test(`matMul ${m}x${k}·${k}x${n} (transposeA ${ta}, transposeB ${tb}): outputs and gradients match stock`, () => {
       const seed = m * 1000 + k * 10 + n;
-      const { stock, fast } = stockAndFast(
-        () => {
-          const a = random(ta ? [k, m] : [m, k], seed);
-          const b = random(tb ? [n, k] : [k, n], seed + 1);
-          const w = random([m, n], seed + 2); // a random cotangent, so gradients are not all alike
-          const y = tf.matMul(a, b, ta, tb);
-          const grads = tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.matMul(x, z, ta, tb).mul(w).sum())([a, b]);
-          return [y, ...grads];
-        },
-        readAll,
-      );
+      const { stock, fast } = stockAndFast(() => {
+        const a = random(ta ? [k, m] : [m, k], seed);
+        const b = random(tb ? [n, k] : [k, n], seed + 1);
+        const w = random([m, n], seed + 2); // a random cotangent, so gradients are not all alike
+        const y = tf.matMul(a, b, ta, tb);
+        const grads = tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.matMul(x, z, ta, tb).mul(w).sum())([a, b]);
+        return [y, ...grads];
+      }, readAll);
       assertClose(fast[0], stock[0], RTOL, "output");
       assertClose(fast[1], stock[1], RTOL, "gradient of a");
       assertClose(fast[2], stock[2], RTOL, "gradient of b");
@@ -96,22 +98,27 @@ test("matMul with an inner size of 0 gives zeros (as the cpu backend; stock wasm
 });
 
 for (const activation of ["linear", "relu", "elu"] as const) {
-  for (const [m, k, n] of [[32, 784, 100], [7, 33, 1], [33, 100, 10], [1, 785, 7]] as const) {
+  for (const [m, k, n] of [
+    [32, 784, 100],
+    [7, 33, 1],
+    [33, 100, 10],
+    [1, 785, 7],
+  ] as const) {
     test(`fused matMul ${m}x${k}·${k}x${n} + bias, ${activation}: outputs and gradients match stock`, () => {
       const seed = 7 * m + k + n;
-      const { stock, fast } = stockAndFast(
-        () => {
-          const a = random([m, k], seed);
-          const b = random([k, n], seed + 1);
-          const bias = random([n], seed + 2);
-          const w = random([m, n], seed + 3);
-          const f = (x: tf.Tensor, z: tf.Tensor, c: tf.Tensor): tf.Tensor =>
-            tf.fused.matMul({ a: x as tf.Tensor2D, b: z as tf.Tensor2D, bias: c, activation }).mul(w).sum();
-          const y = tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation });
-          return [y, ...tf.grads(f)([a, b, bias])];
-        },
-        readAll,
-      );
+      const { stock, fast } = stockAndFast(() => {
+        const a = random([m, k], seed);
+        const b = random([k, n], seed + 1);
+        const bias = random([n], seed + 2);
+        const w = random([m, n], seed + 3);
+        const f = (x: tf.Tensor, z: tf.Tensor, c: tf.Tensor): tf.Tensor =>
+          tf.fused
+            .matMul({ a: x as tf.Tensor2D, b: z as tf.Tensor2D, bias: c, activation })
+            .mul(w)
+            .sum();
+        const y = tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation });
+        return [y, ...tf.grads(f)([a, b, bias])];
+      }, readAll);
       ["output", "gradient of a", "gradient of b", "gradient of bias"].forEach((what, i) =>
         assertClose(fast[i], stock[i], RTOL, what),
       );
@@ -122,9 +129,20 @@ for (const activation of ["linear", "relu", "elu"] as const) {
 test("fused matMul without bias and with transposes matches stock", () => {
   const { stock, fast } = stockAndFast(
     () => [
-      tf.fused.matMul({ a: random([33, 7], 1) as tf.Tensor2D, b: random([9, 33], 2) as tf.Tensor2D, transposeA: true, transposeB: true, activation: "relu" }),
+      tf.fused.matMul({
+        a: random([33, 7], 1) as tf.Tensor2D,
+        b: random([9, 33], 2) as tf.Tensor2D,
+        transposeA: true,
+        transposeB: true,
+        activation: "relu",
+      }),
       tf.fused.matMul({ a: random([5, 7], 3) as tf.Tensor2D, b: random([7, 9], 4) as tf.Tensor2D }),
-      tf.fused.matMul({ a: random([5, 7], 5) as tf.Tensor2D, b: random([7, 9], 6) as tf.Tensor2D, bias: random([9], 7), transposeB: false }),
+      tf.fused.matMul({
+        a: random([5, 7], 5) as tf.Tensor2D,
+        b: random([7, 9], 6) as tf.Tensor2D,
+        bias: random([9], 7),
+        transposeB: false,
+      }),
     ],
     readAll,
   );
@@ -155,9 +173,15 @@ test("the zero-skipping product gives exactly the plain product's numbers, for b
   k.gemmSkip(m, n, kk, A, 4, 4 * m, B, 4 * n, C2, 4 * n, S, IDX, CNT);
   const plain = heap.slice(C1 / 4, C1 / 4 + m * n);
   const skipped = heap.slice(C2 / 4, C2 / 4 + m * n);
-  assert.deepEqual(Array.from(skipped).map((v) => (v === 0 ? 0 : v)), Array.from(plain).map((v) => (v === 0 ? 0 : v)));
+  assert.deepEqual(
+    Array.from(skipped).map((v) => (v === 0 ? 0 : v)),
+    Array.from(plain).map((v) => (v === 0 ? 0 : v)),
+  );
   assert.ok(plain.slice(20 * n, 21 * n).every(Number.isNaN), "a NaN in A still reaches its row");
-  assert.ok(plain.slice(0, 4 * n).every((v) => v === 0), "all-zero rows give zeros");
+  assert.ok(
+    plain.slice(0, 4 * n).every((v) => v === 0),
+    "all-zero rows give zeros",
+  );
   assert.equal(new Int32Array(memory.buffer)[CNT / 4], 0, "the all-zero band's skip list is empty");
 });
 

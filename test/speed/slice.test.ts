@@ -20,16 +20,20 @@ const CASES: { shape: number[]; begin: number[]; size: number[]; contiguous: boo
 
 for (const { shape, begin, size, contiguous } of CASES) {
   test(`slice of [${shape}] from [${begin}] size [${size}] (${contiguous ? "contiguous: one copy" : "strided: stock"}) equals stock, float32 and int32, gradient too`, () => {
-    assert.equal(tf.slice_util.isSliceContinous(shape, begin, size.map((s, i) => (s < 0 ? shape[i] - begin[i] : s))), contiguous);
-    const { stock, fast } = stockAndFast(
-      () => {
-        const x = random(shape, shape.length + shape[0]);
-        const ints = tf.range(0, x.size, 1, "int32").reshape(shape);
-        const grad = tf.grad((t: tf.Tensor) => tf.slice(t, begin, size).mul(3).sum())(x);
-        return [tf.slice(x, begin, size), tf.slice(ints, begin, size).toFloat(), grad];
-      },
-      readAll,
+    assert.equal(
+      tf.slice_util.isSliceContinous(
+        shape,
+        begin,
+        size.map((s, i) => (s < 0 ? shape[i] - begin[i] : s)),
+      ),
+      contiguous,
     );
+    const { stock, fast } = stockAndFast(() => {
+      const x = random(shape, shape.length + shape[0]);
+      const ints = tf.range(0, x.size, 1, "int32").reshape(shape);
+      const grad = tf.grad((t: tf.Tensor) => tf.slice(t, begin, size).mul(3).sum())(x);
+      return [tf.slice(x, begin, size), tf.slice(ints, begin, size).toFloat(), grad];
+    }, readAll);
     assert.deepEqual(fast, stock);
   });
 }

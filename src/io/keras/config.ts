@@ -122,11 +122,15 @@ function objectClass(v: JsonObject, kind: string, where: string): string {
   if (typeof cls !== "string") throw new ConfigProblem(`${where}: ${kind} ${show(v)} has no class_name`);
   const registered = v.registered_name;
   if (typeof registered === "string" && registered !== cls) {
-    throw new ConfigProblem(`${where}: ${kind} "${registered}" is a custom class; tslab-dl only builds Keras's own classes`);
+    throw new ConfigProblem(
+      `${where}: ${kind} "${registered}" is a custom class; tslab-dl only builds Keras's own classes`,
+    );
   }
   const module = v.module;
   if (typeof module === "string" && !module.startsWith("keras")) {
-    throw new ConfigProblem(`${where}: ${kind} ${cls} comes from module "${module}", not from Keras; custom classes are not loaded`);
+    throw new ConfigProblem(
+      `${where}: ${kind} ${cls} comes from module "${module}", not from Keras; custom classes are not loaded`,
+    );
   }
   return cls;
 }
@@ -207,7 +211,12 @@ const initializer: Converter = {
       case "VarianceScaling": {
         // tfjs's "normal" is Keras's "truncated_normal"; Keras's untruncated normal is nearest to it.
         const distribution = c.distribution === "uniform" ? "uniform" : "normal";
-        return tf.initializers.varianceScaling({ scale: num(c, "scale", 1), mode: varianceScalingMode(c.mode), distribution, seed });
+        return tf.initializers.varianceScaling({
+          scale: num(c, "scale", 1),
+          mode: varianceScalingMode(c.mode),
+          distribution,
+          seed,
+        });
       }
       default:
         throw new ConfigProblem(`${where}: initializer ${cls} is not one tslab-dl knows`);
@@ -268,7 +277,8 @@ const regularizer: Converter = {
   out(v, dialect, where) {
     if (v === null || v === undefined) return null;
     const o = v as { className?: string; config?: { l1?: number; l2?: number } };
-    if (o.className !== "L1L2") throw new ConfigProblem(`${where}: regularizer ${String(o.className)} has no Keras equivalent`);
+    if (o.className !== "L1L2")
+      throw new ConfigProblem(`${where}: regularizer ${String(o.className)} has no Keras equivalent`);
     return kerasObject("L1L2", { l1: o.config?.l1 ?? 0, l2: o.config?.l2 ?? 0 }, "keras.regularizers", dialect);
   },
 };
@@ -288,7 +298,12 @@ const constraint: Converter = {
       case "UnitNorm":
         return tf.constraints.unitNorm({ axis });
       case "MinMaxNorm":
-        return tf.constraints.minMaxNorm({ minValue: num(c, "min_value", 0), maxValue: num(c, "max_value", 1), rate: num(c, "rate", 1), axis });
+        return tf.constraints.minMaxNorm({
+          minValue: num(c, "min_value", 0),
+          maxValue: num(c, "max_value", 1),
+          rate: num(c, "rate", 1),
+          axis,
+        });
       default:
         throw new ConfigProblem(`${where}: constraint ${cls} is not one tslab-dl knows`);
     }
@@ -352,7 +367,12 @@ interface LayerSpec {
   buildConfig: boolean;
 }
 
-const f = (keras: string, tfjs: string, conv: Converter = plain, extra: Partial<Field> = {}): Field => ({ keras, tfjs, conv, ...extra });
+const f = (keras: string, tfjs: string, conv: Converter = plain, extra: Partial<Field> = {}): Field => ({
+  keras,
+  tfjs,
+  conv,
+  ...extra,
+});
 
 const kernelFields = (): Field[] => [
   f("activation", "activation", activation),
@@ -397,7 +417,12 @@ export const LAYERS: { [className: string]: LayerSpec } = {
     buildConfig: true,
   },
   MaxPooling2D: {
-    fields: [f("pool_size", "poolSize"), f("padding", "padding"), f("strides", "strides"), f("data_format", "dataFormat", dataFormat)],
+    fields: [
+      f("pool_size", "poolSize"),
+      f("padding", "padding"),
+      f("strides", "strides"),
+      f("data_format", "dataFormat", dataFormat),
+    ],
     ignorable: {},
     create: make(tf.layers.maxPooling2d),
     buildConfig: false,
@@ -460,13 +485,24 @@ export const LAYERS: { [className: string]: LayerSpec } = {
 export const SUPPORTED_LAYERS = ["InputLayer", ...Object.keys(LAYERS)];
 
 /** Layer settings every class shares, handled outside the tables. */
-const COMMON_KEYS = new Set(["name", "trainable", "dtype", "batch_input_shape", "batch_shape", "input_shape", "batch_size", "input_dim"]);
+const COMMON_KEYS = new Set([
+  "name",
+  "trainable",
+  "dtype",
+  "batch_input_shape",
+  "batch_shape",
+  "input_shape",
+  "batch_size",
+  "input_dim",
+]);
 
 /** Classes whose refusal deserves its own explanation. */
 const REFUSED: { [className: string]: string } = {
-  Lambda: "a Lambda layer holds Python code, and tslab-dl never runs code from a file; rebuild this layer in TypeScript",
+  Lambda:
+    "a Lambda layer holds Python code, and tslab-dl never runs code from a file; rebuild this layer in TypeScript",
   TFOpLambda: "a TFOpLambda layer holds a TensorFlow operation recorded as code; rebuild this step with tfjs layers",
-  SlicingOpLambda: "a SlicingOpLambda layer holds a TensorFlow operation recorded as code; rebuild this step with tfjs layers",
+  SlicingOpLambda:
+    "a SlicingOpLambda layer holds a TensorFlow operation recorded as code; rebuild this step with tfjs layers",
 };
 
 /** A tensor shape in a config: [null, 28, 28]. */
@@ -474,7 +510,10 @@ export type BatchShape = (number | null)[];
 
 function asBatchShape(v: Json | undefined, where: string): BatchShape | undefined {
   if (v === undefined || v === null) return undefined;
-  if (Array.isArray(v) && v.every((d) => d === null || (typeof d === "number" && Number.isInteger(d) && d >= 0 && d < 2 ** 31))) {
+  if (
+    Array.isArray(v) &&
+    v.every((d) => d === null || (typeof d === "number" && Number.isInteger(d) && d >= 0 && d < 2 ** 31))
+  ) {
     return v as BatchShape;
   }
   throw new ConfigProblem(`${where}: input shape ${show(v)} is not a list of sizes`);
@@ -567,7 +606,9 @@ function inboundOf(v: Json | undefined, where: string): [string, number, number]
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new ConfigProblem(`${where}: inbound_nodes ${show(v)} is not a list`);
   if (v.length > 1) {
-    throw new ConfigProblem(`${where}: the layer is called ${v.length} times (a shared layer); tslab-dl loads each layer used once`);
+    throw new ConfigProblem(
+      `${where}: the layer is called ${v.length} times (a shared layer); tslab-dl loads each layer used once`,
+    );
   }
   if (v.length === 0) return [];
   const node = v[0];
@@ -615,7 +656,8 @@ function tensorRefs(v: Json | undefined, where: string): [string, number, number
   if (!Array.isArray(v)) throw new ConfigProblem(`${where}: ${show(v)} is not a list of layer references`);
   const list = typeof v[0] === "string" ? [v] : v;
   return list.map((r) => {
-    if (Array.isArray(r) && typeof r[0] === "string") return [r[0], Number(r[1] ?? 0), Number(r[2] ?? 0)] as [string, number, number];
+    if (Array.isArray(r) && typeof r[0] === "string")
+      return [r[0], Number(r[1] ?? 0), Number(r[2] ?? 0)] as [string, number, number];
     throw new ConfigProblem(`${where}: ${show(r)} is not a layer reference`);
   });
 }
@@ -637,21 +679,28 @@ export function planModel(raw: Json): ModelPlan {
     const plans = layersRaw.map((l, i) => planLayer(l, `layer ${i}`));
     let inputShape: BatchShape | undefined;
     const rest = plans.filter((p) => p.className !== "InputLayer");
-    if (plans.filter((p) => p.className === "InputLayer").length > 1 || (plans.length > 0 && plans.slice(1).some((p) => p.className === "InputLayer"))) {
+    if (
+      plans.filter((p) => p.className === "InputLayer").length > 1 ||
+      (plans.length > 0 && plans.slice(1).some((p) => p.className === "InputLayer"))
+    ) {
       throw new ConfigProblem("the Sequential config has an InputLayer after its first layer");
     }
     if (plans[0]?.className === "InputLayer") inputShape = plans[0].batchShape;
     inputShape ??= rest[0]?.batchShape;
-    if (!inputShape && isObject(config)) inputShape = asBatchShape(config.build_input_shape, "the Sequential config's build_input_shape");
+    if (!inputShape && isObject(config))
+      inputShape = asBatchShape(config.build_input_shape, "the Sequential config's build_input_shape");
     inputShape ??= rest[0]?.buildShape;
     if (!inputShape) {
-      throw new ConfigProblem("the Sequential config gives no input shape (no InputLayer, batch_input_shape or build_input_shape)");
+      throw new ConfigProblem(
+        "the Sequential config gives no input shape (no InputLayer, batch_input_shape or build_input_shape)",
+      );
     }
     if (rest.length === 0) throw new ConfigProblem("the Sequential config has no layers besides its input");
     return { kind: "Sequential", name, layers: rest, inputShape, inputs: [], outputs: [] };
   }
   if (cls === "Functional" || cls === "Model") {
-    if (!isObject(config) || !Array.isArray(config.layers)) throw new ConfigProblem(`the ${cls} config has no list of layers`);
+    if (!isObject(config) || !Array.isArray(config.layers))
+      throw new ConfigProblem(`the ${cls} config has no list of layers`);
     const name = typeof config.name === "string" ? config.name : "model";
     const plans = config.layers.map((l, i) => planLayer(l, `layer ${i}`));
     return {
@@ -664,7 +713,9 @@ export function planModel(raw: Json): ModelPlan {
     };
   }
   if (REFUSED[cls]) throw new ConfigProblem(`model (${cls}): ${REFUSED[cls]}`);
-  throw new ConfigProblem(`the model is a ${cls}, a class tslab-dl cannot build (only Sequential and Functional models)`);
+  throw new ConfigProblem(
+    `the model is a ${cls}, a class tslab-dl cannot build (only Sequential and Functional models)`,
+  );
 }
 
 /** Build the tfjs model a plan describes (weights freshly initialised). */
@@ -681,15 +732,22 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
   const tensors = new Map<string, tf.SymbolicTensor>();
   for (const p of plan.layers) {
     if (p.className === "InputLayer") {
-      tensors.set(p.name, tfjsStep(p, () => tf.input({ batchShape: p.batchShape, name: p.name })));
+      tensors.set(
+        p.name,
+        tfjsStep(p, () => tf.input({ batchShape: p.batchShape, name: p.name })),
+      );
       continue;
     }
     const inputs = p.inbound.map(([layer, , index]) => {
       const t = tensors.get(layer);
-      if (!t || index !== 0) throw new ConfigProblem(`layer "${p.name}" (${p.className}): its input ${layer}[${index}] comes from no earlier layer`);
+      if (!t || index !== 0)
+        throw new ConfigProblem(
+          `layer "${p.name}" (${p.className}): its input ${layer}[${index}] comes from no earlier layer`,
+        );
       return t;
     });
-    if (inputs.length !== 1) throw new ConfigProblem(`layer "${p.name}" (${p.className}): has ${inputs.length} inputs, expected 1`);
+    if (inputs.length !== 1)
+      throw new ConfigProblem(`layer "${p.name}" (${p.className}): has ${inputs.length} inputs, expected 1`);
     const layer = createLayer(p, p.args);
     const out = tfjsStep(p, () => layer.apply(inputs[0]) as tf.SymbolicTensor);
     tensors.set(p.name, out);
@@ -730,7 +788,12 @@ function createLayer(p: LayerPlan, args: { [k: string]: unknown }): tf.layers.La
 // ---------------------------------------------------------------- export
 
 /** Keras 3's dtype entry. */
-const DTYPE_POLICY: JsonObject = { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null };
+const DTYPE_POLICY: JsonObject = {
+  module: "keras",
+  class_name: "DTypePolicy",
+  config: { name: "float32" },
+  registered_name: null,
+};
 
 function shapeJson(s: unknown): Json {
   return (s as (number | null)[]).map((d) => (d === undefined ? null : d));
@@ -742,7 +805,9 @@ export function layerToKeras(layer: tf.layers.Layer, dialect: KerasDialect): Jso
   const spec = LAYERS[cls];
   const here = `layer "${layer.name}" (${cls})`;
   if (!spec) {
-    throw new ConfigProblem(`${here}: tslab-dl cannot write this layer class in Keras format; supported: ${SUPPORTED_LAYERS.join(", ")}`);
+    throw new ConfigProblem(
+      `${here}: tslab-dl cannot write this layer class in Keras format; supported: ${SUPPORTED_LAYERS.join(", ")}`,
+    );
   }
   const tfjsConfig = layer.getConfig() as { [k: string]: unknown };
   const config: JsonObject = {
@@ -765,7 +830,10 @@ export function layerToKeras(layer: tf.layers.Layer, dialect: KerasDialect): Jso
 
 function inputLayerToKeras(name: string, batchShape: Json, dialect: KerasDialect): JsonObject {
   if (dialect === "keras2") {
-    return { class_name: "InputLayer", config: { batch_input_shape: batchShape, dtype: "float32", sparse: false, ragged: false, name } };
+    return {
+      class_name: "InputLayer",
+      config: { batch_input_shape: batchShape, dtype: "float32", sparse: false, ragged: false, name },
+    };
   }
   return {
     module: "keras.layers",
@@ -792,7 +860,9 @@ export function bodyLayers(model: tf.LayersModel): tf.layers.Layer[] {
  */
 export function modelToKeras(model: tf.LayersModel, dialect: KerasDialect): JsonObject {
   if (!model.inputs || model.inputs.length === 0) {
-    throw new ConfigProblem("the model has no input shape yet: give its first layer an inputShape (or call it on data) before saving it whole");
+    throw new ConfigProblem(
+      "the model has no input shape yet: give its first layer an inputShape (or call it on data) before saving it whole",
+    );
   }
   if (isSequential(model)) {
     const body = bodyLayers(model);
@@ -821,7 +891,8 @@ function functionalToKeras(model: tf.LayersModel, dialect: KerasDialect): JsonOb
     const name = String(entry.name);
     const layer = byName.get(name)!;
     const inbound = (entry.inbound_nodes ?? []) as Json[][];
-    if (inbound.length > 1) throw new ConfigProblem(`layer "${name}": shared layers (called more than once) cannot be written`);
+    if (inbound.length > 1)
+      throw new ConfigProblem(`layer "${name}": shared layers (called more than once) cannot be written`);
     let out: JsonObject;
     if (layer.getClassName() === "InputLayer") out = inputLayerToKeras(name, shapeJson(layer.batchInputShape), dialect);
     else out = layerToKeras(layer, dialect);
@@ -914,7 +985,8 @@ export function compileArgsFrom(raw: Json | undefined): CompileArgs | string {
   else if (isObject(loss) && typeof loss.class_name === "string") {
     const c = isObject(loss.config) ? loss.config : {};
     if (c.from_logits === true) return `loss ${loss.class_name} with from_logits=True has no tfjs equivalent`;
-    if (typeof loss.registered_name === "string" && loss.registered_name !== loss.class_name) return `loss ${loss.registered_name} is custom`;
+    if (typeof loss.registered_name === "string" && loss.registered_name !== loss.class_name)
+      return `loss ${loss.registered_name} is custom`;
     lossName = snake(loss.class_name);
   }
   const tfjsLoss = lossName === undefined ? undefined : LOSSES[lossName];
@@ -930,7 +1002,11 @@ export function compileArgsFrom(raw: Json | undefined): CompileArgs | string {
   };
   if (raw.metrics != null) visit(raw.metrics);
   const known = metrics.filter((m) => m === "accuracy" || LOSSES[m]);
-  return { optimizer: optimizer, loss: tfjsLoss, metrics: [...new Set(known.map((m) => (m === "accuracy" ? m : LOSSES[m])))] };
+  return {
+    optimizer: optimizer,
+    loss: tfjsLoss,
+    metrics: [...new Set(known.map((m) => (m === "accuracy" ? m : LOSSES[m])))],
+  };
 }
 
 function optimizerFrom(v: Json | undefined): tf.Optimizer | string {
@@ -950,7 +1026,13 @@ function optimizerFrom(v: Json | undefined): tf.Optimizer | string {
       return tf.train.momentum(rate(0.01), momentum, c.nesterov === true);
     }
     case "rmsprop":
-      return tf.train.rmsprop(rate(0.001), num(c, "rho", 0.9), num(c, "momentum", 0), num(c, "epsilon", 1e-7), c.centered === true);
+      return tf.train.rmsprop(
+        rate(0.001),
+        num(c, "rho", 0.9),
+        num(c, "momentum", 0),
+        num(c, "epsilon", 1e-7),
+        c.centered === true,
+      );
     case "adagrad":
       return tf.train.adagrad(rate(0.001), num(c, "initial_accumulator_value", 0.1));
     case "adadelta":
@@ -970,25 +1052,57 @@ function optimizerToKeras(opt: tf.Optimizer, dialect: KerasDialect): JsonObject 
   let out: { cls: string; config: JsonObject } | undefined;
   switch (cls) {
     case "Adam":
-      out = { cls: "Adam", config: { learning_rate: lr, beta_1: c.beta1 as number, beta_2: c.beta2 as number, epsilon: c.epsilon as number, amsgrad: false } };
+      out = {
+        cls: "Adam",
+        config: {
+          learning_rate: lr,
+          beta_1: c.beta1 as number,
+          beta_2: c.beta2 as number,
+          epsilon: c.epsilon as number,
+          amsgrad: false,
+        },
+      };
       break;
     case "SGD":
       out = { cls: "SGD", config: { learning_rate: lr, momentum: 0, nesterov: false } };
       break;
     case "Momentum":
-      out = { cls: "SGD", config: { learning_rate: lr, momentum: c.momentum as number, nesterov: c.useNesterov === true } };
+      out = {
+        cls: "SGD",
+        config: { learning_rate: lr, momentum: c.momentum as number, nesterov: c.useNesterov === true },
+      };
       break;
     case "RMSProp":
-      out = { cls: "RMSprop", config: { learning_rate: lr, rho: c.decay as number, momentum: c.momentum as number, epsilon: c.epsilon as number, centered: c.centered === true } };
+      out = {
+        cls: "RMSprop",
+        config: {
+          learning_rate: lr,
+          rho: c.decay as number,
+          momentum: c.momentum as number,
+          epsilon: c.epsilon as number,
+          centered: c.centered === true,
+        },
+      };
       break;
     case "Adagrad":
-      out = { cls: "Adagrad", config: { learning_rate: lr, initial_accumulator_value: c.initialAccumulatorValue as number } };
+      out = {
+        cls: "Adagrad",
+        config: { learning_rate: lr, initial_accumulator_value: c.initialAccumulatorValue as number },
+      };
       break;
     case "Adadelta":
       out = { cls: "Adadelta", config: { learning_rate: lr, rho: c.rho as number, epsilon: c.epsilon as number } };
       break;
     case "Adamax":
-      out = { cls: "Adamax", config: { learning_rate: lr, beta_1: c.beta1 as number, beta_2: c.beta2 as number, epsilon: c.epsilon as number } };
+      out = {
+        cls: "Adamax",
+        config: {
+          learning_rate: lr,
+          beta_1: c.beta1 as number,
+          beta_2: c.beta2 as number,
+          epsilon: c.epsilon as number,
+        },
+      };
       break;
   }
   if (!out) return undefined;

@@ -22,10 +22,13 @@ export function checkHdf5Signature(file: string, shownAs: string = file): void {
     st = fs.statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(shownAs, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(e)})`, { cause: e });
+    throw new ModelFileError(shownAs, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(e)})`, {
+      cause: e,
+    });
   }
   if (st.isDirectory()) throw new ModelFileError(shownAs, "is a folder, not an HDF5 file");
-  if (st.size === 0) throw new ModelFileError(shownAs, "is empty (0 bytes): it is not an HDF5 file; was the save interrupted?");
+  if (st.size === 0)
+    throw new ModelFileError(shownAs, "is empty (0 bytes): it is not an HDF5 file; was the save interrupted?");
   const fd = fs.openSync(file, "r");
   try {
     const head = Buffer.alloc(8);
@@ -120,7 +123,10 @@ export class H5Reader {
         reject(new ModelFileError(this.shownAs, message, { cause }));
       };
       const timer = setTimeout(
-        () => fail(`reading it took more than ${Math.round(limit / 1000)} s; the file is probably corrupt, or not the file you meant`),
+        () =>
+          fail(
+            `reading it took more than ${Math.round(limit / 1000)} s; the file is probably corrupt, or not the file you meant`,
+          ),
         limit,
       );
       const onMessage = (msg: { ok: boolean; result?: unknown; message?: string; problem?: boolean }): void => {
@@ -129,10 +135,16 @@ export class H5Reader {
         else if (msg.problem) reject(new ModelFileError(this.shownAs, msg.message ?? "could not be read"));
         else {
           void this.close();
-          reject(new ModelFileError(this.shownAs, `is corrupt or truncated: the HDF5 library failed while reading it (${msg.message})`));
+          reject(
+            new ModelFileError(
+              this.shownAs,
+              `is corrupt or truncated: the HDF5 library failed while reading it (${msg.message})`,
+            ),
+          );
         }
       };
-      const onError = (e: Error): void => fail(`is corrupt: the HDF5 library crashed while reading it (${e.message.split("\n")[0]})`, e);
+      const onError = (e: Error): void =>
+        fail(`is corrupt: the HDF5 library crashed while reading it (${e.message.split("\n")[0]})`, e);
       const onExit = (code: number): void => {
         const last = this.output.trim().split("\n").pop();
         fail(`is corrupt: the HDF5 reader stopped (exit code ${code}${last ? `, "${last}"` : ""}) while reading it`);

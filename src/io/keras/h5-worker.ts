@@ -13,7 +13,18 @@
  */
 import { parentPort } from "node:worker_threads";
 import * as fs from "node:fs";
-import type { H5Attribute, H5DatasetLike, H5FileLike, H5GroupLike, H5Node, H5Tree, H5wasmLike, ReadReply, ReadRequest, WorkerRequest } from "./h5-types";
+import type {
+  H5Attribute,
+  H5DatasetLike,
+  H5FileLike,
+  H5GroupLike,
+  H5Node,
+  H5Tree,
+  H5wasmLike,
+  ReadReply,
+  ReadRequest,
+  WorkerRequest,
+} from "./h5-types";
 import { H5_LIMITS } from "./h5-types";
 
 type H5wasm = H5wasmLike;
@@ -81,7 +92,9 @@ function readAttribute(owner: H5Group | H5Dataset, name: string): H5Attribute {
   };
   const n = count(shape);
   if (!(n <= H5_LIMITS.maxAttributeElements)) {
-    throw new FileProblem(`attribute "${name}" of ${owner.path} claims ${n} elements (more than ${H5_LIMITS.maxAttributeElements})`);
+    throw new FileProblem(
+      `attribute "${name}" of ${owner.path} claims ${n} elements (more than ${H5_LIMITS.maxAttributeElements})`,
+    );
   }
   if (meta.type === H5T_STRING) {
     const value = attr.value;
@@ -151,14 +164,17 @@ function readDatasets(f: H5File, request: ReadRequest, fileSize: number): ReadRe
     const where = `dataset ${p} (shape [${shape.join(", ")}])`;
     if (meta.type !== H5T_FLOAT && meta.type !== H5T_INTEGER) throw new FileProblem(`${where} is not numeric`);
     if (!Number.isSafeInteger(n) || n > H5_LIMITS.maxElements) {
-      throw new FileProblem(`${where} claims ${n} elements, more than the ${H5_LIMITS.maxElements} allowed; refused before reading`);
+      throw new FileProblem(
+        `${where} claims ${n} elements, more than the ${H5_LIMITS.maxElements} allowed; refused before reading`,
+      );
     }
     // Uncompressed data cannot be larger than the file that holds it.
     if (e.filters.length === 0 && bytes > fileSize) {
       throw new FileProblem(`${where} claims ${bytes} bytes but the file has only ${fileSize}; refused before reading`);
     }
     total += n;
-    if (total > H5_LIMITS.maxElements) throw new FileProblem(`datasets hold more than ${H5_LIMITS.maxElements} numbers in all`);
+    if (total > H5_LIMITS.maxElements)
+      throw new FileProblem(`datasets hold more than ${H5_LIMITS.maxElements} numbers in all`);
     const value = e.value;
     let arr: Float32Array;
     if (typeof value === "number" || typeof value === "bigint") arr = Float32Array.of(Number(value));

@@ -53,7 +53,12 @@ export class H5Writer {
 
   /** A scalar variable-length string attribute. */
   string(path: string, name: string, value: string, charset: Charset): void {
-    this.owner(path).create_attribute(name, charset === "ascii" ? asciiJson(value) : value, null, charset === "ascii" ? "A" : "S");
+    this.owner(path).create_attribute(
+      name,
+      charset === "ascii" ? asciiJson(value) : value,
+      null,
+      charset === "ascii" ? "A" : "S",
+    );
   }
 
   /**

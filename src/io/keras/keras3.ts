@@ -74,7 +74,10 @@ export async function saveWeightsKeras3(model: tf.LayersModel, file: string): Pr
 function pairKeras3(tree: H5Tree, model: tf.LayersModel, shownAs: string): PendingLayer[] {
   if (!tree.nodes["/layers"]) {
     if (tree.nodes["/"]?.attrs.some((a) => a.name === "layer_names") || tree.nodes["/model_weights"]) {
-      throw new ModelFileError(shownAs, "is a legacy Keras .h5 weights file, not the Keras 3 layout; name it .h5 so that it is read as one");
+      throw new ModelFileError(
+        shownAs,
+        "is a legacy Keras .h5 weights file, not the Keras 3 layout; name it .h5 so that it is read as one",
+      );
     }
     throw new ModelFileError(shownAs, "is not a Keras 3 weights file: it has no layers group");
   }
@@ -185,12 +188,15 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   try {
     const st = fs.statSync(file);
     if (st.isDirectory()) throw new ModelFileError(file, "is a folder, not a .keras archive");
-    if (st.size === 0) throw new ModelFileError(file, "is empty (0 bytes): it is not a .keras archive; was the save interrupted?");
+    if (st.size === 0)
+      throw new ModelFileError(file, "is empty (0 bytes): it is not a .keras archive; was the save interrupted?");
     bytes = fs.readFileSync(file);
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(file, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(e)})`, { cause: e });
+    throw new ModelFileError(file, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(e)})`, {
+      cause: e,
+    });
   }
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))) {
     throw new ModelFileError(file, "is an HDF5 file, not a .keras zip archive: name it .h5 so that it is read as one");
@@ -199,17 +205,26 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   try {
     entries = readZip(bytes);
   } catch (e) {
-    if (e instanceof ZipProblem) throw new ModelFileError(file, `${e.message}; a .keras file is a zip archive written by Keras 3`);
+    if (e instanceof ZipProblem)
+      throw new ModelFileError(file, `${e.message}; a .keras file is a zip archive written by Keras 3`);
     throw e;
   }
   const configBytes = entries.get("config.json");
   const weightsBytes = entries.get("model.weights.h5");
   if (!configBytes) {
-    throw new ModelFileError(file, `is a zip archive but not a Keras model: it has no config.json (entries: ${[...entries.keys()].join(", ") || "none"})`);
+    throw new ModelFileError(
+      file,
+      `is a zip archive but not a Keras model: it has no config.json (entries: ${[...entries.keys()].join(", ") || "none"})`,
+    );
   }
   if (!weightsBytes) {
     const npz = entries.has("model.weights.npz");
-    throw new ModelFileError(file, npz ? "stores its weights as model.weights.npz, which tslab-dl does not read; save with Keras's default (h5) weights" : "has no model.weights.h5");
+    throw new ModelFileError(
+      file,
+      npz
+        ? "stores its weights as model.weights.npz, which tslab-dl does not read; save with Keras's default (h5) weights"
+        : "has no model.weights.h5",
+    );
   }
   const config = parseJson(file, "config.json", configBytes.toString("utf8"));
   const plan = configErrors(file, () => planModel(config));

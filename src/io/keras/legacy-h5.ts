@@ -11,7 +11,15 @@
  */
 import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
-import { buildModel, compileArgsFrom, ConfigProblem, type Json, modelToKeras, planModel, trainingConfigOf } from "./config";
+import {
+  buildModel,
+  compileArgsFrom,
+  ConfigProblem,
+  type Json,
+  modelToKeras,
+  planModel,
+  trainingConfigOf,
+} from "./config";
 import { h5join, H5Reader, stringAttr, stringListAttr } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File } from "./h5-write";
@@ -44,12 +52,20 @@ export function parseJson(file: string, what: string, text: string): Json {
 
 function writeLayerGroups(w: H5Writer, root: string, model: tf.LayersModel): void {
   const layers = kerasLayers(model);
-  w.names(root, "layer_names", layers.map((l) => l.name));
+  w.names(
+    root,
+    "layer_names",
+    layers.map((l) => l.name),
+  );
   for (const layer of layers) {
     const group = h5join(root, layer.name);
     w.group(group);
     const weights = weightsOf(layer);
-    w.names(group, "weight_names", weights.map((x) => `${layer.name}/${x.short}:0`));
+    w.names(
+      group,
+      "weight_names",
+      weights.map((x) => `${layer.name}/${x.short}:0`),
+    );
     if (weights.length > 0) w.group(h5join(group, layer.name));
     for (const x of weights) {
       w.float32(h5join(group, layer.name, `${x.short}:0`), x.variable.read().dataSync() as Float32Array, x.shape);
@@ -104,9 +120,15 @@ function weightsRoot(tree: H5Tree, path: string): string {
   if (stringListAttr(root, "layer_names") !== undefined) return "/";
   if (tree.nodes["/model_weights"]) return "/model_weights";
   if (tree.nodes["/layers"] || tree.nodes["/vars"]) {
-    throw new ModelFileError(path, "is a Keras 3 weights file (layers/…/vars); name it .weights.h5 so that it is read as one");
+    throw new ModelFileError(
+      path,
+      "is a Keras 3 weights file (layers/…/vars); name it .weights.h5 so that it is read as one",
+    );
   }
-  throw new ModelFileError(path, "is an HDF5 file but not a Keras weights file: it has no layer_names attribute and no model_weights group");
+  throw new ModelFileError(
+    path,
+    "is an HDF5 file but not a Keras weights file: it has no layer_names attribute and no model_weights group",
+  );
 }
 
 /**
@@ -115,11 +137,13 @@ function weightsRoot(tree: H5Tree, path: string): string {
  */
 function pairLayers(tree: H5Tree, root: string, model: tf.LayersModel, path: string): PendingLayer[] {
   const layerNames = stringListAttr(tree.nodes[root], "layer_names");
-  if (!layerNames) throw new ModelFileError(path, `${root} has no layer_names attribute (or it is not a list of names)`);
+  if (!layerNames)
+    throw new ModelFileError(path, `${root} has no layer_names attribute (or it is not a list of names)`);
   const fileLayers: { name: string; weightNames: string[] }[] = [];
   for (const name of layerNames) {
     const group = h5join(root, name);
-    if (!tree.nodes[group]) throw new ModelFileError(path, `layer_names lists "${name}", but there is no group ${group}`);
+    if (!tree.nodes[group])
+      throw new ModelFileError(path, `layer_names lists "${name}", but there is no group ${group}`);
     const weightNames = stringListAttr(tree.nodes[group], "weight_names");
     if (!weightNames) throw new ModelFileError(path, `layer "${name}" has no weight_names attribute`);
     if (weightNames.length > 0) fileLayers.push({ name, weightNames });
@@ -185,7 +209,10 @@ export async function loadModelH5(path: string): Promise<tf.LayersModel> {
     const configText = stringAttr(root, "model_config");
     if (configText === undefined) {
       if (stringListAttr(root, "layer_names") !== undefined) {
-        throw new ModelFileError(path, "holds weights only (Keras save_weights), no architecture: build the model, then load the weights into it");
+        throw new ModelFileError(
+          path,
+          "holds weights only (Keras save_weights), no architecture: build the model, then load the weights into it",
+        );
       }
       throw new ModelFileError(path, "is an HDF5 file but not a Keras model: it has no model_config attribute");
     }
@@ -206,7 +233,9 @@ export async function loadModelH5(path: string): Promise<tf.LayersModel> {
 export function compileFrom(model: tf.LayersModel, trainingConfig: Json, path: string): void {
   const args = compileArgsFrom(trainingConfig);
   if (typeof args === "string") {
-    console.warn(`tslab-dl: ${path}: the model is not compiled (${args}); call model.compile(...) before fit or evaluate`);
+    console.warn(
+      `tslab-dl: ${path}: the model is not compiled (${args}); call model.compile(...) before fit or evaluate`,
+    );
     return;
   }
   model.compile({ optimizer: args.optimizer, loss: args.loss, metrics: args.metrics });

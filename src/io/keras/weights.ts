@@ -64,7 +64,10 @@ export function checkShapes(tree: H5Tree, pending: PendingLayer[], shownAs: stri
       const node = tree.nodes[datasetPath];
       const w = weights[i];
       if (!node || node.kind !== "dataset" || !node.dataset) {
-        throw new ModelFileError(shownAs, `layer "${p.layer.name}": the file has no dataset ${datasetPath} for its ${w.short}`);
+        throw new ModelFileError(
+          shownAs,
+          `layer "${p.layer.name}": the file has no dataset ${datasetPath} for its ${w.short}`,
+        );
       }
       const fileShape = node.dataset.shape;
       if (!sameShape(fileShape, w.shape)) {
@@ -85,7 +88,12 @@ export function checkShapes(tree: H5Tree, pending: PendingLayer[], shownAs: stri
  * Read every dataset the pending layers need, then assign them all. Nothing is
  * assigned until every value has been read and checked.
  */
-export async function readAndAssign(reader: H5Reader, tree: H5Tree, pending: PendingLayer[], shownAs: string): Promise<void> {
+export async function readAndAssign(
+  reader: H5Reader,
+  tree: H5Tree,
+  pending: PendingLayer[],
+  shownAs: string,
+): Promise<void> {
   checkShapes(tree, pending, shownAs);
   const arrays = await reader.read(pending.flatMap((p) => p.paths));
   for (const p of pending) {

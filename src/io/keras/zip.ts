@@ -52,7 +52,8 @@ export function writeZip(entries: { name: string; data: Uint8Array }[], date = n
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
-    if (e.data.length > 0xfffffffe) throw new ZipProblem(`entry ${e.name} is larger than 4 GiB; zip64 is not supported`);
+    if (e.data.length > 0xfffffffe)
+      throw new ZipProblem(`entry ${e.name} is larger than 4 GiB; zip64 is not supported`);
     const name = Buffer.from(e.name, "utf8");
     const crc = crc32(e.data);
     const local = Buffer.alloc(30);
@@ -125,11 +126,13 @@ export function readZip(buf: Buffer): ZipEntries {
   const cdSize = buf.readUInt32LE(eocd + 12);
   const cdOffset = buf.readUInt32LE(eocd + 16);
   if (cdOffset === 0xffffffff || count === 0xffff) throw new ZipProblem("is a zip64 archive, which is not supported");
-  if (cdOffset + cdSize > eocd) throw new ZipProblem("is a corrupt zip archive (its central directory lies outside the file)");
+  if (cdOffset + cdSize > eocd)
+    throw new ZipProblem("is a corrupt zip archive (its central directory lies outside the file)");
   const entries: ZipEntries = new Map();
   let p = cdOffset;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > eocd || buf.readUInt32LE(p) !== 0x02014b50) throw new ZipProblem(`is a corrupt zip archive (central entry ${k})`);
+    if (p + 46 > eocd || buf.readUInt32LE(p) !== 0x02014b50)
+      throw new ZipProblem(`is a corrupt zip archive (central entry ${k})`);
     const flags = buf.readUInt16LE(p + 8);
     const method = buf.readUInt16LE(p + 10);
     const crc = buf.readUInt32LE(p + 16);
@@ -142,12 +145,14 @@ export function readZip(buf: Buffer): ZipEntries {
     const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
     p += 46 + nameLen + extraLen + commentLen;
     if (flags & 1) throw new ZipProblem(`entry ${name} is encrypted`);
-    if (size > MAX_ENTRY_BYTES || compressed === 0xffffffff) throw new ZipProblem(`entry ${name} declares ${size} bytes, more than allowed`);
+    if (size > MAX_ENTRY_BYTES || compressed === 0xffffffff)
+      throw new ZipProblem(`entry ${name} declares ${size} bytes, more than allowed`);
     if (localOffset + 30 > buf.length || buf.readUInt32LE(localOffset) !== 0x04034b50) {
       throw new ZipProblem(`is a corrupt or truncated zip archive (entry ${name} is missing)`);
     }
     const dataStart = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
-    if (dataStart + compressed > buf.length) throw new ZipProblem(`is a truncated zip archive (entry ${name} is cut short)`);
+    if (dataStart + compressed > buf.length)
+      throw new ZipProblem(`is a truncated zip archive (entry ${name} is cut short)`);
     const raw = buf.subarray(dataStart, dataStart + compressed);
     let data: Buffer;
     if (method === 0) data = raw;
@@ -157,8 +162,10 @@ export function readZip(buf: Buffer): ZipEntries {
       } catch (e) {
         throw new ZipProblem(`entry ${name} cannot be decompressed (${(e as Error).message})`);
       }
-    } else throw new ZipProblem(`entry ${name} uses compression method ${method}; only stored and deflate are supported`);
-    if (data.length !== size || crc32(data) !== crc) throw new ZipProblem(`entry ${name} is corrupt (its size or CRC does not match)`);
+    } else
+      throw new ZipProblem(`entry ${name} uses compression method ${method}; only stored and deflate are supported`);
+    if (data.length !== size || crc32(data) !== crc)
+      throw new ZipProblem(`entry ${name} is corrupt (its size or CRC does not match)`);
     entries.set(name, data);
   }
   return entries;
