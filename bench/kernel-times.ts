@@ -34,19 +34,16 @@ async function main(): Promise<void> {
       .map((t) => (t ? `[${t.shape.join(",")}]` : "-"))
       .join("") + (args.attrs ? " " + JSON.stringify(args.attrs).slice(0, 60) : "");
   const totals = new Map<string, { calls: number; ms: number }>();
-  let depth = 0;
   for (const config of tf.getKernelsForBackend(backend)) {
     const inner = config.kernelFunc;
     tf.unregisterKernel(config.kernelName, backend);
     tf.registerKernel({
       ...config,
       kernelFunc: (args) => {
-        depth++;
         const start = performance.now();
         try {
           return inner(args);
         } finally {
-          depth--;
           const key = detailed ? `${config.kernelName} ${describe(args)}` : config.kernelName;
           const entry = totals.get(key) ?? { calls: 0, ms: 0 };
           entry.calls++;

@@ -91,7 +91,6 @@ interface TslabJupyterModule {
  */
 export function installDisplayBridge(publish: Publish): () => void {
   setDisplayBridge(createDisplayBridge(publish));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tslabJupyter = require("tslab/dist/jupyter") as TslabJupyterModule;
   tslabJupyter.lastWriteDisplayData = (data, update) => publish(update ? "update_display_data" : "display_data", data);
   return () => {

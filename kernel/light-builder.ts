@@ -65,7 +65,6 @@ function install(): void {
   const tslabDir = path.dirname(require.resolve("tslab/package.json"));
   if (require.cache[require.resolve("tslab/dist/converter")]) return; // too late: its TypeScript is bound
   const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require(tsPath) as Ts;
   const cached = require.cache[tsPath];
   if (!cached) return;

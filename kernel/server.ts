@@ -198,7 +198,7 @@ export class KernelServer {
           reply?.status === "error" &&
           msg.content.stop_on_error !== false
         ) {
-          this.abortQueuedExecutes();
+          await this.abortQueuedExecutes();
         }
       }
     } finally {
@@ -207,7 +207,7 @@ export class KernelServer {
   }
 
   /** After a failed cell, the cells queued behind it are not run (as in IPython). */
-  private abortQueuedExecutes(): void {
+  private async abortQueuedExecutes(): Promise<void> {
     const kept: Message[] = [];
     for (const msg of this.shellQueue) {
       if (msg.header.msg_type !== "execute_request") {
@@ -215,7 +215,7 @@ export class KernelServer {
         continue;
       }
       this.publish("status", { execution_state: "busy" }, msg);
-      this.reply(msg, "shell", { status: "aborted" });
+      await this.reply(msg, "shell", { status: "aborted" });
       this.publish("status", { execution_state: "idle" }, msg);
     }
     this.shellQueue = kept;

@@ -48,7 +48,6 @@ const loaders: Record<BackendName, Loader> = {
   async tensorflow() {
     try {
       // Optional dependency: absent where libtensorflow could not be downloaded.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require("@tensorflow/tfjs-node");
       return undefined;
     } catch (e) {
@@ -57,7 +56,6 @@ const loaders: Record<BackendName, Loader> = {
   },
   async wasm() {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require("@tensorflow/tfjs-backend-wasm");
       return undefined;
     } catch (e) {

@@ -116,7 +116,6 @@ export function mimeBundleOrText(value: unknown): MimeBundle {
 function inspectText(value: unknown): string {
   if (typeof value === "string") return value;
   // Lazy so the module stays importable in a browser bundle.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const util = require("node:util") as typeof import("node:util");
   return util.inspect(value, { colors: false, depth: 4 });
 }

@@ -38,7 +38,6 @@ let aqModule: Arquero | undefined;
 
 /** The arquero module (ESM-only; loaded with `require`, which Node ≥ 20.19 allows for ES modules). */
 export function arquero(): Arquero {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   aqModule ??= require("arquero") as Arquero;
   return aqModule;
 }

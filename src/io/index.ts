@@ -51,7 +51,6 @@ interface KerasIO {
 }
 
 function keras(): KerasIO {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require("./keras") as KerasIO;
 }
 

@@ -79,6 +79,7 @@ async function tfjsCallbacks(model: tf.LayersModel, args: FitLoopArgs): Promise<
   let captured: CallbackListInternals | undefined;
   let run: Promise<tf.History>;
   listProto.setModel = function (this: CallbackListInternals) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the list tfjs builds is reachable only as this call's receiver
     captured = this;
     throw CAPTURED;
   };

@@ -627,7 +627,6 @@ function compileFma(): WebAssembly.Module | undefined {
     if (process.env.TSLAB_DL_NO_RELAXED_SIMD) return undefined;
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--experimental-wasm-relaxed-simd");
     return new WebAssembly.Module(bytes);
   } catch {

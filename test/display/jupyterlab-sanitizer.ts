@@ -19,7 +19,6 @@ interface SanitizeHtml {
   (dirty: string, options: object): string;
   defaults: { allowedSchemes: string[] };
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sanitizeHtml = require("sanitize-html") as SanitizeHtml;
 const defaults = sanitizeHtml.defaults;
 

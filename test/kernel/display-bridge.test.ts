@@ -39,7 +39,6 @@ test("tslab's display API goes through the kernel too", () => {
   const sent: Array<[string, Content]> = [];
   const uninstall = installDisplayBridge((type, content) => sent.push([type, content]));
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tslab = require("tslab") as { display: { html(s: string): void } };
     tslab.display.html("<p>x</p>");
   } finally {

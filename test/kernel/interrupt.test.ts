@@ -24,7 +24,6 @@ function tinyModel(): tf.Sequential {
 test("the watcher is registered once per loaded copy of tfjs-layers", () => {
   watchLoadedTfjs();
   assert.equal(watchLoadedTfjs(), 0, "already watched");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   assert.equal(watchTfjsLayers(require("@tensorflow/tfjs-layers")), false);
 });
 

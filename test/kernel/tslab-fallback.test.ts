@@ -3,7 +3,6 @@ import { afterEach, test } from "node:test";
 import { currentBridge, display, setDisplayBridge, updateDisplay } from "../../src/display/registry";
 import { TslabJupyterModule, bridgeThroughTslab, tslabBridge } from "../../src/display/tslab-fallback";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const tslabJupyter = require("tslab/dist/jupyter") as TslabJupyterModule;
 
 afterEach(() => {

@@ -93,7 +93,7 @@ export class H5Writer {
 
 /** JSON text whose non-ASCII characters are escaped, as Python's `json.dumps` writes it. */
 function asciiJson(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- the class spans every ASCII code, control characters included
   return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
