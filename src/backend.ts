@@ -29,7 +29,13 @@ export interface InitOptions {
   fastKernels?: boolean;
 }
 
-/** Raised when a backend is unknown or cannot be loaded. */
+/**
+ * Raised when a backend is unknown or cannot be loaded; the message lists the backends available.
+ *
+ * @example
+ * try { await init({ backend: "webgl" as never }); }
+ * catch (e) { if (e instanceof BackendError) console.error(e.message); }
+ */
 export class BackendError extends Error {
   override name = "BackendError";
 }
@@ -165,7 +171,13 @@ function unavailable(forced: BackendName, cause: unknown): BackendError {
   );
 }
 
-/** The backend chosen by {@link init}, or `undefined` before it ran. */
+/**
+ * The backend chosen by {@link init}, or `undefined` before it ran.
+ *
+ * @example
+ * await init();
+ * currentBackend(); // "wasm" on a machine without tfjs-node
+ */
 export function currentBackend(): BackendName | undefined {
   return chosenName;
 }

@@ -1,15 +1,51 @@
 /**
  * tslab-dl: deep learning in TypeScript notebooks.
  *
- * The public surface, nothing else: every name a notebook cell imports.
+ * The public surface, nothing else: every name a notebook cell imports. Each name here is
+ * listed in the README's library table (test/public-surface.test.ts checks both ways).
+ * Importing the package also registers its display formatters and its `file://` model router.
  *
  * @example
  * import { tf, init, loadFashionMnist, EarlyStopping } from "tslab-dl";
  */
-export * from "./backend";
-export * from "./seed";
-export * from "./data";
-export * from "./callbacks";
-export * from "./io";
-export * from "./display";
-export * from "./speed";
+export { tf, init, currentBackend, BackendError, type BackendName, type InitOptions } from "./backend";
+export { setRandomSeed } from "./seed";
+export {
+  loadFashionMnist,
+  trainTestSplit,
+  FASHION_MNIST_CLASSES,
+  DatasetError,
+  type FashionMnist,
+  type FashionMnistOptions,
+  type SplitOptions,
+} from "./data";
+export {
+  EarlyStopping,
+  ModelCheckpoint,
+  LivePlot,
+  PathTemplateError,
+  type EarlyStoppingArgs,
+  type ModelCheckpointArgs,
+  type LivePlotArgs,
+} from "./callbacks";
+export { saveModel, loadModel, saveWeights, loadWeights, formatOf, ModelFileError, type ModelFormat } from "./io";
+export {
+  display,
+  updateDisplay,
+  clearOutput,
+  registerFormatter,
+  JUPYTER_DISPLAY,
+  plotHistory,
+  historyTable,
+  plt,
+  setTableRowLimit,
+  FigureError,
+  type MimeBundle,
+  type DisplayOptions,
+  type Formatter,
+  type PlotHistoryOptions,
+  type PlotOptions,
+  type FigureOptions,
+  type ShowOptions,
+} from "./display";
+export { useFastKernels, fastKernelsInstalled } from "./speed";

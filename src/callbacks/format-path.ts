@@ -3,7 +3,12 @@
  * `{epoch:02d}`, `{val_loss:.2f}`, `{accuracy:.4f}`, `{loss:e}`, `{epoch}`.
  */
 
-/** Raised when a checkpoint path template cannot be filled in. */
+/**
+ * Raised when a checkpoint path template cannot be filled in (an unknown key, a bad format).
+ *
+ * @example
+ * new ModelCheckpoint("model-{epoch:02d}-{val_los:.2f}.h5"); // at the first save: PathTemplateError naming val_los
+ */
 export class PathTemplateError extends Error {
   override name = "PathTemplateError";
 }

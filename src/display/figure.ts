@@ -120,7 +120,12 @@ export interface BundleOptions {
   plotly?: PlotlyInclusion;
 }
 
-/** Raised for a figure that cannot be drawn (mismatched lengths, no panels). */
+/**
+ * Raised for a figure that cannot be drawn (mismatched lengths, no panels).
+ *
+ * @example
+ * plt.plot([1, 2, 3], [1, 2]); // FigureError: plt.plot: x has 3 values but y has 2; …
+ */
 export class FigureError extends Error {
   override name = "FigureError";
 }

@@ -130,7 +130,13 @@ export function useFastKernels(on: boolean): void {
   else uninstallFastKernels();
 }
 
-/** Whether tslab-dl's kernels are installed now, and which, as `backend/kernel` names. */
+/**
+ * Whether tslab-dl's kernels are installed now, and which, as `backend/kernel` names.
+ *
+ * @example
+ * await init();
+ * fastKernelsInstalled(); // ["wasm/Adam…", "wasm/BatchMatMul", …]; [] after useFastKernels(false)
+ */
 export function fastKernelsInstalled(): string[] {
   return [...replaced.keys(), ...added].sort();
 }
