@@ -12,7 +12,9 @@ export function kerasFixtures(): string | undefined {
   return dir && fs.existsSync(path.join(dir, "README.md")) ? dir : undefined;
 }
 
-export const SKIP_FIXTURES = "needs ../shared/fixtures/keras (real Keras files), absent in this checkout";
+export const SKIP_FIXTURES =
+  "needs ../shared/fixtures/keras (files written by Python Keras), absent beside this checkout: " +
+  "clone the project's shared/ folder next to the repository (CI has it) to run the Keras-file tests";
 
 const TEST_IMAGES = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
 export const SKIP_IMAGES = `needs ${TEST_IMAGES} (Debian package dataset-fashion-mnist)`;

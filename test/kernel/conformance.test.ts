@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { PYTHON, jupyterAvailable, pythonDir, tempInstall } from "./helpers";
+import { PYTHON, jupyterMissing, pythonDir, tempInstall } from "./helpers";
 
-const missing = jupyterAvailable();
+const missing = jupyterMissing();
 
 test("jupyter_kernel_test: all 12 tests pass and none is skipped", { skip: missing, timeout: 180_000 }, () => {
   const install = tempInstall();

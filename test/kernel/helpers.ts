@@ -17,8 +17,8 @@ export const PYTHON = "/usr/bin/python3";
 /** The kernel tests' Python helpers live beside the TypeScript sources. */
 export const pythonDir = path.join(repoRoot, "test", "kernel");
 
-/** Whether Jupyter's Python side is here (jupyter_client, jupyter_kernel_test). */
-export function jupyterAvailable(): string | undefined {
+/** Why the kernel tests cannot run here (Jupyter's Python side is missing), or undefined when they can. */
+export function jupyterMissing(): string | undefined {
   const check = spawnSync(PYTHON, ["-c", "import jupyter_client, jupyter_kernel_test"], { encoding: "utf8" });
   return check.status === 0
     ? undefined

@@ -13,7 +13,7 @@ import {
   kernelSpec,
   uninstallKernel,
 } from "../../kernel/install";
-import { jupyterAvailable, repoRoot } from "./helpers";
+import { jupyterMissing, repoRoot } from "./helpers";
 
 test("the kernelspec runs this repository's dist/kernel/cli.js with an absolute node", () => {
   const spec = kernelSpec("/opt/node/bin/node");
@@ -67,13 +67,13 @@ test("findJupyter skips a jupyter that does not work and says what it tried", ()
       (e: unknown) =>
         e instanceof KernelInstallError && e.message.includes(fake) && /command not found/.test(e.message),
     );
-    if (!jupyterAvailable()) assert.equal(findJupyter({ PATH: `${dir}:/usr/bin` }), "/usr/bin/jupyter");
+    if (!jupyterMissing()) assert.equal(findJupyter({ PATH: `${dir}:/usr/bin` }), "/usr/bin/jupyter");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("install into a prefix twice, list it with jupyter, uninstall twice", { skip: jupyterAvailable() }, () => {
+test("install into a prefix twice, list it with jupyter, uninstall twice", { skip: jupyterMissing() }, () => {
   const prefix = mkdtempSync(path.join(tmpdir(), "tslab-dl-install-"));
   const logs: string[] = [];
   const log = (t: string) => logs.push(t);
@@ -106,7 +106,7 @@ test("install into a prefix twice, list it with jupyter, uninstall twice", { ski
   }
 });
 
-test("the CLI installs with --prefix and prints usage on bad arguments", { skip: jupyterAvailable() }, () => {
+test("the CLI installs with --prefix and prints usage on bad arguments", { skip: jupyterMissing() }, () => {
   const prefix = mkdtempSync(path.join(tmpdir(), "tslab-dl-cli-"));
   try {
     const ok = spawnSync(process.execPath, [cliPath(), "install", "--prefix", prefix], { encoding: "utf8" });

@@ -12,14 +12,14 @@ import {
   KernelDriver,
   PYTHON,
   TempInstall,
-  jupyterAvailable,
+  jupyterMissing,
   ofType,
   repoRoot,
   streamText,
   tempInstall,
 } from "./helpers";
 
-const missing = jupyterAvailable();
+const missing = jupyterMissing();
 
 describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
   let install: TempInstall;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import { Message, ProtocolError, Signer, decode, encode, respond } from "../../kernel/wire";
-import { PYTHON, jupyterAvailable } from "./helpers";
+import { PYTHON, jupyterMissing } from "./helpers";
 
 const KEY = "a0436f6c-1916-498b-8eb9-e81ab9368e84";
 
@@ -71,7 +71,7 @@ test("respond sets the parent header, the session and a fresh message id", () =>
   assert.deepEqual(reply.identities, parent.identities);
 });
 
-const missing = jupyterAvailable();
+const missing = jupyterMissing();
 
 test("jupyter_client's Session reads what we sign and we read what it signs", { skip: missing }, () => {
   const ours = encode(request("from node"), new Signer("hmac-sha256", KEY));
