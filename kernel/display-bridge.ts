@@ -8,6 +8,7 @@
  */
 import { inspect } from "node:util";
 import { DisplayBridge, MimeBundle, mimeBundleOf, setDisplayBridge } from "../src/display/registry";
+import { tslabJupyter } from "./tslab-internals";
 import type { Content } from "./wire";
 
 /** Sends one iopub message for the cell running now. */
@@ -79,11 +80,6 @@ export function createDisplayBridge(publish: Publish): DisplayBridge {
   };
 }
 
-/** tslab's display hook: `tslab/dist/jupyter`'s `lastWriteDisplayData`. */
-interface TslabJupyterModule {
-  lastWriteDisplayData: ((data: Content, update: boolean) => void) | null;
-}
-
 /**
  * Install the bridge for the library and for tslab's own `display` API
  * (`import * as tslab from "tslab"; tslab.display.html(...)`). Returns a
@@ -91,10 +87,10 @@ interface TslabJupyterModule {
  */
 export function installDisplayBridge(publish: Publish): () => void {
   setDisplayBridge(createDisplayBridge(publish));
-  const tslabJupyter = require("tslab/dist/jupyter") as TslabJupyterModule;
-  tslabJupyter.lastWriteDisplayData = (data, update) => publish(update ? "update_display_data" : "display_data", data);
+  const jupyter = tslabJupyter();
+  jupyter.lastWriteDisplayData = (data, update) => publish(update ? "update_display_data" : "display_data", data);
   return () => {
     setDisplayBridge(undefined);
-    tslabJupyter.lastWriteDisplayData = null;
+    jupyter.lastWriteDisplayData = null;
   };
 }

@@ -7,8 +7,7 @@
  */
 import "./light-builder"; // first: before tslab's converter loads
 import { format } from "node:util";
-import { ConverterSet, Executor, createExecutor } from "tslab/dist/executor";
-import { Converter, createConverter } from "tslab/dist/converter";
+import { tslabConverter, tslabExecutor, type Converter, type ConverterSet, type Executor } from "./tslab-internals";
 import { InterruptError, watchLoadedTfjs } from "./interrupt";
 import { rewriteShellLines, shellStatement } from "./shell-lines";
 
@@ -78,10 +77,10 @@ class Converters implements ConverterSet {
   private nodeConverter?: Converter;
   private browserConverter?: Converter;
   get node(): Converter {
-    return (this.nodeConverter ??= createConverter({ isJS: false, isBrowser: false }));
+    return (this.nodeConverter ??= tslabConverter().createConverter({ isJS: false, isBrowser: false }));
   }
   get browser(): Converter {
-    return (this.browserConverter ??= createConverter({ isJS: false, isBrowser: true }));
+    return (this.browserConverter ??= tslabConverter().createConverter({ isJS: false, isBrowser: true }));
   }
   close(): void {
     this.nodeConverter?.close();
@@ -115,7 +114,7 @@ export class CellRunner {
    */
   constructor(rootDir: string, warn: (text: string) => void = (text) => process.stderr.write(text)) {
     this.warn = warn;
-    this.executor = createExecutor(rootDir, this.converters, {
+    this.executor = tslabExecutor().createExecutor(rootDir, this.converters, {
       log: (value: unknown) => {
         this.lastValue = { has: true, value };
       },

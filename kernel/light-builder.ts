@@ -21,6 +21,7 @@
  */
 import * as path from "node:path";
 import type * as TS from "@tslab/typescript-for-tslab";
+import { tslabConverterLoaded, tslabTypeScriptPath } from "./tslab-internals";
 
 type Ts = typeof TS;
 
@@ -62,9 +63,8 @@ export function cellDependencies(ts: Ts, program: TS.Program, sourceFile: TS.Sou
 
 function install(): void {
   if (installed || process.env.TSLAB_DL_STOCK_BUILDER) return;
-  const tslabDir = path.dirname(require.resolve("tslab/package.json"));
-  if (require.cache[require.resolve("tslab/dist/converter")]) return; // too late: its TypeScript is bound
-  const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
+  if (tslabConverterLoaded()) return; // too late: its TypeScript is bound
+  const tsPath = tslabTypeScriptPath();
   const ts = require(tsPath) as Ts;
   const cached = require.cache[tsPath];
   if (!cached) return;

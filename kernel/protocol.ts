@@ -6,10 +6,7 @@
  */
 import "./light-builder"; // first: before tslab's converter loads
 import { createRequire } from "node:module";
-import type * as TS from "@tslab/typescript-for-tslab";
-import { isCompleteCode } from "tslab/dist/converter";
-import type { Executor } from "tslab/dist/executor";
-import { printQuickInfo } from "tslab/dist/inspect";
+import { tslabConverter, tslabInspect, tslabTypeScript, type Executor } from "./tslab-internals";
 import { blankShellLines } from "./shell-lines";
 import { PROTOCOL_VERSION } from "./wire";
 
@@ -18,10 +15,7 @@ export const KERNEL_NAME = "tslab-dl";
 /** The name notebooks show. */
 export const DISPLAY_NAME = "TypeScript (tslab-dl)";
 
-// tslab's TypeScript: the compiler that checks the cells.
-function typescript(): typeof TS {
-  return createRequire(require.resolve("tslab/package.json"))("@tslab/typescript-for-tslab") as typeof TS;
-}
+const typescript = tslabTypeScript;
 
 function packageVersion(name: string, from = __dirname): string {
   try {
@@ -78,7 +72,7 @@ export interface IsCompleteReply {
  */
 export function isComplete(code: string): IsCompleteReply {
   const source = blankShellLines(code);
-  const tslab = isCompleteCode(source);
+  const tslab = tslabConverter().isCompleteCode(source);
   if (!tslab.completed) return { status: "incomplete", indent: tslab.indent ?? "" };
   const ts = typescript();
   const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
@@ -95,7 +89,7 @@ export function complete(executor: Executor, code: string, cursor: number): Reco
 /** The type and documentation of the symbol at `cursor`, or `undefined`. */
 export function quickInfo(executor: Executor, code: string, cursor: number): string | undefined {
   const info = executor.inspect(blankShellLines(code), cursor);
-  return info ? printQuickInfo(info) : undefined;
+  return info ? tslabInspect().printQuickInfo(info) : undefined;
 }
 
 /** The `inspect_reply` content. */

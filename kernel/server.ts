@@ -8,8 +8,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type * as Zmq from "zeromq";
+import { tslabRequire } from "./tslab-internals";
 import { Content, Message, ProtocolError, Signer, decode, encode, respond } from "./wire";
 
 /** The connection file Jupyter writes for a kernel (`{connection_file}`). */
@@ -67,8 +67,7 @@ export function readConnectionFile(path: string): ConnectionInfo {
 
 // zeromq is tslab's transport: load the copy tslab depends on.
 function loadZmq(): typeof Zmq {
-  const fromTslab = createRequire(require.resolve("tslab/package.json"));
-  return fromTslab("zeromq") as typeof Zmq;
+  return tslabRequire()("zeromq") as typeof Zmq;
 }
 
 /** Serialises sends: a zeromq socket accepts one pending send at a time. */
