@@ -7,7 +7,7 @@
  * is stored on `globalThis`, so a notebook's copy of the library uses it too.
  */
 import { inspect } from "node:util";
-import { DisplayBridge, MimeBundle, mimeBundleOf, setDisplayBridge } from "../src/display/registry";
+import { DisplayBridge, jsonMimeData, MimeBundle, mimeBundleOf, setDisplayBridge } from "../src/display/registry";
 import { tslabJupyter } from "./tslab-internals";
 import type { Content } from "./wire";
 
@@ -27,13 +27,7 @@ export function plainText(value: unknown): string {
  * jupyterData({ "image/png": pngBytes }); // → { "image/png": "iVBOR…", "text/plain": "<image/png>" }
  */
 export function jupyterData(bundle: MimeBundle): Content {
-  const data: Content = {};
-  for (const [mime, value] of Object.entries(bundle)) {
-    data[mime] =
-      value instanceof Uint8Array
-        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64")
-        : value;
-  }
+  const data: Content = jsonMimeData(bundle);
   if (typeof data["text/plain"] !== "string") {
     data["text/plain"] =
       "text/plain" in data ? plainText(data["text/plain"]) : `<${Object.keys(data).join(", ") || "empty output"}>`;

@@ -16,6 +16,24 @@ export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as n
 /** A Jupyter MIME bundle: MIME type to data. `text/plain` is always present in ours. */
 export type MimeBundle = { [mimeType: string]: unknown };
 
+/**
+ * A bundle's values as Jupyter's JSON messages carry them: binary values (`Uint8Array`, e.g.
+ * PNG bytes) become base64 text, as the messaging spec requires; the rest is kept as is.
+ *
+ * @example
+ * jsonMimeData({ "image/png": pngBytes, "text/plain": "<figure>" }); // → { "image/png": "iVBOR…", "text/plain": "<figure>" }
+ */
+export function jsonMimeData(bundle: MimeBundle): { [mimeType: string]: unknown } {
+  const data: { [mimeType: string]: unknown } = {};
+  for (const [mime, value] of Object.entries(bundle)) {
+    data[mime] =
+      value instanceof Uint8Array
+        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64")
+        : value;
+  }
+  return data;
+}
+
 /** Options for {@link display}. */
 export interface DisplayOptions {
   /** Give the output an id so {@link updateDisplay} can replace it in place later. */

@@ -8,7 +8,7 @@
  *
  * Registered when the library loads (`src/display/index.ts` imports this file).
  */
-import { DisplayBridge, MimeBundle, registerBridgeFallback } from "./registry";
+import { DisplayBridge, jsonMimeData, registerBridgeFallback } from "./registry";
 
 interface TslabDisplayData {
   data: { [mime: string]: unknown };
@@ -22,17 +22,6 @@ export interface TslabJupyterModule {
 }
 
 const TSLAB_JUPYTER_FILE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
-
-function toTslabData(bundle: MimeBundle): TslabDisplayData["data"] {
-  const data: TslabDisplayData["data"] = {};
-  for (const [mime, value] of Object.entries(bundle)) {
-    data[mime] =
-      value instanceof Uint8Array
-        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64")
-        : value;
-  }
-  return data;
-}
 
 /**
  * A bridge writing through a tslab `jupyter` module's display hook.
@@ -50,7 +39,7 @@ export function bridgeThroughTslab(jupyter: TslabJupyterModule): DisplayBridge {
         throw new Error("tslab's display is not ready: display() must be called while a cell runs in a tslab kernel");
       write(
         {
-          data: toTslabData(bundle),
+          data: jsonMimeData(bundle),
           metadata: options.metadata ?? {},
           transient: options.displayId ? { display_id: options.displayId } : {},
         },
