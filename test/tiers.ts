@@ -11,6 +11,8 @@ export const SLOW_TESTS: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /^kernel\/(conformance|kernel\.integration)\.test\.js$/, why: "starts kernels through jupyter_client" },
   { pattern: /^kernel\/install\.test\.js$/, why: "runs jupyter kernelspec" },
   { pattern: /^io\/keras-(layout|fixtures)\.test\.js$/, why: "h5py and ../shared's real Keras files" },
+  { pattern: /^io\/keras-(errors|roundtrip)\.test\.js$/, why: "HDF5 in worker threads with time limits, many files" },
+  { pattern: /^package\.test\.js$/, why: "type-checks the package as users import it, three ways" },
   { pattern: /^speed\/fit\.test\.js$/, why: "trains on the real Fashion-MNIST" },
   { pattern: /^callbacks\/early-stopping\.test\.js$/, why: "one test trains on the real Fashion-MNIST" },
   { pattern: /^data\/fashion-mnist\.test\.js$/, why: "reads the real Fashion-MNIST files" },
