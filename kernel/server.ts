@@ -8,7 +8,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type * as Zmq from "zeromq";
 import { Content, Message, ProtocolError, Signer, decode, encode, respond } from "./wire";
 
@@ -65,10 +64,11 @@ export function readConnectionFile(path: string): ConnectionInfo {
   } as ConnectionInfo;
 }
 
-// zeromq is tslab's transport: load the copy tslab depends on.
+// Loaded when the sockets open, so that `tslab-dl install` never loads the native addon. Our
+// declared version satisfies tslab's range, so npm installs one copy that both use.
 function loadZmq(): typeof Zmq {
-  const fromTslab = createRequire(require.resolve("tslab/package.json"));
-  return fromTslab("zeromq") as typeof Zmq;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("zeromq") as typeof Zmq;
 }
 
 /** Serialises sends: a zeromq socket accepts one pending send at a time. */
