@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -290,7 +290,10 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
 describe("the library under the stock tslab kernel", { skip: missing }, () => {
   test("display() falls back to tslab's own display", async () => {
     const prefix = mkdtempSync(path.join(tmpdir(), "stock-tslab-"));
-    const workDir = mkdtempSync(path.join(repoRoot, "dist", "stock-tslab-test-"));
+    // A user's project under stock tslab: the package in its node_modules (stock tslab has no fallback).
+    const workDir = mkdtempSync(path.join(tmpdir(), "stock-tslab-test-"));
+    mkdirSync(path.join(workDir, "node_modules"));
+    symlinkSync(repoRoot, path.join(workDir, "node_modules", "tslab-dl"), "dir");
     let kernel: KernelDriver | undefined;
     try {
       const tslabBin = path.join(repoRoot, "node_modules", "tslab", "bin", "tslab");
