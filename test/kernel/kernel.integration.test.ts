@@ -86,6 +86,24 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
     assert.deepEqual(result.content.data, { "text/markdown": "**x**", "text/plain": "x" });
   });
 
+  test("a value whose display method returns a promise shows the resolved bundle; a rejection is a DisplayError", async () => {
+    const later = await kernel.execute(
+      '({ [Symbol.for("Jupyter.display")]: async () => { await new Promise((r) => setTimeout(r, 50)); return { "text/html": "<i>late</i>", "text/plain": "late" }; } })',
+    );
+    assert.equal(later.reply.status, "ok");
+    assert.deepEqual(ofType(later.outputs, "execute_result")[0]?.content.data, {
+      "text/html": "<i>late</i>",
+      "text/plain": "late",
+    });
+    const failed = await kernel.execute(
+      '({ [Symbol.for("Jupyter.display")]: () => Promise.reject(new Error("chart data missing")) })',
+    );
+    assert.equal(failed.reply.status, "error");
+    assert.equal(failed.reply.ename, "DisplayError");
+    assert.match(String(failed.reply.evalue), /returned a promise that rejected: Error: chart data missing/);
+    assert.equal(ofType(failed.outputs, "error").length, 1);
+  });
+
   test("interrupting a long fit (SIGINT) stops it between batches and keeps usable weights", async () => {
     const setup = await kernel.execute(
       [
