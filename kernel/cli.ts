@@ -9,9 +9,11 @@
  * tslab-dl --version
  * ```
  */
+import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Kernel as KernelClass } from "./kernel";
 import { InstallTarget, KernelInstallError, installKernel, uninstallKernel } from "./install";
+import { kernelModuleDirs } from "./kernel-modules";
 
 const USAGE = `Usage:
   tslab-dl install [--user | --sys-prefix | --prefix DIR] [--jupyter PATH]
@@ -86,6 +88,17 @@ export function parseCommand(argv: string[]): Command {
   throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 }
 
+/**
+ * Why cells may type-check an import that then fails to load: the kernelspec that started this
+ * kernel predates `NODE_PATH` (kernel/kernel-modules.ts), or names another installation.
+ */
+function staleNodePath(): string | undefined {
+  const have = (process.env.NODE_PATH ?? "").split(path.delimiter);
+  const missing = kernelModuleDirs().filter((dir) => !have.includes(dir));
+  if (missing.length === 0) return undefined;
+  return `NODE_PATH lacks ${missing.join(", ")}: notebooks outside this installation cannot load its packages; run "tslab-dl install" again to update the kernelspec`;
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed: Command;
   try {
@@ -102,6 +115,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`tslab-dl ${(require("../../package.json") as { version: string }).version}\n`);
       return 0;
     case "kernel": {
+      const stale = staleNodePath();
+      if (stale) process.stderr.write(`tslab-dl kernel: ${stale}\n`);
       // Loaded only here: install and uninstall need not load TypeScript.
       const { Kernel } = require("./kernel") as { Kernel: typeof KernelClass };
       await Kernel.start(parsed.connectionFile);

@@ -7,7 +7,7 @@
  * is stored on `globalThis`, so a notebook's copy of the library uses it too.
  */
 import { inspect } from "node:util";
-import { DisplayBridge, jsonMimeData, MimeBundle, mimeBundleOf, setDisplayBridge } from "../src/display/registry";
+import { DisplayBridge, jsonMimeData, MimeBundle, mimeBundleOfAsync, setDisplayBridge } from "../src/display/registry";
 import { tslabJupyter } from "./tslab-internals";
 import type { Content } from "./wire";
 
@@ -37,14 +37,15 @@ export function jupyterData(bundle: MimeBundle): Content {
 
 /**
  * The `data` of a cell's last value: its MIME bundle from the library's
- * registry when it has one, else its `util.inspect` text.
+ * registry when it has one (awaited when its display method returns a
+ * promise), else its `util.inspect` text.
  *
  * @example
- * resultData(42);                 // → { "text/plain": "42" }
- * resultData("hi");               // → { "text/plain": "'hi'" }
+ * await resultData(42);                 // → { "text/plain": "42" }
+ * await resultData("hi");               // → { "text/plain": "'hi'" }
  */
-export function resultData(value: unknown): Content {
-  const bundle = mimeBundleOf(value);
+export async function resultData(value: unknown): Promise<Content> {
+  const bundle = await mimeBundleOfAsync(value);
   return bundle ? jupyterData(bundle) : { "text/plain": plainText(value) };
 }
 

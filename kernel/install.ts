@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { kernelEnv } from "./kernel-modules";
 import { DISPLAY_NAME, KERNEL_NAME } from "./protocol";
 
 /** Raised when Jupyter cannot be found or refuses to install or remove the kernel. */
@@ -45,7 +46,9 @@ export function cliPath(): string {
 
 /**
  * The kernelspec: runs this package's kernel with an absolute path to Node
- * and to `cli.js`, so that a notebook anywhere can use it.
+ * and to `cli.js`, and with `NODE_PATH` naming the folders of this installation
+ * (kernel/kernel-modules.ts), so that a notebook anywhere can use it and import
+ * what is installed with it.
  *
  * @example
  * kernelSpec().argv; // → ["/usr/bin/node", "/repo/dist/kernel/cli.js", "kernel", "--connection-file", "{connection_file}"]
@@ -57,7 +60,7 @@ export function kernelSpec(node: string = process.execPath): Record<string, unkn
     language: "typescript",
     // SIGINT stops synchronous code too (a message cannot reach a busy event loop).
     interrupt_mode: "signal",
-    env: {},
+    env: kernelEnv(),
     metadata: { debugger: false },
   };
 }

@@ -124,7 +124,7 @@ export class Kernel {
     if (outcome.hasValue && !silent) {
       let data: Content;
       try {
-        data = resultData(outcome.value);
+        data = await resultData(outcome.value);
       } catch (e) {
         const error = errorContent(e);
         this.server.publish("error", { ...error }, msg);
@@ -142,13 +142,16 @@ export class Kernel {
     const results: Content = {};
     for (const [name, expression] of Object.entries(expressions)) {
       const outcome = await this.runner.run(String(expression));
-      if (outcome.status === "error") results[name] = { status: "error", ...outcome.error };
-      else
-        results[name] = {
-          status: "ok",
-          data: outcome.hasValue ? resultData(outcome.value) : { "text/plain": "undefined" },
-          metadata: {},
-        };
+      if (outcome.status === "error") {
+        results[name] = { status: "error", ...outcome.error };
+        continue;
+      }
+      try {
+        const data = outcome.hasValue ? await resultData(outcome.value) : { "text/plain": "undefined" };
+        results[name] = { status: "ok", data, metadata: {} };
+      } catch (e) {
+        results[name] = { status: "error", ...errorContent(e) };
+      }
     }
     return results;
   }

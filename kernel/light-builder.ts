@@ -15,17 +15,22 @@
  * as TypeScript's builder answers, or the files its imports reach through non-declaration
  * files for a module cell. Type errors are found exactly as before: tslab asks the program.
  *
+ * The same replacement of the watch compiler host gives cells the kernel's own modules as the
+ * fallback of module resolution (kernel/kernel-modules.ts), with either builder.
+ *
  * This must run before `tslab/dist/converter` is loaded (it replaces the TypeScript module
  * that converter imports, in Node's module cache); {@link lightBuilderInstalled} says
- * whether it did. Set `TSLAB_DL_STOCK_BUILDER=1` to keep tslab's own.
+ * whether it did. Set `TSLAB_DL_STOCK_BUILDER=1` to keep tslab's own builder.
  */
 import * as path from "node:path";
 import type * as TS from "@tslab/typescript-for-tslab";
+import { withKernelModules } from "./kernel-modules";
 import { tslabConverterLoaded, tslabTypeScriptPath } from "./tslab-internals";
 
 type Ts = typeof TS;
 
 let installed = false;
+let hooked = false;
 
 /** Whether tslab's converter compiles cells with the light builder in this process. */
 export function lightBuilderInstalled(): boolean {
@@ -62,12 +67,13 @@ export function cellDependencies(ts: Ts, program: TS.Program, sourceFile: TS.Sou
 }
 
 function install(): void {
-  if (installed || process.env.TSLAB_DL_STOCK_BUILDER) return;
+  if (hooked) return;
   if (tslabConverterLoaded()) return; // too late: its TypeScript is bound
   const tsPath = tslabTypeScriptPath();
   const ts = require(tsPath) as Ts;
   const cached = require.cache[tsPath];
   if (!cached) return;
+  const stock = Boolean(process.env.TSLAB_DL_STOCK_BUILDER);
   const light = ((...args: Parameters<Ts["createAbstractBuilder"]>) => {
     const builder = ts.createAbstractBuilder(...args) as TS.BuilderProgram & {
       getAllDependencies(f: TS.SourceFile): readonly string[];
@@ -96,16 +102,18 @@ function install(): void {
       createProgram?: TS.CreateProgram<TS.BuilderProgram>,
       ...rest: unknown[]
     ) =>
-      (ts.createWatchCompilerHost as (...a: unknown[]) => unknown)(
-        rootFiles,
-        options,
-        system,
-        createProgram ?? light,
-        ...rest,
+      withKernelModules(
+        ts,
+        (
+          ts.createWatchCompilerHost as (
+            ...a: unknown[]
+          ) => TS.WatchCompilerHostOfFilesAndCompilerOptions<TS.BuilderProgram>
+        )(rootFiles, options, system, createProgram ?? (stock ? undefined : light), ...rest),
       ),
   });
   cached.exports = wrapper;
-  installed = true;
+  hooked = true;
+  installed = !stock;
 }
 
 install();

@@ -9,7 +9,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type * as Zmq from "zeromq";
-import { tslabRequire } from "./tslab-internals";
 import { Content, Message, ProtocolError, Signer, decode, encode, respond } from "./wire";
 
 /** The connection file Jupyter writes for a kernel (`{connection_file}`). */
@@ -65,9 +64,10 @@ export function readConnectionFile(path: string): ConnectionInfo {
   } as ConnectionInfo;
 }
 
-// zeromq is tslab's transport: load the copy tslab depends on.
+// Loaded when the sockets open, so that `tslab-dl install` never loads the native addon. Our
+// declared version satisfies tslab's range, so npm installs one copy that both use.
 function loadZmq(): typeof Zmq {
-  return tslabRequire()("zeromq") as typeof Zmq;
+  return require("zeromq") as typeof Zmq;
 }
 
 /** Serialises sends: a zeromq socket accepts one pending send at a time. */

@@ -8,7 +8,7 @@
  * - `tslab/dist/inspect`: `printQuickInfo` (the pager text for `expr?`);
  * - `tslab/dist/jupyter`: the `lastWriteDisplayData` hook behind tslab's own `display` API;
  * - tslab's TypeScript fork (`@tslab/typescript-for-tslab`), which light-builder.ts swaps in
- *   Node's module cache, and the `zeromq` tslab depends on.
+ *   Node's module cache.
  *
  * Written for {@link TSLAB_WRITTEN_FOR}. With another tslab the kernel still starts (it has no
  * other way to run cells), but prints one warning naming both versions. The contract test

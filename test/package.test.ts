@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { repoRoot } from "./helpers";
@@ -45,8 +46,10 @@ test("loads by name from ESM with named imports", () => {
 });
 
 test("TypeScript finds the types with node10 resolution, as tslab compiles cells", () => {
-  const dir = path.join(repoRoot, "out", `types-check-${process.pid}`);
-  fs.mkdirSync(dir, { recursive: true });
+  // A project whose node_modules holds the package, as after `npm install tslab-dl`.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tslab-dl-types-"));
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(repoRoot, path.join(dir, "node_modules", "tslab-dl"), "dir");
   try {
     const file = path.join(dir, "cell.ts");
     fs.writeFileSync(
@@ -66,6 +69,8 @@ test("TypeScript finds the types with node10 resolution, as tslab compiles cells
       "--skipLibCheck",
       "--types",
       "node",
+      "--typeRoots",
+      path.join(repoRoot, "node_modules", "@types"),
     ];
     node([tsc, ...common, file]);
     assert.throws(

@@ -106,8 +106,10 @@ export interface PlotlyTrace {
   xaxis: string;
   yaxis: string;
   showlegend: boolean;
-  line: { color: string; width: number; dash: Dash };
-  marker: { color: string; size: number; symbol: MarkerSymbol };
+  /** Only where `mode` draws lines: Plotly.validate reports attributes a trace does not use. */
+  line?: { color: string; width: number; dash: Dash };
+  /** Only where `mode` draws markers. */
+  marker?: { color: string; size: number; symbol: MarkerSymbol };
   hovertemplate: string;
 }
 
@@ -359,17 +361,19 @@ function toPlotly(spec: FigureSpec, g: Geometry): PlotlyFigure {
     }
     for (const s of panel.series) {
       const xlabel = panel.xlabel || "x";
+      const mode = s.mode ?? "lines";
+      const color = s.color ?? COLORS[0];
       data.push({
         type: "scatter",
-        mode: s.mode ?? "lines",
+        mode,
         x: s.x,
         y: s.y.map((v) => (Number.isFinite(v) ? v : null)),
         name: escapePlotlyText(s.name),
         xaxis: xa,
         yaxis: ya,
         showlegend: (s.showInLegend ?? true) && s.name !== "",
-        line: { color: s.color ?? COLORS[0], width: s.width ?? 2, dash: s.dash ?? "solid" },
-        marker: { color: s.color ?? COLORS[0], size: s.markerSize ?? 6, symbol: s.marker ?? "circle" },
+        ...(mode.includes("lines") && { line: { color, width: s.width ?? 2, dash: s.dash ?? "solid" } }),
+        ...(mode.includes("markers") && { marker: { color, size: s.markerSize ?? 6, symbol: s.marker ?? "circle" } }),
         hovertemplate: `${escapePlotlyText(s.name || "y")}<br>${escapePlotlyText(xlabel)} %{x}<br>%{y:.4g}<extra></extra>`,
       });
     }

@@ -93,7 +93,23 @@ export function registerFormatter(formatter: Formatter): void {
   list.push(formatter);
 }
 
-function hasDisplayMethod(value: unknown): value is { [JUPYTER_DISPLAY](): MimeBundle } {
+/**
+ * Raised when a value's `[Symbol.for("Jupyter.display")]()` fails, rejects, or gives something
+ * other than a MIME bundle.
+ */
+export class DisplayError extends Error {
+  override name = "DisplayError";
+}
+
+/** What a display method may return: a bundle, or (as Deno's kernel allows) a promise of one. */
+export type DisplayMethodResult = MimeBundle | PromiseLike<MimeBundle>;
+
+/** A value that displays itself asynchronously: its display method returns a promise. */
+export interface AsyncDisplayable {
+  [JUPYTER_DISPLAY](): PromiseLike<MimeBundle>;
+}
+
+function hasDisplayMethod(value: unknown): value is { [JUPYTER_DISPLAY](): unknown } {
   return (
     (typeof value === "object" || typeof value === "function") &&
     value !== null &&
@@ -101,29 +117,87 @@ function hasDisplayMethod(value: unknown): value is { [JUPYTER_DISPLAY](): MimeB
   );
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+function checkedBundle(bundle: unknown, how: string): MimeBundle {
+  if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) {
+    const found = bundle === null ? "null" : Array.isArray(bundle) ? "an array" : typeof bundle;
+    throw new DisplayError(
+      `[Symbol.for("Jupyter.display")]() must ${how} a MIME bundle object such as { "text/plain": "…" }, got ${found}`,
+    );
+  }
+  return bundle as MimeBundle;
+}
+
 /**
- * The MIME bundle of a value: its own `[Symbol.for("Jupyter.display")]()` first,
- * then the most recently registered matching formatter; `undefined` when neither applies.
- *
- * @example
- * mimeBundleOf({ [Symbol.for("Jupyter.display")]: () => ({ "text/plain": "hi" }) });
- * // → { "text/plain": "hi" }
+ * What the value's own display method, or else the most recently registered matching
+ * formatter, gives: a bundle, a promise of one, or `undefined` when neither applies.
  */
-export function mimeBundleOf(value: unknown): MimeBundle | undefined {
+function pendingBundleOf(value: unknown): MimeBundle | PromiseLike<unknown> | undefined {
   if (hasDisplayMethod(value)) {
-    const bundle = value[JUPYTER_DISPLAY]();
-    if (typeof bundle !== "object" || bundle === null) {
-      throw new TypeError(
-        `[Symbol.for("Jupyter.display")]() must return a MIME bundle object, got ${bundle === null ? "null" : typeof bundle}`,
-      );
-    }
-    return bundle;
+    const result = value[JUPYTER_DISPLAY]();
+    return isThenable(result) ? result : checkedBundle(result, "return");
   }
   const list = formatters();
   for (let i = list.length - 1; i >= 0; i--) {
     if (list[i].test(value)) return list[i].format(value);
   }
   return undefined;
+}
+
+/**
+ * The MIME bundle of a value: its own `[Symbol.for("Jupyter.display")]()` first,
+ * then the most recently registered matching formatter; `undefined` when neither applies.
+ * A display method that returns a promise needs {@link mimeBundleOfAsync} (the kernel and
+ * {@link display} use it); here it is a {@link DisplayError}.
+ *
+ * @example
+ * mimeBundleOf({ [Symbol.for("Jupyter.display")]: () => ({ "text/plain": "hi" }) });
+ * // → { "text/plain": "hi" }
+ */
+export function mimeBundleOf(value: unknown): MimeBundle | undefined {
+  const pending = pendingBundleOf(value);
+  if (isThenable(pending)) {
+    // The promise is dropped here, so its failure must not become an unhandled rejection.
+    pending.then(undefined, () => undefined);
+    throw new DisplayError(
+      `[Symbol.for("Jupyter.display")]() returned a promise: await mimeBundleOfAsync(value) (or display(value)) to use it`,
+    );
+  }
+  return pending;
+}
+
+/**
+ * The MIME bundle of a value, awaiting a display method that returns a promise (as Deno's
+ * kernel does); `undefined` when the value has no bundle. A rejection becomes a
+ * {@link DisplayError} that names the cause.
+ *
+ * @example
+ * await mimeBundleOfAsync({ [Symbol.for("Jupyter.display")]: async () => ({ "text/plain": "hi" }) });
+ * // → { "text/plain": "hi" }
+ */
+export async function mimeBundleOfAsync(value: unknown): Promise<MimeBundle | undefined> {
+  const pending = pendingBundleOf(value);
+  return isThenable(pending) ? settledBundle(pending) : pending;
+}
+
+async function settledBundle(pending: PromiseLike<unknown>): Promise<MimeBundle> {
+  let bundle: unknown;
+  try {
+    bundle = await pending;
+  } catch (e) {
+    throw new DisplayError(
+      `[Symbol.for("Jupyter.display")]() returned a promise that rejected: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+      { cause: e },
+    );
+  }
+  return checkedBundle(bundle, "resolve to");
 }
 
 /** The bundle of any value: {@link mimeBundleOf}, else its `util.inspect` text. */
@@ -186,9 +260,21 @@ export function currentBridge(): DisplayBridge {
  * @example
  * display(history);                          // loss curves
  * display(table, { displayId: "progress" }); // can be updated in place
+ * await display(asyncChart);                 // a display method that returns a promise
  */
-export function display(value: unknown, options: DisplayOptions = {}): void {
-  currentBridge().display(mimeBundleOrText(value), { ...options, update: false });
+export function display(value: AsyncDisplayable, options?: DisplayOptions): Promise<void>;
+export function display(value: unknown, options?: DisplayOptions): void;
+export function display(value: unknown, options: DisplayOptions = {}): void | Promise<void> {
+  return send(value, { ...options, update: false });
+}
+
+/** Hand a value's bundle to the bridge now, or once its display method's promise settles. */
+function send(value: unknown, options: DisplayOptions & { update: boolean }): void | Promise<void> {
+  const pending = pendingBundleOf(value);
+  // The bridge is looked up now: the output belongs to the cell that made the call.
+  const bridge = currentBridge();
+  if (!isThenable(pending)) return bridge.display(pending ?? { "text/plain": inspectText(value) }, options);
+  return settledBundle(pending).then((bundle) => bridge.display(bundle, options));
 }
 
 /**
@@ -199,14 +285,20 @@ export function display(value: unknown, options: DisplayOptions = {}): void {
  * updateDisplay(progress, "bar");
  */
 export function updateDisplay(
+  value: AsyncDisplayable,
+  displayId: string,
+  options?: Omit<DisplayOptions, "displayId">,
+): Promise<void>;
+export function updateDisplay(value: unknown, displayId: string, options?: Omit<DisplayOptions, "displayId">): void;
+export function updateDisplay(
   value: unknown,
   displayId: string,
   options: Omit<DisplayOptions, "displayId"> = {},
-): void {
+): void | Promise<void> {
   if (typeof displayId !== "string" || displayId === "") {
     throw new TypeError(`updateDisplay: displayId must be a non-empty string, got ${JSON.stringify(displayId)}`);
   }
-  currentBridge().display(mimeBundleOrText(value), { ...options, displayId, update: true });
+  return send(value, { ...options, displayId, update: true });
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -84,6 +84,24 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
     const [result] = ofType(answer.outputs, "execute_result");
     assert.equal(result.content.execution_count, answer.reply.execution_count);
     assert.deepEqual(result.content.data, { "text/markdown": "**x**", "text/plain": "x" });
+  });
+
+  test("a value whose display method returns a promise shows the resolved bundle; a rejection is a DisplayError", async () => {
+    const later = await kernel.execute(
+      '({ [Symbol.for("Jupyter.display")]: async () => { await new Promise((r) => setTimeout(r, 50)); return { "text/html": "<i>late</i>", "text/plain": "late" }; } })',
+    );
+    assert.equal(later.reply.status, "ok");
+    assert.deepEqual(ofType(later.outputs, "execute_result")[0]?.content.data, {
+      "text/html": "<i>late</i>",
+      "text/plain": "late",
+    });
+    const failed = await kernel.execute(
+      '({ [Symbol.for("Jupyter.display")]: () => Promise.reject(new Error("chart data missing")) })',
+    );
+    assert.equal(failed.reply.status, "error");
+    assert.equal(failed.reply.ename, "DisplayError");
+    assert.match(String(failed.reply.evalue), /returned a promise that rejected: Error: chart data missing/);
+    assert.equal(ofType(failed.outputs, "error").length, 1);
   });
 
   test("interrupting a long fit (SIGINT) stops it between batches and keeps usable weights", async () => {
@@ -290,7 +308,10 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
 describe("the library under the stock tslab kernel", { skip: missing }, () => {
   test("display() falls back to tslab's own display", async () => {
     const prefix = mkdtempSync(path.join(tmpdir(), "stock-tslab-"));
-    const workDir = mkdtempSync(path.join(repoRoot, "dist", "stock-tslab-test-"));
+    // A user's project under stock tslab: the package in its node_modules (stock tslab has no fallback).
+    const workDir = mkdtempSync(path.join(tmpdir(), "stock-tslab-test-"));
+    mkdirSync(path.join(workDir, "node_modules"));
+    symlinkSync(repoRoot, path.join(workDir, "node_modules", "tslab-dl"), "dir");
     let kernel: KernelDriver | undefined;
     try {
       const tslabBin = path.join(repoRoot, "node_modules", "tslab", "bin", "tslab");

@@ -11,7 +11,6 @@ import {
   tslabExecutor,
   tslabInspect,
   tslabJupyter,
-  tslabRequire,
   tslabTypeScript,
   tslabVersion,
 } from "../../kernel/tslab-internals";
@@ -35,7 +34,7 @@ test("tslab's executor, converter, inspect and jupyter modules have what the ker
   assert.ok("lastWriteDisplayData" in tslabJupyter(), "tslab/dist/jupyter has the display hook");
 });
 
-test("tslab's TypeScript fork has the builder API light-builder.ts swaps, and tslab brings zeromq", () => {
+test("tslab's TypeScript fork has the builder API light-builder.ts swaps", () => {
   const ts = tslabTypeScript();
   assert.equal(typeof ts.createAbstractBuilder, "function");
   assert.equal(typeof ts.createWatchCompilerHost, "function");
@@ -43,5 +42,4 @@ test("tslab's TypeScript fork has the builder API light-builder.ts swaps, and ts
     typeof (ts as unknown as { isExternalOrCommonJsModule: unknown }).isExternalOrCommonJsModule,
     "function",
   );
-  assert.equal(typeof (tslabRequire()("zeromq") as { Dealer: unknown }).Dealer, "function");
 });

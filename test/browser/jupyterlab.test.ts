@@ -1,0 +1,280 @@
+/**
+ * Charts in JupyterLab, rendered by JupyterLab 4's own front-end code (test/browser/jupyterlab-page.ts,
+ * bundled with esbuild at test time into a temporary folder) in headless Chromium: the rendermime
+ * registry, JupyterLab's sanitizer and an output area, trusted and untrusted, for the committed 7-3
+ * notebooks and for a notebook with several charts and a LivePlot. Notebooks are read the way
+ * Jupyter's server reads them (nbformat, in Python): text stored as a list of lines reaches the
+ * front end joined, as JupyterLab gets it from the contents API.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { tf } from "../../src/backend";
+import { LivePlot } from "../../src/callbacks/live-plot";
+import { Pyplot, plotHistory, resetPlotlyInclusion, type MimeBundle, type PlotlyFigure } from "../../src/display";
+import { plotlySource } from "../../src/display/plotly-html";
+import { mimeBundleOf } from "../../src/display/registry";
+import { FakeBridge } from "../display/fake-bridge";
+import type { JupyterLabPage, Outputs } from "./jupyterlab-page";
+
+const REPO = resolve(__dirname, "../../..");
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
+const PYTHON = "/usr/bin/python3";
+const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+const skipReason = !existsSync(CHROMIUM)
+  ? `needs ${CHROMIUM} (Debian chromium)`
+  : spawnSync(PYTHON, ["-c", "import nbformat"]).status !== 0
+    ? `needs ${PYTHON} with nbformat (apt-get install jupyter-nbformat)`
+    : undefined;
+
+interface Output {
+  output_type: string;
+  data?: { [mime: string]: unknown };
+}
+interface Notebook {
+  cells: Array<{ cell_type: string; outputs?: Output[] }>;
+}
+
+let work = "";
+let bundle = "";
+let browser: Browser | undefined;
+/** The notebooks under test: name → file. */
+const notebooks = new Map<string, string>();
+
+/** Build the test page's script from the compiled page module. */
+async function bundlePage(): Promise<string> {
+  const esbuild = await import("esbuild");
+  const outfile = join(work, "jupyterlab-page.js");
+  await esbuild.build({
+    entryPoints: [join(__dirname, "jupyterlab-page.js")],
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    outfile,
+    logLevel: "error",
+    define: { "process.env.NODE_ENV": '"production"' },
+    // JupyterLab's icons are SVG text, as its own webpack build loads them.
+    loader: { ".svg": "text" },
+  });
+  return outfile;
+}
+
+/** nbformat's view of a notebook, as Jupyter's server hands it to JupyterLab. */
+function readAsServer(file: string): Notebook {
+  const script = "import json, sys, nbformat; print(json.dumps(nbformat.read(sys.argv[1], as_version=4)))";
+  const r = spawnSync(PYTHON, ["-c", script, file], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Notebook;
+}
+
+/** A bundle as an nbformat output; text stored as a list of lines, as notebooks store it. */
+function asOutput(data: MimeBundle): Output & { metadata: object } {
+  const stored: { [mime: string]: unknown } = {};
+  for (const [mime, value] of Object.entries(data))
+    stored[mime] = typeof value === "string" ? value.split(/(?<=\n)/) : value;
+  return { output_type: "display_data", data: stored, metadata: {} };
+}
+
+/** A notebook with several charts and a LivePlot, built from the library's own bundles. */
+async function chartsNotebook(): Promise<string> {
+  resetPlotlyInclusion();
+  await tf.setBackend("cpu");
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 6, activation: "relu", inputShape: [3] }));
+  model.add(tf.layers.dense({ units: 1 }));
+  model.compile({ optimizer: tf.train.adam(0.05), loss: "meanSquaredError", metrics: ["mae"] });
+  const x = tf.randomUniform([60, 3], -1, 1, "float32", 5);
+  const y = x.sum(1, true);
+  const bridge = new FakeBridge(true).install();
+  let history: tf.History;
+  try {
+    history = await model.fit(x, y, {
+      epochs: 4,
+      batchSize: 10,
+      validationSplit: 0.2,
+      verbose: 0,
+      callbacks: [new LivePlot({ updateEvery: 0 })],
+    });
+  } finally {
+    bridge.uninstall();
+    tf.dispose([x, y]);
+  }
+  // What the notebook keeps of the LivePlot cell: each display, with its last update.
+  const live = bridge.displays.map((shown) => {
+    const last = [...bridge.sent].reverse().find((s) => shown.displayId && s.displayId === shown.displayId);
+    return asOutput((last ?? shown).bundle);
+  });
+  const p = new Pyplot();
+  p.plot(history.history.loss as number[]);
+  p.plot(history.history.val_loss as number[]);
+  p.xlabel("epoch");
+  p.legend(["train", "val"]);
+  const charts = [history, plotHistory(history, { keys: ["loss", "val_loss"], title: "Loss" }), p.gcf()].map((value) =>
+    asOutput(mimeBundleOf(value)!),
+  );
+  const cells = [live, ...charts.map((c) => [c])].map((outputs, i) => ({
+    id: `cell-${i}`,
+    cell_type: "code",
+    execution_count: i + 1,
+    metadata: {},
+    source: [],
+    outputs,
+  }));
+  const file = join(work, "charts.ipynb");
+  writeFileSync(file, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1));
+  return file;
+}
+
+before(
+  async () => {
+    if (skipReason) return;
+    work = mkdtempSync(join(tmpdir(), "tslab-dl-jupyterlab-"));
+    bundle = await bundlePage();
+    for (const lang of ["en", "ko"])
+      notebooks.set(`${lang}/07-3`, join(REPO, "notebooks", lang, "07-3-regularization.ipynb"));
+    notebooks.set("several charts and a LivePlot", await chartsNotebook());
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  },
+  { timeout: 120_000 },
+);
+
+after(async () => {
+  await browser?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+interface Rendered {
+  page: Page;
+  /** The chart outputs' figures, in notebook order. */
+  figures: PlotlyFigure[];
+  /** Script errors and console errors on the page. */
+  problems: string[];
+}
+
+/** Open the test page and render every code cell's outputs, as JupyterLab shows the notebook. */
+async function render(file: string, trusted: boolean): Promise<Rendered> {
+  assert.ok(browser);
+  const nb = readAsServer(file);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
+  });
+  await page.setContent("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>");
+  await page.addScriptTag({ path: bundle });
+  const figures: PlotlyFigure[] = [];
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code" || !cell.outputs?.length) continue;
+    for (const o of cell.outputs) if (o.data?.[PLOTLY_MIME]) figures.push(o.data[PLOTLY_MIME] as PlotlyFigure);
+    await page.evaluate(
+      ({ outputs, trusted }) =>
+        (window as unknown as { jupyterlab: JupyterLabPage }).jupyterlab.renderCell(outputs, trusted),
+      { outputs: cell.outputs as unknown as Outputs, trusted },
+    );
+  }
+  return { page, figures, problems };
+}
+
+/** Sizes of the static pictures inside the rendered chart outputs. */
+function pictures(page: Page): Promise<Array<{ natural: number; width: number; height: number }>> {
+  return page.$$eval(".jp-OutputArea-output .tslab-dl-chart img", (imgs) =>
+    imgs.map((img) => {
+      const i = img as HTMLImageElement;
+      const box = i.getBoundingClientRect();
+      return { natural: i.naturalWidth, width: box.width, height: box.height };
+    }),
+  );
+}
+
+describe("JupyterLab 4's rendermime and output area in Chromium", { skip: skipReason }, () => {
+  before(() => mkdirSync(join(REPO, "test-artifacts"), { recursive: true }));
+
+  for (const name of ["en/07-3", "ko/07-3", "several charts and a LivePlot"]) {
+    test(`${name}, untrusted: JupyterLab's sanitizer keeps every chart's picture and runs no script`, async () => {
+      const { page, figures } = await render(notebooks.get(name)!, false);
+      try {
+        assert.ok(figures.length >= 2, `the notebook has charts (found ${figures.length})`);
+        await page.waitForFunction(
+          (n) => {
+            const imgs = Array.from(document.querySelectorAll(".jp-OutputArea-output .tslab-dl-chart img"));
+            return imgs.length >= n && imgs.every((i) => (i as HTMLImageElement).complete);
+          },
+          figures.length,
+          { timeout: 30_000 },
+        );
+        const shown = await pictures(page);
+        assert.equal(shown.length, figures.length, "one picture per chart");
+        for (const img of shown)
+          assert.ok(
+            img.natural > 0 && img.width > 300 && img.height > 200,
+            `a decoded picture: ${JSON.stringify(img)}`,
+          );
+        assert.equal(await page.$$eval("script", (s) => s.length), 1, "no output kept a <script> (only the page's)");
+        assert.equal(await page.$$eval(".js-plotly-plot", (p) => p.length), 0, "no chart went live");
+      } finally {
+        await page.close();
+      }
+    });
+
+    test(`${name}, trusted: every chart becomes a live Plotly chart and the page has no script errors`, async () => {
+      const { page, figures, problems } = await render(notebooks.get(name)!, true);
+      try {
+        try {
+          await page.waitForFunction(
+            (n) => document.querySelectorAll(".jp-OutputArea-output .js-plotly-plot .main-svg").length >= n,
+            figures.length,
+            { timeout: 60_000 },
+          );
+        } catch (e) {
+          throw new Error(`fewer than ${figures.length} live charts; page problems:\n${problems.join("\n")}`, {
+            cause: e,
+          });
+        }
+        const traces = await page.$$eval(".jp-OutputArea-output .js-plotly-plot", (plots) =>
+          plots.map((p) => p.querySelectorAll(".scatterlayer .trace").length),
+        );
+        assert.deepEqual(
+          traces,
+          figures.map((f) => f.data.length),
+          "each live chart draws its figure's traces",
+        );
+        assert.equal(await page.$$eval(".tslab-dl-chart img", (i) => i.length), 0, "every picture was replaced");
+        assert.deepEqual(problems, []);
+        await page.screenshot({
+          path: join(REPO, "test-artifacts", `jupyterlab-${name.replace(/\W+/g, "-")}-trusted.png`),
+          fullPage: true,
+        });
+      } finally {
+        await page.close();
+      }
+    });
+
+    test(`${name}: every chart's Plotly JSON passes Plotly.validate`, async () => {
+      assert.ok(browser);
+      const figures = readAsServer(notebooks.get(name)!)
+        .cells.flatMap((c) => c.outputs ?? [])
+        .flatMap((o) => (o.data?.[PLOTLY_MIME] ? [o.data[PLOTLY_MIME] as PlotlyFigure] : []));
+      assert.ok(figures.length >= 2);
+      const page = await browser.newPage();
+      try {
+        await page.addScriptTag({ content: plotlySource() });
+        const invalid = await page.evaluate((all) => {
+          type Validate = (data: unknown, layout: unknown) => Array<{ msg: string }> | undefined;
+          const validate = (window as unknown as { Plotly: { validate: Validate } }).Plotly.validate;
+          return all.flatMap((f, i) => (validate(f.data, f.layout) ?? []).map((e) => `chart ${i}: ${e.msg}`));
+        }, figures);
+        assert.deepEqual(invalid, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
