@@ -96,6 +96,9 @@ export function registerFormatter(formatter: Formatter): void {
 /**
  * Raised when a value's `[Symbol.for("Jupyter.display")]()` fails, rejects, or gives something
  * other than a MIME bundle.
+ *
+ * @example
+ * await display({ [JUPYTER_DISPLAY]: async () => { throw new Error("no data") } }); // DisplayError naming "no data"
  */
 export class DisplayError extends Error {
   override name = "DisplayError";
