@@ -7,7 +7,7 @@
  * is stored on `globalThis`, so a notebook's copy of the library uses it too.
  */
 import { inspect } from "node:util";
-import { DisplayBridge, MimeBundle, mimeBundleOf, setDisplayBridge } from "../src/display/registry";
+import { CommBridge, DisplayBridge, MimeBundle, mimeBundleOf, setDisplayBridge } from "../src/display/registry";
 import type { Content } from "./wire";
 
 /** Sends one iopub message for the cell running now. */
@@ -54,14 +54,15 @@ export function resultData(value: unknown): Content {
 }
 
 /**
- * A bridge that publishes display messages with `publish`.
+ * A bridge that publishes display messages with `publish` (and offers `comms` when given).
  *
  * @example
  * setDisplayBridge(createDisplayBridge((type, content) => server.publish(type, content, parent)));
  */
-export function createDisplayBridge(publish: Publish): DisplayBridge {
+export function createDisplayBridge(publish: Publish, comms?: CommBridge): DisplayBridge {
   return {
     rich: true,
+    comms,
     display(bundle, options) {
       const transient: Content = options.displayId ? { display_id: options.displayId } : {};
       if (options.update && !options.displayId) {
@@ -85,12 +86,12 @@ interface TslabJupyterModule {
 }
 
 /**
- * Install the bridge for the library and for tslab's own `display` API
+ * Install the bridge (with the kernel's `comms`, for widgets) for the library and for tslab's own `display` API
  * (`import * as tslab from "tslab"; tslab.display.html(...)`). Returns a
  * function that removes both.
  */
-export function installDisplayBridge(publish: Publish): () => void {
-  setDisplayBridge(createDisplayBridge(publish));
+export function installDisplayBridge(publish: Publish, comms?: CommBridge): () => void {
+  setDisplayBridge(createDisplayBridge(publish, comms));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tslabJupyter = require("tslab/dist/jupyter") as TslabJupyterModule;
   tslabJupyter.lastWriteDisplayData = (data, update) => publish(update ? "update_display_data" : "display_data", data);

@@ -39,6 +39,8 @@ export interface ServerOptions {
   beforePublish?: () => void;
   /** Where the server reports refused messages and handler failures (the kernel's own log). */
   log?: (text: string) => void;
+  /** Shell request types answered at once, not queued behind the running request (comms reach a running cell). */
+  concurrent?: ReadonlySet<string>;
 }
 
 /** Read and check a connection file. */
@@ -150,11 +152,12 @@ export class KernelServer {
     this.publish("status", { execution_state: "starting" });
   }
 
-  /** Send a message on iopub, as a child of `parent` when given. */
-  publish(msgType: string, content: Content, parent?: Message): void {
+  /** Send a message on iopub, as a child of `parent` when given, with binary `buffers` as extra frames. */
+  publish(msgType: string, content: Content, parent?: Message, buffers: Buffer[] = []): void {
     if (!this.sockets || this.closed) return;
     if (msgType !== "stream") this.options.beforePublish?.();
     const msg = respond(parent, msgType, content, this.session, [Buffer.from(`kernel.${this.session}.${msgType}`)]);
+    msg.buffers = buffers;
     void this.sends.get("iopub")!.send(encode(msg, this.signer));
   }
 
@@ -175,7 +178,7 @@ export class KernelServer {
           this.log(`${channel}: ${(e as Error).message}`);
           continue;
         }
-        if (channel === "control") {
+        if (channel === "control" || this.options.concurrent?.has(msg.header.msg_type)) {
           void this.dispatch(msg, channel);
         } else {
           this.shellQueue.push(msg);

@@ -12,4 +12,5 @@ export * from "./data";
 export * from "./callbacks";
 export * from "./io";
 export * from "./display";
+export * from "./widgets";
 export * from "./speed";
