@@ -17,6 +17,8 @@
  * 2's `state`), so the kernel never needs to know which front end is attached.
  */
 
+import type { CommBridge } from "../display/registry";
+
 /** The JSON `data` of a widget comm message. */
 export type WireState = { [key: string]: unknown };
 
@@ -36,6 +38,28 @@ export interface ModelNames {
 }
 
 const V1_MODULE = { name: "jupyter-js-widgets", version: "~2.1.4" };
+
+/** The comm target protocol 1 front ends open to compare versions with the kernel. */
+export const VERSION_TARGET = "jupyter.widget.version";
+
+/**
+ * Answer a protocol 1 front end's version check (`jupyter.widget.version`), and
+ * remember that one is attached: its `request_state` (after a page reload) must
+ * get protocol 1's model names, which protocol 2's differ from.
+ */
+export function registerVersionTarget(comms: CommBridge): void {
+  comms.registerTarget(VERSION_TARGET, (comm) => {
+    frontEnds.protocol1 = true;
+    comm.send({ version: V1_MODULE.version });
+  });
+}
+
+const frontEnds = { protocol1: false };
+
+/** Whether a protocol 1 front end has announced itself in this kernel. */
+export function protocol1FrontEndSeen(): boolean {
+  return frontEnds.protocol1;
+}
 const V2_CONTROLS = { name: "@jupyter-widgets/controls", version: "2.0.0" };
 
 /** The `_model_*` / `_view_*` keys of protocol 1's state. */

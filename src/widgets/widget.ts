@@ -14,7 +14,11 @@ import {
   WIDGET_VIEW_MIME,
   decodeIncoming,
   openMessage,
+  protocol1FrontEndSeen,
+  registerVersionTarget,
   updateMessage,
+  v1Names,
+  v2Names,
   type ModelNames,
   type WireState,
 } from "./protocol";
@@ -59,6 +63,7 @@ export abstract class Widget<S extends object = object> {
   protected open(): void {
     const comms = currentBridge().comms;
     if (!comms) return;
+    registerVersionTarget(comms);
     const { data, metadata } = openMessage(this.wireState(), this.names);
     this.comm = comms.open(WIDGET_TARGET, data, { metadata, id: this.modelId });
     this.comm.onMessage((msg, buffers) => this.received(msg, buffers));
@@ -136,8 +141,12 @@ export abstract class Widget<S extends object = object> {
       // Protocol 2.1: confirm to every front end what was accepted.
       if (msg.protocol === 2 && this.comm) this.comm.send(updateMessage({ ...msg.state }, "echo_update"));
     } else if (msg.kind === "request_state") {
+      // A reloaded page rebuilds the model from this state: it needs its own generation's names.
       const wire = this.wireState();
-      this.comm?.send(updateMessage({ ...wire.v2, ...wire.v1 }));
+      const state = protocol1FrontEndSeen()
+        ? { ...wire.v2, ...wire.v1, ...v1Names(this.names) }
+        : { ...wire.v1, ...wire.v2, ...v2Names(this.names) };
+      this.comm?.send(updateMessage(state));
     } else if (msg.kind === "custom") {
       for (const handler of this.customHandlers) handler(msg.content);
     }
