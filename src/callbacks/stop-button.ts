@@ -3,7 +3,8 @@
  * end, keeping the weights and the History, as Keras's `model.stop_training`.
  * LivePlot shows one; any callback can compose it.
  */
-import { currentBridge, display } from "../display/registry";
+import { JUPYTER_DISPLAY, currentBridge, display } from "../display/registry";
+import { WIDGET_VIEW_MIME } from "../widgets/protocol";
 import { Button } from "../widgets/controls";
 
 /** How often, at most, a batch end hands the event loop a turn (so a click can arrive). */
@@ -55,7 +56,10 @@ export class StopButton {
       button.disabled = true;
     });
     this.button = button;
-    display(button);
+    // A Stop button means nothing in a saved notebook: the live view only, no static picture.
+    display({
+      [JUPYTER_DISPLAY]: () => ({ [WIDGET_VIEW_MIME]: button[JUPYTER_DISPLAY]()[WIDGET_VIEW_MIME], "text/plain": "" }),
+    });
   }
 
   /**

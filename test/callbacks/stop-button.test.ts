@@ -38,7 +38,7 @@ test("clicking LivePlot's Stop ends fit at that batch end; fit resolves with the
   const { model, x, y } = tinyTask();
   let batches = 0;
   const clicker = new tf.CustomCallback({
-    onBatchEnd: async (batch) => {
+    onBatchEnd: async () => {
       batches++;
       if (batches === 14) fe.send(stopButtonId(fe), { method: "custom", content: { event: "click" } });
     },
@@ -55,6 +55,17 @@ test("clicking LivePlot's Stop ends fit at that batch end; fit resolves with the
   assert.ok(Array.from(prediction).every(Number.isFinite), "the model is usable after the stop");
 
   const button = stopButtonId(fe);
+  const shown = fe.published.find(
+    (p) => p.type === "display_data" && "application/vnd.jupyter.widget-view+json" in (p.content.data as object),
+  );
+  assert.deepEqual(
+    shown?.content.data,
+    {
+      "application/vnd.jupyter.widget-view+json": { model_id: button, version_major: 2, version_minor: 0 },
+      "text/plain": "",
+    },
+    "the button has no static picture: it means nothing in a saved notebook",
+  );
   const states = fe.commData(button).map((d) => d.state as Record<string, unknown> | undefined);
   assert.deepEqual(states.at(-1), { description: "Stopped" }, "the button says training stopped");
   assert.ok(states.some((s) => s?.disabled === true));
