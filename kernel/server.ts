@@ -218,7 +218,7 @@ export class KernelServer {
         continue;
       }
       this.publish("status", { execution_state: "busy" }, msg);
-      this.reply(msg, "shell", { status: "aborted" });
+      void this.reply(msg, "shell", { status: "aborted" });
       this.publish("status", { execution_state: "idle" }, msg);
     }
     this.shellQueue = kept;
