@@ -18,6 +18,16 @@ export function bundleHtml(bundle: MimeBundle): string {
   return `<pre>${xmlEscape(typeof text === "string" ? text : "")}</pre>`;
 }
 
+/** A bundle as an nbformat `display_data` output (binary values in base64, as the notebook format stores them). */
+function nbformatOutput(bundle: MimeBundle): { output_type: "display_data"; data: MimeBundle; metadata: object } {
+  const data: MimeBundle = {};
+  for (const [mime, value] of Object.entries(bundle)) {
+    data[mime] = value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
+  }
+  if (typeof data["text/plain"] !== "string") data["text/plain"] = `<${Object.keys(data).join(", ")}>`;
+  return { output_type: "display_data", data, metadata: {} };
+}
+
 function plainOf(bundle: MimeBundle): string {
   const text = bundle["text/plain"];
   return typeof text === "string" ? text : "";
@@ -27,14 +37,21 @@ function plainOf(bundle: MimeBundle): string {
  * An area other outputs are displayed into, and replaced in (ipywidgets' Output).
  * Its static form is what it holds now.
  *
+ * Two routes to the front end, one per protocol: protocol 1 front ends capture
+ * outputs whose parent is the model's `msg_id`; protocol 2 front ends (JupyterLab,
+ * VS Code, nbclient) show the model's `outputs` state, which hooks on `msg_id`
+ * cannot reach there (they only see requests of their own).
+ *
  * @example
  * const out = new Output();
  * display(out);
  * out.clear(true);
  * out.display(figure);
  */
-export class Output extends Widget<{ msg_id: string }> {
+export class Output extends Widget<{ msg_id: string; outputs: unknown[] }> {
   private held: MimeBundle[] = [];
+  /** A `clear(true)` waiting for the next output, so the area never flickers empty. */
+  private clearPending = false;
   private target?: ReturnType<CommBridge["outputTo"]>;
 
   constructor() {
@@ -43,7 +60,8 @@ export class Output extends Widget<{ msg_id: string }> {
         v1: { model: "OutputModel", view: "OutputView" },
         v2: { model: "OutputModel", view: "OutputView", module: "@jupyter-widgets/output", moduleVersion: "1.0.0" },
       },
-      { msg_id: "" },
+      // `outputs` is where protocol 2 front ends (and nbclient, which acts as one) keep what they captured.
+      { msg_id: "", outputs: [] },
     );
     this.open();
     const comms = currentBridge().comms;
@@ -59,17 +77,25 @@ export class Output extends Widget<{ msg_id: string }> {
   /** Show `value` (anything `display()` shows) at the end of this area. */
   display(value: unknown): void {
     const bundle = mimeBundleOrText(value);
+    if (this.clearPending) this.held = [];
+    this.clearPending = false;
     this.held.push(bundle);
     this.target?.display(bundle, { update: false });
+    this.set({ outputs: this.held.map(nbformatOutput) });
   }
 
   /** Empty this area; with `wait`, only when the next output arrives (no flicker). */
   clear(wait = false): void {
-    this.held = [];
     this.target?.clearOutput(wait);
+    if (wait) {
+      this.clearPending = true;
+      return;
+    }
+    this.held = [];
+    this.set({ outputs: [] });
   }
 
-  /** The bundles this area holds now. */
+  /** The bundles this area holds now (a `clear(true)` takes effect at the next output). */
   get outputs(): readonly MimeBundle[] {
     return this.held;
   }

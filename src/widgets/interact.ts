@@ -31,7 +31,7 @@ export function interactive<C extends { [name: string]: ValueControl }>(
   const values = () =>
     Object.fromEntries(Object.entries(controls).map(([name, c]) => [name, c.value])) as ControlValues<C>;
   const show = (result: unknown) => {
-    out.clear(true);
+    out.clear(result !== undefined);
     if (result !== undefined) out.display(result);
   };
   const showError = (e: unknown) => {

@@ -19,9 +19,9 @@ import {
   HBox,
   IntSlider,
   Label,
-  Output,
   Progress,
   VBox,
+  interactive,
 } from "../../src/widgets";
 import { FakeFrontEnd } from "../widgets/front-end";
 
@@ -54,6 +54,11 @@ test(
   { skip, timeout: 120_000 },
   async () => {
     const fe = new FakeFrontEnd();
+    const n = new IntSlider({ value: 3, description: "n" });
+    const square = interactive(
+      ({ n }) => ({ [Symbol.for("Jupyter.display")]: () => ({ "text/html": `<b class="square">${n * n}</b>` }) }),
+      { n },
+    );
     const box = new VBox([
       new HBox([
         new IntSlider({ value: 7, max: 9, description: "int" }),
@@ -64,18 +69,29 @@ test(
       new Checkbox({ value: true, description: "augment" }),
       new Label("a label"),
       new Progress({ value: 40, description: "progress" }),
-      new Output(),
+      square,
     ]);
+    n.value = 4; // the Output's `outputs` state follows
     fe.uninstall();
-    const state: Record<string, unknown> = {};
-    for (const open of fe.published.filter((p) => p.type === "comm_open")) {
-      const s = (open.content.data as { state: Record<string, string> }).state;
-      state[String(open.content.comm_id)] = {
-        model_name: s._model_name,
-        model_module: s._model_module,
-        model_module_version: s._model_module_version,
-        state: s,
-      };
+    // The state a protocol 2 front end ends with (as nbclient saves it): the opening state, then each update.
+    const state: Record<
+      string,
+      { model_name: string; model_module: string; model_module_version: string; state: object }
+    > = {};
+    for (const msg of fe.published.filter((p) => p.type === "comm_open" || p.type === "comm_msg")) {
+      const id = String(msg.content.comm_id);
+      const s = (msg.content.data as { state?: Record<string, string> }).state;
+      if (!s) continue;
+      if (msg.type === "comm_open") {
+        state[id] = {
+          model_name: s._model_name,
+          model_module: s._model_module,
+          model_module_version: s._model_module_version,
+          state: s,
+        };
+      } else {
+        Object.assign(state[id].state, s);
+      }
     }
     work = mkdtempSync(join(tmpdir(), "tslab-dl-widgets-v2-"));
     const page = join(work, "widgets.html");
@@ -104,7 +120,7 @@ test(
       const readouts = await p.locator(".widget-readout").allTextContents();
       assert.deepEqual(
         readouts.map((t) => t.trim()),
-        ["7", "0.30"],
+        ["7", "0.30", "4"],
       );
       assert.equal(await p.locator(".widget-dropdown select").inputValue(), "sgd");
       assert.equal((await p.locator("button.jupyter-button").textContent())?.trim(), "Stop");
@@ -114,9 +130,9 @@ test(
       const width = await p.locator(".widget-hprogress .progress-bar").evaluate((e) => (e as HTMLElement).style.width);
       assert.equal(width, "40%");
       assert.equal(
-        await p.locator(".widget-output").count(),
-        1,
-        "the Output model (@jupyter-widgets/output 1.0.0) loads too",
+        (await p.locator(".widget-output .square").textContent())?.trim(),
+        "16",
+        "the Output (@jupyter-widgets/output 1.0.0) shows its outputs state: the result for the slider's latest value",
       );
       assert.deepEqual(errors, [], "the widget manager reported no error");
     } finally {

@@ -179,6 +179,13 @@ test("an Output captures what is displayed into it under its own msg_id, and kee
     ["display_data", { data: { "text/html": "<b>hi</b>", "text/plain": "hi" }, metadata: {}, transient: {} }],
   ]);
   assert.equal(out.staticBundle()["text/html"], '<div class="tslab-dl-output"><b>hi</b></div>');
+  // Protocol 2 front ends read the `outputs` state instead.
+  assert.deepEqual(fe.commData(out.modelId).at(-1)!.state, {
+    outputs: [{ output_type: "display_data", data: { "text/html": "<b>hi</b>", "text/plain": "hi" }, metadata: {} }],
+  });
+  out.clear();
+  assert.deepEqual(fe.commData(out.modelId).at(-1)!.state, { outputs: [] });
+  assert.deepEqual(out.outputs, []);
 });
 
 test("a box lists its children as model references", () => {
