@@ -199,6 +199,26 @@ describe("comms through jupyter_client", { skip: missing }, () => {
     assert.deepEqual(unknown.outputs, [{ msg_type: "comm_close", content: { comm_id: "fe-2", data: {} } }]);
   });
 
+  test("a widget made in a cell opens a jupyter.widget comm, and a front-end sync reaches its value", async () => {
+    const cell = await kernel.execute(
+      'import { IntSlider } from "tslab-dl";\nconst slider = new IntSlider({ value: 2, max: 9 });\nslider.modelId',
+    );
+    const [open] = ofType(cell.outputs, "comm_open");
+    const id = String(open.content.comm_id);
+    assert.equal(open.content.target_name, "jupyter.widget");
+    assert.deepEqual(ofType(cell.outputs, "execute_result")[0].content.data, { "text/plain": `'${id}'` });
+    await comm("comm_msg", { comm_id: id, data: { method: "backbone", sync_data: { value: 7 } } });
+    const echo = await comm("comm_msg", { comm_id: id, data: { method: "update", state: { value: 8 } } });
+    assert.deepEqual(ofType(echo.outputs, "comm_msg")[0].content.data, {
+      method: "echo_update",
+      state: { value: 8 },
+      buffers: [],
+      buffer_paths: [],
+    });
+    const read = await kernel.execute("slider.value");
+    assert.deepEqual(ofType(read.outputs, "execute_result")[0].content.data, { "text/plain": "8" });
+  });
+
   test("a comm message is handled while a cell is still running", async () => {
     await kernel.execute(
       'const live = currentBridge().comms!.open("test.live", {}, { id: "live-1" });\nlet seen = 0;\nlive.onMessage(() => { seen++; live.send({ seen }); });',
