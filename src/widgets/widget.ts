@@ -106,14 +106,14 @@ export abstract class Widget<S extends object = object> {
     this.customHandlers.push(handler);
   }
 
-  /** Set state keys, send them to the front end and tell observers. */
-  protected set(changes: Partial<S>, echoOf?: "front-end"): void {
+  /** Set state keys, send them to the front end (unless they came from it) and tell observers. */
+  protected set(changes: Partial<S>, from: "kernel" | "front-end" = "kernel"): void {
     const old = this.state;
     this.state = { ...this.state, ...changes };
     const changed = Object.keys(changes).filter(
       (k) => !sameValue(old[k as keyof S], this.state[k as keyof S]),
     ) as Array<keyof S & string>;
-    if (this.comm && echoOf === undefined && changed.length > 0) {
+    if (this.comm && from === "kernel" && changed.length > 0) {
       const wire = this.wireState();
       const state: WireState = {};
       for (const key of changed)
@@ -127,9 +127,7 @@ export abstract class Widget<S extends object = object> {
   }
 
   /** Wire keys that stand for a state key under another name (Dropdown's `value` / `index`). */
-  protected wireAliases(key: string, wire: { v1: WireState; v2: WireState }): WireState {
-    void key;
-    void wire;
+  protected wireAliases(_key: string, _wire: { v1: WireState; v2: WireState }): WireState {
     return {};
   }
 
