@@ -113,6 +113,8 @@ export class KernelServer {
   /** Shell requests waiting for the one in progress. */
   private shellQueue: Message[] = [];
   private shellBusy = false;
+  /** The shell request being answered now (the cell running). */
+  private shellRunning?: Message;
   private closed = false;
 
   constructor(
@@ -178,8 +180,10 @@ export class KernelServer {
           this.log(`${channel}: ${(e as Error).message}`);
           continue;
         }
-        if (channel === "control" || this.options.concurrent?.has(msg.header.msg_type)) {
+        if (channel === "control") {
           void this.dispatch(msg, channel);
+        } else if (this.options.concurrent?.has(msg.header.msg_type)) {
+          void this.dispatch(msg, channel).then(() => this.stillBusy());
         } else {
           this.shellQueue.push(msg);
           void this.drainShell();
@@ -195,7 +199,8 @@ export class KernelServer {
     this.shellBusy = true;
     try {
       for (let msg = this.shellQueue.shift(); msg; msg = this.shellQueue.shift()) {
-        const reply = await this.dispatch(msg, "shell");
+        this.shellRunning = msg;
+        const reply = await this.dispatch(msg, "shell").finally(() => (this.shellRunning = undefined));
         if (
           msg.header.msg_type === "execute_request" &&
           reply?.status === "error" &&
@@ -207,6 +212,14 @@ export class KernelServer {
     } finally {
       this.shellBusy = false;
     }
+  }
+
+  /**
+   * A request answered beside a running cell ended with `idle`: say `busy` again
+   * for the cell, so that front ends do not show the kernel idle while it runs.
+   */
+  private stillBusy(): void {
+    if (this.shellRunning) this.publish("status", { execution_state: "busy" }, this.shellRunning);
   }
 
   /** After a failed cell, the cells queued behind it are not run (as in IPython). */

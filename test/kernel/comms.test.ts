@@ -137,7 +137,7 @@ describe("comms through jupyter_client", { skip: missing }, () => {
   interface CommAnswer {
     reply: Content | null;
     outputs: Array<{ msg_type: string; content: Content }>;
-    cell: { reply: Content; outputs: Array<{ msg_type: string; content: Content }> } | null;
+    cell: { reply: Content; outputs: Array<{ msg_type: string; content: Content }>; states: string[] } | null;
     handled_before_cell_ended: boolean;
   }
   const comm = (msgType: string, content: Content, extra: Content = {}) =>
@@ -219,7 +219,7 @@ describe("comms through jupyter_client", { skip: missing }, () => {
     assert.deepEqual(ofType(read.outputs, "execute_result")[0].content.data, { "text/plain": "8" });
   });
 
-  test("a comm message is handled while a cell is still running", async () => {
+  test("a comm message is handled while a cell is still running, and the kernel says busy again for the cell", async () => {
     await kernel.execute(
       'const live = currentBridge().comms!.open("test.live", {}, { id: "live-1" });\nlet seen = 0;\nlive.onMessage(() => { seen++; live.send({ seen }); });',
     );
@@ -231,6 +231,7 @@ describe("comms through jupyter_client", { skip: missing }, () => {
     assert.equal(answer.handled_before_cell_ended, true);
     assert.deepEqual(ofType(answer.outputs, "comm_msg")[0].content.data, { seen: 1 });
     assert.equal(answer.cell?.reply.status, "ok");
+    assert.deepEqual(answer.cell?.states, ["busy", "busy", "idle"], "busy again after the comm message's idle");
     assert.deepEqual(ofType(answer.cell!.outputs, "execute_result")[0].content.data, { "text/plain": "1" });
   });
 });

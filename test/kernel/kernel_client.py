@@ -15,7 +15,8 @@ Requests ({"op": ...}):
                -> {"reply": null} when the kernel ignored it, else the reply
   comm         msg_type (comm_open|comm_msg|comm_close|comm_info_request), content, [during: code, after: s]
                send a comm message (while the cell `during` runs, `after` seconds after it started)
-               -> {"reply": content|null, "outputs": [...], "cell": execute answer|null, "handled_before_cell_ended": bool}
+               -> {"reply": content|null, "outputs": [...], "cell": execute answer and its statuses|null,
+                   "handled_before_cell_ended": bool}
   alive        -> {"alive": bool}
   shutdown     [restart]  -> {"reply": content}
 """
@@ -66,6 +67,7 @@ def gather(kc, ids, timeout):
     """Read iopub until every message in ids is idle; outputs by parent id, and the order the idles came in."""
     deadline = time.time() + timeout
     outputs = {i: [] for i in ids}
+    states = {i: [] for i in ids}
     idle_order = []
     while len(idle_order) < len(ids):
         remaining = deadline - time.time()
@@ -79,11 +81,12 @@ def gather(kc, ids, timeout):
         if parent not in outputs:
             continue
         if msg["msg_type"] == "status":
+            states[parent].append(msg["content"]["execution_state"])
             if msg["content"]["execution_state"] == "idle":
                 idle_order.append(parent)
             continue
         outputs[parent].append({"msg_type": msg["msg_type"], "content": msg["content"]})
-    return outputs, idle_order
+    return outputs, idle_order, states
 
 
 def shell_reply(kc, msg_id, timeout):
@@ -104,7 +107,7 @@ def comm_op(kc, req, timeout):
     kc.shell_channel.send(msg)
     msg_id = msg["header"]["msg_id"]
     ids = [msg_id] + ([cell_id] if cell_id else [])
-    outputs, idle_order = gather(kc, ids, timeout)
+    outputs, idle_order, states = gather(kc, ids, timeout)
     replies = {}
     for i in ids:
         if i == cell_id or req["msg_type"].endswith("_request"):
@@ -112,7 +115,7 @@ def comm_op(kc, req, timeout):
     return {
         "reply": replies.get(msg_id),
         "outputs": outputs[msg_id],
-        "cell": {"reply": replies[cell_id], "outputs": outputs[cell_id]} if cell_id else None,
+        "cell": {"reply": replies[cell_id], "outputs": outputs[cell_id], "states": states[cell_id]} if cell_id else None,
         "handled_before_cell_ended": bool(cell_id) and idle_order.index(msg_id) < idle_order.index(cell_id),
     }
 
