@@ -7,7 +7,14 @@
  * is stored on `globalThis`, so a notebook's copy of the library uses it too.
  */
 import { inspect } from "node:util";
-import { DisplayBridge, jsonMimeData, MimeBundle, mimeBundleOfAsync, setDisplayBridge } from "../src/display/registry";
+import {
+  CommBridge,
+  DisplayBridge,
+  jsonMimeData,
+  MimeBundle,
+  mimeBundleOfAsync,
+  setDisplayBridge,
+} from "../src/display/registry";
 import { tslabJupyter } from "./tslab-internals";
 import type { Content } from "./wire";
 
@@ -50,14 +57,15 @@ export async function resultData(value: unknown): Promise<Content> {
 }
 
 /**
- * A bridge that publishes display messages with `publish`.
+ * A bridge that publishes display messages with `publish` (and offers `comms` when given).
  *
  * @example
  * setDisplayBridge(createDisplayBridge((type, content) => server.publish(type, content, parent)));
  */
-export function createDisplayBridge(publish: Publish): DisplayBridge {
+export function createDisplayBridge(publish: Publish, comms?: CommBridge): DisplayBridge {
   return {
     rich: true,
+    comms,
     display(bundle, options) {
       const transient: Content = options.displayId ? { display_id: options.displayId } : {};
       if (options.update && !options.displayId) {
@@ -76,12 +84,12 @@ export function createDisplayBridge(publish: Publish): DisplayBridge {
 }
 
 /**
- * Install the bridge for the library and for tslab's own `display` API
+ * Install the bridge (with the kernel's `comms`, for widgets) for the library and for tslab's own `display` API
  * (`import * as tslab from "tslab"; tslab.display.html(...)`). Returns a
  * function that removes both.
  */
-export function installDisplayBridge(publish: Publish): () => void {
-  setDisplayBridge(createDisplayBridge(publish));
+export function installDisplayBridge(publish: Publish, comms?: CommBridge): () => void {
+  setDisplayBridge(createDisplayBridge(publish, comms));
   const jupyter = tslabJupyter();
   jupyter.lastWriteDisplayData = (data, update) => publish(update ? "update_display_data" : "display_data", data);
   return () => {

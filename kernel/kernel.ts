@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { inspect as utilInspect } from "node:util";
+import { COMM_REQUESTS, CommManager, commHandlers } from "./comms";
 import { installDisplayBridge, resultData } from "./display-bridge";
 import { CellRunner, errorContent } from "./execute";
 import { History, HistoryRequest } from "./history";
@@ -36,6 +37,7 @@ export class Kernel {
   private readonly runner: CellRunner;
   private readonly history = new History();
   private readonly streams: StreamCapture;
+  private readonly comms: CommManager;
   private executionCount = 0;
   /** The request whose outputs are being produced (outputs after a cell ends still go to it, as in IPython). */
   private parent?: Message;
@@ -47,10 +49,17 @@ export class Kernel {
     this.streams = new StreamCapture((name, text) => this.server.publish("stream", { name, text }, this.parent));
     const stderr = process.stderr.write.bind(process.stderr);
     this.log = (text) => stderr(`tslab-dl kernel: ${text}\n`);
+    this.comms = new CommManager(
+      (type, content, parent, buffers) => this.server.publish(type, content, parent, buffers),
+      () => this.parent,
+      this.log,
+    );
     this.server = new KernelServer(readConnectionFile(connectionFile), {
       beforePublish: () => this.streams.flush(),
       log: this.log,
+      concurrent: COMM_REQUESTS,
       handlers: {
+        ...commHandlers(this.comms),
         kernel_info_request: () => kernelInfo(),
         execute_request: (msg) => this.execute(msg),
         complete_request: (msg) =>
@@ -59,7 +68,6 @@ export class Kernel {
           inspect(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
         is_complete_request: (msg) => ({ ...isComplete(String(msg.content.code ?? "")) }),
         history_request: (msg) => ({ status: "ok", history: this.history.reply(msg.content as HistoryRequest) }),
-        comm_info_request: () => ({ status: "ok", comms: {} }),
         interrupt_request: () => {
           this.interrupt();
           return { status: "ok" };
@@ -79,7 +87,7 @@ export class Kernel {
 
   private async listen(): Promise<void> {
     this.streams.install();
-    installDisplayBridge((type, content) => this.server.publish(type, content, this.parent));
+    installDisplayBridge((type, content) => this.server.publish(type, content, this.parent), this.comms.bridge());
     (globalThis as unknown as { [SHELL_HOOK]: (command: string) => Promise<void> })[SHELL_HOOK] = (command) =>
       this.shell(command);
     process.on("SIGINT", () => this.interrupt());

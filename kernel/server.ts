@@ -38,6 +38,8 @@ export interface ServerOptions {
   beforePublish?: () => void;
   /** Where the server reports refused messages and handler failures (the kernel's own log). */
   log?: (text: string) => void;
+  /** Shell request types answered at once, not queued behind the running request (comms reach a running cell). */
+  concurrent?: ReadonlySet<string>;
 }
 
 /** Read and check a connection file. */
@@ -110,6 +112,8 @@ export class KernelServer {
   /** Shell requests waiting for the one in progress. */
   private shellQueue: Message[] = [];
   private shellBusy = false;
+  /** The shell request being answered now (the cell running). */
+  private shellRunning?: Message;
   private closed = false;
 
   constructor(
@@ -149,11 +153,12 @@ export class KernelServer {
     this.publish("status", { execution_state: "starting" });
   }
 
-  /** Send a message on iopub, as a child of `parent` when given. */
-  publish(msgType: string, content: Content, parent?: Message): void {
+  /** Send a message on iopub, as a child of `parent` when given, with binary `buffers` as extra frames. */
+  publish(msgType: string, content: Content, parent?: Message, buffers: Buffer[] = []): void {
     if (!this.sockets || this.closed) return;
     if (msgType !== "stream") this.options.beforePublish?.();
     const msg = respond(parent, msgType, content, this.session, [Buffer.from(`kernel.${this.session}.${msgType}`)]);
+    msg.buffers = buffers;
     void this.sends.get("iopub")!.send(encode(msg, this.signer));
   }
 
@@ -176,6 +181,8 @@ export class KernelServer {
         }
         if (channel === "control") {
           void this.dispatch(msg, channel);
+        } else if (this.options.concurrent?.has(msg.header.msg_type)) {
+          void this.dispatch(msg, channel).then(() => this.stillBusy());
         } else {
           this.shellQueue.push(msg);
           void this.drainShell();
@@ -191,7 +198,8 @@ export class KernelServer {
     this.shellBusy = true;
     try {
       for (let msg = this.shellQueue.shift(); msg; msg = this.shellQueue.shift()) {
-        const reply = await this.dispatch(msg, "shell");
+        this.shellRunning = msg;
+        const reply = await this.dispatch(msg, "shell").finally(() => (this.shellRunning = undefined));
         if (
           msg.header.msg_type === "execute_request" &&
           reply?.status === "error" &&
@@ -203,6 +211,14 @@ export class KernelServer {
     } finally {
       this.shellBusy = false;
     }
+  }
+
+  /**
+   * A request answered beside a running cell ended with `idle`: say `busy` again
+   * for the cell, so that front ends do not show the kernel idle while it runs.
+   */
+  private stillBusy(): void {
+    if (this.shellRunning) this.publish("status", { execution_state: "busy" }, this.shellRunning);
   }
 
   /** After a failed cell, the cells queued behind it are not run (as in IPython). */

@@ -449,6 +449,25 @@ const [valLoss, valAccuracy] = (best.evaluate(valScaled, valTarget) as tf.Scalar
 ({ valLoss, valAccuracy })`,
   },
   {
+    en: `### Optional: browse the model's predictions
+
+With a widget front end (Jupyter Notebook, JupyterLab, VS Code) the slider below moves through the first 100 validation images and shows each one beside the probabilities the best model gives the ten classes (the true class is ticked). Where widgets cannot run (GitHub, an HTML export) the cell shows the first image only.`,
+    ko: `### 선택: 모델의 예측 둘러보기
+
+위젯을 지원하는 화면(Jupyter Notebook, JupyterLab, VS Code)에서는 아래 슬라이더로 검증 세트의 처음 100개 이미지를 넘기며, 각 이미지와 최상의 모델이 열 개 클래스에 매긴 확률을 나란히 볼 수 있습니다(정답 클래스에 체크 표시). 위젯이 동작하지 않는 곳(GitHub, HTML 내보내기)에서는 첫 이미지만 보입니다.`,
+  },
+  {
+    code: `import { IntSlider, interact, predictionView } from "tslab-dl";
+const classNames = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+const images = valScaled.slice(0, 100).arraySync() as number[][][];
+const probabilities = (best.predict(valScaled.slice(0, 100)) as tf.Tensor).arraySync() as number[][];
+const targets = valTarget.slice(0, 100).arraySync() as number[];
+interact(
+  ({ i }) => predictionView(images[i], probabilities[i], { labels: classNames, target: targets[i] }),
+  { i: new IntSlider({ value: 0, max: 99, description: "image" }) },
+);`,
+  },
+  {
     en: `## Summary
 
 - \`validationData\` makes \`fit\` report the validation loss; plotting it beside the training loss shows where overfitting starts.

@@ -127,6 +127,9 @@ export async function executeNotebook(
       "--execute",
       "--inplace",
       "--ExecutePreprocessor.timeout=-1",
+      // No widget state in the notebook: its HTML export then shows each widget's static
+      // picture instead of loading the widget renderer from a CDN.
+      "--ExecutePreprocessor.store_widget_state=False",
       "--ExecutePreprocessor.kernel_name=tslab-dl",
       NOTEBOOK,
     ],

@@ -10,6 +10,7 @@ import { plotlyCarrierBundle } from "../display/plotly-html";
 import type { Figure } from "../display/figure";
 import { xmlEscape } from "../display/svg";
 import { resolveLogs, type EpochLogs } from "./monitor";
+import { StopButton } from "./stop-button";
 
 /** Arguments of {@link LivePlot}. */
 export interface LivePlotArgs {
@@ -25,6 +26,8 @@ export interface LivePlotArgs {
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Show the loss-curve chart (notebook only). Default true. */
   chart?: boolean;
+  /** Show a Stop button (a notebook with a widget front end only) that ends training at the next batch end. Default true. */
+  stopButton?: boolean;
 }
 
 interface Collected {
@@ -68,7 +71,7 @@ function metricText(values: { [key: string]: number }): string {
  * reused: its state is reset when training begins.
  *
  * Arguments (defaults in brackets): `keys` [all metrics], `title` [none],
- * `updateEvery` [250], `output` ["auto"], `stream` [process.stdout], `chart` [true].
+ * `updateEvery` [250], `output` ["auto"], `stream` [process.stdout], `chart` [true], `stopButton` [true: a Stop button that ends training at the next batch end, where a widget front end can show it].
  *
  * @example
  * const live = new LivePlot();
@@ -80,6 +83,8 @@ export class LivePlot extends tf.Callback {
   readonly updateEvery: number;
   readonly output: "auto" | "notebook" | "terminal";
   readonly showChart: boolean;
+  /** The Stop button (shown when `stopButton` is on and widgets can be shown). */
+  readonly stopButton: StopButton | undefined;
   private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
 
   /** Values seen so far, shaped like tfjs's History (`epoch` 0-based). */
@@ -103,6 +108,7 @@ export class LivePlot extends tf.Callback {
     this.output = args.output ?? "auto";
     this.stream = args.stream ?? process.stdout;
     this.showChart = args.chart ?? true;
+    this.stopButton = args.stopButton === false ? undefined : new StopButton();
     if (!(this.updateEvery >= 0)) {
       throw new RangeError(`LivePlot: updateEvery must be a number of milliseconds ≥ 0, got ${args.updateEvery}`);
     }
@@ -132,6 +138,7 @@ export class LivePlot extends tf.Callback {
     this.lastRender = 0;
     this.lineOpen = false;
     if (!this.rich) return;
+    this.stopButton?.show();
     if (this.showChart) {
       // plotly.js travels in its own output, so the chart's many updates stay small
       // and the saved notebook still has plotly.js after the last update.
@@ -151,6 +158,7 @@ export class LivePlot extends tf.Callback {
 
   override async onBatchEnd(batch: number, logs?: EpochLogs): Promise<void> {
     this.batchesDone = batch + 1;
+    await this.stopButton?.check(this.model, this.epoch, batch);
     const now = performance.now();
     if (now - this.lastRender < this.updateEvery && this.batchesDone !== 1) return;
     if (!this.rich && !this.stream.isTTY) return;
@@ -179,6 +187,7 @@ export class LivePlot extends tf.Callback {
   }
 
   override async onTrainEnd(): Promise<void> {
+    this.stopButton?.finish();
     this.renderProgress("done");
   }
 
@@ -201,8 +210,10 @@ export class LivePlot extends tf.Callback {
       return { text: `Starting training: ${total || "?"} epochs of ${steps ?? "?"} batches`, fraction: 0 };
     if (phase === "done") {
       const ran = this.collected.epoch.length;
-      const stopped =
-        ran > 0 && this.collected.epoch[ran - 1] + 1 < total
+      const at = this.stopButton?.stoppedAt;
+      const stopped = at
+        ? ` (stopped with the Stop button at epoch ${at.epoch + 1}, batch ${at.batch + 1})`
+        : ran > 0 && this.collected.epoch[ran - 1] + 1 < total
           ? ` (stopped early after epoch ${this.collected.epoch[ran - 1] + 1} of ${total})`
           : "";
       const last = metricText(this.lastValues);

@@ -53,3 +53,4 @@ export {
 export { plt, Pyplot, type PlotData, type PlotOptions, type FigureOptions, type ShowOptions } from "./plt";
 export { setTableRowLimit, isTable, type Table } from "./tables";
 export { tensorText, isTensor, isLayersModel, modelSummaryHTML, modelSummaryText } from "./tfjs-format";
+export { predictionView, type PredictionViewOptions, type Numbers } from "./prediction";

@@ -50,6 +50,38 @@ export interface DisplayBridge {
   clearOutput(wait: boolean): void;
   /** Whether outputs are shown in a rich front end (a notebook) rather than a terminal. */
   readonly rich: boolean;
+  /** Jupyter comms, when the front end carries them (the tslab-dl kernel); widgets need them. */
+  readonly comms?: CommBridge;
+}
+
+/** The JSON `data` of a comm message. */
+export type CommData = { [key: string]: unknown };
+
+/** One open comm: a two-way channel between an object here and one in the front end. */
+export interface Comm {
+  readonly id: string;
+  readonly target: string;
+  /** Send `comm_msg`; binary `buffers` travel as extra frames. */
+  send(data: CommData, buffers?: Uint8Array[]): void;
+  /** Send `comm_close` (once); no handler is called for a close that starts here. */
+  close(data?: CommData): void;
+  /** Called for every `comm_msg` the front end sends on this comm. */
+  onMessage(handler: (data: CommData, buffers: Uint8Array[]) => void): void;
+  /** Called when the front end closes the comm. */
+  onClose(handler: (data: CommData) => void): void;
+}
+
+/** What the kernel offers for comms (the `comms` part of its {@link DisplayBridge}). */
+export interface CommBridge {
+  /** Open a comm to `target` in the front end (`comm_open`). */
+  open(target: string, data: CommData, options?: { metadata?: CommData; buffers?: Uint8Array[]; id?: string }): Comm;
+  /** Accept comms the front end opens to `target`; `opened` is called with each. */
+  registerTarget(target: string, opened: (comm: Comm, data: CommData, buffers: Uint8Array[]) => void): void;
+  /**
+   * Outputs sent as children of message `msgId` (not of the running cell): how an
+   * Output widget whose `msg_id` is `msgId` captures them in the front end.
+   */
+  outputTo(msgId: string): Pick<DisplayBridge, "display" | "clearOutput">;
 }
 
 /** A formatter for values of classes we do not own (tfjs tensors, models, History, arquero tables). */

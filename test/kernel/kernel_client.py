@@ -13,6 +13,10 @@ Requests ({"op": ...}):
                -> {"reply": {"msg_type", "content"}}
   forged       code, key: "wrong"|"none"   send an execute_request signed with a wrong key or unsigned
                -> {"reply": null} when the kernel ignored it, else the reply
+  comm         msg_type (comm_open|comm_msg|comm_close|comm_info_request), content, [during: code, after: s]
+               send a comm message (while the cell `during` runs, `after` seconds after it started)
+               -> {"reply": content|null, "outputs": [...], "cell": execute answer and its statuses|null,
+                   "handled_before_cell_ended": bool}
   alive        -> {"alive": bool}
   shutdown     [restart]  -> {"reply": content}
 """
@@ -57,6 +61,63 @@ def collect(kc, msg_id, timeout):
             continue
         outputs.append({"msg_type": msg["msg_type"], "content": msg["content"]})
     return reply, outputs
+
+
+def gather(kc, ids, timeout):
+    """Read iopub until every message in ids is idle; outputs by parent id, and the order the idles came in."""
+    deadline = time.time() + timeout
+    outputs = {i: [] for i in ids}
+    states = {i: [] for i in ids}
+    idle_order = []
+    while len(idle_order) < len(ids):
+        remaining = deadline - time.time()
+        if remaining <= 0:
+            raise TimeoutError(f"no idle status for {set(ids) - set(idle_order)} within {timeout}s")
+        try:
+            msg = kc.get_iopub_msg(timeout=remaining)
+        except Empty:
+            continue
+        parent = msg["parent_header"].get("msg_id")
+        if parent not in outputs:
+            continue
+        if msg["msg_type"] == "status":
+            states[parent].append(msg["content"]["execution_state"])
+            if msg["content"]["execution_state"] == "idle":
+                idle_order.append(parent)
+            continue
+        outputs[parent].append({"msg_type": msg["msg_type"], "content": msg["content"]})
+    return outputs, idle_order, states
+
+
+def shell_reply(kc, msg_id, timeout):
+    deadline = time.time() + timeout
+    while True:
+        got = kc.get_shell_msg(timeout=max(0.1, deadline - time.time()))
+        if got["parent_header"].get("msg_id") == msg_id:
+            return got["content"]
+
+
+def comm_op(kc, req, timeout):
+    """A comm message from the client, optionally sent while a cell runs."""
+    cell_id = None
+    if "during" in req:
+        cell_id = kc.execute(req["during"])
+        time.sleep(req.get("after", 1))
+    msg = kc.session.msg(req["msg_type"], req.get("content", {}))
+    kc.shell_channel.send(msg)
+    msg_id = msg["header"]["msg_id"]
+    ids = [msg_id] + ([cell_id] if cell_id else [])
+    outputs, idle_order, states = gather(kc, ids, timeout)
+    replies = {}
+    for i in ids:
+        if i == cell_id or req["msg_type"].endswith("_request"):
+            replies[i] = shell_reply(kc, i, timeout)
+    return {
+        "reply": replies.get(msg_id),
+        "outputs": outputs[msg_id],
+        "cell": {"reply": replies[cell_id], "outputs": outputs[cell_id], "states": states[cell_id]} if cell_id else None,
+        "handled_before_cell_ended": bool(cell_id) and idle_order.index(msg_id) < idle_order.index(cell_id),
+    }
 
 
 def main():
@@ -114,6 +175,8 @@ def main():
                         answer = {"reply": {"msg_type": got["msg_type"], "content": got["content"]}}
                     except Empty:
                         answer = {"reply": None}
+                elif op == "comm":
+                    answer = comm_op(kc, req, timeout)
                 elif op == "alive":
                     answer = {"alive": km.is_alive()}
                 elif op == "shutdown":
