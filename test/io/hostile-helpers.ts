@@ -1,0 +1,70 @@
+/**
+ * Helpers for the hostile-input tests: building files with h5py, and measuring
+ * what refusing a file costs in a fresh Node process (so one test's memory
+ * cannot hide in another's).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot } from "../helpers";
+
+/** Debian's Python, the one with h5py. */
+export const PYTHON = "/usr/bin/python3";
+export const hasH5py = fs.existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import h5py"]).status === 0;
+export const SKIP_H5PY = hasH5py ? undefined : "needs /usr/bin/python3 with h5py (Debian package python3-h5py)";
+
+/** Run a Python script (h5py and numpy imported as `h5py`, `np`); throws with its stderr when it fails. */
+export function h5py(script: string): void {
+  const r = spawnSync(PYTHON, ["-c", `import h5py\nimport numpy as np\n${script}`], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`python failed (${r.status}): ${r.stderr}`);
+}
+
+/** What refusing an input cost, measured in a child process. */
+export interface Refusal {
+  /** The error's class name ("" when nothing was thrown). */
+  name: string;
+  message: string;
+  /** Wall-clock milliseconds of the refused call. */
+  ms: number;
+  /** Growth of the process's peak resident memory during the call, in MB (worker threads included). */
+  peakGrowthMB: number;
+}
+
+/**
+ * Run `body`, the body of an async JavaScript function, in a fresh Node
+ * process and report the error it throws with its time and memory. Inside,
+ * `load("src/io/keras")` requires a compiled module of this repository; the
+ * backend is initialised before measuring.
+ *
+ * @example
+ * const r = refuseInChild(`await load("src/io/keras").loadModelKeras(${JSON.stringify(file)});`);
+ */
+export function refuseInChild(body: string, timeoutMs = 120_000): Refusal {
+  const script = `
+const path = require("node:path");
+const load = (p) => require(path.join(${JSON.stringify(path.join(repoRoot, "dist"))}, p));
+(async () => {
+  await load("src/backend").init();
+  const before = process.resourceUsage().maxRSS;
+  const t0 = performance.now();
+  let name = "", message = "";
+  try { await (async () => { ${body} })(); } catch (e) { name = e?.name ?? typeof e; message = e?.message ?? String(e); }
+  const ms = performance.now() - t0;
+  const peakGrowthMB = (process.resourceUsage().maxRSS - before) / 1024;
+  process.stdout.write("\\nREFUSAL " + JSON.stringify({ name, message, ms, peakGrowthMB }) + "\\n");
+  process.exit(0);
+})();`;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: timeoutMs, cwd: repoRoot });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("REFUSAL "));
+  if (!line)
+    throw new Error(`the child process reported nothing (status ${r.status}, signal ${r.signal}): ${r.stderr}`);
+  return JSON.parse(line.slice("REFUSAL ".length)) as Refusal;
+}
+
+/** The bound every refusal must stay under (issue 15): 500 MB of peak memory growth. */
+export const MAX_REFUSAL_MB = 500;
+
+/** A one-line account of a refusal's cost, for the test's diagnostics. */
+export function costText(r: Refusal): string {
+  return `refused in ${r.ms.toFixed(0)} ms, peak memory +${r.peakGrowthMB.toFixed(0)} MB`;
+}
