@@ -21,7 +21,7 @@ import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File, writeH5Plain } from "./h5-write";
 import { compileFrom, configErrors, parseJson } from "./legacy-h5";
 import { kerasLayers, type PendingLayer, readAndAssign, weightsOf } from "./weights";
-import { readZip, writeZip, ZipProblem } from "./zip";
+import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntryNames, ZipProblem } from "./zip";
 
 /** The Keras version our Keras 3 files declare: the layout is Keras 3.10's. */
 export const KERAS3_VERSION = "3.10.0";
@@ -190,6 +190,11 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
     if (st.isDirectory()) throw new ModelFileError(file, "is a folder, not a .keras archive");
     if (st.size === 0)
       throw new ModelFileError(file, "is empty (0 bytes): it is not a .keras archive; was the save interrupted?");
+    if (st.size > MAX_TOTAL_BYTES)
+      throw new ModelFileError(
+        file,
+        `is ${st.size} bytes long, more than the ${MAX_TOTAL_BYTES} a .keras archive may hold`,
+      );
     bytes = fs.readFileSync(file);
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
@@ -202,8 +207,10 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
     throw new ModelFileError(file, "is an HDF5 file, not a .keras zip archive: name it .h5 so that it is read as one");
   }
   let entries: Map<string, Buffer>;
+  let names: string[];
   try {
-    entries = readZip(bytes);
+    names = zipEntryNames(bytes);
+    entries = readZip(bytes, ["config.json", "model.weights.h5"]);
   } catch (e) {
     if (e instanceof ZipProblem)
       throw new ModelFileError(file, `${e.message}; a .keras file is a zip archive written by Keras 3`);
@@ -214,11 +221,11 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   if (!configBytes) {
     throw new ModelFileError(
       file,
-      `is a zip archive but not a Keras model: it has no config.json (entries: ${[...entries.keys()].join(", ") || "none"})`,
+      `is a zip archive but not a Keras model: it has no config.json (entries: ${names.join(", ") || "none"})`,
     );
   }
   if (!weightsBytes) {
-    const npz = entries.has("model.weights.npz");
+    const npz = names.includes("model.weights.npz");
     throw new ModelFileError(
       file,
       npz
