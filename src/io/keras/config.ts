@@ -718,13 +718,67 @@ export function planModel(raw: Json): ModelPlan {
   );
 }
 
+/**
+ * How many numbers the layers of a model read from a file may allocate in all:
+ * what the file holds. A 10 KB file whose config declares 8192×8192 layers is
+ * refused before those weights are allocated, not after.
+ */
+export interface WeightBudget {
+  /** Numbers the file holds for all weights together. */
+  limit: number;
+  /** Numbers allocated so far. */
+  used: number;
+}
+
+/** tfjs's initializer arguments: every weight of a supported layer is created through one of these. */
+const INITIALIZER_ARGS = [
+  "kernelInitializer",
+  "biasInitializer",
+  "gammaInitializer",
+  "betaInitializer",
+  "movingMeanInitializer",
+  "movingVarianceInitializer",
+];
+
+/**
+ * The layer's arguments with every initializer replaced by zeros that count
+ * against `budget` before allocating: the weights come from the file anyway.
+ */
+function withBudget(
+  p: LayerPlan,
+  args: { [k: string]: unknown },
+  budget: WeightBudget | undefined,
+): { [k: string]: unknown } {
+  if (!budget) return args;
+  const out = { ...args };
+  for (const key of INITIALIZER_ARGS) {
+    const init = tf.initializers.zeros();
+    const zeros = init.apply.bind(init);
+    const weight = key.replace(/Initializer$/, "").replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    init.apply = (shape: number[], dtype?: tf.DataType): tf.Tensor => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (budget.used + n > budget.limit) {
+        throw new ConfigProblem(
+          `layer "${p.name}" (${p.className}): its ${weight} of shape [${shape.join(", ")}] needs ${n} numbers, ` +
+            `but the file holds ${budget.limit} for the whole model${budget.used ? ` (${budget.used} already taken by earlier layers)` : ""}; ` +
+            "the config does not match the file's weights, refused before allocating them",
+        );
+      }
+      budget.used += n;
+      return zeros(shape, dtype);
+    };
+    out[key] = init;
+  }
+  return out;
+}
+
 /** Build the tfjs model a plan describes (weights freshly initialised). */
-export function buildModel(plan: ModelPlan): tf.LayersModel {
+export function buildModel(plan: ModelPlan, budget?: WeightBudget): tf.LayersModel {
   if (plan.kind === "Sequential") {
     const model = tf.sequential({ name: plan.name });
     plan.layers.forEach((p, i) => {
       const args = i === 0 ? { ...p.args, batchInputShape: plan.inputShape } : p.args;
-      const layer = createLayer(p, args);
+      const layer = createLayer(p, withBudget(p, args, budget));
       tfjsStep(p, () => model.add(layer));
     });
     return model;
@@ -748,7 +802,7 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
     });
     if (inputs.length !== 1)
       throw new ConfigProblem(`layer "${p.name}" (${p.className}): has ${inputs.length} inputs, expected 1`);
-    const layer = createLayer(p, p.args);
+    const layer = createLayer(p, withBudget(p, p.args, budget));
     const out = tfjsStep(p, () => layer.apply(inputs[0]) as tf.SymbolicTensor);
     tensors.set(p.name, out);
   }

@@ -20,7 +20,7 @@ import { h5join, H5Reader } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File, writeH5Plain } from "./h5-write";
 import { compileFrom, configErrors, parseJson } from "./legacy-h5";
-import { kerasLayers, type PendingLayer, readAndAssign, weightsOf } from "./weights";
+import { kerasLayers, type PendingLayer, readAndAssign, weightBudget, weightsOf } from "./weights";
 import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntryNames, ZipProblem } from "./zip";
 
 /** The Keras version our Keras 3 files declare: the layout is Keras 3.10's. */
@@ -235,11 +235,19 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   }
   const config = parseJson(file, "config.json", configBytes.toString("utf8"));
   const plan = configErrors(file, () => planModel(config));
-  const model = configErrors(file, () => buildModel(plan));
-  await withTempDir(async (dir) => {
+  const model = await withTempDir(async (dir) => {
     const h5 = path.join(dir, "model.weights.h5");
     fs.writeFileSync(h5, weightsBytes);
-    await loadKeras3WeightsFrom(model, h5, `${file} (model.weights.h5)`);
+    const shownAs = `${file} (model.weights.h5)`;
+    // The weights file is scanned first so that the model is built within what it holds.
+    const { reader, tree } = await H5Reader.open(h5, shownAs);
+    try {
+      const built = configErrors(file, () => buildModel(plan, weightBudget(tree)));
+      await readAndAssign(reader, tree, pairKeras3(tree, built, shownAs), shownAs);
+      return built;
+    } finally {
+      await reader.close();
+    }
   });
   if (isObject(config) && isObject(config.compile_config)) compileFrom(model, config.compile_config, file);
   return model;

@@ -23,7 +23,7 @@ import {
 import { h5join, H5Reader, stringAttr, stringListAttr } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File } from "./h5-write";
-import { kerasLayers, matchByName, type PendingLayer, readAndAssign, weightsOf } from "./weights";
+import { kerasLayers, matchByName, type PendingLayer, readAndAssign, weightBudget, weightsOf } from "./weights";
 
 /**
  * The Keras version our `.h5` files declare: their layout and configs are
@@ -217,7 +217,7 @@ export async function loadModelH5(path: string): Promise<tf.LayersModel> {
       throw new ModelFileError(path, "is an HDF5 file but not a Keras model: it has no model_config attribute");
     }
     const plan = configErrors(path, () => planModel(parseJson(path, "model_config", configText)));
-    const model = configErrors(path, () => buildModel(plan));
+    const model = configErrors(path, () => buildModel(plan, weightBudget(tree)));
     if (!tree.nodes["/model_weights"]) throw new ModelFileError(path, "has a model_config but no model_weights group");
     const pending = pairLayers(tree, "/model_weights", model, path);
     await readAndAssign(reader, tree, pending, path);
