@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { repoRoot } from "../helpers";
 
 /** Debian's Python, the one with h5py. */
@@ -67,4 +68,17 @@ export const MAX_REFUSAL_MB = 500;
 /** A one-line account of a refusal's cost, for the test's diagnostics. */
 export function costText(r: Refusal): string {
   return `refused in ${r.ms.toFixed(0)} ms, peak memory +${r.peakGrowthMB.toFixed(0)} MB`;
+}
+
+/**
+ * A raw deflate stream of `mib` MiB of zeros, about 1 KB per MiB, built
+ * without ever holding the zeros: a zip or gzip bomb's payload.
+ *
+ * @example
+ * zlib.inflateRawSync(deflatedZeros(2)).length; // 2097152
+ */
+export function deflatedZeros(mib: number): Buffer {
+  const chunk = zlib.deflateRawSync(Buffer.alloc(2 ** 20), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  // Repeating a sync-flushed chunk is valid deflate (its back-references only see zeros); 0x03 0x00 ends the stream.
+  return Buffer.concat([...Array<Buffer>(mib).fill(chunk), Buffer.from([0x03, 0x00])]);
 }

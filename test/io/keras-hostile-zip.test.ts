@@ -7,21 +7,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as zlib from "node:zlib";
 import { tf } from "../../src/backend";
 import { saveModelKeras } from "../../src/io/keras";
 import { crc32, readZip } from "../../src/io/keras/zip";
 import { tempDir } from "../helpers";
-import { costText, MAX_REFUSAL_MB, type Refusal, refuseInChild } from "./hostile-helpers";
+import { costText, deflatedZeros, MAX_REFUSAL_MB, type Refusal, refuseInChild } from "./hostile-helpers";
 
 const dir = tempDir("tslab-dl-hostile-zip-");
-
-/** A raw deflate stream of `mib` MiB of zeros, about 1 KB per MiB, built without ever holding the zeros. */
-function deflatedZeros(mib: number): Buffer {
-  const chunk = zlib.deflateRawSync(Buffer.alloc(2 ** 20), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-  // Repeating a sync-flushed chunk is valid deflate (its back-references only see zeros); 0x03 0x00 ends the stream.
-  return Buffer.concat([...Array<Buffer>(mib).fill(chunk), Buffer.from([0x03, 0x00])]);
-}
 
 interface RawEntry {
   name: string;
