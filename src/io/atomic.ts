@@ -49,7 +49,7 @@ export async function writeAtomically(target: string, write: (tmpPath: string) =
     fsyncPath(tmp);
     fs.renameSync(tmp, target);
   } catch (e) {
-    fs.rmSync(tmp, { force: true, recursive: true });
+    removeTemporary(tmp);
     throw e instanceof ModelFileError ? e : writeError(target, e);
   }
 }
@@ -75,8 +75,22 @@ export function writeFileAtomic(target: string, data: Uint8Array | string): void
     }
     fs.renameSync(tmp, target);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    removeTemporary(tmp);
     throw writeError(target, e);
+  }
+}
+
+/**
+ * Remove a temporary file after a failed write. When it was never created
+ * (its folder is missing, or a part of the path is a file) there is nothing to
+ * remove, and the write's own error is the one to report, not ENOTDIR from here.
+ */
+function removeTemporary(tmp: string): void {
+  try {
+    fs.rmSync(tmp, { force: true, recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
   }
 }
 

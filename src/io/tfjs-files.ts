@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { tf } from "../backend";
 import { writeError, writeFileAtomic } from "./atomic";
 import { ModelFileError } from "./errors";
+import { checkConfigSize, parseLimitedJson } from "./json-limits";
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 type WeightsManifestEntry = tf.io.WeightsManifestEntry;
@@ -98,8 +99,12 @@ function removeStaleWeights(dir: string, prefix: string, keep: string): void {
 function readJson(file: string): tf.io.ModelJSON {
   let text: string;
   try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw Object.assign(new Error("is a folder"), { code: "EISDIR" });
+    checkConfigSize(file, "the file", st.size);
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
+    if (e instanceof ModelFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelFileError(
       file,
@@ -109,12 +114,7 @@ function readJson(file: string): tf.io.ModelJSON {
       { cause: e },
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ModelFileError(file, `is not valid JSON (${(e as Error).message}); is the file truncated?`, { cause: e });
-  }
+  const json = parseLimitedJson(file, "", text);
   const obj = json as Partial<tf.io.ModelJSON>;
   if (typeof obj !== "object" || obj === null || typeof obj.modelTopology !== "object" || obj.modelTopology === null) {
     throw new ModelFileError(file, `has no "modelTopology" object; expected a TensorFlow.js layers model.json`);
@@ -210,6 +210,7 @@ function weightsFileIn(dir: string, name: unknown, jsonPath: string): { file: st
     st = fs.statSync(file);
     real = fs.realpathSync(file);
   } catch (e) {
+    if (e instanceof ModelFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelFileError(
       file,

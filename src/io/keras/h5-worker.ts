@@ -28,6 +28,7 @@ import type {
   WorkerRequest,
 } from "./h5-types";
 import { H5_LIMITS } from "./h5-types";
+import { hdf5ErrorSummary } from "./h5-errors";
 
 type H5wasm = H5wasmLike;
 type H5File = H5FileLike;
@@ -108,20 +109,10 @@ async function open(filePath: string): Promise<H5File> {
   try {
     f = new h5.File(filePath, "r");
   } catch (e) {
-    throw new FileProblem(`is not a readable HDF5 file (${firstLine(e)})`);
+    throw new FileProblem(`is not a readable HDF5 file (${hdf5ErrorSummary(e)})`);
   }
   if (f.file_id < 0n) throw new FileProblem("is not a readable HDF5 file");
   return f;
-}
-
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const lines = text.split("\n").map((l) => l.trim());
-  // The HDF5 error stack's innermost entry names the cause best ("truncated file: eof = …").
-  const minors = lines.filter((l) => l.startsWith("#0"));
-  const last = minors[minors.length - 1];
-  const detail = last ? last.replace(/^#\d+:\s*\S+\s+line \d+ in [^:]+:\s*/, "") : lines[0];
-  return detail.slice(0, 300);
 }
 
 function dims(shape: number[] | null | undefined): number[] {
@@ -259,6 +250,8 @@ function readDatasets(f: H5File, request: ReadRequest, fileSize: number): ReadRe
     const bytes = n * meta.size;
     const where = `dataset ${p} (shape [${shape.join(", ")}])`;
     if (meta.type !== H5T_FLOAT && meta.type !== H5T_INTEGER) throw new FileProblem(`${where} is not numeric`);
+    if (meta.type === H5T_FLOAT && meta.size === 2)
+      throw new FileProblem(`${where} holds float16 numbers, an unsupported dtype; save it as float32`);
     if (!Number.isSafeInteger(n) || n > H5_LIMITS.maxElements) {
       throw new FileProblem(
         `${where} claims ${n} elements, more than the ${H5_LIMITS.maxElements} allowed; refused before reading`,
@@ -313,7 +306,7 @@ if (parentPort) {
       },
       (e: unknown) => {
         const problem = e instanceof FileProblem;
-        port.postMessage({ ok: false, problem, message: problem ? (e as Error).message : firstLine(e) });
+        port.postMessage({ ok: false, problem, message: problem ? (e as Error).message : hdf5ErrorSummary(e) });
       },
     );
   });

@@ -15,13 +15,14 @@ import * as path from "node:path";
 import { tf } from "../../backend";
 import { writeFileAtomic } from "../atomic";
 import { ModelFileError } from "../errors";
+import { checkConfigSize } from "../json-limits";
 import { buildModel, isObject, modelToKeras, planModel, trainingConfigOf } from "./config";
 import { h5join, H5Reader } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File, writeH5Plain } from "./h5-write";
 import { compileFrom, configErrors, parseJson } from "./legacy-h5";
 import { kerasLayers, type PendingLayer, readAndAssign, weightBudget, weightsOf } from "./weights";
-import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntryNames, ZipProblem } from "./zip";
+import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntrySizes, ZipProblem } from "./zip";
 
 /** The Keras version our Keras 3 files declare: the layout is Keras 3.10's. */
 export const KERAS3_VERSION = "3.10.0";
@@ -209,7 +210,9 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   let entries: Map<string, Buffer>;
   let names: string[];
   try {
-    names = zipEntryNames(bytes);
+    const sizes = zipEntrySizes(bytes);
+    names = [...sizes.keys()];
+    checkConfigSize(file, "config.json", sizes.get("config.json") ?? 0);
     entries = readZip(bytes, ["config.json", "model.weights.h5"]);
   } catch (e) {
     if (e instanceof ZipProblem)

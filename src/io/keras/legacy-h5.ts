@@ -11,6 +11,7 @@
  */
 import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
+import { parseLimitedJson } from "../json-limits";
 import {
   buildModel,
   compileArgsFrom,
@@ -41,13 +42,9 @@ export function configErrors<T>(file: string, body: () => T): T {
   }
 }
 
-/** Parse a JSON attribute, with an error naming the file and the attribute. */
+/** Parse a JSON attribute, with an error naming the file and the attribute; too deep or too long is refused. */
 export function parseJson(file: string, what: string, text: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (e) {
-    throw new ModelFileError(file, `${what} is not valid JSON (${(e as Error).message}); the file is corrupt`);
-  }
+  return parseLimitedJson(file, what, text) as Json;
 }
 
 function writeLayerGroups(w: H5Writer, root: string, model: tf.LayersModel): void {

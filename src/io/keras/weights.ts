@@ -80,6 +80,13 @@ export function checkShapes(tree: H5Tree, pending: PendingLayer[], shownAs: stri
       if (node.dataset.typeClass !== 1) {
         throw new ModelFileError(shownAs, `layer "${p.layer.name}": ${datasetPath} is not a floating-point dataset`);
       }
+      if (node.dataset.size === 2) {
+        throw new ModelFileError(
+          shownAs,
+          `layer "${p.layer.name}": ${datasetPath} holds float16 numbers, an unsupported dtype (tslab-dl reads float32 ` +
+            "and float64 weights); the file is not corrupt: save the model with float32 weights (Keras: no mixed_float16 policy)",
+        );
+      }
     });
   }
 }

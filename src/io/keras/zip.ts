@@ -202,13 +202,13 @@ function inflate(e: EntryInfo): Buffer {
 }
 
 /**
- * The names of an archive's entries, without inflating any.
+ * Each entry's declared size once inflated, by name, without inflating any.
  *
  * @example
- * zipEntryNames(fs.readFileSync("model.keras")); // ["metadata.json", "config.json", "model.weights.h5"]
+ * zipEntrySizes(fs.readFileSync("model.keras")).get("config.json"); // 1234
  */
-export function zipEntryNames(buf: Buffer): string[] {
-  return listEntries(buf).map((e) => e.name);
+export function zipEntrySizes(buf: Buffer): Map<string, number> {
+  return new Map(listEntries(buf).map((e) => [e.name, e.size]));
 }
 
 /**
