@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { tf } from "../../backend";
-import { writeFileAtomic } from "../atomic";
+import { removeIfStale, writeFileAtomic } from "../atomic";
 import { ModelFileError } from "../errors";
 import { checkConfigSize } from "../json-limits";
 import { buildModel, isObject, modelToKeras, planModel, trainingConfigOf } from "./config";
@@ -141,8 +141,15 @@ function dateSaved(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** The prefix of our scratch folders in the system's temporary folder. */
+const TEMP_PREFIX = "tslab-dl-keras-";
+
 async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tslab-dl-keras-"));
+  // A process killed mid-save or mid-load leaves its folder behind; sweep those older than a day.
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (name.startsWith(TEMP_PREFIX)) removeIfStale(path.join(os.tmpdir(), name));
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   try {
     return await body(dir);
   } finally {
