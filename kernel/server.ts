@@ -122,6 +122,13 @@ export class KernelServer {
   ) {
     this.signer = new Signer(connection.signature_scheme, connection.key);
     this.log = options.log ?? ((text) => process.stderr.write(`tslab-dl: ${text}\n`));
+    // Jupyter allows an empty key, but then anyone who can reach the ports can run code here: say so, once.
+    if (!this.signer.enabled) {
+      this.log(
+        "the connection file has no signing key: messages are not signed, so any process that can reach " +
+          `${connection.ip}'s kernel ports can run code in this kernel`,
+      );
+    }
   }
 
   /** Bind all sockets and start answering. */

@@ -17,6 +17,8 @@
  * (it may sit in a loop or block, not inside a function).
  */
 import { ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import type * as TS from "@tslab/typescript-for-tslab";
 import { StringDecoder } from "node:string_decoder";
 
 /** A shell line found in a cell. */
@@ -32,155 +34,194 @@ export interface ShellLine {
 /** The global hook a rewritten shell line calls. */
 export const SHELL_HOOK: unique symbol = Symbol.for("tslab-dl.shell") as never;
 
-const OPERAND_EXPECTED = new Set("=+-*/%&|^<>?:,~!.");
-const REGEX_AFTER = new Set("(,=:[!&|?{};+-*%<>~^");
-const REGEX_AFTER_WORDS = new Set([
-  "return",
-  "typeof",
-  "case",
-  "do",
-  "else",
-  "in",
-  "of",
-  "new",
-  "delete",
-  "void",
-  "throw",
-  "yield",
-  "await",
-  "instanceof",
-]);
+/** TypeScript's scanner, from the TypeScript tslab compiles cells with: the same tokens the compiler will see. */
+let tsModule: typeof TS | undefined;
+function typescript(): typeof TS {
+  tsModule ??= createRequire(require.resolve("tslab/package.json"))("@tslab/typescript-for-tslab") as typeof TS;
+  return tsModule;
+}
+
+/** What the previous token leaves the scanner expecting: an operand (so `/` starts a regex) or an operator. */
+type After = "operand" | "operator";
+
+/** An open bracket: `(` notes whether it holds an `if`/`while`/`for`/`with` condition; `{` whether it is a block. */
+type Open = "(" | "(head" | "[" | "{block" | "{object" | "${";
 
 /**
  * Find the shell lines of a cell.
+ *
+ * The cell is read with TypeScript's own scanner, which leaves to its parser
+ * the one question it cannot answer alone: whether a `/` divides or starts a
+ * regular expression, and whether a `}` ends a template's `${…}`. Both are
+ * decided here from the previous token, as the grammar does: after an operand
+ * (`x`, `counts.new`, `i++`, `)` of a call, `}` of an object) a `/` divides;
+ * after an operator, a keyword such as `return`, or the `)` of `if (…)`, it
+ * starts a regex.
  *
  * @example
  * findShellLines("!ls -al *.h5\nconst ok = a != b;");
  * // → [{ start: 0, end: 12, command: "ls -al *.h5" }]
  */
 export function findShellLines(code: string): ShellLine[] {
+  const ts = typescript();
+  const K = ts.SyntaxKind;
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, code);
   const found: ShellLine[] = [];
-  type Mode = "code" | "line-comment" | "block-comment" | "'" | '"' | "template" | "regex";
-  let mode: Mode = "code";
-  /** Open `(`, `[`, `{` and `${` (template expression) in code. */
-  const stack: string[] = [];
-  /** The last significant code characters (for regex and continuation decisions). */
-  let last = "";
-  let lastWord = "";
-  let inClass = false;
-  let lineStart = true;
-  const n = code.length;
-  for (let i = 0; i < n; i++) {
-    if (lineStart && mode === "code") {
-      lineStart = false;
-      let j = i;
-      while (j < n && (code[j] === " " || code[j] === "\t")) j++;
-      if (code[j] === "!" && code[j + 1] !== "=" && canStartStatement(stack, last)) {
-        let end = code.indexOf("\n", j);
-        if (end < 0) end = n;
-        const lineEnd = code[end - 1] === "\r" ? end - 1 : end;
-        found.push({ start: i, end: lineEnd, command: code.slice(j + 1, lineEnd).trim() });
-        last = ";";
-        lastWord = "";
-        i = end - 1;
-        continue;
-      }
-    }
-    const c = code[i];
-    if (c === "\n") {
-      lineStart = true;
-      if (mode === "line-comment" || mode === "'" || mode === '"' || mode === "regex") mode = "code";
+  const stack: Open[] = [];
+  let after: After = "operand";
+  /** Whether the previous token expects an operand to continue the expression (`&&`, `=`, `,`, `.`). */
+  let continues = false;
+  let prevKind: TS.SyntaxKind = K.Unknown;
+  let prevPrevKind: TS.SyntaxKind = K.Unknown;
+  for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
+    const start = scanner.getTokenPos();
+    if (
+      kind === K.ExclamationToken &&
+      onlyBlanksBefore(code, start) &&
+      !continues &&
+      stack.every((o) => o === "{block")
+    ) {
+      let end = code.indexOf("\n", start);
+      if (end < 0) end = code.length;
+      const lineEnd = code[end - 1] === "\r" ? end - 1 : end;
+      const lineStart = code.lastIndexOf("\n", start - 1) + 1;
+      found.push({ start: lineStart, end: lineEnd, command: code.slice(start + 1, lineEnd).trim() });
+      scanner.setTextPos(end);
+      after = "operand";
+      continues = false;
+      prevKind = prevPrevKind = K.SemicolonToken;
       continue;
     }
-    switch (mode) {
-      case "line-comment":
+    if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && after === "operand")
+      kind = scanner.reScanSlashToken();
+    if (kind === K.CloseBraceToken && stack[stack.length - 1] === "${") {
+      stack.pop();
+      kind = scanner.reScanTemplateToken(false);
+    }
+    switch (kind) {
+      case K.OpenParenToken:
+        stack.push(isStatementHead(ts, prevKind, prevPrevKind) ? "(head" : "(");
         break;
-      case "block-comment":
-        if (c === "*" && code[i + 1] === "/") {
-          mode = "code";
-          i++;
-        }
+      case K.OpenBracketToken:
+        stack.push("[");
         break;
-      case "'":
-      case '"':
-        if (c === "\\") i++;
-        else if (c === mode) {
-          mode = "code";
-          last = c;
-        }
+      case K.OpenBraceToken:
+        stack.push(opensObject(K, prevKind) ? "{object" : "{block");
         break;
-      case "template":
-        if (c === "\\") i++;
-        else if (c === "`") {
-          mode = "code";
-          last = "`";
-        } else if (c === "$" && code[i + 1] === "{") {
-          stack.push("${");
-          mode = "code";
-          last = "{";
-          i++;
-        }
-        break;
-      case "regex":
-        if (c === "\\") i++;
-        else if (c === "[") inClass = true;
-        else if (c === "]") inClass = false;
-        else if (c === "/" && !inClass) {
-          mode = "code";
-          last = "/x";
-        }
-        break;
-      case "code":
-        if (c === " " || c === "\t" || c === "\r") break;
-        if (c === "/" && code[i + 1] === "/") {
-          mode = "line-comment";
-          i++;
-          break;
-        }
-        if (c === "/" && code[i + 1] === "*") {
-          mode = "block-comment";
-          i++;
-          break;
-        }
-        if (c === "/" && (last === "" || REGEX_AFTER.has(last[last.length - 1]) || REGEX_AFTER_WORDS.has(lastWord))) {
-          mode = "regex";
-          inClass = false;
-          break;
-        }
-        if (c === "'" || c === '"') {
-          mode = c;
-          break;
-        }
-        if (c === "`") {
-          mode = "template";
-          break;
-        }
-        if (c === "(" || c === "[" || c === "{") stack.push(c);
-        else if (c === ")" || c === "]" || c === "}") {
-          const open = stack.pop();
-          if (open === "${") {
-            mode = "template";
-            break;
-          }
-        }
-        if (/[A-Za-z0-9_$]/.test(c)) {
-          lastWord = /[A-Za-z0-9_$]/.test(last[last.length - 1] ?? "") ? lastWord + c : c;
-        } else {
-          lastWord = "";
-        }
-        last = (last + c).slice(-2);
+      case K.TemplateHead:
+      case K.TemplateMiddle:
+        stack.push("${");
         break;
     }
+    const closed =
+      kind === K.CloseParenToken || kind === K.CloseBracketToken || kind === K.CloseBraceToken
+        ? stack.pop()
+        : undefined;
+    after = afterToken(ts, kind, prevKind, closed, after);
+    continues = isContinuation(K, kind);
+    prevPrevKind = prevKind;
+    prevKind = kind;
   }
   return found;
 }
 
-function canStartStatement(stack: string[], last: string): boolean {
-  if (stack.some((open) => open !== "{")) return false;
-  if (last === "++" || last === "--") return true;
-  // "/x" marks the end of a regex literal: a complete operand.
-  if (last === "/x") return true;
-  return !OPERAND_EXPECTED.has(last[last.length - 1] ?? "");
+function onlyBlanksBefore(code: string, at: number): boolean {
+  for (let i = at - 1; i >= 0 && code[i] !== "\n"; i--) if (code[i] !== " " && code[i] !== "\t") return false;
+  return true;
+}
+
+/**
+ * Operators that leave an expression open (`&&`, `=`, `,`, `.`, `?`, `:`, `!`):
+ * a `!` on the next line continues it. Brackets are judged by the stack;
+ * `;` and postfix `++`/`--` end an operand.
+ */
+function isContinuation(K: typeof TS.SyntaxKind, kind: TS.SyntaxKind): boolean {
+  if (kind < K.FirstPunctuation || kind > K.LastPunctuation) return false;
+  const ends = [
+    K.OpenBraceToken,
+    K.CloseBraceToken,
+    K.OpenParenToken,
+    K.CloseParenToken,
+    K.OpenBracketToken,
+    K.CloseBracketToken,
+    K.SemicolonToken,
+    K.PlusPlusToken,
+    K.MinusMinusToken,
+    K.AtToken,
+    K.HashToken,
+  ];
+  return !ends.includes(kind);
+}
+
+/** Whether `{` after `prev` opens an object literal (after `=`, `(`, `,`, `:`, `return` …) rather than a block. */
+function opensObject(K: typeof TS.SyntaxKind, prev: TS.SyntaxKind): boolean {
+  if (prev === K.EqualsGreaterThanToken) return false; // an arrow function's body
+  if (prev === K.ReturnKeyword || prev === K.OpenParenToken || prev === K.OpenBracketToken) return true;
+  return isContinuation(K, prev);
+}
+
+/** Whether `(` opens the condition of `if`, `while`, `for` or `with` (whose `)` is followed by a statement). */
+function isStatementHead(ts: typeof TS, prev: TS.SyntaxKind, prevPrev: TS.SyntaxKind): boolean {
+  const K = ts.SyntaxKind;
+  const head = prev === K.IfKeyword || prev === K.WhileKeyword || prev === K.ForKeyword || prev === K.WithKeyword;
+  // `for await (`
+  const forAwait = prev === K.AwaitKeyword && prevPrev === K.ForKeyword;
+  return head || forAwait;
+}
+
+/** Keywords that are values: a `/` after them divides. */
+function isValueKeyword(K: typeof TS.SyntaxKind, kind: TS.SyntaxKind): boolean {
+  return (
+    kind === K.ThisKeyword ||
+    kind === K.SuperKeyword ||
+    kind === K.NullKeyword ||
+    kind === K.TrueKeyword ||
+    kind === K.FalseKeyword
+  );
+}
+
+/** Contextual keywords that, like `return`, are followed by an operand. */
+function takesOperand(K: typeof TS.SyntaxKind, kind: TS.SyntaxKind): boolean {
+  return kind === K.OfKeyword || kind === K.AwaitKeyword || kind === K.YieldKeyword;
+}
+
+function afterToken(
+  ts: typeof TS,
+  kind: TS.SyntaxKind,
+  prev: TS.SyntaxKind,
+  closed: Open | undefined,
+  before: After,
+): After {
+  const K = ts.SyntaxKind;
+  switch (kind) {
+    case K.CloseParenToken:
+      return closed === "(head" ? "operand" : "operator";
+    case K.CloseBracketToken:
+      return "operator";
+    case K.CloseBraceToken:
+      return closed === "{object" ? "operator" : "operand";
+    case K.PlusPlusToken:
+    case K.MinusMinusToken:
+      // Postfix after an operand (`i++ / 2`), prefix otherwise.
+      return before === "operator" ? "operator" : "operand";
+    case K.Identifier:
+    case K.PrivateIdentifier:
+    case K.NumericLiteral:
+    case K.BigIntLiteral:
+    case K.StringLiteral:
+    case K.RegularExpressionLiteral:
+    case K.NoSubstitutionTemplateLiteral:
+    case K.TemplateTail:
+      return "operator";
+  }
+  if (kind >= K.FirstKeyword && kind <= K.LastKeyword) {
+    // After `.` or `?.` a keyword is a property name (`counts.new`).
+    if (prev === K.DotToken || prev === K.QuestionDotToken) return "operator";
+    if (isValueKeyword(K, kind)) return "operator";
+    if (kind >= K.FirstReservedWord && kind <= K.LastReservedWord) return "operand";
+    return takesOperand(K, kind) ? "operand" : "operator";
+  }
+  return "operand";
 }
 
 /**

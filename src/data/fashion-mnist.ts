@@ -9,22 +9,30 @@ import { gunzipSync } from "node:zlib";
 import { tf } from "../backend";
 import { DatasetError } from "./errors";
 
-/** The four files, their SHA-256 and the IDX shape each must have. */
+/** The four files, their SHA-256 and their size once gunzipped. */
 export const FASHION_MNIST_FILES = {
   trainImages: {
     name: "train-images-idx3-ubyte.gz",
+    /** Bytes once gunzipped: the IDX header and the data. */
+    idxBytes: 47040016,
     sha256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
   },
   trainLabels: {
     name: "train-labels-idx1-ubyte.gz",
+    /** Bytes once gunzipped: the IDX header and the data. */
+    idxBytes: 60008,
     sha256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
   },
   testImages: {
     name: "t10k-images-idx3-ubyte.gz",
+    /** Bytes once gunzipped: the IDX header and the data. */
+    idxBytes: 7840016,
     sha256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
   },
   testLabels: {
     name: "t10k-labels-idx1-ubyte.gz",
+    /** Bytes once gunzipped: the IDX header and the data. */
+    idxBytes: 10008,
     sha256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
   },
 } as const;
@@ -220,10 +228,32 @@ async function locate(key: FileKey, options: FashionMnistOptions): Promise<strin
   return dest;
 }
 
-/** Read and parse one file; its structure is checked here, its checksum by {@link verify}. */
-function readParsed(file: string, rank: number): { raw: Uint8Array; idx: IdxArray } {
-  const raw = fs.readFileSync(file);
-  return { raw, idx: parseIdx(gunzipOrThrow(raw, file), file, rank) };
+/**
+ * Read and parse one file; its structure is checked here, its checksum by {@link verify}.
+ * Nothing larger than the published file is read or inflated: a gzip bomb stops at that size.
+ */
+function readParsed(key: FileKey, file: string, rank: number): { raw: Uint8Array; idx: IdxArray } {
+  const limit = FASHION_MNIST_FILES[key].idxBytes;
+  let raw: Buffer;
+  try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw Object.assign(new Error("is a folder"), { code: "EISDIR" });
+    // gzip never grows data by more than a few bytes per 16 KB block.
+    if (st.size > limit + (limit >> 10) + 1024) {
+      throw new DatasetError(
+        `${file}: ${st.size} bytes, larger than a gzip of the published ${limit}-byte file can be; refused before reading`,
+      );
+    }
+    raw = fs.readFileSync(file);
+  } catch (e) {
+    if (e instanceof DatasetError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "is a folder, not a gzipped IDX file" : `cannot be read (${code ?? String(e)})`;
+    throw new DatasetError(`${file}: ${why}; expected the Fashion-MNIST file ${FASHION_MNIST_FILES[key].name}`, {
+      cause: e,
+    });
+  }
+  return { raw, idx: parseIdx(gunzipOrThrow(raw, file, limit), file, rank) };
 }
 
 function verify(key: FileKey, file: string, raw: Uint8Array): void {
@@ -237,10 +267,17 @@ function verify(key: FileKey, file: string, raw: Uint8Array): void {
   }
 }
 
-function gunzipOrThrow(raw: Uint8Array, file: string): Uint8Array {
+function gunzipOrThrow(raw: Uint8Array, file: string, limit: number): Uint8Array {
   try {
-    return gunzipSync(raw);
+    // One byte over the limit is enough to know the file is not the published one.
+    return gunzipSync(raw, { maxOutputLength: limit + 1 });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new DatasetError(
+        `${file}: inflates to more than ${limit} bytes, the size of the published file; refused (a damaged file or a gzip bomb)`,
+        { cause: e },
+      );
+    }
     throw new DatasetError(`${file}: not a readable gzip file (${(e as Error).message}); expected a gzipped IDX file`);
   }
 }
@@ -285,10 +322,10 @@ export async function loadFashionMnist(options: FashionMnistOptions = {}): Promi
   };
   // Structure first (the most specific message), then checksums, then consistency.
   const read = {
-    trainImages: readParsed(files.trainImages, 3),
-    trainLabels: readParsed(files.trainLabels, 1),
-    testImages: readParsed(files.testImages, 3),
-    testLabels: readParsed(files.testLabels, 1),
+    trainImages: readParsed("trainImages", files.trainImages, 3),
+    trainLabels: readParsed("trainLabels", files.trainLabels, 1),
+    testImages: readParsed("testImages", files.testImages, 3),
+    testLabels: readParsed("testLabels", files.testLabels, 1),
   };
   if (options.verifyChecksum !== false) {
     for (const key of Object.keys(read) as FileKey[]) verify(key, files[key], read[key].raw);

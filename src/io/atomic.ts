@@ -13,6 +13,58 @@ export function temporaryPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${rand}`);
 }
 
+/** Temporary files older than this are left over from a killed save, never one in progress. */
+export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Remove temporary files a killed save left beside `target` (ours only: the
+ * names {@link temporaryPathFor} makes, older than a day). Called before each
+ * atomic write, so that interrupted saves do not pile up.
+ *
+ * @example
+ * sweepStaleTemporaries("checkpoints/best.h5");
+ */
+export function sweepStaleTemporaries(target: string, now = Date.now()): void {
+  const dir = path.dirname(target);
+  const ours = new RegExp(`^\\.${escapeRegExp(path.basename(target))}\\.tmp-\\d+-[0-9a-f]+$`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (e) {
+    // No folder there: nothing was left behind, and the write itself reports the path.
+    if (isMissing(e)) return;
+    throw e;
+  }
+  for (const name of names) if (ours.test(name)) removeIfStale(path.join(dir, name), now);
+}
+
+/**
+ * Remove `entry` (a file, or a folder and its contents) when it was last
+ * modified more than {@link STALE_AFTER_MS} ago; links are removed, never followed.
+ *
+ * @example
+ * removeIfStale("/tmp/tslab-dl-keras-abc123");
+ */
+export function removeIfStale(entry: string, now = Date.now()): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(entry);
+  } catch (e) {
+    if (isMissing(e)) return; // another process swept it first
+    throw e;
+  }
+  if (now - st.mtimeMs > STALE_AFTER_MS) fs.rmSync(entry, { recursive: true, force: true });
+}
+
+function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** Explain a failed write in the user's terms. */
 export function writeError(target: string, e: unknown): ModelFileError {
   const err = e as NodeJS.ErrnoException;
@@ -45,11 +97,12 @@ export async function writeAtomically(target: string, write: (tmpPath: string) =
   }
   const tmp = temporaryPathFor(target);
   try {
+    sweepStaleTemporaries(target);
     await write(tmp);
     fsyncPath(tmp);
     fs.renameSync(tmp, target);
   } catch (e) {
-    fs.rmSync(tmp, { force: true, recursive: true });
+    removeTemporary(tmp);
     throw e instanceof ModelFileError ? e : writeError(target, e);
   }
 }
@@ -66,6 +119,7 @@ export function writeFileAtomic(target: string, data: Uint8Array | string): void
   }
   const tmp = temporaryPathFor(target);
   try {
+    sweepStaleTemporaries(target);
     const fd = fs.openSync(tmp, "w");
     try {
       fs.writeFileSync(fd, data);
@@ -75,8 +129,21 @@ export function writeFileAtomic(target: string, data: Uint8Array | string): void
     }
     fs.renameSync(tmp, target);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    removeTemporary(tmp);
     throw writeError(target, e);
+  }
+}
+
+/**
+ * Remove a temporary file after a failed write. When it was never created
+ * (its folder is missing, or a part of the path is a file) there is nothing to
+ * remove, and the write's own error is the one to report, not ENOTDIR from here.
+ */
+function removeTemporary(tmp: string): void {
+  try {
+    fs.rmSync(tmp, { force: true, recursive: true });
+  } catch (e) {
+    if (!isMissing(e)) throw e;
   }
 }
 

@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { tf } from "../backend";
 import { writeError, writeFileAtomic } from "./atomic";
 import { ModelFileError } from "./errors";
+import { checkConfigSize, parseLimitedJson } from "./json-limits";
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 type WeightsManifestEntry = tf.io.WeightsManifestEntry;
@@ -37,8 +38,9 @@ const DTYPE_BYTES: { [dtype: string]: number } = { float32: 4, int32: 4, bool: 1
 function weightBytes(specs: WeightsManifestEntry[]): number {
   let total = 0;
   for (const s of specs) {
+    if (!Array.isArray(s.shape)) return NaN;
     const dtype = s.quantization?.dtype ?? s.dtype;
-    total += s.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[dtype] ?? NaN);
+    total += s.shape.reduce((a, b) => a * b, 1) * (Object.hasOwn(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype] : NaN);
   }
   return total;
 }
@@ -97,8 +99,12 @@ function removeStaleWeights(dir: string, prefix: string, keep: string): void {
 function readJson(file: string): tf.io.ModelJSON {
   let text: string;
   try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw Object.assign(new Error("is a folder"), { code: "EISDIR" });
+    checkConfigSize(file, "the file", st.size);
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
+    if (e instanceof ModelFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelFileError(
       file,
@@ -108,12 +114,7 @@ function readJson(file: string): tf.io.ModelJSON {
       { cause: e },
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ModelFileError(file, `is not valid JSON (${(e as Error).message}); is the file truncated?`, { cause: e });
-  }
+  const json = parseLimitedJson(file, "", text);
   const obj = json as Partial<tf.io.ModelJSON>;
   if (typeof obj !== "object" || obj === null || typeof obj.modelTopology !== "object" || obj.modelTopology === null) {
     throw new ModelFileError(file, `has no "modelTopology" object; expected a TensorFlow.js layers model.json`);
@@ -146,18 +147,16 @@ export function loadArtifacts(target: string): ModelArtifacts {
       throw new ModelFileError(jsonPath, `weightsManifest entries need "paths" and "weights" arrays`);
     }
     specs.push(...group.weights);
-    let groupBytes = 0;
-    const groupBuffers: Uint8Array[] = [];
-    for (const p of group.paths) {
-      const file = path.join(dir, p);
-      if (!fs.existsSync(file)) {
-        throw new ModelFileError(file, `weights file named in ${path.basename(jsonPath)} is missing`);
-      }
-      const buf = fs.readFileSync(file);
-      groupBytes += buf.byteLength;
-      groupBuffers.push(buf);
-    }
     const expected = weightBytes(group.weights);
+    if (!Number.isSafeInteger(expected) || expected > MAX_WEIGHT_BYTES) {
+      throw new ModelFileError(
+        jsonPath,
+        `weightsManifest describes ${expected} bytes of weights (an unknown dtype, or more than ${MAX_WEIGHT_BYTES}); refused before reading`,
+      );
+    }
+    // Sizes are checked before any byte is read: a manifest cannot make us read more than it describes.
+    const files = group.paths.map((p) => weightsFileIn(dir, p, jsonPath));
+    const groupBytes = files.reduce((n, f) => n + f.size, 0);
     if (groupBytes !== expected) {
       throw new ModelFileError(
         path.join(dir, group.paths.join(", ")),
@@ -165,6 +164,7 @@ export function loadArtifacts(target: string): ModelArtifacts {
           `the file is truncated or belongs to another model`,
       );
     }
+    const groupBuffers = files.map((f) => readExactly(f.file, f.size));
     buffers.push(...groupBuffers);
   }
   const total = buffers.reduce((a, b) => a + b.byteLength, 0);
@@ -184,6 +184,66 @@ export function loadArtifacts(target: string): ModelArtifacts {
     weightSpecs: specs,
     weightData: data.buffer,
   };
+}
+
+/** Largest weights data read from one manifest group (2 GiB, tfjs's own limit for one buffer). */
+const MAX_WEIGHT_BYTES = 2 ** 31 - 1;
+
+/**
+ * A weights file named in a manifest, confined to the model's folder: a plain
+ * relative name (no `..`, no absolute path), and a regular file there, so that
+ * a model.json cannot make us read `../secret.txt` or `/dev/zero`.
+ */
+function weightsFileIn(dir: string, name: unknown, jsonPath: string): { file: string; size: number } {
+  const shown = path.basename(jsonPath);
+  if (typeof name !== "string" || name === "" || path.isAbsolute(name) || name.split(/[\\/]/).includes("..")) {
+    throw new ModelFileError(
+      jsonPath,
+      `weightsManifest names the weights file ${JSON.stringify(name)}; expected a file name inside the model's folder ` +
+        "(no absolute path, no ..); refused",
+    );
+  }
+  const file = path.join(dir, name);
+  let st: fs.Stats;
+  let real: string;
+  try {
+    st = fs.statSync(file);
+    real = fs.realpathSync(file);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFileError(
+      file,
+      code === "ENOENT" ? `weights file named in ${shown} is missing` : `weights file cannot be read (${code})`,
+      { cause: e },
+    );
+  }
+  if (!st.isFile()) throw new ModelFileError(file, `weights file named in ${shown} is not a regular file; refused`);
+  const realDir = fs.realpathSync(dir);
+  if (path.relative(realDir, real).startsWith("..") || path.isAbsolute(path.relative(realDir, real))) {
+    throw new ModelFileError(
+      file,
+      `weights file named in ${shown} is a link to ${real}, outside the model's folder; refused`,
+    );
+  }
+  return { file, size: st.size };
+}
+
+/** Read `size` bytes of `file`, and not one more, whatever it has become since it was checked. */
+function readExactly(file: string, size: number): Uint8Array {
+  const buf = Buffer.alloc(size);
+  const fd = fs.openSync(file, "r");
+  try {
+    let at = 0;
+    while (at < size) {
+      const n = fs.readSync(fd, buf, at, size - at, at);
+      if (n === 0) throw new ModelFileError(file, `weights file shrank while being read (${at} of ${size} bytes)`);
+      at += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return buf;
 }
 
 /** A tfjs IOHandler reading and writing the layers format at a path. */

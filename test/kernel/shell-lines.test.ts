@@ -50,6 +50,32 @@ test("! at the start of a line inside strings, templates, comments or regexes is
   assert.deepEqual(commands("i++\n!echo after increment"), ["echo after increment"]);
 });
 
+test("/ after an operand divides, as TypeScript's scanner reads it: a template that follows is tracked right", () => {
+  // Read as a regex start, each `/` below used to swallow the template's opening backtick,
+  // and the template's own "!rm" line was then rewritten into a shell call.
+  const cases = [
+    "const half = counts.new / 2; const s = `\n!rm -rf data\n`;",
+    "i++ / 2; const s = `\n!rm -rf data\n`;",
+    "n-- / 2; const s = `\n!rm -rf data\n`;",
+    "const r = obj.default / obj.in / 2 + `\n!rm -rf data\n`;",
+    "const q = this / 2; const s = `\n!rm -rf data\n`;",
+    "const o = { a: 1 } / 2; const s = `\n!rm -rf data\n`;",
+    "f(x) / 2; const s = `\n!rm -rf data\n`;",
+  ];
+  for (const code of cases) {
+    assert.deepEqual(commands(code), [], code);
+    assert.equal(rewriteShellLines(code, shellStatement), code, `unchanged: ${code}`);
+  }
+});
+
+test("/ after if (…), a block or a keyword starts a regex, so what follows it is read right", () => {
+  assert.deepEqual(commands("if (ok) /`/.test(s);\n!echo after regex"), ["echo after regex"]);
+  assert.deepEqual(commands("while (more) /`/.exec(s);\n!echo after regex"), ["echo after regex"]);
+  assert.deepEqual(commands("if (a) { b(); }\n/`/.test(s);\n!echo after block"), ["echo after block"]);
+  assert.deepEqual(commands("function f() { return /`/.test(s); }\n!echo after return"), ["echo after return"]);
+  assert.deepEqual(commands("const t = typeof /`/;\n!echo after typeof"), ["echo after typeof"]);
+});
+
 test("rewriting keeps line numbers; blanking keeps every offset", () => {
   const code = "const a = 1;\n!ls -al\na";
   const rewritten = rewriteShellLines(code, shellStatement);

@@ -47,6 +47,18 @@ const optional: Converter = {
   out: (v) => (v === undefined ? null : (v as Json)),
 };
 
+/**
+ * A table entry, if `key` is the table's own: every table below is an
+ * allow-list, and `constructor`, `toString` or `valueOf` from a file must not
+ * find `Object.prototype`'s members through it.
+ *
+ * @example
+ * own(LOSSES, "toString"); // undefined
+ */
+export function own<T>(table: { readonly [key: string]: T }, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const ACTIVATIONS_IN: { [keras: string]: string } = {
   linear: "linear",
   relu: "relu",
@@ -87,7 +99,8 @@ const activation: Converter = {
   in(v, where) {
     if (v === null) return "linear";
     const name = isObject(v) && typeof v.class_name === "string" && !v.config ? v.class_name : v;
-    if (typeof name === "string" && ACTIVATIONS_IN[name]) return ACTIVATIONS_IN[name];
+    const known = typeof name === "string" ? own(ACTIVATIONS_IN, name) : undefined;
+    if (known) return known;
     throw new ConfigProblem(
       `${where}: activation ${show(v)} is not one tslab-dl knows (custom activations would need code from the file); ` +
         `known: ${Object.keys(ACTIVATIONS_IN).join(", ")}`,
@@ -95,7 +108,8 @@ const activation: Converter = {
   },
   out(v, _d, where) {
     const name = String(v);
-    if (ACTIVATIONS_OUT[name]) return ACTIVATIONS_OUT[name];
+    const known = own(ACTIVATIONS_OUT, name);
+    if (known) return known;
     throw new ConfigProblem(`${where}: activation "${name}" has no Keras equivalent`);
   },
 };
@@ -172,7 +186,7 @@ function varianceScalingMode(v: Json | undefined): "fanIn" | "fanOut" | "fanAvg"
 const initializer: Converter = {
   in(v, where): Initializer | undefined {
     if (v === null) return undefined;
-    const obj = typeof v === "string" ? { class_name: INIT_ALIASES[v] ?? v, config: {} } : v;
+    const obj = typeof v === "string" ? { class_name: own(INIT_ALIASES, v) ?? v, config: {} } : v;
     if (!isObject(obj)) throw new ConfigProblem(`${where}: initializer ${show(v)} is not understood`);
     const cls = objectClass(obj, "initializer", where);
     const c = isObject(obj.config) ? obj.config : {};
@@ -549,7 +563,8 @@ export function planLayer(raw: Json, where: string): LayerPlan {
   }
   const name = typeof config.name === "string" ? config.name : typeof raw.name === "string" ? raw.name : cls;
   const here = `layer "${name}" (${cls})`;
-  if (REFUSED[cls]) throw new ConfigProblem(`${here}: ${REFUSED[cls]}`);
+  const refused = own(REFUSED, cls);
+  if (refused) throw new ConfigProblem(`${here}: ${refused}`);
   if (cls === "Sequential" || cls === "Functional" || cls === "Model") {
     throw new ConfigProblem(`${here}: models nested inside models are not supported; flatten it into one model`);
   }
@@ -570,7 +585,7 @@ export function planLayer(raw: Json, where: string): LayerPlan {
     }
     return { className: cls, name, batchShape, args: { name }, inbound, buildShape };
   }
-  const spec = LAYERS[cls];
+  const spec = own(LAYERS, cls);
   if (!spec) {
     throw new ConfigProblem(
       `${here}: layer class ${cls} is not one tslab-dl can build (custom or unsupported); supported: ${SUPPORTED_LAYERS.join(", ")}`,
@@ -587,7 +602,7 @@ export function planLayer(raw: Json, where: string): LayerPlan {
       if (value !== undefined) args[field.tfjs] = value;
       continue;
     }
-    const accept = spec.ignorable[k];
+    const accept = own(spec.ignorable, k);
     if (accept && accept(v)) continue;
     throw new ConfigProblem(`${here}: setting ${k} = ${show(v)} is not supported by tslab-dl`);
   }
@@ -712,19 +727,74 @@ export function planModel(raw: Json): ModelPlan {
       outputs: tensorRefs(config.output_layers, "output_layers"),
     };
   }
-  if (REFUSED[cls]) throw new ConfigProblem(`model (${cls}): ${REFUSED[cls]}`);
+  const refusedModel = own(REFUSED, cls);
+  if (refusedModel) throw new ConfigProblem(`model (${cls}): ${refusedModel}`);
   throw new ConfigProblem(
     `the model is a ${cls}, a class tslab-dl cannot build (only Sequential and Functional models)`,
   );
 }
 
+/**
+ * How many numbers the layers of a model read from a file may allocate in all:
+ * what the file holds. A 10 KB file whose config declares 8192×8192 layers is
+ * refused before those weights are allocated, not after.
+ */
+export interface WeightBudget {
+  /** Numbers the file holds for all weights together. */
+  limit: number;
+  /** Numbers allocated so far. */
+  used: number;
+}
+
+/** tfjs's initializer arguments: every weight of a supported layer is created through one of these. */
+const INITIALIZER_ARGS = [
+  "kernelInitializer",
+  "biasInitializer",
+  "gammaInitializer",
+  "betaInitializer",
+  "movingMeanInitializer",
+  "movingVarianceInitializer",
+];
+
+/**
+ * The layer's arguments with every initializer replaced by zeros that count
+ * against `budget` before allocating: the weights come from the file anyway.
+ */
+function withBudget(
+  p: LayerPlan,
+  args: { [k: string]: unknown },
+  budget: WeightBudget | undefined,
+): { [k: string]: unknown } {
+  if (!budget) return args;
+  const out = { ...args };
+  for (const key of INITIALIZER_ARGS) {
+    const init = tf.initializers.zeros();
+    const zeros = init.apply.bind(init);
+    const weight = key.replace(/Initializer$/, "").replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    init.apply = (shape: number[], dtype?: tf.DataType): tf.Tensor => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (budget.used + n > budget.limit) {
+        throw new ConfigProblem(
+          `layer "${p.name}" (${p.className}): its ${weight} of shape [${shape.join(", ")}] needs ${n} numbers, ` +
+            `but the file holds ${budget.limit} for the whole model${budget.used ? ` (${budget.used} already taken by earlier layers)` : ""}; ` +
+            "the config does not match the file's weights, refused before allocating them",
+        );
+      }
+      budget.used += n;
+      return zeros(shape, dtype);
+    };
+    out[key] = init;
+  }
+  return out;
+}
+
 /** Build the tfjs model a plan describes (weights freshly initialised). */
-export function buildModel(plan: ModelPlan): tf.LayersModel {
+export function buildModel(plan: ModelPlan, budget?: WeightBudget): tf.LayersModel {
   if (plan.kind === "Sequential") {
     const model = tf.sequential({ name: plan.name });
     plan.layers.forEach((p, i) => {
       const args = i === 0 ? { ...p.args, batchInputShape: plan.inputShape } : p.args;
-      const layer = createLayer(p, args);
+      const layer = createLayer(p, withBudget(p, args, budget));
       tfjsStep(p, () => model.add(layer));
     });
     return model;
@@ -748,7 +818,7 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
     });
     if (inputs.length !== 1)
       throw new ConfigProblem(`layer "${p.name}" (${p.className}): has ${inputs.length} inputs, expected 1`);
-    const layer = createLayer(p, p.args);
+    const layer = createLayer(p, withBudget(p, p.args, budget));
     const out = tfjsStep(p, () => layer.apply(inputs[0]) as tf.SymbolicTensor);
     tensors.set(p.name, out);
   }
@@ -778,8 +848,10 @@ function tfjsStep<T>(p: LayerPlan, step: () => T): T {
 }
 
 function createLayer(p: LayerPlan, args: { [k: string]: unknown }): tf.layers.Layer {
+  const spec = own(LAYERS, p.className);
+  if (!spec) throw new ConfigProblem(`layer "${p.name}": class ${p.className} is not one tslab-dl can build`);
   try {
-    return LAYERS[p.className].create(args);
+    return spec.create(args);
   } catch (e) {
     throw new ConfigProblem(`layer "${p.name}" (${p.className}): tfjs refused its settings: ${(e as Error).message}`);
   }
@@ -802,7 +874,7 @@ function shapeJson(s: unknown): Json {
 /** A tfjs layer's config in Keras's words (one entry of `layers`). */
 export function layerToKeras(layer: tf.layers.Layer, dialect: KerasDialect): JsonObject {
   const cls = layer.getClassName();
-  const spec = LAYERS[cls];
+  const spec = own(LAYERS, cls);
   const here = `layer "${layer.name}" (${cls})`;
   if (!spec) {
     throw new ConfigProblem(
@@ -989,7 +1061,7 @@ export function compileArgsFrom(raw: Json | undefined): CompileArgs | string {
       return `loss ${loss.registered_name} is custom`;
     lossName = snake(loss.class_name);
   }
-  const tfjsLoss = lossName === undefined ? undefined : LOSSES[lossName];
+  const tfjsLoss = lossName === undefined ? undefined : own(LOSSES, lossName);
   if (!tfjsLoss) return `loss ${show(loss)} is not one tslab-dl knows`;
   const metrics: string[] = [];
   const visit = (m: Json): void => {
@@ -1001,11 +1073,11 @@ export function compileArgsFrom(raw: Json | undefined): CompileArgs | string {
     }
   };
   if (raw.metrics != null) visit(raw.metrics);
-  const known = metrics.filter((m) => m === "accuracy" || LOSSES[m]);
+  const known = metrics.filter((m) => m === "accuracy" || own(LOSSES, m));
   return {
     optimizer: optimizer,
     loss: tfjsLoss,
-    metrics: [...new Set(known.map((m) => (m === "accuracy" ? m : LOSSES[m])))],
+    metrics: [...new Set(known.map((m) => (m === "accuracy" ? m : (own(LOSSES, m) as string))))],
   };
 }
 
@@ -1112,7 +1184,7 @@ function optimizerToKeras(opt: tf.Optimizer, dialect: KerasDialect): JsonObject 
 
 function lossToKeras(loss: unknown): string | undefined {
   if (typeof loss !== "string") return undefined;
-  if (LOSSES[loss]) return loss;
+  if (own(LOSSES, loss)) return loss;
   const entry = Object.entries(LOSSES).find(([k, v]) => v === loss && k.length > 4);
   return entry?.[0];
 }

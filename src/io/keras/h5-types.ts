@@ -90,19 +90,23 @@ export interface H5AttributeLike {
 
 export interface H5EntityLike {
   path: string;
+  /** An object reference: the same bytes for every path that leads to the same object. */
+  create_reference(): { ref_data: Uint8Array };
   attrs: { [name: string]: H5AttributeLike };
   create_attribute(name: string, data: unknown, shape?: number[] | null, dtype?: string | null): void;
 }
 
 export interface H5GroupLike extends H5EntityLike {
   keys(): string[];
+  /** `{filename, obj_path}` when the link at `path` is an external link; an empty object otherwise. */
+  get_external_link(path: string): { filename?: string; obj_path?: string };
   get(name: string): unknown;
   create_group(name: string): unknown;
   create_dataset(args: { name: string; data: unknown; shape?: number[] | null; dtype?: string | null }): unknown;
 }
 
 export interface H5DatasetLike extends H5EntityLike {
-  metadata: H5Metadata;
+  metadata: H5Metadata & { virtual_sources?: { file_name: string; dset_name: string }[] };
   filters: { id: number; name: string }[];
   value: unknown;
 }
@@ -112,8 +116,20 @@ export interface H5FileLike extends H5GroupLike {
   close(): unknown;
 }
 
+/** The Emscripten filesystem calls the reader confines (see `confineTo` in h5-worker). */
+export interface EmscriptenFsLike {
+  open(path: string, flags?: unknown, mode?: unknown): unknown;
+  cwd(): string;
+  ErrnoError: new (errno: number) => Error;
+}
+
+export interface H5ModuleLike {
+  activate_throwing_error_handler(): number;
+  FS: EmscriptenFsLike;
+}
+
 export interface H5wasmLike {
-  ready: Promise<{ activate_throwing_error_handler(): number }>;
+  ready: Promise<H5ModuleLike>;
   File: new (filename: string, mode: "r" | "w") => H5FileLike;
   Group: abstract new (...args: never[]) => H5GroupLike;
   Dataset: abstract new (...args: never[]) => H5DatasetLike;

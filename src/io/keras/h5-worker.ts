@@ -13,6 +13,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import * as fs from "node:fs";
+import * as nodePath from "node:path";
 import type {
   H5Attribute,
   H5DatasetLike,
@@ -21,11 +22,13 @@ import type {
   H5Node,
   H5Tree,
   H5wasmLike,
+  H5ModuleLike,
   ReadReply,
   ReadRequest,
   WorkerRequest,
 } from "./h5-types";
 import { H5_LIMITS } from "./h5-types";
+import { hdf5ErrorSummary } from "./h5-errors";
 
 type H5wasm = H5wasmLike;
 type H5File = H5FileLike;
@@ -42,31 +45,74 @@ let file: H5File | undefined;
 
 class FileProblem extends Error {}
 
+/** Files the HDF5 library tried to open besides the one being read, refused by {@link confineTo}. */
+const refusedOpens: string[] = [];
+
+/**
+ * Let the HDF5 library open exactly one file, the one being read.
+ *
+ * HDF5 follows what a file names: external raw storage (a dataset's bytes kept
+ * in another file, at any path), external links and the sources of virtual
+ * datasets. h5wasm's Node build reaches the host filesystem through
+ * Emscripten's `FS.open`, so that one function is the door: wrapping it
+ * guarantees that no byte comes from anywhere but the file, whatever the
+ * format allows. The scan also names links and virtual datasets explicitly;
+ * this catches the rest (external raw storage has no h5wasm accessor).
+ */
+function confineTo(module: H5ModuleLike, filePath: string): void {
+  const fsApi = module.FS;
+  const allowed = nodePath.resolve(filePath);
+  const open = fsApi.open.bind(fsApi);
+  fsApi.open = (p: string, flags?: unknown, mode?: unknown) => {
+    const resolved = nodePath.resolve(fsApi.cwd(), String(p));
+    // HDF5 also lists its plugin folders and creates scratch files when an open
+    // fails; neither reads data that exists elsewhere, so only those pass.
+    const fresh = typeof flags === "number" && (flags & O_CREAT_EXCL) === O_CREAT_EXCL;
+    if (resolved !== allowed && !fresh && !isDirectory(resolved)) {
+      refusedOpens.push(String(p));
+      // 2 is EACCES in Emscripten's (WASI) numbering.
+      throw new fsApi.ErrnoError(2);
+    }
+    return open(p, flags, mode);
+  };
+}
+
+/** O_CREAT | O_EXCL (Linux values, which Emscripten uses): a file created now, holding nothing yet. */
+const O_CREAT_EXCL = 0o100 | 0o200;
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The problem to report for an HDF5 failure while reading `where`, when it came from a refused open. */
+function outsideProblem(where: string): FileProblem | undefined {
+  if (refusedOpens.length === 0) return undefined;
+  return new FileProblem(
+    `${where} keeps its data outside the file (HDF5 external storage pointing at "${refusedOpens[0]}"); ` +
+      "a model file must hold its own weights, so tslab-dl refuses it and read nothing from that path",
+  );
+}
+
 async function open(filePath: string): Promise<H5File> {
   if (!h5) {
     h5 = (await import("h5wasm/node")) as unknown as H5wasm;
     const module = await h5.ready;
     // Errors become exceptions instead of pages of HDF5-DIAG text on stderr.
     module.activate_throwing_error_handler();
+    confineTo(module, filePath);
   }
   let f: H5File;
   try {
     f = new h5.File(filePath, "r");
   } catch (e) {
-    throw new FileProblem(`is not a readable HDF5 file (${firstLine(e)})`);
+    throw new FileProblem(`is not a readable HDF5 file (${hdf5ErrorSummary(e)})`);
   }
   if (f.file_id < 0n) throw new FileProblem("is not a readable HDF5 file");
   return f;
-}
-
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const lines = text.split("\n").map((l) => l.trim());
-  // The HDF5 error stack's innermost entry names the cause best ("truncated file: eof = …").
-  const minors = lines.filter((l) => l.startsWith("#0"));
-  const last = minors[minors.length - 1];
-  const detail = last ? last.replace(/^#\d+:\s*\S+\s+line \d+ in [^:]+:\s*/, "") : lines[0];
-  return detail.slice(0, 300);
 }
 
 function dims(shape: number[] | null | undefined): number[] {
@@ -113,6 +159,8 @@ function readAttribute(owner: H5Group | H5Dataset, name: string): H5Attribute {
 
 function scan(f: H5File): H5Tree {
   const nodes: { [path: string]: H5Node } = {};
+  /** Each group's object reference → the first path it was reached by. */
+  const groupsSeen = new Map<string, string>();
   let seen = 0;
   const visit = (path: string, entity: H5Group | H5Dataset): void => {
     seen += 1;
@@ -121,6 +169,7 @@ function scan(f: H5File): H5Tree {
     const attrs = attrNames.map((a) => readAttribute(entity, a));
     if (entity instanceof h5!.Dataset) {
       const meta = entity.metadata;
+      refuseVirtual(path, meta.virtual_sources);
       const filters = entity.filters;
       nodes[path] = {
         path,
@@ -138,10 +187,18 @@ function scan(f: H5File): H5Tree {
       };
       return;
     }
+    refuseSecondPath(path, entity, groupsSeen);
     const children = entity.keys();
     nodes[path] = { path, kind: "group", attrs, children, dataset: null };
     for (const child of children) {
       const childPath = path === "/" ? `/${child}` : `${path}/${child}`;
+      const external = entity.get_external_link(childPath);
+      if (external.filename !== undefined) {
+        throw new FileProblem(
+          `${childPath} is an external link to "${external.obj_path}" in another file ("${external.filename}"); ` +
+            "a model file must be self-contained, so tslab-dl refuses links to other files",
+        );
+      }
       const e = entity.get(child);
       if (e instanceof h5!.Group || e instanceof h5!.Dataset) visit(childPath, e);
       else nodes[childPath] = { path: childPath, kind: "other", attrs: [], children: [], dataset: null };
@@ -149,6 +206,36 @@ function scan(f: H5File): H5Tree {
   };
   visit("/", f);
   return { nodes };
+}
+
+/** Virtual datasets assemble their data from other datasets, possibly in other files: refused. */
+function refuseVirtual(path: string, sources: { file_name: string; dset_name: string }[] | undefined): void {
+  if (sources === undefined) return;
+  const first = sources[0];
+  throw new FileProblem(
+    `dataset ${path} is a virtual dataset${first ? ` (its data comes from "${first.dset_name}" in "${first.file_name}")` : ""}; ` +
+      "Keras never writes one, and tslab-dl reads weights only from data stored in the file itself",
+  );
+}
+
+/**
+ * A group reached by a second path is a hard or soft link back into the tree:
+ * a cycle (`f["a/loop"] = f["/"]`) would make the scan endless, and shared
+ * subtrees can multiply it exponentially. Keras files have neither.
+ */
+function refuseSecondPath(path: string, group: H5Group, seen: Map<string, string>): void {
+  const key = Buffer.from(group.create_reference().ref_data).toString("hex");
+  const first = seen.get(key);
+  if (first === undefined) {
+    seen.set(key, path);
+    return;
+  }
+  const cycle = path.startsWith(first === "/" ? "/" : `${first}/`);
+  throw new FileProblem(
+    cycle
+      ? `${path} links back to its ancestor ${first}: a link cycle, which would make reading endless; refused`
+      : `the group ${first} is also linked at ${path}; a Keras file links each group once, so this file is refused`,
+  );
 }
 
 function readDatasets(f: H5File, request: ReadRequest, fileSize: number): ReadReply {
@@ -163,6 +250,8 @@ function readDatasets(f: H5File, request: ReadRequest, fileSize: number): ReadRe
     const bytes = n * meta.size;
     const where = `dataset ${p} (shape [${shape.join(", ")}])`;
     if (meta.type !== H5T_FLOAT && meta.type !== H5T_INTEGER) throw new FileProblem(`${where} is not numeric`);
+    if (meta.type === H5T_FLOAT && meta.size === 2)
+      throw new FileProblem(`${where} holds float16 numbers, an unsupported dtype; save it as float32`);
     if (!Number.isSafeInteger(n) || n > H5_LIMITS.maxElements) {
       throw new FileProblem(
         `${where} claims ${n} elements, more than the ${H5_LIMITS.maxElements} allowed; refused before reading`,
@@ -175,7 +264,13 @@ function readDatasets(f: H5File, request: ReadRequest, fileSize: number): ReadRe
     total += n;
     if (total > H5_LIMITS.maxElements)
       throw new FileProblem(`datasets hold more than ${H5_LIMITS.maxElements} numbers in all`);
-    const value = e.value;
+    let value: unknown;
+    refusedOpens.length = 0;
+    try {
+      value = e.value;
+    } catch (err) {
+      throw outsideProblem(where) ?? err;
+    }
     let arr: Float32Array;
     if (typeof value === "number" || typeof value === "bigint") arr = Float32Array.of(Number(value));
     // Always a fresh copy: its buffer is transferred to the parent, never the wasm heap.
@@ -211,7 +306,7 @@ if (parentPort) {
       },
       (e: unknown) => {
         const problem = e instanceof FileProblem;
-        port.postMessage({ ok: false, problem, message: problem ? (e as Error).message : firstLine(e) });
+        port.postMessage({ ok: false, problem, message: problem ? (e as Error).message : hdf5ErrorSummary(e) });
       },
     );
   });

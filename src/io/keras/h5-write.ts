@@ -5,7 +5,9 @@
  * UTF-8 string and `bytes` as a variable-length ASCII string; an empty list of
  * names becomes an empty float64 array. {@link H5Writer} offers exactly those.
  */
+import * as fs from "node:fs";
 import { writeAtomically } from "../atomic";
+import { hdf5ErrorSummary } from "./h5-errors";
 import type { H5EntityLike, H5FileLike, H5wasmLike } from "./h5-types";
 
 type H5wasm = H5wasmLike;
@@ -115,10 +117,20 @@ export async function writeH5Plain(file: string, build: (w: H5Writer) => void): 
 }
 
 function writeH5At(h5: H5wasm, file: string, build: (w: H5Writer) => void): void {
-  const f = new h5.File(file, "w");
-  if (f.file_id < 0n) throw new Error(`HDF5 could not create ${file}`);
+  // Created by Node first, so that a missing folder or a denied write fails with its errno
+  // (which the caller explains), not with the HDF5 library's error stack.
+  fs.closeSync(fs.openSync(file, "w"));
+  let f: H5File;
+  try {
+    f = new h5.File(file, "w");
+  } catch (e) {
+    throw new Error(`the HDF5 library could not create it (${hdf5ErrorSummary(e)})`, { cause: e });
+  }
+  if (f.file_id < 0n) throw new Error(`the HDF5 library could not create it`);
   try {
     build(new H5Writer(f));
+  } catch (e) {
+    throw new Error(`the HDF5 library failed while writing it (${hdf5ErrorSummary(e)})`, { cause: e });
   } finally {
     f.close();
   }

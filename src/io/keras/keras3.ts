@@ -13,15 +13,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { tf } from "../../backend";
-import { writeFileAtomic } from "../atomic";
+import { removeIfStale, writeFileAtomic } from "../atomic";
 import { ModelFileError } from "../errors";
+import { checkConfigSize } from "../json-limits";
 import { buildModel, isObject, modelToKeras, planModel, trainingConfigOf } from "./config";
 import { h5join, H5Reader } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File, writeH5Plain } from "./h5-write";
 import { compileFrom, configErrors, parseJson } from "./legacy-h5";
-import { kerasLayers, type PendingLayer, readAndAssign, weightsOf } from "./weights";
-import { readZip, writeZip, ZipProblem } from "./zip";
+import { kerasLayers, type PendingLayer, readAndAssign, weightBudget, weightsOf } from "./weights";
+import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntrySizes, ZipProblem } from "./zip";
 
 /** The Keras version our Keras 3 files declare: the layout is Keras 3.10's. */
 export const KERAS3_VERSION = "3.10.0";
@@ -140,8 +141,15 @@ function dateSaved(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** The prefix of our scratch folders in the system's temporary folder. */
+const TEMP_PREFIX = "tslab-dl-keras-";
+
 async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tslab-dl-keras-"));
+  // A process killed mid-save or mid-load leaves its folder behind; sweep those older than a day.
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (name.startsWith(TEMP_PREFIX)) removeIfStale(path.join(os.tmpdir(), name));
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   try {
     return await body(dir);
   } finally {
@@ -190,6 +198,11 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
     if (st.isDirectory()) throw new ModelFileError(file, "is a folder, not a .keras archive");
     if (st.size === 0)
       throw new ModelFileError(file, "is empty (0 bytes): it is not a .keras archive; was the save interrupted?");
+    if (st.size > MAX_TOTAL_BYTES)
+      throw new ModelFileError(
+        file,
+        `is ${st.size} bytes long, more than the ${MAX_TOTAL_BYTES} a .keras archive may hold`,
+      );
     bytes = fs.readFileSync(file);
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
@@ -202,8 +215,12 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
     throw new ModelFileError(file, "is an HDF5 file, not a .keras zip archive: name it .h5 so that it is read as one");
   }
   let entries: Map<string, Buffer>;
+  let names: string[];
   try {
-    entries = readZip(bytes);
+    const sizes = zipEntrySizes(bytes);
+    names = [...sizes.keys()];
+    checkConfigSize(file, "config.json", sizes.get("config.json") ?? 0);
+    entries = readZip(bytes, ["config.json", "model.weights.h5"]);
   } catch (e) {
     if (e instanceof ZipProblem)
       throw new ModelFileError(file, `${e.message}; a .keras file is a zip archive written by Keras 3`);
@@ -214,11 +231,11 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   if (!configBytes) {
     throw new ModelFileError(
       file,
-      `is a zip archive but not a Keras model: it has no config.json (entries: ${[...entries.keys()].join(", ") || "none"})`,
+      `is a zip archive but not a Keras model: it has no config.json (entries: ${names.join(", ") || "none"})`,
     );
   }
   if (!weightsBytes) {
-    const npz = entries.has("model.weights.npz");
+    const npz = names.includes("model.weights.npz");
     throw new ModelFileError(
       file,
       npz
@@ -228,11 +245,19 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   }
   const config = parseJson(file, "config.json", configBytes.toString("utf8"));
   const plan = configErrors(file, () => planModel(config));
-  const model = configErrors(file, () => buildModel(plan));
-  await withTempDir(async (dir) => {
+  const model = await withTempDir(async (dir) => {
     const h5 = path.join(dir, "model.weights.h5");
     fs.writeFileSync(h5, weightsBytes);
-    await loadKeras3WeightsFrom(model, h5, `${file} (model.weights.h5)`);
+    const shownAs = `${file} (model.weights.h5)`;
+    // The weights file is scanned first so that the model is built within what it holds.
+    const { reader, tree } = await H5Reader.open(h5, shownAs);
+    try {
+      const built = configErrors(file, () => buildModel(plan, weightBudget(tree)));
+      await readAndAssign(reader, tree, pairKeras3(tree, built, shownAs), shownAs);
+      return built;
+    } finally {
+      await reader.close();
+    }
   });
   if (isObject(config) && isObject(config.compile_config)) compileFrom(model, config.compile_config, file);
   return model;

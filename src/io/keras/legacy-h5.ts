@@ -11,6 +11,7 @@
  */
 import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
+import { parseLimitedJson } from "../json-limits";
 import {
   buildModel,
   compileArgsFrom,
@@ -23,7 +24,7 @@ import {
 import { h5join, H5Reader, stringAttr, stringListAttr } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File } from "./h5-write";
-import { kerasLayers, matchByName, type PendingLayer, readAndAssign, weightsOf } from "./weights";
+import { kerasLayers, matchByName, type PendingLayer, readAndAssign, weightBudget, weightsOf } from "./weights";
 
 /**
  * The Keras version our `.h5` files declare: their layout and configs are
@@ -41,13 +42,9 @@ export function configErrors<T>(file: string, body: () => T): T {
   }
 }
 
-/** Parse a JSON attribute, with an error naming the file and the attribute. */
+/** Parse a JSON attribute, with an error naming the file and the attribute; too deep or too long is refused. */
 export function parseJson(file: string, what: string, text: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (e) {
-    throw new ModelFileError(file, `${what} is not valid JSON (${(e as Error).message}); the file is corrupt`);
-  }
+  return parseLimitedJson(file, what, text) as Json;
 }
 
 function writeLayerGroups(w: H5Writer, root: string, model: tf.LayersModel): void {
@@ -217,7 +214,7 @@ export async function loadModelH5(path: string): Promise<tf.LayersModel> {
       throw new ModelFileError(path, "is an HDF5 file but not a Keras model: it has no model_config attribute");
     }
     const plan = configErrors(path, () => planModel(parseJson(path, "model_config", configText)));
-    const model = configErrors(path, () => buildModel(plan));
+    const model = configErrors(path, () => buildModel(plan, weightBudget(tree)));
     if (!tree.nodes["/model_weights"]) throw new ModelFileError(path, "has a model_config but no model_weights group");
     const pending = pairLayers(tree, "/model_weights", model, path);
     await readAndAssign(reader, tree, pending, path);

@@ -6,7 +6,7 @@ import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
 import type { H5Tree } from "./h5-types";
 import type { H5Reader } from "./h5-read";
-import { isSequential } from "./config";
+import { isSequential, type WeightBudget } from "./config";
 
 /** One weight of a layer, with the short name Keras gives it ("kernel", "moving_mean"). */
 export interface LayerWeight {
@@ -80,6 +80,13 @@ export function checkShapes(tree: H5Tree, pending: PendingLayer[], shownAs: stri
       if (node.dataset.typeClass !== 1) {
         throw new ModelFileError(shownAs, `layer "${p.layer.name}": ${datasetPath} is not a floating-point dataset`);
       }
+      if (node.dataset.size === 2) {
+        throw new ModelFileError(
+          shownAs,
+          `layer "${p.layer.name}": ${datasetPath} holds float16 numbers, an unsupported dtype (tslab-dl reads float32 ` +
+            "and float64 weights); the file is not corrupt: save the model with float32 weights (Keras: no mixed_float16 policy)",
+        );
+      }
     });
   }
 }
@@ -119,4 +126,19 @@ export function matchByName(layer: tf.layers.Layer, fileNames: string[]): number
   const order = weights.map((w) => fileShort.indexOf(w.short));
   const unique = new Set(order).size === order.length && order.every((i) => i >= 0);
   return unique ? order : weights.map((_, i) => i);
+}
+
+/**
+ * What a model built from a file's config may allocate: the numbers the file's
+ * datasets hold, all of them together.
+ *
+ * @example
+ * const model = buildModel(plan, weightBudget(tree));
+ */
+export function weightBudget(tree: H5Tree): WeightBudget {
+  let limit = 0;
+  for (const node of Object.values(tree.nodes)) {
+    if (node.dataset) limit += node.dataset.shape.reduce((a, b) => a * b, 1);
+  }
+  return { limit, used: 0 };
 }

@@ -99,14 +99,28 @@ export function writeZip(entries: { name: string; data: Uint8Array }[], date = n
 /** An archive's entries by name. */
 export type ZipEntries = Map<string, Buffer>;
 
+/** Refused above this many bytes in all, declared by all entries together (uncompressed). */
+export const MAX_TOTAL_BYTES = 2 ** 31 - 1;
+
 /**
- * Read every entry of a zip archive held in memory, checking sizes and CRCs.
- *
- * @example
- * const entries = readZip(fs.readFileSync("model.keras"));
- * JSON.parse(entries.get("config.json")!.toString());
+ * Deflate can shrink zeros about 1000-fold; real weights shrink barely at all
+ * and JSON about tenfold. An entry larger than {@link BOMB_FLOOR} that claims a
+ * ratio above this is a zip bomb, refused before it is inflated.
  */
-export function readZip(buf: Buffer): ZipEntries {
+const MAX_RATIO = 100;
+const BOMB_FLOOR = 16 * 2 ** 20;
+
+/** One central-directory record, checked but not yet inflated. */
+interface EntryInfo {
+  name: string;
+  method: number;
+  crc: number;
+  size: number;
+  raw: Buffer;
+}
+
+/** The archive's entries from its central directory, every size checked before anything is inflated. */
+function listEntries(buf: Buffer): EntryInfo[] {
   if (buf.length < 22) throw new ZipProblem(`is ${buf.length} bytes long, too short to be a zip archive`);
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
@@ -128,7 +142,8 @@ export function readZip(buf: Buffer): ZipEntries {
   if (cdOffset === 0xffffffff || count === 0xffff) throw new ZipProblem("is a zip64 archive, which is not supported");
   if (cdOffset + cdSize > eocd)
     throw new ZipProblem("is a corrupt zip archive (its central directory lies outside the file)");
-  const entries: ZipEntries = new Map();
+  const entries: EntryInfo[] = [];
+  let total = 0;
   let p = cdOffset;
   for (let k = 0; k < count; k++) {
     if (p + 46 > eocd || buf.readUInt32LE(p) !== 0x02014b50)
@@ -147,26 +162,67 @@ export function readZip(buf: Buffer): ZipEntries {
     if (flags & 1) throw new ZipProblem(`entry ${name} is encrypted`);
     if (size > MAX_ENTRY_BYTES || compressed === 0xffffffff)
       throw new ZipProblem(`entry ${name} declares ${size} bytes, more than allowed`);
+    total += size;
+    if (total > MAX_TOTAL_BYTES) {
+      throw new ZipProblem(
+        `declares more than ${MAX_TOTAL_BYTES} bytes in all once inflated (at entry ${name}); refused before inflating anything`,
+      );
+    }
     if (localOffset + 30 > buf.length || buf.readUInt32LE(localOffset) !== 0x04034b50) {
       throw new ZipProblem(`is a corrupt or truncated zip archive (entry ${name} is missing)`);
     }
     const dataStart = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
     if (dataStart + compressed > buf.length)
       throw new ZipProblem(`is a truncated zip archive (entry ${name} is cut short)`);
-    const raw = buf.subarray(dataStart, dataStart + compressed);
-    let data: Buffer;
-    if (method === 0) data = raw;
-    else if (method === 8) {
-      try {
-        data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) });
-      } catch (e) {
-        throw new ZipProblem(`entry ${name} cannot be decompressed (${(e as Error).message})`);
-      }
-    } else
-      throw new ZipProblem(`entry ${name} uses compression method ${method}; only stored and deflate are supported`);
-    if (data.length !== size || crc32(data) !== crc)
-      throw new ZipProblem(`entry ${name} is corrupt (its size or CRC does not match)`);
-    entries.set(name, data);
+    entries.push({ name, method, crc, size, raw: buf.subarray(dataStart, dataStart + compressed) });
+  }
+  return entries;
+}
+
+function inflate(e: EntryInfo): Buffer {
+  let data: Buffer;
+  if (e.method === 0) data = e.raw;
+  else if (e.method === 8) {
+    if (e.size > BOMB_FLOOR && e.size > MAX_RATIO * e.raw.length) {
+      throw new ZipProblem(
+        `entry ${e.name} would inflate ${e.raw.length} bytes to ${e.size} (more than ${MAX_RATIO} times): a zip bomb, refused before inflating`,
+      );
+    }
+    try {
+      // The declared size bounds the output: an entry that lies about it stops there.
+      data = zlib.inflateRawSync(e.raw, { maxOutputLength: Math.max(e.size, 1) });
+    } catch (err) {
+      throw new ZipProblem(`entry ${e.name} cannot be decompressed (${(err as Error).message})`);
+    }
+  } else
+    throw new ZipProblem(`entry ${e.name} uses compression method ${e.method}; only stored and deflate are supported`);
+  if (data.length !== e.size || crc32(data) !== e.crc)
+    throw new ZipProblem(`entry ${e.name} is corrupt (its size or CRC does not match)`);
+  return data;
+}
+
+/**
+ * Each entry's declared size once inflated, by name, without inflating any.
+ *
+ * @example
+ * zipEntrySizes(fs.readFileSync("model.keras")).get("config.json"); // 1234
+ */
+export function zipEntrySizes(buf: Buffer): Map<string, number> {
+  return new Map(listEntries(buf).map((e) => [e.name, e.size]));
+}
+
+/**
+ * Read the entries of a zip archive held in memory, checking sizes and CRCs:
+ * those named in `only` (every entry when omitted); the others are never inflated.
+ *
+ * @example
+ * const entries = readZip(fs.readFileSync("model.keras"), ["config.json"]);
+ * JSON.parse(entries.get("config.json")!.toString());
+ */
+export function readZip(buf: Buffer, only?: readonly string[]): ZipEntries {
+  const entries: ZipEntries = new Map();
+  for (const e of listEntries(buf)) {
+    if (only === undefined || only.includes(e.name)) entries.set(e.name, inflate(e));
   }
   return entries;
 }

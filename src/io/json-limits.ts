@@ -1,0 +1,74 @@
+/**
+ * Limits on the JSON a model file carries (its config, its manifest): what
+ * Keras and TensorFlow.js write is a few kilobytes nested a dozen levels deep,
+ * so anything far beyond is refused with a `ModelFileError` instead of a
+ * `RangeError` from deep in a parser or a recursive walk.
+ */
+import { ModelFileError } from "./errors";
+
+/** Largest config text read (512 MiB, about what a JavaScript string can hold). */
+export const MAX_CONFIG_BYTES = 512 * 2 ** 20;
+
+/** Deepest nesting accepted; real configs nest about 10 levels. */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
+ * Refuse config text longer than {@link MAX_CONFIG_BYTES}, before it is decoded.
+ *
+ * @example
+ * checkConfigSize("m.keras", "config.json", entry.length);
+ */
+export function checkConfigSize(file: string, what: string, bytes: number): void {
+  if (bytes > MAX_CONFIG_BYTES) {
+    throw new ModelFileError(
+      file,
+      `${what} is ${bytes} bytes, more than the ${MAX_CONFIG_BYTES} (512 MiB) a model config may have; refused before reading it`,
+    );
+  }
+}
+
+/**
+ * Parse JSON, refusing text nested deeper than {@link MAX_JSON_DEPTH}: the
+ * depth is measured on the text, iteratively, before anything recursive sees it.
+ *
+ * @example
+ * const config = parseLimitedJson("m.h5", "model_config", text); // what "" for the whole file
+ */
+export function parseLimitedJson(file: string, what: string, text: string): unknown {
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new ModelFileError(
+      file,
+      `${what || "its JSON"} nests more than ${MAX_JSON_DEPTH} levels deep (found at least ${depth}); a model config nests about 10; refused`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new ModelFileError(
+      file,
+      `${what ? `${what} ` : ""}is not valid JSON (${(e as Error).message}); is the file truncated?`,
+      { cause: e },
+    );
+  }
+}
+
+/** Deepest bracket nesting outside strings (stops counting past the limit). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > MAX_JSON_DEPTH) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
