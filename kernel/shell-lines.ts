@@ -17,9 +17,9 @@
  * (it may sit in a loop or block, not inside a function).
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import type * as TS from "@tslab/typescript-for-tslab";
 import { StringDecoder } from "node:string_decoder";
+import { tslabTypeScript } from "./tslab-internals";
 
 /** A shell line found in a cell. */
 export interface ShellLine {
@@ -37,7 +37,7 @@ export const SHELL_HOOK: unique symbol = Symbol.for("tslab-dl.shell") as never;
 /** TypeScript's scanner, from the TypeScript tslab compiles cells with: the same tokens the compiler will see. */
 let tsModule: typeof TS | undefined;
 function typescript(): typeof TS {
-  tsModule ??= createRequire(require.resolve("tslab/package.json"))("@tslab/typescript-for-tslab") as typeof TS;
+  tsModule ??= tslabTypeScript();
   return tsModule;
 }
 
