@@ -115,7 +115,7 @@ export class Kernel {
     }
 
     this.running = true;
-    const outcome = await this.runner.run(code).finally(() => (this.running = false));
+    const outcome = await this.runner.run(code, `In [${count}]`).finally(() => (this.running = false));
     this.streams.flush();
     if (outcome.status === "error") {
       this.server.publish("error", { ...outcome.error }, msg);
@@ -141,7 +141,7 @@ export class Kernel {
   private async userExpressions(expressions: { [name: string]: string }): Promise<Content> {
     const results: Content = {};
     for (const [name, expression] of Object.entries(expressions)) {
-      const outcome = await this.runner.run(String(expression));
+      const outcome = await this.runner.run(String(expression), `user expression ${name}`);
       if (outcome.status === "error") results[name] = { status: "error", ...outcome.error };
       else
         results[name] = {

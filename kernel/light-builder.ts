@@ -18,6 +18,10 @@
  * This must run before `tslab/dist/converter` is loaded (it replaces the TypeScript module
  * that converter imports, in Node's module cache); {@link lightBuilderInstalled} says
  * whether it did. Set `TSLAB_DL_STOCK_BUILDER=1` to keep tslab's own.
+ *
+ * The same replacement makes both of tslab's compile steps (cell → ES module → CommonJS)
+ * append an inline source map, so that a runtime error can name the cell's line
+ * (see `cell-maps.ts`, which reads and removes them).
  */
 import * as path from "node:path";
 import type * as TS from "@tslab/typescript-for-tslab";
@@ -25,6 +29,7 @@ import type * as TS from "@tslab/typescript-for-tslab";
 type Ts = typeof TS;
 
 let installed = false;
+let wrapped = false;
 
 /** Whether tslab's converter compiles cells with the light builder in this process. */
 export function lightBuilderInstalled(): boolean {
@@ -60,8 +65,12 @@ export function cellDependencies(ts: Ts, program: TS.Program, sourceFile: TS.Sou
   return [...seen];
 }
 
+/** The file name tslab gives its second compile step (`esModuleToCommonJSModule`). */
+const COMMONJS_STEP_FILE = "custom.js";
+
 function install(): void {
-  if (installed || process.env.TSLAB_DL_STOCK_BUILDER) return;
+  if (wrapped) return;
+  const stock = Boolean(process.env.TSLAB_DL_STOCK_BUILDER);
   const tslabDir = path.dirname(require.resolve("tslab/package.json"));
   if (require.cache[require.resolve("tslab/dist/converter")]) return; // too late: its TypeScript is bound
   const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
@@ -82,7 +91,7 @@ function install(): void {
   // TypeScript's exports are getters that cannot be reassigned: hand tslab a copy with one changed.
   const wrapper: Record<string, unknown> = {};
   for (const key of Object.keys(ts)) {
-    if (key === "createWatchCompilerHost") continue;
+    if (key === "createWatchCompilerHost" || key === "transpileModule") continue;
     Object.defineProperty(wrapper, key, {
       enumerable: true,
       get: () => (ts as unknown as Record<string, unknown>)[key],
@@ -99,14 +108,25 @@ function install(): void {
     ) =>
       (ts.createWatchCompilerHost as (...a: unknown[]) => unknown)(
         rootFiles,
-        options,
+        { ...options, inlineSourceMap: true },
         system,
-        createProgram ?? light,
+        createProgram ?? (stock ? undefined : light),
         ...rest,
       ),
   });
+  Object.defineProperty(wrapper, "transpileModule", {
+    enumerable: true,
+    value: (input: string, transpileOptions: TS.TranspileOptions): TS.TranspileOutput =>
+      ts.transpileModule(
+        input,
+        transpileOptions.fileName === COMMONJS_STEP_FILE
+          ? { ...transpileOptions, compilerOptions: { ...transpileOptions.compilerOptions, inlineSourceMap: true } }
+          : transpileOptions,
+      ),
+  });
   cached.exports = wrapper;
-  installed = true;
+  wrapped = true;
+  installed = !stock;
 }
 
 install();

@@ -18,8 +18,8 @@ export const KERNEL_NAME = "tslab-dl";
 /** The name notebooks show. */
 export const DISPLAY_NAME = "TypeScript (tslab-dl)";
 
-// tslab's TypeScript: the compiler that checks the cells.
-function typescript(): typeof TS {
+/** tslab's TypeScript: the compiler that checks the cells. */
+export function typescript(): typeof TS {
   return createRequire(require.resolve("tslab/package.json"))("@tslab/typescript-for-tslab") as typeof TS;
 }
 
