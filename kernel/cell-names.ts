@@ -83,8 +83,13 @@ export class NameRecorder {
   }
 }
 
-/** The value names a top-level declaration statement declares; `undefined` for type-only ones. */
-function valueNames(ts: typeof TS, statement: TS.Statement): string[] | undefined {
+/**
+ * The value names a top-level declaration statement declares; `undefined` for type-only ones.
+ *
+ * @example
+ * statementNames(ts, parse("const a = 1, b = 2;").statements[0]); // → ["a", "b"]
+ */
+export function statementNames(ts: typeof TS, statement: TS.Statement): string[] | undefined {
   if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) return undefined;
   if (ts.isVariableStatement(statement)) {
     return statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
@@ -137,7 +142,7 @@ function filterDeclarations(
   const file = ts.createSourceFile("__prev__.d.ts", declarations, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const out: string[] = [];
   for (const statement of file.statements) {
-    const names = valueNames(ts, statement);
+    const names = statementNames(ts, statement);
     if (names === undefined) {
       const name = (statement as TS.InterfaceDeclaration).name.text;
       if (keep(name, true)) out.push(statement.getText(file));

@@ -18,6 +18,7 @@ import { installMagics } from "./magic-commands";
 import { UsageError, rewriteMagics } from "./magics";
 import { typescript } from "./protocol";
 import { rewriteShellLines, shellStatement } from "./shell-lines";
+import { UserSources, sourceOfValue } from "./source-lookup";
 import { Locate, headline, traceback } from "./traceback";
 
 /** The error content of the protocol's `error` message and failed `execute_reply`. */
@@ -166,6 +167,7 @@ export class CellRunner {
   private readonly cells = new CompiledCells();
   private readonly converters = new Converters(this.cells);
   private names?: NameRecorder;
+  private readonly sources = new UserSources();
   private lastValue: { has: boolean; value?: unknown } = { has: false };
   private errors: unknown[] = [];
   private diagnostics: string[] = [];
@@ -228,7 +230,7 @@ export class CellRunner {
     this.names?.end();
     if (!ok) {
       if (this.errors.length > 0) {
-        this.keepNamesThatRan(converter);
+        this.keepNamesThatRan(converter, label, code);
         return { status: "error", error: errorContent(this.errors[0], locate) };
       }
       return {
@@ -237,6 +239,7 @@ export class CellRunner {
       };
     }
     if (converter.last) converter.declarations = converter.last.declOutput ?? "";
+    this.sources.record(label, code);
     if (this.diagnostics.length > 0) this.warn(this.diagnostics.join("\n") + "\n");
     return this.lastValue.has
       ? { status: "ok", hasValue: true, value: this.lastValue.value }
@@ -244,11 +247,12 @@ export class CellRunner {
   }
 
   /** After a runtime error: the names whose statements ran stay defined, with their types. */
-  private keepNamesThatRan(converter: SessionConverter): void {
+  private keepNamesThatRan(converter: SessionConverter, label: string, code: string): void {
     const last = converter.last;
     if (!this.names || !last?.output || last.declOutput === undefined) return;
     const declared = declaredNames(last.output);
     const committed = this.names.rollBack(declared);
+    this.sources.record(label, code, committed);
     converter.declarations = survivingDeclarations(
       typescript(),
       converter.declarations,
@@ -256,6 +260,25 @@ export class CellRunner {
       committed,
       declared,
     );
+  }
+
+  /**
+   * The source of a name (`name??`): the statement of the cell that declared
+   * it, else the source of its value (see `source-lookup.ts`).
+   *
+   * @example
+   * await runner.run("function area(r: number) { return Math.PI * r * r; }", "In [1]");
+   * await runner.sourceOf("area"); // → "Source (In [1]):\nfunction area(r: number) { … }"
+   */
+  async sourceOf(target: string): Promise<string> {
+    const declared = this.sources.get(target);
+    if (declared) return `Source (${declared.label}):\n${declared.text}`;
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(target)) {
+      return `?? shows the source of a name or a dotted path such as tf.layers.dense; ${JSON.stringify(target)} is neither.`;
+    }
+    const outcome = await this.run(target, "??");
+    if (outcome.status === "error") return `${target}: ${outcome.error.ename}: ${outcome.error.evalue}`;
+    return sourceOfValue(outcome.hasValue ? outcome.value : undefined, target);
   }
 
   /** Stop waiting for the running cell's asynchronous work. */

@@ -9,7 +9,8 @@ import { installDisplayBridge, resultData } from "./display-bridge";
 import { CellRunner, errorContent } from "./execute";
 import { History, HistoryRequest } from "./history";
 import { interruptTraining } from "./interrupt";
-import { complete, inspect, isComplete, kernelInfo, pagerPayload, pagerTarget, quickInfo } from "./protocol";
+import { describeAt, inspectReply } from "./docs";
+import { complete, isComplete, kernelInfo, pagerPayload, pagerRequest } from "./protocol";
 import { KernelServer, readConnectionFile } from "./server";
 import { SHELL_HOOK, interruptShellCommand, runShellCommand } from "./shell-lines";
 import { StreamCapture } from "./streams";
@@ -56,7 +57,7 @@ export class Kernel {
         complete_request: (msg) =>
           complete(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
         inspect_request: (msg) =>
-          inspect(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
+          inspectReply(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
         is_complete_request: (msg) => ({ ...isComplete(String(msg.content.code ?? "")) }),
         history_request: (msg) => ({ status: "ok", history: this.history.reply(msg.content as HistoryRequest) }),
         comm_info_request: () => ({ status: "ok", comms: {} }),
@@ -106,10 +107,10 @@ export class Kernel {
     if (store) this.history.record(count, code);
 
     const payload: Content[] = [];
-    const target = pagerTarget(code);
-    if (target !== undefined) {
-      const text = quickInfo(this.runner.executor, target, target.length - 1);
-      if (text === undefined) process.stdout.write(`${target}: no type information found\n`);
+    const pager = pagerRequest(code);
+    if (pager) {
+      const text = await this.pagerText(pager.target, pager.source);
+      if (text === undefined) process.stdout.write(`${pager.target}: no type information found\n`);
       else payload.push(pagerPayload(text));
       return { status: "ok", execution_count: count, payload, user_expressions: {} };
     }
@@ -135,6 +136,14 @@ export class Kernel {
     }
     const userExpressions = await this.userExpressions(request.user_expressions ?? {});
     return { status: "ok", execution_count: count, payload, user_expressions: userExpressions };
+  }
+
+  /** The pager's text for `target?` (documentation) or `target??` (documentation and source). */
+  private async pagerText(target: string, withSource: boolean): Promise<string | undefined> {
+    const docs = describeAt(this.runner.executor, target, target.length);
+    if (!withSource) return docs;
+    const source = await this.runner.sourceOf(target.replace(/^new\s+/, ""));
+    return docs ? `${docs}\n\n${source}` : source;
   }
 
   /** `user_expressions`: each expression's result bundle, or its error. */

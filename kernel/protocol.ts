@@ -2,7 +2,7 @@
  * What this kernel adds to tslab's answers so that they follow the messaging
  * spec: a complete `kernel_info_reply`, `is_complete` that also says
  * "invalid", completion and inspection that ignore shell lines, and the
- * IPython-style pager (`?expr` / `expr?`).
+ * IPython-style pager (`?expr` / `expr?` / `expr??`; `docs.ts` answers them).
  */
 import "./light-builder"; // first: before tslab's converter loads
 import { createRequire } from "node:module";
@@ -98,27 +98,39 @@ export function quickInfo(executor: Executor, code: string, cursor: number): str
   return info ? printQuickInfo(info) : undefined;
 }
 
-/** The `inspect_reply` content. */
-export function inspect(executor: Executor, code: string, cursor: number): Record<string, unknown> {
-  const text = quickInfo(executor, code, cursor);
-  return text === undefined
-    ? { status: "ok", found: false, data: {}, metadata: {} }
-    : { status: "ok", found: true, data: { "text/plain": text }, metadata: {} };
+/** A pager cell: `expr?` (documentation) or `expr??` (documentation and source). */
+export interface PagerRequest {
+  target: string;
+  source: boolean;
 }
 
 /**
- * The expression of a pager cell (`?expr` or `expr?`, one line, as IPython),
- * or `undefined` for any other cell. No TypeScript expression starts or ends with `?`.
+ * The request of a pager cell (`?expr`, `expr?`, `??expr`, `expr??`: one
+ * line, as IPython), or `undefined` for any other cell. No TypeScript
+ * expression starts or ends with `?`.
+ *
+ * @example
+ * pagerRequest("EarlyStopping??"); // → { target: "EarlyStopping", source: true }
+ * pagerRequest("a ? b : c");       // → undefined
+ */
+export function pagerRequest(code: string): PagerRequest | undefined {
+  const text = code.trim();
+  if (text.includes("\n")) return undefined;
+  const match = /^(\?+)\s*([^?].*)$/.exec(text) ?? /^()(.*[^?\s])\s*(\?+)$/.exec(text);
+  const target = match?.[2].trim();
+  if (!match || !target) return undefined;
+  return { target, source: (match[1] || match[3]).length >= 2 };
+}
+
+/**
+ * The expression of a pager cell, or `undefined` for any other cell.
  *
  * @example
  * pagerTarget("tf.layers.dense?"); // → "tf.layers.dense"
  * pagerTarget("a ? b : c");        // → undefined
  */
 export function pagerTarget(code: string): string | undefined {
-  const text = code.trim();
-  if (text.includes("\n")) return undefined;
-  const match = /^\?+\s*([^?].*)$/.exec(text) ?? /^(.*[^?\s])\s*\?+$/.exec(text);
-  return match?.[1].trim() || undefined;
+  return pagerRequest(code)?.target;
 }
 
 /** The `execute_reply` payload that opens the pager with `text`. */
