@@ -13,6 +13,16 @@ const MAP_COMMENT =
 const SCRIPT_PREFIX = "tslab-dl-cell-";
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/**
+ * Whether a stack frame line is in a compiled cell's script.
+ *
+ * @example
+ * isCellScript("    at tslab-dl-cell-3.js:11:3"); // → true
+ */
+export function isCellScript(frame: string): boolean {
+  return new RegExp(`[ (]${SCRIPT_PREFIX}\\d+\\.js:`).test(frame);
+}
+
 /** One mapping: generated column → original line and column (all 0-based). */
 type Segment = [generatedColumn: number, line: number, column: number];
 

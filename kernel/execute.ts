@@ -11,7 +11,7 @@ import type * as TS from "@tslab/typescript-for-tslab";
 import { ConverterSet, Executor, createExecutor } from "tslab/dist/executor";
 import { CompletionInfo, ConvertResult, Converter, Diagnostic, createConverter } from "tslab/dist/converter";
 import type { CodeMetadata } from "tslab/dist/metadata";
-import { CompiledCells } from "./cell-maps";
+import { CompiledCells, isCellScript } from "./cell-maps";
 import { NameRecorder, declaredNames, survivingDeclarations } from "./cell-names";
 import { InterruptError, watchLoadedTfjs } from "./interrupt";
 import { installMagics } from "./magic-commands";
@@ -49,7 +49,9 @@ function isInternalFrame(line: string): boolean {
     /\((node:|internal\/)/.test(line) ||
     /at (node:|internal\/)/.test(line) ||
     /[\\/]tslab[\\/]dist[\\/]/.test(line) ||
-    line.includes(__dirname)
+    line.includes(__dirname) ||
+    // A cell's frame that maps to no line of it: tslab's wrapper around the cell.
+    isCellScript(line)
   );
 }
 

@@ -72,7 +72,9 @@ export function packageOf(file: string): string | undefined {
 /** The lines of a cell frame: where it is, then the failing line with context and an arrow. */
 function cellFrame(at: CellLocation, fn: string | undefined): string[] {
   const lines = at.source.split("\n");
-  const where = fn && fn !== "Object.<anonymous>" ? `, in ${fn}` : "";
+  // Functions of earlier cells are called through tslab's exports proxy.
+  const name = fn?.replace(/^Proxy\./, "");
+  const where = name && name !== "Object.<anonymous>" ? `, in ${name}` : "";
   const out = [`${GREEN}${at.label}, line ${at.line}${where}${RESET}`];
   const first = Math.max(1, at.line - CONTEXT);
   const last = Math.min(lines.length, at.line + CONTEXT);
@@ -102,7 +104,6 @@ export function traceback(frames: string[], locate: Locate, hidden: (line: strin
     folded = undefined;
   };
   for (const text of frames) {
-    if (hidden(text)) continue;
     const frame = parseFrame(text);
     const at = frame && locate(frame.file, frame.line, frame.column);
     if (at) {
@@ -110,6 +111,7 @@ export function traceback(frames: string[], locate: Locate, hidden: (line: strin
       out.push(...cellFrame(at, frame.fn));
       continue;
     }
+    if (hidden(text)) continue;
     const name = frame && packageOf(frame.file);
     if (name && mode === "Context") {
       if (folded?.name !== name) flush();
