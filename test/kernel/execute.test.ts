@@ -3,6 +3,9 @@ import { after, test } from "node:test";
 import { CellRunner, errorContent } from "../../kernel/execute";
 import { SHELL_HOOK } from "../../kernel/shell-lines";
 
+/** Terminal colour codes (ESC [ … m). */
+const ANSI_COLOR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
 const runner = new CellRunner(process.cwd(), () => {});
 after(() => runner.close());
 
@@ -25,7 +28,7 @@ test("a thrown error becomes ename/evalue/traceback naming the cell's lines", as
   if (outcome.status !== "error") return;
   assert.equal(outcome.error.ename, "TypeError");
   assert.equal(outcome.error.evalue, "bad input");
-  const text = outcome.error.traceback.join("\n").replace(/\u001b\[[0-9;]*m/g, "");
+  const text = outcome.error.traceback.join("\n").replace(ANSI_COLOR, "");
   assert.match(outcome.error.traceback[0], /TypeError.*: bad input/);
   assert.match(text, /In \[7\], line 3, in explode\n.*\n.*\n----> 3 {3}throw new TypeError\("bad input"\);/);
   assert.match(text, /In \[7\], line 5\n(.*\n)*----> 5 explode\(\);/);

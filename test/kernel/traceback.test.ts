@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { packageOf, setTracebackMode, traceback, tracebackMode } from "../../kernel/traceback";
 
-const plain = (lines: string[]) => lines.map((l) => l.replace(/\u001b\[[0-9;]*m/g, ""));
+/** Terminal colour codes (ESC [ … m). */
+const ANSI_COLOR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+const plain = (lines: string[]) => lines.map((l) => l.replace(ANSI_COLOR, ""));
 
 const FRAMES = [
   "    at assert (/p/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js:10:5)",
