@@ -52,7 +52,7 @@ export function kernelInfo(): Record<string, unknown> {
     },
     banner:
       `tslab-dl ${version}: TypeScript ${tsVersion} on Node.js ${process.version} (tslab ${tslab}).\n` +
-      `import { tf } from "tslab-dl" to start; a line starting with ! runs a shell command; expr? shows its type.`,
+      `import { tf } from "tslab-dl" to start; a line starting with ! runs a shell command; expr? shows its type, expr?? its source; %time, %timeit, %who, %env are magics.`,
     help_links: [
       { text: "tslab-dl", url: "https://github.com/tslab-dl/tslab-dl#readme" },
       { text: "TensorFlow.js API", url: "https://js.tensorflow.org/api/latest/" },
