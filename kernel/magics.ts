@@ -120,16 +120,25 @@ function timeitCall(options: string, timed: string): { open: string; close: stri
     : { open: `${HOOK}.timeit(${options}, () => {`, close: "});" };
 }
 
+/** A magic's statement without a trailing comment or `;` (code follows it on the rewritten line). */
+function statementOf(ts: typeof TS, args: string): string {
+  const file = ts.createSourceFile("s.ts", args, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const last = file.statements[file.statements.length - 1];
+  return (last ? args.slice(0, last.end) : "").trim().replace(/;$/, "");
+}
+
 function lineMagic(ts: typeof TS, magic: MagicLine): string {
-  const statement = magic.args.replace(/;\s*$/, "");
   switch (magic.name) {
-    case "time":
+    case "time": {
+      const statement = statementOf(ts, magic.args);
       if (!statement) throw new UsageError("%time needs a statement: %time const y = f(x)");
       return isExpression(ts, statement)
         ? `${HOOK}.timeStart(); ${HOOK}.timeEnd((${statement}));`
         : `${HOOK}.timeStart(); ${statement}; ${HOOK}.timeEnd();`;
+    }
     case "timeit": {
-      const { options, statement: timed } = timeitArgs(statement);
+      const { options, statement: rest } = timeitArgs(magic.args);
+      const timed = statementOf(ts, rest);
       if (!timed) throw new UsageError("%timeit needs a statement: %timeit f(x)");
       const call = timeitCall(options, timed);
       return `${call.open} ${timed}; ${call.close}`;

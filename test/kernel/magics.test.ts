@@ -49,6 +49,11 @@ test("rewritten magics keep every line number", () => {
 test("%time and %%time keep the cell's value; %timeit and %%timeit time a function", () => {
   assert.match(rewriteMagics("%time 6 * 7"), /\.timeStart\(\); .*\.timeEnd\(\(6 \* 7\)\);$/);
   assert.match(rewriteMagics("%time const y = 2;"), /\.timeStart\(\); const y = 2; .*\.timeEnd\(\);$/);
+  assert.match(
+    rewriteMagics("%time f(); // a comment"),
+    /\.timeStart\(\); .*\.timeEnd\(\(f\(\)\)\);$/,
+    "a trailing comment goes",
+  );
   assert.match(rewriteMagics("%%time\nconst z = 1;\nz"), /\.timeStart\(\);\nconst z = 1;\n.*\.timeEnd\(\(z\)\)$/);
   assert.match(
     rewriteMagics("%timeit -n 10 -r 2 f()"),
