@@ -112,6 +112,8 @@ export function traceback(frames: string[], locate: Locate, hidden: (line: strin
       continue;
     }
     if (hidden(text)) continue;
+    // Promise plumbing between a package's own frames (`at new Promise (<anonymous>)`) says nothing.
+    if (mode === "Context" && /\(<anonymous>\)$/.test(text.trim())) continue;
     const name = frame && packageOf(frame.file);
     if (name && mode === "Context") {
       if (folded?.name !== name) flush();

@@ -46,6 +46,22 @@ describe("tslab-dl kernel like IPython, under jupyter_client", { skip: missing }
     assert.match(String(later.reply.evalue), /Cannot find name 'after'/);
   });
 
+  test("a model built in a cell whose fit fails on a shape mistake is kept, with its type", async () => {
+    const failed = await kernel.execute(
+      'import { tf } from "tslab-dl";\n' +
+        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });\n" +
+        'model.compile({ loss: "meanSquaredError", optimizer: "sgd" });\n' +
+        "const history = await model.fit(tf.zeros([4, 5]), tf.zeros([4, 2]), { epochs: 1 });",
+    );
+    assert.equal(failed.reply.status, "error");
+    assert.match(String(failed.reply.evalue), /expected .* shape \[3\]/);
+    const next = await kernel.execute("model.outputs[0].shape");
+    assert.equal(next.reply.status, "ok");
+    assert.equal(result(next.outputs), "[ null, 2 ]");
+    const notDefined = await kernel.execute("history");
+    assert.match(String(notDefined.reply.evalue), /Cannot find name 'history'/);
+  });
+
   test("a traceback names the cell and its line, with context and an arrow, and folds tfjs's frames", async () => {
     const answer = await kernel.execute(
       'import { tf } from "tslab-dl";\nconst v = tf.tensor([1, 2, 3]);\nfunction square(x: typeof v) {\n  return x.reshape([2, 2]);\n}\nsquare(v);',

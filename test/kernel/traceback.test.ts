@@ -9,6 +9,7 @@ const plain = (lines: string[]) => lines.map((l) => l.replace(ANSI_COLOR, ""));
 
 const FRAMES = [
   "    at assert (/p/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js:10:5)",
+  "    at new Promise (<anonymous>)",
   "    at reshape (/p/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js:20:5)",
   "    at Engine.run (/p/node_modules/@tensorflow/tfjs-backend-cpu/dist/index.js:3:1)",
   "    at grow (tslab-dl-cell-2.js:30:9)",
@@ -47,6 +48,7 @@ test("Verbose mode shows every package frame", () => {
   try {
     const lines = plain(traceback(FRAMES, locate, internal));
     assert.equal(lines.filter((l) => l.includes("node_modules")).length, 3);
+    assert.ok(lines.includes("   at new Promise (<anonymous>)"));
     assert.ok(!lines.some((l) => l.includes("frames in")));
     assert.equal(tracebackMode(), "Verbose");
   } finally {
