@@ -183,13 +183,16 @@ export function survivingDeclarations(
  * `exports.a = exports.b = void 0;`.
  *
  * @example
- * declaredNames('exports.b = exports.a = exports.tsLastExpr = void 0;\nconst a = 1;'); // → Set {"b", "a"}
+ * declaredNames('Object.defineProperty(exports, "__esModule", { value: true });\nexports.b = exports.a = exports.tsLastExpr = void 0;');
+ * // → Set {"b", "a"}
  */
 export function declaredNames(output: string): Set<string> {
   const names = new Set<string>();
-  for (const line of output.split("\n")) {
-    if (!/^exports\.[\w$]+ = .*void 0;$/.test(line)) continue;
-    for (const m of line.matchAll(/exports\.([\w$]+) =/g)) if (!LAST_EXPRESSION.test(m[1])) names.add(m[1]);
+  const lines = output.split("\n");
+  // The header follows TypeScript's `__esModule` marker; a later `exports.x = void 0;` is the cell's own assignment.
+  let at = lines.findIndex((line) => line.startsWith('Object.defineProperty(exports, "__esModule"'));
+  for (at++; at > 0 && at < lines.length && /^exports\.[\w$]+ = .*void 0;$/.test(lines[at]); at++) {
+    for (const m of lines[at].matchAll(/exports\.([\w$]+) =/g)) if (!LAST_EXPRESSION.test(m[1])) names.add(m[1]);
   }
   return names;
 }

@@ -10,6 +10,13 @@ test("declaredNames reads tslab's header of a compiled cell, without the last-ex
     'Object.defineProperty(exports, "__esModule", { value: true });\nexports.b = exports.a = exports.tsLastExpr = void 0;\nconst a = 1;';
   assert.deepEqual([...declaredNames(output)], ["b", "a"]);
   assert.deepEqual([...declaredNames("const a = 1;")], []);
+  const assigns =
+    'Object.defineProperty(exports, "__esModule", { value: true });\nexports.a = void 0;\nconst a = 1;\nexports.old = void 0;';
+  assert.deepEqual(
+    [...declaredNames(assigns)],
+    ["a"],
+    "a later assignment of an earlier cell's name is not the header",
+  );
 });
 
 test("the recorder keeps the names written after the header and puts back the others", () => {
