@@ -62,9 +62,8 @@ export function describeAt(executor: Executor, code: string, cursor: number): st
   const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   // After the last token (e.g. "f(1, |") the cursor is in no node: look at the last one.
   const probe = Math.min(cursor, source.trimEnd().length);
-  const here = quickInfo(executor, code, cursor);
   const callee = calleeAt(ts, file, nodeAt(ts, file, probe), probe);
-  if (!callee) return here;
+  if (!callee) return quickInfo(executor, code, cursor);
   const at = callee.expression.end - 1;
   const onCallee = probe <= callee.expression.end;
   const signature = quickInfo(executor, code, at);
@@ -74,9 +73,10 @@ export function describeAt(executor: Executor, code: string, cursor: number): st
     const start = callee.construct.getStart(file);
     classDocs = quickInfo(executor, code.slice(0, start) + "   " + code.slice(start + 3), at);
   }
-  // An unknown property being typed (`{ pat|`) says nothing: leave it out.
-  const useful = here && !/^\(property\) [\w$]+: any$/.test(here) ? here : undefined;
-  return onCallee ? join(signature, classDocs) : join(signature, classDocs, useful);
+  if (onCallee) return join(signature, classDocs);
+  // What the cursor is on follows, unless it is an unknown property being typed (`{ pat|`).
+  const here = quickInfo(executor, code, cursor);
+  return join(signature, classDocs, here && !/^\(property\) [\w$]+: any$/.test(here) ? here : undefined);
 }
 
 /**
