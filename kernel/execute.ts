@@ -7,9 +7,27 @@
  */
 import "./light-builder"; // first: before tslab's converter loads
 import { format } from "node:util";
-import { tslabConverter, tslabExecutor, type Converter, type ConverterSet, type Executor } from "./tslab-internals";
+import type * as TS from "@tslab/typescript-for-tslab";
+import {
+  tslabConverter,
+  tslabExecutor,
+  type CodeMetadata,
+  type CompletionInfo,
+  type Converter,
+  type ConverterSet,
+  type ConvertResult,
+  type Diagnostic,
+  type Executor,
+} from "./tslab-internals";
+import { CompiledCells, isCellScript } from "./cell-maps";
+import { NameRecorder, declaredNames, survivingDeclarations } from "./cell-names";
 import { InterruptError, watchLoadedTfjs } from "./interrupt";
+import { installMagics } from "./magic-commands";
+import { UsageError, rewriteMagics } from "./magics";
+import { typescript } from "./protocol";
 import { rewriteShellLines, shellStatement } from "./shell-lines";
+import { UserSources, sourceOfValue } from "./source-lookup";
+import { Locate, headline, traceback } from "./traceback";
 
 /** The error content of the protocol's `error` message and failed `execute_reply`. */
 export interface ErrorContent {
@@ -26,6 +44,9 @@ const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
 const RED = "\u001b[0;31m";
 const RESET = "\u001b[0m";
 
+/** Stack frames kept per error. */
+const STACK_FRAMES = 60;
+
 /** tslab's message when an asynchronous cell is abandoned by `executor.interrupt()`. */
 const TSLAB_INTERRUPTED = "Interrupted asynchronously";
 const SIGINT_INTERRUPTED = /Script execution was interrupted by `SIGINT`/;
@@ -36,18 +57,21 @@ function isInternalFrame(line: string): boolean {
     /\((node:|internal\/)/.test(line) ||
     /at (node:|internal\/)/.test(line) ||
     /[\\/]tslab[\\/]dist[\\/]/.test(line) ||
-    line.includes(__dirname)
+    line.includes(__dirname) ||
+    // A cell's frame that maps to no line of it: tslab's wrapper around the cell.
+    isCellScript(line)
   );
 }
 
 /**
- * The protocol's error content for a thrown value.
+ * The protocol's error content for a thrown value; `locate` finds the cell
+ * lines of its stack frames (see `traceback.ts`).
  *
  * @example
  * errorContent(new TypeError("x is not a function"));
  * // → { ename: "TypeError", evalue: "x is not a function", traceback: ["\u001b[0;31mTypeError\u001b[0m: x is not a function", …] }
  */
-export function errorContent(thrown: unknown): ErrorContent {
+export function errorContent(thrown: unknown, locate: Locate = () => undefined): ErrorContent {
   if (
     thrown instanceof Error ||
     (typeof thrown === "object" && thrown !== null && "message" in thrown && "stack" in thrown)
@@ -61,8 +85,8 @@ export function errorContent(thrown: unknown): ErrorContent {
     }
     const frames = String(err.stack ?? "")
       .split("\n")
-      .filter((line) => /^\s+at /.test(line) && !isInternalFrame(line));
-    return { ename, evalue, traceback: [`${RED}${ename}${RESET}: ${evalue}`, ...frames] };
+      .filter((line) => /^\s+at /.test(line));
+    return { ename, evalue, traceback: [headline(ename, evalue), ...traceback(frames, locate, isInternalFrame)] };
   }
   const evalue = format("%o", thrown);
   return { ename: "Uncaught", evalue, traceback: [`${RED}Uncaught${RESET} ${evalue}`] };
@@ -73,11 +97,59 @@ function compileError(lines: string[]): ErrorContent {
   return { ename: "CompileError", evalue, traceback: [`${RED}CompileError${RESET}: TypeScript reported:`, ...lines] };
 }
 
+/**
+ * tslab's converter, with the session's declarations kept here instead of in
+ * the executor (which keeps them only when a whole cell ran): after a runtime
+ * error, the declarations of the statements that ran are kept too. Each
+ * compiled cell is recorded in `cells` for tracebacks.
+ */
+class SessionConverter implements Converter {
+  /** The declarations later cells are checked against (tslab's `prevDecl`). */
+  declarations = "";
+  /** The last conversion of the cell running now. */
+  last?: ConvertResult;
+  private cell = { label: "cell", source: "" };
+
+  constructor(
+    private readonly inner: Converter,
+    private readonly cells: CompiledCells,
+  ) {}
+
+  /** Name the cell about to run (its label in tracebacks and its source as typed). */
+  prepare(label: string, source: string): void {
+    this.cell = { label, source };
+    this.last = undefined;
+  }
+
+  convert(_prevDecl: string, src: string): ConvertResult {
+    const result = this.inner.convert(this.declarations, src);
+    if (result.output) result.output = this.cells.add(this.cell.label, this.cell.source, result.output);
+    this.last = result;
+    return result;
+  }
+  inspect(_prevDecl: string, src: string, position: number): TS.QuickInfo {
+    return this.inner.inspect(this.declarations, src, position);
+  }
+  complete(_prevDecl: string, src: string, position: number): CompletionInfo {
+    return this.inner.complete(this.declarations, src, position);
+  }
+  addModule(name: string, content: string, meta?: CodeMetadata): Diagnostic[] {
+    return this.inner.addModule(name, content, meta);
+  }
+  close(): void {
+    this.inner.close();
+  }
+}
+
 class Converters implements ConverterSet {
-  private nodeConverter?: Converter;
+  private nodeConverter?: SessionConverter;
   private browserConverter?: Converter;
-  get node(): Converter {
-    return (this.nodeConverter ??= tslabConverter().createConverter({ isJS: false, isBrowser: false }));
+  constructor(private readonly cells: CompiledCells) {}
+  get node(): SessionConverter {
+    return (this.nodeConverter ??= new SessionConverter(
+      tslabConverter().createConverter({ isJS: false, isBrowser: false }),
+      this.cells,
+    ));
   }
   get browser(): Converter {
     return (this.browserConverter ??= tslabConverter().createConverter({ isJS: false, isBrowser: true }));
@@ -89,7 +161,7 @@ class Converters implements ConverterSet {
 }
 
 interface TslabGlobal {
-  __tslab__?: { exports: object; require: NodeJS.Require };
+  __tslab__?: { exports: Record<string, unknown>; require: NodeJS.Require };
 }
 
 /**
@@ -102,7 +174,10 @@ interface TslabGlobal {
  */
 export class CellRunner {
   readonly executor: Executor;
-  private readonly converters = new Converters();
+  private readonly cells = new CompiledCells();
+  private readonly converters = new Converters(this.cells);
+  private names?: NameRecorder;
+  private readonly sources = new UserSources();
   private lastValue: { has: boolean; value?: unknown } = { has: false };
   private errors: unknown[] = [];
   private diagnostics: string[] = [];
@@ -124,6 +199,10 @@ export class CellRunner {
       },
     });
     this.hookRequire();
+    this.hookExports();
+    installMagics({ locals: () => this.executor.locals, write: (text) => process.stdout.write(text) });
+    // A tfjs error's stack starts with a dozen of tfjs's frames: keep enough to reach the cell's.
+    Error.stackTraceLimit = Math.max(Error.stackTraceLimit, STACK_FRAMES);
   }
 
   /** Warm the TypeScript converter (a few hundred ms) before the first cell. */
@@ -131,29 +210,85 @@ export class CellRunner {
     void this.converters.node;
   }
 
-  /** Run a cell; never throws. */
-  async run(code: string): Promise<CellOutcome> {
+  /**
+   * Run a cell; never throws. `label` names the cell in tracebacks (e.g. `In [3]`).
+   */
+  async run(code: string, label = "cell"): Promise<CellOutcome> {
     this.lastValue = { has: false };
     this.errors = [];
     this.diagnostics = [];
     watchLoadedTfjs();
+    const converter = this.converters.node;
+    converter.prepare(label, code);
+    const locate: Locate = (file, line, column) => this.cells.locate(file, line, column);
     let ok: boolean;
+    let runnable: string;
     try {
-      ok = await this.executor.execute(rewriteShellLines(code, shellStatement));
+      runnable = rewriteShellLines(rewriteMagics(code), shellStatement);
     } catch (e) {
-      return { status: "error", error: errorContent(e) };
+      if (e instanceof UsageError)
+        return { status: "error", error: { ...errorContent(e), traceback: [headline(e.name, e.message)] } };
+      throw e;
     }
+    this.names?.begin();
+    try {
+      ok = await this.executor.execute(runnable);
+    } catch (e) {
+      this.names?.end();
+      return { status: "error", error: errorContent(e, locate) };
+    }
+    this.names?.end();
     if (!ok) {
-      if (this.errors.length > 0) return { status: "error", error: errorContent(this.errors[0]) };
+      if (this.errors.length > 0) {
+        this.keepNamesThatRan(converter, label, code);
+        return { status: "error", error: errorContent(this.errors[0], locate) };
+      }
       return {
         status: "error",
         error: compileError(this.diagnostics.length ? this.diagnostics : ["the cell failed to compile"]),
       };
     }
+    if (converter.last) converter.declarations = converter.last.declOutput ?? "";
+    this.sources.record(label, code);
     if (this.diagnostics.length > 0) this.warn(this.diagnostics.join("\n") + "\n");
     return this.lastValue.has
       ? { status: "ok", hasValue: true, value: this.lastValue.value }
       : { status: "ok", hasValue: false };
+  }
+
+  /** After a runtime error: the names whose statements ran stay defined, with their types. */
+  private keepNamesThatRan(converter: SessionConverter, label: string, code: string): void {
+    const last = converter.last;
+    if (!this.names || !last?.output || last.declOutput === undefined) return;
+    const declared = declaredNames(last.output);
+    const committed = this.names.rollBack(declared);
+    this.sources.record(label, code, committed);
+    converter.declarations = survivingDeclarations(
+      typescript(),
+      converter.declarations,
+      last.declOutput,
+      committed,
+      declared,
+    );
+  }
+
+  /**
+   * The source of a name (`name??`): the statement of the cell that declared
+   * it, else the source of its value (see `source-lookup.ts`).
+   *
+   * @example
+   * await runner.run("function area(r: number) { return Math.PI * r * r; }", "In [1]");
+   * await runner.sourceOf("area"); // → "Source (In [1]):\nfunction area(r: number) { … }"
+   */
+  async sourceOf(target: string): Promise<string> {
+    const declared = this.sources.get(target);
+    if (declared) return `Source (${declared.label}):\n${declared.text}`;
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(target)) {
+      return `?? shows the source of a name or a dotted path such as tf.layers.dense; ${JSON.stringify(target)} is neither.`;
+    }
+    const outcome = await this.run(target, "??");
+    if (outcome.status === "error") return `${target}: ${outcome.error.ename}: ${outcome.error.evalue}`;
+    return sourceOfValue(outcome.hasValue ? outcome.value : undefined, target);
   }
 
   /** Stop waiting for the running cell's asynchronous work. */
@@ -164,6 +299,14 @@ export class CellRunner {
   /** Release the TypeScript watcher. */
   close(): void {
     this.executor.close();
+  }
+
+  /** Cells write their names through a recorder, so that a runtime error knows which statements ran. */
+  private hookExports(): void {
+    const slot = (globalThis as TslabGlobal).__tslab__;
+    if (!slot) return;
+    this.names = new NameRecorder(slot.exports);
+    slot.exports = this.names.exports;
   }
 
   /** Every `require` a cell makes may load tfjs: watch each copy before `fit` can run. */

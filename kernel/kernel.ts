@@ -10,7 +10,8 @@ import { installDisplayBridge, resultData } from "./display-bridge";
 import { CellRunner, errorContent } from "./execute";
 import { History, HistoryRequest } from "./history";
 import { interruptTraining } from "./interrupt";
-import { complete, inspect, isComplete, kernelInfo, pagerPayload, pagerTarget, quickInfo } from "./protocol";
+import { describeAt, inspectReply } from "./docs";
+import { complete, isComplete, kernelInfo, pagerPayload, pagerRequest } from "./protocol";
 import { KernelServer, readConnectionFile } from "./server";
 import { SHELL_HOOK, interruptShellCommand, runShellCommand } from "./shell-lines";
 import { StreamCapture } from "./streams";
@@ -65,7 +66,7 @@ export class Kernel {
         complete_request: (msg) =>
           complete(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
         inspect_request: (msg) =>
-          inspect(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
+          inspectReply(this.runner.executor, String(msg.content.code ?? ""), Number(msg.content.cursor_pos ?? 0)),
         is_complete_request: (msg) => ({ ...isComplete(String(msg.content.code ?? "")) }),
         history_request: (msg) => ({ status: "ok", history: this.history.reply(msg.content as HistoryRequest) }),
         interrupt_request: () => {
@@ -114,16 +115,16 @@ export class Kernel {
     if (store) this.history.record(count, code);
 
     const payload: Content[] = [];
-    const target = pagerTarget(code);
-    if (target !== undefined) {
-      const text = quickInfo(this.runner.executor, target, target.length - 1);
-      if (text === undefined) process.stdout.write(`${target}: no type information found\n`);
+    const pager = pagerRequest(code);
+    if (pager) {
+      const text = await this.pagerText(pager.target, pager.source);
+      if (text === undefined) process.stdout.write(`${pager.target}: no type information found\n`);
       else payload.push(pagerPayload(text));
       return { status: "ok", execution_count: count, payload, user_expressions: {} };
     }
 
     this.running = true;
-    const outcome = await this.runner.run(code).finally(() => (this.running = false));
+    const outcome = await this.runner.run(code, `In [${count}]`).finally(() => (this.running = false));
     this.streams.flush();
     if (outcome.status === "error") {
       this.server.publish("error", { ...outcome.error }, msg);
@@ -145,11 +146,19 @@ export class Kernel {
     return { status: "ok", execution_count: count, payload, user_expressions: userExpressions };
   }
 
+  /** The pager's text for `target?` (documentation) or `target??` (documentation and source). */
+  private async pagerText(target: string, withSource: boolean): Promise<string | undefined> {
+    const docs = describeAt(this.runner.executor, target, target.length);
+    if (!withSource) return docs;
+    const source = await this.runner.sourceOf(target.replace(/^new\s+/, ""));
+    return docs ? `${docs}\n\n${source}` : source;
+  }
+
   /** `user_expressions`: each expression's result bundle, or its error. */
   private async userExpressions(expressions: { [name: string]: string }): Promise<Content> {
     const results: Content = {};
     for (const [name, expression] of Object.entries(expressions)) {
-      const outcome = await this.runner.run(String(expression));
+      const outcome = await this.runner.run(String(expression), `user expression ${name}`);
       if (outcome.status === "error") {
         results[name] = { status: "error", ...outcome.error };
         continue;

@@ -21,6 +21,10 @@
  * This must run before `tslab/dist/converter` is loaded (it replaces the TypeScript module
  * that converter imports, in Node's module cache); {@link lightBuilderInstalled} says
  * whether it did. Set `TSLAB_DL_STOCK_BUILDER=1` to keep tslab's own builder.
+ *
+ * The same replacement makes both of tslab's compile steps (cell → ES module → CommonJS)
+ * append an inline source map, so that a runtime error can name the cell's line
+ * (see `cell-maps.ts`, which reads and removes them).
  */
 import * as path from "node:path";
 import type * as TS from "@tslab/typescript-for-tslab";
@@ -66,6 +70,9 @@ export function cellDependencies(ts: Ts, program: TS.Program, sourceFile: TS.Sou
   return [...seen];
 }
 
+/** The file name tslab gives its second compile step (`esModuleToCommonJSModule`). */
+const COMMONJS_STEP_FILE = "custom.js";
+
 function install(): void {
   if (hooked) return;
   if (tslabConverterLoaded()) return; // too late: its TypeScript is bound
@@ -87,7 +94,7 @@ function install(): void {
   // TypeScript's exports are getters that cannot be reassigned: hand tslab a copy with one changed.
   const wrapper: Record<string, unknown> = {};
   for (const key of Object.keys(ts)) {
-    if (key === "createWatchCompilerHost") continue;
+    if (key === "createWatchCompilerHost" || key === "transpileModule") continue;
     Object.defineProperty(wrapper, key, {
       enumerable: true,
       get: () => (ts as unknown as Record<string, unknown>)[key],
@@ -108,7 +115,23 @@ function install(): void {
           ts.createWatchCompilerHost as (
             ...a: unknown[]
           ) => TS.WatchCompilerHostOfFilesAndCompilerOptions<TS.BuilderProgram>
-        )(rootFiles, options, system, createProgram ?? (stock ? undefined : light), ...rest),
+        )(
+          rootFiles,
+          { ...options, inlineSourceMap: true },
+          system,
+          createProgram ?? (stock ? undefined : light),
+          ...rest,
+        ),
+      ),
+  });
+  Object.defineProperty(wrapper, "transpileModule", {
+    enumerable: true,
+    value: (input: string, transpileOptions: TS.TranspileOptions): TS.TranspileOutput =>
+      ts.transpileModule(
+        input,
+        transpileOptions.fileName === COMMONJS_STEP_FILE
+          ? { ...transpileOptions, compilerOptions: { ...transpileOptions.compilerOptions, inlineSourceMap: true } }
+          : transpileOptions,
       ),
   });
   cached.exports = wrapper;

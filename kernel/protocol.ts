@@ -2,7 +2,7 @@
  * What this kernel adds to tslab's answers so that they follow the messaging
  * spec: a complete `kernel_info_reply`, `is_complete` that also says
  * "invalid", completion and inspection that ignore shell lines, and the
- * IPython-style pager (`?expr` / `expr?`).
+ * IPython-style pager (`?expr` / `expr?` / `expr??`; `docs.ts` answers them).
  */
 import "./light-builder"; // first: before tslab's converter loads
 import { createRequire } from "node:module";
@@ -15,7 +15,8 @@ export const KERNEL_NAME = "tslab-dl";
 /** The name notebooks show. */
 export const DISPLAY_NAME = "TypeScript (tslab-dl)";
 
-const typescript = tslabTypeScript;
+/** tslab's TypeScript: the compiler that checks the cells. */
+export const typescript = tslabTypeScript;
 
 function packageVersion(name: string, from = __dirname): string {
   try {
@@ -46,7 +47,7 @@ export function kernelInfo(): Record<string, unknown> {
     },
     banner:
       `tslab-dl ${version}: TypeScript ${tsVersion} on Node.js ${process.version} (tslab ${tslab}).\n` +
-      `import { tf } from "tslab-dl" to start; a line starting with ! runs a shell command; expr? shows its type.`,
+      `import { tf } from "tslab-dl" to start; a line starting with ! runs a shell command; expr? shows its type, expr?? its source; %time, %timeit, %who, %env are magics.`,
     help_links: [
       { text: "tslab-dl", url: "https://github.com/tslab-dl/tslab-dl#readme" },
       { text: "TensorFlow.js API", url: "https://js.tensorflow.org/api/latest/" },
@@ -92,27 +93,39 @@ export function quickInfo(executor: Executor, code: string, cursor: number): str
   return info ? tslabInspect().printQuickInfo(info) : undefined;
 }
 
-/** The `inspect_reply` content. */
-export function inspect(executor: Executor, code: string, cursor: number): Record<string, unknown> {
-  const text = quickInfo(executor, code, cursor);
-  return text === undefined
-    ? { status: "ok", found: false, data: {}, metadata: {} }
-    : { status: "ok", found: true, data: { "text/plain": text }, metadata: {} };
+/** A pager cell: `expr?` (documentation) or `expr??` (documentation and source). */
+export interface PagerRequest {
+  target: string;
+  source: boolean;
 }
 
 /**
- * The expression of a pager cell (`?expr` or `expr?`, one line, as IPython),
- * or `undefined` for any other cell. No TypeScript expression starts or ends with `?`.
+ * The request of a pager cell (`?expr`, `expr?`, `??expr`, `expr??`: one
+ * line, as IPython), or `undefined` for any other cell. No TypeScript
+ * expression starts or ends with `?`.
+ *
+ * @example
+ * pagerRequest("EarlyStopping??"); // → { target: "EarlyStopping", source: true }
+ * pagerRequest("a ? b : c");       // → undefined
+ */
+export function pagerRequest(code: string): PagerRequest | undefined {
+  const text = code.trim();
+  if (text.includes("\n")) return undefined;
+  const match = /^(\?+)\s*([^?].*)$/.exec(text) ?? /^()(.*[^?\s])\s*(\?+)$/.exec(text);
+  const target = match?.[2].trim();
+  if (!match || !target) return undefined;
+  return { target, source: (match[1] || match[3]).length >= 2 };
+}
+
+/**
+ * The expression of a pager cell, or `undefined` for any other cell.
  *
  * @example
  * pagerTarget("tf.layers.dense?"); // → "tf.layers.dense"
  * pagerTarget("a ? b : c");        // → undefined
  */
 export function pagerTarget(code: string): string | undefined {
-  const text = code.trim();
-  if (text.includes("\n")) return undefined;
-  const match = /^\?+\s*([^?].*)$/.exec(text) ?? /^(.*[^?\s])\s*\?+$/.exec(text);
-  return match?.[1].trim() || undefined;
+  return pagerRequest(code)?.target;
 }
 
 /** The `execute_reply` payload that opens the pager with `text`. */

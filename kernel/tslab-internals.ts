@@ -22,7 +22,8 @@ import type * as ExecutorModule from "tslab/dist/executor";
 import type * as InspectModule from "tslab/dist/inspect";
 
 export type { ConverterSet, Executor } from "tslab/dist/executor";
-export type { Converter } from "tslab/dist/converter";
+export type { CompletionInfo, Converter, ConvertResult, Diagnostic } from "tslab/dist/converter";
+export type { CodeMetadata } from "tslab/dist/metadata";
 
 /** The tslab version these internals were read from. */
 export const TSLAB_WRITTEN_FOR = "1.0.22";

@@ -3,6 +3,9 @@ import { after, test } from "node:test";
 import { CellRunner, errorContent } from "../../kernel/execute";
 import { SHELL_HOOK } from "../../kernel/shell-lines";
 
+/** Terminal colour codes (ESC [ … m). */
+const ANSI_COLOR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
 const runner = new CellRunner(process.cwd(), () => {});
 after(() => runner.close());
 
@@ -16,18 +19,80 @@ test("a cell's last expression is returned, not printed; declarations persist", 
   });
 });
 
-test("a thrown error becomes ename/evalue/traceback pointing at the cell", async () => {
-  const outcome = await runner.run('function explode() { throw new TypeError("bad input"); }\nexplode();');
+test("a thrown error becomes ename/evalue/traceback naming the cell's lines", async () => {
+  const outcome = await runner.run(
+    'const first = 1;\nfunction explode() {\n  throw new TypeError("bad input");\n}\nexplode();',
+    "In [7]",
+  );
   assert.equal(outcome.status, "error");
   if (outcome.status !== "error") return;
   assert.equal(outcome.error.ename, "TypeError");
   assert.equal(outcome.error.evalue, "bad input");
+  const text = outcome.error.traceback.join("\n").replace(ANSI_COLOR, "");
   assert.match(outcome.error.traceback[0], /TypeError.*: bad input/);
-  assert.ok(
-    outcome.error.traceback.some((line) => /evalmachine/.test(line)),
-    outcome.error.traceback.join("\n"),
-  );
+  assert.match(text, /In \[7\], line 3, in explode\n.*\n.*\n----> 3 {3}throw new TypeError\("bad input"\);/);
+  assert.match(text, /In \[7\], line 5\n(.*\n)*----> 5 explode\(\);/);
+  assert.ok(!/evalmachine|tslab-dl-cell/.test(text), text);
   assert.ok(!outcome.error.traceback.some((line) => /tslab[\\/]dist/.test(line)), "tslab's frames are hidden");
+});
+
+test("names declared before a runtime error stay defined with their types; later ones do not", async () => {
+  assert.equal((await runner.run('const kept = "old";\nconst redeclared = 1;')).status, "ok");
+  const failed = await runner.run(
+    'const early = [1, 2, 3];\nfunction double(n: number) {\n  return n * 2;\n}\nthrow new Error("stop");\nconst late = 4;\nconst redeclared = "new";',
+  );
+  assert.equal(failed.status, "error");
+  assert.deepEqual(await runner.run("early.map(double)"), { status: "ok", hasValue: true, value: [2, 4, 6] });
+  const typed = await runner.run("const n: number = early;");
+  assert.equal(typed.status, "error", "early keeps its type number[]");
+  if (typed.status === "error") assert.match(typed.error.evalue, /number\[\]' is not assignable to type 'number'/);
+  const late = await runner.run("late");
+  assert.equal(late.status, "error");
+  if (late.status === "error") assert.match(late.error.evalue, /Cannot find name 'late'/);
+  assert.deepEqual(await runner.run("redeclared + 1"), { status: "ok", hasValue: true, value: 2 });
+  assert.deepEqual(await runner.run("kept"), { status: "ok", hasValue: true, value: "old" });
+  // Re-running the fixed cell works.
+  const fixed = await runner.run(
+    'const early = [1, 2, 3];\nfunction double(n: number) {\n  return n * 2;\n}\nconst late = 4;\nconst redeclared = "new";',
+  );
+  assert.equal(fixed.status, "ok");
+  assert.deepEqual(await runner.run("late + redeclared"), { status: "ok", hasValue: true, value: "4new" });
+});
+
+test("name?? shows the cell statement of a user's name and the TypeScript source of the library's", async () => {
+  await runner.run("function area(r: number) {\n  return Math.PI * r * r;\n}", "In [3]");
+  assert.equal(
+    await runner.sourceOf("area"),
+    "Source (In [3]):\nfunction area(r: number) {\n  return Math.PI * r * r;\n}",
+  );
+  await runner.run('import { EarlyStopping } from "tslab-dl";');
+  assert.match(
+    await runner.sourceOf("EarlyStopping"),
+    /^Source \(.*src[\\/]callbacks[\\/]early-stopping\.ts\):\n(.*\n)*export class EarlyStopping/,
+  );
+});
+
+test("magics run in order with the cell; unknown ones fail before anything runs", async () => {
+  const written: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((text: string) => written.push(text) > 0) as typeof process.stdout.write;
+  let outcome;
+  try {
+    outcome = await runner.run("%time const timed = 6 * 7\n%who number\ntimed");
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.deepEqual(outcome, { status: "ok", hasValue: true, value: 42 });
+  const text = written.join("");
+  assert.match(text, /^CPU times: user \S+ \S+, sys: \S+ \S+, total: \S+ \S+\nWall time: \S+ \S+\n/);
+  assert.match(text, /\btimed\t /);
+  const unknown = await runner.run("(globalThis as any).ranBeforeMagic = true;\n%nope");
+  assert.equal(unknown.status, "error");
+  if (unknown.status === "error") {
+    assert.equal(unknown.error.ename, "UsageError");
+    assert.match(unknown.error.evalue, /`%nope` not found\. Line magics: %env .*%timeit .*%who/);
+  }
+  assert.equal((globalThis as { ranBeforeMagic?: boolean }).ranBeforeMagic, undefined);
 });
 
 test("type errors fail the cell as CompileError, with every diagnostic", async () => {

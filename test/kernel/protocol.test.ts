@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DISPLAY_NAME, KERNEL_NAME, isComplete, kernelInfo, pagerPayload, pagerTarget } from "../../kernel/protocol";
+import {
+  DISPLAY_NAME,
+  KERNEL_NAME,
+  isComplete,
+  kernelInfo,
+  pagerPayload,
+  pagerRequest,
+  pagerTarget,
+} from "../../kernel/protocol";
 
 test("is_complete: complete, incomplete (with indent) and invalid code", () => {
   assert.deepEqual(isComplete("const a = 1;"), { status: "complete" });
@@ -25,6 +33,13 @@ test("pager cells are one line starting or ending with ?", () => {
   assert.equal(pagerTarget("x?\ny"), undefined);
   assert.equal(pagerTarget("?"), undefined);
   assert.deepEqual(pagerPayload("doc"), { source: "page", data: { "text/plain": "doc" }, start: 0 });
+});
+
+test("?? asks for the source too, ? for the documentation only", () => {
+  assert.deepEqual(pagerRequest("EarlyStopping??"), { target: "EarlyStopping", source: true });
+  assert.deepEqual(pagerRequest("??tf.sequential"), { target: "tf.sequential", source: true });
+  assert.deepEqual(pagerRequest("new EarlyStopping?"), { target: "new EarlyStopping", source: false });
+  assert.equal(pagerRequest("a ?? b"), undefined);
 });
 
 test("kernel_info has status, language_info, implementation, banner and help links", () => {
