@@ -8,7 +8,10 @@ export const SLOW_TESTS: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /^notebooks\//, why: "executes the lesson notebooks with nbconvert" },
   { pattern: /^package\//, why: "packs and installs the package, runs Jupyter" },
   { pattern: /^training\.test\.js$/, why: "trains the lesson's model on the real Fashion-MNIST" },
-  { pattern: /^kernel\/(conformance|[\w-]+\.integration|comms)\.test\.js$/, why: "starts kernels through jupyter_client" },
+  {
+    pattern: /^kernel\/(conformance|[\w-]+\.integration|comms)\.test\.js$/,
+    why: "starts kernels through jupyter_client",
+  },
   { pattern: /^kernel\/install\.test\.js$/, why: "runs jupyter kernelspec" },
   { pattern: /^io\/keras-(layout|fixtures)\.test\.js$/, why: "h5py and ../shared's real Keras files" },
   { pattern: /^io\/keras-(errors|roundtrip)\.test\.js$/, why: "HDF5 in worker threads with time limits, many files" },

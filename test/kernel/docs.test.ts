@@ -61,7 +61,7 @@ function compiledModule(name: string, files: { dts?: boolean; ts?: boolean }): (
     );
     writeFileSync(`${js}.map`, JSON.stringify({ version: 3, sources: [`${name}.ts`], mappings: "" }));
   }
-   
+
   return (require(js) as { [k: string]: (...args: unknown[]) => unknown })[name];
 }
 
