@@ -67,7 +67,9 @@ export class CSVLogger extends tf.Callback {
     this.separator = args.separator ?? ",";
     this.append = args.append ?? false;
     if (this.separator.length === 0 || /["\r\n]/.test(this.separator)) {
-      throw new RangeError(`CSVLogger: separator must be a non-empty string without quotes or newlines, got ${JSON.stringify(this.separator)}`);
+      throw new RangeError(
+        `CSVLogger: separator must be a non-empty string without quotes or newlines, got ${JSON.stringify(this.separator)}`,
+      );
     }
   }
 
@@ -100,8 +102,7 @@ export class CSVLogger extends tf.Callback {
 
   /** One CSV line, quoting fields as Python's `csv` module does (Excel dialect). */
   private line(fields: string[]): string {
-    const quote = (f: string) =>
-      f.includes(this.separator) || /["\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f;
+    const quote = (f: string) => (f.includes(this.separator) || /["\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
     return `${fields.map(quote).join(this.separator)}\n`;
   }
 }

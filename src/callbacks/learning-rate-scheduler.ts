@@ -38,7 +38,9 @@ export class LearningRateScheduler extends tf.Callback {
   constructor(schedule: (epoch: number, lr: number) => number, args: LearningRateSchedulerArgs = {}) {
     super();
     if (typeof schedule !== "function") {
-      throw new TypeError(`LearningRateScheduler: schedule must be a function (epoch, lr) => number, got ${typeof schedule}`);
+      throw new TypeError(
+        `LearningRateScheduler: schedule must be a function (epoch, lr) => number, got ${typeof schedule}`,
+      );
     }
     this.schedule = schedule;
     this.verbose = args.verbose ?? 0;

@@ -157,7 +157,9 @@ type Scheduled = tf.Optimizer & { [SCHEDULED]?: LearningRateSchedule };
  */
 export function withSchedule<T extends tf.Optimizer>(optimizer: T, schedule: LearningRateSchedule): T {
   if (typeof schedule?.at !== "function") {
-    throw new TypeError("withSchedule: schedule must have an at(step) method, e.g. new ExponentialDecay(0.1, 1000, 0.9)");
+    throw new TypeError(
+      "withSchedule: schedule must have an at(step) method, e.g. new ExponentialDecay(0.1, 1000, 0.9)",
+    );
   }
   learningRate(optimizer); // fails early for an optimizer without a settable rate
   const target = optimizer as Scheduled;

@@ -82,11 +82,10 @@ test("ReduceLROnPlateau never goes below minLr, and stops reducing once there", 
 });
 
 test("ReduceLROnPlateau mode auto maximizes accuracy; mode max overrides a loss", async () => {
-  const acc = await run([new ReduceLROnPlateau({ monitor: "val_accuracy", patience: 1, factor: 0.5 })], [
-    { val_acc: 0.5 },
-    { val_acc: 0.7 },
-    { val_acc: 0.6 },
-  ]);
+  const acc = await run(
+    [new ReduceLROnPlateau({ monitor: "val_accuracy", patience: 1, factor: 0.5 })],
+    [{ val_acc: 0.5 }, { val_acc: 0.7 }, { val_acc: 0.6 }],
+  );
   assert.deepEqual(acc.rates, [0.1, 0.1, 0.05]);
   const max = await plateau({ mode: "max", patience: 1, factor: 0.5 }, 0.5, 0.6, 0.4);
   assert.deepEqual(max.rates, [0.1, 0.1, 0.05]);
@@ -155,7 +154,11 @@ test("setLearningRate changes the rate of every tfjs optimizer with one (sgd kee
 });
 
 /** Fit a small dense classifier (the shape tslab-dl's fast path trains) and return its weights after each epoch. */
-async function fitWeights(callbacks: Array<tf.Callback | tf.CustomCallback>, optimizer: tf.Optimizer, epochs = 3): Promise<Float32Array[]> {
+async function fitWeights(
+  callbacks: Array<tf.Callback | tf.CustomCallback>,
+  optimizer: tf.Optimizer,
+  epochs = 3,
+): Promise<Float32Array[]> {
   setRandomSeed(3);
   const x = tf.randomUniform([64, 4, 4]);
   const y = tf.tensor1d(
@@ -180,7 +183,10 @@ for (const fast of [true, false]) {
     await init({ verbose: false, fastKernels: fast });
     try {
       // Rate 0 from epoch 1 on: Adam then leaves the weights exactly as they are.
-      const frozen = await fitWeights([new LearningRateScheduler((epoch, lr) => (epoch >= 1 ? 0 : lr))], tf.train.adam(0.05));
+      const frozen = await fitWeights(
+        [new LearningRateScheduler((epoch, lr) => (epoch >= 1 ? 0 : lr))],
+        tf.train.adam(0.05),
+      );
       assert.notDeepEqual(frozen[0], new Float32Array(frozen[0].length));
       assert.deepEqual(frozen[1], frozen[0]);
       assert.deepEqual(frozen[2], frozen[0]);
