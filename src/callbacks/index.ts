@@ -18,3 +18,4 @@ export { learningRate, setLearningRate, LearningRateError } from "./optimizer-st
 export { CSVLogger, type CSVLoggerArgs } from "./csv-logger";
 export { TerminateOnNaN, NaNLossError, type TerminateOnNaNArgs } from "./terminate-on-nan";
 export { LambdaCallback, type LambdaCallbackArgs, type Logs } from "./lambda-callback";
+export { BackupAndRestore, type BackupAndRestoreArgs } from "./backup-and-restore";
