@@ -49,3 +49,4 @@ export {
 export { plt, Pyplot, type PlotData, type PlotOptions, type FigureOptions, type ShowOptions } from "./plt";
 export { setTableRowLimit, isTable, type Table } from "./tables";
 export { tensorText, isTensor, isLayersModel, modelSummaryHTML, modelSummaryText } from "./tfjs-format";
+export { Evaluation, evaluate, isScalarArray } from "./evaluation";
