@@ -50,3 +50,4 @@ export { plt, Pyplot, type PlotData, type PlotOptions, type FigureOptions, type 
 export { setTableRowLimit, isTable, type Table } from "./tables";
 export { tensorText, isTensor, isLayersModel, modelSummaryHTML, modelSummaryText } from "./tfjs-format";
 export { Evaluation, evaluate, isScalarArray } from "./evaluation";
+export { plotHistories, type PlotHistoriesOptions } from "./histories";
