@@ -207,7 +207,7 @@ export class LivePlot extends tf.Callback {
   override async onBatchEnd(batch: number, logs?: EpochLogs): Promise<void> {
     const start = performance.now();
     this.batchesDone = batch + 1;
-    if (this.tracksBatches()) await this.recordBatch(logs);
+    if (this.tracksBatches()) this.recordBatch(logs);
     await this.progressDuringEpoch(logs, start);
     if (this.tracksBatches() && this.chartDue(performance.now())) this.drawChart();
     this.timing.hookMs += performance.now() - start;
@@ -219,11 +219,12 @@ export class LivePlot extends tf.Callback {
   }
 
   /** Add the batch's loss to the epoch's running mean; keep a point every 1/50 of an epoch. */
-  private async recordBatch(logs: EpochLogs | undefined): Promise<void> {
+  private recordBatch(logs: EpochLogs | undefined): void {
     const loss = logs?.loss;
     const steps = this.stepsPerEpoch;
     if (loss === undefined || steps === undefined) return;
-    const value = typeof loss === "number" ? loss : (await loss.data())[0];
+    // A 4-byte synchronous read on the CPU and WebAssembly backends; awaiting data() costs more.
+    const value = typeof loss === "number" ? loss : loss.dataSync()[0];
     const size = typeof logs?.size === "number" ? logs.size : 1;
     this.running.total += value * size;
     this.running.count += size;
