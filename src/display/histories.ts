@@ -26,7 +26,8 @@ export interface PlotHistoriesOptions {
 }
 
 /** Line styles per key within a panel: training solid, validation dashed, as the tutorial draws them. */
-function dashOf(key: string, index: number): Dash {
+function dashOf(key: string, index: number, keys: string[]): Dash {
+  if (keys.length === 1) return "solid";
   if (key.startsWith("val_")) return "dash";
   return index === 0 ? "solid" : "dot";
 }
@@ -39,7 +40,7 @@ function defaultKeys(runs: Array<[string, HistoryData]>): string[] {
 
 /**
  * Overlay the histories of several runs: one colour per run, training curves solid,
- * validation curves dashed, one panel per metric (with its `val_` twin). Each run
+ * validation curves dashed (all solid when one key is drawn), one panel per metric (with its `val_` twin). Each run
  * keeps its own epochs, so runs of different lengths (early stopping) line up.
  *
  * @example
@@ -68,7 +69,7 @@ export function plotHistories(runs: { [name: string]: HistoryLike }, options: Pl
         y: data.metrics[key],
         name: keys.length === 1 ? name : `${name} ${key}`,
         color: COLORS[r % COLORS.length],
-        dash: dashOf(key, k),
+        dash: dashOf(key, k, keys),
       })),
     ),
     xlabel: options.xlabel ?? "epoch",

@@ -32,6 +32,11 @@ test("plotHistories with one key names each curve after its run; unknown keys li
     fig.spec.panels[0].series.map((s) => s.name),
     ["tiny", "small"],
   );
+  assert.deepEqual(
+    fig.spec.panels[0].series.map((s) => s.dash),
+    ["solid", "solid"],
+    "one key: solid lines",
+  );
   assert.equal(fig.spec.panels[0].ylabel, "val_loss");
   assert.throws(
     () => plotHistories({ tiny, small }, { keys: ["acc"] }),
