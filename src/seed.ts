@@ -68,6 +68,18 @@ export function randomState(): RandomState | undefined {
 }
 
 /**
+ * A generator that draws what the seeded `Math.random` would draw from `state`, without
+ * installing it (to predict what a loop is about to draw).
+ *
+ * @example
+ * const next = randomAt(randomState()!);
+ * next() === Math.random(); // true
+ */
+export function randomAt(state: RandomState): () => number {
+  return generator(state.map((w) => w | 0) as RandomState);
+}
+
+/**
  * Make `Math.random` a seeded generator at `state` (from {@link randomState}), e.g. to
  * resume an interrupted training run with the same shuffles and Dropout masks.
  *

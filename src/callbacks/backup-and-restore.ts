@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { tf } from "../backend";
 import { writeFileAtomic } from "../io/atomic";
 import { ModelFileError } from "../io/errors";
-import { randomState, type RandomState, setRandomState } from "../seed";
+import { randomAt, randomState, type RandomState, setRandomState } from "../seed";
 import type { EpochLogs } from "./monitor";
 import { betaPowers, setBetaPowers } from "./optimizer-state";
 import { RESUMES_FIT, type ResumesFit, wrapFitForResume } from "./resume-fit";
@@ -36,6 +36,19 @@ interface BackupMeta {
   optimizerNames: string[];
   betaPowers: { accBeta1?: number; accBeta2?: number };
   random: RandomState | null;
+  /** Whether the weights file holds the loop's sample order (`order`, int32). */
+  hasOrder?: boolean;
+}
+
+/** tfjs's `util.shuffle` (Fisher–Yates from the end) drawing from `random`. */
+function shuffleAsTfjs(array: Int32Array, random: () => number): void {
+  for (let counter = array.length; counter > 0;) {
+    const index = (random() * counter) | 0;
+    counter--;
+    const t = array[counter];
+    array[counter] = array[index];
+    array[index] = t;
+  }
 }
 
 const META = "backup.json";
@@ -51,8 +64,10 @@ const META = "backup.json";
  * epoch not completed: `fit(x, y, { epochs: 10, … })` interrupted in epoch 4 runs
  * epochs 4 to 9 the second time. When `fit` ends normally the backup is deleted (keep
  * it with `deleteCheckpoint: false`). Beyond Keras, it also saves where the seeded
- * `Math.random` of {@link setRandomSeed} is, so a resumed seeded run draws the same
- * shuffles and Dropout masks and ends with exactly the weights of an uninterrupted one.
+ * `Math.random` of {@link setRandomSeed} is and the order tfjs's loop holds the samples in
+ * (tfjs shuffles the previous epoch's order again each epoch; a resumed `fit` gets its
+ * `x` and `y` in that order), so a resumed seeded run draws the same batches and Dropout
+ * masks and ends with exactly the weights of an uninterrupted one.
  * A backup made mid-epoch (`saveFreq` a number) resumes at the start of that epoch
  * with the mid-epoch weights, as in Keras.
  *
@@ -80,6 +95,12 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
   private lastBatchSeen = 0;
   private currentEpoch = 0;
   private saves = 0;
+  /** Whether the current `fit` shuffles (told by `fit` before it starts). */
+  private shuffles = true;
+  /** The loop's order of the training samples, tracked while `Math.random` is seeded. */
+  private order: Int32Array | undefined;
+  /** The order read by {@link resumeOrder} for the `fit` about to start. */
+  private pendingOrder: Int32Array | undefined;
 
   constructor(backupDir: string, args: BackupAndRestoreArgs = {}) {
     super();
@@ -96,9 +117,28 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
     }
   }
 
+  /** Told by `fit` before it starts. */
+  noteShuffle(shuffle: boolean): void {
+    this.shuffles = shuffle;
+    this.pendingOrder = undefined;
+  }
+
   /** The epoch the last backup resumes at, or `undefined` when there is no backup (read by `fit`). */
   resumeEpoch(): number | undefined {
     return this.readMeta()?.epoch;
+  }
+
+  /** The sample order the backed-up loop held, if it saved one (read by `fit`). */
+  resumeOrder(): Int32Array | undefined {
+    const meta = this.readMeta();
+    if (!meta?.hasOrder) return undefined;
+    const decoded = this.readWeights(meta);
+    try {
+      this.pendingOrder = Int32Array.from(decoded.order.dataSync());
+    } finally {
+      Object.values(decoded).forEach((t) => t.dispose());
+    }
+    return this.pendingOrder;
   }
 
   override async onTrainBegin(): Promise<void> {
@@ -107,7 +147,22 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
     const meta = this.readMeta();
     this.restoredEpoch = meta?.epoch ?? 0;
     this.currentEpoch = this.restoredEpoch;
+    const samples = Number(this.params?.samples);
+    this.order =
+      this.pendingOrder?.length === samples
+        ? this.pendingOrder
+        : Number.isInteger(samples) && samples > 0
+          ? Int32Array.from({ length: samples }, (_, i) => i)
+          : undefined;
+    this.pendingOrder = undefined;
     if (meta) await this.restore(meta);
+  }
+
+  override async onEpochBegin(): Promise<void> {
+    // The loop shuffles right after this, drawing from Math.random: draw the same here.
+    const state = randomState();
+    if (this.shuffles && this.order && state) shuffleAsTfjs(this.order, randomAt(state));
+    else this.order = undefined; // unseeded: the order cannot be known, so it is not saved
   }
 
   override async onEpochEnd(epoch: number): Promise<void> {
@@ -166,7 +221,10 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
       ...this.model.weights.map((w, i) => ({ name: `model/${i}`, tensor: w.read() })),
       ...optimizerWeights.map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor })),
     ];
+    const order = this.order ? tf.tensor1d(this.order, "int32") : undefined;
+    if (order) named.push({ name: "order", tensor: order });
     const { data, specs } = await tf.io.encodeWeights(named);
+    order?.dispose();
     // getWeights hands over the optimizer's own variables and one new tensor (the step count).
     optimizerWeights.forEach((w) => {
       if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
@@ -186,6 +244,7 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
       optimizerNames: optimizerWeights.map((w) => w.name),
       betaPowers: optimizer ? betaPowers(optimizer) : {},
       random: randomState() ?? null,
+      hasOrder: order !== undefined,
     };
     writeFileAtomic(this.metaPath(), JSON.stringify(meta));
     if (old && old.weightsFile !== weightsFile) fs.rmSync(path.join(this.backupDir, old.weightsFile), { force: true });
@@ -197,6 +256,22 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
     } catch {
       return undefined; // an unreadable old backup is being replaced anyway
     }
+  }
+
+  /** The tensors of a backup's weights file, by name. */
+  private readWeights(meta: BackupMeta): tf.NamedTensorMap {
+    const file = path.join(this.backupDir, meta.weightsFile);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(fs.readFileSync(file)); // a copy with an ArrayBuffer of its own
+    } catch (e) {
+      throw new ModelFileError(
+        file,
+        `could not be read (${(e as Error).message}); delete ${this.backupDir} to start afresh`,
+        { cause: e },
+      );
+    }
+    return tf.io.decodeWeights(bytes.buffer as ArrayBuffer, meta.specs);
   }
 
   private async restore(meta: BackupMeta): Promise<void> {
@@ -212,19 +287,7 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
           `(delete ${this.backupDir} to start afresh)`,
       );
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(fs.readFileSync(file)); // a copy with an ArrayBuffer of its own
-    } catch (e) {
-      throw new ModelFileError(
-        file,
-        `could not be read (${(e as Error).message}); delete ${this.backupDir} to start afresh`,
-        {
-          cause: e,
-        },
-      );
-    }
-    const decoded = tf.io.decodeWeights(bytes.buffer as ArrayBuffer, meta.specs);
+    const decoded = this.readWeights(meta);
     try {
       model.setWeights(meta.specs.slice(0, meta.modelWeights).map((s) => decoded[s.name]));
       const optimizer = model.optimizer;

@@ -23,13 +23,19 @@ function child(
   return { status: run.status, signal: run.signal, result };
 }
 
-for (const fast of ["1", "0"]) {
-  test(`a training process killed mid-epoch resumes from its last epoch to the weights of an uninterrupted seeded run (fast kernels ${fast === "1" ? "on" : "off"})`, () => {
-    const reference = child(path.join(tempDir(), "backup"), { FAST: fast });
+for (const [fast, shuffle] of [
+  ["1", "1"],
+  ["0", "1"],
+  ["1", "0"],
+]) {
+  const how = `fast kernels ${fast === "1" ? "on" : "off"}, ${shuffle === "1" ? "shuffled" : "not shuffled"}`;
+  test(`a training process killed mid-epoch resumes from its last epoch to the weights of an uninterrupted seeded run (${how})`, () => {
+    const env = { FAST: fast, SHUFFLE: shuffle };
+    const reference = child(path.join(tempDir(), "backup"), env);
     assert.deepEqual(reference.result?.epochs, [0, 1, 2, 3, 4, 5]);
 
     const backupDir = path.join(tempDir(), "backup");
-    const killed = child(backupDir, { FAST: fast, KILL_AT: "3:2" });
+    const killed = child(backupDir, { ...env, KILL_AT: "3:2" });
     assert.equal(killed.signal, "SIGKILL");
     assert.equal(killed.result, undefined, "the killed run wrote no result");
     const meta = JSON.parse(fs.readFileSync(path.join(backupDir, "backup.json"), "utf8"));
@@ -40,7 +46,7 @@ for (const fast of ["1", "0"]) {
       "one weights file: older backups are removed",
     );
 
-    const resumed = child(backupDir, { FAST: fast });
+    const resumed = child(backupDir, env);
     assert.deepEqual(resumed.result?.epochs, [3, 4, 5], "the second run starts at the first epoch not completed");
     assert.deepEqual(resumed.result?.weights, reference.result?.weights);
     assert.equal(fs.existsSync(backupDir), false, "the backup is deleted when training ends");
