@@ -17,5 +17,5 @@ export {
 export { learningRate, setLearningRate, LearningRateError } from "./optimizer-state";
 export { CSVLogger, type CSVLoggerArgs } from "./csv-logger";
 export { TerminateOnNaN, NaNLossError, type TerminateOnNaNArgs } from "./terminate-on-nan";
-export { LambdaCallback, type LambdaCallbackArgs, type Logs } from "./lambda-callback";
+export { LambdaCallback, type LambdaCallbackArgs, type NumericLogs } from "./lambda-callback";
 export { BackupAndRestore, type BackupAndRestoreArgs } from "./backup-and-restore";

@@ -4,17 +4,17 @@
 import { tf } from "../backend";
 import { type EpochLogs, resolveLogs } from "./monitor";
 
-/** Logs as the functions see them: plain numbers. */
-export type Logs = { [key: string]: number };
+/** NumericLogs as the functions see them: plain numbers. */
+export type NumericLogs = { [key: string]: number };
 
 /** The functions of a {@link LambdaCallback}; each is optional and may be async. */
 export interface LambdaCallbackArgs {
-  onTrainBegin?: (logs: Logs) => void | Promise<void>;
-  onTrainEnd?: (logs: Logs) => void | Promise<void>;
-  onEpochBegin?: (epoch: number, logs: Logs) => void | Promise<void>;
-  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
-  onBatchBegin?: (batch: number, logs: Logs) => void | Promise<void>;
-  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+  onTrainBegin?: (logs: NumericLogs) => void | Promise<void>;
+  onTrainEnd?: (logs: NumericLogs) => void | Promise<void>;
+  onEpochBegin?: (epoch: number, logs: NumericLogs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs: NumericLogs) => void | Promise<void>;
+  onBatchBegin?: (batch: number, logs: NumericLogs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs: NumericLogs) => void | Promise<void>;
 }
 
 /**
@@ -78,7 +78,10 @@ export class LambdaCallback extends tf.Callback {
 }
 
 /** Call `fn` with the logs as numbers, then write back what it added or changed. */
-async function withNumbers(logs: EpochLogs | undefined, fn: (values: Logs) => void | Promise<void>): Promise<void> {
+async function withNumbers(
+  logs: EpochLogs | undefined,
+  fn: (values: NumericLogs) => void | Promise<void>,
+): Promise<void> {
   const values = await resolveLogs(logs);
   const before = { ...values };
   await fn(values);

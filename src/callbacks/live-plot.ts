@@ -7,6 +7,9 @@ import { tf } from "../backend";
 import { JUPYTER_DISPLAY, currentBridge, display, updateDisplay, type MimeBundle } from "../display/registry";
 import { savedEpochsSince, saveSequence } from "./checkpoint-log";
 import { liveFigure } from "./live-plot-figure";
+import { redrawDue, RunningLoss } from "./running-loss";
+
+export { redrawDue } from "./running-loss";
 import { plotlyCarrierBundle } from "../display/plotly-html";
 import type { Figure } from "../display/figure";
 import { xmlEscape } from "../display/svg";
@@ -45,11 +48,6 @@ export interface LivePlotTiming {
   /** Chart redraws, during and at the end of epochs. */
   chartDraws: number;
 }
-
-/** Running-loss points kept per epoch at most (so a chart update stays small). */
-const POINTS_PER_EPOCH = 50;
-/** A redraw during an epoch waits at least this many times its last cost: drawing stays under 2 % of training. */
-const COST_FACTOR = 49;
 
 interface Collected {
   epoch: number[];
@@ -122,9 +120,8 @@ export class LivePlot extends tf.Callback {
   collected: Collected = { epoch: [], history: {} };
   /** What watching cost in the last (or current) training run. */
   timing: LivePlotTiming = { trainMs: 0, hookMs: 0, chartMs: 0, chartDraws: 0 };
-  private batches = { x: [] as number[], y: [] as number[] };
+  private batches = new RunningLoss();
   private learningRates: number[] = [];
-  private running = { total: 0, count: 0, lastFraction: 0 };
   private lastChart = { at: 0, cost: 0, saves: 0 };
   private saveSince = 0;
   private rich = false;
@@ -174,7 +171,7 @@ export class LivePlot extends tf.Callback {
   override async onTrainBegin(): Promise<void> {
     this.collected = { epoch: [], history: {} };
     this.timing = { trainMs: 0, hookMs: 0, chartMs: 0, chartDraws: 0 };
-    this.batches = { x: [], y: [] };
+    this.batches = new RunningLoss();
     this.learningRates = [];
     this.lastChart = { at: performance.now(), cost: 0, saves: 0 };
     this.saveSince = saveSequence();
@@ -200,7 +197,7 @@ export class LivePlot extends tf.Callback {
     this.epoch = epoch;
     this.batchesDone = 0;
     this.runningLoss = undefined;
-    this.running = { total: 0, count: 0, lastFraction: 0 };
+    this.batches.startEpoch();
     this.epochStart = performance.now();
   }
 
@@ -218,7 +215,7 @@ export class LivePlot extends tf.Callback {
     return this.batchPoints && this.rich && this.showChart;
   }
 
-  /** Add the batch's loss to the epoch's running mean; keep a point every 1/50 of an epoch. */
+  /** Add the batch's loss to the epoch's running mean (see {@link RunningLoss}). */
   private recordBatch(logs: EpochLogs | undefined): void {
     const loss = logs?.loss;
     const steps = this.stepsPerEpoch;
@@ -226,14 +223,7 @@ export class LivePlot extends tf.Callback {
     // A 4-byte synchronous read on the CPU and WebAssembly backends; awaiting data() costs more.
     const value = typeof loss === "number" ? loss : loss.dataSync()[0];
     const size = typeof logs?.size === "number" ? logs.size : 1;
-    this.running.total += value * size;
-    this.running.count += size;
-    this.runningLoss = this.running.total / this.running.count;
-    const fraction = Math.min(1, this.batchesDone / steps);
-    if (fraction - this.running.lastFraction < 1 / POINTS_PER_EPOCH && fraction < 1) return;
-    this.running.lastFraction = fraction;
-    this.batches.x.push(this.epoch - 1 + fraction);
-    this.batches.y.push(this.runningLoss);
+    this.runningLoss = this.batches.add(value, size, this.epoch, Math.min(1, this.batchesDone / steps));
   }
 
   /** The progress bar, at most every `updateEvery` ms (and at each epoch's first batch). */
@@ -301,7 +291,7 @@ export class LivePlot extends tf.Callback {
     return liveFigure(
       {
         collected: { epoch: this.collected.epoch, history },
-        batches: this.batches,
+        batches: this.batches.points,
         learningRates: this.learningRates,
         saves: this.savedEpochs(),
       },
@@ -377,14 +367,6 @@ export class LivePlot extends tf.Callback {
       this.stream.write(`${line}\n`);
     }
   }
-}
-
-/**
- * Whether a chart redraw is due at `now`: `chartEvery` ms after the last one ended, and
- * never before 49 times its cost, so that redrawing takes at most 2 % of the time.
- */
-export function redrawDue(now: number, lastAt: number, lastCost: number, chartEvery: number): boolean {
-  return now - lastAt >= Math.max(chartEvery, COST_FACTOR * lastCost);
 }
 
 /** The optimizer's learning rate, or NaN when it has none to read. */
