@@ -143,7 +143,7 @@ import 한 줄로 필요한 것을 모두 가져옵니다. \`tf\`는 TensorFlow.
     code: `import {
   tf, init, setRandomSeed, loadFashionMnist, trainTestSplit,
   EarlyStopping, ModelCheckpoint, LivePlot, plt,
-  saveWeights, loadWeights, saveModel, loadModel,
+  saveWeights, loadWeights, saveModel, loadModel, evaluate,
 } from "tslab-dl";
 
 await init();
@@ -370,8 +370,7 @@ ${PY_EVALUATE}`,
 ${PY_EVALUATE}`,
   },
   {
-    code: `const [valLoss, valAccuracy] = (model.evaluate(valScaled, valTarget) as tf.Scalar[]).map((t) => t.dataSync()[0]);
-({ valLoss, valAccuracy })`,
+    code: `evaluate(model, valScaled, valTarget)`,
   },
   {
     en: `## Saving and restoring models
@@ -436,8 +435,7 @@ ${PY_LOAD_MODEL}`,
   },
   {
     code: `const model = await loadModel("model-whole.h5");
-const [valLoss, valAccuracy] = (model.evaluate(valScaled, valTarget) as tf.Scalar[]).map((t) => t.dataSync()[0]);
-({ valLoss, valAccuracy })`,
+evaluate(model, valScaled, valTarget)`,
   },
   {
     en: `The checkpoint that \`ModelCheckpoint\` wrote during training holds the same best epoch, so it scores the same too.`,
@@ -445,8 +443,7 @@ const [valLoss, valAccuracy] = (model.evaluate(valScaled, valTarget) as tf.Scala
   },
   {
     code: `const best = await loadModel("best-model.h5");
-const [valLoss, valAccuracy] = (best.evaluate(valScaled, valTarget) as tf.Scalar[]).map((t) => t.dataSync()[0]);
-({ valLoss, valAccuracy })`,
+evaluate(best, valScaled, valTarget)`,
   },
   {
     en: `### Optional: browse the model's predictions

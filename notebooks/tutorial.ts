@@ -12,7 +12,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../src/io/atomic";
-import { LESSON } from "./lesson";
+import { LESSON, type LessonCell } from "./lesson";
 
 export const LANGS = ["en", "ko"] as const;
 export type Lang = (typeof LANGS)[number];
@@ -30,9 +30,9 @@ function sourceLines(text: string): string[] {
   return lines.map((l, i) => (i < lines.length - 1 ? `${l}\n` : l));
 }
 
-/** The notebook JSON of a language, from notebooks/lesson.ts, without outputs. */
-export function buildNotebook(lang: Lang): object {
-  const cells = LESSON.map((cell, i) => {
+/** The notebook JSON of a language, from notebooks/lesson.ts (or other `cells`), without outputs. */
+export function buildNotebook(lang: Lang, lesson: LessonCell[] = LESSON): object {
+  const cells = lesson.map((cell, i) => {
     const id = `${lang}-${String(i).padStart(2, "0")}`;
     if ("code" in cell) {
       return {
@@ -112,11 +112,12 @@ export async function executeNotebook(
   jupyter: string,
   lang: Lang,
   outDir: string,
+  notebook = NOTEBOOK,
 ): Promise<{ ipynb: string; html: string }> {
   const dir = path.join(outDir, lang);
   fs.mkdirSync(dir, { recursive: true });
-  const source = notebookPath(lang);
-  const input = path.join(dir, NOTEBOOK);
+  const source = path.join(path.dirname(notebookPath(lang)), notebook);
+  const input = path.join(dir, notebook);
   fs.copyFileSync(source, input);
   await run(
     jupyter,
@@ -131,12 +132,12 @@ export async function executeNotebook(
       // picture instead of loading the widget renderer from a CDN.
       "--ExecutePreprocessor.store_widget_state=False",
       "--ExecutePreprocessor.kernel_name=tslab-dl",
-      NOTEBOOK,
+      notebook,
     ],
     dir,
-    `executing ${lang}/${NOTEBOOK}`,
+    `executing ${lang}/${notebook}`,
   );
-  await run(jupyter, ["nbconvert", "--to", "html", NOTEBOOK], dir, `exporting ${lang}/${NOTEBOOK} to HTML`);
+  await run(jupyter, ["nbconvert", "--to", "html", notebook], dir, `exporting ${lang}/${notebook} to HTML`);
   return { ipynb: input, html: input.replace(/\.ipynb$/, ".html") };
 }
 

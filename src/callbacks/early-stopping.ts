@@ -2,7 +2,16 @@
  * EarlyStopping with Keras 3 semantics, `restoreBestWeights` included.
  */
 import { tf } from "../backend";
-import { checkMode, directionOf, type EpochLogs, type Mode, monitorValue, resolveLogs, warnMissing } from "./monitor";
+import {
+  checkMode,
+  type EpochLogs,
+  isImprovement,
+  type Mode,
+  monitorValue,
+  resolveDirection,
+  resolveLogs,
+  warnMissing,
+} from "./monitor";
 
 /** Arguments of {@link EarlyStopping}; names and defaults are Keras's, in camelCase. */
 export interface EarlyStoppingArgs {
@@ -52,8 +61,8 @@ export class EarlyStopping extends tf.Callback {
   readonly startFromEpoch: number;
   readonly verbose: number;
   readonly mode: Mode;
-  /** Absolute minimum change; its sign follows the direction once known. */
-  private minDelta: number;
+  /** Minimum change that counts as an improvement (≥ 0). */
+  private readonly minDelta: number;
   private direction: "min" | "max" | undefined;
 
   /** Epochs since the last improvement. */
@@ -138,23 +147,11 @@ export class EarlyStopping extends tf.Callback {
 
   private ensureDirection(): void {
     if (this.direction !== undefined) return;
-    const direction = this.mode === "auto" ? directionOf(this.monitor) : this.mode;
-    if (direction === undefined) {
-      throw new Error(
-        `EarlyStopping callback received monitor=${this.monitor} but tslab-dl isn't able to automatically ` +
-          `determine whether that metric should be maximized or minimized. Pass mode: "max" in order to do ` +
-          `early stopping based on the highest metric value, or mode: "min" in order to use the lowest value.`,
-      );
-    }
-    this.direction = direction;
-    if (direction === "min") this.minDelta = -Math.abs(this.minDelta);
+    this.direction = resolveDirection("EarlyStopping", this.monitor, this.mode);
   }
 
   private isImprovement(value: number, reference: number | undefined): boolean {
-    // Before any epoch the best is ±Infinity, as in Keras (so NaN never counts as an improvement).
-    const ref = reference ?? (this.direction === "min" ? Infinity : -Infinity);
-    const shifted = value - this.minDelta;
-    return this.direction === "min" ? shifted < ref : shifted > ref;
+    return isImprovement(this.direction ?? "min", this.minDelta, value, reference);
   }
 
   /** Copies that survive later updates: tfjs assigns variables new data, clones keep the old. */

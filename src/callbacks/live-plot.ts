@@ -5,7 +5,11 @@
 import { randomUUID } from "node:crypto";
 import { tf } from "../backend";
 import { JUPYTER_DISPLAY, currentBridge, display, updateDisplay, type MimeBundle } from "../display/registry";
-import { plotHistory } from "../display/history";
+import { savedEpochsSince, saveSequence } from "./checkpoint-log";
+import { liveFigure } from "./live-plot-figure";
+import { redrawDue, RunningLoss } from "./running-loss";
+
+export { redrawDue } from "./running-loss";
 import { plotlyCarrierBundle } from "../display/plotly-html";
 import type { Figure } from "../display/figure";
 import { xmlEscape } from "../display/svg";
@@ -28,6 +32,24 @@ export interface LivePlotArgs {
   chart?: boolean;
   /** Show a Stop button (a notebook with a widget front end only) that ends training at the next batch end. Default true. */
   stopButton?: boolean;
+  /** Logarithmic y axes for the metric panels. Default false. */
+  logY?: boolean;
+  /** Draw the running training loss within each epoch too, redrawing the chart during epochs. Default true. */
+  batchPoints?: boolean;
+  /** Minimum milliseconds between two chart redraws during an epoch (more when a redraw is slow). Default 2000. */
+  chartEvery?: number;
+}
+
+/** Time LivePlot spent, to check what watching costs. */
+export interface LivePlotTiming {
+  /** From the start of training to its end (or now). */
+  trainMs: number;
+  /** Inside LivePlot's callbacks: reading losses, progress and chart redraws. */
+  hookMs: number;
+  /** Building and sending charts. */
+  chartMs: number;
+  /** Chart redraws, during and at the end of epochs. */
+  chartDraws: number;
 }
 
 interface Collected {
@@ -70,11 +92,21 @@ function metricText(values: { [key: string]: number }): string {
  * if another progress printer (tfjs-node's) is active. An instance can be
  * reused: its state is reset when training begins.
  *
+ * The chart also shows the running training loss within each epoch (`batchPoints`),
+ * redrawn during epochs no more often than every `chartEvery` ms and never sooner than
+ * 49 times the last redraw's cost after it, so drawing stays under 2 % of training time
+ * ({@link LivePlot.timing} says what it cost); the epochs where a {@link ModelCheckpoint}
+ * saved the model (square markers); and, once the learning rate has changed
+ * ({@link ReduceLROnPlateau}, {@link LearningRateScheduler}, {@link withSchedule}), the
+ * rate per epoch in a panel of its own.
+ *
  * Arguments (defaults in brackets): `keys` [all metrics], `title` [none],
- * `updateEvery` [250], `output` ["auto"], `stream` [process.stdout], `chart` [true], `stopButton` [true: a Stop button that ends training at the next batch end, where a widget front end can show it].
+ * `updateEvery` [250], `output` ["auto"], `stream` [process.stdout], `chart` [true],
+ * `logY` [false], `batchPoints` [true], `chartEvery` [2000], `stopButton` [true: a Stop button that
+ * ends training at the next batch end, where a widget front end can show it].
  *
  * @example
- * const live = new LivePlot();
+ * const live = new LivePlot({ logY: true });
  * const history = await model.fit(x, y, { epochs: 20, validationSplit: 0.2, callbacks: [live] });
  */
 export class LivePlot extends tf.Callback {
@@ -85,10 +117,19 @@ export class LivePlot extends tf.Callback {
   readonly showChart: boolean;
   /** The Stop button (shown when `stopButton` is on and widgets can be shown). */
   readonly stopButton: StopButton | undefined;
+  readonly logY: boolean;
+  readonly batchPoints: boolean;
+  readonly chartEvery: number;
   private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
 
   /** Values seen so far, shaped like tfjs's History (`epoch` 0-based). */
   collected: Collected = { epoch: [], history: {} };
+  /** What watching cost in the last (or current) training run. */
+  timing: LivePlotTiming = { trainMs: 0, hookMs: 0, chartMs: 0, chartDraws: 0 };
+  private batches = new RunningLoss();
+  private learningRates: number[] = [];
+  private lastChart = { at: 0, cost: 0, saves: 0 };
+  private saveSince = 0;
   private rich = false;
   private progressId = "";
   private chartId = "";
@@ -109,6 +150,12 @@ export class LivePlot extends tf.Callback {
     this.stream = args.stream ?? process.stdout;
     this.showChart = args.chart ?? true;
     this.stopButton = args.stopButton === false ? undefined : new StopButton();
+    this.logY = args.logY ?? false;
+    this.batchPoints = args.batchPoints ?? true;
+    this.chartEvery = args.chartEvery ?? 2000;
+    if (!(this.chartEvery >= 0)) {
+      throw new RangeError(`LivePlot: chartEvery must be a number of milliseconds ≥ 0, got ${args.chartEvery}`);
+    }
     if (!(this.updateEvery >= 0)) {
       throw new RangeError(`LivePlot: updateEvery must be a number of milliseconds ≥ 0, got ${args.updateEvery}`);
     }
@@ -130,6 +177,11 @@ export class LivePlot extends tf.Callback {
 
   override async onTrainBegin(): Promise<void> {
     this.collected = { epoch: [], history: {} };
+    this.timing = { trainMs: 0, hookMs: 0, chartMs: 0, chartDraws: 0 };
+    this.batches = new RunningLoss();
+    this.learningRates = [];
+    this.lastChart = { at: performance.now(), cost: 0, saves: 0 };
+    this.saveSince = saveSequence();
     this.rich = this.output === "notebook" || (this.output === "auto" && currentBridge().rich);
     const uid = randomUUID();
     this.progressId = `tslab-dl-progress-${uid}`;
@@ -153,25 +205,73 @@ export class LivePlot extends tf.Callback {
     this.epoch = epoch;
     this.batchesDone = 0;
     this.runningLoss = undefined;
+    this.batches.startEpoch();
     this.epochStart = performance.now();
   }
 
   override async onBatchEnd(batch: number, logs?: EpochLogs): Promise<void> {
+    const start = performance.now();
     this.batchesDone = batch + 1;
     await this.stopButton?.check(this.model, this.epoch, batch);
-    const now = performance.now();
+    if (this.tracksBatches()) this.recordBatch(logs);
+    await this.progressDuringEpoch(logs, start);
+    if (this.tracksBatches() && this.chartDue(performance.now())) this.drawChart();
+    this.timing.hookMs += performance.now() - start;
+  }
+
+  /** Whether the running loss is collected and drawn within epochs. */
+  private tracksBatches(): boolean {
+    return this.batchPoints && this.rich && this.showChart;
+  }
+
+  /** Add the batch's loss to the epoch's running mean (see {@link RunningLoss}). */
+  private recordBatch(logs: EpochLogs | undefined): void {
+    const loss = logs?.loss;
+    const steps = this.stepsPerEpoch;
+    if (loss === undefined || steps === undefined) return;
+    // A 4-byte synchronous read on the CPU and WebAssembly backends; awaiting data() costs more.
+    const value = typeof loss === "number" ? loss : loss.dataSync()[0];
+    const size = typeof logs?.size === "number" ? logs.size : 1;
+    this.runningLoss = this.batches.add(value, size, this.epoch, Math.min(1, this.batchesDone / steps));
+  }
+
+  /** The progress bar, at most every `updateEvery` ms (and at each epoch's first batch). */
+  private async progressDuringEpoch(logs: EpochLogs | undefined, now: number): Promise<void> {
     if (now - this.lastRender < this.updateEvery && this.batchesDone !== 1) return;
     if (!this.rich && !this.stream.isTTY) return;
     this.lastRender = now;
-    // Read the loss only when it is shown: once per `updateEvery`, not every batch.
-    const loss = logs?.loss;
-    if (typeof loss === "number") this.runningLoss = loss;
-    else if (loss !== undefined) this.runningLoss = (await loss.data())[0];
+    if (!this.tracksBatches()) {
+      // Read the loss only when it is shown: once per `updateEvery`, not every batch.
+      const loss = logs?.loss;
+      if (typeof loss === "number") this.runningLoss = loss;
+      else if (loss !== undefined) this.runningLoss = (await loss.data())[0];
+    }
     this.renderProgress("running");
   }
 
+  /** A redraw during an epoch: after the first epoch's chart, when {@link redrawDue}. */
+  private chartDue(now: number): boolean {
+    if (this.collected.epoch.length === 0) return false;
+    return redrawDue(now, this.lastChart.at, this.lastChart.cost, this.chartEvery);
+  }
+
+  private drawChart(): void {
+    const start = performance.now();
+    updateDisplay(bundleValue(this.figure().mimeBundle({ plotly: "never" })), this.chartId);
+    const end = performance.now();
+    this.lastChart = { at: end, cost: end - start, saves: this.savedEpochs().length };
+    this.timing.chartMs += end - start;
+    this.timing.chartDraws += 1;
+  }
+
+  private savedEpochs(): number[] {
+    return savedEpochsSince(this.model, this.saveSince);
+  }
+
   override async onEpochEnd(epoch: number, logs?: EpochLogs): Promise<void> {
+    const start = performance.now();
     const values = await resolveLogs(logs);
+    this.learningRates.push(values.learning_rate ?? rateOf(this.model));
     this.collected.epoch.push(epoch);
     const n = this.collected.epoch.length;
     for (const [key, v] of Object.entries(values)) {
@@ -182,21 +282,31 @@ export class LivePlot extends tf.Callback {
     for (const series of Object.values(this.collected.history)) while (series.length < n) series.push(NaN);
     this.lastValues = values;
     this.renderProgress("epoch-done");
-    if (this.rich && this.showChart)
-      updateDisplay(bundleValue(this.figure().mimeBundle({ plotly: "never" })), this.chartId);
+    if (this.rich && this.showChart) this.drawChart();
+    this.timing.hookMs += performance.now() - start;
   }
 
   override async onTrainEnd(): Promise<void> {
     this.stopButton?.finish();
     this.renderProgress("done");
+    // A ModelCheckpoint after this callback in the list saved after the last redraw.
+    const late = this.savedEpochs().length !== this.lastChart.saves;
+    if (this.rich && this.showChart && this.collected.epoch.length > 0 && late) this.drawChart();
+    this.timing.trainMs = performance.now() - this.trainStart;
   }
 
   /** The loss-curve figure of the epochs seen so far. */
   figure(): Figure {
-    return plotHistory(this.collected, {
-      keys: this.keys?.filter((k) => k in this.collected.history),
-      title: this.title,
-    });
+    const { learning_rate: _rates, ...history } = this.collected.history;
+    return liveFigure(
+      {
+        collected: { epoch: this.collected.epoch, history },
+        batches: this.batches.points,
+        learningRates: this.learningRates,
+        saves: this.savedEpochs(),
+      },
+      { keys: this.keys, title: this.title, logY: this.logY },
+    );
   }
 
   private lastValues: { [key: string]: number } = {};
@@ -269,6 +379,12 @@ export class LivePlot extends tf.Callback {
       this.stream.write(`${line}\n`);
     }
   }
+}
+
+/** The optimizer's learning rate, or NaN when it has none to read. */
+function rateOf(model: tf.LayersModel | undefined): number {
+  const rate = (model?.optimizer?.getConfig() as { learningRate?: unknown } | undefined)?.learningRate;
+  return typeof rate === "number" ? rate : NaN;
 }
 
 function textBar(fraction: number, width = 24): string {

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tf } from "../backend";
 import { saveModel, saveWeights } from "../io";
+import { recordSave } from "./checkpoint-log";
 import { formatPath } from "./format-path";
 import { alternateName, checkMode, type EpochLogs, type Mode, monitorValue, resolveLogs, warnMissing } from "./monitor";
 
@@ -101,7 +102,7 @@ export class ModelCheckpoint extends tf.Callback {
     const file = formatPath(this.filepath, { ...values, epoch: epoch + 1 });
     if (!this.saveBestOnly) {
       if (this.verbose > 0) console.log(`\nEpoch ${epoch + 1}: saving model to ${file}`);
-      await this.save(file);
+      await this.save(file, epoch);
       return;
     }
     const current = monitorValue(values, this.monitor);
@@ -116,17 +117,18 @@ export class ModelCheckpoint extends tf.Callback {
         );
       }
       this.best = current;
-      await this.save(file);
+      await this.save(file, epoch);
     } else if (this.verbose > 0) {
       console.log(`\nEpoch ${epoch + 1}: ${this.monitor} did not improve from ${fixed5(this.best)}`);
     }
   }
 
-  private async save(file: string): Promise<void> {
+  private async save(file: string, epoch: number): Promise<void> {
     const dir = path.dirname(file);
     if (dir && !fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true });
     if (this.saveWeightsOnly) await saveWeights(this.model, file);
     else await saveModel(this.model, file);
     this.lastSaved = file;
+    recordSave(this.model, epoch);
   }
 }

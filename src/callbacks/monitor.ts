@@ -73,3 +73,33 @@ export function checkMode(who: string, mode: string | undefined): Mode {
   console.warn(`${who} mode ${m} is unknown, fallback to auto mode.`);
   return "auto";
 }
+
+/**
+ * The direction of `monitor` under `mode` (Keras's `MonitorCallback._set_monitor_op`):
+ * `"auto"` decides from the name, and a name that does not tell is an error naming `who`.
+ */
+export function resolveDirection(who: string, monitor: string, mode: Mode): "min" | "max" {
+  const direction = mode === "auto" ? directionOf(monitor) : mode;
+  if (direction === undefined) {
+    throw new Error(
+      `${who} callback received monitor=${monitor} but tslab-dl isn't able to automatically ` +
+        `determine whether that metric should be maximized or minimized. Pass mode: "max" in order to ` +
+        `monitor based on the highest metric value, or mode: "min" in order to use the lowest value.`,
+    );
+  }
+  return direction;
+}
+
+/**
+ * Keras's `_is_improvement`: `value` beats `reference` by more than `minDelta` (≥ 0) in
+ * `direction`. Before any epoch the reference is ±Infinity, so NaN never counts.
+ */
+export function isImprovement(
+  direction: "min" | "max",
+  minDelta: number,
+  value: number,
+  reference: number | undefined,
+): boolean {
+  if (direction === "min") return value + minDelta < (reference ?? Infinity);
+  return value - minDelta > (reference ?? -Infinity);
+}

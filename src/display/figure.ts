@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./registry";
-import { computeGeometry, type Geometry } from "./geometry";
+import { computeGeometry, logTickLabel, type Geometry } from "./geometry";
 import { renderSVG } from "./svg";
 import { chartHTML, standaloneHTML, type PlotlyInclusion } from "./plotly-html";
 
@@ -73,6 +73,8 @@ export interface PanelSpec {
   xlim?: [number, number];
   /** Fixed y range; default: the data's, padded. */
   ylim?: [number, number];
+  /** Logarithmic y axis (values ≤ 0 are left out). Default false. */
+  logY?: boolean;
   vlines?: VLineSpec[];
 }
 
@@ -321,9 +323,9 @@ function toPlotly(spec: FigureSpec, g: Geometry): PlotlyFigure {
       domain: [0, 1],
       anchor: xa,
       range: box.yRange,
-      tickmode: "linear",
-      tick0: box.yTicks[0] ?? 0,
-      dtick: box.yStep,
+      ...(box.logY
+        ? { type: "log", tickmode: "array", tickvals: box.yTicks, ticktext: box.yTicks.map(logTickLabel) }
+        : { tickmode: "linear", tick0: box.yTicks[0] ?? 0, dtick: box.yStep }),
       title: { text: escapePlotlyText(panel.ylabel ?? ""), standoff: 8 },
       showline: true,
       linecolor: "#444",
@@ -367,7 +369,7 @@ function toPlotly(spec: FigureSpec, g: Geometry): PlotlyFigure {
         type: "scatter",
         mode,
         x: s.x,
-        y: s.y.map((v) => (Number.isFinite(v) ? v : null)),
+        y: s.y.map((v) => (Number.isFinite(v) && (!panel.logY || v > 0) ? v : null)),
         name: escapePlotlyText(s.name),
         xaxis: xa,
         yaxis: ya,

@@ -16,6 +16,8 @@ export interface PanelBox {
   yTicks: number[];
   xStep: number;
   yStep: number;
+  /** A logarithmic y axis: `yRange` is in powers of ten, `yTicks` in data units. */
+  logY?: boolean;
 }
 
 /** One legend entry and where it is drawn. */
@@ -94,11 +96,17 @@ export function computeGeometry(spec: FigureSpec): Geometry {
   const panels = spec.panels.map((p, i): PanelBox => {
     const x0 = l + i * (panelW + PANEL_GAP);
     const xs = p.series.flatMap((s) => s.x.filter(Number.isFinite));
-    const ys = p.series.flatMap((s) => s.y.filter(Number.isFinite));
+    const logY = p.logY ?? false;
+    const ys = p.series.flatMap((s) => s.y.filter((v) => Number.isFinite(v) && (!logY || v > 0)));
     const xRange = p.xlim ?? paddedRange(xs, 0.03, p.integerX ? 0.5 : 0.5);
-    const yRange = p.ylim ?? paddedRange(ys, 0.06, 0.5);
     const xAxis = ticks(xRange, Math.max(2, Math.floor(panelW / 70)), p.integerX ?? false);
-    const yAxis = ticks(yRange, Math.max(2, Math.floor((y1 - y0) / 45)), false);
+    const yTarget = Math.max(2, Math.floor((y1 - y0) / 45));
+    const yRange = logY
+      ? p.ylim
+        ? ([Math.log10(p.ylim[0]), Math.log10(p.ylim[1])] as [number, number])
+        : paddedRange(ys.map(Math.log10), 0.06, 0.1)
+      : (p.ylim ?? paddedRange(ys, 0.06, 0.5));
+    const yAxis = logY ? logTicks(yRange, yTarget) : ticks(yRange, yTarget, false);
     return {
       x0,
       x1: x0 + panelW,
@@ -110,6 +118,7 @@ export function computeGeometry(spec: FigureSpec): Geometry {
       yTicks: yAxis.values,
       xStep: xAxis.step,
       yStep: yAxis.step,
+      ...(logY ? { logY } : {}),
     };
   });
 
@@ -170,4 +179,43 @@ export function tickLabel(value: number, step: number): string {
   const text = value.toFixed(Math.min(decimals, 8));
   // As Plotly: 0.9, not 0.900.
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+}
+
+/**
+ * Ticks for a logarithmic axis whose range is in powers of ten: each decade when the
+ * range spans several, else 1, 2 and 5 (or every digit) times powers of ten. Values are
+ * in data units; `step` is the decade step.
+ */
+export function logTicks(range: [number, number], target: number): { values: number[]; step: number } {
+  const [lo, hi] = range;
+  if (!(hi > lo)) return { values: [10 ** lo], step: 1 };
+  const inside = (v: number) => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9;
+  const decades = Math.floor(hi) - Math.ceil(lo) + 1;
+  if (decades >= 2) {
+    const step = Math.max(1, Math.ceil(decades / target));
+    const values: number[] = [];
+    for (let k = Math.ceil(lo); k <= hi + 1e-9; k += step) values.push(Number((10 ** k).toPrecision(12)));
+    return { values, step };
+  }
+  for (const mantissas of [
+    [1, 2, 5],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9],
+  ]) {
+    const values: number[] = [];
+    for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+      for (const m of mantissas) {
+        const v = Number((m * 10 ** k).toPrecision(12));
+        if (inside(v)) values.push(v);
+      }
+    }
+    if (values.length >= 3 || mantissas.length === 9) return { values, step: 1 };
+  }
+  return { values: [], step: 1 };
+}
+
+/** Label of a log-axis tick: `0.01`, `0.2`, `5`, `1e-05`. */
+export function logTickLabel(value: number): string {
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e5)) return value.toExponential(0).replace("e+", "e");
+  return String(Number(value.toPrecision(3)));
 }

@@ -134,7 +134,7 @@ export function bestEpoch(
 }
 
 /** Group keys into panels: loss with val_loss, each metric with its val_ twin. */
-function panelGroups(keys: string[]): string[][] {
+export function panelGroups(keys: string[]): string[][] {
   const groups: string[][] = [];
   const used = new Set<string>();
   const bases = keys.filter((k) => !k.startsWith("val_"));
@@ -152,7 +152,7 @@ function panelGroups(keys: string[]): string[][] {
   return groups;
 }
 
-function formatValue(v: number): string {
+export function formatValue(v: number): string {
   return Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v);
 }
 

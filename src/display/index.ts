@@ -54,3 +54,5 @@ export { plt, Pyplot, type PlotData, type PlotOptions, type FigureOptions, type 
 export { setTableRowLimit, isTable, type Table } from "./tables";
 export { tensorText, isTensor, isLayersModel, modelSummaryHTML, modelSummaryText } from "./tfjs-format";
 export { predictionView, type PredictionViewOptions, type Numbers } from "./prediction";
+export { Evaluation, evaluate, isScalarArray } from "./evaluation";
+export { plotHistories, type PlotHistoriesOptions } from "./histories";

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FigureSpec, SeriesSpec, Dash } from "./figure";
-import { tickLabel, type Geometry, type PanelBox } from "./geometry";
+import { logTickLabel, tickLabel, type Geometry, type PanelBox } from "./geometry";
 
 const FONT = "Arial, Helvetica, sans-serif";
 
@@ -42,13 +42,15 @@ function scaler(box: PanelBox): { sx: (v: number) => number; sy: (v: number) => 
   const [ya, yb] = box.yRange;
   return {
     sx: (v) => box.x0 + ((v - xa) / (xb - xa || 1)) * (box.x1 - box.x0),
-    sy: (v) => box.y1 - ((v - ya) / (yb - ya || 1)) * (box.y1 - box.y0),
+    sy: (v) => box.y1 - (((box.logY ? Math.log10(v) : v) - ya) / (yb - ya || 1)) * (box.y1 - box.y0),
   };
 }
 
 /** Path data of a series: line segments (broken at gaps) and/or marker shapes. */
 function seriesPath(s: SeriesSpec, box: PanelBox): string {
   const { sx, sy } = scaler(box);
+  // A log axis has no place for zero or negative values: they leave gaps, as in Plotly.
+  const drawable = (y: number) => Number.isFinite(y) && (!box.logY || y > 0);
   const mode = s.mode ?? "lines";
   const parts: string[] = [];
   if (mode.includes("lines")) {
@@ -56,7 +58,7 @@ function seriesPath(s: SeriesSpec, box: PanelBox): string {
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i];
       const y = s.y[i];
-      if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      if (!Number.isFinite(x) || !drawable(y)) {
         pen = false;
         continue;
       }
@@ -68,7 +70,7 @@ function seriesPath(s: SeriesSpec, box: PanelBox): string {
     const r = (s.markerSize ?? 6) / 2;
     const square = (s.marker ?? "circle").startsWith("square");
     for (let i = 0; i < s.x.length; i++) {
-      if (!Number.isFinite(s.x[i]) || !Number.isFinite(s.y[i])) continue;
+      if (!Number.isFinite(s.x[i]) || !drawable(s.y[i])) continue;
       const cx = sx(s.x[i]);
       const cy = sy(s.y[i]);
       parts.push(
@@ -121,7 +123,7 @@ export function renderSVG(spec: FigureSpec, g: Geometry): string {
       out.push(`<line class="grid" x1="${n(box.x0)}" y1="${y}" x2="${n(box.x1)}" y2="${y}" stroke="#e5e5e5"/>`);
       out.push(`<line class="tick" x1="${n(box.x0 - 5)}" y1="${y}" x2="${n(box.x0)}" y2="${y}" stroke="#444"/>`);
       out.push(
-        `<text class="ytick" x="${n(box.x0 - 8)}" y="${n(sy(v) + 4)}" text-anchor="end" font-size="11" fill="#444">${xmlEscape(tickLabel(v, box.yStep))}</text>`,
+        `<text class="ytick" x="${n(box.x0 - 8)}" y="${n(sy(v) + 4)}" text-anchor="end" font-size="11" fill="#444">${xmlEscape(box.logY ? logTickLabel(v) : tickLabel(v, box.yStep))}</text>`,
       );
     }
     // Axis lines.

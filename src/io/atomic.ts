@@ -3,13 +3,19 @@
  * name in the same folder and renamed into place, so a crash or kill during
  * a save leaves the previous file intact.
  */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ModelFileError } from "./errors";
 
-/** A temporary path beside `target` (same folder, so the rename is atomic). */
+/**
+ * A temporary path beside `target` (same folder, so the rename is atomic). Its random part
+ * comes from `crypto`, not `Math.random`: a save during training must not draw from a
+ * seeded `Math.random` (setRandomSeed), or saving a checkpoint would change the next
+ * epoch's shuffle and Dropout masks.
+ */
 export function temporaryPathFor(target: string): string {
-  const rand = Math.floor(Math.random() * 0xffffffff).toString(16);
+  const rand = randomBytes(4).toString("hex");
   return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${rand}`);
 }
 

@@ -81,6 +81,13 @@ function numberIn(s: string, key: string): number {
   return Number(m[1]);
 }
 
+/** The `[loss, accuracy]` of an `evaluate(...)` cell's text (`[0.31, 0.88]  (loss, acc)`). */
+function evaluationIn(s: string): { valLoss: number; valAccuracy: number } {
+  const m = /^\[([0-9.e+-]+), ([0-9.e+-]+)\]/.exec(s.trim());
+  assert.ok(m, `an evaluation in ${JSON.stringify(s)}`);
+  return { valLoss: Number(m[1]), valAccuracy: Number(m[2]) };
+}
+
 /** Cells' output kinds, merging consecutive streams (their split varies from run to run). */
 function structure(nb: Notebook): string[][] {
   return nb.cells.map((c) => {
@@ -114,8 +121,8 @@ for (const lang of LANGS) {
     const bestEpoch = numberIn(stop.text, "bestEpoch");
     assert.ok(stoppedEpoch > 0 && stoppedEpoch < 19, `stoppedEpoch ${stoppedEpoch} (0-based) is before the 20th epoch`);
     assert.equal(stoppedEpoch - bestEpoch, 2, "patience 2");
-    const evaluation = resultOf(nb, "model.evaluate(valScaled, valTarget)", stop.index);
-    assert.ok(numberIn(evaluation.text, "valAccuracy") >= 0.875, evaluation.text);
+    const evaluation = resultOf(nb, "evaluate(model, valScaled, valTarget)", stop.index);
+    assert.ok(evaluationIn(evaluation.text).valAccuracy >= 0.875, evaluation.text);
   });
 
   test(
@@ -136,23 +143,23 @@ for (const lang of LANGS) {
 
       const restored = resultOf(
         nb,
-        "model.evaluate(valScaled, valTarget)",
+        "evaluate(model, valScaled, valTarget)",
         resultOf(nb, "earlyStoppingCb.stoppedEpoch").index,
       );
       const whole = resultOf(nb, 'loadModel("model-whole.h5")');
       const best = resultOf(nb, 'loadModel("best-model.h5")');
       const byHand = resultOf(nb, 'loadWeights(model, "model-weights.h5")');
-      const restoredLoss = numberIn(restored.text, "valLoss");
+      const restoredLoss = evaluationIn(restored.text).valLoss;
       assert.ok(
-        Math.abs(numberIn(whole.text, "valLoss") - restoredLoss) < 1e-5,
+        Math.abs(evaluationIn(whole.text).valLoss - restoredLoss) < 1e-5,
         "model-whole.h5 evaluates as the restored model",
       );
       assert.ok(
-        Math.abs(numberIn(best.text, "valLoss") - restoredLoss) < 1e-5,
+        Math.abs(evaluationIn(best.text).valLoss - restoredLoss) < 1e-5,
         "best-model.h5 evaluates as the restored model",
       );
       assert.ok(
-        Math.abs(Number(byHand.text) - numberIn(restored.text, "valAccuracy")) < 1e-6,
+        Math.abs(Number(byHand.text) - evaluationIn(restored.text).valAccuracy) < 1e-6,
         "model-weights.h5 predicts as the restored model",
       );
 
