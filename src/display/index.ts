@@ -68,3 +68,4 @@ export type { ImageInput, ImshowOptions } from "./image";
 export type { Colormap } from "./colormap";
 export { setTableRowLimit, isTable, type Table } from "./tables";
 export { tensorText, isTensor, isLayersModel, modelSummaryHTML, modelSummaryText } from "./tfjs-format";
+export { plotModel, ModelDiagram, type PlotModelOptions } from "./plot-model";

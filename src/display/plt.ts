@@ -27,10 +27,7 @@ export interface FigureOptions {
 }
 
 /** Options of {@link plt}.subplots. */
-export interface SubplotsOptions extends FigureOptions {
-  /** As matplotlib: `true` (default) drops a dimension of size 1 from the returned axes. */
-  squeeze?: boolean;
-}
+export type SubplotsOptions = FigureOptions;
 
 /** Options of {@link plt}.show. */
 export interface ShowOptions {
@@ -170,8 +167,8 @@ export class Pyplot {
 
   /**
    * A new figure with a grid of axes, as matplotlib: `[fig, axs]` where `axs[i][j]`
-   * is one set of axes (a grid of one row or column is a plain list, of one cell the axes itself;
-   * `{ squeeze: false }` always gives rows of axes). `plt.*` calls then draw into the last axes.
+   * is one set of axes (as matplotlib squeezes: a grid of one row or column is a plain list,
+   * of one cell the axes itself). `plt.*` calls then draw into the last axes.
    *
    * @example
    * const [fig, axs] = plt.subplots(2, 16, { figsize: [16, 2] });
@@ -192,7 +189,6 @@ export class Pyplot {
     const { axes } = this.state;
     const grid = Array.from({ length: rows }, (_, r) => axes.slice(r * cols, (r + 1) * cols));
     const fig = new SubplotsFigure(this.state);
-    if (options.squeeze === false) return [fig, grid];
     if (rows === 1 && cols === 1) return [fig, axes[0]];
     if (rows === 1 || cols === 1) return [fig, axes];
     return [fig, grid];
