@@ -4,7 +4,7 @@
  */
 import { inflateSync } from "node:zlib";
 
-/** A decoded PNG: RGBA bytes row by row. */
+/** A decoded PNG (8-bit grey, RGB, palette or RGBA): RGBA bytes row by row. */
 export interface DecodedPNG {
   width: number;
   height: number;
@@ -47,7 +47,7 @@ export function readPNG(input: Uint8Array | string): DecodedPNG {
     else if (name === "IDAT") idat.push(data);
     pos += 12 + len;
   }
-  const channels = type === 2 ? 3 : 1;
+  const channels = type === 6 ? 4 : type === 2 ? 3 : 1;
   const stride = width * channels;
   const raw = inflateSync(Buffer.concat(idat));
   const px = new Uint8Array(stride * height);
@@ -64,7 +64,8 @@ export function readPNG(input: Uint8Array | string): DecodedPNG {
   }
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
-    if (type === 2) rgba.set([px[i * 3], px[i * 3 + 1], px[i * 3 + 2], 255], i * 4);
+    if (type === 6) rgba.set(px.subarray(i * 4, i * 4 + 4), i * 4);
+    else if (type === 2) rgba.set([px[i * 3], px[i * 3 + 1], px[i * 3 + 2], 255], i * 4);
     else if (type === 3 && palette) {
       const k = px[i];
       rgba.set(
