@@ -19,7 +19,7 @@ export interface Atlas {
 }
 
 /** At most this many screen pixels per PNG pixel, so that viewers' smoothing hardly blurs small pictures. */
-const MAX_SCREEN_PX = 4;
+const MAX_SCREEN_PX = 8;
 
 /** The atlas of a figure's pictures; `undefined` when it has none. */
 export function atlasOf(spec: FigureSpec, g: Geometry): Atlas | undefined {
