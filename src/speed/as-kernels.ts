@@ -45,6 +45,12 @@ export interface AsKernels {
   col2im(geometry: number, col: number, dx: number): void;
   /** `(rows, cols, a, out)`: out = aᵀ for a row-major rows×cols float32 matrix. */
   transpose(rows: number, cols: number, a: number, out: number): void;
+  /** `(geometry, x, dy, dx)`: max pooling's input gradient; `geometry` is a {@link writePoolGeometry} block. */
+  maxPoolGrad(geometry: number, x: number, dy: number, dx: number): void;
+  /** `(rows, n, y, bias, relu)`: y += bias (bias 0: none), then relu if `relu` is 1, in place. */
+  biasRelu(rows: number, n: number, y: number, bias: number, relu: number): void;
+  /** `(rows, n, x, out)`: out[j] = Σ_r x[r][j], rows added in order in float32. */
+  sumRows(rows: number, n: number, x: number, out: number): void;
 }
 
 /** Bytes of scratch {@link AsKernels.gemm} needs. */

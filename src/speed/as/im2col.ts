@@ -46,8 +46,14 @@ export function im2col(geometry: usize, x: usize, col: usize): void {
           const ih = oh * sH + kh * dH - top;
           for (let kw = 0; kw < fW; kw++) {
             const iw = ow * sW + kw * dW - left;
-            if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) memory.fill(out, 0, run);
-            else memory.copy(out, image + <usize>(ih * inW + iw) * run, run);
+            const outside = ih < 0 || ih >= inH || iw < 0 || iw >= inW;
+            const from = image + <usize>(ih * inW + iw) * run;
+            if (inC < 8) {
+              // A call to memory.copy costs more than copying a few floats one by one.
+              for (let c = 0; c < inC; c++)
+                store<f32>(out + <usize>(4 * c), outside ? 0 : load<f32>(from + <usize>(4 * c)));
+            } else if (outside) memory.fill(out, 0, run);
+            else memory.copy(out, from, run);
             out += run;
           }
         }

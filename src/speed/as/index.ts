@@ -7,3 +7,6 @@ export { gemm } from "./gemm";
 export { im2col } from "./im2col";
 export { col2im } from "./col2im";
 export { transpose } from "./transpose";
+export { maxPoolGrad } from "./max-pool-grad";
+export { biasRelu } from "./bias-relu";
+export { sumRows } from "./sum-rows";

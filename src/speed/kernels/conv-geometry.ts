@@ -30,6 +30,27 @@ export function writeConvGeometry(wasm: WasmModule, at: number, info: tf.backend
   );
 }
 
+/** Write pooling geometry `info` as the 12 int32 of a pool geometry block (src/speed/as/pool-geometry.ts) at `at`. */
+export function writePoolGeometry(wasm: WasmModule, at: number, info: tf.backend_util.Conv2DInfo): void {
+  wasm.HEAP32.set(
+    [
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.effectiveFilterHeight,
+      info.effectiveFilterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ],
+    at >> 2,
+  );
+}
+
 /**
  * Run `body` with `bytes` of tfjs's heap per entry of `sizes`, freed afterwards (also on a throw).
  *

@@ -4,7 +4,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import { conv2DBackpropFilterFast, conv2DBackpropFilterWasm } from "./conv2d-backprop-filter";
 import { conv2DBackpropInputFast } from "./conv2d-backprop-input";
-import { maxPoolGradWasm } from "./max-pool-grad";
+import { conv2DFast, fusedConv2DFast } from "./conv2d";
+import { maxPoolGradFast, maxPoolGradWasm } from "./max-pool-grad";
 
 /** Builds a kernel from the one registered before it (stock, or a reference one), which it runs for what it does not handle. */
 export type KernelFactory = (previous: tf.KernelFunc) => tf.KernelFunc;
@@ -22,4 +23,7 @@ export const CORRECTNESS_KERNELS: Record<string, Record<string, tf.KernelFunc>> 
 export const FAST_CONV_KERNELS: Record<string, KernelFactory> = {
   Conv2DBackpropFilter: conv2DBackpropFilterFast,
   Conv2DBackpropInput: conv2DBackpropInputFast,
+  Conv2D: conv2DFast,
+  FusedConv2D: fusedConv2DFast,
+  MaxPoolGrad: maxPoolGradFast,
 };
