@@ -39,6 +39,32 @@ export interface AsKernels {
     accumulate: number,
     scratch: number,
   ): void;
+  /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x) · B (a convolution), m pixels, k = patch size. */
+  gemmPatches(
+    m: number,
+    n: number,
+    k: number,
+    geometry: number,
+    x: number,
+    b: number,
+    sbk: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x)ᵀ · B (a filter gradient), m = patch size, k pixels. */
+  gemmPatchesT(
+    m: number,
+    n: number,
+    k: number,
+    geometry: number,
+    x: number,
+    b: number,
+    sbk: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
   /** `(geometry, x, col)`: the patches of NHWC `x` as rows of `col`; `geometry` is a {@link writeConvGeometry} block. */
   im2col(geometry: number, x: number, col: number): void;
   /** `(geometry, col, dx)`: dx = 0, then each row of `col` added back under its patch (the inverse of im2col). */

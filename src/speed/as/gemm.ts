@@ -15,7 +15,9 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** Depth of one K block. */
+import { packPatchColumns, packPatchRows } from "./patches";
+
+/** Greatest depth of one K block. */
 const KC: i32 = 256;
 
 /** Copy rows i..i+rows of A's K block [k0, k0+kc) into scratch as [kc][rows]. */
@@ -123,6 +125,55 @@ function tile1x8(pa: usize, pb: usize, sbk: i32, kc: i32, c: usize, first: bool)
   v128.store(c, c1, 16);
 }
 
+/** How `multiply` reads A: a strided matrix, or the patch matrix of images (see patches.ts), or its transpose. */
+const MATRIX = 0;
+const PATCH_ROWS = 1;
+const PATCH_COLUMNS = 2;
+
+function multiply(
+  m: i32,
+  n: i32,
+  k: i32,
+  kind: i32,
+  a: usize,
+  sai: i32,
+  sak: i32,
+  b: usize,
+  sbk: i32,
+  c: usize,
+  ldc: i32,
+  accumulate: i32,
+  scratch: usize,
+): void {
+  if (k == 0 && accumulate == 0) {
+    for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc), 0, <usize>(4 * n));
+  }
+  const n8 = n & ~7;
+  // K blocks of equal depth, at most KC.
+  const blocks = (k + KC - 1) / KC;
+  const depth = (k + blocks - 1) / max(blocks, 1);
+  for (let k0 = 0; k0 < k; k0 += depth) {
+    const kc = min(depth, k - k0);
+    const first = accumulate == 0 && k0 == 0;
+    const bBlock = b + <usize>(k0 * sbk);
+    for (let i = 0; i < m;) {
+      const rows = i + 4 <= m ? 4 : 1;
+      if (kind == PATCH_ROWS) packPatchRows(<usize>sai, a, i, rows, k0, kc, scratch);
+      else if (kind == PATCH_COLUMNS) packPatchColumns(<usize>sai, a, i, rows, k0, kc, scratch);
+      else packBand(a, sai, sak, i, rows, k0, kc, scratch);
+      const cRow = c + <usize>(i * ldc);
+      for (let j = 0; j < n8; j += 8) {
+        if (rows == 4) tile4x8(scratch, bBlock + <usize>(4 * j), sbk, kc, cRow + <usize>(4 * j), ldc, first);
+        else tile1x8(scratch, bBlock + <usize>(4 * j), sbk, kc, cRow + <usize>(4 * j), first);
+      }
+      for (let j = n8; j < n; j++) {
+        tileColumn(scratch, rows, bBlock + <usize>(4 * j), sbk, kc, cRow + <usize>(4 * j), ldc, first);
+      }
+      i += rows;
+    }
+  }
+}
+
 /**
  * C = A·B (`accumulate` 0) or C += A·B (1). m, n, k ≥ 0; a, b, c byte addresses; sai, sak
  * A's byte strides between rows and between columns; sbk B's row stride and ldc C's, in
@@ -142,26 +193,45 @@ export function gemm(
   accumulate: i32,
   scratch: usize,
 ): void {
-  if (k == 0 && accumulate == 0) {
-    for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc), 0, <usize>(4 * n));
-  }
-  const n8 = n & ~7;
-  for (let k0 = 0; k0 < k; k0 += KC) {
-    const kc = min(KC, k - k0);
-    const first = accumulate == 0 && k0 == 0;
-    const bBlock = b + <usize>(k0 * sbk);
-    for (let i = 0; i < m;) {
-      const rows = i + 4 <= m ? 4 : 1;
-      packBand(a, sai, sak, i, rows, k0, kc, scratch);
-      const cRow = c + <usize>(i * ldc);
-      for (let j = 0; j < n8; j += 8) {
-        if (rows == 4) tile4x8(scratch, bBlock + <usize>(4 * j), sbk, kc, cRow + <usize>(4 * j), ldc, first);
-        else tile1x8(scratch, bBlock + <usize>(4 * j), sbk, kc, cRow + <usize>(4 * j), first);
-      }
-      for (let j = n8; j < n; j++) {
-        tileColumn(scratch, rows, bBlock + <usize>(4 * j), sbk, kc, cRow + <usize>(4 * j), ldc, first);
-      }
-      i += rows;
-    }
-  }
+  multiply(m, n, k, MATRIX, a, sai, sak, b, sbk, c, ldc, accumulate, scratch);
+}
+
+/**
+ * C = im2col(x) · B: a convolution's output (pixels × outChannels) from NHWC images `x` and
+ * the filter B (patch × outChannels, row stride sbk), without building im2col(x). m pixels,
+ * k = filterHeight·filterWidth·inChannels; `geometry` as in conv-geometry.ts.
+ */
+export function gemmPatches(
+  m: i32,
+  n: i32,
+  k: i32,
+  geometry: usize,
+  x: usize,
+  b: usize,
+  sbk: i32,
+  c: usize,
+  ldc: i32,
+  scratch: usize,
+): void {
+  multiply(m, n, k, PATCH_ROWS, x, <i32>geometry, 0, b, sbk, c, ldc, 0, scratch);
+}
+
+/**
+ * C = im2col(x)ᵀ · B: a convolution's filter gradient (patch × outChannels) from images `x`
+ * and dy (pixels × outChannels, row stride sbk), without building im2col(x); m = patch,
+ * k = pixels.
+ */
+export function gemmPatchesT(
+  m: i32,
+  n: i32,
+  k: i32,
+  geometry: usize,
+  x: usize,
+  b: usize,
+  sbk: i32,
+  c: usize,
+  ldc: i32,
+  scratch: usize,
+): void {
+  multiply(m, n, k, PATCH_COLUMNS, x, <i32>geometry, 0, b, sbk, c, ldc, 0, scratch);
 }

@@ -3,7 +3,7 @@
  * Built by `npm run build` (see asconfig.json) into dist/src/speed/as/kernels{,-fma}.wasm and
  * loaded by src/speed/as-kernels.ts onto tfjs-backend-wasm's own memory.
  */
-export { gemm } from "./gemm";
+export { gemm, gemmPatches, gemmPatchesT } from "./gemm";
 export { im2col } from "./im2col";
 export { col2im } from "./col2im";
 export { transpose } from "./transpose";

@@ -5,7 +5,7 @@
  *
  * Two versions: {@link conv2DBackpropFilterWasm}, plain loops, always registered (the kernel
  * stock tfjs lacks); and {@link conv2DBackpropFilterFast}, with the fast kernels, as one matrix
- * product dW = im2col(x)ᵀ · dy in AssemblyScript.
+ * product dW = im2col(x)ᵀ · dy in AssemblyScript, its patches packed straight from x.
  */
 import * as tf from "@tensorflow/tfjs";
 import { asKernelsFor, GEMM_SCRATCH_BYTES } from "../as-kernels";
@@ -106,23 +106,20 @@ export function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFun
     const pixels = info.batchSize * info.outHeight * info.outWidth;
     const patch = info.filterHeight * info.filterWidth * info.inChannels;
     const wasm = backend.wasm;
-    withScratch(wasm, [GEOMETRY_BYTES, 4 * pixels * patch, GEMM_SCRATCH_BYTES], ([geometry, col, scratch]) => {
+    withScratch(wasm, [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES], ([geometry, scratch]) => {
       writeConvGeometry(wasm, geometry, info);
-      kernels.im2col(geometry, offset(backend, x), col);
       const co = info.outChannels;
-      // A = colᵀ (patch × pixels): element (i, p) at col + 4·(p·patch + i).
-      kernels.gemm(
+      const dyAt = offset(backend, dy);
+      kernels.gemmPatchesT(
         patch,
         co,
         pixels,
-        col,
-        4,
-        4 * patch,
-        offset(backend, dy),
+        geometry,
+        offset(backend, x),
+        dyAt,
         4 * co,
         offset(backend, out),
         4 * co,
-        0,
         scratch,
       );
     });

@@ -1,6 +1,7 @@
 /**
  * `Conv2D` and `FusedConv2D` (bias, relu or linear) on tfjs's WebAssembly backend as
- * im2col + one blocked matrix product, in AssemblyScript: y = im2col(x) · W (+ bias, relu).
+ * one blocked matrix product in AssemblyScript, y = im2col(x) · W (+ bias, relu), its patches packed
+ * straight from x.
  * The stock kernels run XNNPACK, which packs the filter again whenever it is a new tensor,
  * as it is after every optimizer step, and has no fused multiply-add in WebAssembly.
  */
@@ -46,21 +47,17 @@ function convolve(
     info.padInfo.top === 0 &&
     info.padInfo.left === 0;
   const wasm = backend.wasm;
-  withScratch(
-    wasm,
-    [GEOMETRY_BYTES, direct ? 0 : 4 * pixels * patch, GEMM_SCRATCH_BYTES],
-    ([geometry, col, scratch]) => {
-      let patches = offset(backend, x);
-      if (!direct) {
-        writeConvGeometry(wasm, geometry, info);
-        kernels.im2col(geometry, patches, col);
-        patches = col;
-      }
-      const y = offset(backend, out);
-      kernels.gemm(pixels, co, patch, patches, 4 * patch, 4, offset(backend, filter), 4 * co, y, 4 * co, 0, scratch);
-      if (bias || relu) kernels.biasRelu(pixels, co, y, bias ? offset(backend, bias) : 0, relu ? 1 : 0);
-    },
-  );
+  withScratch(wasm, [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES], ([geometry, scratch]) => {
+    const xAt = offset(backend, x);
+    const w = offset(backend, filter);
+    const y = offset(backend, out);
+    if (direct) kernels.gemm(pixels, co, patch, xAt, 4 * patch, 4, w, 4 * co, y, 4 * co, 0, scratch);
+    else {
+      writeConvGeometry(wasm, geometry, info);
+      kernels.gemmPatches(pixels, co, patch, geometry, xAt, w, 4 * co, y, 4 * co, scratch);
+    }
+    if (bias || relu) kernels.biasRelu(pixels, co, y, bias ? offset(backend, bias) : 0, relu ? 1 : 0);
+  });
   return out;
 }
 
