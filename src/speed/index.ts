@@ -20,7 +20,7 @@ import * as tf from "@tensorflow/tfjs";
 import { patchAdam } from "./adam";
 import { DENSE_STEP_KERNEL, denseTrainStepWasm, patchTrainFunction } from "./dense-step";
 import { patchFitLoop } from "./fit-loop";
-import { CORRECTNESS_KERNELS } from "./kernels";
+import { CORRECTNESS_KERNELS, FAST_CONV_KERNELS } from "./kernels";
 import {
   ADAM_KERNEL,
   adamWasm,
@@ -49,6 +49,7 @@ const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
     Slice: slice as Factory,
     Sum: sum as Factory,
     ...Object.fromEntries(Object.entries(BINARY_OPS).map(([name, op]) => [name, binary(op)])),
+    ...FAST_CONV_KERNELS,
   },
 };
 const ADDED: Record<string, Record<string, tf.KernelFunc>> = {

@@ -14,21 +14,30 @@ export function values(count: number, seed: number): Float32Array {
   return out;
 }
 
-/** Run `f` on `backend` and read its results as plain arrays (tensors disposed). */
-export async function on(backend: "cpu" | "wasm", f: () => tf.Tensor[]): Promise<Float32Array[]> {
+/** Run `f` on `backend` (on wasm with or without the fast kernels) and read its results as plain arrays (tensors disposed). */
+export async function on(backend: "cpu" | "wasm", f: () => tf.Tensor[], fast = true): Promise<Float32Array[]> {
   if (backend === "wasm") {
     await useWasm();
-    useFastKernels(true);
+    useFastKernels(fast);
   } else await tf.setBackend("cpu");
   const out = tf.tidy(f);
   const read = out.map((t) => Float32Array.from(t.dataSync()));
   tf.dispose(out);
+  useFastKernels(true);
   return read;
 }
 
-/** Assert that `f` gives the same arrays on wasm as on cpu, within float32 summation-order rounding. */
-export async function assertSameOnWasmAsCpu(f: () => tf.Tensor[], what: string, rtol = 1e-5): Promise<void> {
+/**
+ * Assert that `f` gives the same arrays on wasm as on cpu, within float32 summation-order rounding,
+ * with tslab-dl's fast kernels (`fast`) or with stock tfjs and tslab-dl's reference kernels.
+ */
+export async function assertSameOnWasmAsCpu(
+  f: () => tf.Tensor[],
+  what: string,
+  fast: boolean,
+  rtol = 1e-5,
+): Promise<void> {
   const cpu = await on("cpu", f);
-  const wasm = await on("wasm", f);
+  const wasm = await on("wasm", f, fast);
   cpu.forEach((c, i) => assertClose(wasm[i], c, rtol, `${what}, result ${i}`));
 }

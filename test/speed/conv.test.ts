@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { useFastKernels } from "../../src/speed";
 import { useWasm } from "./compare";
 import { assertSameOnWasmAsCpu, values } from "./conv-grad";
 
@@ -70,8 +71,9 @@ function describe(c: ConvCase): string {
   return `batch ${c.batch}, ${c.height}×${c.width}×${c.inChannels}, kernel ${c.kernel.join("×")}→${c.outChannels}, stride ${c.stride}, ${c.pad}${c.bias ? ", bias" : ""}${relu}`;
 }
 
-for (const c of CASES) {
-  test(`Conv2D's gradients (input, filter${c.bias ? ", bias" : ""}) on wasm equal the cpu backend's: ${describe(c)}`, async () => {
+for (const [c, fast] of CASES.flatMap((c) => [true, false].map((fast) => [c, fast] as const))) {
+  const kernels = fast ? "fast kernels" : "stock and reference kernels";
+  test(`Conv2D's gradients (input, filter${c.bias ? ", bias" : ""}) on wasm (${kernels}) equal the cpu backend's: ${describe(c)}`, async () => {
     const [kh, kw] = c.kernel;
     const xShape = [c.batch, c.height, c.width, c.inChannels];
     const wShape = [kh, kw, c.inChannels, c.outChannels];
@@ -111,7 +113,7 @@ for (const c of CASES) {
         : tf.grads((xi: tf.Tensor, wi: tf.Tensor) => forward(xi, wi, b))([x, w]);
       return [y, ...grads];
     };
-    await assertSameOnWasmAsCpu(f, describe(c));
+    await assertSameOnWasmAsCpu(f, describe(c), fast);
   });
 }
 
@@ -129,9 +131,10 @@ for (const kind of ["max", "avg"] as const) {
   POOLS.push({ kind, size: [3, 3], stride: [2, 1], pad: "valid" });
 }
 
-for (const p of POOLS) {
+for (const [p, fast] of POOLS.flatMap((p) => [true, false].map((fast) => [p, fast] as const))) {
   const name = `${p.kind === "max" ? "MaxPool" : "AvgPool"} ${p.size.join("×")} stride ${p.stride.join("×")} ${p.pad}`;
-  test(`${name}: values and gradient on wasm equal the cpu backend's (batch 3, 7×9×5)`, async () => {
+  const kernels = fast ? "fast kernels" : "stock and reference kernels";
+  test(`${name}: values and gradient on wasm (${kernels}) equal the cpu backend's (batch 3, 7×9×5)`, async () => {
     const shape: [number, number, number, number] = [3, 7, 9, 5];
     const f = (): tf.Tensor[] => {
       const x = tf.tensor4d(values(3 * 7 * 9 * 5, 5), shape);
@@ -144,11 +147,16 @@ for (const p of POOLS) {
       const dx = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(pool(xi), weights)))(x);
       return [y, dx];
     };
-    await assertSameOnWasmAsCpu(f, name);
+    await assertSameOnWasmAsCpu(f, name, fast);
   });
 }
 
 test("the Conv2D filter gradient is registered on wasm even with the fast kernels off", async () => {
   await useWasm();
-  assert.ok(tf.getKernel("Conv2DBackpropFilter", "wasm"));
+  useFastKernels(false);
+  try {
+    assert.ok(tf.getKernel("Conv2DBackpropFilter", "wasm"));
+  } finally {
+    useFastKernels(true);
+  }
 });

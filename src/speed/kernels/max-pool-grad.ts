@@ -6,7 +6,9 @@
  * each window's maximum in row-major order.
  */
 import * as tf from "@tensorflow/tfjs";
+import { asKernelsFor } from "../as-kernels";
 import { type BackendWasmLike, offset } from "../wasm-backend";
+import { GEOMETRY_BYTES, withScratch, writePoolGeometry } from "./conv-geometry";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -73,3 +75,21 @@ export const maxPoolGradWasm: tf.KernelFunc = (args: KernelArgs) => {
   }
   return out;
 };
+
+/** Build the fast `MaxPoolGrad` (AssemblyScript, four channels at a time); `reference` runs the rest. */
+export function maxPoolGradFast(reference: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const backend = args.backend as unknown as BackendWasmLike;
+    const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+    const kernels = asKernelsFor(backend);
+    if (!kernels || input.dtype !== "float32" || dy.dtype !== "float32") return reference(args);
+    const info = poolInfo(input.shape, args.attrs as unknown as PoolGradAttrs);
+    const out = backend.makeOutput([...input.shape], "float32");
+    const wasm = backend.wasm;
+    withScratch(wasm, [GEOMETRY_BYTES], ([geometry]) => {
+      writePoolGeometry(wasm, geometry, info);
+      kernels.maxPoolGrad(geometry, offset(backend, input), offset(backend, dy), offset(backend, out));
+    });
+    return out;
+  };
+}
