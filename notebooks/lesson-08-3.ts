@@ -134,10 +134,10 @@ model.layers.map((layer) => \`\${layer.name} (\${layer.getClassName()})\`)`,
   md(
     `## The first layer's weights
 
-The first Conv2D holds its filters in a kernel of shape \`[3, 3, 1, 32]\` (height, width, input channels, filters) and one bias per filter. Their mean is close to 0 and their standard deviation is a few tenths.`,
+The first Conv2D holds its filters in a kernel of shape \`[3, 3, 1, 32]\` (height, width, input channels, filters) and one bias per filter. Their mean is close to 0; the standard deviation tells how widely they spread.`,
     `## 첫 번째 층의 가중치
 
-첫 번째 Conv2D 층은 필터를 \`[3, 3, 1, 32]\`(높이, 너비, 입력 채널, 필터 개수) 모양의 커널에 담고, 필터마다 절편이 하나 있습니다. 가중치의 평균은 0에 가깝고 표준 편차는 0.몇 정도입니다.`,
+첫 번째 Conv2D 층은 필터를 \`[3, 3, 1, 32]\`(높이, 너비, 입력 채널, 필터 개수) 모양의 커널에 담고, 필터마다 절편이 하나 있습니다. 가중치의 평균은 0에 가깝고, 표준 편차는 가중치가 얼마나 넓게 퍼져 있는지 알려 줍니다.`,
     PY_WEIGHTS,
   ),
   {
