@@ -101,17 +101,32 @@ export class SubplotsFigure {
     this.state.suptitle = text;
   }
 
-  /** The drawable {@link Figure}. */
+  /**
+   * The drawable {@link Figure}.
+   *
+   * @example
+   * const svg = fig.toFigure().toSVG();
+   */
   toFigure(): Figure {
     return figureOf(this.state);
   }
 
-  /** Show this figure (as `plt.show()` for the current one). */
+  /**
+   * Show this figure (as `plt.show()` for the current one).
+   *
+   * @example
+   * fig.show();
+   */
   show(options: ShowOptions = {}): string | undefined {
     return showFigure(this.toFigure(), options);
   }
 
-  /** Write this figure to `.svg` or `.html`; returns the absolute path. */
+  /**
+   * Write this figure to `.svg` or `.html` (atomically); returns the absolute path.
+   *
+   * @example
+   * fig.savefig("filters.svg");
+   */
   savefig(file: string): string {
     return saveFigure(this.toFigure(), file);
   }
@@ -194,7 +209,12 @@ export class Pyplot {
     return [fig, grid];
   }
 
-  /** The current axes (the one `plt.*` calls draw into). */
+  /**
+   * The current axes (the one `plt.*` calls draw into).
+   *
+   * @example
+   * plt.gca().set_title("loss");
+   */
   gca(): Axes {
     return this.state.axes[this.state.current];
   }
