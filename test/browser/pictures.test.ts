@@ -11,7 +11,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser, ElementHandle, Page } from "playwright-core";
@@ -242,3 +242,34 @@ test(
     }
   },
 );
+
+for (const lesson of ["08-2-convolutional-network", "08-3-visualizing-cnn"]) {
+  test(
+    `the committed ${lesson} notebook, opened untrusted, shows every figure and diagram as its picture`,
+    { skip, timeout: 180_000 },
+    async (t) => {
+      assert.ok(browser && server);
+      const file = join(REPO, "notebooks", "en", `${lesson}.ipynb`);
+      const nb = JSON.parse(readFileSync(file, "utf8")) as {
+        cells: Array<{ outputs?: Array<{ data?: { [mime: string]: unknown } }> }>;
+      };
+      const expected = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.["image/svg+xml"]).length;
+      if (expected === 0) return t.skip("the committed notebook has no outputs yet (npm run tutorial -- --update)");
+      copyFileSync(file, join(work, "notebooks", `${lesson}.ipynb`));
+      const page = await browser.newPage({ viewport: { width: 1600, height: 9000 } });
+      try {
+        await page.goto(`http://127.0.0.1:${server.port}/notebooks/${lesson}.ipynb`, { waitUntil: "load" });
+        const imgs = await settled(page, ".output_html img", expected);
+        assert.equal(imgs.length, expected, "one picture per figure or diagram");
+        assert.equal(await page.$$eval(".js-plotly-plot", (p) => p.length), 0, "untrusted: no script ran");
+        for (const img of imgs) {
+          const box = await img.boundingBox();
+          assert.ok(box && box.width > 200 && box.height > 60, `picture ${JSON.stringify(box)}`);
+        }
+        await page.screenshot({ path: join(ARTIFACTS, `${lesson}-untrusted.png`), fullPage: true });
+      } finally {
+        await page.close();
+      }
+    },
+  );
+}
