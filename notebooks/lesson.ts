@@ -12,7 +12,7 @@
 /** One cell: code (shared), or markdown in both languages. */
 export type LessonCell = { code: string } | { en: string; ko: string };
 
-const py = (code: string): string => "```python\n" + code.trim() + "\n```";
+export const py = (code: string): string => "```python\n" + code.trim() + "\n```";
 
 /** The lesson's Python, shown above the TypeScript that does the same (both languages). */
 const PY_LOAD = py(`

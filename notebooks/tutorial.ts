@@ -1,28 +1,64 @@
 /**
  * `npm run tutorial`: run the lesson notebooks headlessly with Jupyter's
  * nbconvert on the tslab-dl kernel, and write the executed `.ipynb` and an
- * `.html` export of each to `out/tutorial/<lang>/`.
+ * `.html` export of each to `out/tutorial/<lang>/`. Lessons of one language run
+ * in order in one folder (8-3 reads the model file 8-2 writes); languages run side by side.
  *
- *   npm run tutorial                  # both languages
- *   npm run tutorial -- --lang en     # one language
- *   npm run tutorial -- --update      # also store the outputs in notebooks/<lang>/
- *   npm run tutorial -- --build       # rewrite notebooks/<lang>/ from notebooks/lesson.ts (no outputs)
+ *   npm run tutorial                      # every lesson, both languages
+ *   npm run tutorial -- --lesson 08-2     # one lesson (08-3 runs 08-2 first when its model file is missing)
+ *   npm run tutorial -- --lang en         # one language
+ *   npm run tutorial -- --update          # also store the outputs in notebooks/<lang>/
+ *   npm run tutorial -- --build           # rewrite notebooks/<lang>/ from the lesson sources (no outputs)
  */
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../src/io/atomic";
 import { LESSON, type LessonCell } from "./lesson";
+import { LESSON_08_2 } from "./lesson-08-2";
+import { LESSON_08_3 } from "./lesson-08-3";
+import { MORE_CALLBACKS } from "./more-callbacks";
 
 export const LANGS = ["en", "ko"] as const;
 export type Lang = (typeof LANGS)[number];
-export const NOTEBOOK = "07-3-regularization.ipynb";
+
+/** One lesson notebook: its id (`--lesson`), file name and cells. */
+export interface Lesson {
+  id: string;
+  file: string;
+  cells: LessonCell[];
+  /** A file that an earlier lesson writes into the folder and this one reads. */
+  needs?: { lesson: string; file: string };
+}
+
+/** Every lesson, in the order they run. */
+export const LESSONS: Lesson[] = [
+  { id: "07-3", file: "07-3-regularization.ipynb", cells: LESSON },
+  { id: "08-2", file: "08-2-convolutional-network.ipynb", cells: LESSON_08_2 },
+  {
+    id: "08-3",
+    file: "08-3-visualizing-cnn.ipynb",
+    cells: LESSON_08_3,
+    needs: { lesson: "08-2", file: "best-cnn-model.h5" },
+  },
+  { id: "more-callbacks", file: "more-callbacks.ipynb", cells: MORE_CALLBACKS },
+];
+
+/** The lesson of an id (`"08-2"`), or an error listing the ids there are. */
+export function lessonById(id: string): Lesson {
+  const lesson = LESSONS.find((l) => l.id === id);
+  if (!lesson) throw new Error(`no lesson "${id}": use one of ${LESSONS.map((l) => l.id).join(", ")}`);
+  return lesson;
+}
+
+/** The 7-3 notebook's file name (the first lesson). */
+export const NOTEBOOK = LESSONS[0].file;
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
-/** The committed notebook of a language. */
-export function notebookPath(lang: Lang): string {
-  return path.join(repoRoot, "notebooks", lang, NOTEBOOK);
+/** The committed notebook of a language (default: the 7-3 lesson). */
+export function notebookPath(lang: Lang, lesson: Lesson = LESSONS[0]): string {
+  return path.join(repoRoot, "notebooks", lang, lesson.file);
 }
 
 function sourceLines(text: string): string[] {
@@ -30,9 +66,9 @@ function sourceLines(text: string): string[] {
   return lines.map((l, i) => (i < lines.length - 1 ? `${l}\n` : l));
 }
 
-/** The notebook JSON of a language, from notebooks/lesson.ts (or other `cells`), without outputs. */
-export function buildNotebook(lang: Lang, lesson: LessonCell[] = LESSON): object {
-  const cells = lesson.map((cell, i) => {
+/** The notebook JSON of a lesson in a language, from its source, without outputs. */
+export function buildNotebook(lang: Lang, lesson: Lesson = LESSONS[0]): object {
+  const cells = lesson.cells.map((cell, i) => {
     const id = `${lang}-${String(i).padStart(2, "0")}`;
     if ("code" in cell) {
       return {
@@ -107,17 +143,21 @@ function run(cmd: string, args: string[], cwd: string, label: string): Promise<v
   });
 }
 
-/** Execute one language's notebook into `outDir/<lang>/` and export it to HTML. */
+/**
+ * Execute one language's notebook of a lesson (default 7-3) into `outDir/<lang>/`
+ * and export it to HTML. A lesson that reads an earlier lesson's file expects it in that folder.
+ */
 export async function executeNotebook(
   jupyter: string,
   lang: Lang,
   outDir: string,
-  notebook = NOTEBOOK,
+  lesson: Lesson = LESSONS[0],
 ): Promise<{ ipynb: string; html: string }> {
   const dir = path.join(outDir, lang);
   fs.mkdirSync(dir, { recursive: true });
-  const source = path.join(path.dirname(notebookPath(lang)), notebook);
-  const input = path.join(dir, notebook);
+  const NOTEBOOK = lesson.file;
+  const source = notebookPath(lang, lesson);
+  const input = path.join(dir, NOTEBOOK);
   fs.copyFileSync(source, input);
   await run(
     jupyter,
@@ -128,16 +168,16 @@ export async function executeNotebook(
       "--execute",
       "--inplace",
       "--ExecutePreprocessor.timeout=-1",
+      "--ExecutePreprocessor.kernel_name=tslab-dl",
       // No widget state in the notebook: its HTML export then shows each widget's static
       // picture instead of loading the widget renderer from a CDN.
       "--ExecutePreprocessor.store_widget_state=False",
-      "--ExecutePreprocessor.kernel_name=tslab-dl",
-      notebook,
+      NOTEBOOK,
     ],
     dir,
-    `executing ${lang}/${notebook}`,
+    `executing ${lang}/${NOTEBOOK}`,
   );
-  await run(jupyter, ["nbconvert", "--to", "html", notebook], dir, `exporting ${lang}/${notebook} to HTML`);
+  await run(jupyter, ["nbconvert", "--to", "html", NOTEBOOK], dir, `exporting ${lang}/${NOTEBOOK} to HTML`);
   return { ipynb: input, html: input.replace(/\.ipynb$/, ".html") };
 }
 
@@ -176,37 +216,64 @@ export function installKernel(jupyter: string): void {
   );
 }
 
+/** The lessons to run for `--lesson id` (all without it), with the lessons they need first. */
+function lessonsToRun(id: string | undefined, dirs: string[]): Lesson[] {
+  if (id === undefined) return LESSONS;
+  const lesson = lessonById(id);
+  const missing = lesson.needs && dirs.some((dir) => !fs.existsSync(path.join(dir, lesson.needs!.file)));
+  return missing ? [...lessonsToRun(lesson.needs!.lesson, dirs), lesson] : [lesson];
+}
+
+function argValue(argv: string[], name: string): string | undefined {
+  return argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined;
+}
+
 async function main(argv: string[]): Promise<void> {
-  const langArg = argv.includes("--lang") ? argv[argv.indexOf("--lang") + 1] : undefined;
+  const langArg = argValue(argv, "--lang");
   if (langArg !== undefined && !(LANGS as readonly string[]).includes(langArg)) {
     throw new Error(`--lang must be one of ${LANGS.join(", ")}, got ${JSON.stringify(langArg)}`);
   }
   const langs: Lang[] = langArg ? [langArg as Lang] : [...LANGS];
+  const lessonArg = argValue(argv, "--lesson");
+  if (lessonArg !== undefined) lessonById(lessonArg);
   if (argv.includes("--build")) {
-    for (const lang of langs) {
-      fs.mkdirSync(path.dirname(notebookPath(lang)), { recursive: true });
-      writeFileAtomic(notebookPath(lang), `${JSON.stringify(buildNotebook(lang), null, 1)}\n`);
-      console.log(`wrote ${path.relative(process.cwd(), notebookPath(lang))}`);
+    for (const lesson of lessonArg ? [lessonById(lessonArg)] : LESSONS) {
+      for (const lang of langs) {
+        const file = notebookPath(lang, lesson);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        writeFileAtomic(file, `${JSON.stringify(buildNotebook(lang, lesson), null, 1)}\n`);
+        console.log(`wrote ${path.relative(process.cwd(), file)}`);
+      }
     }
     return;
   }
   const jupyter = findOrInstallJupyter();
   installKernel(jupyter);
   const outDir = path.join(repoRoot, "out", "tutorial");
+  const lessons = lessonsToRun(
+    lessonArg,
+    langs.map((lang) => path.join(outDir, lang)),
+  );
   const started = Date.now();
   console.log(
-    `Running ${langs.map((l) => `${l}/${NOTEBOOK}`).join(" and ")} headlessly (a few minutes of training each)...`,
+    `Running ${lessons.map((l) => l.id).join(", ")} in ${langs.join(" and ")} headlessly (minutes of training each)...`,
   );
   const ticker = setInterval(() => console.log(`  ... ${Math.round((Date.now() - started) / 1000)} s`), 30_000);
   try {
-    const results = await Promise.all(langs.map((lang) => executeNotebook(jupyter, lang, outDir)));
-    for (const [i, r] of results.entries()) {
-      console.log(`${langs[i]}: ${path.relative(process.cwd(), r.ipynb)}\n    ${path.relative(process.cwd(), r.html)}`);
-      if (argv.includes("--update")) {
-        writeFileAtomic(notebookPath(langs[i]), fs.readFileSync(r.ipynb));
-        console.log(`    outputs stored in ${path.relative(process.cwd(), notebookPath(langs[i]))}`);
-      }
-    }
+    await Promise.all(
+      langs.map(async (lang) => {
+        for (const lesson of lessons) {
+          const r = await executeNotebook(jupyter, lang, outDir, lesson);
+          console.log(
+            `${lang}/${lesson.id}: ${path.relative(process.cwd(), r.ipynb)}\n    ${path.relative(process.cwd(), r.html)}`,
+          );
+          if (argv.includes("--update")) {
+            writeFileAtomic(notebookPath(lang, lesson), fs.readFileSync(r.ipynb));
+            console.log(`    outputs stored in ${path.relative(process.cwd(), notebookPath(lang, lesson))}`);
+          }
+        }
+      }),
+    );
   } finally {
     clearInterval(ticker);
   }

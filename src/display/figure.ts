@@ -8,6 +8,8 @@ import { randomUUID } from "node:crypto";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./registry";
 import { computeGeometry, logTickLabel, type Geometry } from "./geometry";
 import { renderSVG } from "./svg";
+import { atlasOf } from "./atlas";
+import type { Colormap } from "./colormap";
 import { chartHTML, standaloneHTML, type PlotlyInclusion } from "./plotly-html";
 
 /** Matplotlib's and Plotly's default colour cycle (tab10), so `C0`, `C1`… look as in the lesson. */
@@ -61,9 +63,51 @@ export interface VLineSpec {
   dash?: Dash;
 }
 
+/** Bars (of `plt.bar` or a histogram's bins) in a panel. */
+export interface BarSpec {
+  /** Centre of each bar. */
+  x: number[];
+  heights: number[];
+  /** Width of every bar in x units; default 0.8. */
+  width?: number;
+  /** CSS colour; default the first of {@link COLORS}. */
+  color?: string;
+  /** Name in the legend and the hover label. */
+  name?: string;
+}
+
+/** A picture in a panel (of `imshow`): pixel `[0, 0]` top left, one axis unit per pixel. */
+export interface ImageSpec {
+  rows: number;
+  cols: number;
+  /** `rows * cols` colour levels 0–255 (row by row from the top), drawn through `cmap`. */
+  levels: Uint8Array;
+  cmap: Colormap;
+  /** The values drawn with level 0 and level 255. */
+  vmin: number;
+  vmax: number;
+}
+
+/** Ticks placed by hand (`plt.xticks`). */
+export interface TickSpec {
+  values: number[];
+  /** Text of each tick; default the value. */
+  labels?: string[];
+  /** Degrees counter-clockwise, as matplotlib's `rotation`. */
+  rotation?: number;
+}
+
 /** One set of axes. */
 export interface PanelSpec {
+  /** Lines and markers; may be empty when the panel holds bars or a picture. */
   series: SeriesSpec[];
+  bars?: BarSpec[];
+  image?: ImageSpec;
+  /** Hide the axes, ticks and grid (matplotlib's `axis("off")`). */
+  axisOff?: boolean;
+  /** Logarithmic y axis (values ≤ 0 are left out). Default false. */
+  logY?: boolean;
+  xticks?: TickSpec;
   title?: string;
   xlabel?: string;
   ylabel?: string;
@@ -73,14 +117,14 @@ export interface PanelSpec {
   xlim?: [number, number];
   /** Fixed y range; default: the data's, padded. */
   ylim?: [number, number];
-  /** Logarithmic y axis (values ≤ 0 are left out). Default false. */
-  logY?: boolean;
   vlines?: VLineSpec[];
 }
 
-/** A figure: panels side by side, an optional title and a legend below. */
+/** A figure: panels side by side (or in a grid), an optional title and a legend below. */
 export interface FigureSpec {
   panels: PanelSpec[];
+  /** Panels in rows and columns, row by row; default one row. */
+  grid?: { rows: number; cols: number };
   title?: string;
   /** Pixels; default 640 for one panel, 460 per panel beyond. */
   width?: number;
@@ -94,8 +138,22 @@ export interface FigureSpec {
 
 /** Plotly's `{data, layout}` (what `application/vnd.plotly.v1+json` carries). */
 export interface PlotlyFigure {
-  data: PlotlyTrace[];
+  data: Array<PlotlyTrace | PlotlyBarTrace>;
   layout: { [key: string]: unknown };
+}
+
+/** The subset of a Plotly bar trace that tslab-dl writes. */
+export interface PlotlyBarTrace {
+  type: "bar";
+  x: number[];
+  y: number[];
+  width: number;
+  name: string;
+  xaxis: string;
+  yaxis: string;
+  showlegend: boolean;
+  marker: { color: string; line: { color: string; width: number } };
+  hovertemplate: string;
 }
 
 /** The subset of a Plotly scatter trace that tslab-dl writes. */
@@ -230,27 +288,61 @@ function normalise(spec: FigureSpec): FigureSpec {
         showInLegend: s.showInLegend ?? true,
       } satisfies SeriesSpec;
     });
-    return { ...panel, series };
+    const bars = panel.bars?.map((b, i) => {
+      if (b.x.length !== b.heights.length) {
+        throw new FigureError(
+          `panel ${p}, bars ${i}: ${b.x.length} positions but ${b.heights.length} heights; give one height per bar`,
+        );
+      }
+      return {
+        ...b,
+        width: b.width ?? 0.8,
+        color: b.color ?? COLORS[colorIndex++ % COLORS.length],
+        name: b.name ?? "",
+      };
+    });
+    return { ...panel, series, bars };
   });
   const n = panels.length;
-  const named = panels.some((p) => p.series.some((s) => s.showInLegend && s.name !== ""));
+  const grid = spec.grid ?? { rows: 1, cols: n };
+  if (grid.rows * grid.cols < n || grid.rows < 1 || grid.cols < 1) {
+    throw new FigureError(`a ${grid.rows}×${grid.cols} grid cannot hold ${n} panels`);
+  }
+  const named = panels.some(
+    (p) => p.series.some((s) => s.showInLegend && s.name !== "") || (p.bars ?? []).some((b) => b.name !== ""),
+  );
+  const byGrid = spec.grid !== undefined;
   return {
     ...spec,
     panels,
-    width: spec.width ?? (n === 1 ? 640 : 460 * n),
-    height: spec.height ?? 400,
+    grid,
+    width: spec.width ?? (byGrid || n === 1 ? 640 : 460 * n),
+    height: spec.height ?? (byGrid ? 480 : 400),
     showLegend: spec.showLegend ?? named,
   };
 }
 
 function describe(spec: FigureSpec): string {
+  const grid = spec.grid && spec.grid.rows * spec.grid.cols > 1 ? ` ${spec.grid.rows}×${spec.grid.cols} panels` : "";
+  const title = spec.title ? ` "${spec.title}"` : "";
+  const images = spec.panels.flatMap((p) => (p.image && p.series.length === 0 && !p.bars?.length ? [p.image] : []));
+  if (spec.panels.length > 1 && images.length === spec.panels.length) {
+    return `Figure${title}${grid}: ${images.length} images ${images[0].rows}×${images[0].cols} (${images[0].cmap})`;
+  }
   const parts = spec.panels.map((p) => {
+    const what: string[] = [];
+    if (p.image) {
+      const { rows, cols, cmap, vmin, vmax } = p.image;
+      what.push(`image ${rows}×${cols} (${cmap}, ${vmin.toPrecision(3)} to ${vmax.toPrecision(3)})`);
+    }
+    for (const b of p.bars ?? []) what.push(`${b.x.length} bars${b.name ? ` "${b.name}"` : ""}`);
+    if (what.length && p.series.length === 0) return (p.title ? `${p.title}: ` : "") + what.join(", ");
     const names = p.series.filter((s) => s.mode !== "markers").map((s) => s.name || "(unnamed)");
     const n = Math.max(0, ...p.series.map((s) => s.x.length));
     const vs = p.xlabel ? ` vs ${p.xlabel}` : "";
-    return `${names.join(", ")}${vs} (${n} points)`;
+    return [`${names.join(", ")}${vs} (${n} points)`, ...what].join(", ");
   });
-  return `Figure${spec.title ? ` "${spec.title}"` : ""}: ${parts.join("; ")}`;
+  return `Figure${title}${grid}: ${parts.join("; ")}`;
 }
 
 function axisName(kind: "x" | "y", i: number): string {
@@ -262,7 +354,7 @@ function layoutAxisKey(kind: "x" | "y", i: number): string {
 }
 
 function toPlotly(spec: FigureSpec, g: Geometry): PlotlyFigure {
-  const data: PlotlyTrace[] = [];
+  const data: Array<PlotlyTrace | PlotlyBarTrace> = [];
   const layout: { [key: string]: unknown } = {
     width: g.width,
     height: g.height,
@@ -303,38 +395,60 @@ function toPlotly(spec: FigureSpec, g: Geometry): PlotlyFigure {
     const box = g.panels[i];
     const xa = axisName("x", i);
     const ya = axisName("y", i);
-    layout[layoutAxisKey("x", i)] = {
-      domain: [round((box.x0 - g.margin.l) / plotW, 6), round((box.x1 - g.margin.l) / plotW, 6)],
-      anchor: ya,
-      range: box.xRange,
-      tickmode: "linear",
-      tick0: box.xTicks[0] ?? 0,
-      dtick: box.xStep,
-      title: { text: escapePlotlyText(panel.xlabel ?? ""), standoff: 8 },
-      showline: true,
-      linecolor: "#444",
-      ticks: "outside",
-      showgrid: true,
-      gridcolor: "#e5e5e5",
-      zeroline: false,
-      automargin: false,
-    };
-    layout[layoutAxisKey("y", i)] = {
-      domain: [0, 1],
-      anchor: xa,
-      range: box.yRange,
-      ...(box.logY
-        ? { type: "log", tickmode: "array", tickvals: box.yTicks, ticktext: box.yTicks.map(logTickLabel) }
-        : { tickmode: "linear", tick0: box.yTicks[0] ?? 0, dtick: box.yStep }),
-      title: { text: escapePlotlyText(panel.ylabel ?? ""), standoff: 8 },
-      showline: true,
-      linecolor: "#444",
-      ticks: "outside",
-      showgrid: true,
-      gridcolor: "#e5e5e5",
-      zeroline: false,
-      automargin: false,
-    };
+    const plotH = g.height - g.margin.t - g.margin.b;
+    const picture = panel.image !== undefined;
+    const axis = (kind: "x" | "y", domain: number[], range: [number, number], anchor: string) =>
+      box.axisOff
+        ? { domain, anchor, range, visible: false, fixedrange: true }
+        : {
+            domain,
+            anchor,
+            range,
+            ...(kind === "x" && box.xTickLabels
+              ? { tickmode: "array", tickvals: box.xTicks, ticktext: box.xTickLabels.map(escapePlotlyText) }
+              : kind === "y" && box.logY
+                ? { type: "log", tickmode: "array", tickvals: box.yTicks, ticktext: box.yTicks.map(logTickLabel) }
+                : {
+                    tickmode: "linear",
+                    tick0: (kind === "x" ? box.xTicks : box.yTicks)[0] ?? 0,
+                    dtick: kind === "x" ? box.xStep : box.yStep,
+                  }),
+            ...(kind === "x" && box.xTickRotation ? { tickangle: -box.xTickRotation } : {}),
+            title: { text: escapePlotlyText((kind === "x" ? panel.xlabel : panel.ylabel) ?? ""), standoff: 8 },
+            showline: true,
+            linecolor: "#444",
+            ticks: "outside",
+            showgrid: !picture,
+            gridcolor: "#e5e5e5",
+            zeroline: false,
+            automargin: false,
+          };
+    layout[layoutAxisKey("x", i)] = axis(
+      "x",
+      [round((box.x0 - g.margin.l) / plotW, 6), round((box.x1 - g.margin.l) / plotW, 6)],
+      box.xRange,
+      ya,
+    );
+    layout[layoutAxisKey("y", i)] = axis(
+      "y",
+      [round((g.height - g.margin.b - box.y1) / plotH, 6), round((g.height - g.margin.b - box.y0) / plotH, 6)],
+      box.yRange,
+      xa,
+    );
+    for (const bars of panel.bars ?? []) {
+      data.push({
+        type: "bar",
+        x: bars.x,
+        y: bars.heights,
+        width: bars.width ?? 0.8,
+        name: escapePlotlyText(bars.name ?? ""),
+        xaxis: xa,
+        yaxis: ya,
+        showlegend: (bars.name ?? "") !== "",
+        marker: { color: bars.color ?? COLORS[0], line: { color: "#ffffff", width: 0.5 } },
+        hovertemplate: `${escapePlotlyText(bars.name || panel.xlabel || "x")} %{x}<br>%{y:.4g}<extra></extra>`,
+      });
+    }
     if (panel.title) {
       annotations.push({
         text: escapePlotlyText(panel.title),
@@ -382,6 +496,27 @@ function toPlotly(spec: FigureSpec, g: Geometry): PlotlyFigure {
   });
   if (annotations.length) layout.annotations = annotations;
   if (shapes.length) layout.shapes = shapes;
+  const atlas = atlasOf(spec, g);
+  if (atlas) {
+    // A layout image rather than an image trace: plotly.js-basic-dist-min has no image or heatmap trace.
+    const plotH = g.height - g.margin.t - g.margin.b;
+    layout.images = [
+      {
+        source: atlas.uri,
+        xref: "paper",
+        yref: "paper",
+        x: round((atlas.x - g.margin.l) / plotW, 6),
+        y: round((g.height - g.margin.b - atlas.y) / plotH, 6),
+        sizex: round(atlas.width / plotW, 6),
+        sizey: round(atlas.height / plotH, 6),
+        xanchor: "left",
+        yanchor: "top",
+        sizing: "stretch",
+        layer: "above",
+      },
+    ];
+  }
+  if (spec.panels.some((p) => p.bars?.length)) layout.barmode = "overlay";
   return { data, layout };
 }
 

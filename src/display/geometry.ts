@@ -16,6 +16,12 @@ export interface PanelBox {
   yTicks: number[];
   xStep: number;
   yStep: number;
+  /** Text of each x tick when placed by hand; default the value. */
+  xTickLabels?: string[];
+  /** Rotation of the x tick labels in degrees counter-clockwise. */
+  xTickRotation?: number;
+  /** No axes, ticks or grid. */
+  axisOff: boolean;
   /** A logarithmic y axis: `yRange` is in powers of ten, `yTicks` in data units. */
   logY?: boolean;
 }
@@ -23,6 +29,7 @@ export interface PanelBox {
 /** One legend entry and where it is drawn. */
 export interface LegendItem {
   panel: number;
+  /** Index of the series; `-1 - k` for the panel's k-th set of bars. */
   series: number;
   x: number;
   y: number;
@@ -64,20 +71,26 @@ export function computeGeometry(spec: FigureSpec): Geometry {
   const width = spec.width ?? 640;
   const height = spec.height ?? 400;
   const n = spec.panels.length;
+  const { rows: gridRows, cols: gridCols } = spec.grid ?? { rows: 1, cols: n };
+  const axes = spec.panels.some((p) => !p.axisOff);
   const anyPanelTitle = spec.panels.some((p) => p.title);
-  const t = (spec.title ? 44 : 16) + (anyPanelTitle ? 26 : 0);
-  const l = 72;
-  const r = 24;
+  const rotated = spec.panels.some((p) => !p.axisOff && p.xticks?.rotation);
+  const t = (spec.title ? 44 : axes ? 16 : 8) + (anyPanelTitle ? 26 : 0);
+  const l = axes ? 72 : 8;
+  const r = axes ? 24 : 8;
 
   // Legend entries wrap into rows across the whole width.
   const entries: Array<{ panel: number; series: number; w: number }> = [];
   if (spec.showLegend) {
-    spec.panels.forEach((p, pi) =>
+    spec.panels.forEach((p, pi) => {
       p.series.forEach((s, si) => {
         if ((s.showInLegend ?? true) && s.name !== "")
           entries.push({ panel: pi, series: si, w: LEGEND_SAMPLE + 6 + textWidth(s.name) + 18 });
-      }),
-    );
+      });
+      (p.bars ?? []).forEach((b, bi) => {
+        if (b.name) entries.push({ panel: pi, series: -1 - bi, w: LEGEND_SAMPLE + 6 + textWidth(b.name) + 18 });
+      });
+    });
   }
   const rows: Array<typeof entries> = [];
   const maxRow = width - 40;
@@ -86,30 +99,62 @@ export function computeGeometry(spec: FigureSpec): Geometry {
     if (row && row.reduce((a, b) => a + b.w, 0) + e.w <= maxRow) row.push(e);
     else rows.push([e]);
   }
-  const axisBlock = 52; // tick labels and the x-axis title
+  // Tick labels and the x-axis title; rotated labels need room for their length.
+  const longest = Math.max(0, ...spec.panels.flatMap((p) => (p.xticks?.labels ?? []).map((x) => textWidth(x, 11))));
+  const axisBlock = axes ? 52 + (rotated ? Math.round(longest * 0.7) : 0) : 0;
   const b = axisBlock + (rows.length ? rows.length * LEGEND_ROW + 14 : 8);
   const plotW = width - l - r;
-  const panelW = (plotW - PANEL_GAP * (n - 1)) / n;
-  const y0 = t;
-  const y1 = height - b;
+  const gapX = axes ? PANEL_GAP : 8;
+  const gapY = axisBlock + (anyPanelTitle ? 26 : 0) + (axes ? 12 : 8);
+  const panelW = (plotW - gapX * (gridCols - 1)) / gridCols;
+  const panelH = (height - t - b - gapY * (gridRows - 1)) / gridRows;
 
   const panels = spec.panels.map((p, i): PanelBox => {
-    const x0 = l + i * (panelW + PANEL_GAP);
-    const xs = p.series.flatMap((s) => s.x.filter(Number.isFinite));
-    const logY = p.logY ?? false;
-    const ys = p.series.flatMap((s) => s.y.filter((v) => Number.isFinite(v) && (!logY || v > 0)));
-    const xRange = p.xlim ?? paddedRange(xs, 0.03, p.integerX ? 0.5 : 0.5);
-    const xAxis = ticks(xRange, Math.max(2, Math.floor(panelW / 70)), p.integerX ?? false);
+    const row = Math.floor(i / gridCols);
+    const col = i % gridCols;
+    let x0 = l + col * (panelW + gapX);
+    let x1 = x0 + panelW;
+    let y0 = t + row * (panelH + gapY);
+    let y1 = y0 + panelH;
+    let xRange: [number, number];
+    let yRange: [number, number];
+    // A log axis is for curves (LivePlot's logY); pictures and bars keep linear axes.
+    const logY = (p.logY ?? false) && !p.image && !(p.bars ?? []).length;
+    if (p.image) {
+      // Square pixels, centred in the cell, as imshow's default aspect.
+      const k = Math.min(panelW / p.image.cols, panelH / p.image.rows);
+      const w = p.image.cols * k;
+      const h = p.image.rows * k;
+      x0 += (panelW - w) / 2;
+      x1 = x0 + w;
+      y0 += (panelH - h) / 2;
+      y1 = y0 + h;
+      xRange = p.xlim ?? [-0.5, p.image.cols - 0.5];
+      yRange = p.ylim ?? [p.image.rows - 0.5, -0.5];
+    } else {
+      const bars = p.bars ?? [];
+      const xs = [
+        ...p.series.flatMap((s) => s.x.filter(Number.isFinite)),
+        ...bars.flatMap((bar) => bar.x.flatMap((x) => [x - (bar.width ?? 0.8) / 2, x + (bar.width ?? 0.8) / 2])),
+      ];
+      const ys = p.series.flatMap((s) => s.y.filter((v) => Number.isFinite(v) && (!logY || v > 0)));
+      const heights = bars.flatMap((bar) => bar.heights.filter(Number.isFinite));
+      xRange = p.xlim ?? paddedRange(xs, bars.length ? 0.02 : 0.03, 0.5);
+      yRange = logY
+        ? p.ylim
+          ? [Math.log10(p.ylim[0]), Math.log10(p.ylim[1])]
+          : paddedRange(ys.map(Math.log10), 0.06, 0.1)
+        : (p.ylim ?? (heights.length ? barRange([...ys, ...heights]) : paddedRange(ys, 0.06, 0.5)));
+    }
+    const integerX = (p.integerX ?? false) || p.image !== undefined;
+    const xAxis = p.xticks
+      ? { values: p.xticks.values, step: 1 }
+      : ticks(sorted(xRange), Math.max(2, Math.floor((x1 - x0) / 70)), integerX);
     const yTarget = Math.max(2, Math.floor((y1 - y0) / 45));
-    const yRange = logY
-      ? p.ylim
-        ? ([Math.log10(p.ylim[0]), Math.log10(p.ylim[1])] as [number, number])
-        : paddedRange(ys.map(Math.log10), 0.06, 0.1)
-      : (p.ylim ?? paddedRange(ys, 0.06, 0.5));
-    const yAxis = logY ? logTicks(yRange, yTarget) : ticks(yRange, yTarget, false);
+    const yAxis = logY ? logTicks(yRange, yTarget) : ticks(sorted(yRange), yTarget, p.image !== undefined);
     return {
       x0,
-      x1: x0 + panelW,
+      x1,
       y0,
       y1,
       xRange,
@@ -118,6 +163,9 @@ export function computeGeometry(spec: FigureSpec): Geometry {
       yTicks: yAxis.values,
       xStep: xAxis.step,
       yStep: yAxis.step,
+      xTickLabels: p.xticks?.labels ?? p.xticks?.values.map(String),
+      xTickRotation: p.xticks?.rotation,
+      axisOff: p.axisOff ?? false,
       ...(logY ? { logY } : {}),
     };
   });
@@ -134,6 +182,18 @@ export function computeGeometry(spec: FigureSpec): Geometry {
   });
 
   return { width, height, margin: { l, r, t, b }, panels, titleY: 26, legendTop, legend };
+}
+
+function sorted(range: [number, number]): [number, number] {
+  return range[0] <= range[1] ? range : [range[1], range[0]];
+}
+
+/** Bars stand on zero, with 5% headroom, as matplotlib's bar charts. */
+function barRange(values: number[]): [number, number] {
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  const pad = (hi - lo || 1) * 0.05;
+  return [lo < 0 ? lo - pad : 0, hi > 0 ? hi + pad : 0];
 }
 
 function paddedRange(values: number[], fraction: number, emptyPad: number): [number, number] {

@@ -36,6 +36,10 @@ export {
   type MarkerSymbol,
   type PlotlyFigure,
   type PlotlyTrace,
+  type PlotlyBarTrace,
+  type BarSpec,
+  type ImageSpec,
+  type TickSpec,
   type BundleOptions,
 } from "./figure";
 export { resetPlotlyInclusion, plotlyShipped, type PlotlyInclusion } from "./plotly-html";
@@ -50,9 +54,25 @@ export {
   type ScalarLike,
   type PlotHistoryOptions,
 } from "./history";
-export { plt, Pyplot, type PlotData, type PlotOptions, type FigureOptions, type ShowOptions } from "./plt";
+export {
+  plt,
+  Pyplot,
+  SubplotsFigure,
+  type PlotData,
+  type PlotOptions,
+  type BarOptions,
+  type HistOptions,
+  type TickOptions,
+  type FigureOptions,
+  type SubplotsOptions,
+  type ShowOptions,
+} from "./plt";
+export { Axes } from "./axes";
+export type { ImageInput, ImshowOptions } from "./image";
+export type { Colormap } from "./colormap";
 export { setTableRowLimit, isTable, type Table } from "./tables";
 export { tensorText, isTensor, isLayersModel, modelSummaryHTML, modelSummaryText } from "./tfjs-format";
 export { predictionView, type PredictionViewOptions, type Numbers } from "./prediction";
 export { Evaluation, evaluate, isScalarArray } from "./evaluation";
 export { plotHistories, type PlotHistoriesOptions } from "./histories";
+export { plotModel, ModelDiagram, type PlotModelOptions } from "./plot-model";

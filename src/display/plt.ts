@@ -13,23 +13,12 @@
 import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, extname } from "node:path";
-import { Figure, COLORS, FigureError, type Dash, type MarkerSymbol, type SeriesSpec } from "./figure";
-import { currentBridge, display } from "./registry";
-import type { ScalarLike } from "./history";
+import { Figure, FigureError } from "./figure";
+import { currentBridge, display, JUPYTER_DISPLAY, type MimeBundle } from "./registry";
+import { Axes, type PlotData, type PlotOptions, type BarOptions, type HistOptions, type TickOptions } from "./axes";
+import type { ImageInput, ImshowOptions } from "./image";
 
-/** Values `plt.plot` accepts: arrays, typed arrays, `history.history[key]` (numbers or tfjs scalars), 1-D tensors. */
-export type PlotData = ArrayLike<ScalarLike> | { dataSync(): ArrayLike<number> };
-
-/** Options of one line, as matplotlib's keyword arguments. */
-export interface PlotOptions {
-  label?: string;
-  color?: string;
-  /** `"-"`, `"--"`, `":"`, `"-."` or a {@link Dash} name. */
-  linestyle?: string;
-  /** `"o"`, `"s"`, or `""` for none. */
-  marker?: string;
-  linewidth?: number;
-}
+export type { PlotData, PlotOptions, BarOptions, HistOptions, TickOptions } from "./axes";
 
 /** Options of {@link plt}.figure. */
 export interface FigureOptions {
@@ -37,102 +26,139 @@ export interface FigureOptions {
   figsize?: [number, number];
 }
 
+/** Options of {@link plt}.subplots. */
+export type SubplotsOptions = FigureOptions;
+
 /** Options of {@link plt}.show. */
 export interface ShowOptions {
   /** In a plain Node script: the HTML file to write (default: a new file in the temp folder). */
   file?: string;
 }
 
-interface LineState {
-  x?: number[];
-  y: number[];
-  label?: string;
-  color?: string;
-  /** `"none"`: markers only. */
-  dash: Dash | "none";
-  marker?: MarkerSymbol;
-  width?: number;
-}
-
 interface FigureState {
-  lines: LineState[];
-  title?: string;
-  xlabel?: string;
-  ylabel?: string;
-  legend?: boolean;
-  legendLabels?: string[];
-  xlim?: [number, number];
-  ylim?: [number, number];
+  axes: Axes[];
+  rows: number;
+  cols: number;
+  current: number;
+  /** Whether the figure was laid out by `subplots` (a grid), not a single `figure()`. */
+  grid: boolean;
+  suptitle?: string;
   width?: number;
   height?: number;
 }
 
-const COLOR_LETTERS: { [c: string]: string } = {
-  b: COLORS[0],
-  g: COLORS[2],
-  r: COLORS[3],
-  c: COLORS[9],
-  m: COLORS[6],
-  y: COLORS[8],
-  k: "#000000",
-  w: "#ffffff",
-};
+function newState(rows = 1, cols = 1, options: FigureOptions = {}, grid = false): FigureState {
+  if (!(Number.isInteger(rows) && rows > 0 && Number.isInteger(cols) && cols > 0)) {
+    throw new FigureError(`subplots: rows and cols must be positive whole numbers, got ${rows} and ${cols}`);
+  }
+  const state: FigureState = {
+    axes: Array.from({ length: rows * cols }, () => new Axes()),
+    rows,
+    cols,
+    current: 0,
+    grid,
+  };
+  if (options.figsize) {
+    state.width = Math.round(options.figsize[0] * 100);
+    state.height = Math.round(options.figsize[1] * 100);
+  }
+  return state;
+}
 
-const FMT = /^(?:([bgrcmykw])|C(\d))?(o|s|\.)?(--|-\.|-|:)?$/;
+function figureOf(state: FigureState): Figure {
+  const panels = state.axes.map((ax) => ax.toPanel());
+  return new Figure({
+    panels,
+    grid: state.grid ? { rows: state.rows, cols: state.cols } : undefined,
+    title: state.suptitle,
+    width: state.width,
+    height: state.height,
+    showLegend:
+      state.axes.some((ax) => ax.hasLegend) &&
+      panels.some((p) => p.series.some((s) => s.showInLegend) || (p.bars ?? []).some((b) => b.name)),
+  });
+}
 
-function dashOf(style: string | undefined): Dash {
-  switch (style) {
-    case "--":
-    case "dashed":
-    case "dash":
-      return "dash";
-    case ":":
-    case "dotted":
-    case "dot":
-      return "dot";
-    case "-.":
-    case "dashdot":
-      return "dashdot";
-    default:
-      return "solid";
+function isEmpty(state: FigureState): boolean {
+  return state.axes.every((ax) => ax.empty);
+}
+
+/**
+ * The figure of `plt.subplots`: show it, save it, give it a title; a cell that
+ * ends with it displays it.
+ *
+ * @example
+ * const [fig, axs] = plt.subplots(2, 16, { figsize: [16, 2] });
+ * fig.suptitle("conv1 filters");
+ * fig.show();
+ */
+export class SubplotsFigure {
+  /** @internal */
+  constructor(private readonly state: FigureState) {}
+
+  /** @example fig.suptitle("feature maps"); */
+  suptitle(text: string): void {
+    this.state.suptitle = text;
+  }
+
+  /**
+   * The drawable {@link Figure}.
+   *
+   * @example
+   * const svg = fig.toFigure().toSVG();
+   */
+  toFigure(): Figure {
+    return figureOf(this.state);
+  }
+
+  /**
+   * Show this figure (as `plt.show()` for the current one).
+   *
+   * @example
+   * fig.show();
+   */
+  show(options: ShowOptions = {}): string | undefined {
+    return showFigure(this.toFigure(), options);
+  }
+
+  /**
+   * Write this figure to `.svg` or `.html` (atomically); returns the absolute path.
+   *
+   * @example
+   * fig.savefig("filters.svg");
+   */
+  savefig(file: string): string {
+    return saveFigure(this.toFigure(), file);
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return this.toFigure().mimeBundle();
   }
 }
 
-function markerOf(m: string | undefined): MarkerSymbol | undefined {
-  if (m === "o" || m === ".") return "circle";
-  if (m === "s") return "square";
-  return undefined;
+function showFigure(fig: Figure, options: ShowOptions): string | undefined {
+  if (currentBridge().rich && options.file === undefined) {
+    display(fig);
+    return undefined;
+  }
+  const file =
+    options.file ??
+    join(tmpdir(), "tslab-dl-figures", `figure-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}.html`);
+  const written = writeAtomic(file, fig.toStandaloneHTML());
+  console.log(`Figure written to ${written}`);
+  return written;
 }
 
-function toNumbers(data: PlotData, what: string): number[] {
-  if (
-    data !== null &&
-    typeof data === "object" &&
-    typeof (data as { dataSync?: unknown }).dataSync === "function" &&
-    !("length" in data)
-  ) {
-    return Array.from((data as { dataSync(): ArrayLike<number> }).dataSync(), Number);
-  }
-  if (data === null || typeof data !== "object" || typeof (data as ArrayLike<unknown>).length !== "number") {
-    throw new FigureError(`plt.plot: ${what} must be an array of numbers, got ${data === null ? "null" : typeof data}`);
-  }
-  return Array.from(data as ArrayLike<ScalarLike>, (v) =>
-    typeof v === "number" ? v : Number((v as { dataSync(): ArrayLike<unknown> }).dataSync()[0]),
-  );
-}
-
-function isData(v: unknown): v is PlotData {
-  return (
-    typeof v === "object" &&
-    v !== null &&
-    (typeof (v as ArrayLike<unknown>).length === "number" ||
-      typeof (v as { dataSync?: unknown }).dataSync === "function")
-  );
+function saveFigure(fig: Figure, file: string): string {
+  const ext = extname(file).toLowerCase();
+  if (ext === ".svg") return writeAtomic(file, fig.toSVG());
+  if (ext === ".html" || ext === ".htm") return writeAtomic(file, fig.toStandaloneHTML());
+  throw new FigureError(`plt.savefig: cannot write "${file}": use a .svg or .html file name`);
 }
 
 /** The matplotlib-like state machine behind {@link plt}. */
 export class Pyplot {
-  private state: FigureState = { lines: [] };
+  private state: FigureState = newState();
 
   constructor() {
     // Methods work detached too (`const { plot } = plt`), as pyplot's functions do.
@@ -151,11 +177,46 @@ export class Pyplot {
    * plt.figure({ figsize: [8, 4] });
    */
   figure(options: FigureOptions = {}): void {
-    this.state = { lines: [] };
-    if (options.figsize) {
-      this.state.width = Math.round(options.figsize[0] * 100);
-      this.state.height = Math.round(options.figsize[1] * 100);
-    }
+    this.state = newState(1, 1, options);
+  }
+
+  /**
+   * A new figure with a grid of axes, as matplotlib: `[fig, axs]` where `axs[i][j]`
+   * is one set of axes (as matplotlib squeezes: a grid of one row or column is a plain list,
+   * of one cell the axes itself). `plt.*` calls then draw into the last axes.
+   *
+   * @example
+   * const [fig, axs] = plt.subplots(2, 16, { figsize: [16, 2] });
+   * for (let i = 0; i < 2; i++)
+   *   for (let j = 0; j < 16; j++) {
+   *     axs[i][j].imshow(filters[i * 16 + j], { vmin: -0.5, vmax: 0.5 });
+   *     axs[i][j].axis("off");
+   *   }
+   * plt.show();
+   */
+  subplots(rows?: 1, cols?: 1, options?: SubplotsOptions): [SubplotsFigure, Axes];
+  subplots(rows: 1, cols: number, options?: SubplotsOptions): [SubplotsFigure, Axes[]];
+  subplots(rows: number, cols: 1, options?: SubplotsOptions): [SubplotsFigure, Axes[]];
+  subplots(rows: number, cols: number, options?: SubplotsOptions): [SubplotsFigure, Axes[][]];
+  subplots(rows = 1, cols = 1, options: SubplotsOptions = {}): [SubplotsFigure, Axes | Axes[] | Axes[][]] {
+    this.state = newState(rows, cols, options, true);
+    this.state.current = rows * cols - 1;
+    const { axes } = this.state;
+    const grid = Array.from({ length: rows }, (_, r) => axes.slice(r * cols, (r + 1) * cols));
+    const fig = new SubplotsFigure(this.state);
+    if (rows === 1 && cols === 1) return [fig, axes[0]];
+    if (rows === 1 || cols === 1) return [fig, axes];
+    return [fig, grid];
+  }
+
+  /**
+   * The current axes (the one `plt.*` calls draw into).
+   *
+   * @example
+   * plt.gca().set_title("loss");
+   */
+  gca(): Axes {
+    return this.state.axes[this.state.current];
   }
 
   /**
@@ -170,53 +231,79 @@ export class Pyplot {
   plot(y: PlotData, fmtOrLabel?: string | PlotOptions, options?: PlotOptions): void;
   plot(x: PlotData, y: PlotData, fmtOrLabel?: string | PlotOptions, options?: PlotOptions): void;
   plot(...args: Array<PlotData | string | PlotOptions | undefined>): void {
-    const data = args.filter(isData);
-    const rest = args.filter((a) => a !== undefined && !isData(a)) as Array<string | PlotOptions>;
-    if (data.length === 0 || data.length > 2) {
-      throw new FigureError(`plt.plot: expected plot(y) or plot(x, y), got ${data.length} data arguments`);
-    }
-    const y = toNumbers(data[data.length - 1], "y");
-    const x = data.length === 2 ? toNumbers(data[0], "x") : undefined;
-    if (x && x.length !== y.length) {
-      throw new FigureError(`plt.plot: x has ${x.length} values but y has ${y.length}; give both the same length`);
-    }
-    const line: LineState = { x, y, dash: "solid" };
-    for (const a of rest) {
-      if (typeof a === "string") {
-        const m = FMT.exec(a);
-        if (m && a !== "") {
-          if (m[1]) line.color = COLOR_LETTERS[m[1]];
-          if (m[2]) line.color = COLORS[Number(m[2])];
-          line.marker = markerOf(m[3]);
-          line.dash = m[4] ? dashOf(m[4]) : line.marker ? "none" : "solid";
-        } else {
-          line.label = a;
-        }
-      } else {
-        if (a.label !== undefined) line.label = a.label;
-        if (a.color !== undefined) line.color = COLOR_LETTERS[a.color] ?? a.color;
-        if (a.linestyle !== undefined)
-          line.dash = a.linestyle === "" || a.linestyle === "none" ? "none" : dashOf(a.linestyle);
-        if (a.marker !== undefined) line.marker = markerOf(a.marker);
-        if (a.linewidth !== undefined) line.width = a.linewidth;
-      }
-    }
-    this.state.lines.push(line);
+    (this.gca().plot as (...a: unknown[]) => void)(...args);
+  }
+
+  /**
+   * Show a 2-D array or tensor as a picture (matplotlib's `imshow`).
+   *
+   * @example
+   * plt.imshow(image.reshape([28, 28]), { cmap: "gray_r" });
+   * plt.show();
+   */
+  imshow(image: ImageInput, options: ImshowOptions = {}): void {
+    this.gca().imshow(image, options);
+  }
+
+  /**
+   * Bars of the given heights; names as `x` become the tick labels.
+   *
+   * @example
+   * plt.bar(classNames, probabilities);
+   */
+  bar(x: PlotData | string[], heights: PlotData, options: BarOptions = {}): void {
+    this.gca().bar(x, heights, options);
+  }
+
+  /**
+   * A histogram; returns `[counts, edges]` as numpy's `histogram`.
+   *
+   * @example
+   * plt.hist(weights.dataSync(), { bins: 40 });
+   */
+  hist(values: PlotData, options: HistOptions = {}): [number[], number[]] {
+    return this.gca().hist(values, options);
+  }
+
+  /**
+   * Place the x ticks of the current axes, optionally with their text.
+   *
+   * @example
+   * plt.xticks([0, 1, 2], ["T-shirt", "Trouser", "Pullover"], { rotation: 45 });
+   */
+  xticks(values: PlotData, labels?: string[], options: TickOptions = {}): void {
+    this.gca().set_xticks(values, labels, options);
+  }
+
+  /** @example plt.axis("off"); */
+  axis(mode: "off" | "on"): void {
+    this.gca().axis(mode);
   }
 
   /** @example plt.xlabel("epoch"); */
   xlabel(text: string): void {
-    this.state.xlabel = text;
+    this.gca().set_xlabel(text);
   }
 
   /** @example plt.ylabel("loss"); */
   ylabel(text: string): void {
-    this.state.ylabel = text;
+    this.gca().set_ylabel(text);
   }
 
-  /** @example plt.title("Loss curves"); */
+  /**
+   * The title: of the figure when it has one set of axes, else of the current axes.
+   *
+   * @example
+   * plt.title("Loss curves");
+   */
   title(text: string): void {
-    this.state.title = text;
+    if (this.state.axes.length === 1) this.state.suptitle = text;
+    else this.gca().set_title(text);
+  }
+
+  /** @example plt.suptitle("Feature maps"); */
+  suptitle(text: string): void {
+    this.state.suptitle = text;
   }
 
   /**
@@ -226,18 +313,17 @@ export class Pyplot {
    * plt.legend(["train", "val"]);
    */
   legend(labels?: string[]): void {
-    this.state.legend = true;
-    if (labels) this.state.legendLabels = labels.map(String);
+    this.gca().legend(labels);
   }
 
   /** @example plt.xlim(0, 20); */
   xlim(lo: number, hi: number): void {
-    this.state.xlim = [lo, hi];
+    this.gca().set_xlim(lo, hi);
   }
 
   /** @example plt.ylim(0, 1); */
   ylim(lo: number, hi: number): void {
-    this.state.ylim = [lo, hi];
+    this.gca().set_ylim(lo, hi);
   }
 
   /**
@@ -247,35 +333,12 @@ export class Pyplot {
    * const fig = plt.gcf();
    */
   gcf(): Figure {
-    const s = this.state;
-    const series: SeriesSpec[] = s.lines.map((line, i) => {
-      const label = s.legendLabels?.[i] ?? line.label ?? "";
-      const mode = line.dash === "none" ? (line.marker ? "markers" : "lines") : line.marker ? "lines+markers" : "lines";
-      return {
-        x: line.x ?? line.y.map((_, j) => j),
-        y: line.y,
-        name: label,
-        color: line.color ?? COLORS[i % COLORS.length],
-        dash: line.dash === "none" ? "solid" : line.dash,
-        mode,
-        marker: line.marker,
-        width: line.width,
-        showInLegend: label !== "",
-      };
-    });
-    const integerX = series.every((ser) => ser.x.every(Number.isInteger));
-    return new Figure({
-      panels: [{ series, xlabel: s.xlabel, ylabel: s.ylabel, integerX, xlim: s.xlim, ylim: s.ylim }],
-      title: s.title,
-      width: s.width,
-      height: s.height,
-      showLegend: (s.legend ?? false) && series.some((ser) => ser.name !== ""),
-    });
+    return figureOf(this.state);
   }
 
   /** Drop the current figure. */
   clf(): void {
-    this.state = { lines: [] };
+    this.state = newState();
   }
 
   /** Drop the current figure (as matplotlib's `close()`). */
@@ -291,11 +354,7 @@ export class Pyplot {
    * plt.savefig("loss.svg");
    */
   savefig(file: string): string {
-    const ext = extname(file).toLowerCase();
-    const fig = this.gcf();
-    if (ext === ".svg") return writeAtomic(file, fig.toSVG());
-    if (ext === ".html" || ext === ".htm") return writeAtomic(file, fig.toStandaloneHTML());
-    throw new FigureError(`plt.savefig: cannot write "${file}": use a .svg or .html file name`);
+    return saveFigure(this.gcf(), file);
   }
 
   /**
@@ -308,26 +367,10 @@ export class Pyplot {
    * plt.show();
    */
   show(options: ShowOptions = {}): string | undefined {
-    if (this.state.lines.length === 0) {
-      this.clf();
-      return undefined;
-    }
-    const fig = this.gcf();
+    const state = this.state;
     this.clf();
-    if (currentBridge().rich && options.file === undefined) {
-      display(fig);
-      return undefined;
-    }
-    const file =
-      options.file ??
-      join(
-        tmpdir(),
-        "tslab-dl-figures",
-        `figure-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}.html`,
-      );
-    const written = writeAtomic(file, fig.toStandaloneHTML());
-    console.log(`Figure written to ${written}`);
-    return written;
+    if (isEmpty(state)) return undefined;
+    return showFigure(figureOf(state), options);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FigureSpec, SeriesSpec, Dash } from "./figure";
+import { atlasOf } from "./atlas";
 import { logTickLabel, tickLabel, type Geometry, type PanelBox } from "./geometry";
 
 const FONT = "Arial, Helvetica, sans-serif";
@@ -49,10 +50,10 @@ function scaler(box: PanelBox): { sx: (v: number) => number; sy: (v: number) => 
 /** Path data of a series: line segments (broken at gaps) and/or marker shapes. */
 function seriesPath(s: SeriesSpec, box: PanelBox): string {
   const { sx, sy } = scaler(box);
-  // A log axis has no place for zero or negative values: they leave gaps, as in Plotly.
-  const drawable = (y: number) => Number.isFinite(y) && (!box.logY || y > 0);
   const mode = s.mode ?? "lines";
   const parts: string[] = [];
+  // A log axis has no place for zero or negative values: they leave gaps, as in Plotly.
+  const drawable = (y: number) => Number.isFinite(y) && (!box.logY || y > 0);
   if (mode.includes("lines")) {
     let pen = false;
     for (let i = 0; i < s.x.length; i++) {
@@ -88,6 +89,39 @@ function seriesFill(s: SeriesSpec): string {
   return filled ? (s.color ?? "#000") : "none";
 }
 
+/** Grid, ticks, tick labels and axis lines of one panel (pictures get no grid, as in matplotlib). */
+function axesSVG(box: PanelBox, picture: boolean): string[] {
+  const { sx, sy } = scaler(box);
+  const out: string[] = [];
+  box.xTicks.forEach((v, i) => {
+    const x = n(sx(v));
+    if (!picture)
+      out.push(`<line class="grid" x1="${x}" y1="${n(box.y0)}" x2="${x}" y2="${n(box.y1)}" stroke="#e5e5e5"/>`);
+    out.push(`<line class="tick" x1="${x}" y1="${n(box.y1)}" x2="${x}" y2="${n(box.y1 + 5)}" stroke="#444"/>`);
+    const label = box.xTickLabels?.[i] ?? tickLabel(v, box.xStep);
+    const rot = box.xTickRotation ?? 0;
+    const y = n(box.y1 + 18);
+    const turn = rot ? ` transform="rotate(${-rot} ${x} ${n(box.y1 + 10)})"` : "";
+    out.push(
+      `<text class="xtick" x="${x}" y="${y}" text-anchor="${rot ? "end" : "middle"}" font-size="11" fill="#444"${turn}>${xmlEscape(label)}</text>`,
+    );
+  });
+  for (const v of box.yTicks) {
+    const y = n(sy(v));
+    if (!picture)
+      out.push(`<line class="grid" x1="${n(box.x0)}" y1="${y}" x2="${n(box.x1)}" y2="${y}" stroke="#e5e5e5"/>`);
+    out.push(`<line class="tick" x1="${n(box.x0 - 5)}" y1="${y}" x2="${n(box.x0)}" y2="${y}" stroke="#444"/>`);
+    out.push(
+      `<text class="ytick" x="${n(box.x0 - 8)}" y="${n(sy(v) + 4)}" text-anchor="end" font-size="11" fill="#444">${xmlEscape(box.logY ? logTickLabel(v) : tickLabel(v, box.yStep))}</text>`,
+    );
+  }
+  out.push(
+    `<line class="axis" x1="${n(box.x0)}" y1="${n(box.y1)}" x2="${n(box.x1)}" y2="${n(box.y1)}" stroke="#444"/>`,
+    `<line class="axis" x1="${n(box.x0)}" y1="${n(box.y0)}" x2="${n(box.x0)}" y2="${n(box.y1)}" stroke="#444"/>`,
+  );
+  return out;
+}
+
 /** Render a normalised figure spec with its geometry as a standalone SVG document. */
 export function renderSVG(spec: FigureSpec, g: Geometry): string {
   const uid = randomBytes(4).toString("hex");
@@ -96,6 +130,12 @@ export function renderSVG(spec: FigureSpec, g: Geometry): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="${FONT}" font-size="12">`,
   );
   out.push(`<rect x="0" y="0" width="${g.width}" height="${g.height}" fill="#ffffff"/>`);
+  const atlas = atlasOf(spec, g);
+  if (atlas) {
+    out.push(
+      `<image class="images" x="${n(atlas.x)}" y="${n(atlas.y)}" width="${n(atlas.width)}" height="${n(atlas.height)}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${atlas.uri}"/>`,
+    );
+  }
   if (spec.title) {
     out.push(
       `<text class="title" x="${n(g.width / 2)}" y="${g.titleY}" text-anchor="middle" font-size="16" fill="#333">${xmlEscape(spec.title)}</text>`,
@@ -109,41 +149,18 @@ export function renderSVG(spec: FigureSpec, g: Geometry): string {
     out.push(
       `<clipPath id="${clip}"><rect x="${n(box.x0)}" y="${n(box.y0)}" width="${n(box.x1 - box.x0)}" height="${n(box.y1 - box.y0)}"/></clipPath>`,
     );
-    // Grid and ticks.
-    for (const v of box.xTicks) {
-      const x = n(sx(v));
-      out.push(`<line class="grid" x1="${x}" y1="${n(box.y0)}" x2="${x}" y2="${n(box.y1)}" stroke="#e5e5e5"/>`);
-      out.push(`<line class="tick" x1="${x}" y1="${n(box.y1)}" x2="${x}" y2="${n(box.y1 + 5)}" stroke="#444"/>`);
-      out.push(
-        `<text class="xtick" x="${x}" y="${n(box.y1 + 18)}" text-anchor="middle" font-size="11" fill="#444">${xmlEscape(tickLabel(v, box.xStep))}</text>`,
-      );
-    }
-    for (const v of box.yTicks) {
-      const y = n(sy(v));
-      out.push(`<line class="grid" x1="${n(box.x0)}" y1="${y}" x2="${n(box.x1)}" y2="${y}" stroke="#e5e5e5"/>`);
-      out.push(`<line class="tick" x1="${n(box.x0 - 5)}" y1="${y}" x2="${n(box.x0)}" y2="${y}" stroke="#444"/>`);
-      out.push(
-        `<text class="ytick" x="${n(box.x0 - 8)}" y="${n(sy(v) + 4)}" text-anchor="end" font-size="11" fill="#444">${xmlEscape(box.logY ? logTickLabel(v) : tickLabel(v, box.yStep))}</text>`,
-      );
-    }
-    // Axis lines.
-    out.push(
-      `<line class="axis" x1="${n(box.x0)}" y1="${n(box.y1)}" x2="${n(box.x1)}" y2="${n(box.y1)}" stroke="#444"/>`,
-    );
-    out.push(
-      `<line class="axis" x1="${n(box.x0)}" y1="${n(box.y0)}" x2="${n(box.x0)}" y2="${n(box.y1)}" stroke="#444"/>`,
-    );
+    if (!box.axisOff) out.push(...axesSVG(box, panel.image !== undefined));
     if (panel.title) {
       out.push(
         `<text class="panel-title" x="${n((box.x0 + box.x1) / 2)}" y="${n(box.y0 - 10)}" text-anchor="middle" font-size="14" fill="#333">${xmlEscape(panel.title)}</text>`,
       );
     }
-    if (panel.xlabel) {
+    if (panel.xlabel && !box.axisOff) {
       out.push(
         `<text class="xlabel" x="${n((box.x0 + box.x1) / 2)}" y="${n(box.y1 + 40)}" text-anchor="middle" font-size="13" fill="#333">${xmlEscape(panel.xlabel)}</text>`,
       );
     }
-    if (panel.ylabel) {
+    if (panel.ylabel && !box.axisOff) {
       const cx = n(box.x0 - 52);
       const cy = n((box.y0 + box.y1) / 2);
       out.push(
@@ -158,6 +175,21 @@ export function renderSVG(spec: FigureSpec, g: Geometry): string {
       );
     }
     out.push(`<g clip-path="url(#${clip})">`);
+    for (const bars of panel.bars ?? []) {
+      const w = bars.width ?? 0.8;
+      const d = bars.x
+        .map((x, i) => {
+          const h = bars.heights[i];
+          if (!Number.isFinite(x) || !Number.isFinite(h)) return "";
+          const left = sx(x - w / 2);
+          const top = sy(Math.max(h, 0));
+          return `M${n(left)} ${n(top)}h${n(sx(x + w / 2) - left)}V${n(sy(Math.min(h, 0)))}H${n(left)}Z`;
+        })
+        .join("");
+      out.push(
+        `<path class="bars" data-name="${xmlEscape(bars.name ?? "")}" d="${d || "M0 0"}" fill="${xmlEscape(bars.color ?? "#000")}" stroke="#ffffff" stroke-width="0.5"/>`,
+      );
+    }
     for (const s of panel.series) {
       const width = s.width ?? 2;
       out.push(
@@ -170,6 +202,14 @@ export function renderSVG(spec: FigureSpec, g: Geometry): string {
   if (spec.showLegend && g.legend.length) {
     out.push(`<g class="legend">`);
     for (const item of g.legend) {
+      if (item.series < 0) {
+        const bars = (spec.panels[item.panel].bars ?? [])[-1 - item.series];
+        out.push(
+          `<rect class="legend-sample" x="${n(item.x + 8)}" y="${n(item.y - 6)}" width="14" height="12" fill="${xmlEscape(bars.color ?? "#000")}"/>`,
+          `<text class="legend-text" x="${n(item.x + 36)}" y="${n(item.y + 4)}" font-size="12" fill="#333">${xmlEscape(bars.name ?? "")}</text>`,
+        );
+        continue;
+      }
       const s = spec.panels[item.panel].series[item.series];
       const color = xmlEscape(s.color ?? "#000");
       const mode = s.mode ?? "lines";

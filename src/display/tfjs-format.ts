@@ -151,7 +151,7 @@ export function isLayersModel(value: unknown): value is ModelShape {
 }
 
 /** A shape as Keras prints it: `(None, 784)`. */
-function shapeText(shape: unknown): string {
+export function shapeText(shape: unknown): string {
   if (!Array.isArray(shape)) return String(shape);
   if (shape.length > 0 && Array.isArray(shape[0])) return shape.map(shapeText).join(", ");
   const dims = shape.map((d) => (d === null ? "None" : String(d)));

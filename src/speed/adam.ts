@@ -116,7 +116,9 @@ interface RefCounting extends BackendWasmLike {
  * disposed: about half of the step's Adam time was allocating, assigning and freeing three
  * new buffers per variable. Only where nothing else holds that memory (the backend counts one
  * reference to each buffer: no clone, no reshaped view, no saved copy shares it), so no other
- * tensor's values change; otherwise returns false and the caller runs the update that assigns
+ * tensor's values change, and only for vectors and matrices: tfjs-backend-wasm's convolutions
+ * (XNNPACK) keep each filter packed in a cache keyed by its buffer, so a filter rewritten in
+ * place would go on convolving with its old values; otherwise returns false and the caller runs the update that assigns
  * new tensors. Same arithmetic as the kernel path, and as tfjs: `1 - accBeta` and `accBeta·beta`
  * are rounded to float32 as tfjs's ops round them.
  */
@@ -141,6 +143,7 @@ function updateInPlace(self: AdamInternals, grads: { name: string; tensor: tf.Te
       !alone(value) ||
       !alone(m) ||
       !alone(v) ||
+      value.rank > 2 ||
       !tf.util.arraysEqual(gradient.shape, value.shape)
     )
       return false;

@@ -20,6 +20,7 @@ import * as tf from "@tensorflow/tfjs";
 import { patchAdam } from "./adam";
 import { DENSE_STEP_KERNEL, denseTrainStepWasm, patchTrainFunction } from "./dense-step";
 import { patchFitLoop } from "./fit-loop";
+import { CORRECTNESS_KERNELS, FAST_CONV_KERNELS } from "./kernels";
 import {
   ADAM_KERNEL,
   adamWasm,
@@ -48,6 +49,7 @@ const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
     Slice: slice as Factory,
     Sum: sum as Factory,
     ...Object.fromEntries(Object.entries(BINARY_OPS).map(([name, op]) => [name, binary(op)])),
+    ...FAST_CONV_KERNELS,
   },
 };
 const ADDED: Record<string, Record<string, tf.KernelFunc>> = {
@@ -76,6 +78,7 @@ function backendsPresent(): string[] {
  * await model.fit(x, y, { epochs: 1 }); // BatchMatMul, GatherV2, Adam now run tslab-dl's kernels
  */
 export function installFastKernels(): void {
+  installCorrectnessKernels();
   if (!enabled) return;
   for (const backendName of backendsPresent()) {
     for (const [kernelName, factory] of Object.entries(REPLACEMENTS[backendName])) {
@@ -97,6 +100,26 @@ export function installFastKernels(): void {
   patchAdam(true);
   patchTrainFunction(true);
   patchFitLoop(true);
+}
+
+/**
+ * Kernels stock tfjs lacks or gets wrong on a backend (wasm's `Conv2DBackpropFilter`, without
+ * which no conv net trains, and `MaxPoolGrad`) are registered whether or not the fast kernels
+ * are on, and stay: "stock" means tfjs's kernels wherever they are right.
+ */
+const correctnessInstalled = new Set<string>();
+function installCorrectnessKernels(): void {
+  for (const [backendName, kernels] of Object.entries(CORRECTNESS_KERNELS)) {
+    if (tf.getKernelsForBackend(backendName).length === 0) continue;
+    for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
+      const key = `${backendName}/${kernelName}`;
+      if (correctnessInstalled.has(key)) continue;
+      const stock = tf.getKernel(kernelName, backendName);
+      if (stock) tf.unregisterKernel(kernelName, backendName);
+      tf.registerKernel({ ...stock, kernelName, backendName, kernelFunc });
+      correctnessInstalled.add(key);
+    }
+  }
 }
 
 /** Put back every stock kernel and tfjs's own Adam. */
@@ -126,6 +149,7 @@ function uninstallFastKernels(): void {
  */
 export function useFastKernels(on: boolean): void {
   enabled = on;
+  installCorrectnessKernels();
   if (on) installFastKernels();
   else uninstallFastKernels();
 }

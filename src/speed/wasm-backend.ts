@@ -6,6 +6,7 @@
  * one-pass Adam update. They run on the backend's own memory: no copies in or out.
  */
 import * as tf from "@tensorflow/tfjs";
+import { asKernelsFor } from "./as-kernels";
 import { instantiateKernels, type BinaryName, type WasmKernels } from "./wasm-kernels";
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
@@ -124,11 +125,15 @@ function runGemm(
       const at = aAt + 4 * m * k * (p.batchA === 1 ? 0 : t);
       let bt = bAt + 4 * k * n * (p.batchB === 1 ? 0 : t);
       if (transposeB && (t === 0 || p.batchB !== 1)) {
-        const heap = wasm.HEAPF32;
-        const src = bt >> 2;
-        const dst = panel >> 2;
-        for (let row = 0; row < n; row++) {
-          for (let col = 0; col < k; col++) heap[dst + col * n + row] = heap[src + row * k + col];
+        const asKernels = asKernelsFor(backend);
+        if (asKernels) asKernels.transpose(n, k, bt, panel);
+        else {
+          const heap = wasm.HEAPF32;
+          const src = bt >> 2;
+          const dst = panel >> 2;
+          for (let row = 0; row < n; row++) {
+            for (let col = 0; col < k; col++) heap[dst + col * n + row] = heap[src + row * k + col];
+          }
         }
       }
       if (transposeB) bt = panel;
@@ -335,9 +340,13 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
         heap[oo + i] = acc;
       }
     } else {
-      heap.fill(0, oo, oo + kept);
-      for (let i = 0; i < reduced; i++) {
-        for (let j = 0; j < kept; j++) heap[oo + j] += heap[xo + i * kept + j];
+      const asKernels = asKernelsFor(backend);
+      if (asKernels) asKernels.sumRows(reduced, kept, xo << 2, oo << 2);
+      else {
+        heap.fill(0, oo, oo + kept);
+        for (let i = 0; i < reduced; i++) {
+          for (let j = 0; j < kept; j++) heap[oo + j] += heap[xo + i * kept + j];
+        }
       }
     }
     return out;

@@ -163,3 +163,27 @@ test("a save that fails midway leaves the previous checkpoint intact and no temp
   assert.equal(fs.readFileSync(path.join(file, "model.json"), "utf8"), json);
   assert.equal(await firstKernelValue(file), 0);
 });
+
+test("a checkpoint of a tf.sequential model is a Keras Sequential: reloaded, its layers[0] is the first layer, not an InputLayer", async () => {
+  const model = tf.sequential({ name: "cnn" });
+  model.add(
+    tf.layers.conv2d({ filters: 2, kernelSize: 3, activation: "relu", padding: "same", inputShape: [6, 6, 1] }),
+  );
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 2, activation: "softmax" }));
+  model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
+  const file = path.join(tempDir("checkpoint-sequential-"), "best-cnn-model.h5");
+  const x = tf.randomUniform([8, 6, 6, 1], 0, 1, "float32", 1);
+  const y = tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1]);
+  await model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint(file)] });
+  const loaded = await loadModel(file);
+  assert.equal(loaded.getClassName(), "Sequential");
+  assert.equal(loaded.name, "cnn");
+  assert.deepEqual(
+    loaded.layers.map((l) => l.getClassName()),
+    ["Conv2D", "MaxPooling2D", "Flatten", "Dense"],
+  );
+  assert.deepEqual(loaded.layers[0].getWeights()[0].dataSync(), model.layers[0].getWeights()[0].dataSync());
+  tf.dispose([x, y]);
+});

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Figure, FigureError, plotHistory, mimeBundleOf, type PlotlyTrace } from "../../src/display";
 import { ticks, tickLabel } from "../../src/display/geometry";
 import { parseXml } from "./xml";
-import { lessonHistory } from "./fixtures";
+import { lessonHistory, scatterTraces } from "./fixtures";
 
 function axis(
   layout: { [key: string]: unknown },
@@ -14,7 +14,7 @@ function axis(
 
 test("a History becomes a loss panel and a metric panel, each train curve with its val_ twin", () => {
   const fig = plotHistory(lessonHistory()).toPlotly();
-  const lines = fig.data.filter((t) => t.mode === "lines");
+  const lines = scatterTraces(fig).filter((t) => t.mode === "lines");
   assert.deepEqual(
     lines.map((t) => [t.name, t.xaxis]),
     [
@@ -39,7 +39,7 @@ test("a History becomes a loss panel and a metric panel, each train curve with i
 
 test("the best epoch of val_loss is marked with a marker on the curve and a dashed line in every panel", () => {
   const fig = plotHistory(lessonHistory()).toPlotly();
-  const markers = fig.data.filter((t) => t.mode === "markers");
+  const markers = scatterTraces(fig).filter((t) => t.mode === "markers");
   assert.equal(markers.length, 1);
   assert.deepEqual(markers[0].x, [6]);
   assert.deepEqual(markers[0].y, [0.352]);
@@ -57,7 +57,7 @@ test("the best epoch of val_loss is marked with a marker on the curve and a dash
 
 test("without validation the best epoch is the lowest training loss", () => {
   const fig = plotHistory({ epoch: [0, 1, 2], history: { loss: [0.5, 0.3, 0.4] } }).toPlotly();
-  const marker = fig.data.find((t) => t.mode === "markers") as PlotlyTrace;
+  const marker = scatterTraces(fig).find((t) => t.mode === "markers") as PlotlyTrace;
   assert.deepEqual([marker.x, marker.y], [[1], [0.3]]);
 });
 
@@ -92,10 +92,10 @@ test("plotHistory names the missing keys and the available ones", () => {
 
 test("monitor: false marks nothing; an accuracy monitor marks the highest value", () => {
   const none = plotHistory(lessonHistory(), { monitor: false }).toPlotly();
-  assert.equal(none.data.filter((t) => t.mode === "markers").length, 0);
+  assert.equal(scatterTraces(none).filter((t) => t.mode === "markers").length, 0);
   assert.equal(none.layout.shapes, undefined);
   const acc = plotHistory(lessonHistory(), { monitor: "val_acc" }).toPlotly();
-  const marker = acc.data.find((t) => t.mode === "markers") as PlotlyTrace;
+  const marker = scatterTraces(acc).find((t) => t.mode === "markers") as PlotlyTrace;
   assert.deepEqual([marker.x, marker.y, marker.xaxis], [[6], [0.874], "x2"]);
 });
 

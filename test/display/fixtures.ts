@@ -1,4 +1,5 @@
 /** Shared test data for the display tests. */
+import type { PlotlyFigure, PlotlyTrace } from "../../src/display";
 
 /** A History-shaped object as tfjs returns it (values synced to numbers), with the lesson's metrics. */
 export function lessonHistory() {
@@ -11,4 +12,9 @@ export function lessonHistory() {
       val_acc: [0.83, 0.85, 0.86, 0.867, 0.87, 0.873, 0.874, 0.872, 0.871, 0.87],
     },
   };
+}
+
+/** The line and marker traces of a Plotly figure (its bar traces left out). */
+export function scatterTraces(fig: PlotlyFigure): PlotlyTrace[] {
+  return fig.data.filter((t): t is PlotlyTrace => t.type === "scatter");
 }

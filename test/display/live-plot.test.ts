@@ -4,6 +4,7 @@ import { tf } from "../../src/backend";
 import { LivePlot } from "../../src/callbacks/live-plot";
 import { resetPlotlyInclusion, type PlotlyFigure } from "../../src/display";
 import { FakeBridge } from "./fake-bridge";
+import { scatterTraces } from "./fixtures";
 
 /** A tiny model and 64 samples: 8 batches of 8 per epoch. */
 function tinyTask() {
@@ -81,7 +82,7 @@ test("in a notebook LivePlot creates three outputs and updates the chart in plac
     assert.deepEqual(byName.loss.x, [0, 1, 2]);
     assert.deepEqual(byName.loss.y, history.history.loss);
     assert.deepEqual(byName.val_loss.y, history.history.val_loss);
-    assert.ok(fig.data.some((t) => t.mode === "markers" && /^best epoch \d/.test(t.name)));
+    assert.ok(scatterTraces(fig).some((t) => t.mode === "markers" && /^best epoch \d/.test(t.name)));
     assert.deepEqual(live.collected.history.val_loss, history.history.val_loss);
   } finally {
     bridge.uninstall();

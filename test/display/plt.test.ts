@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { plt, Pyplot, FigureError, type PlotlyFigure } from "../../src/display";
 import { FakeBridge } from "./fake-bridge";
-import { lessonHistory } from "./fixtures";
+import { lessonHistory, scatterTraces } from "./fixtures";
 import { parseXml } from "./xml";
 
 function shownFigure(bridge: FakeBridge): PlotlyFigure {
@@ -26,7 +26,7 @@ test("the lesson's matplotlib cell, line for line, shows one chart in a notebook
     assert.equal(result, undefined);
     const fig = shownFigure(bridge);
     assert.deepEqual(
-      fig.data.map((t) => [t.name, t.mode, t.line?.color]),
+      scatterTraces(fig).map((t) => [t.name, t.mode, t.line?.color]),
       [
         ["train", "lines", "#1f77b4"],
         ["val", "lines", "#ff7f0e"],
@@ -53,7 +53,7 @@ test("without legend() there is no legend; labels come from plot(x, y, label) or
   const fig = p.gcf().toPlotly();
   assert.equal(fig.layout.showlegend, false);
   assert.deepEqual(
-    fig.data.map((t) => [t.name, t.line?.dash, t.line?.color]),
+    scatterTraces(fig).map((t) => [t.name, t.line?.dash, t.line?.color]),
     [
       ["train", "solid", "#1f77b4"],
       ["val", "dash", "#d62728"],
@@ -70,7 +70,7 @@ test("matplotlib format strings set colour, marker and line style", () => {
   p.plot([1, 2], "g--");
   p.plot([1, 2], "C2:");
   p.plot([1, 2], "s-");
-  const data = p.gcf().toPlotly().data;
+  const data = scatterTraces(p.gcf().toPlotly());
   assert.deepEqual(
     data.map((t) => [t.mode, (t.line ?? t.marker)?.color, t.line?.dash, t.marker?.symbol]),
     [

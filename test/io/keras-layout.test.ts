@@ -185,3 +185,100 @@ test(
     assert.deepEqual(ours.build_config, { input_shape: [null, 28, 28] });
   },
 );
+
+/** The lesson 8-2 CNN, compiled as the lesson compiles it. */
+function lessonCnn(): tf.Sequential {
+  const model = tf.sequential();
+  model.add(
+    tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", padding: "same", inputShape: [28, 28, 1] }),
+  );
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], activation: "relu", padding: "same" }));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 100, activation: "relu" }));
+  model.add(tf.layers.dropout({ rate: 0.4 }));
+  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  return model;
+}
+
+test(
+  "our CNN .h5 stores Conv2D and MaxPooling2D as Keras does: HWIO kernels, weightless pooling groups, tf.keras 2.9 strings and configs",
+  { skip },
+  async () => {
+    const ours = path.join(dir, "best-cnn-model.h5");
+    const model = lessonCnn();
+    await saveModelH5(model, ours);
+    const [a, cnn, mlp] = layouts(
+      ours,
+      path.join(fixtures!, "keras2.3.1-standalone_cnn_mnist_whole.h5"),
+      path.join(fixtures!, "tfkeras2.9.0_mlp_fashion_whole.h5"),
+    );
+    // Keras's own CNN: the first four layers are Conv2D(32, 3×3), MaxPooling2D(2), Conv2D(64, 3×3), MaxPooling2D(2), as ours.
+    const theirNames = ["conv2d_1", "max_pooling2d_1", "conv2d_2", "max_pooling2d_2"];
+    const ourNames = model.layers.slice(0, 4).map((l) => l.name);
+    const subtree = (layout: Layout, name: string): { [rel: string]: NodeLayout } =>
+      Object.fromEntries(
+        Object.entries(layout)
+          .filter(([p]) => p === `/model_weights/${name}` || p.startsWith(`/model_weights/${name}/`))
+          .map(([p, node]) => [p.split(name).join("<layer>"), node]),
+      );
+    ourNames.forEach((name, i) => {
+      const x = subtree(a, name);
+      const y = subtree(cnn, theirNames[i]);
+      assert.deepEqual(
+        Object.keys(x).sort(),
+        Object.keys(y).sort(),
+        `${name} vs ${theirNames[i]}: same groups and datasets`,
+      );
+      for (const rel of Object.keys(x)) {
+        assert.equal(x[rel].kind, y[rel].kind, rel);
+        assert.deepEqual(x[rel].shape, y[rel].shape, `${rel}: ${name}'s shape`);
+        assert.equal(x[rel].dtype, y[rel].dtype, rel);
+        assert.deepEqual(Object.keys(x[rel].attrs), Object.keys(y[rel].attrs), rel);
+      }
+    });
+    assert.deepEqual(a[`/model_weights/${ourNames[0]}/${ourNames[0]}/kernel:0`].shape, [3, 3, 1, 32]);
+    // A pooling layer has no weights: its weight_names is the same empty float array as in Keras's file.
+    assert.deepEqual(
+      a[`/model_weights/${ourNames[1]}`].attrs.weight_names,
+      cnn["/model_weights/max_pooling2d_1"].attrs.weight_names,
+    );
+    // Names are stored as tf.keras 2.9 stores them (variable-length strings), not as Keras 2.3.1 did.
+    const stringForm = (attr: AttrLayout) => [attr.class, attr.vlen, attr.cset];
+    assert.deepEqual(
+      stringForm(a[`/model_weights/${ourNames[0]}`].attrs.weight_names),
+      stringForm(mlp["/model_weights/dense_14"].attrs.weight_names),
+    );
+    // Layer configs use Keras's vocabulary: the keys Keras 2.3.1 wrote for these layers, plus tf.keras's `groups`.
+    type LayerConfig = { class_name: string; config: { [key: string]: unknown } };
+    const ourLayers = (JSON.parse(a["/"].attrs.model_config.value as string).config.layers as LayerConfig[]).filter(
+      (l) => l.class_name !== "InputLayer",
+    );
+    const theirConfig = JSON.parse(cnn["/"].attrs.model_config.value as string).config;
+    const theirLayers = (Array.isArray(theirConfig) ? theirConfig : theirConfig.layers) as LayerConfig[];
+    const keys = (l: LayerConfig) =>
+      Object.keys(l.config)
+        .filter((k) => k !== "batch_input_shape")
+        .sort();
+    assert.deepEqual(keys(ourLayers[0]), [...keys(theirLayers[0]), "groups"].sort());
+    assert.deepEqual(keys(ourLayers[1]), keys(theirLayers[1]));
+    assert.deepEqual(
+      [
+        ourLayers[0].config.kernel_size,
+        ourLayers[0].config.strides,
+        ourLayers[0].config.padding,
+        ourLayers[0].config.data_format,
+      ],
+      [[3, 3], [1, 1], "same", "channels_last"],
+    );
+    assert.deepEqual(
+      [ourLayers[1].config.pool_size, ourLayers[1].config.strides],
+      [
+        [2, 2],
+        [2, 2],
+      ],
+    );
+  },
+);

@@ -1,6 +1,8 @@
 /**
  * The lesson notebooks, executed headlessly with nbconvert on the tslab-dl
  * kernel, checked from their outputs and from the files they leave behind.
+ * Each language runs every lesson in order in one folder (8-3 reads the model 8-2 saves).
+ * `TSLAB_DL_LESSONS=07-3` (ids separated by commas) runs only some lessons: the CNN of 8-2 trains for long.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -10,7 +12,16 @@ import { before, test } from "node:test";
 import { init, tf } from "../../src/backend";
 import { loadFashionMnist, trainTestSplit } from "../../src/data";
 import { loadModel } from "../../src/io";
-import { executeNotebook, findJupyter, LANGS, type Lang, notebookPath } from "../../notebooks/tutorial";
+import {
+  executeNotebook,
+  findJupyter,
+  LANGS,
+  LESSONS,
+  lessonById,
+  type Lang,
+  type Lesson,
+  notebookPath,
+} from "../../notebooks/tutorial";
 import { hasFashionMnist, repoRoot, tempDir } from "../helpers";
 
 interface Output {
@@ -43,7 +54,17 @@ const skip =
   (!jupyter && "Jupyter's nbconvert is not installed (apt-get install jupyter-nbconvert jupyter-client)") ||
   (!hasFashionMnist && "Debian's dataset-fashion-mnist is not installed");
 
-const executed = new Map<Lang, { nb: Notebook; dir: string }>();
+const selected: Lesson[] = process.env.TSLAB_DL_LESSONS
+  ? LESSONS.filter((l) => process.env.TSLAB_DL_LESSONS!.split(",").includes(l.id))
+  : LESSONS;
+/** The lessons run, with the lessons they read files from. */
+const lessons = LESSONS.filter(
+  (l) => selected.includes(l) || selected.some((s) => s.needs && lessonById(s.needs.lesson) === l),
+);
+const executed = new Map<string, { nb: Notebook; dir: string }>();
+const key = (lang: Lang, id: string): string => `${lang}/${id}`;
+/** The executed notebook of a lesson in a language. */
+const run = (lang: Lang, id: string) => executed.get(key(lang, id))!;
 
 before(
   async () => {
@@ -55,15 +76,20 @@ before(
     process.env.JUPYTER_PATH = path.join(prefix, "share", "jupyter");
     const outDir = path.join(repoRoot, "out", `test-notebooks-${process.pid}`);
     process.on("exit", () => fs.rmSync(outDir, { recursive: true, force: true }));
-    const results = await Promise.all(LANGS.map((lang) => executeNotebook(jupyter as string, lang, outDir)));
-    results.forEach((r, i) => {
-      executed.set(LANGS[i], {
-        nb: JSON.parse(fs.readFileSync(r.ipynb, "utf8")) as Notebook,
-        dir: path.dirname(r.ipynb),
-      });
-    });
+    await Promise.all(
+      LANGS.map(async (lang) => {
+        for (const lesson of lessons) {
+          const r = await executeNotebook(jupyter as string, lang, outDir, lesson);
+          executed.set(key(lang, lesson.id), {
+            nb: JSON.parse(fs.readFileSync(r.ipynb, "utf8")) as Notebook,
+            dir: path.dirname(r.ipynb),
+          });
+        }
+      }),
+    );
   },
-  { timeout: 40 * 60_000 },
+  // 7-3 takes minutes; the CNN of 8-2 trains for much longer on WebAssembly.
+  { timeout: 6 * 60 * 60_000 },
 );
 
 /** The execute_result text of the first code cell whose source includes `marker`. */
@@ -75,17 +101,17 @@ function resultOf(nb: Notebook, marker: string, from = 0): { text: string; index
   return { text: text(result.data?.["text/plain"] as string | string[]), index };
 }
 
-function numberIn(s: string, key: string): number {
-  const m = new RegExp(`${key}: ([0-9.e+-]+)`).exec(s);
-  assert.ok(m, `${key} in ${JSON.stringify(s)}`);
-  return Number(m[1]);
-}
-
 /** The `[loss, accuracy]` of an `evaluate(...)` cell's text (`[0.31, 0.88]  (loss, acc)`). */
 function evaluationIn(s: string): { valLoss: number; valAccuracy: number } {
   const m = /^\[([0-9.e+-]+), ([0-9.e+-]+)\]/.exec(s.trim());
   assert.ok(m, `an evaluation in ${JSON.stringify(s)}`);
   return { valLoss: Number(m[1]), valAccuracy: Number(m[2]) };
+}
+
+function numberIn(s: string, key: string): number {
+  const m = new RegExp(`${key}: ([0-9.e+-]+)`).exec(s);
+  assert.ok(m, `${key} in ${JSON.stringify(s)}`);
+  return Number(m[1]);
 }
 
 /** Cells' output kinds, merging consecutive streams (their split varies from run to run). */
@@ -105,31 +131,32 @@ function structure(nb: Notebook): string[][] {
   });
 }
 
-for (const lang of LANGS) {
-  test(`${lang}: the notebook runs clean: no error outputs`, { skip }, () => {
-    const { nb } = executed.get(lang)!;
-    const errors = nb.cells.flatMap((c, i) =>
-      (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`),
-    );
-    assert.deepEqual(errors, []);
-  });
+const has = (id: string): boolean => lessons.some((l) => l.id === id);
 
-  test(`${lang}: EarlyStopping stops before epoch 20 and the restored model's val accuracy ≥ 0.875`, { skip }, () => {
-    const { nb } = executed.get(lang)!;
-    const stop = resultOf(nb, "earlyStoppingCb.stoppedEpoch");
-    const stoppedEpoch = numberIn(stop.text, "stoppedEpoch");
-    const bestEpoch = numberIn(stop.text, "bestEpoch");
-    assert.ok(stoppedEpoch > 0 && stoppedEpoch < 19, `stoppedEpoch ${stoppedEpoch} (0-based) is before the 20th epoch`);
-    assert.equal(stoppedEpoch - bestEpoch, 2, "patience 2");
-    const evaluation = resultOf(nb, "evaluate(model, valScaled, valTarget)", stop.index);
-    assert.ok(evaluationIn(evaluation.text).valAccuracy >= 0.875, evaluation.text);
-  });
+for (const lang of has("07-3") ? LANGS : []) {
+  test(
+    `${lang}/07-3: EarlyStopping stops before epoch 20 and the restored model's val accuracy ≥ 0.875`,
+    { skip },
+    () => {
+      const { nb } = run(lang, "07-3");
+      const stop = resultOf(nb, "earlyStoppingCb.stoppedEpoch");
+      const stoppedEpoch = numberIn(stop.text, "stoppedEpoch");
+      const bestEpoch = numberIn(stop.text, "bestEpoch");
+      assert.ok(
+        stoppedEpoch > 0 && stoppedEpoch < 19,
+        `stoppedEpoch ${stoppedEpoch} (0-based) is before the 20th epoch`,
+      );
+      assert.equal(stoppedEpoch - bestEpoch, 2, "patience 2");
+      const evaluation = resultOf(nb, "evaluate(model, valScaled, valTarget)", stop.index);
+      assert.ok(evaluationIn(evaluation.text).valAccuracy >= 0.875, evaluation.text);
+    },
+  );
 
   test(
-    `${lang}: the checkpoint and saved files exist, list in !ls, and reload to the same evaluation`,
+    `${lang}/07-3: the checkpoint and saved files exist, list in !ls, and reload to the same evaluation`,
     { skip },
     async () => {
-      const { nb, dir } = executed.get(lang)!;
+      const { nb, dir } = run(lang, "07-3");
       const files = ["best-model.h5", "model-weights.h5", "model-whole.h5"];
       for (const f of files)
         assert.ok(fs.statSync(path.join(dir, f)).size > 300_000, `${f} exists and holds the weights`);
@@ -181,8 +208,8 @@ for (const lang of LANGS) {
     },
   );
 
-  test(`${lang}: every loss-curve output carries the chart bundle with its static picture`, { skip }, () => {
-    const { nb } = executed.get(lang)!;
+  test(`${lang}/07-3: every loss-curve output carries the chart bundle with its static picture`, { skip }, () => {
+    const { nb } = run(lang, "07-3");
     const chartCells = nb.cells.filter(
       (c) => c.cell_type === "code" && /plt\.show\(\)|^history$|new LivePlot\(\)/m.test(source(c)),
     );
@@ -195,13 +222,150 @@ for (const lang of LANGS) {
       assert.match(text(bundle["text/html"] as string), /<img[^>]+src="data:image\//);
     }
   });
+}
 
-  test(`${lang}: the committed notebook matches a fresh run in structure and in its stopped epoch`, { skip }, () => {
-    const { nb } = executed.get(lang)!;
-    const committed = JSON.parse(fs.readFileSync(notebookPath(lang), "utf8")) as Notebook;
-    assert.deepEqual(committed.cells.map(source), nb.cells.map(source), "same cells");
-    assert.deepEqual(structure(committed), structure(nb), "same output types, cell by cell");
-    const stop = (n: Notebook) => numberIn(resultOf(n, "earlyStoppingCb.stoppedEpoch").text, "stoppedEpoch");
-    assert.equal(stop(committed), stop(nb), "with the seed set, the same backend stops at the same epoch");
+/** Every display output that is a figure (Plotly JSON) or a picture (SVG), with its cell's source. */
+function figures(nb: Notebook): Array<{ cell: string; data: { [mime: string]: string | string[] | object } }> {
+  return nb.cells.flatMap((c) =>
+    (c.outputs ?? [])
+      .filter((o) => o.data?.["application/vnd.plotly.v1+json"] || o.data?.["image/svg+xml"])
+      .map((o) => ({ cell: source(c), data: o.data! })),
+  );
+}
+
+const stoppedEpochOf = (n: Notebook): number | undefined =>
+  n.cells.some((c) => source(c).includes("earlyStoppingCb.stoppedEpoch"))
+    ? numberIn(resultOf(n, "earlyStoppingCb.stoppedEpoch").text, "stoppedEpoch")
+    : undefined;
+
+for (const lesson of lessons) {
+  for (const lang of LANGS) {
+    test(`${lang}/${lesson.id}: the notebook runs clean: no error outputs`, { skip }, () => {
+      const { nb } = run(lang, lesson.id);
+      const errors = nb.cells.flatMap((c, i) =>
+        (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`),
+      );
+      assert.deepEqual(errors, []);
+    });
+
+    test(
+      `${lang}/${lesson.id}: every figure and picture carries its static SVG, shown by an <img> in its HTML`,
+      { skip },
+      () => {
+        const { nb } = run(lang, lesson.id);
+        const shown = nb.cells.filter((c) => c.cell_type === "code" && /plt\.show\(\)|plotModel\(/.test(source(c)));
+        for (const c of shown) {
+          assert.ok(
+            (c.outputs ?? []).some((o) => o.data?.["image/svg+xml"]),
+            `a picture in: ${source(c).split("\n")[0]}`,
+          );
+        }
+        for (const f of figures(nb)) {
+          assert.match(text(f.data["image/svg+xml"] as string), /^<svg[\s\S]*<\/svg>\s*$/, f.cell);
+          assert.match(text(f.data["text/html"] as string), /<img[^>]+src="data:image\/svg\+xml;base64,/, f.cell);
+        }
+      },
+    );
+
+    test(
+      `${lang}/${lesson.id}: the committed notebook matches a fresh run in structure (and in its stopped epoch)`,
+      { skip },
+      () => {
+        const { nb } = run(lang, lesson.id);
+        const committed = JSON.parse(fs.readFileSync(notebookPath(lang, lesson), "utf8")) as Notebook;
+        assert.deepEqual(committed.cells.map(source), nb.cells.map(source), "same cells");
+        assert.deepEqual(structure(committed), structure(nb), "same output types, cell by cell");
+        assert.equal(
+          stoppedEpochOf(committed),
+          stoppedEpochOf(nb),
+          "with the seed set, the same backend stops at the same epoch",
+        );
+      },
+    );
+  }
+}
+
+for (const lang of has("08-2") ? LANGS : []) {
+  test(
+    `${lang}/08-2: the CNN stops early with patience 2 and reaches ≥ 0.90 accuracy on validation and test sets`,
+    { skip },
+    () => {
+      const { nb } = run(lang, "08-2");
+      const stop = resultOf(nb, "earlyStoppingCb.stoppedEpoch");
+      const stoppedEpoch = numberIn(stop.text, "stoppedEpoch");
+      assert.ok(
+        stoppedEpoch > 0 && stoppedEpoch < 19,
+        `stoppedEpoch ${stoppedEpoch} (0-based) is before the 20th epoch`,
+      );
+      assert.equal(stoppedEpoch - numberIn(stop.text, "bestEpoch"), 2, "patience 2");
+      assert.ok(numberIn(resultOf(nb, "model.evaluate(valScaled, valTarget)").text, "valAccuracy") >= 0.9);
+      assert.ok(numberIn(resultOf(nb, "model.evaluate(testScaled, testTarget)").text, "testAccuracy") >= 0.9);
+    },
+  );
+
+  test(`${lang}/08-2: plotModel, imshow and the class-probability bars are drawn`, { skip }, () => {
+    const { nb, dir } = run(lang, "08-2");
+    const all = figures(nb);
+    const diagrams = all.filter((f) => f.cell.includes("plotModel("));
+    assert.equal(diagrams.length, 2);
+    assert.match(text(diagrams[1].data["text/plain"] as string), /InputLayer.*output: \(None, 28, 28, 1\)/);
+    assert.match(fs.readFileSync(path.join(dir, "cnn-architecture.svg"), "utf8"), /^<svg[\s\S]*Conv2D[\s\S]*<\/svg>$/);
+    const image = all.find((f) => f.cell.includes("plt.imshow"));
+    assert.ok(image, "the imshow figure");
+    assert.match(text(image.data["image/svg+xml"] as string), /<image [^>]*href="data:image\/png;base64,/);
+    const bars = all.find((f) => f.cell.includes("plt.bar"));
+    const plotly = bars?.data["application/vnd.plotly.v1+json"] as { data: Array<{ type: string; y: number[] }> };
+    assert.equal(plotly.data[0].type, "bar");
+    assert.equal(plotly.data[0].y.length, 10);
+    assert.ok(Math.abs(plotly.data[0].y.reduce((a, b) => a + b, 0) - 1) < 1e-4, "probabilities sum to 1");
+  });
+
+  test(`${lang}/08-2: best-cnn-model.h5 reloads here to the notebook's validation loss`, { skip }, async () => {
+    const { nb, dir } = run(lang, "08-2");
+    const notebookLoss = numberIn(resultOf(nb, "model.evaluate(valScaled, valTarget)").text, "valLoss");
+    await init({ verbose: false });
+    const [[images, labels]] = await loadFashionMnist({ download: false });
+    const [, valScaled, , valTarget] = trainTestSplit(images.reshape([-1, 28, 28, 1]).div(255), labels, {
+      testSize: 0.2,
+      randomState: 42,
+    });
+    const model = await loadModel(path.join(dir, "best-cnn-model.h5"));
+    const [loss] = (model.evaluate(valScaled, valTarget, { batchSize: 256 }) as tf.Scalar[]).map(
+      (t) => t.dataSync()[0],
+    );
+    assert.ok(Math.abs(loss - notebookLoss) < 1e-4, `reloads to val_loss ${loss}, the notebook said ${notebookLoss}`);
+    tf.dispose([images, labels, valScaled, valTarget]);
+  });
+}
+
+for (const lang of has("08-3") ? LANGS : []) {
+  test(`${lang}/08-3: the filter and feature-map grids are one small figure each, with one picture`, { skip }, () => {
+    const { nb } = run(lang, "08-3");
+    const grids = figures(nb)
+      .map((f) => text(f.data["text/plain"] as string))
+      .filter((t) => / panels: /.test(t));
+    assert.deepEqual(grids, [
+      "Figure 2×16 panels: 32 images 3×3 (viridis)",
+      "Figure 2×16 panels: 32 images 3×3 (viridis)",
+      "Figure 4×8 panels: 32 images 28×28 (viridis)",
+      "Figure 8×8 panels: 64 images 14×14 (viridis)",
+    ]);
+    for (const f of figures(nb).filter((g) => / panels: /.test(text(g.data["text/plain"] as string)))) {
+      const svg = text(f.data["image/svg+xml"] as string);
+      assert.equal(svg.match(/<image /g)?.length, 1);
+      // plotly.js itself rides in the first chart's HTML; the figure's own data stays small.
+      const html = text(f.data["text/html"] as string).replace(/<script[^>]*>\/\* plotly\.js[^]*?<\/script>/, "");
+      const own = JSON.stringify({ ...f.data, "text/html": html });
+      assert.ok(own.length < 200_000, `${own.length} bytes`);
+    }
+  });
+
+  test(`${lang}/08-3: the trained filters spread wider than freshly initialised ones`, { skip }, () => {
+    const { nb } = run(lang, "08-3");
+    const trained = resultOf(nb, "tf.moments(convWeights)").text;
+    assert.match(trained, /kernel: \[ 3, 3, 1, 32 \]/);
+    const fresh = nb.cells.find((c) => source(c).includes("tf.moments(noTrainingWeights)"));
+    const printed = (fresh?.outputs ?? []).map((o) => text(o.text)).join("");
+    assert.ok(numberIn(trained, "std") > numberIn(printed, "std"), `${trained} vs ${printed}`);
   });
 }

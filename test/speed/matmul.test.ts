@@ -12,12 +12,17 @@ before(async () => {
   useFastKernels(true);
 });
 
-test("installing replaces the matrix, gather, identity and binary kernels on wasm and adds the Adam and dense train-step kernels", () => {
+test("installing replaces the matrix, gather, identity, binary, conv and pooling kernels on wasm and adds the Adam and dense train-step kernels", () => {
   assert.deepEqual(fastKernelsInstalled(), [
     "wasm/Add",
     "wasm/BatchMatMul",
+    "wasm/Conv2D",
+    "wasm/Conv2DBackpropFilter",
+    "wasm/Conv2DBackpropInput",
+    "wasm/FusedConv2D",
     "wasm/GatherV2",
     "wasm/Identity",
+    "wasm/MaxPoolGrad",
     "wasm/Multiply",
     "wasm/RealDiv",
     "wasm/Slice",
@@ -31,7 +36,7 @@ test("installing replaces the matrix, gather, identity and binary kernels on was
   assert.deepEqual(fastKernelsInstalled(), []);
   assert.equal(tf.getKernel("TslabDlAdam", "wasm"), undefined);
   useFastKernels(true);
-  assert.equal(fastKernelsInstalled().length, 12);
+  assert.equal(fastKernelsInstalled().length, 17);
 });
 
 // Sizes around the tile edges (4 rows, 8/4/1 columns) and the tutorial model's own.

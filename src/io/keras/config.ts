@@ -915,9 +915,33 @@ function inputLayerToKeras(name: string, batchShape: Json, dialect: KerasDialect
   };
 }
 
-/** Whether a tfjs model is a plain stack (a `tf.Sequential`). */
-export function isSequential(model: tf.LayersModel): model is tf.Sequential {
-  return model instanceof tf.Sequential;
+/**
+ * Whether a tfjs model is a plain stack: a `tf.Sequential`, or the model a
+ * `tf.Sequential` keeps inside and trains (its `fit` runs that inner model, so
+ * callbacks such as ModelCheckpoint receive it). Saving the inner one as a
+ * Sequential gives Keras the model the user built (`model.layers[0]` is the first layer).
+ */
+export function isSequential(model: tf.LayersModel): boolean {
+  return model instanceof tf.Sequential || isInnerOfSequential(model);
+}
+
+/** tfjs names the inner model `<sequential name>_model` and chains its layers one after another. */
+function isInnerOfSequential(model: tf.LayersModel): boolean {
+  if (!model.name.endsWith("_model") || model.inputs.length !== 1 || model.outputs.length !== 1) return false;
+  const layers = model.layers;
+  if (layers[0]?.getClassName() !== "InputLayer") return false;
+  return layers.every(
+    (layer, i) =>
+      i === 0 ||
+      (layer.inboundNodes.length === 1 &&
+        layer.inboundNodes[0].inboundLayers.length === 1 &&
+        layer.inboundNodes[0].inboundLayers[0] === layers[i - 1]),
+  );
+}
+
+/** The name Keras should see: a Sequential's, not its inner model's. */
+function sequentialName(model: tf.LayersModel): string {
+  return model instanceof tf.Sequential ? model.name : model.name.replace(/_model$/, "");
 }
 
 /** The layers of a model that are not its InputLayers, in order. */
@@ -941,11 +965,12 @@ export function modelToKeras(model: tf.LayersModel, dialect: KerasDialect): Json
     const batchShape = shapeJson(model.inputs[0].shape);
     const inputName = dialect === "keras2" ? `${body[0]?.name ?? "input"}_input` : "input_layer";
     const layers = [inputLayerToKeras(inputName, batchShape, dialect), ...body.map((l) => layerToKeras(l, dialect))];
-    if (dialect === "keras2") return { class_name: "Sequential", config: { name: model.name, layers } };
+    const name = sequentialName(model);
+    if (dialect === "keras2") return { class_name: "Sequential", config: { name, layers } };
     return {
       module: "keras",
       class_name: "Sequential",
-      config: { name: model.name, trainable: true, dtype: DTYPE_POLICY, layers, build_input_shape: batchShape },
+      config: { name, trainable: true, dtype: DTYPE_POLICY, layers, build_input_shape: batchShape },
       registered_name: null,
       build_config: { input_shape: batchShape },
     };

@@ -1,0 +1,127 @@
+/**
+ * Loads tslab-dl's AssemblyScript kernels (src/speed/as/, one file per kernel) onto the memory
+ * of tfjs's WebAssembly backend, so they read and write tensors where they already are.
+ *
+ * Design:
+ * - `npm run build` compiles src/speed/as/index.ts with `asc` twice (src/speed/as/asconfig.json)
+ *   into dist/src/speed/as/kernels.wasm (WebAssembly SIMD) and kernels-fma.wasm (plus relaxed
+ *   SIMD's fused multiply-add); this loader reads them from beside itself, so they ship in the
+ *   package's `dist/src`. The FMA build is used where this Node compiles relaxed SIMD (see
+ *   `kernelModule` in wasm-kernels.ts, which turns on V8's flag for it on Node 20).
+ * - The modules import tfjs's `WebAssembly.Memory` as `env.memory` and must never write memory
+ *   they were not handed: emscripten owns all of it. So they are built with `--runtime stub`
+ *   (no garbage collector, and nothing ever allocates), no static data (no data segments: no
+ *   strings, no `abort` messages: `--use abort=` and `--noAssert`) and no globals in memory;
+ *   a kernel's scratch space is `_malloc`ed from tfjs's heap by the TypeScript caller.
+ *   test/speed/as-kernels.test.ts checks the built modules for data segments and imports.
+ * - Built with `--debug` (and -O3): the name section keeps each exported kernel's name, so CPU
+ *   profiles (node --cpu-prof) show `gemm`, `im2col`, … rather than `wasm-function[12]`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { BackendWasmLike, WasmModule } from "./wasm-backend";
+import { kernelModule } from "./wasm-kernels";
+
+/** The exports of the AssemblyScript module: see each kernel's file in src/speed/as/. */
+export interface AsKernels {
+  /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, accumulate, scratch)`: C (+)= A·B, byte addresses and strides; scratch 4·256 floats. */
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    sai: number,
+    sak: number,
+    b: number,
+    sbk: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+    scratch: number,
+  ): void;
+  /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x) · B (a convolution), m pixels, k = patch size. */
+  gemmPatches(
+    m: number,
+    n: number,
+    k: number,
+    geometry: number,
+    x: number,
+    b: number,
+    sbk: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x)ᵀ · B (a filter gradient), m = patch size, k pixels. */
+  gemmPatchesT(
+    m: number,
+    n: number,
+    k: number,
+    geometry: number,
+    x: number,
+    b: number,
+    sbk: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  /** `(geometry, x, col)`: the patches of NHWC `x` as rows of `col`; `geometry` is a {@link writeConvGeometry} block. */
+  im2col(geometry: number, x: number, col: number): void;
+  /** `(geometry, col, dx)`: dx = 0, then each row of `col` added back under its patch (the inverse of im2col). */
+  col2im(geometry: number, col: number, dx: number): void;
+  /** `(rows, cols, a, out)`: out = aᵀ for a row-major rows×cols float32 matrix. */
+  transpose(rows: number, cols: number, a: number, out: number): void;
+  /** `(geometry, x, dy, dx)`: max pooling's input gradient; `geometry` is a {@link writePoolGeometry} block. */
+  maxPoolGrad(geometry: number, x: number, dy: number, dx: number): void;
+  /** `(rows, n, y, bias, relu)`: y += bias (bias 0: none), then relu if `relu` is 1, in place. */
+  biasRelu(rows: number, n: number, y: number, bias: number, relu: number): void;
+  /** `(rows, n, x, out)`: out[j] = Σ_r x[r][j], rows added in order in float32. */
+  sumRows(rows: number, n: number, x: number, out: number): void;
+}
+
+/** Bytes of scratch {@link AsKernels.gemm} needs. */
+export const GEMM_SCRATCH_BYTES = 4 * 4 * 256;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** Where the built modules lie: dist/src/speed/as/ beside this file's compiled form. */
+export function asModulePath(fma: boolean): string {
+  return path.join(__dirname, "as", fma ? "kernels-fma.wasm" : "kernels.wasm");
+}
+
+function asModule(): WebAssembly.Module {
+  if (!compiled) {
+    const file = asModulePath(kernelModule().info.fma);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      throw new Error(
+        `tslab-dl: the AssemblyScript kernels ${file} could not be read (${(e as Error).message}); ` +
+          `run \`npm run build\` (a source checkout) or reinstall tslab-dl`,
+        { cause: e },
+      );
+    }
+    compiled = new WebAssembly.Module(new Uint8Array(bytes));
+  }
+  return compiled;
+}
+
+/** Instantiate the AssemblyScript kernels on `memory` (tfjs's WebAssembly heap). */
+export function instantiateAsKernels(memory: WebAssembly.Memory): AsKernels {
+  return new WebAssembly.Instance(asModule(), { env: { memory } }).exports as unknown as AsKernels;
+}
+
+const byModule = new WeakMap<WasmModule, AsKernels | null>();
+
+/** The AssemblyScript kernels on this backend's memory, or null where it cannot be imported (a threaded build). */
+export function asKernelsFor(backend: BackendWasmLike): AsKernels | null {
+  const wasm = backend.wasm;
+  let kernels = byModule.get(wasm);
+  if (kernels === undefined) {
+    const memory = wasm.asm?.memory ?? wasm.wasmMemory;
+    kernels = memory ? instantiateAsKernels(memory) : null;
+    byModule.set(wasm, kernels);
+  }
+  return kernels;
+}

@@ -1,0 +1,68 @@
+/** A convolution's geometry, laid out for the AssemblyScript kernels (src/speed/as/conv-geometry.ts). */
+import type * as tf from "@tensorflow/tfjs";
+import type { WasmModule } from "../wasm-backend";
+
+/** Bytes of one geometry block. */
+export const GEOMETRY_BYTES = 64;
+
+/** Write `info` as the 16 int32 of a geometry block at byte address `at` of the heap. */
+export function writeConvGeometry(wasm: WasmModule, at: number, info: tf.backend_util.Conv2DInfo): void {
+  wasm.HEAP32.set(
+    [
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.outChannels,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.dilationHeight,
+      info.dilationWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+      0,
+    ],
+    at >> 2,
+  );
+}
+
+/** Write pooling geometry `info` as the 12 int32 of a pool geometry block (src/speed/as/pool-geometry.ts) at `at`. */
+export function writePoolGeometry(wasm: WasmModule, at: number, info: tf.backend_util.Conv2DInfo): void {
+  wasm.HEAP32.set(
+    [
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.effectiveFilterHeight,
+      info.effectiveFilterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ],
+    at >> 2,
+  );
+}
+
+/**
+ * Run `body` with `bytes` of tfjs's heap per entry of `sizes`, freed afterwards (also on a throw).
+ *
+ * @example
+ * withScratch(backend.wasm, [GEOMETRY_BYTES, 4 * n], ([geometry, col]) => kernels.im2col(geometry, x, col));
+ */
+export function withScratch<T>(wasm: WasmModule, sizes: number[], body: (addresses: number[]) => T): T {
+  const addresses: number[] = [];
+  try {
+    for (const bytes of sizes) addresses.push(wasm._malloc(Math.max(bytes, 16)));
+    return body(addresses);
+  } finally {
+    for (const at of addresses) wasm._free(at);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `Conv2DBackpropInput` on tfjs's WebAssembly backend as one matrix product and a scatter:
+ * dx = col2im(dy · Wᵀ), in AssemblyScript. The stock kernel is a direct loop, about as slow
+ * as a convolution without any blocking.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { asKernelsFor, GEMM_SCRATCH_BYTES } from "../as-kernels";
+import { type BackendWasmLike, offset } from "../wasm-backend";
+import { conv2DInfo } from "./conv2d-backprop-filter";
+import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+interface Attrs {
+  strides: number | [number, number];
+  pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
+  dataFormat: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  inputShape: [number, number, number, number];
+}
+
+/** Build the replacement for `Conv2DBackpropInput`; `stock` runs NCHW and other dtypes. */
+export function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const backend = args.backend as unknown as BackendWasmLike;
+    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = args.attrs as unknown as Attrs;
+    const kernels = asKernelsFor(backend);
+    if (!kernels || attrs.dataFormat === "NCHW" || dy.dtype !== "float32" || filter.dtype !== "float32") {
+      return stock(args);
+    }
+    const info = conv2DInfo(attrs.inputShape, filter.shape, attrs);
+    const out = backend.makeOutput([...attrs.inputShape], "float32");
+    const pixels = info.batchSize * info.outHeight * info.outWidth;
+    const patch = info.filterHeight * info.filterWidth * info.inChannels;
+    const co = info.outChannels;
+    const wasm = backend.wasm;
+    withScratch(
+      wasm,
+      [GEOMETRY_BYTES, 4 * patch * co, 4 * pixels * patch, GEMM_SCRATCH_BYTES],
+      ([geometry, filterT, col, scratch]) => {
+        writeConvGeometry(wasm, geometry, info);
+        kernels.transpose(patch, co, offset(backend, filter), filterT);
+        kernels.gemm(pixels, patch, co, offset(backend, dy), 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, scratch);
+        kernels.col2im(geometry, col, offset(backend, out));
+      },
+    );
+    return out;
+  };
+}

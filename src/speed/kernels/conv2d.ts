@@ -1,0 +1,103 @@
+/**
+ * `Conv2D` and `FusedConv2D` (bias, relu or linear) on tfjs's WebAssembly backend as
+ * one blocked matrix product in AssemblyScript, y = im2col(x) · W (+ bias, relu), its patches packed
+ * straight from x.
+ * The stock kernels run XNNPACK, which packs the filter again whenever it is a new tensor,
+ * as it is after every optimizer step, and has no fused multiply-add in WebAssembly.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { asKernelsFor, type AsKernels, GEMM_SCRATCH_BYTES } from "../as-kernels";
+import { type BackendWasmLike, offset } from "../wasm-backend";
+import { conv2DInfo } from "./conv2d-backprop-filter";
+import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+interface Attrs {
+  strides: number | [number, number];
+  pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
+  dataFormat: "NHWC" | "NCHW";
+  dilations: number | [number, number];
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  activation?: string;
+}
+
+/** y = conv(x, filter) (+ bias) (relu) into a new tensor. */
+function convolve(
+  backend: BackendWasmLike,
+  kernels: AsKernels,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  relu: boolean,
+  attrs: Attrs,
+): tf.TensorInfo {
+  const info = conv2DInfo(x.shape, filter.shape, attrs, attrs.dilations);
+  const out = backend.makeOutput([...info.outShape], "float32");
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patch = info.filterHeight * info.filterWidth * info.inChannels;
+  const co = info.outChannels;
+  if (pixels * co === 0) return out;
+  // A 1×1 filter at stride 1 without padding reads x itself as the patch matrix.
+  const direct =
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0;
+  const wasm = backend.wasm;
+  withScratch(wasm, [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES], ([geometry, scratch]) => {
+    const xAt = offset(backend, x);
+    const w = offset(backend, filter);
+    const y = offset(backend, out);
+    if (direct) kernels.gemm(pixels, co, patch, xAt, 4 * patch, 4, w, 4 * co, y, 4 * co, 0, scratch);
+    else {
+      writeConvGeometry(wasm, geometry, info);
+      kernels.gemmPatches(pixels, co, patch, geometry, xAt, w, 4 * co, y, 4 * co, scratch);
+    }
+    if (bias || relu) kernels.biasRelu(pixels, co, y, bias ? offset(backend, bias) : 0, relu ? 1 : 0);
+  });
+  return out;
+}
+
+function plain(attrs: Attrs, ...tensors: (tf.TensorInfo | undefined)[]): boolean {
+  return attrs.dataFormat !== "NCHW" && tensors.every((t) => !t || t.dtype === "float32");
+}
+
+/** Build the replacement for `Conv2D` (NHWC float32; anything else runs `stock`). */
+export function conv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const backend = args.backend as unknown as BackendWasmLike;
+    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = args.attrs as unknown as Attrs;
+    const kernels = asKernelsFor(backend);
+    if (!kernels || !plain(attrs, x, filter)) return stock(args);
+    return convolve(backend, kernels, x, filter, undefined, false, attrs);
+  };
+}
+
+/** Build the replacement for `FusedConv2D` with a per-channel bias (or none) and a linear or relu activation. */
+export function fusedConv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const backend = args.backend as unknown as BackendWasmLike;
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as unknown as Attrs;
+    const kernels = asKernelsFor(backend);
+    const activation = attrs.activation ?? "linear";
+    const channels = filter?.shape[3];
+    const biasOk = !bias || (bias.shape.length === 1 && bias.shape[0] === channels);
+    if (
+      !kernels ||
+      !x ||
+      !filter ||
+      !plain(attrs, x, filter, bias) ||
+      !biasOk ||
+      preluActivationWeights ||
+      (activation !== "linear" && activation !== "relu")
+    ) {
+      return stock(args);
+    }
+    return convolve(backend, kernels, x, filter, bias, activation === "relu", attrs);
+  };
+}

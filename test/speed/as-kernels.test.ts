@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { asKernelsFor, asModulePath, GEMM_SCRATCH_BYTES } from "../../src/speed/as-kernels";
+import type { BackendWasmLike } from "../../src/speed/wasm-backend";
+import { kernelModule } from "../../src/speed/wasm-kernels";
+import { useWasm } from "./compare";
+import { values } from "./conv-grad";
+
+before(async () => {
+  await useWasm();
+  kernelModule(); // turns on V8's relaxed-SIMD flag where Node 20 needs it, as the loader does
+});
+
+/** The ids of a wasm binary's sections, in order. */
+function sectionIds(bytes: Uint8Array): number[] {
+  const ids: number[] = [];
+  let at = 8;
+  while (at < bytes.length) {
+    ids.push(bytes[at++]);
+    let size = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = bytes[at++];
+      size |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    at += size;
+  }
+  return ids;
+}
+
+for (const fma of [false, true]) {
+  const file = asModulePath(fma);
+  test(`the AssemblyScript module ${fma ? "with" : "without"} FMA imports only tfjs's memory and writes nothing of its own into it`, () => {
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    const ids = sectionIds(bytes);
+    assert.ok(!ids.includes(11), `${file} has a data section (static data written over emscripten's heap)`);
+    assert.ok(!ids.includes(12), `${file} has a data count section`);
+    assert.ok(!ids.includes(6), `${file} has globals (a runtime's heap pointer)`);
+    assert.ok(!ids.includes(8), `${file} has a start function`);
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
+    assert.deepEqual(imports, [{ module: "env", name: "memory", kind: "memory" }]);
+  });
+  test(`the AssemblyScript module ${fma ? "with" : "without"} FMA names its functions (for CPU profiles)`, () => {
+    const module = new WebAssembly.Module(new Uint8Array(fs.readFileSync(file)));
+    const names = WebAssembly.Module.customSections(module, "name");
+    assert.equal(names.length, 1);
+    const text = Buffer.from(names[0]).toString("latin1");
+    for (const kernel of ["gemm", "im2col", "col2im", "transpose"]) assert.ok(text.includes(`/${kernel}`), kernel);
+  });
+}
+
+/** C = A·B (+ C0) in float64, A m×k and B k×n row-major. */
+function reference(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c0?: Float32Array): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = c0 ? c0[i * n + j] : 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+      c[i * n + j] = s;
+    }
+  return c;
+}
+
+// Shapes around the tile edges (4 rows, 8 columns) and the K block (256).
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [3, 7, 5],
+  [4, 8, 256],
+  [5, 9, 257],
+  [9, 17, 600],
+  [13, 64, 288],
+];
+
+for (const [m, n, k] of SHAPES) {
+  for (const transposeA of [false, true]) {
+    for (const accumulate of [0, 1]) {
+      test(`gemm ${m}×${k} · ${k}×${n}${transposeA ? " (A stored transposed)" : ""}${accumulate ? ", added to C" : ""} equals a float64 product within float32 rounding`, () => {
+        const backend = tf.backend() as unknown as BackendWasmLike;
+        const kernels = asKernelsFor(backend);
+        assert.ok(kernels);
+        const a = values(m * k, 31);
+        const b = values(k * n, 32);
+        const c0 = values(m * n, 33);
+        const wasm = backend.wasm;
+        const [pa, pb, pc, scratch] = [4 * m * k, 4 * k * n, 4 * m * n, GEMM_SCRATCH_BYTES].map((s) => wasm._malloc(s));
+        try {
+          const stored = transposeA
+            ? Float32Array.from({ length: m * k }, (_, t) => a[(t % m) * k + Math.floor(t / m)])
+            : a;
+          wasm.HEAPF32.set(stored, pa >> 2);
+          wasm.HEAPF32.set(b, pb >> 2);
+          wasm.HEAPF32.set(c0, pc >> 2);
+          const [sai, sak] = transposeA ? [4, 4 * m] : [4 * k, 4];
+          kernels.gemm(m, n, k, pa, sai, sak, pb, 4 * n, pc, 4 * n, accumulate, scratch);
+          const got = wasm.HEAPF32.subarray(pc >> 2, (pc >> 2) + m * n);
+          const want = reference(m, n, k, a, b, accumulate ? c0 : undefined);
+          for (let t = 0; t < m * n; t++) {
+            const tolerance = 1e-6 * (k + 1) * 2;
+            assert.ok(Math.abs(got[t] - want[t]) <= tolerance, `element ${t}: ${got[t]} vs ${want[t]}`);
+          }
+        } finally {
+          for (const p of [pa, pb, pc, scratch]) wasm._free(p);
+        }
+      });
+    }
+  }
+}
