@@ -64,6 +64,7 @@ export {
   evaluate,
   plt,
   predictionView,
+  plotModel,
   setTableRowLimit,
   FigureError,
   DisplayError,
@@ -76,6 +77,7 @@ export {
   type FigureOptions,
   type ShowOptions,
   type PredictionViewOptions,
+  type PlotModelOptions,
   type PlotHistoriesOptions,
   type Evaluation,
 } from "./display";
