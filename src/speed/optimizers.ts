@@ -114,7 +114,7 @@ function adagradUpdate(
 
 const epsilon = (): number => wasmBackend().epsilon();
 
-/** The rules, by optimizer class; order matters: subclasses before their base class. */
+/** The rules, by optimizer class. */
 const RULES: [new (...args: never[]) => tf.Optimizer, UpdateRule][] = [
   [
     tf.MomentumOptimizer,
@@ -218,9 +218,9 @@ const RULES: [new (...args: never[]) => tf.Optimizer, UpdateRule][] = [
   ],
 ];
 
-/** The rule for `optimizer`'s class, if any. */
+/** The rule for `optimizer`'s own class, if any (not a subclass's: tfjs's `instanceof` duck-types every optimizer). */
 function ruleFor(optimizer: tf.Optimizer): UpdateRule | undefined {
-  return RULES.find(([cls]) => optimizer instanceof cls)?.[1];
+  return RULES.find(([cls]) => Object.getPrototypeOf(optimizer) === cls.prototype)?.[1];
 }
 
 /** How {@link explainFastPath} names the update `optimizer` gets: "adam", or "adamax (tfjs's update)". */

@@ -107,12 +107,13 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
       if (!nullish(config.kernelConstraint) || !nullish(config.biasConstraint)) return `${where} has a constraint`;
       const activation = config.activation;
       if (!isActivation(activation)) return `${where}: activation '${String(activation)}' has no fast unit yet`;
-      const dense = layer as unknown as { kernel?: tf.LayerVariable; bias?: tf.LayerVariable | null };
-      if (!dense.kernel) return `${where} is not built`;
+      // Public: a built Dense layer's weights are its kernel, then its bias if it has one.
+      const [kernel, bias] = layer.weights;
+      if (!kernel) return `${where} is not built`;
       const units = outShape[0];
       // tfjs fuses relu and linear into the product; it applies the others after the bias add.
       const fused = activation === "relu" || activation === "linear";
-      const unit = new DenseUnit(inSize, units, activation === "relu", dense.kernel, dense.bias ?? null, activation);
+      const unit = new DenseUnit(inSize, units, activation === "relu", kernel, bias ?? null, activation);
       return fused ? [unit] : [unit, new ActivationUnit(activation, units, units, `(${activation})`)];
     }
     default:

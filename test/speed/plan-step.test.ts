@@ -241,12 +241,14 @@ async function seededFit(fast: boolean, model: () => tf.LayersModel, x: tf.Tenso
   try {
     const m = model();
     const before = planStepCount();
+    const ids = m.trainableWeights.map((w) => w.read().dataId);
     const history = await m.fit(x, y, { epochs: 3, batchSize, validationSplit: 0.25, verbose: 0 });
+    const inPlace = m.trainableWeights.every((w, i) => w.read().dataId === ids[i]);
     const after = planStepCount();
     const steps = { train: after.train - before.train, evaluate: after.evaluate - before.evaluate };
     const weights = m.getWeights().map((w) => Float32Array.from(w.dataSync()));
     m.dispose();
-    return { history: history.history as Record<string, number[]>, weights, steps };
+    return { history: history.history as Record<string, number[]>, weights, steps, inPlace };
   } finally {
     setRandomSeed(undefined);
     useFastKernels(true);
