@@ -25,6 +25,7 @@ import * as tf from "@tensorflow/tfjs";
 import { adamKernelApplyGradients } from "./adam";
 import { patchFitLoop } from "./fit-loop";
 import { internalsSupported } from "./internals";
+import { CORRECTNESS_KERNELS } from "./kernels";
 import { patchOptimizers, setFallback } from "./optimizers";
 import { planStepWasm, STEP_KERNEL } from "./step-kernel";
 import { patchTrainFunction } from "./train-function";
@@ -85,7 +86,9 @@ function backendsPresent(): string[] {
  * await model.fit(x, y, { epochs: 1 }); // BatchMatMul, GatherV2, Adam now run tslab-dl's kernels
  */
 export function installFastKernels(): void {
-  if (!enabled || !internalsSupported()) return;
+  if (!internalsSupported()) return;
+  installCorrectnessKernels();
+  if (!enabled) return;
   for (const backendName of backendsPresent()) {
     for (const [kernelName, factory] of Object.entries(REPLACEMENTS[backendName])) {
       const key = `${backendName}/${kernelName}`;
@@ -107,6 +110,26 @@ export function installFastKernels(): void {
   patchOptimizers(true);
   patchTrainFunction(true);
   patchFitLoop(true);
+}
+
+/**
+ * Kernels stock tfjs lacks or gets wrong on a backend (wasm's `Conv2DBackpropFilter`, without
+ * which no conv net trains, and `MaxPoolGrad`) are registered whether or not the fast kernels
+ * are on, and stay: "stock" means tfjs's kernels wherever they are right.
+ */
+const correctnessInstalled = new Set<string>();
+function installCorrectnessKernels(): void {
+  for (const [backendName, kernels] of Object.entries(CORRECTNESS_KERNELS)) {
+    if (tf.getKernelsForBackend(backendName).length === 0) continue;
+    for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
+      const key = `${backendName}/${kernelName}`;
+      if (correctnessInstalled.has(key)) continue;
+      const stock = tf.getKernel(kernelName, backendName);
+      if (stock) tf.unregisterKernel(kernelName, backendName);
+      tf.registerKernel({ ...stock, kernelName, backendName, kernelFunc });
+      correctnessInstalled.add(key);
+    }
+  }
 }
 
 /** Put back every stock kernel and tfjs's own Adam. */
@@ -136,6 +159,7 @@ function uninstallFastKernels(): void {
  */
 export function useFastKernels(on: boolean): void {
   enabled = on;
+  if (internalsSupported()) installCorrectnessKernels();
   if (on) installFastKernels();
   else uninstallFastKernels();
 }

@@ -9,8 +9,8 @@
  * names, same initial values, so saving and resuming see tfjs's own state) and the update.
  * The update runs in place only on the WebAssembly backend and where nothing else holds the
  * memory (the backend counts one reference to each buffer: no clone, no reshaped view, no
- * saved copy shares it), so no other tensor's values change; otherwise tfjs's own
- * `applyGradients` runs.
+ * saved copy shares it), so no other tensor's values change, and only for vectors and
+ * matrices (see {@link updateInPlace}); otherwise tfjs's own `applyGradients` runs.
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -259,7 +259,10 @@ function updateInPlace(rule: UpdateRule, optimizer: tf.Optimizer, grads: Grad[])
   const work: { n: number; tensors: tf.Tensor[] }[] = [];
   for (const { name, tensor: gradient } of grads) {
     const value = registeredVariable(name);
-    if (!value || !gradient || gradient.dtype !== "float32" || gradient.isDisposed || !alone(value)) return false;
+    // Vectors and matrices only: tfjs-backend-wasm's convolutions (XNNPACK) keep each filter packed in a
+    // cache keyed by its buffer, so a filter rewritten in place would go on convolving with its old values.
+    if (!value || value.rank > 2 || !gradient || gradient.dtype !== "float32" || gradient.isDisposed || !alone(value))
+      return false;
     if (!tf.util.arraysEqual(gradient.shape, value.shape)) return false;
   }
   createSlots(

@@ -7,6 +7,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { offset, wasmMemory, type BackendWasmLike, type WasmModule } from "./internals";
+
+// The conv kernels (`kernels/`) reach the backend's internals through these re-exports.
+export { offset, type BackendWasmLike } from "./internals";
 import { instantiateKernels, type BinaryName, type WasmKernels } from "./wasm-kernels";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];

@@ -1,0 +1,83 @@
+/**
+ * `Conv2DBackpropFilter` for tfjs's WebAssembly backend, which has none in 4.22 (so `fit`
+ * on any model with a Conv2D layer threw). The filter gradient of a 2-D convolution:
+ * dW[kh, kw, ci, co] = Σ over (b, oh, ow) of x[b, oh·sh + kh·dh − top, ow·sw + kw·dw − left, ci] · dy[b, oh, ow, co].
+ */
+import * as tf from "@tensorflow/tfjs";
+import { type BackendWasmLike, offset } from "../wasm-backend";
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** Attributes tfjs passes to `Conv2DBackpropFilter` (see tfjs-core's `conv2DBackpropFilter`). */
+interface Attrs {
+  strides: number | [number, number];
+  pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
+  dataFormat: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  filterShape: [number, number, number, number];
+}
+
+/** {@link Attrs} resolved into tfjs's convolution geometry. */
+export function conv2DInfo(
+  xShape: readonly number[],
+  attrs: Attrs,
+  dilations: number | [number, number] = 1,
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+}
+
+/** The kernel function registered as `Conv2DBackpropFilter` on `wasm` (NHWC float32). */
+export const conv2DBackpropFilterWasm: tf.KernelFunc = (args: KernelArgs) => {
+  const backend = args.backend as unknown as BackendWasmLike;
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const attrs = args.attrs as unknown as Attrs;
+  if (attrs.dataFormat === "NCHW" || x.dtype !== "float32" || dy.dtype !== "float32") {
+    throw new Error(
+      `Conv2DBackpropFilter on wasm: tslab-dl's kernel takes NHWC float32 tensors, got ${attrs.dataFormat} ` +
+        `${x.dtype}/${dy.dtype}; use the cpu backend or channelsLast`,
+    );
+  }
+  const info = conv2DInfo(x.shape, attrs);
+  const out = backend.makeOutput([...attrs.filterShape], "float32");
+  const heap = backend.wasm.HEAPF32;
+  const o = offset(backend, out) >> 2;
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  heap.fill(0, o, o + filterHeight * filterWidth * inChannels * outChannels);
+  const xo = offset(backend, x) >> 2;
+  const dyo = offset(backend, dy) >> 2;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const dyAt = dyo + ((b * outHeight + oh) * outWidth + ow) * outChannels;
+        for (let kh = 0; kh < filterHeight; kh++) {
+          const ih = oh * strideHeight + kh * dilationHeight - top;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let kw = 0; kw < filterWidth; kw++) {
+            const iw = ow * strideWidth + kw * dilationWidth - left;
+            if (iw < 0 || iw >= inWidth) continue;
+            const xAt = xo + ((b * inHeight + ih) * inWidth + iw) * inChannels;
+            const wAt = o + (kh * filterWidth + kw) * inChannels * outChannels;
+            for (let ci = 0; ci < inChannels; ci++) {
+              const xv = heap[xAt + ci];
+              const row = wAt + ci * outChannels;
+              for (let co = 0; co < outChannels; co++) heap[row + co] += xv * heap[dyAt + co];
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+};

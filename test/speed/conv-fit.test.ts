@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { setRandomSeed } from "../../src/seed";
+import { useFastKernels } from "../../src/speed";
+import { assertClose, useWasm } from "./compare";
+import { values } from "./conv-grad";
+
+/** A small conv net touching every conv and pool kernel: both paddings, strides 1 and 2, max and average pooling. */
+function smallConvNet(): tf.Sequential {
+  const model = tf.sequential();
+  model.add(
+    tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: "relu", padding: "same", inputShape: [9, 7, 2] }),
+  );
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.conv2d({ filters: 6, kernelSize: [2, 3], strides: 2, padding: "valid", useBias: false }));
+  model.add(tf.layers.averagePooling2d({ poolSize: [1, 2], padding: "same" }));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 8, activation: "relu" }));
+  model.add(tf.layers.dropout({ rate: 0.25 }));
+  model.add(tf.layers.dense({ units: 3, activation: "softmax" }));
+  model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  return model;
+}
+
+interface FitResult {
+  history: Record<string, number[]>;
+  weights: Float32Array[];
+}
+
+/** Two seeded epochs of {@link smallConvNet} on 40 fixed samples (batch 16: a short last batch). */
+async function seededFit(backend: "cpu" | "wasm", fast: boolean): Promise<FitResult> {
+  if (backend === "wasm") await useWasm();
+  else await tf.setBackend("cpu");
+  useFastKernels(fast);
+  setRandomSeed(11);
+  try {
+    const x = tf.tensor4d(values(40 * 9 * 7 * 2, 21), [40, 9, 7, 2]);
+    const y = tf.tensor1d(Array.from(values(40, 22), (v) => Math.floor((v + 1) * 1.5)));
+    const model = smallConvNet();
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 16, validationSplit: 0.2, verbose: 0 });
+    const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+    model.dispose();
+    tf.dispose([x, y]);
+    return { history: history.history as Record<string, number[]>, weights };
+  } finally {
+    setRandomSeed(undefined);
+    useFastKernels(true);
+    await useWasm();
+  }
+}
+
+function assertSameFit(actual: FitResult, expected: FitResult, what: string): void {
+  for (const key of ["loss", "acc", "val_loss", "val_acc"]) {
+    assertClose(
+      Float32Array.from(actual.history[key]),
+      Float32Array.from(expected.history[key]),
+      1e-4,
+      `${what}: ${key}`,
+    );
+  }
+  assert.equal(actual.weights.length, expected.weights.length);
+  expected.weights.forEach((w, i) => assertClose(actual.weights[i], w, 1e-4, `${what}: weight ${i}`));
+}
+
+test("a seeded fit of a small conv net on wasm (fast kernels) equals the cpu backend's: losses, metrics, weights", async () => {
+  const cpu = await seededFit("cpu", true);
+  const wasm = await seededFit("wasm", true);
+  assertSameFit(wasm, cpu, "wasm vs cpu");
+  // The fit moved the weights: a comparison of two untrained models would prove nothing.
+  const untrained = await (async () => {
+    setRandomSeed(11);
+    const m = smallConvNet();
+    const w = m.getWeights().map((t) => Float32Array.from(t.dataSync()));
+    m.dispose();
+    setRandomSeed(undefined);
+    return w;
+  })();
+  assert.ok(
+    untrained[0].some((v, i) => Math.abs(v - wasm.weights[0][i]) > 1e-4),
+    "first conv's kernel unchanged",
+  );
+});
+
+test("a seeded fit of a small conv net gives the same losses, metrics and weights with the fast kernels as without", async () => {
+  const stock = await seededFit("wasm", false);
+  const fast = await seededFit("wasm", true);
+  assertSameFit(fast, stock, "fast vs stock");
+});
