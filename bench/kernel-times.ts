@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const backend = argv.includes("--backend") ? argv[argv.indexOf("--backend") + 1] : "wasm";
   const steps = argv.includes("--steps") ? Number(argv[argv.indexOf("--steps") + 1]) : 300;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- load the backend only when asked for
   if (backend === "wasm") require("@tensorflow/tfjs-backend-wasm");
   await tf.setBackend(backend);
   await tf.ready();
@@ -34,19 +35,16 @@ async function main(): Promise<void> {
       .map((t) => (t ? `[${t.shape.join(",")}]` : "-"))
       .join("") + (args.attrs ? " " + JSON.stringify(args.attrs).slice(0, 60) : "");
   const totals = new Map<string, { calls: number; ms: number }>();
-  let depth = 0;
   for (const config of tf.getKernelsForBackend(backend)) {
     const inner = config.kernelFunc;
     tf.unregisterKernel(config.kernelName, backend);
     tf.registerKernel({
       ...config,
       kernelFunc: (args) => {
-        depth++;
         const start = performance.now();
         try {
           return inner(args);
         } finally {
-          depth--;
           const key = detailed ? `${config.kernelName} ${describe(args)}` : config.kernelName;
           const entry = totals.get(key) ?? { calls: 0, ms: 0 };
           entry.calls++;

@@ -3,7 +3,7 @@
  * variable, no tensor created or disposed. tfjs's optimizers build each update from several
  * element-wise ops, each a pass over the weights plus the engine's bookkeeping; this runs
  * the same arithmetic in the same order, each operation rounded to float32 as tfjs's ops
- * round it, for SGD, Momentum (and Nesterov), RMSProp (not centered), Adagrad and Adam.
+ * round it (WebAssembly kernels: `update-kernels.ts`, and Adam's in `wasm-kernels.ts`), for SGD, Momentum (and Nesterov), RMSProp (not centered), Adagrad and Adam.
  *
  * Each optimizer is one {@link UpdateRule}: the slots tfjs creates for a variable (same
  * names, same initial values, so saving and resuming see tfjs's own state) and the update.
@@ -51,67 +51,6 @@ interface UpdateRule {
 
 const f = Math.fround;
 
-function sgdUpdate(heap: Float32Array, n: number, w: number, g: number, c: number): void {
-  for (let j = 0; j < n; j++) heap[w + j] = f(c * heap[g + j]) + heap[w + j];
-}
-
-function momentumUpdate(
-  heap: Float32Array,
-  n: number,
-  w: number,
-  g: number,
-  a: number,
-  c: number,
-  m: number,
-  nesterov: boolean,
-): void {
-  for (let j = 0; j < n; j++) {
-    const acc = f(f(m * heap[a + j]) + heap[g + j]);
-    heap[a + j] = acc;
-    heap[w + j] = nesterov ? f(c * f(heap[g + j] + f(acc * m))) + heap[w + j] : f(c * acc) + heap[w + j];
-  }
-}
-
-function rmspropUpdate(
-  heap: Float32Array,
-  n: number,
-  w: number,
-  g: number,
-  ms: number,
-  mo: number,
-  decay: number,
-  oneMinusDecay: number,
-  momentum: number,
-  lr: number,
-  eps: number,
-): void {
-  for (let j = 0; j < n; j++) {
-    const grad = heap[g + j];
-    const s = f(f(heap[ms + j] * decay) + f(f(grad * grad) * oneMinusDecay));
-    const m = f(f(heap[mo + j] * momentum) + f(f(grad * lr) / f(Math.sqrt(f(s + eps)))));
-    heap[ms + j] = s;
-    heap[mo + j] = m;
-    heap[w + j] = heap[w + j] - m;
-  }
-}
-
-function adagradUpdate(
-  heap: Float32Array,
-  n: number,
-  w: number,
-  g: number,
-  a: number,
-  negLr: number,
-  eps: number,
-): void {
-  for (let j = 0; j < n; j++) {
-    const grad = heap[g + j];
-    const acc = f(heap[a + j] + f(grad * grad));
-    heap[a + j] = acc;
-    heap[w + j] = f(f(grad / f(Math.sqrt(f(acc + eps)))) * negLr) + heap[w + j];
-  }
-}
-
 const epsilon = (): number => wasmBackend().epsilon();
 
 /** The rules, by optimizer class. */
@@ -122,8 +61,8 @@ const RULES: [new (...args: never[]) => tf.Optimizer, UpdateRule][] = [
       label: "momentum",
       unsupported: () => null,
       slots: (o) => [{ list: (o.accumulations ??= []), suffix: "momentum", initial: 0 }],
-      update: (o, heap, _k, n, w, g, [a]) =>
-        momentumUpdate(heap, n, w, g, a, f(-o.learningRate), f(o.momentum ?? 0), !!o.useNesterov),
+      update: (o, _heap, k, n, w, g, [a]) =>
+        (o.useNesterov ? k.nesterov : k.momentum)(n, 4 * w, 4 * g, 4 * a, -o.learningRate, o.momentum ?? 0),
     },
   ],
   [
@@ -132,7 +71,7 @@ const RULES: [new (...args: never[]) => tf.Optimizer, UpdateRule][] = [
       label: "sgd",
       unsupported: () => null,
       slots: () => [],
-      update: (o, heap, _k, n, w, g) => sgdUpdate(heap, n, w, g, f(-o.learningRate)),
+      update: (o, _heap, k, n, w, g) => k.sgd(n, 4 * w, 4 * g, -o.learningRate),
     },
   ],
   [
@@ -144,21 +83,9 @@ const RULES: [new (...args: never[]) => tf.Optimizer, UpdateRule][] = [
         { list: (o.accumulatedMeanSquares ??= []), suffix: "rms", initial: 0 },
         { list: (o.accumulatedMoments ??= []), suffix: "momentum", initial: 0 },
       ],
-      update: (o, heap, _k, n, w, g, [ms, mo]) => {
+      update: (o, _heap, k, n, w, g, [ms, mo]) => {
         const decay = o.decay ?? 0.9;
-        rmspropUpdate(
-          heap,
-          n,
-          w,
-          g,
-          ms,
-          mo,
-          f(decay),
-          f(1 - decay),
-          f(o.momentum ?? 0),
-          f(o.learningRate),
-          f(o.epsilon ?? 0),
-        );
+        k.rmsprop(n, 4 * w, 4 * g, 4 * ms, 4 * mo, decay, 1 - decay, o.momentum ?? 0, o.learningRate, o.epsilon ?? 0);
       },
     },
   ],
@@ -170,7 +97,7 @@ const RULES: [new (...args: never[]) => tf.Optimizer, UpdateRule][] = [
       slots: (o) => [
         { list: (o.accumulatedGrads ??= []), suffix: "accumulator", initial: o.initialAccumulatorValue ?? 0.1 },
       ],
-      update: (o, heap, _k, n, w, g, [a]) => adagradUpdate(heap, n, w, g, a, f(-o.learningRate), f(epsilon())),
+      update: (o, _heap, k, n, w, g, [a]) => k.adagrad(n, 4 * w, 4 * g, 4 * a, -o.learningRate, epsilon()),
     },
   ],
   [
