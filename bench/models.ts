@@ -6,6 +6,8 @@ export interface BenchModel {
   /** The table's row. */
   title: string;
   batch: number;
+  /** Its share of `--steps` (a CNN step costs tens of dense steps: fewer keep the run to minutes). */
+  stepShare: number;
   /** Images as [28, 28] or, for convolutions, [28, 28, 1]. */
   channels: boolean;
   build(): tf.LayersModel;
@@ -42,18 +44,21 @@ export const BENCH_MODELS: Record<string, BenchModel> = {
   lesson: {
     title: "the lesson's: Flatten, Dense 100 relu, Dropout 0.3, Dense 10 softmax; adam, batch 32",
     batch: 32,
+    stepShare: 1,
     channels: false,
     build: tutorialModel,
   },
   sigmoid: {
     title: "previous chapter's: Dense 100 sigmoid, Dense 10 softmax; sgd, batch 32",
     batch: 32,
+    stepShare: 1,
     channels: false,
     build: () => dense([[100, "sigmoid"]], "sgd"),
   },
   mlp: {
     title: "two hidden layers: Dense 300 relu, Dense 100 relu, Dense 10 softmax; rmsprop, batch 64",
     batch: 64,
+    stepShare: 1,
     channels: false,
     build: () =>
       dense(
@@ -67,6 +72,7 @@ export const BENCH_MODELS: Record<string, BenchModel> = {
   cnn: {
     title: "next chapter's CNN: Conv 32, pool, Conv 64, pool, Dense 100, Dropout 0.4; adam, batch 32",
     batch: 32,
+    stepShare: 0.1,
     channels: true,
     build: cnn,
   },

@@ -8,22 +8,24 @@ interface ProfileNode {
 interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
-  timeDeltas: number[];
 }
 
-/** The `top` functions by self time, each with its share of all samples ("gemmSkip 31%"). */
+/**
+ * The `top` functions by self time, each with its share of all samples ("gemmSkip 31%").
+ * Samples are counted, not weighted by the time between them: on a machine shared with other
+ * work, that time includes spells when the process was not running at all.
+ */
 export function topFunctions(file: string, top = 6): { name: string; share: number }[] {
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const byName = new Map<string, number>();
   let total = 0;
-  profile.samples.forEach((id, i) => {
+  profile.samples.forEach((id) => {
     const frame = (nodes.get(id) as ProfileNode).callFrame;
     const where = frame.url ? frame.url.split("/").slice(-2).join("/") : "";
     const name = `${frame.functionName || "(anonymous)"}${where && !where.startsWith("wasm") ? ` (${where})` : ""}`;
-    const dt = profile.timeDeltas[i] ?? 0;
-    byName.set(name, (byName.get(name) ?? 0) + dt);
-    total += dt;
+    byName.set(name, (byName.get(name) ?? 0) + 1);
+    total += 1;
   });
   return [...byName]
     .sort((a, b) => b[1] - a[1])

@@ -8,7 +8,8 @@
  * --stock-steps N for stock tfjs (default 60; it is several times slower), --models a,b (default
  * all: lesson,sigmoid,mlp,cnn), --rounds N (paths take turns; medians; default 1),
  * --no-profile (skip the profiled run that lists where each model's step goes),
- * --out FILE (default bench/RESULTS.md).
+ * --out FILE (default bench/RESULTS.md), --no-readme (leave README.md's bench table alone;
+ * otherwise the table between its `bench:start` and `bench:end` markers is replaced by this run's).
  * (`npm run bench:lesson` times the lesson's model over whole epochs and a notebook cell.)
  */
 import { spawnSync } from "node:child_process";
@@ -30,6 +31,7 @@ interface Options {
   models: string[];
   rounds: number;
   profile: boolean;
+  readme: boolean;
   out: string;
 }
 
@@ -47,12 +49,14 @@ function parseOptions(argv: string[]): Options {
     models: Object.keys(BENCH_MODELS),
     rounds: 1,
     profile: true,
+    readme: true,
     out: path.join(repoRoot, "bench", "RESULTS.md"),
   };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
-    if (key === "--no-profile") {
-      options.profile = false;
+    if (key === "--no-profile" || key === "--no-readme") {
+      if (key === "--no-profile") options.profile = false;
+      else options.readme = false;
       continue;
     }
     i++;
@@ -105,12 +109,25 @@ function torchAvailable(): string | null {
   return child.status === 0 ? child.stdout.trim() : null;
 }
 
+/** Replace README.md's text between its bench markers with `quote`; false when it has no markers. */
+function spliceReadme(quote: string): boolean {
+  const readme = path.join(repoRoot, "README.md");
+  const [start, end] = ["<!-- bench:start -->", "<!-- bench:end -->"];
+  const text = fs.readFileSync(readme, "utf8");
+  const [from, to] = [text.indexOf(start), text.indexOf(end)];
+  if (from < 0 || to < from) return false;
+  writeFileAtomic(readme, `${text.slice(0, from + start.length)}\n${quote}\n${text.slice(to)}`);
+  return true;
+}
+
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   const torchVersion = torchAvailable();
   const cores = os.cpus().length;
   const stepRun = path.join(repoRoot, "dist", "bench", "step-run.js");
   const common = ["--warmup", String(options.warmup)];
+  const share = (m: string, steps: number): string =>
+    String(Math.max(5, Math.round(steps * BENCH_MODELS[m].stepShare)));
   const paths: { key: string; run: (model: string) => Outcome }[] = [
     {
       key: "torch1",
@@ -123,7 +140,7 @@ function main(): void {
               "--threads",
               "1",
               "--steps",
-              String(options.steps),
+              share(m, options.steps),
               ...common,
             ])
           : { skipped: `${python} cannot import torch` },
@@ -134,7 +151,7 @@ function main(): void {
         torchVersion
           ? runJson<Timing>(python, [
               "bench/torch_models.py",
-              ...["--model", m, "--threads", String(cores), "--steps", String(options.steps), ...common],
+              ...["--model", m, "--threads", String(cores), "--steps", share(m, options.steps), ...common],
             ])
           : { skipped: `${python} cannot import torch` },
     },
@@ -148,7 +165,7 @@ function main(): void {
           "--path",
           "fast",
           "--steps",
-          String(options.steps),
+          share(m, options.steps),
           ...common,
         ]),
     },
@@ -162,7 +179,7 @@ function main(): void {
           "--path",
           "stock",
           "--steps",
-          String(options.stockSteps),
+          share(m, options.stockSteps),
           ...common,
         ]),
     },
@@ -191,7 +208,7 @@ function main(): void {
       process.stderr.write(`bench: ${model}: profiled run ...\n`);
       const profiled = runJson<StepResult>(process.execPath, [
         stepRun,
-        ...["--model", model, "--path", "fast", "--steps", String(options.steps), ...common, "--profile", file],
+        ...["--model", model, "--path", "fast", "--steps", share(model, options.steps), ...common, "--profile", file],
       ]);
       if (!("skipped" in profiled)) results[model].profile = topFunctions(file);
     }
@@ -224,7 +241,7 @@ function main(): void {
     `- Run: ${started.toISOString()} to ${finished.toISOString()}`,
     `- Machine: ${machine}; ${os.type()} ${os.release()}; load average ${load.toFixed(2)} when the run began`,
     `- Node ${process.version}; tfjs 4.22.0 on the WebAssembly backend; PyTorch ${torchVersion ?? "not available"} (${python})`,
-    `- Each model: ${options.warmup} warm-up steps, then ${options.steps} timed training steps (stock tfjs: ${options.stockSteps}) on the next Fashion-MNIST training images; ${options.rounds} round(s), paths taking turns, medians`,
+    `- Each model: ${options.warmup} warm-up steps, then ${options.steps} timed training steps (stock tfjs: ${options.stockSteps}; the CNN a tenth of each) on the next Fashion-MNIST training images; ${options.rounds} round(s), paths taking turns, medians`,
     "",
     `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch | stock tfjs wasm | CPU-time ratio vs PyTorch 1 thread |`,
     "|---|---:|---:|---:|---:|---:|---:|",
@@ -255,6 +272,15 @@ function main(): void {
   writeFileAtomic(json, JSON.stringify({ options, machine, started, finished, results }, null, 2) + "\n");
   console.log(text);
   console.log(`wrote ${path.relative(repoRoot, options.out)} and ${path.relative(repoRoot, json)}`);
+  if (options.readme) {
+    const quote = [
+      `From \`${path.relative(repoRoot, options.out)}\`, the run of ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine} ` +
+        `(load average ${load.toFixed(1)} at its start), Node ${process.version}, PyTorch ${torchVersion ?? "not available"}:`,
+      "",
+      ...text.split("\n").filter((line) => line.startsWith("|")),
+    ].join("\n");
+    if (spliceReadme(quote)) console.log("updated README.md's bench table");
+  }
 }
 
 main();
