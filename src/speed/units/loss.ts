@@ -59,6 +59,7 @@ export function lossRows(
   const lo = f(epsilon);
   const hi = f(1 - epsilon);
   const target = new Float32Array(width);
+  const scratch = new Float64Array(width); // each row's d(loss)/d(normalised output)
   for (let r = 0; r < batch; r++) {
     const row = p + r * width;
     const g = dp === null ? -1 : dp + r * width;
@@ -67,11 +68,11 @@ export function lossRows(
       const c = Math.floor(label);
       target.fill(0);
       if (c >= 0 && c < width) target[c] = 1;
-      loss += crossEntropyRow(heap, row, target, g, width, batch, lo, hi, true);
+      loss += crossEntropyRow(heap, row, target, g, width, batch, lo, hi, true, scratch);
     } else {
       target.set(targets.subarray(r * width, (r + 1) * width));
       if (spec.loss === "categoricalCrossentropy")
-        loss += crossEntropyRow(heap, row, target, g, width, batch, lo, hi, false);
+        loss += crossEntropyRow(heap, row, target, g, width, batch, lo, hi, false, scratch);
       else if (spec.loss === "binaryCrossentropy") loss += binaryRow(heap, row, target, g, width, batch, lo, hi);
       else loss += squaredErrorRow(heap, row, target, g, width, batch);
     }
@@ -109,6 +110,7 @@ function crossEntropyRow(
   lo: number,
   hi: number,
   clipFirst: boolean,
+  dq: Float64Array,
 ): number {
   const f = Math.fround;
   const clip = (v: number): number => Math.min(Math.max(v, lo), hi);
@@ -117,19 +119,19 @@ function crossEntropyRow(
   const s = f(total);
   let loss = 0;
   let dot = 0; // Σ dq_j c_j
-  const dq = g < 0 ? null : new Float64Array(n);
+  dq.fill(0);
   for (let j = 0; j < n; j++) {
     if (t[j] === 0) continue;
     const c = clipFirst ? clip(heap[row + j]) : heap[row + j];
     const q = f(c / s);
     const r = clip(q);
     loss -= t[j] * Math.log(r);
-    if (dq && q >= lo && q <= hi) {
+    if (g >= 0 && q >= lo && q <= hi) {
       dq[j] = -t[j] / (batch * r);
       dot += dq[j] * c;
     }
   }
-  if (dq) {
+  if (g >= 0) {
     for (let k = 0; k < n; k++) {
       const v = heap[row + k];
       const dc = dq[k] / s - dot / (s * s);
