@@ -155,6 +155,8 @@ export function planModel(model: tf.LayersModel): PlanResult {
     labels.push(layerLabel(layer, planned));
     shape = outShape;
   }
+  // Losses and metrics reduce over the last axis; the plan computes them per sample.
+  if (shape.length !== 1) return { reason: `its output is rank ${shape.length + 1}, not one vector per sample` };
   const weights = units.flatMap((unit) => [...unit.weights]);
   // Every weight trainable, and nothing else trainable.
   const trainable = m.collectedTrainableWeights ?? [];
