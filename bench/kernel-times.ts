@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const backend = argv.includes("--backend") ? argv[argv.indexOf("--backend") + 1] : "wasm";
   const steps = argv.includes("--steps") ? Number(argv[argv.indexOf("--steps") + 1]) : 300;
+
   if (backend === "wasm") require("@tensorflow/tfjs-backend-wasm");
   await tf.setBackend(backend);
   await tf.ready();

@@ -70,8 +70,10 @@ async function setUpBackend(args: Args): Promise<string> {
     }
     return name;
   }
+
   if (args.backend === "wasm") require("@tensorflow/tfjs-backend-wasm");
   if (args.backend === "tensorflow") require("@tensorflow/tfjs-node");
+
   if (!(await tf.setBackend(args.backend))) throw new Error(`backend ${args.backend} did not initialise`);
   await tf.ready();
   return args.backend;

@@ -1,58 +1,81 @@
 /**
- * `npm run bench [-- --epochs N]`: train the lesson's model on the Fashion-MNIST 80/20 split
- * (batch 32) with this package's default path, with stock tfjs `model.fit` on each backend
- * that loads, and with PyTorch when `/usr/bin/python3` has `torch`; then time a trivial cell
- * through the `tslab-dl` Jupyter kernel. Prints a table and writes `out/bench/bench-<time>.json`
- * (and `out/bench/latest.json`).
+ * `npm run bench`: the models of `bench/models.ts` (the lesson's and its neighbours), each timed
+ * on tslab-dl's default path, on stock tfjs (wasm), and with PyTorch at 1 thread and at all
+ * cores, on the same Fashion-MNIST images in the same run. Prints a table and writes
+ * `bench/RESULTS.md` (the README quotes it) and `out/bench/models-<time>.json`.
  *
- * Options: --epochs N (default 2), --cpu-epochs N (the plain CPU backend is ~40 ms/step; default 1),
- * --only name,name (default,wasm,cpu,tensorflow,torch,cell), --repeat N (rounds; paths alternate within a round; medians reported).
+ * Options: --steps N timed steps per model (default 300), --warmup N (default 30),
+ * --stock-steps N for stock tfjs (default 60; it is several times slower), --models a,b (default
+ * all: lesson,sigmoid,mlp,cnn), --rounds N (paths take turns; medians; default 1),
+ * --no-profile (skip the profiled run that lists where each model's step goes),
+ * --out FILE (default bench/RESULTS.md), --no-readme (leave README.md's bench table alone;
+ * otherwise the table between its `bench:start` and `bench:end` markers is replaced by this run's).
+ * (`npm run bench:lesson` times the lesson's model over whole epochs and a notebook cell.)
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { RunResult } from "./tfjs-run";
-
-const ALL = ["default", "wasm", "cpu", "tensorflow", "torch", "cell"] as const;
-type PathName = (typeof ALL)[number];
-
-interface Options {
-  epochs: number;
-  cpuEpochs: number;
-  only: PathName[];
-  repeat: number;
-}
-
-interface CellResult {
-  kernel?: string;
-  declaringMedianMs?: number;
-  repeatedMedianMs?: number;
-  declaringP95Ms?: number;
-  medianMs?: number;
-  p95Ms?: number;
-  setupMs?: number;
-  n?: number;
-  skipped?: string;
-}
+import { writeFileAtomic } from "../src/io/atomic";
+import { BENCH_MODELS } from "./models";
+import { topFunctions } from "./profile-summary";
+import type { StepResult } from "./step-run";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const python = "/usr/bin/python3";
 
+interface Options {
+  steps: number;
+  warmup: number;
+  stockSteps: number;
+  models: string[];
+  rounds: number;
+  profile: boolean;
+  readme: boolean;
+  out: string;
+}
+
+interface Timing {
+  msPerStep: number;
+  cpuMsPerStep: number;
+}
+type Outcome = Timing | { skipped: string };
+
 function parseOptions(argv: string[]): Options {
-  const options: Options = { epochs: 2, cpuEpochs: 1, only: [...ALL], repeat: 1 };
-  for (let i = 0; i < argv.length; i += 2) {
+  const options: Options = {
+    steps: 300,
+    warmup: 30,
+    stockSteps: 60,
+    models: Object.keys(BENCH_MODELS),
+    rounds: 1,
+    profile: true,
+    readme: true,
+    out: path.join(repoRoot, "bench", "RESULTS.md"),
+  };
+  for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
-    if (key === "--epochs") options.epochs = Number(value);
-    else if (key === "--cpu-epochs") options.cpuEpochs = Number(value);
-    else if (key === "--repeat") options.repeat = Number(value);
-    else if (key === "--only") {
-      const names = value.split(",");
-      const unknown = names.filter((n) => !(ALL as readonly string[]).includes(n));
+    if (key === "--no-profile" || key === "--no-readme") {
+      if (key === "--no-profile") options.profile = false;
+      else options.readme = false;
+      continue;
+    }
+    i++;
+    if (key === "--steps") options.steps = Number(value);
+    else if (key === "--warmup") options.warmup = Number(value);
+    else if (key === "--stock-steps") options.stockSteps = Number(value);
+    else if (key === "--rounds") options.rounds = Number(value);
+    else if (key === "--out") options.out = path.resolve(value);
+    else if (key === "--models") {
+      const unknown = value.split(",").filter((m) => !(m in BENCH_MODELS));
       if (unknown.length)
-        throw new Error(`bench: unknown path(s) ${unknown.join(", ")}; expected some of ${ALL.join(", ")}`);
-      options.only = names as PathName[];
-    } else throw new Error(`bench: unknown option ${key}; expected --epochs, --cpu-epochs, --repeat or --only`);
+        throw new Error(
+          `bench: unknown model(s) ${unknown.join(", ")}; expected some of ${Object.keys(BENCH_MODELS).join(", ")}`,
+        );
+      options.models = value.split(",");
+    } else
+      throw new Error(
+        `bench: unknown option ${key}; expected --steps, --warmup, --stock-steps, --models, --rounds, --no-profile or --out`,
+      );
   }
   return options;
 }
@@ -64,33 +87,7 @@ function runJson<T>(command: string, args: string[]): T | { skipped: string } {
   const last = lines[lines.length - 1];
   if (child.status === 0 && last.startsWith("{")) return JSON.parse(last) as T;
   const why = (child.error?.message ?? child.stderr ?? "").trim().split("\n").slice(-3).join(" | ");
-  return { skipped: `${command} ${args.join(" ")} exited ${child.status}: ${why}` };
-}
-
-function tfjsRun(pathName: "default" | "stock", backend: string, epochs: number): RunResult | { skipped: string } {
-  const script = path.join(repoRoot, "dist", "bench", "tfjs-run.js");
-  return runJson<RunResult>(process.execPath, [
-    script,
-    "--path",
-    pathName,
-    "--backend",
-    backend,
-    "--epochs",
-    String(epochs),
-  ]);
-}
-
-function canLoad(moduleName: string): boolean {
-  try {
-    require(moduleName);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function torchAvailable(): boolean {
-  return spawnSync(python, ["-c", "import torch"], { encoding: "utf8" }).status === 0;
+  return { skipped: `${path.basename(command)} ${args.join(" ")} exited ${child.status}: ${why}` };
 }
 
 function median(values: number[]): number {
@@ -99,129 +96,191 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Repeat a run and keep, for each numeric field, the median. */
-function repeated(runs: (RunResult | { skipped: string })[]): RunResult | { skipped: string } {
-  const ok = runs.filter((r): r is RunResult => !("skipped" in r));
+function medianOf(runs: Outcome[]): Outcome {
+  const ok = runs.filter((r): r is Timing => !("skipped" in r));
   if (ok.length === 0) return runs[0];
-  const out: RunResult = { ...ok[0] };
-  for (const key of ["msPerStep", "sPerEpoch", "samplesPerSec", "peakRssMB", "valLoss", "valAccuracy"] as const) {
-    out[key] = median(ok.map((r) => r[key]));
-  }
-  return out;
+  return { msPerStep: median(ok.map((r) => r.msPerStep)), cpuMsPerStep: median(ok.map((r) => r.cpuMsPerStep)) };
 }
 
-function fmt(value: number | undefined, digits: number): string {
-  return value === undefined || !Number.isFinite(value) ? "-" : value.toFixed(digits);
+const fmt = (r: Outcome | undefined, digits = 2): string => (!r || "skipped" in r ? "—" : r.msPerStep.toFixed(digits));
+
+function torchAvailable(): string | null {
+  const child = spawnSync(python, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
+  return child.status === 0 ? child.stdout.trim() : null;
 }
 
-function table(results: (RunResult | { skipped: string; name: string })[], torch: RunResult | undefined): string {
-  const header = ["path", "ms/step", "s/epoch", "samples/s", "peak MB", "val loss", "val acc", "x PyTorch (s/epoch)"];
-  const rows = results.map((r) =>
-    "skipped" in r
-      ? [r.name, `skipped: ${r.skipped}`]
-      : [
-          r.name,
-          fmt(r.msPerStep, 2),
-          fmt(r.sPerEpoch, 2),
-          fmt(r.samplesPerSec, 0),
-          fmt(r.peakRssMB, 0),
-          fmt(r.valLoss, 4),
-          fmt(r.valAccuracy, 4),
-          torch ? fmt(r.sPerEpoch / torch.sPerEpoch, 2) : "-",
-        ],
-  );
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length > 2).map((r) => r[i].length)));
-  const line = (cells: string[]): string =>
-    cells.length > 2 ? cells.map((c, i) => c.padEnd(widths[i])).join("  ") : cells.join("  ");
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
-}
-
-function writeAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+/** Replace README.md's text between its bench markers with `quote`; false when it has no markers. */
+function spliceReadme(quote: string): boolean {
+  const readme = path.join(repoRoot, "README.md");
+  const [start, end] = ["<!-- bench:start -->", "<!-- bench:end -->"];
+  const text = fs.readFileSync(readme, "utf8");
+  const [from, to] = [text.indexOf(start), text.indexOf(end)];
+  if (from < 0 || to < from) return false;
+  writeFileAtomic(readme, `${text.slice(0, from + start.length)}\n${quote}\n${text.slice(to)}`);
+  return true;
 }
 
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
-  const want = (p: PathName): boolean => options.only.includes(p);
-  // Paths take turns, round after round, so that a change in the machine's load between
-  // rounds hits every path alike; each path reports the median of its rounds.
-  const plan: { name: string; run: () => RunResult | { skipped: string } }[] = [];
-  const skipped: { name: string; skipped: string }[] = [];
-  const torchName = "PyTorch";
-  if (want("torch")) {
-    if (torchAvailable()) {
-      plan.push({
-        name: torchName,
-        run: () => runJson<RunResult>(python, ["bench/torch_ref.py", "--epochs", String(options.epochs)]),
-      });
-    } else {
-      skipped.push({
-        name: torchName,
-        skipped: `${python} cannot import torch (apt-get install python3-torch libopenblas0-pthread)`,
-      });
+  const torchVersion = torchAvailable();
+  const cores = os.cpus().length;
+  const stepRun = path.join(repoRoot, "dist", "bench", "step-run.js");
+  const common = ["--warmup", String(options.warmup)];
+  const share = (m: string, steps: number): string =>
+    String(Math.max(5, Math.round(steps * BENCH_MODELS[m].stepShare)));
+  const paths: { key: string; run: (model: string) => Outcome }[] = [
+    {
+      key: "torch1",
+      run: (m) =>
+        torchVersion
+          ? runJson<Timing>(python, [
+              "bench/torch_models.py",
+              "--model",
+              m,
+              "--threads",
+              "1",
+              "--steps",
+              share(m, options.steps),
+              ...common,
+            ])
+          : { skipped: `${python} cannot import torch` },
+    },
+    {
+      key: "torchAll",
+      run: (m) =>
+        torchVersion
+          ? runJson<Timing>(python, [
+              "bench/torch_models.py",
+              ...["--model", m, "--threads", String(cores), "--steps", share(m, options.steps), ...common],
+            ])
+          : { skipped: `${python} cannot import torch` },
+    },
+    {
+      key: "ours",
+      run: (m) =>
+        runJson<StepResult>(process.execPath, [
+          stepRun,
+          "--model",
+          m,
+          "--path",
+          "fast",
+          "--steps",
+          share(m, options.steps),
+          ...common,
+        ]),
+    },
+    {
+      key: "stock",
+      run: (m) =>
+        runJson<StepResult>(process.execPath, [
+          stepRun,
+          "--model",
+          m,
+          "--path",
+          "stock",
+          "--steps",
+          share(m, options.stockSteps),
+          ...common,
+        ]),
+    },
+  ];
+  const load = os.loadavg()[0];
+  const started = new Date();
+  const results: Record<
+    string,
+    { times: Record<string, Outcome>; explain?: string; profile?: { name: string; share: number }[] }
+  > = {};
+  for (const model of options.models) {
+    const runs: Record<string, Outcome[]> = Object.fromEntries(paths.map((p) => [p.key, []]));
+    let explain: string | undefined;
+    for (let round = 0; round < options.rounds; round++) {
+      for (const p of paths) {
+        process.stderr.write(`bench: ${model}: round ${round + 1}/${options.rounds}: ${p.key} ...\n`);
+        const outcome = p.run(model);
+        if (p.key === "ours" && !("skipped" in outcome)) explain = (outcome as StepResult).explain;
+        runs[p.key].push(outcome);
+      }
+    }
+    results[model] = { times: Object.fromEntries(paths.map((p) => [p.key, medianOf(runs[p.key])])), explain };
+    if (options.profile) {
+      const file = path.join(repoRoot, "out", "bench", `profile-${model}.cpuprofile`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      process.stderr.write(`bench: ${model}: profiled run ...\n`);
+      const profiled = runJson<StepResult>(process.execPath, [
+        stepRun,
+        ...["--model", model, "--path", "fast", "--steps", share(model, options.steps), ...common, "--profile", file],
+      ]);
+      if (!("skipped" in profiled)) results[model].profile = topFunctions(file);
     }
   }
-  if (want("default")) plan.push({ name: "tslab-dl default", run: () => tfjsRun("default", "", options.epochs) });
-  if (want("tensorflow")) {
-    if (canLoad("@tensorflow/tfjs-node"))
-      plan.push({ name: "stock tfjs (tensorflow)", run: () => tfjsRun("stock", "tensorflow", options.epochs) });
-    else skipped.push({ name: "stock tfjs (tensorflow)", skipped: "@tensorflow/tfjs-node does not load here" });
-  }
-  if (want("wasm")) plan.push({ name: "stock tfjs (wasm)", run: () => tfjsRun("stock", "wasm", options.epochs) });
-  if (want("cpu"))
-    plan.push({
-      name: "stock tfjs (cpu)",
-      run: () => tfjsRun("stock", "cpu", Math.min(options.epochs, options.cpuEpochs)),
-    });
+  const finished = new Date();
 
-  const runs = new Map<string, (RunResult | { skipped: string })[]>(plan.map((p) => [p.name, []]));
-  for (let round = 0; round < options.repeat; round++) {
-    for (const p of plan) {
-      process.stderr.write(`bench: round ${round + 1}/${options.repeat}: ${p.name} ...\n`);
-      (runs.get(p.name) as (RunResult | { skipped: string })[]).push(p.run());
-    }
-  }
-  const results: (RunResult | { skipped: string; name: string })[] = plan.map((p) => {
-    const r = repeated(runs.get(p.name) as (RunResult | { skipped: string })[]);
-    return "skipped" in r ? { ...r, name: p.name } : r;
+  const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+  const rows = options.models.map((model) => {
+    const r = results[model].times;
+    const torchTimes = [r.torch1, r.torchAll].filter((t): t is Timing => !!t && !("skipped" in t));
+    const faster = torchTimes.length ? Math.min(...torchTimes.map((t) => t.msPerStep)) : NaN;
+    const ours = r.ours;
+    const ratio = ours && !("skipped" in ours) && Number.isFinite(faster) ? (ours.msPerStep / faster).toFixed(2) : "—";
+    const cpuRatio =
+      ours && !("skipped" in ours) && r.torch1 && !("skipped" in r.torch1)
+        ? (ours.cpuMsPerStep / r.torch1.cpuMsPerStep).toFixed(2)
+        : "—";
+    return `| ${BENCH_MODELS[model].title} | **${fmt(ours)}** | ${fmt(r.torch1)} | ${fmt(r.torchAll)} | **${ratio}** | ${fmt(r.stock)} | ${cpuRatio} |`;
   });
-  results.push(...skipped);
-  const torchResult = results.find((r) => r.name.startsWith(torchName) && !("skipped" in r));
-  const torch = torchResult as RunResult | undefined;
-
-  let cell: CellResult | undefined;
-  if (want("cell")) {
-    process.stderr.write("bench: cell round trip ...\n");
-    cell = runJson<CellResult>(python, ["bench/cell_roundtrip.py"]);
-  }
-
-  const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, Node ${process.version}, ${os.platform()}`;
-  console.log(
-    `\nFashion-MNIST 48000/12000, batch 32, ${options.epochs} epoch(s); ${machine}; ${new Date().toISOString()}`,
+  const skipped = options.models.flatMap((model) =>
+    Object.entries(results[model].times)
+      .filter(([, v]) => "skipped" in v)
+      .map(([key, v]) => `- ${model}, ${key}: skipped: ${(v as { skipped: string }).skipped}`),
   );
-  console.log("ms/step: training steps only; s/epoch: training + validation, median of epochs after the first.\n");
-  console.log(table(results, torch));
-  if (torch)
-    console.log(`\nPyTorch: ${torch.threads} thread(s), BLAS ${(torch as RunResult & { blas?: string }).blas ?? "?"}`);
-  if (cell) {
-    console.log(
-      cell.skipped
-        ? `\ncell round trip: skipped: ${cell.skipped}`
-        : `\ncell round trip (${cell.kernel}, after importing tf; a new trivial cell "N + 1" each time): median ${fmt(cell.medianMs, 1)} ms, ` +
-            `p95 ${fmt(cell.p95Ms, 1)} ms over ${cell.n}; setup cell ${fmt(cell.setupMs, 0)} ms\n` +
-            `the same cell ("1 + 1") again and again: median ${fmt(cell.repeatedMedianMs, 1)} ms\n` +
-            `cell declaring a name ("const benchValueN = N + 1;"): median ${fmt(cell.declaringMedianMs, 1)} ms, p95 ${fmt(cell.declaringP95Ms, 1)} ms`,
-    );
+  const text = [
+    "# Bench results",
+    "",
+    "Written by `npm run bench` (`bench/train.ts`); every figure below comes from the one run described here. Do not edit by hand.",
+    "",
+    `- Run: ${started.toISOString()} to ${finished.toISOString()}`,
+    `- Machine: ${machine}; ${os.type()} ${os.release()}; load average ${load.toFixed(2)} when the run began`,
+    `- Node ${process.version}; tfjs 4.22.0 on the WebAssembly backend; PyTorch ${torchVersion ?? "not available"} (${python})`,
+    `- Each model: ${options.warmup} warm-up steps, then ${options.steps} timed training steps (stock tfjs: ${options.stockSteps}; the CNN a tenth of each) on the next Fashion-MNIST training images; ${options.rounds} round(s), paths taking turns, medians`,
+    "",
+    `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch | stock tfjs wasm | CPU-time ratio vs PyTorch 1 thread |`,
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...rows,
+    "",
+    "ms/step is wall-clock time per training step (forward, backward, optimizer update and `fit`'s batch loop). The CPU-time ratio divides this process's CPU time per step by PyTorch's at 1 thread: steadier than wall time when other work shares the machine.",
+    "",
+    "## Which path each model took",
+    "",
+    ...options.models.map((model) => `- ${model}: ${results[model].explain ?? "—"}`),
+    ...(options.profile
+      ? [
+          "",
+          "## Where a step goes (CPU profile of the timed steps, self time)",
+          "",
+          ...options.models.map(
+            (model) =>
+              `- ${model}: ${(results[model].profile ?? []).map((f) => `${f.name} ${(100 * f.share).toFixed(0)}%`).join(", ") || "—"}`,
+          ),
+        ]
+      : []),
+    ...(skipped.length ? ["", "## Skipped", "", ...skipped] : []),
+    "",
+  ].join("\n");
+  const json = path.join(repoRoot, "out", "bench", `models-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+  for (const file of [options.out, json]) fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(options.out, text);
+  writeFileAtomic(json, JSON.stringify({ options, machine, started, finished, results }, null, 2) + "\n");
+  console.log(text);
+  console.log(`wrote ${path.relative(repoRoot, options.out)} and ${path.relative(repoRoot, json)}`);
+  if (options.readme) {
+    const quote = [
+      `From \`${path.relative(repoRoot, options.out)}\`, the run of ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine} ` +
+        `(load average ${load.toFixed(1)} at its start), Node ${process.version}, PyTorch ${torchVersion ?? "not available"}:`,
+      "",
+      ...text.split("\n").filter((line) => line.startsWith("|")),
+    ].join("\n");
+    if (spliceReadme(quote)) console.log("updated README.md's bench table");
   }
-  const report = { date: new Date().toISOString(), machine, options, results, rounds: Object.fromEntries(runs), cell };
-  const stamp = report.date.replace(/[:.]/g, "-");
-  const text = JSON.stringify(report, null, 2) + "\n";
-  writeAtomic(path.join(repoRoot, "out", "bench", `bench-${stamp}.json`), text);
-  writeAtomic(path.join(repoRoot, "out", "bench", "latest.json"), text);
-  console.log(`\nwrote out/bench/bench-${stamp}.json`);
 }
 
 main();

@@ -101,4 +101,4 @@ export {
   type CheckboxOptions,
   type DropdownOptions,
 } from "./widgets";
-export { useFastKernels, fastKernelsInstalled } from "./speed";
+export { useFastKernels, fastKernelsInstalled, explainFastPath } from "./speed";

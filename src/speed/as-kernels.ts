@@ -19,7 +19,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { BackendWasmLike, WasmModule } from "./wasm-backend";
+import type { BackendWasmLike, WasmModule } from "./internals";
 import { kernelModule } from "./wasm-kernels";
 
 /** The exports of the AssemblyScript module: see each kernel's file in src/speed/as/. */

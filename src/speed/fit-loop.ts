@@ -1,6 +1,6 @@
 /**
  * `model.fit`'s epoch and batch loop for models trained by the one-kernel step
- * (`dense-step.ts`), without the per-batch tensor work around the step.
+ * (`step-kernel.ts`, `train-function.ts`), without the per-batch tensor work around the step.
  *
  * tfjs's loop spends about as long per batch around the train step as the step's own
  * arithmetic on the WebAssembly backend: it slices the epoch's index tensor, casts it, gathers
@@ -8,7 +8,7 @@
  * batch's loss and metrics into running totals with tensor ops. This loop does the same things
  * in the same order with the same results: the same `Math.random()` shuffle, the same callback
  * list (tfjs builds it; see {@link tfjsCallbacks}) called with the same logs, validation by
- * the model's `testLoop` (for these models, the one in `dense-step.ts`), and the same History. Only three things differ, none visible in results:
+ * the model's `testLoop` (for these models, the one in `train-function.ts`), and the same History. Only three things differ, none visible in results:
  * the kernel copies the batch's rows itself, straight from the training data; the running
  * totals are kept as JavaScript numbers rounded to float32 after each operation, which gives
  * exactly the float32 sums tfjs's tensor ops give; and the loop is plain async code.
@@ -17,50 +17,21 @@
  * weights, another backend) runs tfjs's own loop.
  */
 import * as tf from "@tensorflow/tfjs";
-import { addWeightedFloat32, denseTrainFunctionPlan, kernelBatch, optimizerOf, trainStep } from "./dense-step";
+import {
+  callbackListPrototype,
+  modelInternals,
+  modelPrototype,
+  optimizerOf,
+  type CallbackListInternals,
+  type FitLoop,
+  type FitLoopArgs,
+  type LoopLogs,
+} from "./internals";
+import { addWeightedFloat32, kernelBatch, planOfTrainFunction, trainStep } from "./train-function";
 
-type Logs = Record<string, number | tf.Tensor>;
-type TrainFunction = (data: tf.Tensor[]) => tf.Scalar[];
-type TestLoop = (f: unknown, ins: tf.Tensor[], batchSize?: number) => tf.Scalar[];
+type Logs = LoopLogs;
 
-/** The arguments of tfjs 4.22's `LayersModel.fitLoop`, in order. */
-type FitLoopArgs = [
-  f: TrainFunction,
-  ins: (tf.Tensor | null | undefined)[],
-  outLabels: string[],
-  batchSize: number | undefined,
-  epochs: number | undefined,
-  verbose: number | undefined,
-  callbacks: tf.Callback[] | undefined,
-  valF: unknown,
-  valIns: tf.Tensor[] | undefined,
-  shuffle: boolean | string | undefined,
-  callbackMetrics: string[],
-  initialEpoch: number | undefined,
-  stepsPerEpoch: number | null | undefined,
-  validationSteps: number | null | undefined,
-];
-type FitLoop = (this: tf.LayersModel, ...args: FitLoopArgs) => Promise<tf.History>;
-
-interface ModelInternals {
-  fitLoop: FitLoop;
-  testLoop: TestLoop;
-  stopTraining_: boolean;
-  history: tf.History;
-}
-
-interface CallbackListInternals {
-  callbacks: tf.Callback[];
-  setModel(model: tf.LayersModel): void;
-  onTrainBegin(logs?: Logs): Promise<void>;
-  onTrainEnd(logs?: Logs): Promise<void>;
-  onEpochBegin(epoch: number, logs?: Logs): Promise<void>;
-  onEpochEnd(epoch: number, logs?: Logs): Promise<void>;
-  onBatchBegin(batch: number, logs?: Logs): Promise<void>;
-  onBatchEnd(batch: number, logs?: Logs): Promise<void>;
-}
-
-const proto = tf.LayersModel.prototype as unknown as ModelInternals;
+const proto = modelPrototype();
 const stockFitLoop: FitLoop = proto.fitLoop;
 
 /** Thrown to stop tfjs's loop once it has built its callback list, before it calls any callback. */
@@ -74,7 +45,7 @@ const CAPTURED = Symbol("tslab-dl: callback list captured");
  * has been called yet.
  */
 async function tfjsCallbacks(model: tf.LayersModel, args: FitLoopArgs): Promise<CallbackListInternals> {
-  const listProto = tf.CallbackList.prototype as unknown as CallbackListInternals;
+  const listProto = callbackListPrototype();
   const setModel = listProto.setModel;
   let captured: CallbackListInternals | undefined;
   let run: Promise<tf.History>;
@@ -165,14 +136,14 @@ const fastFitLoop: FitLoop = async function (this: tf.LayersModel, ...args: FitL
     stepsPerEpoch,
     validationSteps,
   ] = args;
-  const entry = denseTrainFunctionPlan(f);
+  const entry = planOfTrainFunction(f);
   const plain = entry?.model === this && stepsPerEpoch == null && validationSteps == null && shuffleArg !== "batch";
   const data = plain && optimizerOf(this) ? kernelBatch(this, entry.plan, ins) : null;
   if (!entry || !data) return stockFitLoop.apply(this, args);
   const [x, y] = data;
   runs += 1;
   const { plan } = entry;
-  const model = this as unknown as ModelInternals;
+  const model = modelInternals(this);
   const batchSize = batchSizeArg ?? 32;
   const epochs = epochsArg ?? 1;
   const shuffle = shuffleArg ?? true;
@@ -217,7 +188,7 @@ const fastFitLoop: FitLoop = async function (this: tf.LayersModel, ...args: FitL
           tf.keep(outs[i]);
         });
         if (last && doValidation) {
-          const valOuts = model.testLoop(valF, valIns, batchSize);
+          const valOuts = proto.testLoop.call(this, valF, valIns, batchSize);
           outLabels.forEach((label, i) => {
             tf.keep(valOuts[i]);
             epochLogs[`val_${label}`] = valOuts[i];

@@ -11,16 +11,24 @@
  * a replacement does not handle (other dtypes, activations or broadcasts) runs the stock
  * kernel. Other backends are left alone.
  *
- * For dense classifiers (Flatten, Dense, Dropout; softmax with sparse categorical
- * cross-entropy), `model.fit`'s whole forward and backward pass runs as one kernel,
- * {@link DENSE_STEP_KERNEL}; see `dense-step.ts`; and its batch loop gathers each batch inside
- * that kernel; see `fit-loop.ts`.
+ * For models of Flatten, Reshape, Dense, Dropout and Activation layers (see `plan.ts`), each
+ * `model.fit` step, each validation and `evaluate` batch and each `predict` batch runs as one
+ * kernel over a per-layer plan ({@link STEP_KERNEL}; `units/`, `step-kernel.ts`,
+ * `train-function.ts`), the batch loop gathers each batch inside that kernel (`fit-loop.ts`),
+ * and SGD, Momentum, RMSProp, Adagrad and Adam update in place (`optimizers.ts`).
+ * {@link explainFastPath} says which path a model takes.
+ *
+ * All of this relies on tfjs internals, reached through `internals.ts` only, and only with
+ * the tfjs versions it was written for (4.22.x); other versions run stock tfjs with one warning.
  */
 import * as tf from "@tensorflow/tfjs";
-import { patchAdam } from "./adam";
-import { DENSE_STEP_KERNEL, denseTrainStepWasm, patchTrainFunction } from "./dense-step";
+import { adamKernelApplyGradients } from "./adam";
 import { patchFitLoop } from "./fit-loop";
+import { internalsSupported } from "./internals";
 import { CORRECTNESS_KERNELS, FAST_CONV_KERNELS } from "./kernels";
+import { patchOptimizers, setFallback } from "./optimizers";
+import { planStepWasm, STEP_KERNEL } from "./step-kernel";
+import { patchTrainFunction } from "./train-function";
 import {
   ADAM_KERNEL,
   adamWasm,
@@ -35,7 +43,8 @@ import {
 } from "./wasm-backend";
 
 export { ADAM_KERNEL } from "./wasm-backend";
-export { DENSE_STEP_KERNEL } from "./dense-step";
+export { STEP_KERNEL } from "./step-kernel";
+export { explainFastPath } from "./explain";
 
 type Factory = (stock: tf.KernelFunc) => tf.KernelFunc;
 
@@ -53,7 +62,7 @@ const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
   },
 };
 const ADDED: Record<string, Record<string, tf.KernelFunc>> = {
-  wasm: { [ADAM_KERNEL]: adamWasm, [DENSE_STEP_KERNEL]: denseTrainStepWasm },
+  wasm: { [ADAM_KERNEL]: adamWasm, [STEP_KERNEL]: planStepWasm },
 };
 
 /** The stock configs we replaced, to put back; keyed by `backend/kernel`. */
@@ -67,7 +76,7 @@ function backendsPresent(): string[] {
 
 /**
  * Register tslab-dl's fast kernels on every backend that has replacements and is loaded
- * (today: `wasm`), and route Adam through its one-pass kernel. Idempotent; call it after
+ * (today: `wasm`), route optimizers through their in-place updates and plannable models through the per-layer kernel. Idempotent; call it after
  * `require("@tensorflow/tfjs-backend-wasm")` and before or after `tf.setBackend`.
  * Does nothing after {@link useFastKernels}(false).
  *
@@ -78,6 +87,7 @@ function backendsPresent(): string[] {
  * await model.fit(x, y, { epochs: 1 }); // BatchMatMul, GatherV2, Adam now run tslab-dl's kernels
  */
 export function installFastKernels(): void {
+  if (!internalsSupported()) return;
   installCorrectnessKernels();
   if (!enabled) return;
   for (const backendName of backendsPresent()) {
@@ -97,7 +107,8 @@ export function installFastKernels(): void {
       added.add(key);
     }
   }
-  patchAdam(true);
+  setFallback(tf.AdamOptimizer, adamKernelApplyGradients);
+  patchOptimizers(true);
   patchTrainFunction(true);
   patchFitLoop(true);
 }
@@ -134,7 +145,7 @@ function uninstallFastKernels(): void {
     tf.unregisterKernel(kernelName, backendName);
     added.delete(key);
   }
-  patchAdam(false);
+  patchOptimizers(false);
   patchTrainFunction(false);
   patchFitLoop(false);
 }
@@ -149,7 +160,7 @@ function uninstallFastKernels(): void {
  */
 export function useFastKernels(on: boolean): void {
   enabled = on;
-  installCorrectnessKernels();
+  if (internalsSupported()) installCorrectnessKernels();
   if (on) installFastKernels();
   else uninstallFastKernels();
 }

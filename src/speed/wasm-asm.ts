@@ -214,6 +214,9 @@ export function encodeModule(functions: FunctionDef[], minPages = 1): Uint8Array
   const funcs = vec(functions.map((_, i) => uleb(i)));
   const exports = vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
   const code = vec(functions.map((f) => f.body.encode()));
+  // The "name" section's function names: CPU profiles show `gemmSkip`, not `wasm-function[16]`.
+  const functionNames = vec(functions.map((f, i) => [...uleb(i), ...name(f.name)]));
+  const names = [...name("name"), 1, ...uleb(functionNames.length), ...functionNames];
   return Uint8Array.from([
     0x00,
     0x61,
@@ -228,5 +231,6 @@ export function encodeModule(functions: FunctionDef[], minPages = 1): Uint8Array
     ...section(3, funcs),
     ...section(7, exports),
     ...section(10, code),
+    ...section(0, names),
   ]);
 }

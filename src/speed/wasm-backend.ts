@@ -7,24 +7,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asKernelsFor } from "./as-kernels";
+import { offset, wasmMemory, type BackendWasmLike, type WasmModule } from "./internals";
 import { instantiateKernels, type BinaryName, type WasmKernels } from "./wasm-kernels";
-
-/** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
-export interface WasmModule {
-  asm?: { memory?: WebAssembly.Memory };
-  wasmMemory?: WebAssembly.Memory;
-  HEAPF32: Float32Array;
-  HEAP32: Int32Array;
-  HEAPU8: Uint8Array;
-  _malloc(bytes: number): number;
-  _free(ptr: number): void;
-}
-export interface BackendWasmLike {
-  incRef(dataId: tf.DataId): void;
-  wasm: WasmModule;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -35,7 +19,7 @@ export function kernelsFor(backend: BackendWasmLike): WasmKernels | null {
   const wasm = backend.wasm;
   let kernels = kernelsByModule.get(wasm);
   if (kernels === undefined) {
-    const memory = wasm.asm?.memory ?? wasm.wasmMemory;
+    const memory = wasmMemory(backend);
     try {
       kernels = memory ? instantiateKernels(memory) : null;
     } catch {
@@ -44,10 +28,6 @@ export function kernelsFor(backend: BackendWasmLike): WasmKernels | null {
     kernelsByModule.set(wasm, kernels);
   }
   return kernels;
-}
-
-export function offset(backend: BackendWasmLike, t: tf.TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId).memoryOffset;
 }
 
 function size(shape: readonly number[]): number {
@@ -154,7 +134,7 @@ function runGemm(
 /** Build the replacement for `BatchMatMul`; `stock` runs what we do not handle. */
 export function batchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
-    const backend = args.backend as unknown as BackendWasmLike;
+    const backend = args.backend as BackendWasmLike;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
     const kernels = kernelsFor(backend);
@@ -167,7 +147,7 @@ export function batchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
 /** Build the replacement for `_FusedMatMul` (bias of n values, linear or relu activation). */
 export function fusedMatMul(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
-    const backend = args.backend as unknown as BackendWasmLike;
+    const backend = args.backend as BackendWasmLike;
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const { transposeA, transposeB, activation } = args.attrs as {
       transposeA: boolean;
@@ -188,7 +168,7 @@ export function fusedMatMul(stock: tf.KernelFunc): tf.KernelFunc {
 /** Build the replacement for `GatherV2`: rows along axis 0 are copied whole. */
 export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
-    const backend = args.backend as unknown as BackendWasmLike;
+    const backend = args.backend as BackendWasmLike;
     const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
     const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
     const parsedAxis = axis < 0 ? axis + x.shape.length : axis;
@@ -225,7 +205,7 @@ export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
  */
 export function slice(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
-    const backend = args.backend as unknown as BackendWasmLike;
+    const backend = args.backend as BackendWasmLike;
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { begin, size: sizes } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
     if (x.dtype !== "float32" && x.dtype !== "int32" && x.dtype !== "bool") return stock(args);
@@ -268,7 +248,7 @@ function isTrailing(small: readonly number[], shape: readonly number[]): boolean
  */
 export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc {
   return (stock) => (args: KernelArgs) => {
-    const backend = args.backend as unknown as BackendWasmLike;
+    const backend = args.backend as BackendWasmLike;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const kernels = kernelsFor(backend);
     if (!kernels || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
@@ -310,7 +290,7 @@ export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc 
  */
 export function sum(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
-    const backend = args.backend as unknown as BackendWasmLike;
+    const backend = args.backend as BackendWasmLike;
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;
@@ -365,7 +345,7 @@ export function identity(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === "string") return stock(args);
-    (args.backend as unknown as BackendWasmLike).incRef(x.dataId);
+    (args.backend as BackendWasmLike).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }
@@ -392,7 +372,7 @@ export interface AdamAttrs {
 
 /** {@link ADAM_KERNEL} on the WebAssembly backend: returns [newValue, newM, newV]. */
 export const adamWasm: tf.KernelFunc = (args: KernelArgs) => {
-  const backend = args.backend as unknown as BackendWasmLike;
+  const backend = args.backend as BackendWasmLike;
   const inputs = args.inputs as unknown as AdamInputs;
   const attrs = args.attrs as unknown as AdamAttrs;
   const kernels = kernelsFor(backend);

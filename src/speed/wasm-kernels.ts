@@ -15,10 +15,11 @@
  *
  * All addresses and strides are in bytes.
  */
+import { updateFunctions, type UpdateKernels } from "./update-kernels";
 import { Body, encodeModule, F32, I32, V128, type FunctionDef, type ValType } from "./wasm-asm";
 
 /** The exports of the kernel module. */
-export interface WasmKernels extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, BinaryFn> {
+export interface WasmKernels extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, BinaryFn>, UpdateKernels {
   gemm: GemmFn;
   gemmBias: GemmBiasFn;
   gemmBiasRelu: GemmBiasFn;
@@ -603,6 +604,7 @@ function encode(fma: boolean): Uint8Array<ArrayBuffer> {
     adamFunction(),
     reluGradFunction(),
     copyRowsFunction(),
+    ...updateFunctions(),
   ]);
 }
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { asKernelsFor, asModulePath, GEMM_SCRATCH_BYTES } from "../../src/speed/as-kernels";
-import type { BackendWasmLike } from "../../src/speed/wasm-backend";
+import type { BackendWasmLike } from "../../src/speed/internals";
 import { kernelModule } from "../../src/speed/wasm-kernels";
 import { useWasm } from "./compare";
 import { values } from "./conv-grad";

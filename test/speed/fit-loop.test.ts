@@ -3,7 +3,9 @@ import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { setRandomSeed } from "../../src/seed";
 import { useFastKernels } from "../../src/speed";
-import { DENSE_STEP_KERNEL, denseStepCount, tfjsTestLoop, type DenseStepAttrs } from "../../src/speed/dense-step";
+import { planFor } from "../../src/speed/plan";
+import { STEP_KERNEL, type StepAttrs } from "../../src/speed/step-kernel";
+import { planStepCount, tfjsTestLoop } from "../../src/speed/train-function";
 import { fastFitLoopRuns, patchFitLoop } from "../../src/speed/fit-loop";
 import { random, useWasm } from "./compare";
 
@@ -114,11 +116,11 @@ test("fits the fast loop does not cover run tfjs's own loop, with tfjs's errors"
     callbacks: recorder(events),
   });
   await assert.rejects(run(true, batchShuffle), /batch shuffling is not implemneted/);
-  // A model the one-kernel step does not cover (sigmoid hidden layer) trains through tfjs's loop.
+  // A model the plan does not cover (an elu hidden layer) trains through tfjs's loop.
   patchFitLoop(true);
   const m = tf.sequential({
     layers: [
-      tf.layers.dense({ units: 4, activation: "sigmoid", inputShape: [3] }),
+      tf.layers.dense({ units: 4, activation: "elu", inputShape: [3] }),
       tf.layers.dense({ units: 2, activation: "softmax" }),
     ],
   });
@@ -133,47 +135,35 @@ test("fits the fast loop does not cover run tfjs's own loop, with tfjs's errors"
   m.dispose();
 });
 
-test("the one-kernel step takes its batch as rows of the whole data set, and rejects rows outside it", () => {
-  const stages: DenseStepAttrs["stages"] = [{ kind: "dense", units: 3, inputs: 5, activation: "softmax", bias: true }];
+test("the plan's kernel takes its batch as rows of the whole data set, and rejects rows outside it", () => {
+  const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: "softmax", inputShape: [5] })] });
+  m.compile({ optimizer: "sgd", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  const plan = planFor(m);
+  assert.ok(plan);
   const x = random([9, 5], 1);
   const y = tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2]);
-  const w0 = random([5, 3], 2);
-  const b0 = random([3], 3);
+  const [w0, w1] = plan.weights.map((w) => w.read());
   const rows = Int32Array.from([7, 2, 2, 4]);
-  const viaRows = tf
-    .engine()
-    .runKernel(
-      DENSE_STEP_KERNEL,
-      { x, y, w0, b0 } as unknown as tf.NamedTensorMap,
-      { stages, accuracy: true, rows } as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor[];
+  const step = (inputs: Record<string, tf.Tensor>, attrs: Partial<StepAttrs>): tf.Tensor[] =>
+    tf.engine().runKernel(STEP_KERNEL, { ...inputs, w0, w1 }, {
+      plan,
+      mode: "train",
+      ...attrs,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const viaRows = step({ x, y }, { rows });
   const indices = tf.tensor1d(Array.from(rows), "int32");
-  const batch = { x: tf.gather(x, indices), y: tf.gather(y, indices), w0, b0 };
-  const viaGather = tf
-    .engine()
-    .runKernel(
-      DENSE_STEP_KERNEL,
-      batch as unknown as tf.NamedTensorMap,
-      { stages, accuracy: true } as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor[];
+  const batch = { x: tf.gather(x, indices), y: tf.gather(y, indices) };
+  const viaGather = step(batch, {});
+  assert.equal(viaRows.length, 4, "loss, accuracy, two gradients");
   assert.deepEqual(
     viaRows.map((t) => Array.from(t.dataSync())),
     viaGather.map((t) => Array.from(t.dataSync())),
   );
   const count = tf.memory().numTensors;
-  assert.throws(
-    () =>
-      tf
-        .engine()
-        .runKernel(
-          DENSE_STEP_KERNEL,
-          { x, y, w0, b0 } as unknown as tf.NamedTensorMap,
-          { stages, accuracy: true, rows: Int32Array.from([1, 9]) } as unknown as tf.NamedAttrMap,
-        ),
-    /row 9 is not in \[0, 8\]/,
-  );
+  assert.throws(() => step({ x, y }, { rows: Int32Array.from([1, 9]) }), /row 9 is not in \[0, 8\]/);
   assert.equal(tf.memory().numTensors, count, "nothing left allocated by the rejected call");
-  tf.dispose([x, y, w0, b0, indices, batch.x, batch.y, ...viaRows, ...viaGather]);
+  tf.dispose([x, y, indices, batch.x, batch.y, ...viaRows, ...viaGather]);
+  m.dispose();
 });
 
 test("validation and evaluate through the kernel give exactly the numbers of tfjs's test loop", () => {
@@ -185,9 +175,9 @@ test("validation and evaluate through the kernel give exactly the numbers of tfj
     const y = tf.tensor1d(Array.from({ length: 2003 }, (_, i) => (i * 5) % 3));
     const [loss, acc] = m.evaluate(x, y, { batchSize: 10 }) as tf.Scalar[];
     const inner = (m as unknown as { model: { testFunction: unknown } }).model; // a Sequential evaluates through its inner model
-    const before = denseStepCount().evaluate;
+    const before = planStepCount().evaluate;
     const [stockLoss, stockAcc] = tfjsTestLoop.call(inner as unknown as tf.LayersModel, inner.testFunction, [x, y], 10);
-    assert.equal(denseStepCount().evaluate - before, 201, "tfjs's loop ran the kernel's test function on 201 batches");
+    assert.equal(planStepCount().evaluate - before, 201, "tfjs's loop ran the kernel's test function on 201 batches");
     assert.equal(loss.dataSync()[0], stockLoss.dataSync()[0]);
     assert.equal(acc.dataSync()[0], stockAcc.dataSync()[0]);
     assert.ok(loss.dataSync()[0] > 0);

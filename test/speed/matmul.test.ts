@@ -12,7 +12,7 @@ before(async () => {
   useFastKernels(true);
 });
 
-test("installing replaces the matrix, gather, identity, binary, conv and pooling kernels on wasm and adds the Adam and dense train-step kernels", () => {
+test("installing replaces the matrix, gather, identity, binary, conv and pooling kernels on wasm and adds the Adam and plan-step kernels", () => {
   assert.deepEqual(fastKernelsInstalled(), [
     "wasm/Add",
     "wasm/BatchMatMul",
@@ -29,7 +29,7 @@ test("installing replaces the matrix, gather, identity, binary, conv and pooling
     "wasm/Sub",
     "wasm/Sum",
     "wasm/TslabDlAdam",
-    "wasm/TslabDlDenseTrainStep",
+    "wasm/TslabDlPlanStep",
     "wasm/_FusedMatMul",
   ]);
   useFastKernels(false);

@@ -1,6 +1,6 @@
 /** A convolution's geometry, laid out for the AssemblyScript kernels (src/speed/as/conv-geometry.ts). */
 import type * as tf from "@tensorflow/tfjs";
-import type { WasmModule } from "../wasm-backend";
+import type { WasmModule } from "../internals";
 
 /** Bytes of one geometry block. */
 export const GEOMETRY_BYTES = 64;

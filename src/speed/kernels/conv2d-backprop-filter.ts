@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asKernelsFor, GEMM_SCRATCH_BYTES } from "../as-kernels";
-import { type BackendWasmLike, offset } from "../wasm-backend";
+import { type BackendWasmLike, offset } from "../internals";
 import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asKernelsFor, GEMM_SCRATCH_BYTES } from "../as-kernels";
-import { type BackendWasmLike, offset } from "../wasm-backend";
+import { type BackendWasmLike, offset } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 

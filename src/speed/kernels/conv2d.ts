@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asKernelsFor, type AsKernels, GEMM_SCRATCH_BYTES } from "../as-kernels";
-import { type BackendWasmLike, offset } from "../wasm-backend";
+import { type BackendWasmLike, offset } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 

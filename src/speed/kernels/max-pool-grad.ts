@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asKernelsFor } from "../as-kernels";
-import { type BackendWasmLike, offset } from "../wasm-backend";
+import { type BackendWasmLike, offset } from "../internals";
 import { GEOMETRY_BYTES, withScratch, writePoolGeometry } from "./conv-geometry";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];

@@ -1,0 +1,92 @@
+"""PyTorch reference for `npm run bench`'s table: the same models as bench/models.ts, the same data.
+
+Each model as a learner would write it in PyTorch: Linear layers with the same activations,
+cross-entropy on logits (what Keras's softmax + sparse categorical cross-entropy computes), the
+optimizers with Keras's defaults (Adam lr 1e-3 eps 1e-7, SGD lr 0.01, RMSprop lr 1e-3 alpha 0.9
+eps 1e-7). Runs --warmup steps, then times --steps steps on the next steps x batch Fashion-MNIST
+training images (pixels / 255), shuffled. Prints one JSON line: msPerStep (wall clock) and
+cpuMsPerStep (this process's CPU time).
+
+    /usr/bin/python3 bench/torch_models.py --model lesson --threads 1 --steps 300 --warmup 30
+"""
+import argparse
+import gzip
+import json
+import time
+
+import numpy as np
+import torch
+
+DATA = "/usr/share/datasets/fashion-mnist"
+nn = torch.nn
+
+
+def read_idx(name, offset):
+    with gzip.open(f"{DATA}/{name}", "rb") as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
+
+
+def build(name):
+    """(model, optimizer, batch, image shape) for a bench model."""
+    if name == "lesson":
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 100), nn.ReLU(), nn.Dropout(0.3), nn.Linear(100, 10))
+        return model, torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7), 32, (28, 28)
+    if name == "sigmoid":
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 100), nn.Sigmoid(), nn.Linear(100, 10))
+        return model, torch.optim.SGD(model.parameters(), lr=0.01), 32, (28, 28)
+    if name == "mlp":
+        model = nn.Sequential(
+            nn.Flatten(), nn.Linear(784, 300), nn.ReLU(), nn.Linear(300, 100), nn.ReLU(), nn.Linear(100, 10)
+        )
+        return model, torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7), 64, (28, 28)
+    if name == "cnn":
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(3136, 100), nn.ReLU(), nn.Dropout(0.4), nn.Linear(100, 10),
+        )
+        return model, torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7), 32, (1, 28, 28)
+    raise SystemExit(f"torch_models.py: unknown model {name}; expected lesson, sigmoid, mlp or cnn")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="lesson")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=30)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(42)
+    model, optimizer, batch, shape = build(args.model)
+    n = (args.warmup + args.steps) * batch
+    images = read_idx("train-images-idx3-ubyte.gz", 16)[: n * 784].reshape(n, *shape).astype(np.float32) / 255.0
+    labels = read_idx("train-labels-idx1-ubyte.gz", 8)[:n].astype(np.int64)
+    x, y = torch.from_numpy(images), torch.from_numpy(labels)
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+
+    def run(first, steps):
+        order = first + torch.randperm(steps * batch)
+        for i in range(steps):
+            idx = order[i * batch:(i + 1) * batch]
+            optimizer.zero_grad()
+            loss_fn(model(x[idx]), y[idx]).backward()
+            optimizer.step()
+
+    run(0, args.warmup)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    run(args.warmup * batch, args.steps)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    print(json.dumps({
+        "model": args.model,
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "steps": args.steps,
+        "msPerStep": wall * 1000 / args.steps,
+        "cpuMsPerStep": cpu * 1000 / args.steps,
+    }))
+
+
+if __name__ == "__main__":
+    main()

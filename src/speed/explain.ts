@@ -1,0 +1,52 @@
+/**
+ * One line saying which path `model.fit`, `evaluate` and `predict` take for a model, and why.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { internalsSupported, optimizerOf, trainingModel, unsupportedReason } from "./internals";
+import { describeUpdate } from "./optimizers";
+import { planModel } from "./plan";
+import { STEP_KERNEL } from "./step-kernel";
+import { LOSS_LABELS } from "./units/loss";
+
+/**
+ * Which path a model trains on, in one line: the fast path (each layer a planned unit, the
+ * whole step one WebAssembly kernel call, the optimizer updating in place) or stock tfjs,
+ * with the reason. Stock tfjs still uses tslab-dl's faster kernels (matrix products, Adam,
+ * and the conv kernels) on the WebAssembly backend.
+ *
+ * @example
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.flatten({ inputShape: [28, 28] }),
+ *   tf.layers.dense({ units: 100, activation: "relu" }),
+ *   tf.layers.dropout({ rate: 0.3 }),
+ *   tf.layers.dense({ units: 10, activation: "softmax" }),
+ * ] });
+ * model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+ * explainFastPath(model);
+ * // "fast path: 4 layers planned (Flatten, Dense relu, Dropout 0.3, Dense softmax), adam, sparse CE, accuracy"
+ */
+export function explainFastPath(model: tf.LayersModel): string {
+  const stock = "stock tfjs: ";
+  if (unsupportedReason() !== null) {
+    internalsSupported(); // the one warning
+    return stock + (unsupportedReason() as string);
+  }
+  const result = planModel(model);
+  if (!result.plan) {
+    return `${stock}${result.reason}; tslab-dl's kernels (matrix products, Adam, conv) still apply on wasm`;
+  }
+  const { plan } = result;
+  const optimizer = describeUpdate(optimizerOf(trainingModel(model)));
+  const metric = plan.accuracy ? ", accuracy" : "";
+  const where =
+    tf.getBackend() !== "wasm"
+      ? ` (on the wasm backend; the current backend is '${tf.getBackend()}', which runs stock tfjs)`
+      : tf.getKernel(STEP_KERNEL, "wasm")
+        ? ""
+        : " (once tslab-dl's kernels are installed: init() or installFastKernels())";
+  const count = plan.layers.length;
+  return (
+    `fast path${where}: ${count} layer${count === 1 ? "" : "s"} planned (${plan.layers.join(", ")}), ` +
+    `${optimizer}, ${LOSS_LABELS[plan.loss]}${metric}`
+  );
+}

@@ -1,0 +1,257 @@
+/**
+ * Every part of TensorFlow.js that the fast path touches and that is not tfjs's public API,
+ * in one place, for the versions it was written against (4.22.x of `@tensorflow/tfjs`,
+ * `tfjs-core`, `tfjs-layers` and `tfjs-backend-wasm`).
+ *
+ * What it touches, and why:
+ * - `LayersModel`: `fitLoop`, `testLoop`, `makeTrainFunction`, `makeTestFunction`,
+ *   `testFunction`, `predictLoop` (replaced on the prototype), and the compiled model's
+ *   `lossFunctions`, `metricsTensors`, `collectedTrainableWeights`, `optimizer_`,
+ *   `stopTraining_`, `history`; a `Sequential`'s inner `model`; layers' `inboundNodes`.
+ * - `CallbackList`: `setModel` and `callbacks` (the fit loop reuses the list tfjs builds).
+ * - Optimizers: the learning rate, hyper-parameters and slot lists of SGD, Momentum,
+ *   RMSProp, Adagrad and Adam, and `incrementIterations` (updates run in place).
+ * - The engine's `registeredVariables` (to find a variable from its name, as optimizers do).
+ * - The WebAssembly backend: its Emscripten module (`HEAPF32`, `HEAP32`, `_malloc`, `_free`,
+ *   the memory), `dataIdMap` (each tensor's heap offset), `makeOutput`, `incRef`, `refCount`.
+ *
+ * {@link internalsSupported} says whether the installed versions are those; everything in
+ * `src/speed` checks it before touching anything listed here, and runs stock tfjs otherwise
+ * (with one warning). `test/speed/internals.test.ts` fails the day an upgrade removes one.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** The version range the internals below were written for. */
+export const SUPPORTED_TFJS = "4.22.x";
+
+/** The installed versions of the tfjs packages the fast path reads. */
+export function installedTfjsVersions(): Record<string, string> {
+  const versions: Record<string, string> = {
+    tfjs: tf.version.tfjs,
+    "tfjs-core": tf.version["tfjs-core"],
+    "tfjs-layers": tf.version["tfjs-layers"],
+  };
+  try {
+    versions["tfjs-backend-wasm"] = (require("@tensorflow/tfjs-backend-wasm") as { version_wasm: string }).version_wasm;
+  } catch {
+    versions["tfjs-backend-wasm"] = "not installed";
+  }
+  return versions;
+}
+
+/** Why the installed tfjs cannot take the fast path, or null when it can. */
+export function unsupportedReason(versions = installedTfjsVersions()): string | null {
+  const wrong = Object.entries(versions).filter(([, v]) => !/^4\.22\.\d+$/.test(v));
+  if (wrong.length === 0) return null;
+  return (
+    `tslab-dl's fast path reads tfjs internals written for ${SUPPORTED_TFJS}; installed: ` +
+    `${wrong.map(([name, v]) => `@tensorflow/${name} ${v}`).join(", ")}. Stock tfjs runs instead ` +
+    `(correct, slower); install @tensorflow/tfjs@4.22 and @tensorflow/tfjs-backend-wasm@4.22 for the fast path.`
+  );
+}
+
+let warned = false;
+
+/** Whether the fast path may touch tfjs internals; prints one warning (once per process) when not. */
+export function internalsSupported(): boolean {
+  const reason = unsupportedReason();
+  if (reason && !warned) {
+    warned = true;
+    console.warn(reason);
+  }
+  return reason === null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// LayersModel
+
+/** The arguments of tfjs 4.22's `LayersModel.fitLoop`, in order. */
+export type FitLoopArgs = [
+  f: TrainFunction,
+  ins: (tf.Tensor | null | undefined)[],
+  outLabels: string[],
+  batchSize: number | undefined,
+  epochs: number | undefined,
+  verbose: number | undefined,
+  callbacks: tf.Callback[] | undefined,
+  valF: unknown,
+  valIns: tf.Tensor[] | undefined,
+  shuffle: boolean | string | undefined,
+  callbackMetrics: string[],
+  initialEpoch: number | undefined,
+  stepsPerEpoch: number | null | undefined,
+  validationSteps: number | null | undefined,
+];
+export type TrainFunction = (data: tf.Tensor[]) => tf.Scalar[];
+export type TestFunction = (data: tf.Tensor[]) => tf.Scalar[];
+export type FitLoop = (this: tf.LayersModel, ...args: FitLoopArgs) => Promise<tf.History>;
+export type TestLoop = (
+  this: tf.LayersModel,
+  f: unknown,
+  ins: unknown,
+  batchSize?: number,
+  verbose?: number,
+  steps?: number,
+) => tf.Scalar[];
+export type PredictLoop = (
+  this: tf.LayersModel,
+  ins: tf.Tensor | tf.Tensor[],
+  batchSize?: number,
+  verbose?: boolean,
+) => tf.Tensor | tf.Tensor[];
+
+/** The `LayersModel` methods the fast path replaces, as tfjs 4.22 defines them on the prototype. */
+export interface ModelPrototype {
+  fitLoop: FitLoop;
+  testLoop: TestLoop;
+  predictLoop: PredictLoop;
+  makeTrainFunction: (this: tf.LayersModel) => TrainFunction;
+  makeTestFunction: (this: tf.LayersModel) => void;
+}
+
+/** A compiled model's private state, as tfjs 4.22 names it. */
+export interface ModelInternals {
+  lossFunctions?: unknown[];
+  metricsTensors?: [unknown, number][];
+  collectedTrainableWeights?: tf.LayerVariable[];
+  optimizer_?: tf.Optimizer;
+  testFunction: TestFunction;
+  stopTraining_: boolean;
+  history: tf.History;
+  inputs: tf.SymbolicTensor[];
+  outputs: tf.SymbolicTensor[];
+}
+
+/** `LayersModel.prototype`, through which the fast path swaps tfjs's loops and train functions. */
+export function modelPrototype(): ModelPrototype {
+  return tf.LayersModel.prototype as unknown as ModelPrototype;
+}
+
+/** A model's private state. A `tf.Sequential` trains through the model it holds: that one's. */
+export function modelInternals(model: tf.LayersModel): ModelInternals {
+  return model as unknown as ModelInternals;
+}
+
+/** The functional model a `tf.Sequential` wraps (compiled with it), or the model itself. */
+export function trainingModel(model: tf.LayersModel): tf.LayersModel {
+  const inner = (model as unknown as { model?: tf.LayersModel }).model;
+  return model instanceof tf.Sequential && inner ? inner : model;
+}
+
+/** The layers that feed `layer` through its first inbound node, or null when it has several nodes. */
+export function inboundLayers(layer: tf.layers.Layer): unknown[] | null {
+  const nodes = (layer as unknown as { inboundNodes: { inboundLayers: unknown[] }[] }).inboundNodes;
+  return nodes.length === 1 ? nodes[0].inboundLayers : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callbacks
+
+/** Logs as tfjs's loops hand them to callbacks: numbers, or scalars not yet read. */
+export type LoopLogs = Record<string, number | tf.Tensor>;
+
+/** `CallbackList` as tfjs 4.22 defines it. */
+export interface CallbackListInternals {
+  callbacks: tf.Callback[];
+  setModel(model: tf.LayersModel): void;
+  onTrainBegin(logs?: LoopLogs): Promise<void>;
+  onTrainEnd(logs?: LoopLogs): Promise<void>;
+  onEpochBegin(epoch: number, logs?: LoopLogs): Promise<void>;
+  onEpochEnd(epoch: number, logs?: LoopLogs): Promise<void>;
+  onBatchBegin(batch: number, logs?: LoopLogs): Promise<void>;
+  onBatchEnd(batch: number, logs?: LoopLogs): Promise<void>;
+}
+
+export function callbackListPrototype(): CallbackListInternals {
+  return tf.CallbackList.prototype as unknown as CallbackListInternals;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimizers
+
+/** A slot list entry, as tfjs 4.22's optimizers keep their per-variable state. */
+export interface OptimizerSlot {
+  originalName: string;
+  variable: tf.Variable;
+}
+
+/** The private state of tfjs 4.22's optimizers that the in-place updates read and write. */
+export interface OptimizerInternals {
+  learningRate: number;
+  incrementIterations(): void;
+  // SGD and Momentum
+  c?: tf.Scalar;
+  // Momentum
+  momentum?: number;
+  useNesterov?: boolean;
+  accumulations?: (OptimizerSlot | undefined)[];
+  // RMSProp
+  decay?: number;
+  epsilon?: number;
+  centered?: boolean;
+  accumulatedMeanSquares?: (OptimizerSlot | undefined)[];
+  accumulatedMoments?: (OptimizerSlot | undefined)[];
+  // Adagrad
+  initialAccumulatorValue?: number;
+  accumulatedGrads?: (OptimizerSlot | undefined)[];
+  // Adam
+  beta1?: number;
+  beta2?: number;
+  accBeta1?: tf.Variable;
+  accBeta2?: tf.Variable;
+  accumulatedFirstMoment?: (OptimizerSlot | undefined)[];
+  accumulatedSecondMoment?: (OptimizerSlot | undefined)[];
+}
+
+export function optimizerInternals(optimizer: tf.Optimizer): OptimizerInternals {
+  return optimizer as unknown as OptimizerInternals;
+}
+
+/** The optimizer `model` was compiled with, if any. */
+export function optimizerOf(model: tf.LayersModel): tf.Optimizer | undefined {
+  return modelInternals(model).optimizer_;
+}
+
+/** The variable registered under `name`, as optimizers find it. */
+export function registeredVariable(name: string): tf.Variable | undefined {
+  return tf.engine().registeredVariables[name];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The WebAssembly backend
+
+/** The parts of tfjs-backend-wasm 4.22's Emscripten module the kernels use. */
+export interface WasmModule {
+  asm?: { memory?: WebAssembly.Memory };
+  wasmMemory?: WebAssembly.Memory;
+  HEAPF32: Float32Array;
+  HEAP32: Int32Array;
+  HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+}
+
+/** The parts of tfjs-backend-wasm 4.22's `BackendWasm` the kernels use. */
+export interface BackendWasmLike {
+  incRef(dataId: tf.DataId): void;
+  refCount(dataId: tf.DataId): number;
+  wasm: WasmModule;
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  epsilon(): number;
+}
+
+/** A kernel's backend argument, or the current backend, as the wasm backend's internals. */
+export function wasmBackend(backend: unknown = tf.backend()): BackendWasmLike {
+  return backend as BackendWasmLike;
+}
+
+/** The byte offset of a tensor's data in the wasm heap. */
+export function offset(backend: BackendWasmLike, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
+}
+
+/** The memory of the wasm backend's module (where tslab-dl's kernels are instantiated). */
+export function wasmMemory(backend: BackendWasmLike): WebAssembly.Memory | undefined {
+  return backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+}

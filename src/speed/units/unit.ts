@@ -1,0 +1,60 @@
+/**
+ * The unit of the fast path's plan: one layer type's forward and backward pass, in the
+ * shape Caffe and Darknet give their layers. A network is a list of units (`plan.ts`); one
+ * kernel call (`step-kernel.ts`) runs the list forward, the loss, and the list backward, on
+ * the WebAssembly backend's heap, where the tensors already are.
+ *
+ * Memory is addressed in float32 elements of the heap (`heap[at + i]`); every activation is
+ * `[batch, ...shape]`, row-major (channels-last for images), so Flatten and Reshape are
+ * free and have no unit. A convolution or pooling unit plugs in by implementing this
+ * interface with its own `shape`s.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { WasmKernels } from "../wasm-kernels";
+
+/** What every unit of one kernel call shares. */
+export interface StepContext {
+  heap: Float32Array;
+  kernels: WasmKernels;
+  batch: number;
+  /** Whether this is a training pass (dropout active, gradients wanted). */
+  training: boolean;
+}
+
+/** Where one unit's data lives for this call, as float indices into `heap`. */
+export interface UnitBuffers {
+  /** `[batch, inputSize]`: the unit below's output (or the batch). */
+  input: number;
+  /** `[batch, outputSize]`. */
+  output: number;
+  /** Each of the unit's weights, in the order of {@link Unit.weights}. */
+  weights: number[];
+  /** {@link Unit.scratchFloats} floats of the unit's own, kept from forward to backward. */
+  scratch: number;
+  /** Dropout's noise seed for this step (the string `tf.randomUniform` would seed alea with). */
+  seed?: string;
+}
+
+/** One layer type, planned for one layer of a model. */
+export interface Unit {
+  /** How {@link explainFastPath} names it: "Dense relu", "Dropout 0.3". */
+  readonly label: string;
+  /** Floats per sample in and out. */
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** The layer's trainable weights, in the order tfjs trains them. */
+  readonly weights: readonly tf.LayerVariable[];
+  /** Whether it draws a noise seed per training step (dropout): one `Math.random()` each, in unit order. */
+  readonly seed?: { layerSeed: number | undefined };
+  /** Runs only in training; inference passes the input on unchanged (dropout). */
+  readonly trainingOnly?: boolean;
+  /** Scratch floats this unit needs for a batch of `batch` rows. */
+  scratchFloats(batch: number, training: boolean): number;
+  forward(step: StepContext, at: UnitBuffers): void;
+  /**
+   * Given d(loss)/d(output) at `dOutput` (the unit may overwrite it), write each weight's
+   * gradient at `grads` (same order as `weights`) and d(loss)/d(input) at `dInput`, unless
+   * `dInput` is null (nothing below needs it).
+   */
+  backward(step: StepContext, at: UnitBuffers, dOutput: number, dInput: number | null, grads: number[]): void;
+}
