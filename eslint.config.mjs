@@ -5,7 +5,9 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // src/speed/as/ is AssemblyScript (its own tsconfig and compiler, asc); typescript-eslint's type checks do not apply.
-  { ignores: ["dist/", "out/", "node_modules/", "test-artifacts/", "scratch/", "**/*.js", "**/*.mjs", "src/speed/as/"] },
+  {
+    ignores: ["dist/", "out/", "node_modules/", "test-artifacts/", "scratch/", "**/*.js", "**/*.mjs", "src/speed/as/"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
