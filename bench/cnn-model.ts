@@ -4,9 +4,10 @@ import * as tf from "@tensorflow/tfjs";
 /**
  * Conv2D(32, 3, relu, same) → MaxPooling2D(2) → Conv2D(64, 3, relu, same) → MaxPooling2D(2) → Flatten →
  * Dense(100, relu) → Dropout(0.4) → Dense(10, softmax) on [28, 28, 1] images; adam, sparse categorical
- * cross-entropy, accuracy.
+ * cross-entropy, accuracy. `optimizer` replaces adam (tests use "sgd" to compare weights without Adam's
+ * normalised steps).
  */
-export function cnnModel(): tf.Sequential {
+export function cnnModel(optimizer: string = "adam"): tf.Sequential {
   const model = tf.sequential();
   model.add(
     tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", padding: "same", inputShape: [28, 28, 1] }),
@@ -18,6 +19,6 @@ export function cnnModel(): tf.Sequential {
   model.add(tf.layers.dense({ units: 100, activation: "relu" }));
   model.add(tf.layers.dropout({ rate: 0.4 }));
   model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-  model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  model.compile({ optimizer, loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
   return model;
 }

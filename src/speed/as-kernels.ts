@@ -39,6 +39,22 @@ export interface AsKernels {
     accumulate: number,
     scratch: number,
   ): void;
+  /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, scratch)`: {@link AsKernels.gemm} (no accumulate) leaving out k where a band of 4 rows of A is all ±0; B must be finite; scratch {@link GEMM_SKIP_SCRATCH_BYTES}. */
+  gemmSkipZeros(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    sai: number,
+    sak: number,
+    b: number,
+    sbk: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  /** `(n, x)`: 1 if the n floats at x are all finite, else 0. */
+  allFinite(n: number, x: number): number;
   /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x) · B (a convolution), m pixels, k = patch size. */
   gemmPatches(
     m: number,
@@ -81,6 +97,8 @@ export interface AsKernels {
 
 /** Bytes of scratch {@link AsKernels.gemm} needs. */
 export const GEMM_SCRATCH_BYTES = 4 * 4 * 256;
+/** Bytes of scratch {@link AsKernels.gemmSkipZeros} needs. */
+export const GEMM_SKIP_SCRATCH_BYTES = 4 * 5 * 256;
 
 let compiled: WebAssembly.Module | undefined;
 

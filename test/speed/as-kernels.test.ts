@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor, asModulePath, GEMM_SCRATCH_BYTES } from "../../src/speed/as-kernels";
+import { asKernelsFor, asModulePath, GEMM_SCRATCH_BYTES, GEMM_SKIP_SCRATCH_BYTES } from "../../src/speed/as-kernels";
 import type { BackendWasmLike } from "../../src/speed/internals";
 import { kernelModule } from "../../src/speed/wasm-kernels";
 import { useWasm } from "./compare";
@@ -49,7 +49,8 @@ for (const fma of [false, true]) {
     const names = WebAssembly.Module.customSections(module, "name");
     assert.equal(names.length, 1);
     const text = Buffer.from(names[0]).toString("latin1");
-    for (const kernel of ["gemm", "im2col", "col2im", "transpose"]) assert.ok(text.includes(`/${kernel}`), kernel);
+    for (const kernel of ["gemm", "gemmSkipZeros", "gemmPatches", "maxPoolGrad", "im2col", "col2im", "transpose"])
+      assert.ok(text.includes(`/${kernel}`), kernel);
   });
 }
 
@@ -109,3 +110,52 @@ for (const [m, n, k] of SHAPES) {
     }
   }
 }
+
+for (const [m, n, k] of SHAPES) {
+  test(`gemmSkipZeros ${m}×${k} · ${k}×${n} on an A that is mostly zeros equals a float64 product within float32 rounding`, () => {
+    const backend = tf.backend() as unknown as BackendWasmLike;
+    const kernels = asKernelsFor(backend);
+    assert.ok(kernels);
+    // Three values in four are ±0, as in a convolution's dy after max pooling's gradient; whole bands of zeros too.
+    const a = values(m * k, 41).map((v, t) => (t % 4 === 0 || (t * 7) % 11 === 0 ? v : t % 2 ? 0 : -0));
+    const b = values(k * n, 42);
+    const wasm = backend.wasm;
+    const [pa, pb, pc, scratch] = [4 * m * k, 4 * k * n, 4 * m * n, GEMM_SKIP_SCRATCH_BYTES].map((s) =>
+      wasm._malloc(s),
+    );
+    try {
+      wasm.HEAPF32.set(a, pa >> 2);
+      wasm.HEAPF32.set(b, pb >> 2);
+      wasm.HEAPF32.fill(NaN, pc >> 2, (pc >> 2) + m * n);
+      assert.equal(kernels.allFinite(k * n, pb), 1);
+      kernels.gemmSkipZeros(m, n, k, pa, 4 * k, 4, pb, 4 * n, pc, 4 * n, scratch);
+      const got = wasm.HEAPF32.subarray(pc >> 2, (pc >> 2) + m * n);
+      const want = reference(m, n, k, a, b);
+      for (let t = 0; t < m * n; t++) {
+        assert.ok(Math.abs(got[t] - want[t]) <= 2e-6 * (k + 1), `element ${t}: ${got[t]} vs ${want[t]}`);
+      }
+    } finally {
+      for (const p of [pa, pb, pc, scratch]) wasm._free(p);
+    }
+  });
+}
+
+test("allFinite tells a B with a NaN or an infinity from a finite one", () => {
+  const backend = tf.backend() as unknown as BackendWasmLike;
+  const kernels = asKernelsFor(backend);
+  assert.ok(kernels);
+  const wasm = backend.wasm;
+  const at = wasm._malloc(4 * 9);
+  try {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (const where of [0, 5, 8]) {
+        wasm.HEAPF32.set(values(9, 43), at >> 2);
+        assert.equal(kernels.allFinite(9, at), 1);
+        wasm.HEAPF32[(at >> 2) + where] = bad;
+        assert.equal(kernels.allFinite(9, at), 0, `${bad} at ${where}`);
+      }
+    }
+  } finally {
+    wasm._free(at);
+  }
+});

@@ -3,10 +3,11 @@
  * Built by `npm run build` (see asconfig.json) into dist/src/speed/as/kernels{,-fma}.wasm and
  * loaded by src/speed/as-kernels.ts onto tfjs-backend-wasm's own memory.
  */
-export { gemm, gemmPatches, gemmPatchesT } from "./gemm";
+export { gemm, gemmPatches, gemmPatchesT, gemmSkipZeros } from "./gemm";
 export { im2col } from "./im2col";
 export { col2im } from "./col2im";
 export { transpose } from "./transpose";
 export { maxPoolGrad } from "./max-pool-grad";
 export { biasRelu } from "./bias-relu";
 export { sumRows } from "./sum-rows";
+export { allFinite } from "./all-finite";

@@ -1,10 +1,10 @@
 /**
  * `Conv2DBackpropInput` on tfjs's WebAssembly backend as one matrix product and a scatter:
- * dx = col2im(dy · Wᵀ), in AssemblyScript. The stock kernel is a direct loop, about as slow
+ * dx = col2im(dy · Wᵀ), in AssemblyScript, leaving out dy's zeros. The stock kernel is a direct loop, about as slow
  * as a convolution without any blocking.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor, GEMM_SCRATCH_BYTES } from "../as-kernels";
+import { asKernelsFor, GEMM_SKIP_SCRATCH_BYTES } from "../as-kernels";
 import { type BackendWasmLike, offset } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
@@ -37,11 +37,16 @@ export function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
     const wasm = backend.wasm;
     withScratch(
       wasm,
-      [GEOMETRY_BYTES, 4 * patch * co, 4 * pixels * patch, GEMM_SCRATCH_BYTES],
+      [GEOMETRY_BYTES, 4 * patch * co, 4 * pixels * patch, GEMM_SKIP_SCRATCH_BYTES],
       ([geometry, filterT, col, scratch]) => {
         writeConvGeometry(wasm, geometry, info);
         kernels.transpose(patch, co, offset(backend, filter), filterT);
-        kernels.gemm(pixels, patch, co, offset(backend, dy), 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, scratch);
+        // dy is mostly zeros (max pooling's gradient reaches one input in four, relu's zeroes more):
+        // leave out its zero terms, which is exact for a finite filter.
+        const dyAt = offset(backend, dy);
+        if (kernels.allFinite(patch * co, filterT) === 1) {
+          kernels.gemmSkipZeros(pixels, patch, co, dyAt, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, scratch);
+        } else kernels.gemm(pixels, patch, co, dyAt, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, scratch);
         kernels.col2im(geometry, col, offset(backend, out));
       },
     );
