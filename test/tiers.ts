@@ -20,7 +20,7 @@ export const SLOW_TESTS: ReadonlyArray<{ pattern: RegExp; why: string }> = [
     why: "each hostile file is refused in a fresh process, memory measured",
   },
   { pattern: /^package\.test\.js$/, why: "type-checks the package as users import it, three ways" },
-  { pattern: /^speed\/fit\.test\.js$/, why: "trains on the real Fashion-MNIST" },
+  { pattern: /^speed\/(fit|cnn-training|conv-fit)\.test\.js$/, why: "trains on the real Fashion-MNIST" },
   { pattern: /^callbacks\/early-stopping\.test\.js$/, why: "one test trains on the real Fashion-MNIST" },
   { pattern: /^data\/fashion-mnist\.test\.js$/, why: "reads the real Fashion-MNIST files" },
 ];
