@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeFileAtomic } from "../src/io/atomic";
 import type { RunResult } from "./tfjs-run";
 
 const ALL = ["default", "wasm", "cpu", "tensorflow", "torch", "cell"] as const;
@@ -138,9 +139,7 @@ function table(results: (RunResult | { skipped: string; name: string })[], torch
 
 function writeAtomic(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, text);
 }
 
 function main(): void {

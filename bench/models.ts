@@ -1,5 +1,6 @@
 /** The models of `npm run bench`'s table: the lesson's and its neighbours, as a learner would build them. */
 import * as tf from "@tensorflow/tfjs";
+import { cnnModel } from "./cnn-model";
 import { tutorialModel } from "./model";
 
 export interface BenchModel {
@@ -19,23 +20,6 @@ function dense(hidden: [number, string][], optimizer: string): tf.Sequential {
   for (const [units, activation] of hidden) model.add(tf.layers.dense({ units, activation: activation as "relu" }));
   model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
   model.compile({ optimizer, loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-  return model;
-}
-
-/** hg-mldl 8-2's CNN. */
-function cnn(): tf.Sequential {
-  const model = tf.sequential();
-  const conv = (filters: number, extra: object = {}) =>
-    tf.layers.conv2d({ filters, kernelSize: 3, activation: "relu", padding: "same", ...extra });
-  model.add(conv(32, { inputShape: [28, 28, 1] }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(conv(64));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 100, activation: "relu" }));
-  model.add(tf.layers.dropout({ rate: 0.4 }));
-  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-  model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
   return model;
 }
 
@@ -74,6 +58,6 @@ export const BENCH_MODELS: Record<string, BenchModel> = {
     batch: 32,
     stepShare: 0.1,
     channels: true,
-    build: cnn,
+    build: () => cnnModel(),
   },
 };

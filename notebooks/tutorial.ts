@@ -13,6 +13,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { findJupyter as findKernelJupyter } from "../kernel/install";
 import { writeFileAtomic } from "../src/io/atomic";
 import { LESSON, type LessonCell } from "./lesson";
 import { LESSON_08_2 } from "./lesson-08-2";
@@ -106,9 +107,14 @@ function which(cmd: string): string | undefined {
   }
 }
 
-/** Jupyter's nbconvert, or a message saying exactly how to install it. */
+/** Jupyter's nbconvert: the `jupyter` the kernel installer finds, if it has nbconvert; or a message saying how to install it. */
 export function findJupyter(): string {
-  const jupyter = process.env.JUPYTER ?? which("jupyter");
+  let jupyter: string | undefined;
+  try {
+    jupyter = findKernelJupyter();
+  } catch {
+    jupyter = undefined; // no Jupyter at all: the instructions below say what to install
+  }
   if (jupyter) {
     try {
       execFileSync(jupyter, ["nbconvert", "--version"], { stdio: "ignore" });

@@ -2,7 +2,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { tf } from "../src/backend";
 
 /** The repository root (tests run from dist/test/...). */
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -20,15 +19,8 @@ export function tempDir(prefix = "tslab-dl-test-"): string {
   return dir;
 }
 
-/** The lesson's `model_fn(a_layer)`: Flatten → Dense(100, relu) → [a_layer] → Dense(10, softmax). */
-export function modelFn(aLayer?: tf.layers.Layer): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [28, 28] }));
-  model.add(tf.layers.dense({ units: 100, activation: "relu" }));
-  if (aLayer) model.add(aLayer);
-  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-  return model;
-}
+/** The lesson's `model_fn(a_layer)`, defined once with the benchmarks' models. */
+export { modelFn } from "../bench/model";
 
 /** Capture console.warn / console.log lines while `fn` runs. */
 export async function captureConsole<T>(

@@ -10,9 +10,10 @@
  * ```
  * becomes the same five lines in TypeScript with `import { plt } from "tslab-dl"`.
  */
-import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, extname } from "node:path";
+import { writeFileAtomic } from "../io/atomic";
 import { Figure, FigureError } from "./figure";
 import { currentBridge, display, JUPYTER_DISPLAY, type MimeBundle } from "./registry";
 import { Axes, type PlotData, type PlotOptions, type BarOptions, type HistOptions, type TickOptions } from "./axes";
@@ -376,13 +377,10 @@ export class Pyplot {
 
 function writeAtomic(file: string, content: string): string {
   const target = resolve(file);
-  mkdirSync(dirname(target), { recursive: true });
-  const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
   try {
-    writeFileSync(temp, content, "utf8");
-    renameSync(temp, target);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileAtomic(target, content);
   } catch (e) {
-    rmSync(temp, { force: true });
     throw new FigureError(`could not write the figure to ${target}: ${e instanceof Error ? e.message : String(e)}`);
   }
   return target;
