@@ -33,7 +33,8 @@ export function liveFigure(data: LiveData, options: LiveFigureOptions): Figure {
   });
   const panels = base.spec.panels.map((panel) => withExtras(panel, data, options));
   const rates = learningRatePanel(data);
-  return new Figure({ ...base.spec, panels: rates ? [...panels, rates] : panels, width: undefined });
+  // The history figure's size and grid were worked out for its own panels: recompute them.
+  return new Figure({ ...base.spec, panels: rates ? [...panels, rates] : panels, width: undefined, grid: undefined });
 }
 
 function withExtras(panel: PanelSpec, data: LiveData, options: LiveFigureOptions): PanelSpec {
