@@ -37,7 +37,9 @@ function main(argv: string[]): number {
     process.execPath,
     [
       "--test",
-      "--test-concurrency=1",
+      // The fast tier's files are independent (temporary folders, no servers): two at a time use
+      // both cores. The slow tier trains, runs Jupyter and Chromium: one file at a time.
+      `--test-concurrency=${unitOnly ? 2 : 1}`,
       "--test-reporter=spec",
       "--test-reporter-destination=stdout",
       `--test-reporter=${path.join(testRoot, "skip-reporter.js")}`,
