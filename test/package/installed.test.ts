@@ -200,11 +200,23 @@ describe("the packed package, installed as users install it", { skip: missing },
 
   test("the tarball holds the library, the kernel, the README and package.json, and nothing else", () => {
     const paths = packed.files.map((f) => f.path);
+    // The AssemblyScript kernels ship as the two compiled modules (their sources stay out).
+    const kernels = ["dist/src/speed/as/kernels.wasm", "dist/src/speed/as/kernels-fma.wasm"];
     const outside = paths.filter(
-      (p) => !/^dist\/(src|kernel)\/.+\.(js|d\.ts)$/.test(p) && p !== "README.md" && p !== "package.json",
+      (p) =>
+        !/^dist\/(src|kernel)\/.+\.(js|d\.ts)$/.test(p) &&
+        !kernels.includes(p) &&
+        p !== "README.md" &&
+        p !== "package.json",
     );
     assert.deepEqual(outside, [], "no tests, benchmarks, notebooks, sources or source maps");
-    for (const needed of ["dist/src/index.js", "dist/src/index.d.ts", "dist/kernel/cli.js", "dist/kernel/kernel.js"])
+    for (const needed of [
+      "dist/src/index.js",
+      "dist/src/index.d.ts",
+      "dist/kernel/cli.js",
+      "dist/kernel/kernel.js",
+      ...kernels,
+    ])
       assert.ok(paths.includes(needed), needed);
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
       dependencies: { [name: string]: string };
