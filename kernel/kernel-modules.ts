@@ -9,6 +9,15 @@
  *   `node_modules` above the requiring file, for cells and the local modules they load alike);
  * - TypeScript's node10 resolution at compile time, which knows no `NODE_PATH`: the compiler
  *   host gets a `resolveModuleNames` that retries a bare name in those folders.
+ *
+ * A third reader needs them too: TypeScript's declaration emit, which tslab turns on to carry a
+ * cell's types to the next cell. To write the type of `const [fig, axs] = plt.subplots(1, 2)` it
+ * must name the module that declares it from the notebook's folder; a module found only through
+ * the fallback has no such name, and the cell fails with TS2742 ("cannot be named without a
+ * reference to '../proj/node_modules/tslab-dl/…'. This is likely not portable"). The compiler
+ * options therefore also get `paths` mapping bare names to the same folders (with `baseUrl` at
+ * the filesystem's root, which `paths` are written relative to), so that the emitter writes
+ * `import("tslab-dl").Figure`. Resolution itself ignores them: the notebook's folder still wins.
  */
 import path from "node:path";
 import type * as TS from "@tslab/typescript-for-tslab";
@@ -52,10 +61,30 @@ function isBareName(name: string): boolean {
 }
 
 /**
+ * The compiler options that let declaration emit name a module in the kernel's folders by its bare
+ * name: `paths` from every bare name to those folders, relative to a `baseUrl` at the root.
+ *
+ * @example
+ * kernelModulePaths(["/proj/node_modules"]);
+ * // → { baseUrl: "/", paths: { "*": ["proj/node_modules/*"] } }
+ */
+export function kernelModulePaths(dirs: string[] = kernelModuleDirs()): Pick<TS.CompilerOptions, "baseUrl" | "paths"> {
+  const baseUrl = path.parse(path.resolve(dirs[0] ?? ".")).root;
+  return { baseUrl, paths: { "*": dirs.map((dir) => path.join(path.relative(baseUrl, dir), "*")) } };
+}
+
+/** The options resolution runs with: those of the program without {@link kernelModulePaths}'s. */
+function withoutPaths(options: TS.CompilerOptions): TS.CompilerOptions {
+  const { baseUrl: _baseUrl, paths: _paths, ...rest } = options;
+  return rest;
+}
+
+/**
  * Give a TypeScript watch compiler host node10 resolution with the kernel's folders as the
- * fallback for bare names that the notebook's folder does not resolve. The resolutions of files
- * that did not change are kept between compiles (TypeScript would otherwise redo them for every
- * declaration file of tfjs on each cell).
+ * fallback for bare names that the notebook's folder does not resolve, and the compiler options
+ * {@link kernelModulePaths} for declaration emit. The resolutions of files that did not change
+ * are kept between compiles (TypeScript would otherwise redo them for every declaration file of
+ * tfjs on each cell).
  *
  * @example
  * const host = ts.createWatchCompilerHost(files, options, sys);
@@ -66,8 +95,11 @@ export function withKernelModules<H extends TS.WatchCompilerHost<TS.BuilderProgr
   host: H,
   dirs: string[] = kernelModuleDirs(),
 ): H {
-  host.resolveModuleNames = (moduleNames, containingFile, _reused, redirectedReference, options) =>
+  const withOptions = host as H & { options?: TS.CompilerOptions };
+  if (withOptions.options && dirs.length) withOptions.options = { ...withOptions.options, ...kernelModulePaths(dirs) };
+  host.resolveModuleNames = (moduleNames, containingFile, _reused, redirectedReference, programOptions) =>
     moduleNames.map((name) => {
+      const options = withoutPaths(programOptions);
       const found = ts.resolveModuleName(name, containingFile, options, host, undefined, redirectedReference);
       if (found.resolvedModule || !isBareName(name)) return found.resolvedModule;
       for (const dir of dirs) {

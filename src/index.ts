@@ -18,6 +18,7 @@ export {
   type FashionMnist,
   type FashionMnistOptions,
   type SplitOptions,
+  type Splittable,
 } from "./data";
 export {
   EarlyStopping,
@@ -80,6 +81,13 @@ export {
   type PlotModelOptions,
   type PlotHistoriesOptions,
   type Evaluation,
+  type Displayable,
+  type Figure,
+  type Pyplot,
+  type SubplotsFigure,
+  type Axes,
+  type ModelDiagram,
+  type Table,
 } from "./display";
 export {
   IntSlider,

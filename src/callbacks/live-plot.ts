@@ -4,7 +4,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { tf } from "../backend";
-import { JUPYTER_DISPLAY, currentBridge, display, updateDisplay, type MimeBundle } from "../display/registry";
+import {
+  JUPYTER_DISPLAY,
+  currentBridge,
+  display,
+  updateDisplay,
+  type Displayable,
+  type MimeBundle,
+} from "../display/registry";
 import { savedEpochsSince, saveSequence } from "./checkpoint-log";
 import { liveFigure } from "./live-plot-figure";
 import { redrawDue, RunningLoss } from "./running-loss";
@@ -58,7 +65,7 @@ interface Collected {
 }
 
 /** A displayable value made of a ready bundle. */
-function bundleValue(bundle: MimeBundle): { [JUPYTER_DISPLAY](): MimeBundle } {
+function bundleValue(bundle: MimeBundle): Displayable {
   return { [JUPYTER_DISPLAY]: () => bundle };
 }
 

@@ -12,6 +12,7 @@ export {
   type Formatter,
   type DisplayMethodResult,
   type AsyncDisplayable,
+  type Displayable,
   DisplayError,
   registerFormatter,
   registerBridgeFallback,

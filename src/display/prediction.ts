@@ -4,7 +4,7 @@
  * marked). Static, so it shows the same in any viewer; with a slider
  * (`interact`) it becomes a browser over the validation images.
  */
-import { JUPYTER_DISPLAY, type MimeBundle } from "./registry";
+import { JUPYTER_DISPLAY, type Displayable } from "./registry";
 import { xmlEscape } from "./svg";
 
 /** Numbers from a tensor (`dataSync()`), a typed array, or nested arrays. */
@@ -38,7 +38,7 @@ export function predictionView(
   image: Numbers,
   probabilities: Numbers,
   options: PredictionViewOptions = {},
-): { [JUPYTER_DISPLAY](): MimeBundle } {
+): Displayable {
   const pixels = flat(image);
   const probs = flat(probabilities);
   const side = Math.round(Math.sqrt(pixels.length));

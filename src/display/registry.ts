@@ -139,6 +139,17 @@ export class DisplayError extends Error {
 /** What a display method may return: a bundle, or (as Deno's kernel allows) a promise of one. */
 export type DisplayMethodResult = MimeBundle | PromiseLike<MimeBundle>;
 
+/**
+ * A value that displays itself: its display method returns its MIME bundle. Any object with such a
+ * method shows richly in the kernel; this is the name of that shape.
+ *
+ * @example
+ * const card: Displayable = { [JUPYTER_DISPLAY]: () => ({ "text/plain": "hello" }) };
+ */
+export interface Displayable {
+  [JUPYTER_DISPLAY](): MimeBundle;
+}
+
 /** A value that displays itself asynchronously: its display method returns a promise. */
 export interface AsyncDisplayable {
   [JUPYTER_DISPLAY](): PromiseLike<MimeBundle>;

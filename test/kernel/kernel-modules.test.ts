@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import type * as TS from "@tslab/typescript-for-tslab";
-import { kernelEnv, kernelModuleDirs, withKernelModules } from "../../kernel/kernel-modules";
+import { kernelEnv, kernelModuleDirs, kernelModulePaths, withKernelModules } from "../../kernel/kernel-modules";
 
 const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as typeof TS;
 
@@ -53,8 +53,14 @@ test("TypeScript resolves a bare name from the notebook's node_modules first, th
   fs.writeFileSync(path.join(notebookDir, "local.ts"), "export const here = 1;\n");
   const cell = path.join(notebookDir, "cell.ts");
   fs.writeFileSync(cell, "export {};\n");
-  const options: TS.CompilerOptions = { moduleResolution: ts.ModuleResolutionKind.Node10, noEmit: true };
-  const host = withKernelModules(ts, ts.createWatchCompilerHost([cell], options, ts.sys), [kernelModules]);
+  const host = withKernelModules(
+    ts,
+    ts.createWatchCompilerHost([cell], { moduleResolution: ts.ModuleResolutionKind.Node10, noEmit: true }, ts.sys),
+    [kernelModules],
+  );
+  // The program's options name the kernel's folders for declaration emit; resolution must not let them win.
+  const options = host.options;
+  assert.deepEqual(options.paths, kernelModulePaths([kernelModules]).paths);
   const resolved = host.resolveModuleNames!(
     ["only-in-kernel", "in-both", "./local", "absent-everywhere", "./absent"],
     cell,
@@ -73,4 +79,46 @@ test("TypeScript resolves a bare name from the notebook's node_modules first, th
     ],
   );
   assert.equal(resolved[0]?.isExternalLibraryImport, true, "the kernel's packages are libraries, not cell sources");
+});
+
+test("declaration emit names the kernel's folders' modules by bare name: paths relative to a baseUrl at the root", () => {
+  assert.deepEqual(kernelModulePaths(["/proj/node_modules", "/proj/node_modules/tslab-dl/node_modules"]), {
+    baseUrl: "/",
+    paths: { "*": ["proj/node_modules/*", "proj/node_modules/tslab-dl/node_modules/*"] },
+  });
+});
+
+test("a cell outside the installation declares a const of a type the package declares in a deep module", () => {
+  const kernelModules = path.join(root, "install2", "node_modules");
+  const pkg = path.join(kernelModules, "deep-types");
+  fs.mkdirSync(path.join(pkg, "dist"), { recursive: true });
+  fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "deep-types", types: "index.d.ts" }));
+  fs.writeFileSync(path.join(pkg, "index.d.ts"), 'export { make } from "./dist/make";\n');
+  fs.writeFileSync(
+    path.join(pkg, "dist", "make.d.ts"),
+    "export declare class Made {\n  x: number;\n}\nexport declare function make(): Made;\n",
+  );
+  const notebookDir = path.join(root, "elsewhere");
+  fs.mkdirSync(notebookDir, { recursive: true });
+  const cell = path.join(notebookDir, "cell.ts");
+  fs.writeFileSync(cell, 'import { make } from "deep-types";\nexport const made = make();\n');
+  const base: TS.CompilerOptions = {
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    declaration: true,
+    emitDeclarationOnly: true,
+    noLib: true,
+    types: [],
+  };
+  const watchHost = withKernelModules(ts, ts.createWatchCompilerHost([cell], base, ts.sys), [kernelModules]);
+  // The same options and resolution in a one-shot program: only declaration emit is under test.
+  const host = ts.createCompilerHost(watchHost.options);
+  host.resolveModuleNames = watchHost.resolveModuleNames;
+  const program = ts.createProgram([cell], watchHost.options, host);
+  let declaration = "";
+  program.emit(undefined, (_file, text) => void (declaration = text));
+  const diagnostics = program
+    .getDeclarationDiagnostics()
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "));
+  assert.deepEqual(diagnostics, [], "no TS2742: the type can be named");
+  assert.match(declaration, /import\("deep-types\/dist\/make"\)\.Made/);
 });

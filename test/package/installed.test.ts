@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { jupyterMissing, repoRoot } from "../kernel/helpers";
+import { publicCallsCell, type PublicCall } from "./public-calls";
 
 const JUPYTER = "/usr/bin/jupyter";
 const missing =
@@ -87,10 +88,27 @@ const CELLS = [
     "history",
   ].join("\n"),
   "!ls",
+  // The book's cells as typed, each result a top-level const whose type the kernel must name.
+  [
+    'import { plt, plotHistory, historyTable, plotModel, evaluate } from "tslab-dl";',
+    "const [fig, axs] = plt.subplots(1, 2);",
+    "const f = plotHistory(history);",
+    "const table = historyTable(history);",
+    "const diagram = plotModel(model);",
+    "const scores = evaluate(model, xs, ys);",
+    "[axs.length, scores.length]",
+  ].join("\n"),
 ];
 
-/** Write the notebook, its local module and the folder's own `seedrandom` into `dir`. */
-function writeUserFolder(dir: string): string {
+/**
+ * Write the notebook, its local module and the folder's own `seedrandom` into `dir`. The
+ * notebook ends with the cells of {@link CELLS}, then a cell declaring a `const` of every public
+ * call of the installed package at `packageRoot` ({@link publicCallsCell}), then one that uses
+ * them all (so their types went through the kernel's declarations to the next cell).
+ */
+function writeUserFolder(dir: string, packageRoot: string): { file: string; calls: PublicCall[] } {
+  const { source, calls } = publicCallsCell(path.join(packageRoot, "dist", "src", "index.d.ts"), "tslab-dl");
+  const sources = [...CELLS, source, `[${calls.map((_, i) => `typeof r${i}`).join(", ")}].length`];
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "helper.ts"), "export const double = (x: number): number => 2 * x;\n");
   const own = path.join(dir, "node_modules", "seedrandom");
@@ -102,7 +120,7 @@ function writeUserFolder(dir: string): string {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: "tslab-dl", display_name: "TypeScript (tslab-dl)", language: "typescript" } },
-    cells: CELLS.map((source, i) => ({
+    cells: sources.map((source, i) => ({
       cell_type: "code",
       id: `cell-${i}`,
       source,
@@ -113,7 +131,7 @@ function writeUserFolder(dir: string): string {
   };
   const file = path.join(dir, "course.ipynb");
   fs.writeFileSync(file, JSON.stringify(notebook, null, 1));
-  return file;
+  return { file, calls };
 }
 
 /** Execute the notebook with nbconvert on the kernel registered under `jupyterPrefix`. */
@@ -156,8 +174,8 @@ function errors(outputs: Output[] = []): string[] {
 }
 
 /** What every install must show: the cells of {@link CELLS} ran as a user expects. */
-function checkNotebook(nb: Notebook): void {
-  const [imports, own, typeError, fit, ls] = nb.cells.map((c) => c.outputs ?? []);
+function checkNotebook(nb: Notebook, calls: PublicCall[]): void {
+  const [imports, own, typeError, fit, ls, book, declared, used] = nb.cells.map((c) => c.outputs ?? []);
   assert.deepEqual(errors(imports), [], "the package, tfjs and the local module import");
   assert.equal(resultText(imports), "[ true, 42 ]", "tfjs by name is the package's own copy; the local module runs");
   assert.deepEqual(errors(own), []);
@@ -174,6 +192,14 @@ function checkNotebook(nb: Notebook): void {
     .map((o) => joined(o.text))
     .join("");
   assert.deepEqual(listing.split("\n").filter(Boolean).sort(), ["course.ipynb", "helper.ts", "node_modules"]);
+  assert.deepEqual(errors(book), [], "the book's cells declare their results as top-level consts");
+  assert.equal(resultText(book), "[ 2, 1 ]", "two axes; the loss (the model has no metric)");
+  assert.ok(calls.length > 100, `every public call is declared (${calls.length})`);
+  const failed = errors(declared).join("\n");
+  const named = [...failed.matchAll(/\br(\d+)\b/g)].map((m) => calls[Number(m[1])]?.name);
+  assert.equal(failed, "", `a const of every public call's result can be declared; failing: ${named.join(", ")}`);
+  assert.deepEqual(errors(used), [], "their types reach the next cell");
+  assert.equal(resultText(used), String(calls.length));
 }
 
 describe("the packed package, installed as users install it", { skip: missing }, () => {
@@ -270,8 +296,8 @@ describe("the packed package, installed as users install it", { skip: missing },
 
     test("a notebook in a third folder imports the package, trains, charts and runs a shell line", () => {
       const folder = path.join(work, "course-a");
-      const nb = execute(writeUserFolder(folder), jupyterPrefix, path.join(work, "run-project"));
-      checkNotebook(nb);
+      const { file, calls } = writeUserFolder(folder, path.join(project, "node_modules", "tslab-dl"));
+      checkNotebook(execute(file, jupyterPrefix, path.join(work, "run-project")), calls);
     });
   });
 
@@ -299,8 +325,8 @@ describe("the packed package, installed as users install it", { skip: missing },
 
     test("a notebook in a third folder runs on the globally installed kernel", () => {
       const folder = path.join(work, "course-b");
-      const nb = execute(writeUserFolder(folder), jupyterPrefix, path.join(work, "run-global"));
-      checkNotebook(nb);
+      const { file, calls } = writeUserFolder(folder, path.join(prefix, "lib", "node_modules", "tslab-dl"));
+      checkNotebook(execute(file, jupyterPrefix, path.join(work, "run-global")), calls);
     });
   });
 });
