@@ -27,6 +27,7 @@ import { patchFitLoop } from "./fit-loop";
 import { internalsSupported } from "./internals";
 import { CORRECTNESS_KERNELS, FAST_CONV_KERNELS } from "./kernels";
 import { patchOptimizers, setFallback } from "./optimizers";
+import { patchRecurrentLayers } from "./recurrent/fused-call";
 import { planStepWasm, STEP_KERNEL } from "./step-kernel";
 import { patchTrainFunction } from "./train-function";
 import {
@@ -111,6 +112,7 @@ export function installFastKernels(): void {
   patchOptimizers(true);
   patchTrainFunction(true);
   patchFitLoop(true);
+  patchRecurrentLayers(true);
 }
 
 /**
@@ -148,6 +150,7 @@ function uninstallFastKernels(): void {
   patchOptimizers(false);
   patchTrainFunction(false);
   patchFitLoop(false);
+  patchRecurrentLayers(false);
 }
 
 /**

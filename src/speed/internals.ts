@@ -12,6 +12,9 @@
  * - Optimizers: the learning rate, hyper-parameters and slot lists of SGD, Momentum,
  *   RMSProp, Adagrad and Adam, and `incrementIterations` (updates run in place).
  * - The engine's `registeredVariables` (to find a variable from its name, as optimizers do).
+ * - Recurrent layers: the `SimpleRNN` and `LSTM` classes (from the serialization registry),
+ *   whose `call` is wrapped on the prototype; their `cell`'s weights, activations, dropout
+ *   rates and dropout masks, and `returnSequences`, `returnState`, `goBackwards`, `stateful`.
  * - The WebAssembly backend: its Emscripten module (`HEAPF32`, `HEAP32`, `_malloc`, `_free`,
  *   the memory), `dataIdMap` (each tensor's heap offset), `makeOutput`, `incRef`, `refCount`.
  *
@@ -215,6 +218,48 @@ export function optimizerOf(model: tf.LayersModel): tf.Optimizer | undefined {
 /** The variable registered under `name`, as optimizers find it. */
 export function registeredVariable(name: string): tf.Variable | undefined {
   return tf.engine().registeredVariables[name];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recurrent layers
+
+/** What tfjs 4.22's `SimpleRNNCell` and `LSTMCell` hold that the sequence kernels read. */
+export interface RecurrentCellInternals {
+  units: number;
+  kernel: { read(): tf.Tensor };
+  recurrentKernel: { read(): tf.Tensor };
+  bias: { read(): tf.Tensor } | null;
+  activation: { getClassName(): string } | null;
+  recurrentActivation?: { getClassName(): string } | null;
+  dropout: number;
+  recurrentDropout: number;
+  dropoutMask: tf.Tensor | tf.Tensor[] | null;
+  recurrentDropoutMask: tf.Tensor | tf.Tensor[] | null;
+  /** One step: `[input, ...states]` → `[output, ...states]`; also creates the dropout masks. */
+  call(inputs: tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor[];
+}
+
+/** What tfjs 4.22's `SimpleRNN` and `LSTM` layers hold that the sequence kernels read. */
+export interface RecurrentLayerInternals {
+  cell: RecurrentCellInternals;
+  returnSequences: boolean;
+  returnState: boolean;
+  goBackwards: boolean;
+  stateful: boolean;
+}
+
+/** A recurrent layer's `call`, as tfjs 4.22 declares it. */
+export type RecurrentCall = (
+  this: RecurrentLayerInternals,
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: { mask?: unknown; training?: boolean; initialState?: unknown } | null,
+) => tf.Tensor | tf.Tensor[];
+
+/** The prototype of tfjs's registered layer class `className` (`"LSTM"`, `"SimpleRNN"`), whose `call` may be wrapped. */
+export function layerPrototype(className: string): { call: RecurrentCall } {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
+  if (!entry) throw new Error(`tfjs registers no layer class ${className}`);
+  return entry[0].prototype as unknown as { call: RecurrentCall };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,156 @@
+/**
+ * SimpleRNN and LSTM layers run their whole sequence as one op on the WebAssembly backend: the
+ * layer's `call` is wrapped so that, where the sequence kernels (`sequence.ts`) compute exactly
+ * what tfjs's cell loop computes, the forward pass over all time steps is one `tf.customGrad`
+ * op and its gradient is backpropagation through time in one call. tfjs 4.22 instead runs a
+ * dozen ops per time step each way (about 500 ms a training step for the book's 9-3 LSTM).
+ *
+ * A layer takes the stock loop when anything is outside what the kernels model: a mask or an
+ * initial state passed in, `stateful`, `goBackwards`, `returnState`, an activation other than
+ * tanh (or, for LSTM's gates, sigmoid / hardSigmoid), a backend other than wasm. Dropout masks
+ * are made by the cell itself, so a seeded fit draws the same random numbers as stock tfjs.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { layerPrototype, type RecurrentCall, type RecurrentLayerInternals } from "../internals";
+import {
+  type GateActivation,
+  lstmForward,
+  type SequenceMasks,
+  type SequencePass,
+  type SequenceShape,
+  type SequenceWeights,
+  simpleRnnForward,
+} from "./sequence";
+
+type SequenceForward = (
+  x: Float32Array,
+  shape: SequenceShape,
+  w: SequenceWeights,
+  masks: SequenceMasks,
+  returnSequences: boolean,
+) => SequencePass;
+
+/** The layer classes with a sequence kernel, and how many states each cell carries. */
+const FUSED: Record<string, { forward: SequenceForward; states: number }> = {
+  SimpleRNN: { forward: simpleRnnForward, states: 1 },
+  LSTM: { forward: lstmForward, states: 2 },
+};
+
+const stockCalls = new Map<string, RecurrentCall>();
+
+/**
+ * Wrap (`true`) or restore (`false`) the `call` of tfjs's SimpleRNN and LSTM layers.
+ *
+ * @example
+ * patchRecurrentLayers(true); // an LSTM's fit on wasm now runs one op per sequence each way
+ */
+export function patchRecurrentLayers(on: boolean): void {
+  for (const [className, fused] of Object.entries(FUSED)) {
+    const prototype = layerPrototype(className);
+    if (on && !stockCalls.has(className)) {
+      const stock = prototype.call;
+      stockCalls.set(className, stock);
+      prototype.call = function (this: RecurrentLayerInternals, inputs, kwargs) {
+        return fusedCall(this, fused.forward, fused.states, inputs, kwargs) ?? stock.call(this, inputs, kwargs);
+      };
+    } else if (!on && stockCalls.has(className)) {
+      prototype.call = stockCalls.get(className)!;
+      stockCalls.delete(className);
+    }
+  }
+}
+
+/** Why `layer` cannot take the sequence kernel for this call, or null when it can. */
+export function stockReason(
+  layer: RecurrentLayerInternals,
+  x: tf.Tensor,
+  kwargs: Parameters<RecurrentCall>[1],
+): string | null {
+  const cell = layer.cell;
+  if (tf.getBackend() !== "wasm") return `backend ${tf.getBackend()}`;
+  if (kwargs?.mask != null) return "a mask";
+  if (kwargs?.initialState != null) return "an initial state";
+  if (layer.stateful || layer.goBackwards || layer.returnState) return "stateful, goBackwards or returnState";
+  if (x.rank !== 3 || x.dtype !== "float32") return `input ${x.dtype} of rank ${x.rank}`;
+  if (cell.activation?.getClassName() !== "tanh") return `activation ${cell.activation?.getClassName()}`;
+  if (cell.recurrentActivation !== undefined && gateOf(cell.recurrentActivation) === null)
+    return `recurrent activation ${cell.recurrentActivation?.getClassName()}`;
+  return null;
+}
+
+function gateOf(activation: { getClassName(): string } | null | undefined): GateActivation | null {
+  const name = activation?.getClassName();
+  return name === "sigmoid" || name === "hardSigmoid" ? name : null;
+}
+
+/** The dropout masks the cell makes for this call (as tfjs's first step makes them), read as arrays. */
+function dropoutMasks(layer: RecurrentLayerInternals, x: tf.Tensor, states: number, training: boolean): SequenceMasks {
+  const cell = layer.cell;
+  tf.dispose([cell.dropoutMask ?? [], cell.recurrentDropoutMask ?? []].flat());
+  cell.dropoutMask = null;
+  cell.recurrentDropoutMask = null;
+  const active = (rate: number): boolean => training && 0 < rate && rate < 1;
+  if (!active(cell.dropout) && !active(cell.recurrentDropout)) return { input: null, recurrent: null };
+  tf.tidy(() => {
+    const [batch, , features] = x.shape;
+    const first = x.slice([0, 0, 0], [batch, 1, features]).reshape([batch, features]);
+    const zeros = Array.from({ length: states }, () => tf.zeros([batch, cell.units]));
+    cell.call([first, ...zeros], { training });
+  });
+  const read = (mask: tf.Tensor | tf.Tensor[] | null, rate: number): Float32Array | null =>
+    mask && active(rate) ? Float32Array.from((Array.isArray(mask) ? mask[0] : mask).dataSync()) : null;
+  return {
+    input: read(cell.dropoutMask, cell.dropout),
+    recurrent: read(cell.recurrentDropoutMask, cell.recurrentDropout),
+  };
+}
+
+/** The layer's output for this call through the sequence kernel, or null where stock tfjs must run. */
+function fusedCall(
+  layer: RecurrentLayerInternals,
+  forward: SequenceForward,
+  states: number,
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: Parameters<RecurrentCall>[1],
+): tf.Tensor | null {
+  const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : null) : inputs;
+  if (!x || stockReason(layer, x, kwargs) !== null) return null;
+  const cell = layer.cell;
+  const masks = dropoutMasks(layer, x, states, kwargs?.training ?? false);
+  const [batch, steps, features] = x.shape;
+  const shape = { batch, steps, features };
+  const gate = gateOf(cell.recurrentActivation) ?? "sigmoid";
+  const units = cell.units;
+  const outShape = layer.returnSequences ? [batch, steps, units] : [batch, units];
+  const weights = [cell.kernel.read(), cell.recurrentKernel.read(), ...(cell.bias ? [cell.bias.read()] : [])];
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    // customGrad passes the inputs, then its `save`: the saved state here is the pass's own arrays.
+    const [xT, kernel, recurrentKernel, bias] = args.filter((a): a is tf.Tensor => a instanceof tf.Tensor);
+    const pass = forward(
+      xT.dataSync() as Float32Array,
+      shape,
+      {
+        kernel: kernel.dataSync() as Float32Array,
+        recurrentKernel: recurrentKernel.dataSync() as Float32Array,
+        bias: bias ? (bias.dataSync() as Float32Array) : null,
+        units,
+        gate,
+      },
+      masks,
+      layer.returnSequences,
+    );
+    return {
+      value: tf.tensor(pass.output, outShape, "float32"),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = pass.backward(dy.dataSync() as Float32Array);
+        return [
+          tf.tensor(g.input, x.shape, "float32"),
+          tf.tensor(g.kernel, kernel.shape, "float32"),
+          tf.tensor(g.recurrentKernel, recurrentKernel.shape, "float32"),
+          ...(g.bias ? [tf.tensor(g.bias, [g.bias.length], "float32")] : []),
+        ];
+      },
+    };
+  });
+  return op(x, ...weights);
+}
