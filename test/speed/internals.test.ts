@@ -12,6 +12,8 @@ import {
   callbackListPrototype,
   inboundLayers,
   installedTfjsVersions,
+  layerPrototype,
+  type RecurrentLayerInternals,
   modelInternals,
   modelPrototype,
   offset,
@@ -161,4 +163,31 @@ test("the wasm backend keeps its heap, allocator, data map and reference counts"
   assert.equal(out.dtype, "float32");
   assert.equal(backend.epsilon(), 1e-7);
   tf.dispose([tf.engine().makeTensorFromTensorInfo(out), t]);
+});
+
+test("SimpleRNN and LSTM keep the call, cell weights, activations and dropout state the sequence op reads", () => {
+  for (const [className, make] of [
+    ["SimpleRNN", () => tf.layers.simpleRNN({ units: 3, dropout: 0.1, recurrentDropout: 0.2 })],
+    ["LSTM", () => tf.layers.lstm({ units: 3, dropout: 0.1, recurrentDropout: 0.2 })],
+  ] as const) {
+    assert.equal(typeof layerPrototype(className).call, "function", `${className}.prototype.call`);
+    const layer = make();
+    tf.dispose(layer.apply(tf.zeros([2, 4, 5])) as tf.Tensor);
+    const internals = layer as unknown as RecurrentLayerInternals;
+    assert.equal(Object.getPrototypeOf(layer), layerPrototype(className));
+    const cell = internals.cell;
+    assert.equal(cell.units, 3);
+    assert.deepEqual(cell.kernel.read().shape, [5, className === "LSTM" ? 12 : 3]);
+    assert.deepEqual(cell.recurrentKernel.read().shape, [3, className === "LSTM" ? 12 : 3]);
+    assert.deepEqual(cell.bias?.read().shape, [className === "LSTM" ? 12 : 3]);
+    assert.equal(cell.activation?.getClassName(), "tanh");
+    if (className === "LSTM") assert.equal(cell.recurrentActivation?.getClassName(), "hardSigmoid");
+    assert.deepEqual([cell.dropout, cell.recurrentDropout], [0.1, 0.2]);
+    assert.ok("dropoutMask" in cell && "recurrentDropoutMask" in cell);
+    assert.equal(typeof cell.call, "function");
+    for (const flag of ["returnSequences", "returnState", "goBackwards", "stateful"] as const)
+      assert.equal(typeof internals[flag], "boolean", flag);
+    layer.dispose();
+  }
+  assert.throws(() => layerPrototype("NoSuchLayer"), /registers no layer class NoSuchLayer/);
 });
