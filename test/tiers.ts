@@ -21,6 +21,7 @@ export const SLOW_TESTS: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   },
   { pattern: /^package\.test\.js$/, why: "type-checks the package as users import it, three ways" },
   { pattern: /^speed\/(fit|cnn-training|conv-fit)\.test\.js$/, why: "trains on the real Fashion-MNIST" },
+  { pattern: /^speed\/lstm-text\.test\.js$/, why: "trains the book's 9-3 LSTM on 6,046 real e-mails" },
   { pattern: /^callbacks\/early-stopping\.test\.js$/, why: "one test trains on the real Fashion-MNIST" },
   { pattern: /^data\/fashion-mnist\.test\.js$/, why: "reads the real Fashion-MNIST files" },
 ];

@@ -8,6 +8,9 @@ import { planModel } from "./plan";
 import { STEP_KERNEL } from "./step-kernel";
 import { LOSS_LABELS } from "./units/loss";
 
+/** The recurrent layers src/speed/recurrent/ runs as one op per sequence. */
+const SEQUENCE_OP_LAYERS = ["SimpleRNN", "LSTM"];
+
 /**
  * Which path a model trains on, in one line: the fast path (each layer a planned unit, the
  * whole step one WebAssembly kernel call, the optimizer updating in place) or stock tfjs,
@@ -33,7 +36,11 @@ export function explainFastPath(model: tf.LayersModel): string {
   }
   const result = planModel(model);
   if (!result.plan) {
-    return `${stock}${result.reason}; tslab-dl's kernels (matrix products, Adam, conv) still apply on wasm`;
+    const sequences = model.layers
+      .filter((l) => SEQUENCE_OP_LAYERS.includes(l.getClassName()))
+      .map((l) => `'${l.name}' (${l.getClassName()})`);
+    const recurrent = sequences.length ? `, and ${sequences.join(", ")} run each sequence as one op each way` : "";
+    return `${stock}${result.reason}; tslab-dl's kernels (matrix products, Adam, conv) still apply on wasm${recurrent}`;
   }
   const { plan } = result;
   const optimizer = describeUpdate(optimizerOf(trainingModel(model)));
