@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { tf } from "../../backend";
+import { readRegularFile } from "../../regular-file";
 import { removeIfStale, writeFileAtomic } from "../atomic";
 import { ModelFileError } from "../errors";
 import { checkConfigSize } from "../json-limits";
@@ -192,25 +193,12 @@ export async function saveModelKeras(model: tf.LayersModel, file: string): Promi
  * const model = await loadModelKeras("model.keras");
  */
 export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
-  let bytes: Buffer;
-  try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) throw new ModelFileError(file, "is a folder, not a .keras archive");
-    if (st.size === 0)
-      throw new ModelFileError(file, "is empty (0 bytes): it is not a .keras archive; was the save interrupted?");
-    if (st.size > MAX_TOTAL_BYTES)
-      throw new ModelFileError(
-        file,
-        `is ${st.size} bytes long, more than the ${MAX_TOTAL_BYTES} a .keras archive may hold`,
-      );
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(file, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(e)})`, {
-      cause: e,
-    });
-  }
+  const refuse = (problem: string, cause?: unknown): ModelFileError => new ModelFileError(file, problem, { cause });
+  const bytes = readRegularFile(file, MAX_TOTAL_BYTES, refuse, (size) =>
+    refuse(`is ${size} bytes long, more than the ${MAX_TOTAL_BYTES} a .keras archive may hold`),
+  );
+  if (bytes.length === 0)
+    throw new ModelFileError(file, "is empty (0 bytes): it is not a .keras archive; was the save interrupted?");
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))) {
     throw new ModelFileError(file, "is an HDF5 file, not a .keras zip archive: name it .h5 so that it is read as one");
   }
