@@ -10,11 +10,10 @@
  * `model.weights.h5` in that layout.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { tf } from "../../backend";
 import { readRegularFile } from "../../regular-file";
-import { removeIfStale, writeFileAtomic } from "../atomic";
+import { writeFileAtomic } from "../atomic";
 import { ModelFileError } from "../errors";
 import { checkConfigSize } from "../json-limits";
 import { buildModel, isObject, modelToKeras, planModel, trainingConfigOf } from "./config";
@@ -22,6 +21,7 @@ import { h5join, H5Reader } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File, writeH5Plain } from "./h5-write";
 import { compileFrom, configErrors, parseJson } from "./legacy-h5";
+import { withScratchDir } from "./scratch-dir";
 import { kerasLayers, type PendingLayer, readAndAssign, weightBudget, weightsOf } from "./weights";
 import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntrySizes, ZipProblem } from "./zip";
 
@@ -142,22 +142,6 @@ function dateSaved(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** The prefix of our scratch folders in the system's temporary folder. */
-const TEMP_PREFIX = "tslab-dl-keras-";
-
-async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  // A process killed mid-save or mid-load leaves its folder behind; sweep those older than a day.
-  for (const name of fs.readdirSync(os.tmpdir())) {
-    if (name.startsWith(TEMP_PREFIX)) removeIfStale(path.join(os.tmpdir(), name));
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
-  try {
-    return await body(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * Save a whole model as a Keras 3 `.keras` archive (`keras.models.load_model`
  * in Keras 3 reads it): config, compile config when Keras knows the loss and
@@ -171,7 +155,7 @@ export async function saveModelKeras(model: tf.LayersModel, file: string): Promi
   const compile = configErrors(file, () => trainingConfigOf(model, "keras3"));
   if (compile) config.compile_config = compile;
   const metadata = { keras_version: KERAS3_VERSION, date_saved: dateSaved(new Date()) };
-  const weights = await withTempDir(async (dir) => {
+  const weights = await withScratchDir(file, async (dir) => {
     const h5 = path.join(dir, "model.weights.h5");
     await writeH5Plain(h5, (w) => writeKeras3Weights(w, model));
     return fs.readFileSync(h5);
@@ -233,7 +217,7 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   }
   const config = parseJson(file, "config.json", configBytes.toString("utf8"));
   const plan = configErrors(file, () => planModel(config));
-  const model = await withTempDir(async (dir) => {
+  const model = await withScratchDir(file, async (dir) => {
     const h5 = path.join(dir, "model.weights.h5");
     fs.writeFileSync(h5, weightsBytes);
     const shownAs = `${file} (model.weights.h5)`;
