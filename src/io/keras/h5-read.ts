@@ -17,7 +17,7 @@ import type { H5Attribute, H5Node, H5Tree, ReadReply, WorkerRequest } from "./h5
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Refuse early what is certainly not HDF5, with a message a learner understands. */
-export function checkHdf5Signature(file: string, shownAs: string = file): void {
+export function checkHdf5Signature(file: string, shownAs: string = file): number {
   const { fd, size } = openRegularFile(file, (problem, cause) => new ModelFileError(shownAs, problem, { cause }));
   let zip = false;
   try {
@@ -26,7 +26,7 @@ export function checkHdf5Signature(file: string, shownAs: string = file): void {
     const head = Buffer.alloc(8);
     for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
       fs.readSync(fd, head, 0, 8, offset);
-      if (head.equals(SIGNATURE)) return;
+      if (head.equals(SIGNATURE)) return size;
       if (offset >= 1 << 20) break;
     }
     fs.readSync(fd, head, 0, 4, 0);
@@ -72,11 +72,11 @@ export class H5Reader {
    * (the archive member of a `.keras` file, say).
    */
   static async open(file: string, shownAs: string = file): Promise<{ reader: H5Reader; tree: H5Tree }> {
-    checkHdf5Signature(file, shownAs);
+    const fileBytes = checkHdf5Signature(file, shownAs);
     const reader = new H5Reader(file, shownAs);
     try {
       const tree = (await reader.call({ op: "scan", path: file })) as H5Tree;
-      return { reader, tree };
+      return { reader, tree: { ...tree, fileBytes } };
     } catch (e) {
       await reader.close();
       throw e;

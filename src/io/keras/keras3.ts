@@ -18,6 +18,7 @@ import { ModelFileError } from "../errors";
 import { checkConfigSize } from "../json-limits";
 import { buildModel, isObject, modelToKeras, planModel, trainingConfigOf } from "./config";
 import { h5join, H5Reader } from "./h5-read";
+import { checkPlan } from "./plan-checks";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File, writeH5Plain } from "./h5-write";
 import { compileFrom, configErrors, parseJson } from "./legacy-h5";
@@ -216,7 +217,7 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
     );
   }
   const config = parseJson(file, "config.json", configBytes.toString("utf8"));
-  const plan = configErrors(file, () => planModel(config));
+  const plan = configErrors(file, () => checkPlan(planModel(config)));
   const model = await withScratchDir(file, async (dir) => {
     const h5 = path.join(dir, "model.weights.h5");
     fs.writeFileSync(h5, weightsBytes);
