@@ -6,12 +6,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { tf } from "../../src/backend";
-import { saveModelH5, saveWeightsH5 } from "../../src/io/keras";
+import { saveModelH5, saveModelKeras, saveWeightsH5 } from "../../src/io/keras";
+import { crc32, readZip } from "../../src/io/keras/zip";
 import { tempDir } from "../helpers";
-import { costText, h5py, type Refusal, refuseInChild, SKIP_H5PY } from "./hostile-helpers";
+import { costText, h5py, type RawEntry, type Refusal, refuseInChild, SKIP_H5PY, zipOf } from "./hostile-helpers";
 
 const dir = tempDir("tslab-dl-hostile-amplify-");
 
@@ -167,4 +170,38 @@ with h5py.File(${JSON.stringify(file)}, "r+") as f:
   assert.equal(r.name, "loaded", `${r.name}: ${r.message}`);
   const expected = Array.from((model.getLayer("out").getWeights()[0].dataSync() as Float32Array).slice(0, 4));
   assert.deepEqual(r.message.split(",").map(Number), expected);
+});
+
+test("a .keras whose model.weights.h5 is padded to 64 MiB (under 100:1) is refused before it is inflated", async (t) => {
+  const good = path.join(dir, "small.keras");
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 4, inputShape: [3], name: "d" }));
+  await saveModelKeras(model, good);
+  const entries = readZip(fs.readFileSync(good));
+  // Zeros with a random byte every 40: deflate shrinks it about 20-fold, under the 100:1 bomb rule.
+  const pad = Buffer.alloc(64 * 2 ** 20);
+  const noise = randomBytes(pad.length / 40);
+  for (let i = 0; i < noise.length; i++) pad[i * 40] = noise[i];
+  const weights = Buffer.concat([entries.get("model.weights.h5")!, pad]);
+  const deflated = zlib.deflateRawSync(weights, { level: 1 });
+  const raw = (name: string): RawEntry => {
+    const data = entries.get(name)!;
+    return { name, data, method: 0, size: data.length, crc: crc32(data) };
+  };
+  const file = path.join(dir, "padded.keras");
+  fs.writeFileSync(
+    file,
+    zipOf([
+      raw("metadata.json"),
+      raw("config.json"),
+      { name: "model.weights.h5", data: deflated, method: 8, size: weights.length, crc: crc32(weights) },
+    ]),
+  );
+  const r = refuseInChild(`await load("src/io").loadModel(${JSON.stringify(file)});`, 60_000);
+  checked(
+    t,
+    file,
+    r,
+    /padded\.keras: model\.weights\.h5 declares 671\d{5} bytes, but the model's 16 weights need at most \d+ .*refused before inflating it/,
+  );
 });

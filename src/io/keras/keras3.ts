@@ -16,7 +16,7 @@ import { readRegularFile } from "../../regular-file";
 import { writeFileAtomic } from "../atomic";
 import { ModelFileError } from "../errors";
 import { checkConfigSize } from "../json-limits";
-import { buildModel, isObject, modelToKeras, planModel, trainingConfigOf } from "./config";
+import { buildModel, isObject, type ModelPlan, modelToKeras, planModel, trainingConfigOf } from "./config";
 import { h5join, H5Reader } from "./h5-read";
 import { checkPlan } from "./plan-checks";
 import type { H5Tree } from "./h5-types";
@@ -170,6 +170,34 @@ export async function saveModelKeras(model: tf.LayersModel, file: string): Promi
 }
 
 /**
+ * Refuse a `model.weights.h5` entry declaring far more bytes than the model
+ * could use, before it is inflated (a small model padded with 200 MB). The
+ * model is built once within what the entry could hold at most, to count its
+ * weights, and disposed; the bound leaves room for optimizer state (Keras 3
+ * stores it in the same file: Adam keeps two numbers per weight) and for
+ * HDF5's own structures. A config the entry cannot hold at all is left to the
+ * build that follows, whose message compares it with the file's datasets.
+ */
+function checkWeightsEntrySize(file: string, plan: ModelPlan, declared: number): void {
+  let numbers: number;
+  try {
+    const probe = buildModel(plan, { limit: Math.floor(declared / 4), used: 0 });
+    numbers = probe.countParams();
+    probe.dispose();
+  } catch {
+    return;
+  }
+  const allowed = 4 * 4 * numbers + 2 ** 20 + 64 * 1024 * plan.layers.length;
+  if (declared > allowed) {
+    throw new ModelFileError(
+      file,
+      `model.weights.h5 declares ${declared} bytes, but the model's ${numbers} weights need at most ${allowed} ` +
+        "(with optimizer state and HDF5's overhead); refused before inflating it",
+    );
+  }
+}
+
+/**
  * Load a whole model from a Keras 3 `.keras` archive. No code from the file is
  * run: unknown or custom layers are errors. The model is compiled when its
  * compile config names an optimizer and loss tfjs has.
@@ -187,27 +215,27 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))) {
     throw new ModelFileError(file, "is an HDF5 file, not a .keras zip archive: name it .h5 so that it is read as one");
   }
-  let entries: Map<string, Buffer>;
-  let names: string[];
-  try {
-    const sizes = zipEntrySizes(bytes);
-    names = [...sizes.keys()];
-    checkConfigSize(file, "config.json", sizes.get("config.json") ?? 0);
-    entries = readZip(bytes, ["config.json", "model.weights.h5"]);
-  } catch (e) {
-    if (e instanceof ZipProblem)
-      throw new ModelFileError(file, `${e.message}; a .keras file is a zip archive written by Keras 3`);
-    throw e;
-  }
-  const configBytes = entries.get("config.json");
-  const weightsBytes = entries.get("model.weights.h5");
+  const zipErrors = <T>(body: () => T): T => {
+    try {
+      return body();
+    } catch (e) {
+      if (e instanceof ZipProblem)
+        throw new ModelFileError(file, `${e.message}; a .keras file is a zip archive written by Keras 3`);
+      throw e;
+    }
+  };
+  const sizes = zipErrors(() => zipEntrySizes(bytes));
+  const names = [...sizes.keys()];
+  checkConfigSize(file, "config.json", sizes.get("config.json") ?? 0);
+  const configBytes = zipErrors(() => readZip(bytes, ["config.json"])).get("config.json");
+  const weightsSize = sizes.get("model.weights.h5");
   if (!configBytes) {
     throw new ModelFileError(
       file,
       `is a zip archive but not a Keras model: it has no config.json (entries: ${names.join(", ") || "none"})`,
     );
   }
-  if (!weightsBytes) {
+  if (weightsSize === undefined) {
     const npz = names.includes("model.weights.npz");
     throw new ModelFileError(
       file,
@@ -218,6 +246,8 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
   }
   const config = parseJson(file, "config.json", configBytes.toString("utf8"));
   const plan = configErrors(file, () => checkPlan(planModel(config)));
+  checkWeightsEntrySize(file, plan, weightsSize);
+  const weightsBytes = zipErrors(() => readZip(bytes, ["model.weights.h5"])).get("model.weights.h5")!;
   const model = await withScratchDir(file, async (dir) => {
     const h5 = path.join(dir, "model.weights.h5");
     fs.writeFileSync(h5, weightsBytes);
