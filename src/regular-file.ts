@@ -19,7 +19,12 @@ import * as fs from "node:fs";
 /** Turns a refusal (`problem` completes "<file> …") into the caller's error family. */
 export type Refuse = (problem: string, cause?: unknown) => Error;
 
-/** What a non-regular file is, in words, or undefined for a regular file. */
+/**
+ * What a non-regular file is, in words, or undefined for a regular file.
+ *
+ * @example
+ * notRegular(fs.statSync("/dev/zero")); // "a character device"
+ */
 export function notRegular(st: fs.Stats): string | undefined {
   if (st.isFile()) return undefined;
   if (st.isDirectory()) return "a folder";

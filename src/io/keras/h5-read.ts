@@ -19,7 +19,7 @@ const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Refuse early what is certainly not HDF5, with a message a learner understands. */
 export function checkHdf5Signature(file: string, shownAs: string = file): number {
   const { fd, size } = openRegularFile(file, (problem, cause) => new ModelFileError(shownAs, problem, { cause }));
-  let zip = false;
+  let zip: boolean;
   try {
     if (size === 0)
       throw new ModelFileError(shownAs, "is empty (0 bytes): it is not an HDF5 file; was the save interrupted?");

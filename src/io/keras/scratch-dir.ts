@@ -23,7 +23,12 @@ const UNOWNED_NAME = /^tslab-dl-keras-[A-Za-z0-9]{6}$/;
 
 const uid = (): number => process.getuid?.() ?? -1;
 
-/** This user's prefix. */
+/**
+ * This user's prefix.
+ *
+ * @example
+ * scratchPrefix(); // "tslab-dl-keras-1000-" for uid 1000
+ */
 export function scratchPrefix(): string {
   return `${SCRATCH_PREFIX}${uid() >= 0 ? uid() : os.userInfo().username}-`;
 }
