@@ -207,7 +207,7 @@ export class CommManager {
 
   /** The `comm_info_reply` content: open comms, of one target when `target_name` is given. */
   info(targetName?: string): Content {
-    const comms: Content = {};
+    const comms: Content = Object.create(null) as Content; // comm ids come from front ends
     for (const comm of this.comms.values()) {
       if (targetName === undefined || comm.target === targetName) comms[comm.id] = { target_name: comm.target };
     }

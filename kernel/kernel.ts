@@ -156,7 +156,8 @@ export class Kernel {
 
   /** `user_expressions`: each expression's result bundle, or its error. */
   private async userExpressions(expressions: { [name: string]: string }): Promise<Content> {
-    const results: Content = {};
+    // No prototype: an expression named "__proto__" is a key like any other.
+    const results: Content = Object.create(null) as Content;
     for (const [name, expression] of Object.entries(expressions)) {
       const outcome = await this.runner.run(String(expression), `user expression ${name}`);
       if (outcome.status === "error") {

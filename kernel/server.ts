@@ -245,11 +245,9 @@ export class KernelServer {
 
   private async dispatch(msg: Message, channel: Channel): Promise<Content | undefined> {
     const type = msg.header.msg_type;
-    const handler = this.options.handlers[type];
-    if (!handler) {
-      this.log(`${channel}: no handler for message type ${JSON.stringify(type)}; ignored`);
-      return undefined;
-    }
+    // An own property only: "constructor", "toString" or "__proto__" are unknown types, not Object's members.
+    const handler = Object.hasOwn(this.options.handlers, type) ? this.options.handlers[type] : undefined;
+    if (typeof handler !== "function") return this.unknown(msg, channel);
     this.publish("status", { execution_state: "busy" }, msg);
     let content: Content | undefined;
     try {
@@ -260,6 +258,34 @@ export class KernelServer {
       content = { status: "error", ename: err.name, evalue: err.message, traceback: (err.stack ?? "").split("\n") };
     }
     if (content) await this.reply(msg, channel, content);
+    this.publish("status", { execution_state: "idle" }, msg);
+    return content;
+  }
+
+  /**
+   * A message type this kernel has no handler for. ipykernel logs it and sends
+   * nothing, which leaves a client waiting for a reply forever; so a
+   * `<kind>_request` is answered with an error `<kind>_reply` naming the type
+   * (nothing of the request is echoed), and any other type is logged and
+   * ignored, as ipykernel does. Either way the kernel says busy, then idle.
+   */
+  private async unknown(msg: Message, channel: Channel): Promise<Content | undefined> {
+    const type = msg.header.msg_type;
+    const shown = JSON.stringify(type.length > 80 ? `${type.slice(0, 80)}…` : type);
+    this.log(
+      `${channel}: no handler for message type ${shown}; ${type.endsWith("_request") ? "answered with an error" : "ignored"}`,
+    );
+    this.publish("status", { execution_state: "busy" }, msg);
+    let content: Content | undefined;
+    if (/^[a-z][a-z0-9_]*_request$/.test(type) && type.length <= 80) {
+      content = {
+        status: "error",
+        ename: "UnknownMessageType",
+        evalue: `this kernel does not handle ${shown} messages on the ${channel} channel`,
+        traceback: [],
+      };
+      await this.reply(msg, channel, content);
+    }
     this.publish("status", { execution_state: "idle" }, msg);
     return content;
   }

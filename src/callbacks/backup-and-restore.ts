@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { tf } from "../backend";
 import { writeFileAtomic } from "../io/atomic";
 import { ModelFileError } from "../io/errors";
+import { readRegularFile } from "../regular-file";
 import { randomAt, randomState, type RandomState, setRandomState } from "../seed";
 import type { EpochLogs } from "./monitor";
 import { betaPowers, setBetaPowers } from "./optimizer-state";
@@ -52,6 +53,8 @@ function shuffleAsTfjs(array: Int32Array, random: () => number): void {
 }
 
 const META = "backup.json";
+/** Largest backup.json read: it holds an epoch, a few numbers and the weight specs. */
+const MAX_META_BYTES = 16 * 2 ** 20;
 
 /**
  * Back up the training state so that an interrupted `fit` can resume.
@@ -198,7 +201,9 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
     if (!fs.existsSync(file)) return undefined;
     let meta: BackupMeta;
     try {
-      meta = JSON.parse(fs.readFileSync(file, "utf8")) as BackupMeta;
+      meta = JSON.parse(
+        readRegularFile(file, MAX_META_BYTES, (problem) => new Error(problem)).toString("utf8"),
+      ) as BackupMeta;
     } catch (e) {
       throw new ModelFileError(
         file,
@@ -208,7 +213,13 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
         },
       );
     }
-    if (meta.format !== "tslab-dl-backup" || !Number.isInteger(meta.epoch)) {
+    if (
+      meta.format !== "tslab-dl-backup" ||
+      !Number.isInteger(meta.epoch) ||
+      typeof meta.weightsFile !== "string" ||
+      !/^[\w.-]+$/.test(meta.weightsFile) ||
+      meta.weightsFile.startsWith(".")
+    ) {
       throw new ModelFileError(file, `is not a tslab-dl backup; BackupAndRestore needs a folder of its own`);
     }
     return meta;
@@ -263,7 +274,8 @@ export class BackupAndRestore extends tf.Callback implements ResumesFit {
     const file = path.join(this.backupDir, meta.weightsFile);
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(fs.readFileSync(file)); // a copy with an ArrayBuffer of its own
+      // A copy with an ArrayBuffer of its own; a device or FIFO planted in the folder is refused.
+      bytes = new Uint8Array(readRegularFile(file, 2 ** 31 - 1, (problem) => new Error(problem)));
     } catch (e) {
       throw new ModelFileError(
         file,

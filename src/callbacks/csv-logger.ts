@@ -4,6 +4,8 @@
 import * as fs from "node:fs";
 import { tf } from "../backend";
 import { writeFileAtomic } from "../io/atomic";
+import { ModelFileError } from "../io/errors";
+import { readRegularFile } from "../regular-file";
 import { type EpochLogs, resolveLogs } from "./monitor";
 
 /** Arguments of {@link CSVLogger}; names and defaults are Keras's. */
@@ -12,6 +14,16 @@ export interface CSVLoggerArgs {
   separator?: string;
   /** Append to an existing file (to continue a training run) instead of overwriting it. Default false. */
   append?: boolean;
+}
+
+/** Largest log appended to (64 MiB: a million epochs of a dozen metrics). */
+const MAX_LOG_BYTES = 64 * 2 ** 20;
+
+/** The log to append to: a regular file of reasonable size, never a device or a FIFO. */
+function readLog(file: string): string {
+  const refuse = (problem: string, cause?: unknown): ModelFileError =>
+    new ModelFileError(file, `CSVLogger(append: true): the log to append to ${problem}`, { cause });
+  return readRegularFile(file, MAX_LOG_BYTES, refuse).toString("utf8");
 }
 
 /** A number as Python's `str(float)` writes it (`1.0`, `1e-05`, `nan`, `inf`), so files match Keras's. */
@@ -75,7 +87,7 @@ export class CSVLogger extends tf.Callback {
 
   override async onTrainBegin(): Promise<void> {
     this.keys = undefined;
-    this.text = this.append && fs.existsSync(this.filename) ? fs.readFileSync(this.filename, "utf8") : "";
+    this.text = this.append && fs.existsSync(this.filename) ? readLog(this.filename) : "";
     this.appendHeader = this.text.length === 0;
     if (this.text.length > 0 && !this.text.endsWith("\n")) this.text += "\n";
     writeFileAtomic(this.filename, this.text);

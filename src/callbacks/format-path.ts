@@ -13,6 +13,11 @@ export class PathTemplateError extends Error {
   override name = "PathTemplateError";
 }
 
+/** The widest field a file name can hold (NAME_MAX). */
+const MAX_WIDTH = 255;
+/** The most digits `toFixed` and `toExponential` give. */
+const MAX_PRECISION = 100;
+
 const SPEC = /^(?:(.)?([<>=^]))?([+\- ])?(0)?(\d+)?(,)?(?:\.(\d+))?([bdeEfFgGn%s])?$/;
 
 function formatNumber(value: number, spec: string, template: string, key: string): string {
@@ -20,6 +25,13 @@ function formatNumber(value: number, spec: string, template: string, key: string
   if (!m) throw new PathTemplateError(`checkpoint path "${template}": invalid format spec "${spec}" for {${key}}`);
   const [, fill, align, sign, zero, widthText, , precisionText, type] = m;
   const precision = precisionText === undefined ? undefined : Number(precisionText);
+  // A file name is at most 255 bytes (NAME_MAX), and toFixed takes at most 100 digits.
+  if ((widthText !== undefined && Number(widthText) > MAX_WIDTH) || (precision ?? 0) > MAX_PRECISION) {
+    throw new PathTemplateError(
+      `checkpoint path "${template.slice(0, 200)}": {${key}:${spec.slice(0, 40)}} asks for a width over ${MAX_WIDTH} ` +
+        `or a precision over ${MAX_PRECISION}; a file name holds at most ${MAX_WIDTH} bytes`,
+    );
+  }
   let body: string;
   switch (type) {
     case "d":
@@ -89,7 +101,8 @@ export function formatPath(template: string, values: { [key: string]: number }):
       if (whole === "{{") return "{";
       if (whole === "}}") return "}";
       const name = key ?? "";
-      if (!(name in values)) {
+      // An own property only: {constructor} or {toString} is an unknown key, as Python's KeyError says.
+      if (!Object.hasOwn(values, name) || typeof values[name] !== "number") {
         throw new PathTemplateError(
           `Failed to format this callback filepath: "${template}". Reason: no value named "${name}"; ` +
             `available: ${Object.keys(values).join(", ")}`,

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { tf } from "../backend";
 import { saveModel, saveWeights } from "../io";
 import { recordSave } from "./checkpoint-log";
-import { formatPath } from "./format-path";
+import { formatPath, PathTemplateError } from "./format-path";
 import { alternateName, checkMode, type EpochLogs, type Mode, monitorValue, resolveLogs, warnMissing } from "./monitor";
 
 /** Python's `f"{x:.5f}"`: `inf` rather than JavaScript's `Infinity`. */
@@ -67,6 +67,11 @@ export class ModelCheckpoint extends tf.Callback {
     super();
     if (typeof filepath !== "string" || filepath === "") {
       throw new TypeError(`ModelCheckpoint: filepath must be a non-empty string, got ${JSON.stringify(filepath)}`);
+    }
+    if (filepath.includes("\0")) {
+      throw new PathTemplateError(
+        `ModelCheckpoint: filepath ${JSON.stringify(filepath)} holds a NUL byte, which no file name may contain`,
+      );
     }
     this.filepath = filepath;
     this.monitor = args.monitor ?? "val_loss";

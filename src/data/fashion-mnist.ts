@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { tf } from "../backend";
+import { readRegularFile } from "../regular-file";
 import { DatasetError } from "./errors";
 
 /** The four files, their SHA-256 and their size once gunzipped. */
@@ -234,25 +235,20 @@ async function locate(key: FileKey, options: FashionMnistOptions): Promise<strin
  */
 function readParsed(key: FileKey, file: string, rank: number): { raw: Uint8Array; idx: IdxArray } {
   const limit = FASHION_MNIST_FILES[key].idxBytes;
-  let raw: Buffer;
-  try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) throw Object.assign(new Error("is a folder"), { code: "EISDIR" });
-    // gzip never grows data by more than a few bytes per 16 KB block.
-    if (st.size > limit + (limit >> 10) + 1024) {
-      throw new DatasetError(
-        `${file}: ${st.size} bytes, larger than a gzip of the published ${limit}-byte file can be; refused before reading`,
-      );
-    }
-    raw = fs.readFileSync(file);
-  } catch (e) {
-    if (e instanceof DatasetError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "EISDIR" ? "is a folder, not a gzipped IDX file" : `cannot be read (${code ?? String(e)})`;
-    throw new DatasetError(`${file}: ${why}; expected the Fashion-MNIST file ${FASHION_MNIST_FILES[key].name}`, {
-      cause: e,
-    });
-  }
+  const expected = `expected the Fashion-MNIST file ${FASHION_MNIST_FILES[key].name}`;
+  const refuse = (problem: string, cause?: unknown): DatasetError =>
+    new DatasetError(`${file}: ${problem}; ${expected}`, { cause });
+  // gzip never grows data by more than a few bytes per 16 KB block.
+  const maxGzip = limit + (limit >> 10) + 1024;
+  const raw = readRegularFile(
+    file,
+    maxGzip,
+    refuse,
+    (size) =>
+      new DatasetError(
+        `${file}: ${size} bytes, larger than a gzip of the published ${limit}-byte file can be; refused before reading`,
+      ),
+  );
   return { raw, idx: parseIdx(gunzipOrThrow(raw, file, limit), file, rank) };
 }
 

@@ -6,8 +6,12 @@
  */
 import { ModelFileError } from "./errors";
 
-/** Largest config text read (512 MiB, about what a JavaScript string can hold). */
-export const MAX_CONFIG_BYTES = 512 * 2 ** 20;
+/**
+ * Largest config text read: 16 MiB. A Keras config is about 1 KB per layer (2 MB for the
+ * 2,000 layers tslab-dl builds), and parsing JSON costs several times its size, so a larger
+ * one would cost far more memory than any model it could describe.
+ */
+export const MAX_CONFIG_BYTES = 16 * 2 ** 20;
 
 /** Deepest nesting accepted; real configs nest about 10 levels. */
 export const MAX_JSON_DEPTH = 1000;
@@ -22,7 +26,7 @@ export function checkConfigSize(file: string, what: string, bytes: number): void
   if (bytes > MAX_CONFIG_BYTES) {
     throw new ModelFileError(
       file,
-      `${what} is ${bytes} bytes, more than the ${MAX_CONFIG_BYTES} (512 MiB) a model config may have; refused before reading it`,
+      `${what} is ${bytes} bytes, more than the ${MAX_CONFIG_BYTES} (16 MiB) a model config may have; refused before reading it`,
     );
   }
 }

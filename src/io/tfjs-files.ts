@@ -13,7 +13,8 @@ import * as path from "node:path";
 import { tf } from "../backend";
 import { writeError, writeFileAtomic } from "./atomic";
 import { ModelFileError } from "./errors";
-import { checkConfigSize, parseLimitedJson } from "./json-limits";
+import { checkConfigSize, MAX_CONFIG_BYTES, parseLimitedJson } from "./json-limits";
+import { openRegularFile, readRegularFile } from "../regular-file";
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 type WeightsManifestEntry = tf.io.WeightsManifestEntry;
@@ -97,23 +98,19 @@ function removeStaleWeights(dir: string, prefix: string, keep: string): void {
 }
 
 function readJson(file: string): tf.io.ModelJSON {
-  let text: string;
-  try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) throw Object.assign(new Error("is a folder"), { code: "EISDIR" });
-    checkConfigSize(file, "the file", st.size);
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(
+  const refuse = (problem: string, cause?: unknown): ModelFileError =>
+    new ModelFileError(
       file,
-      code === "ENOENT"
+      problem === "does not exist"
         ? "not found; expected a TensorFlow.js model.json (or a .h5 / .keras / .weights.h5 file)"
-        : `could not be read (${(e as Error).message})`,
-      { cause: e },
+        : problem,
+      { cause },
     );
-  }
+  const bytes = readRegularFile(file, MAX_CONFIG_BYTES, refuse, (size) => {
+    checkConfigSize(file, "the file", size);
+    return refuse(`is ${size} bytes`);
+  });
+  const text = bytes.toString("utf8");
   const json = parseLimitedJson(file, "", text);
   const obj = json as Partial<tf.io.ModelJSON>;
   if (typeof obj !== "object" || obj === null || typeof obj.modelTopology !== "object" || obj.modelTopology === null) {
@@ -141,21 +138,36 @@ export function loadArtifacts(target: string): ModelArtifacts {
   const json = readJson(jsonPath);
   const dir = path.dirname(jsonPath);
   const specs: WeightsManifestEntry[] = [];
-  const buffers: Uint8Array[] = [];
+  const groups: { files: { file: string; size: number }[] }[] = [];
+  // One budget for the whole load, checked for every group before any weights file is read:
+  // a manifest naming one file in 1,000 groups cannot make us read it 1,000 times.
+  let described = 0;
+  const seen = new Set<string>();
   for (const group of json.weightsManifest) {
     if (!Array.isArray(group.paths) || !Array.isArray(group.weights)) {
       throw new ModelFileError(jsonPath, `weightsManifest entries need "paths" and "weights" arrays`);
     }
     specs.push(...group.weights);
     const expected = weightBytes(group.weights);
-    if (!Number.isSafeInteger(expected) || expected > MAX_WEIGHT_BYTES) {
+    described += expected;
+    if (!Number.isSafeInteger(expected) || described > MAX_WEIGHT_BYTES) {
       throw new ModelFileError(
         jsonPath,
-        `weightsManifest describes ${expected} bytes of weights (an unknown dtype, or more than ${MAX_WEIGHT_BYTES}); refused before reading`,
+        `weightsManifest describes ${Number.isSafeInteger(expected) ? described : expected} bytes of weights ` +
+          `(an unknown dtype, or more than ${MAX_WEIGHT_BYTES} in all); refused before reading`,
       );
     }
-    // Sizes are checked before any byte is read: a manifest cannot make us read more than it describes.
     const files = group.paths.map((p) => weightsFileIn(dir, p, jsonPath));
+    for (const f of files) {
+      if (seen.has(f.real)) {
+        throw new ModelFileError(
+          f.file,
+          `weights file is named more than once in ${path.basename(jsonPath)}'s weightsManifest ` +
+            `(expected each weights file once, as TensorFlow.js writes them); refused`,
+        );
+      }
+      seen.add(f.real);
+    }
     const groupBytes = files.reduce((n, f) => n + f.size, 0);
     if (groupBytes !== expected) {
       throw new ModelFileError(
@@ -164,9 +176,9 @@ export function loadArtifacts(target: string): ModelArtifacts {
           `the file is truncated or belongs to another model`,
       );
     }
-    const groupBuffers = files.map((f) => readExactly(f.file, f.size));
-    buffers.push(...groupBuffers);
+    groups.push({ files });
   }
+  const buffers = groups.flatMap((g) => g.files.map((f) => readExactly(f.file, f.size)));
   const total = buffers.reduce((a, b) => a + b.byteLength, 0);
   const data = new Uint8Array(total);
   let offset = 0;
@@ -194,7 +206,7 @@ const MAX_WEIGHT_BYTES = 2 ** 31 - 1;
  * relative name (no `..`, no absolute path), and a regular file there, so that
  * a model.json cannot make us read `../secret.txt` or `/dev/zero`.
  */
-function weightsFileIn(dir: string, name: unknown, jsonPath: string): { file: string; size: number } {
+function weightsFileIn(dir: string, name: unknown, jsonPath: string): { file: string; real: string; size: number } {
   const shown = path.basename(jsonPath);
   if (typeof name !== "string" || name === "" || path.isAbsolute(name) || name.split(/[\\/]/).includes("..")) {
     throw new ModelFileError(
@@ -226,13 +238,16 @@ function weightsFileIn(dir: string, name: unknown, jsonPath: string): { file: st
       `weights file named in ${shown} is a link to ${real}, outside the model's folder; refused`,
     );
   }
-  return { file, size: st.size };
+  return { file, real, size: st.size };
 }
 
 /** Read `size` bytes of `file`, and not one more, whatever it has become since it was checked. */
 function readExactly(file: string, size: number): Uint8Array {
+  const { fd } = openRegularFile(
+    file,
+    (problem, cause) => new ModelFileError(file, `weights file ${problem}`, { cause }),
+  );
   const buf = Buffer.alloc(size);
-  const fd = fs.openSync(file, "r");
   try {
     let at = 0;
     while (at < size) {

@@ -142,3 +142,28 @@ test("a backup of another model is refused with the shapes, not loaded", async (
   );
   assert.throws(() => new BackupAndRestore(dir, { saveFreq: 0 }), /invalid value for saveFreq: 0/);
 });
+
+test("a backup.json naming a weights file outside its folder, or a backup.json that is a FIFO, is refused", async () => {
+  await init({ verbose: false });
+  const model = smallModel();
+  const x = tf.ones([2, 3]);
+  const y = tf.zeros([2, 2]);
+  const climbing = path.join(tempDir(), "backup");
+  fs.mkdirSync(climbing);
+  fs.writeFileSync(
+    path.join(climbing, "backup.json"),
+    JSON.stringify({ format: "tslab-dl-backup", epoch: 0, batch: 0, weightsFile: "../../../etc/passwd", specs: [] }),
+  );
+  await assert.rejects(
+    model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new BackupAndRestore(climbing)] }),
+    /backup\.json: is not a tslab-dl backup/,
+  );
+  const fifo = path.join(tempDir(), "backup");
+  fs.mkdirSync(fifo);
+  spawnSync("mkfifo", [path.join(fifo, "backup.json")]);
+  // A blocking read would hang this test; the refusal comes at once.
+  await assert.rejects(
+    model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new BackupAndRestore(fifo)] }),
+    /backup\.json: is not a readable backup \(is a FIFO \(named pipe\), not a regular file/,
+  );
+});

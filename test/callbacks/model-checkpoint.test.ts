@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { tf } from "../../src/backend";
-import { formatPath, ModelCheckpoint, type ModelCheckpointArgs } from "../../src/callbacks";
+import { formatPath, ModelCheckpoint, type ModelCheckpointArgs, PathTemplateError } from "../../src/callbacks";
 import { loadModel, ModelFileError } from "../../src/io";
 import { captureConsole, tempDir } from "../helpers";
 
@@ -58,6 +58,34 @@ test("formatPath fills Keras placeholders as Python's str.format does", () => {
     /Failed to format this callback filepath: "m-\{val_acc:.2f\}".*no value named "val_acc"; available: epoch, val_loss, loss, accuracy/,
   );
   assert.throws(() => formatPath("m-{val_loss:d}", logs), /needs an integer, but val_loss is 0.33125/);
+});
+
+test("template keys named after Object's members are unknown keys, and huge widths are refused, as PathTemplateErrors", () => {
+  const logs = { epoch: 3, val_loss: 0.33125 };
+  for (const key of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    assert.throws(
+      () => formatPath(`m-{${key}}.h5`, logs),
+      (e: Error) =>
+        e instanceof PathTemplateError &&
+        new RegExp(`no value named "${key}"; available: epoch, val_loss`).test(e.message),
+    );
+  }
+  for (const spec of ["1000000000d", "256d", ".101f", ".1000000000e"]) {
+    assert.throws(
+      () => formatPath(`m-{epoch:${spec}}.h5`, logs),
+      (e: Error) =>
+        e instanceof PathTemplateError && /asks for a width over 255 or a precision over 100/.test(e.message),
+      spec,
+    );
+  }
+  assert.equal(formatPath("m-{epoch:255d}", logs).length, 257, "255 is still a width a file name can hold");
+});
+
+test("a filepath with a NUL byte is a PathTemplateError at construction, not a TypeError at the first save", () => {
+  assert.throws(
+    () => new ModelCheckpoint("ckpt\0-{epoch}.h5"),
+    (e: Error) => e instanceof PathTemplateError && /holds a NUL byte, which no file name may contain/.test(e.message),
+  );
 });
 
 test("saves every epoch by default, naming files with the 1-based epoch", async () => {

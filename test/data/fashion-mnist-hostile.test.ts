@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { execFileSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { FASHION_MNIST_FILES } from "../../src/data";
 import { tempDir } from "../helpers";
@@ -56,7 +57,7 @@ test("a folder where a dataset file belongs is a DatasetError naming it, not EIS
   assert.equal(r.name, "DatasetError", `${r.name}: ${r.message}`);
   assert.match(
     r.message,
-    /t10k-labels-idx1-ubyte\.gz: is a folder, not a gzipped IDX file; expected the Fashion-MNIST file/,
+    /t10k-labels-idx1-ubyte\.gz: is a folder, not a regular file; refused without reading it; expected the Fashion-MNIST file/,
   );
 });
 
@@ -71,4 +72,31 @@ test("a file larger than any gzip of the published one is refused before it is r
     r.message,
     /train-labels-idx1-ubyte\.gz: 200000 bytes, larger than a gzip of the published 60008-byte file/,
   );
+});
+
+test("a dataset file that is a symlink to /dev/zero is refused without reading from it", async (t) => {
+  const dir = smallSet();
+  const file = path.join(dir, FASHION_MNIST_FILES.trainImages.name);
+  fs.rmSync(file);
+  fs.symlinkSync("/dev/zero", file);
+  const r = refuseInChild(loadCall(dir), 30_000);
+  t.diagnostic(costText(r));
+  assert.equal(r.name, "DatasetError", `${r.name}: ${r.message}`);
+  assert.match(r.message, /train-images-idx3-ubyte\.gz: is a character device, not a regular file; refused/);
+  assert.ok(r.peakGrowthMB < 100, costText(r));
+  assert.ok(r.ms < 2_000, costText(r));
+});
+
+test("a dataset file that is a FIFO nobody writes to is refused at once instead of blocking", async (t) => {
+  const dir = smallSet();
+  const file = path.join(dir, FASHION_MNIST_FILES.testImages.name);
+  fs.rmSync(file);
+  execFileSync("mkfifo", [file]);
+  // A blocked read would run into the child's 30 s limit, and refuseInChild would throw.
+  const r = refuseInChild(loadCall(dir), 30_000);
+  t.diagnostic(costText(r));
+  assert.equal(r.name, "DatasetError", `${r.name}: ${r.message}`);
+  assert.match(r.message, /t10k-images-idx3-ubyte\.gz: is a FIFO \(named pipe\), not a regular file; refused/);
+  assert.ok(r.peakGrowthMB < 100, costText(r));
+  assert.ok(r.ms < 2_000, costText(r));
 });

@@ -29,6 +29,14 @@ export interface Refusal {
   ms: number;
   /** Growth of the process's peak resident memory during the call, in MB (worker threads included). */
   peakGrowthMB: number;
+  /** What the child wrote on stderr. */
+  stderr: string;
+}
+
+/** How {@link refuseInChild} runs its child: extra environment, another user (through `runuser`). */
+export interface ChildOptions {
+  env?: NodeJS.ProcessEnv;
+  user?: string;
 }
 
 /**
@@ -40,7 +48,7 @@ export interface Refusal {
  * @example
  * const r = refuseInChild(`await load("src/io/keras").loadModelKeras(${JSON.stringify(file)});`);
  */
-export function refuseInChild(body: string, timeoutMs = 120_000): Refusal {
+export function refuseInChild(body: string, timeoutMs = 120_000, options: ChildOptions = {}): Refusal {
   const script = `
 const path = require("node:path");
 const load = (p) => require(path.join(${JSON.stringify(path.join(repoRoot, "dist"))}, p));
@@ -55,11 +63,17 @@ const load = (p) => require(path.join(${JSON.stringify(path.join(repoRoot, "dist
   process.stdout.write("\\nREFUSAL " + JSON.stringify({ name, message, ms, peakGrowthMB }) + "\\n");
   process.exit(0);
 })();`;
-  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: timeoutMs, cwd: repoRoot });
+  const argv = options.user ? ["runuser", "-u", options.user, "--", process.execPath] : [process.execPath];
+  const r = spawnSync(argv[0], [...argv.slice(1), "-e", script], {
+    encoding: "utf8",
+    timeout: timeoutMs,
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+  });
   const line = r.stdout.split("\n").find((l) => l.startsWith("REFUSAL "));
   if (!line)
     throw new Error(`the child process reported nothing (status ${r.status}, signal ${r.signal}): ${r.stderr}`);
-  return JSON.parse(line.slice("REFUSAL ".length)) as Refusal;
+  return { ...(JSON.parse(line.slice("REFUSAL ".length)) as Omit<Refusal, "stderr">), stderr: r.stderr };
 }
 
 /** The bound every refusal must stay under (issue 15): 500 MB of peak memory growth. */

@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
+import { openRegularFile } from "../../regular-file";
 import { ModelFileError } from "../errors";
 import type { H5Attribute, H5Node, H5Tree, ReadReply, WorkerRequest } from "./h5-types";
 
@@ -16,48 +17,29 @@ import type { H5Attribute, H5Node, H5Tree, ReadReply, WorkerRequest } from "./h5
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Refuse early what is certainly not HDF5, with a message a learner understands. */
-export function checkHdf5Signature(file: string, shownAs: string = file): void {
-  let st: fs.Stats;
+export function checkHdf5Signature(file: string, shownAs: string = file): number {
+  const { fd, size } = openRegularFile(file, (problem, cause) => new ModelFileError(shownAs, problem, { cause }));
+  let zip: boolean;
   try {
-    st = fs.statSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(shownAs, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(e)})`, {
-      cause: e,
-    });
-  }
-  if (st.isDirectory()) throw new ModelFileError(shownAs, "is a folder, not an HDF5 file");
-  if (st.size === 0)
-    throw new ModelFileError(shownAs, "is empty (0 bytes): it is not an HDF5 file; was the save interrupted?");
-  const fd = fs.openSync(file, "r");
-  try {
+    if (size === 0)
+      throw new ModelFileError(shownAs, "is empty (0 bytes): it is not an HDF5 file; was the save interrupted?");
     const head = Buffer.alloc(8);
-    for (let offset = 0; offset + 8 <= st.size; offset = offset === 0 ? 512 : offset * 2) {
+    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
       fs.readSync(fd, head, 0, 8, offset);
-      if (head.equals(SIGNATURE)) return;
+      if (head.equals(SIGNATURE)) return size;
       if (offset >= 1 << 20) break;
     }
+    fs.readSync(fd, head, 0, 4, 0);
+    zip = head.readUInt32LE(0) === 0x04034b50;
   } finally {
     fs.closeSync(fd);
   }
-  const zip = isZip(file);
   throw new ModelFileError(
     shownAs,
     zip
       ? "is a zip archive, not an HDF5 file: a Keras 3 model archive should be named .keras"
-      : `is not an HDF5 file (no HDF5 signature in its first bytes; ${st.size} bytes)`,
+      : `is not an HDF5 file (no HDF5 signature in its first bytes; ${size} bytes)`,
   );
-}
-
-function isZip(file: string): boolean {
-  const fd = fs.openSync(file, "r");
-  try {
-    const b = Buffer.alloc(4);
-    fs.readSync(fd, b, 0, 4, 0);
-    return b.readUInt32LE(0) === 0x04034b50;
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** Milliseconds allowed for one step: generous, growing with the file. */
@@ -90,11 +72,11 @@ export class H5Reader {
    * (the archive member of a `.keras` file, say).
    */
   static async open(file: string, shownAs: string = file): Promise<{ reader: H5Reader; tree: H5Tree }> {
-    checkHdf5Signature(file, shownAs);
+    const fileBytes = checkHdf5Signature(file, shownAs);
     const reader = new H5Reader(file, shownAs);
     try {
       const tree = (await reader.call({ op: "scan", path: file })) as H5Tree;
-      return { reader, tree };
+      return { reader, tree: { ...tree, fileBytes } };
     } catch (e) {
       await reader.close();
       throw e;

@@ -8,7 +8,19 @@ export const H5_LIMITS = {
   maxAttributeElements: 1_000_000,
   /** Numbers read from all datasets together (1 GiB of float32). */
   maxElements: 268_435_456,
+  /**
+   * Compressed (filtered) datasets may declare at most this many times the file's size in
+   * all, once above {@link H5_LIMITS.filteredFloor} bytes: gzip shrinks real weights little,
+   * while chunks that were never written cost nothing on disk and everything in memory.
+   */
+  maxFilterRatio: 100,
+  filteredFloor: 16 * 2 ** 20,
 } as const;
+
+/** The most bytes a file of `fileBytes` bytes may declare in compressed datasets. */
+export function maxFilteredBytes(fileBytes: number): number {
+  return Math.max(H5_LIMITS.filteredFloor, H5_LIMITS.maxFilterRatio * fileBytes);
+}
 
 /** An attribute, with its HDF5 type described and its value decoded. */
 export interface H5Attribute {
@@ -50,6 +62,8 @@ export interface H5Node {
 /** Every node of a file, by absolute path ("/", "/model_weights", …). */
 export interface H5Tree {
   nodes: { [path: string]: H5Node };
+  /** The file's size in bytes (set by the reader when it opens the file). */
+  fileBytes?: number;
 }
 
 export interface ScanRequest {
@@ -81,6 +95,8 @@ export interface H5Metadata {
   signed?: boolean;
   littleEndian?: boolean;
   shape: number[] | null;
+  /** A chunked dataset's chunk shape; null when it is stored contiguously. */
+  chunks?: number[] | null;
 }
 
 export interface H5AttributeLike {

@@ -27,7 +27,7 @@ import type {
   ReadRequest,
   WorkerRequest,
 } from "./h5-types";
-import { H5_LIMITS } from "./h5-types";
+import { H5_LIMITS, maxFilteredBytes } from "./h5-types";
 import { hdf5ErrorSummary } from "./h5-errors";
 
 type H5wasm = H5wasmLike;
@@ -159,12 +159,14 @@ function readAttribute(owner: H5Group | H5Dataset, name: string): H5Attribute {
 
 function scan(f: H5File): H5Tree {
   const nodes: { [path: string]: H5Node } = {};
-  /** Each group's object reference → the first path it was reached by. */
-  const groupsSeen = new Map<string, string>();
+  /** Each object's reference (group or dataset) → the first path it was reached by. */
+  const objectsSeen = new Map<string, string>();
   let seen = 0;
   const visit = (path: string, entity: H5Group | H5Dataset): void => {
     seen += 1;
     if (seen > H5_LIMITS.maxNodes) throw new FileProblem(`holds more than ${H5_LIMITS.maxNodes} groups and datasets`);
+    // Before any attribute is read: an object reached twice would have its attributes read twice.
+    refuseSecondPath(path, entity, objectsSeen);
     const attrNames = Object.keys(entity.attrs);
     const attrs = attrNames.map((a) => readAttribute(entity, a));
     if (entity instanceof h5!.Dataset) {
@@ -187,7 +189,6 @@ function scan(f: H5File): H5Tree {
       };
       return;
     }
-    refuseSecondPath(path, entity, groupsSeen);
     const children = entity.keys();
     nodes[path] = { path, kind: "group", attrs, children, dataset: null };
     for (const child of children) {
@@ -219,28 +220,58 @@ function refuseVirtual(path: string, sources: { file_name: string; dset_name: st
 }
 
 /**
- * A group reached by a second path is a hard or soft link back into the tree:
- * a cycle (`f["a/loop"] = f["/"]`) would make the scan endless, and shared
- * subtrees can multiply it exponentially. Keras files have neither.
+ * An object reached by a second path is a hard or soft link back into the tree:
+ * a cycle (`f["a/loop"] = f["/"]`) would make the scan endless, shared
+ * subtrees can multiply it exponentially, and a dataset linked 20 times would
+ * have its attributes read 20 times. Keras files have none of these.
  */
-function refuseSecondPath(path: string, group: H5Group, seen: Map<string, string>): void {
-  const key = Buffer.from(group.create_reference().ref_data).toString("hex");
+function refuseSecondPath(path: string, entity: H5Group | H5Dataset, seen: Map<string, string>): void {
+  const key = Buffer.from(entity.create_reference().ref_data).toString("hex");
   const first = seen.get(key);
   if (first === undefined) {
     seen.set(key, path);
     return;
   }
+  const what = entity instanceof h5!.Dataset ? "dataset" : "group";
   const cycle = path.startsWith(first === "/" ? "/" : `${first}/`);
   throw new FileProblem(
     cycle
       ? `${path} links back to its ancestor ${first}: a link cycle, which would make reading endless; refused`
-      : `the group ${first} is also linked at ${path}; a Keras file links each group once, so this file is refused`,
+      : `the ${what} ${first} is also linked at ${path}; a Keras file links each ${what} once, so this file is refused`,
   );
+}
+
+/** HDF5's built-in filters (H5Z_FILTER_*): deflate, shuffle, fletcher32, nbit, scaleoffset. */
+const BUILT_IN_FILTERS: ReadonlySet<number> = new Set([1, 2, 3, 5, 6]);
+
+/** Refuse filters the library would look for as plugins, and chunks larger than what they hold. */
+function checkStorage(where: string, e: H5Dataset, shape: number[], bytes: number): void {
+  for (const x of e.filters) {
+    if (!BUILT_IN_FILTERS.has(x.id)) {
+      throw new FileProblem(
+        `${where} is compressed with HDF5 filter ${x.id}${x.name ? ` ("${x.name.slice(0, 60)}")` : ""}, ` +
+          "which is not built into HDF5 (only gzip/deflate, shuffle, fletcher32, nbit and scaleoffset are read); " +
+          "save the weights without that filter",
+      );
+    }
+  }
+  const chunks = e.metadata.chunks;
+  if (!Array.isArray(chunks) || chunks.length !== shape.length) return;
+  // Reading the dataset inflates every chunk that covers it, whole.
+  let covering = e.metadata.size;
+  for (let i = 0; i < shape.length; i++) covering *= Math.ceil(shape[i] / Math.max(1, chunks[i])) * chunks[i];
+  if (covering > 2 * bytes + 2 ** 20) {
+    throw new FileProblem(
+      `${where} is stored in chunks of shape [${chunks.join(", ")}], which inflate to ${covering} bytes ` +
+        `to give its ${bytes}; expected chunks no larger than the dataset; refused before reading`,
+    );
+  }
 }
 
 function readDatasets(f: H5File, request: ReadRequest, fileSize: number): ReadReply {
   const out: ReadReply = { arrays: {} };
   let total = 0;
+  let filtered = 0;
   for (const p of request.paths) {
     const e = f.get(p);
     if (!(e instanceof h5!.Dataset)) throw new FileProblem(`has no dataset at ${p}`);
@@ -257,9 +288,19 @@ function readDatasets(f: H5File, request: ReadRequest, fileSize: number): ReadRe
         `${where} claims ${n} elements, more than the ${H5_LIMITS.maxElements} allowed; refused before reading`,
       );
     }
-    // Uncompressed data cannot be larger than the file that holds it.
+    checkStorage(where, e, shape, bytes);
+    // Uncompressed data cannot be larger than the file that holds it, and compressed data not much larger.
     if (e.filters.length === 0 && bytes > fileSize) {
       throw new FileProblem(`${where} claims ${bytes} bytes but the file has only ${fileSize}; refused before reading`);
+    }
+    if (e.filters.length > 0) {
+      filtered += bytes;
+      if (filtered > maxFilteredBytes(fileSize)) {
+        throw new FileProblem(
+          `${where}: its compressed datasets declare ${filtered} bytes in all, more than ${H5_LIMITS.maxFilterRatio} times ` +
+            `the file's ${fileSize} (chunks that were never written, or a compression bomb); refused before reading`,
+        );
+      }
     }
     total += n;
     if (total > H5_LIMITS.maxElements)

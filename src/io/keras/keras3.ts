@@ -10,17 +10,19 @@
  * `model.weights.h5` in that layout.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { tf } from "../../backend";
-import { removeIfStale, writeFileAtomic } from "../atomic";
+import { readRegularFile } from "../../regular-file";
+import { writeFileAtomic } from "../atomic";
 import { ModelFileError } from "../errors";
 import { checkConfigSize } from "../json-limits";
-import { buildModel, isObject, modelToKeras, planModel, trainingConfigOf } from "./config";
+import { buildModel, isObject, type ModelPlan, modelToKeras, planModel, trainingConfigOf } from "./config";
 import { h5join, H5Reader } from "./h5-read";
+import { checkPlan } from "./plan-checks";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File, writeH5Plain } from "./h5-write";
 import { compileFrom, configErrors, parseJson } from "./legacy-h5";
+import { withScratchDir } from "./scratch-dir";
 import { kerasLayers, type PendingLayer, readAndAssign, weightBudget, weightsOf } from "./weights";
 import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntrySizes, ZipProblem } from "./zip";
 
@@ -141,22 +143,6 @@ function dateSaved(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** The prefix of our scratch folders in the system's temporary folder. */
-const TEMP_PREFIX = "tslab-dl-keras-";
-
-async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  // A process killed mid-save or mid-load leaves its folder behind; sweep those older than a day.
-  for (const name of fs.readdirSync(os.tmpdir())) {
-    if (name.startsWith(TEMP_PREFIX)) removeIfStale(path.join(os.tmpdir(), name));
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
-  try {
-    return await body(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * Save a whole model as a Keras 3 `.keras` archive (`keras.models.load_model`
  * in Keras 3 reads it): config, compile config when Keras knows the loss and
@@ -170,7 +156,7 @@ export async function saveModelKeras(model: tf.LayersModel, file: string): Promi
   const compile = configErrors(file, () => trainingConfigOf(model, "keras3"));
   if (compile) config.compile_config = compile;
   const metadata = { keras_version: KERAS3_VERSION, date_saved: dateSaved(new Date()) };
-  const weights = await withTempDir(async (dir) => {
+  const weights = await withScratchDir(file, async (dir) => {
     const h5 = path.join(dir, "model.weights.h5");
     await writeH5Plain(h5, (w) => writeKeras3Weights(w, model));
     return fs.readFileSync(h5);
@@ -184,6 +170,34 @@ export async function saveModelKeras(model: tf.LayersModel, file: string): Promi
 }
 
 /**
+ * Refuse a `model.weights.h5` entry declaring far more bytes than the model
+ * could use, before it is inflated (a small model padded with 200 MB). The
+ * model is built once within what the entry could hold at most, to count its
+ * weights, and disposed; the bound leaves room for optimizer state (Keras 3
+ * stores it in the same file: Adam keeps two numbers per weight) and for
+ * HDF5's own structures. A config the entry cannot hold at all is left to the
+ * build that follows, whose message compares it with the file's datasets.
+ */
+function checkWeightsEntrySize(file: string, plan: ModelPlan, declared: number): void {
+  let numbers: number;
+  try {
+    const probe = buildModel(plan, { limit: Math.floor(declared / 4), used: 0 });
+    numbers = probe.countParams();
+    probe.dispose();
+  } catch {
+    return;
+  }
+  const allowed = 4 * 4 * numbers + 2 ** 20 + 64 * 1024 * plan.layers.length;
+  if (declared > allowed) {
+    throw new ModelFileError(
+      file,
+      `model.weights.h5 declares ${declared} bytes, but the model's ${numbers} weights need at most ${allowed} ` +
+        "(with optimizer state and HDF5's overhead); refused before inflating it",
+    );
+  }
+}
+
+/**
  * Load a whole model from a Keras 3 `.keras` archive. No code from the file is
  * run: unknown or custom layers are errors. The model is compiled when its
  * compile config names an optimizer and loss tfjs has.
@@ -192,49 +206,36 @@ export async function saveModelKeras(model: tf.LayersModel, file: string): Promi
  * const model = await loadModelKeras("model.keras");
  */
 export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
-  let bytes: Buffer;
-  try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) throw new ModelFileError(file, "is a folder, not a .keras archive");
-    if (st.size === 0)
-      throw new ModelFileError(file, "is empty (0 bytes): it is not a .keras archive; was the save interrupted?");
-    if (st.size > MAX_TOTAL_BYTES)
-      throw new ModelFileError(
-        file,
-        `is ${st.size} bytes long, more than the ${MAX_TOTAL_BYTES} a .keras archive may hold`,
-      );
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(file, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(e)})`, {
-      cause: e,
-    });
-  }
+  const refuse = (problem: string, cause?: unknown): ModelFileError => new ModelFileError(file, problem, { cause });
+  const bytes = readRegularFile(file, MAX_TOTAL_BYTES, refuse, (size) =>
+    refuse(`is ${size} bytes long, more than the ${MAX_TOTAL_BYTES} a .keras archive may hold`),
+  );
+  if (bytes.length === 0)
+    throw new ModelFileError(file, "is empty (0 bytes): it is not a .keras archive; was the save interrupted?");
   if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))) {
     throw new ModelFileError(file, "is an HDF5 file, not a .keras zip archive: name it .h5 so that it is read as one");
   }
-  let entries: Map<string, Buffer>;
-  let names: string[];
-  try {
-    const sizes = zipEntrySizes(bytes);
-    names = [...sizes.keys()];
-    checkConfigSize(file, "config.json", sizes.get("config.json") ?? 0);
-    entries = readZip(bytes, ["config.json", "model.weights.h5"]);
-  } catch (e) {
-    if (e instanceof ZipProblem)
-      throw new ModelFileError(file, `${e.message}; a .keras file is a zip archive written by Keras 3`);
-    throw e;
-  }
-  const configBytes = entries.get("config.json");
-  const weightsBytes = entries.get("model.weights.h5");
+  const zipErrors = <T>(body: () => T): T => {
+    try {
+      return body();
+    } catch (e) {
+      if (e instanceof ZipProblem)
+        throw new ModelFileError(file, `${e.message}; a .keras file is a zip archive written by Keras 3`);
+      throw e;
+    }
+  };
+  const sizes = zipErrors(() => zipEntrySizes(bytes));
+  const names = [...sizes.keys()];
+  checkConfigSize(file, "config.json", sizes.get("config.json") ?? 0);
+  const configBytes = zipErrors(() => readZip(bytes, ["config.json"])).get("config.json");
+  const weightsSize = sizes.get("model.weights.h5");
   if (!configBytes) {
     throw new ModelFileError(
       file,
       `is a zip archive but not a Keras model: it has no config.json (entries: ${names.join(", ") || "none"})`,
     );
   }
-  if (!weightsBytes) {
+  if (weightsSize === undefined) {
     const npz = names.includes("model.weights.npz");
     throw new ModelFileError(
       file,
@@ -244,8 +245,10 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
     );
   }
   const config = parseJson(file, "config.json", configBytes.toString("utf8"));
-  const plan = configErrors(file, () => planModel(config));
-  const model = await withTempDir(async (dir) => {
+  const plan = configErrors(file, () => checkPlan(planModel(config)));
+  checkWeightsEntrySize(file, plan, weightsSize);
+  const weightsBytes = zipErrors(() => readZip(bytes, ["model.weights.h5"])).get("model.weights.h5")!;
+  const model = await withScratchDir(file, async (dir) => {
     const h5 = path.join(dir, "model.weights.h5");
     fs.writeFileSync(h5, weightsBytes);
     const shownAs = `${file} (model.weights.h5)`;

@@ -16,11 +16,13 @@ import {
   buildModel,
   compileArgsFrom,
   ConfigProblem,
+  isObject,
   type Json,
   modelToKeras,
   planModel,
   trainingConfigOf,
 } from "./config";
+import { checkPlan } from "./plan-checks";
 import { h5join, H5Reader, stringAttr, stringListAttr } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File } from "./h5-write";
@@ -128,6 +130,13 @@ function weightsRoot(tree: H5Tree, path: string): string {
   );
 }
 
+/** Names for a message: the first ten, and how many more (a file may list 300,000). */
+function listed(names: string[]): string {
+  if (names.length === 0) return "none";
+  const shown = names.slice(0, 10).map((n) => (n.length > 60 ? `${n.slice(0, 60)}…` : n));
+  return names.length > 10 ? `${shown.join(", ")}, and ${names.length - 10} more` : shown.join(", ");
+}
+
 /**
  * Pair the file's layers that have weights with the model's, in order, as
  * Keras's `load_weights` does for `.h5` files.
@@ -149,8 +158,8 @@ function pairLayers(tree: H5Tree, root: string, model: tf.LayersModel, path: str
   if (fileLayers.length !== modelLayers.length) {
     throw new ModelFileError(
       path,
-      `holds weights for ${fileLayers.length} layers (${fileLayers.map((l) => l.name).join(", ") || "none"}), but the model has ` +
-        `${modelLayers.length} layers with weights (${modelLayers.map((l) => l.name).join(", ") || "none"}); ` +
+      `holds weights for ${fileLayers.length} layers (${listed(fileLayers.map((l) => l.name))}), but the model has ` +
+        `${modelLayers.length} layers with weights (${listed(modelLayers.map((l) => l.name))}); ` +
         "build the same architecture before loading",
     );
   }
@@ -161,7 +170,7 @@ function pairLayers(tree: H5Tree, root: string, model: tf.LayersModel, path: str
       throw new ModelFileError(
         path,
         `layer "${layer.name}" (${layer.getClassName()}) has ${count} weights, but the file's layer "${file.name}" has ` +
-          `${file.weightNames.length} (${file.weightNames.join(", ")})`,
+          `${file.weightNames.length} (${listed(file.weightNames)})`,
       );
     }
     const order = matchByName(layer, file.weightNames);
@@ -213,7 +222,7 @@ export async function loadModelH5(path: string): Promise<tf.LayersModel> {
       }
       throw new ModelFileError(path, "is an HDF5 file but not a Keras model: it has no model_config attribute");
     }
-    const plan = configErrors(path, () => planModel(parseJson(path, "model_config", configText)));
+    const plan = configErrors(path, () => checkPlan(planModel(parseJson(path, "model_config", configText))));
     const model = configErrors(path, () => buildModel(plan, weightBudget(tree)));
     if (!tree.nodes["/model_weights"]) throw new ModelFileError(path, "has a model_config but no model_weights group");
     const pending = pairLayers(tree, "/model_weights", model, path);
@@ -226,9 +235,28 @@ export async function loadModelH5(path: string): Promise<tf.LayersModel> {
   }
 }
 
+/**
+ * A learning rate that is not a number: a Keras schedule (`ExponentialDecay`,
+ * `PiecewiseConstantDecay`, …) or anything else. tfjs optimizers take a fixed
+ * rate, so the model is left uncompiled with the schedule named, rather than
+ * compiled at a default rate the file never asked for.
+ */
+function learningRateProblem(raw: Json): string | undefined {
+  if (!isObject(raw)) return undefined;
+  const opt = raw.optimizer_config ?? raw.optimizer;
+  const config = isObject(opt) && isObject(opt.config) ? opt.config : undefined;
+  const lr = config?.learning_rate ?? config?.lr;
+  if (lr === undefined || lr === null || typeof lr === "number") return undefined;
+  const name = isObject(lr) && typeof lr.class_name === "string" ? lr.class_name.slice(0, 80) : undefined;
+  return name
+    ? `its optimizer's learning rate is a ${name} schedule, which tfjs optimizers cannot follow; ` +
+        "compile with a fixed rate, and follow the schedule with a LearningRateScheduler callback"
+    : `its optimizer's learning rate is ${JSON.stringify(lr).slice(0, 80)}, not a number`;
+}
+
 /** Compile a loaded model as Keras would, or say why not (Keras warns the same way). */
 export function compileFrom(model: tf.LayersModel, trainingConfig: Json, path: string): void {
-  const args = compileArgsFrom(trainingConfig);
+  const args = learningRateProblem(trainingConfig) ?? compileArgsFrom(trainingConfig);
   if (typeof args === "string") {
     console.warn(
       `tslab-dl: ${path}: the model is not compiled (${args}); call model.compile(...) before fit or evaluate`,

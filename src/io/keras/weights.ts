@@ -4,7 +4,7 @@
  */
 import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
-import type { H5Tree } from "./h5-types";
+import { type H5Tree, maxFilteredBytes } from "./h5-types";
 import type { H5Reader } from "./h5-read";
 import { isSequential, type WeightBudget } from "./config";
 
@@ -136,9 +136,20 @@ export function matchByName(layer: tf.layers.Layer, fileNames: string[]): number
  * const model = buildModel(plan, weightBudget(tree));
  */
 export function weightBudget(tree: H5Tree): WeightBudget {
-  let limit = 0;
+  // What the datasets declare, but no more than the file's bytes can hold: plain data is no
+  // larger than the file, compressed data at most maxFilteredBytes (chunks never written
+  // declare any size and hold nothing).
+  const fileBytes = tree.fileBytes ?? Infinity;
+  const sum = { plain: 0, filtered: 0 };
+  const smallest = { plain: Infinity, filtered: Infinity };
   for (const node of Object.values(tree.nodes)) {
-    if (node.dataset) limit += node.dataset.shape.reduce((a, b) => a * b, 1);
+    if (!node.dataset) continue;
+    const kind = node.dataset.filters.length > 0 ? "filtered" : "plain";
+    sum[kind] += node.dataset.shape.reduce((a, b) => a * b, 1);
+    smallest[kind] = Math.min(smallest[kind], Math.max(1, node.dataset.size));
   }
+  const cap = (kind: "plain" | "filtered", bytes: number): number =>
+    sum[kind] === 0 ? 0 : Math.min(sum[kind], Math.floor(bytes / smallest[kind]));
+  const limit = cap("plain", fileBytes) + cap("filtered", maxFilteredBytes(fileBytes));
   return { limit, used: 0 };
 }

@@ -171,7 +171,21 @@ function listEntries(buf: Buffer): EntryInfo[] {
     if (localOffset + 30 > buf.length || buf.readUInt32LE(localOffset) !== 0x04034b50) {
       throw new ZipProblem(`is a corrupt or truncated zip archive (entry ${name} is missing)`);
     }
-    const dataStart = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
+    const localNameLen = buf.readUInt16LE(localOffset + 26);
+    const localName = buf.subarray(localOffset + 30, localOffset + 30 + localNameLen).toString("utf8");
+    // Python's zipfile refuses this (BadZipFile): two readers of one archive must not see different files.
+    if (localName !== name) {
+      throw new ZipProblem(
+        `is a corrupt zip archive: its directory names an entry ${JSON.stringify(name.slice(0, 100))}, ` +
+          `but the entry's own header names ${JSON.stringify(localName.slice(0, 100))}`,
+      );
+    }
+    if (entries.some((e) => e.name === name)) {
+      throw new ZipProblem(
+        `is a corrupt zip archive: it holds two entries named ${JSON.stringify(name.slice(0, 100))}`,
+      );
+    }
+    const dataStart = localOffset + 30 + localNameLen + buf.readUInt16LE(localOffset + 28);
     if (dataStart + compressed > buf.length)
       throw new ZipProblem(`is a truncated zip archive (entry ${name} is cut short)`);
     entries.push({ name, method, crc, size, raw: buf.subarray(dataStart, dataStart + compressed) });
