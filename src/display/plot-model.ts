@@ -75,6 +75,10 @@ function boxesOf(model: LayersModel): Box[] {
 /**
  * A model's diagram (`plot_model`): displays itself as a picture in a notebook,
  * and its SVG is in `svg`.
+ *
+ * @example
+ * const diagram: ModelDiagram = plotModel(model, { showShapes: true });
+ * diagram.svg.startsWith("<svg"); // true
  */
 export class ModelDiagram {
   constructor(

@@ -157,7 +157,15 @@ function saveFigure(fig: Figure, file: string): string {
   throw new FigureError(`plt.savefig: cannot write "${file}": use a .svg or .html file name`);
 }
 
-/** The matplotlib-like state machine behind {@link plt}. */
+/**
+ * The matplotlib-like state machine behind {@link plt}: the current figure and axes that
+ * `plt.plot`, `plt.xlabel` and the rest draw on. Notebooks use the one instance, `plt`.
+ *
+ * @example
+ * const p: Pyplot = plt;
+ * p.plot([1, 2, 3]);
+ * p.show();
+ */
 export class Pyplot {
   private state: FigureState = newState();
 
