@@ -12,7 +12,7 @@
  * - Optimizers: the learning rate, hyper-parameters and slot lists of SGD, Momentum,
  *   RMSProp, Adagrad and Adam, and `incrementIterations` (updates run in place).
  * - The engine's `registeredVariables` (to find a variable from its name, as optimizers do).
- * - Recurrent layers: the `SimpleRNN` and `LSTM` classes (from the serialization registry),
+ * - Recurrent layers: the `SimpleRNN`, `LSTM` and `GRU` classes (from the serialization registry),
  *   whose `call` is wrapped on the prototype; their `cell`'s weights, activations, dropout
  *   rates and dropout masks, and `returnSequences`, `returnState`, `goBackwards`, `stateful`.
  * - The WebAssembly backend: its Emscripten module (`HEAPF32`, `HEAP32`, `_malloc`, `_free`,

@@ -165,10 +165,11 @@ test("the wasm backend keeps its heap, allocator, data map and reference counts"
   tf.dispose([tf.engine().makeTensorFromTensorInfo(out), t]);
 });
 
-test("SimpleRNN and LSTM keep the call, cell weights, activations and dropout state the sequence op reads", () => {
+test("SimpleRNN, LSTM and GRU keep the call, cell weights, activations and dropout state the sequence op reads", () => {
   for (const [className, make] of [
     ["SimpleRNN", () => tf.layers.simpleRNN({ units: 3, dropout: 0.1, recurrentDropout: 0.2 })],
     ["LSTM", () => tf.layers.lstm({ units: 3, dropout: 0.1, recurrentDropout: 0.2 })],
+    ["GRU", () => tf.layers.gru({ units: 3, dropout: 0.1, recurrentDropout: 0.2 })],
   ] as const) {
     assert.equal(typeof layerPrototype(className).call, "function", `${className}.prototype.call`);
     const layer = make();
@@ -177,11 +178,12 @@ test("SimpleRNN and LSTM keep the call, cell weights, activations and dropout st
     assert.equal(Object.getPrototypeOf(layer), layerPrototype(className));
     const cell = internals.cell;
     assert.equal(cell.units, 3);
-    assert.deepEqual(cell.kernel.read().shape, [5, className === "LSTM" ? 12 : 3]);
-    assert.deepEqual(cell.recurrentKernel.read().shape, [3, className === "LSTM" ? 12 : 3]);
-    assert.deepEqual(cell.bias?.read().shape, [className === "LSTM" ? 12 : 3]);
+    const width = { SimpleRNN: 3, LSTM: 12, GRU: 9 }[className];
+    assert.deepEqual(cell.kernel.read().shape, [5, width]);
+    assert.deepEqual(cell.recurrentKernel.read().shape, [3, width]);
+    assert.deepEqual(cell.bias?.read().shape, [width]);
     assert.equal(cell.activation?.getClassName(), "tanh");
-    if (className === "LSTM") assert.equal(cell.recurrentActivation?.getClassName(), "hardSigmoid");
+    if (className !== "SimpleRNN") assert.equal(cell.recurrentActivation?.getClassName(), "hardSigmoid");
     assert.deepEqual([cell.dropout, cell.recurrentDropout], [0.1, 0.2]);
     assert.ok("dropoutMask" in cell && "recurrentDropoutMask" in cell);
     assert.equal(typeof cell.call, "function");

@@ -2,7 +2,8 @@
  * SimpleRNN and LSTM over a whole sequence in one op each way (src/speed/recurrent/): outputs
  * and the gradients of the input and every weight equal tfjs's own cell loop on the cpu backend,
  * on odd shapes (batch 3, 7 steps, 4 features, 5 units), with and without returnSequences,
- * bias, dropout and recurrent dropout, with Keras's sigmoid gates and tfjs's hardSigmoid.
+ * bias, dropout and recurrent dropout, with Keras's sigmoid gates and tfjs's hardSigmoid; SimpleRNN,
+ * LSTM and tfjs's GRU (reset_after false).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -31,6 +32,12 @@ for (const returnSequences of [false, true]) {
   });
   for (const recurrentActivation of ["sigmoid", "hardSigmoid"] as const)
     CASES.push({
+      name: `GRU (reset_after false) ${recurrentActivation} gates, returnSequences ${returnSequences}`,
+      layer: () => tf.layers.gru({ units: UNITS, returnSequences, recurrentActivation }),
+      training: false,
+    });
+  for (const recurrentActivation of ["sigmoid", "hardSigmoid"] as const)
+    CASES.push({
       name: `LSTM ${recurrentActivation} gates, returnSequences ${returnSequences}`,
       layer: () => tf.layers.lstm({ units: UNITS, returnSequences, recurrentActivation }),
       training: false,
@@ -52,6 +59,11 @@ CASES.push(
         recurrentDropout: 0.2,
         returnSequences: true,
       }),
+    training: true,
+  },
+  {
+    name: "GRU (reset_after false) dropout 0.3, recurrent dropout 0.2, returnSequences, training",
+    layer: () => tf.layers.gru({ units: UNITS, dropout: 0.3, recurrentDropout: 0.2, returnSequences: true }),
     training: true,
   },
   {

@@ -1,5 +1,5 @@
 /**
- * SimpleRNN and LSTM layers run their whole sequence as one op on the WebAssembly backend: the
+ * SimpleRNN, LSTM and GRU layers run their whole sequence as one op on the WebAssembly backend: the
  * layer's `call` is wrapped so that, where the sequence kernels (`sequence.ts`) compute exactly
  * what tfjs's cell loop computes, the forward pass over all time steps is one `tf.customGrad`
  * op and its gradient is backpropagation through time in one call. tfjs 4.22 instead runs a
@@ -7,13 +7,14 @@
  *
  * A layer takes the stock loop when anything is outside what the kernels model: a mask or an
  * initial state passed in, `stateful`, `goBackwards`, `returnState`, an activation other than
- * tanh (or, for LSTM's gates, sigmoid / hardSigmoid), a backend other than wasm. Dropout masks
+ * tanh (or, for the gates, sigmoid / hardSigmoid), a backend other than wasm. Dropout masks
  * are made by the cell itself, so a seeded fit draws the same random numbers as stock tfjs.
  */
 import * as tf from "@tensorflow/tfjs";
 import { layerPrototype, type RecurrentCall, type RecurrentLayerInternals } from "../internals";
 import {
   type GateActivation,
+  gruForward,
   lstmForward,
   type SequenceMasks,
   type SequencePass,
@@ -22,7 +23,8 @@ import {
   simpleRnnForward,
 } from "./sequence";
 
-type SequenceForward = (
+/** A sequence kernel: one layer type's forward pass over a whole sequence (`sequence.ts`). */
+export type SequenceForward = (
   x: Float32Array,
   shape: SequenceShape,
   w: SequenceWeights,
@@ -34,12 +36,13 @@ type SequenceForward = (
 const FUSED: Record<string, { forward: SequenceForward; states: number }> = {
   SimpleRNN: { forward: simpleRnnForward, states: 1 },
   LSTM: { forward: lstmForward, states: 2 },
+  GRU: { forward: (x, shape, w, masks, all) => gruForward(x, shape, w, masks, all, "resetBefore"), states: 1 },
 };
 
 const stockCalls = new Map<string, RecurrentCall>();
 
 /**
- * Wrap (`true`) or restore (`false`) the `call` of tfjs's SimpleRNN and LSTM layers.
+ * Wrap (`true`) or restore (`false`) the `call` of tfjs's SimpleRNN, LSTM and GRU layers.
  *
  * @example
  * patchRecurrentLayers(true); // an LSTM's fit on wasm now runs one op per sequence each way
@@ -117,12 +120,37 @@ function fusedCall(
   if (!x || stockReason(layer, x, kwargs) !== null) return null;
   const cell = layer.cell;
   const masks = dropoutMasks(layer, x, states, kwargs?.training ?? false);
+  const weights = [cell.kernel.read(), cell.recurrentKernel.read(), ...(cell.bias ? [cell.bias.read()] : [])];
+  const gate = gateOf(cell.recurrentActivation) ?? "sigmoid";
+  return sequenceOp(forward, x, weights, { units: cell.units, gate, masks, returnSequences: layer.returnSequences });
+}
+
+/** How a layer runs its sequence kernel for one call. */
+export interface SequenceOpSettings {
+  units: number;
+  gate: GateActivation;
+  masks: SequenceMasks;
+  returnSequences: boolean;
+}
+
+/**
+ * A layer's whole sequence as one differentiable op: `forward` over `x` ([batch, time,
+ * features]) with `weights` (kernel, recurrent kernel and, if any, bias, as tensors tfjs
+ * tracks), and its gradient (backpropagation through time) in one call.
+ *
+ * @example
+ * const y = sequenceOp(lstmForward, x, [kernel, recurrentKernel, bias], { units: 8, gate: "sigmoid", masks, returnSequences: false });
+ */
+export function sequenceOp(
+  forward: SequenceForward,
+  x: tf.Tensor,
+  weights: tf.Tensor[],
+  settings: SequenceOpSettings,
+): tf.Tensor {
   const [batch, steps, features] = x.shape;
   const shape = { batch, steps, features };
-  const gate = gateOf(cell.recurrentActivation) ?? "sigmoid";
-  const units = cell.units;
-  const outShape = layer.returnSequences ? [batch, steps, units] : [batch, units];
-  const weights = [cell.kernel.read(), cell.recurrentKernel.read(), ...(cell.bias ? [cell.bias.read()] : [])];
+  const { units, gate, masks, returnSequences } = settings;
+  const outShape = returnSequences ? [batch, steps, units] : [batch, units];
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     // customGrad passes the inputs, then its `save`: the saved state here is the pass's own arrays.
     const [xT, kernel, recurrentKernel, bias] = args.filter((a): a is tf.Tensor => a instanceof tf.Tensor);
@@ -137,7 +165,7 @@ function fusedCall(
         gate,
       },
       masks,
-      layer.returnSequences,
+      returnSequences,
     );
     return {
       value: tf.tensor(pass.output, outShape, "float32"),
@@ -147,7 +175,7 @@ function fusedCall(
           tf.tensor(g.input, x.shape, "float32"),
           tf.tensor(g.kernel, kernel.shape, "float32"),
           tf.tensor(g.recurrentKernel, recurrentKernel.shape, "float32"),
-          ...(g.bias ? [tf.tensor(g.bias, [g.bias.length], "float32")] : []),
+          ...(g.bias && bias ? [tf.tensor(g.bias, bias.shape, "float32")] : []),
         ];
       },
     };

@@ -382,3 +382,190 @@ export function lstmForward(
     },
   };
 }
+
+/** Which GRU: Keras's default `reset_after=True` (bias [2, 3·units]) or tfjs's `reset_after=False` cell. */
+export type GruVariant = "resetAfter" | "resetBefore";
+
+/**
+ * GRU with tanh over a whole sequence (gates z, r, h; `w.gate` for z and r).
+ *
+ * - `resetAfter` (Keras's default; bias = input bias then recurrent bias, 6·units):
+ *   u = (h·m)·U + b_r, z = σ(x_z + u_z), r = σ(x_r + u_r), hh = tanh(x_h + r·u_h),
+ *   h' = z·h + (1 − z)·hh.
+ * - `resetBefore` (tfjs 4.22's GRUCell, whose recurrent dropout masks the state everywhere):
+ *   s = h·m, z = σ(x_z + s·U_z), r = σ(x_r + s·U_r), hh = tanh(x_h + (r·s)·U_h),
+ *   h' = z·s + (1 − z)·hh.
+ *
+ * @example
+ * const pass = gruForward(x, { batch: 2, steps: 5, features: 3 }, weights, masks, false, "resetAfter");
+ * const grads = pass.backward(dy);
+ */
+export function gruForward(
+  x: Float32Array,
+  shape: SequenceShape,
+  w: SequenceWeights,
+  masks: SequenceMasks,
+  returnSequences: boolean,
+  variant: GruVariant,
+): SequencePass {
+  const { batch, steps } = shape;
+  const u = w.units;
+  const width = 3 * u;
+  const after = variant === "resetAfter";
+  const xm = maskedInput(x, shape, masks.input);
+  const inputBias = w.bias ? w.bias.subarray(0, width) : null;
+  const recurrentBias = w.bias && after ? w.bias.subarray(width, 2 * width) : null;
+  const pre = inputProjection(xm, shape, w.kernel, inputBias, width); // becomes z, r, hh
+  const zs = new Float32Array(pre.length); // z and r pre-activations; then u_h (after) or r·s (before)
+  const hs = new Float32Array((steps + 1) * batch * u);
+  const scratch = new Float32Array(batch * u);
+  const inner = new Float32Array(batch * width);
+  const output = new Float32Array(returnSequences ? batch * steps * u : batch * u);
+  const rk = w.recurrentKernel;
+  for (let t = 0; t < steps; t++) {
+    const base = t * batch * u;
+    const h = hs.subarray(base, base + batch * u);
+    const s = maskedState(h, masks.recurrent, scratch);
+    const g = pre.subarray(t * batch * width, (t + 1) * batch * width);
+    const keep = zs.subarray(t * batch * width, (t + 1) * batch * width);
+    inner.fill(0);
+    if (after) {
+      for (let b = 0; b < batch; b++) if (recurrentBias) inner.set(recurrentBias, b * width);
+      gemmAdd(batch, width, u, s, 0, u, rk, inner, 0, width);
+    } else {
+      // s·U for the z and r columns only: U is [u, 3u], rows of stride 3u.
+      for (let b = 0; b < batch; b++)
+        for (let p = 0; p < u; p++) {
+          const v = s[b * u + p];
+          if (v === 0) continue;
+          for (let j = 0; j < 2 * u; j++) inner[b * width + j] += v * rk[p * width + j];
+        }
+    }
+    for (let b = 0; b < batch; b++) {
+      const r0 = b * width;
+      for (let j = 0; j < 2 * u; j++) {
+        const zj = g[r0 + j] + inner[r0 + j];
+        keep[r0 + j] = zj;
+        g[r0 + j] = gateAt(w.gate, zj);
+      }
+    }
+    if (after) {
+      for (let b = 0; b < batch; b++)
+        for (let j = 0; j < u; j++) {
+          const i = b * width + 2 * u + j;
+          keep[i] = inner[i];
+          g[i] = Math.tanh(g[i] + g[b * width + u + j] * inner[i]);
+        }
+    } else {
+      for (let b = 0; b < batch; b++)
+        for (let j = 0; j < u; j++) keep[b * width + 2 * u + j] = g[b * width + u + j] * s[b * u + j]; // r·s
+      for (let b = 0; b < batch; b++)
+        for (let p = 0; p < u; p++) {
+          const v = keep[b * width + 2 * u + p];
+          if (v === 0) continue;
+          for (let j = 0; j < u; j++) g[b * width + 2 * u + j] += v * rk[p * width + 2 * u + j];
+        }
+      for (let b = 0; b < batch; b++)
+        for (let j = 0; j < u; j++) g[b * width + 2 * u + j] = Math.tanh(g[b * width + 2 * u + j]);
+    }
+    const next = hs.subarray(base + batch * u, base + 2 * batch * u);
+    const carried = after ? h : s;
+    for (let b = 0; b < batch; b++)
+      for (let j = 0; j < u; j++) {
+        const z = g[b * width + j];
+        next[b * u + j] = z * carried[b * u + j] + (1 - z) * g[b * width + 2 * u + j];
+      }
+    emit(output, next, returnSequences, shape, u, t);
+  }
+  return {
+    output,
+    backward(dy) {
+      const dpre = new Float32Array(steps * batch * width);
+      const dU = new Float32Array(u * width);
+      const dRecurrentBias = recurrentBias ? new Float32Array(width) : null;
+      const dh = new Float32Array(batch * u);
+      const dInner = new Float32Array(batch * width);
+      const ds = new Float32Array(batch * u);
+      for (let t = steps - 1; t >= 0; t--) {
+        const base = t * batch * u;
+        const h = hs.subarray(base, base + batch * u);
+        const gates = pre.subarray(t * batch * width, (t + 1) * batch * width);
+        const keep = zs.subarray(t * batch * width, (t + 1) * batch * width);
+        const dx = dpre.subarray(t * batch * width, (t + 1) * batch * width);
+        const s = maskedState(h, masks.recurrent, scratch);
+        const carried = after ? h : s;
+        ds.fill(0);
+        dInner.fill(0);
+        for (let b = 0; b < batch; b++) {
+          const at = rowAt(returnSequences, shape, u, t, b);
+          const r0 = b * width;
+          for (let j = 0; j < u; j++) {
+            const i = b * u + j;
+            const z = gates[r0 + j];
+            const r = gates[r0 + u + j];
+            const hh = gates[r0 + 2 * u + j];
+            const gh = dh[i] + (at >= 0 ? dy[at + j] : 0);
+            const dz = gh * (carried[i] - hh) * gateSlope(w.gate, keep[r0 + j], z);
+            const da = gh * (1 - z) * (1 - hh * hh);
+            dx[r0 + j] = dz;
+            dx[r0 + 2 * u + j] = da;
+            dInner[r0 + j] = dz;
+            if (after) {
+              const uh = keep[r0 + 2 * u + j];
+              const dr = da * uh * gateSlope(w.gate, keep[r0 + u + j], r);
+              dx[r0 + u + j] = dr;
+              dInner[r0 + u + j] = dr;
+              dInner[r0 + 2 * u + j] = da * r;
+              dh[i] = gh * z; // the direct path through z·h; the products' part is added below
+            } else {
+              ds[i] += gh * z; // the direct path through z·s; r's and the products' parts follow
+            }
+          }
+        }
+        if (!after) {
+          // d(r·s)[b, p] = Σ_j da[b, j]·U_h[p, j]; dU_h += (r·s)ᵀ·da.
+          for (let b = 0; b < batch; b++)
+            for (let p = 0; p < u; p++) {
+              let acc = 0;
+              for (let j = 0; j < u; j++) acc += dx[b * width + 2 * u + j] * rk[p * width + 2 * u + j];
+              const r = gates[b * width + u + p];
+              const dr = acc * s[b * u + p] * gateSlope(w.gate, keep[b * width + u + p], r);
+              dx[b * width + u + p] = dr;
+              dInner[b * width + u + p] = dr;
+              ds[b * u + p] += acc * r;
+              const rs = keep[b * width + 2 * u + p];
+              if (rs !== 0) for (let j = 0; j < u; j++) dU[p * width + 2 * u + j] += rs * dx[b * width + 2 * u + j];
+            }
+          // The z and r columns: dU_{z,r} += sᵀ·dInner, ds += dInner·U_{z,r}ᵀ.
+          for (let b = 0; b < batch; b++)
+            for (let p = 0; p < u; p++) {
+              const v = s[b * u + p];
+              let acc = 0;
+              for (let j = 0; j < 2 * u; j++) {
+                const d = dInner[b * width + j];
+                if (v !== 0) dU[p * width + j] += v * d;
+                acc += d * rk[p * width + j];
+              }
+              ds[b * u + p] += acc;
+            }
+          for (let i = 0; i < batch * u; i++) dh[i] = masks.recurrent ? ds[i] * masks.recurrent[i] : ds[i];
+        } else {
+          gemmAddAt(batch, width, u, s, 0, u, dInner, 0, width, dU);
+          if (dRecurrentBias)
+            for (let b = 0; b < batch; b++) for (let j = 0; j < width; j++) dRecurrentBias[j] += dInner[b * width + j];
+          ds.fill(0);
+          gemmAddBt(batch, u, width, dInner, 0, width, rk, ds, 0, u);
+          for (let i = 0; i < batch * u; i++) dh[i] += masks.recurrent ? ds[i] * masks.recurrent[i] : ds[i];
+        }
+      }
+      const grads = inputGradients(dpre, xm, shape, { ...w, bias: inputBias }, width, masks.input, dU);
+      if (grads.bias && dRecurrentBias) {
+        const bias = new Float32Array(2 * width);
+        bias.set(grads.bias, 0);
+        bias.set(dRecurrentBias, width);
+        grads.bias = bias;
+      }
+      return grads;
+    },
+  };
+}
