@@ -5,7 +5,7 @@
  *   node dist/bench/step-run.js --model lesson --path fast|stock --steps 300 --warmup 30 [--profile out.cpuprofile]
  *
  * `fit` runs `warmup` steps, then, timed, `steps` steps on the next `steps × batch` Fashion-MNIST
- * training images (pixels / 255), one epoch, shuffled, no validation.
+ * training images (pixels / 255) or token sequences (`benchTokens`), one epoch, shuffled, no validation.
  */
 import * as fs from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -15,7 +15,7 @@ import { init } from "../src/backend";
 import { loadFashionMnist } from "../src/data";
 import { setRandomSeed } from "../src/seed";
 import { explainFastPath } from "../src/speed";
-import { BENCH_MODELS } from "./models";
+import { BENCH_MODELS, benchTokens, SEQUENCE } from "./models";
 
 export interface StepResult {
   model: string;
@@ -49,16 +49,34 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/** The inputs and labels of `n` samples for a model that trains on `input`. */
+async function benchData(
+  input: (typeof BENCH_MODELS)[string]["input"],
+  n: number,
+  vocabulary: number,
+): Promise<[tf.Tensor, tf.Tensor]> {
+  if (input === "tokens" || input === "onehot") {
+    const { ids, labels } = benchTokens(n, vocabulary);
+    const tokens = tf.tensor2d(ids, [n, SEQUENCE]);
+    const x = input === "tokens" ? tokens : tf.tidy(() => tf.oneHot(tokens.toInt(), vocabulary).toFloat());
+    if (input === "onehot") tokens.dispose();
+    return [x, tf.tensor2d(labels, [n, 1])];
+  }
+  const [[images, labels]] = await loadFashionMnist({ download: false });
+  const shape = input === "channels" ? [n, 28, 28, 1] : [n, 28, 28];
+  const x = tf.tidy(() => images.slice(0, n).toFloat().div(255).reshape(shape));
+  const y = tf.tidy(() => labels.slice(0, n).toFloat());
+  tf.dispose([images, labels]);
+  return [x, y];
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   await init({ backend: "wasm", verbose: false, fastKernels: args.path === "fast" });
   setRandomSeed(42);
   const spec = BENCH_MODELS[args.model];
   const n = (args.warmup + args.steps) * spec.batch;
-  const [[images, labels]] = await loadFashionMnist({ download: false });
-  const shape = spec.channels ? [n, 28, 28, 1] : [n, 28, 28];
-  const x = tf.tidy(() => images.slice(0, n).toFloat().div(255).reshape(shape));
-  const y = tf.tidy(() => labels.slice(0, n).toFloat());
+  const [x, y] = await benchData(spec.input, n, spec.vocabulary ?? 0);
   const model = spec.build();
   const split = args.warmup * spec.batch;
   const part = (t: tf.Tensor, from: number, to: number) => t.slice(from, to - from);

@@ -3,8 +3,10 @@
 Each model as a learner would write it in PyTorch: Linear layers with the same activations,
 cross-entropy on logits (what Keras's softmax + sparse categorical cross-entropy computes), the
 optimizers with Keras's defaults (Adam lr 1e-3 eps 1e-7, SGD lr 0.01, RMSprop lr 1e-3 alpha 0.9
-eps 1e-7). Runs --warmup steps, then times --steps steps on the next steps x batch Fashion-MNIST
-training images (pixels / 255), shuffled. Prints one JSON line: msPerStep (wall clock) and
+eps 1e-7). The chapter-9 models are nn.Embedding / one-hot input, nn.RNN (tanh), nn.LSTM or nn.GRU
+(batch_first, 8 units), Linear(8, 1) and BCEWithLogitsLoss, RMSprop lr 1e-4, on the token
+sequences bench/models.ts's benchTokens makes. Runs --warmup steps, then times --steps steps on
+the next steps x batch samples, shuffled. Prints one JSON line: msPerStep (wall clock) and
 cpuMsPerStep (this process's CPU time).
 
     /usr/bin/python3 bench/torch_models.py --model lesson --threads 1 --steps 300 --warmup 30
@@ -24,6 +26,39 @@ nn = torch.nn
 def read_idx(name, offset):
     with gzip.open(f"{DATA}/{name}", "rb") as f:
         return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
+
+
+SEQUENCE = 100
+
+
+def bench_tokens(count, vocabulary):
+    """bench/models.ts's benchTokens: ids (pre-padded) and labels i % 2."""
+    i = np.arange(count)[:, None]
+    t = np.arange(SEQUENCE)[None, :]
+    ids = 1 + (i * 37 + t * 11 + (t * t) % 13) % (vocabulary - 1)
+    ids = np.where(t < (i % 3) * 20, 0, ids)
+    return ids.astype(np.int64), (np.arange(count) % 2).astype(np.float32)
+
+
+class Recurrent(nn.Module):
+    """Embedding (or one-hot) -> RNN/LSTM/GRU(8) -> Linear(8, 1): the book's chapter-9 models."""
+
+    def __init__(self, cell, vocabulary, embed):
+        super().__init__()
+        self.vocabulary = vocabulary
+        self.embedding = nn.Embedding(vocabulary, 16) if embed else None
+        size = 16 if embed else vocabulary
+        self.rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell](size, 8, batch_first=True)
+        self.out = nn.Linear(8, 1)
+
+    def forward(self, ids):
+        x = self.embedding(ids) if self.embedding is not None else nn.functional.one_hot(ids, self.vocabulary).float()
+        _, state = self.rnn(x)
+        h = state[0] if isinstance(state, tuple) else state
+        return self.out(h[-1])
+
+
+RECURRENT = {"rnn": ("rnn", 200, False), "embedding-rnn": ("rnn", 200, True), "lstm": ("lstm", 500, True), "gru": ("gru", 500, True)}
 
 
 def build(name):
@@ -46,7 +81,12 @@ def build(name):
             nn.Flatten(), nn.Linear(3136, 100), nn.ReLU(), nn.Dropout(0.4), nn.Linear(100, 10),
         )
         return model, torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7), 32, (1, 28, 28)
-    raise SystemExit(f"torch_models.py: unknown model {name}; expected lesson, sigmoid, mlp or cnn")
+    if name in RECURRENT:
+        model = Recurrent(*RECURRENT[name])
+        return model, torch.optim.RMSprop(model.parameters(), lr=1e-4, alpha=0.9, eps=1e-7), 64, None
+    raise SystemExit(
+        f"torch_models.py: unknown model {name}; expected lesson, sigmoid, mlp, cnn, {', '.join(RECURRENT)}"
+    )
 
 
 def main():
@@ -60,10 +100,15 @@ def main():
     torch.manual_seed(42)
     model, optimizer, batch, shape = build(args.model)
     n = (args.warmup + args.steps) * batch
-    images = read_idx("train-images-idx3-ubyte.gz", 16)[: n * 784].reshape(n, *shape).astype(np.float32) / 255.0
-    labels = read_idx("train-labels-idx1-ubyte.gz", 8)[:n].astype(np.int64)
-    x, y = torch.from_numpy(images), torch.from_numpy(labels)
-    loss_fn = nn.CrossEntropyLoss()
+    if shape is None:
+        ids, labels = bench_tokens(n, RECURRENT[args.model][1])
+        x, y = torch.from_numpy(ids), torch.from_numpy(labels)[:, None]
+        loss_fn = nn.BCEWithLogitsLoss()
+    else:
+        images = read_idx("train-images-idx3-ubyte.gz", 16)[: n * 784].reshape(n, *shape).astype(np.float32) / 255.0
+        labels = read_idx("train-labels-idx1-ubyte.gz", 8)[:n].astype(np.int64)
+        x, y = torch.from_numpy(images), torch.from_numpy(labels)
+        loss_fn = nn.CrossEntropyLoss()
     model.train()
 
     def run(first, steps):

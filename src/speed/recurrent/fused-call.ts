@@ -11,7 +11,7 @@
  * are made by the cell itself, so a seeded fit draws the same random numbers as stock tfjs.
  */
 import * as tf from "@tensorflow/tfjs";
-import { layerPrototype, type RecurrentCall, type RecurrentLayerInternals } from "../internals";
+import { inboundLayers, layerPrototype, type RecurrentCall, type RecurrentLayerInternals } from "../internals";
 import {
   type GateActivation,
   gruForward,
@@ -122,7 +122,20 @@ function fusedCall(
   const masks = dropoutMasks(layer, x, states, kwargs?.training ?? false);
   const weights = [cell.kernel.read(), cell.recurrentKernel.read(), ...(cell.bias ? [cell.bias.read()] : [])];
   const gate = gateOf(cell.recurrentActivation) ?? "sigmoid";
-  return sequenceOp(forward, x, weights, { units: cell.units, gate, masks, returnSequences: layer.returnSequences });
+  // In training, a layer fed straight by the model's input needs no input gradient (a one-hot
+  // input's is most of the backward pass); anywhere else (tf.grad of a prediction) it is computed.
+  const inbound = inboundLayers(layer as unknown as tf.layers.Layer) ?? [];
+  const fromInput =
+    kwargs?.training === true &&
+    inbound.length > 0 &&
+    inbound.every((l) => (l as tf.layers.Layer).getClassName() === "InputLayer");
+  return sequenceOp(forward, x, weights, {
+    units: cell.units,
+    gate,
+    masks,
+    returnSequences: layer.returnSequences,
+    inputGradient: !fromInput,
+  });
 }
 
 /** How a layer runs its sequence kernel for one call. */
@@ -131,6 +144,8 @@ export interface SequenceOpSettings {
   gate: GateActivation;
   masks: SequenceMasks;
   returnSequences: boolean;
+  /** Whether to compute the input's gradient (else zeros: the input is data). Default true. */
+  inputGradient?: boolean;
 }
 
 /**
@@ -170,9 +185,9 @@ export function sequenceOp(
     return {
       value: tf.tensor(pass.output, outShape, "float32"),
       gradFunc: (dy: tf.Tensor) => {
-        const g = pass.backward(dy.dataSync() as Float32Array);
+        const g = pass.backward(dy.dataSync() as Float32Array, settings.inputGradient !== false);
         return [
-          tf.tensor(g.input, x.shape, "float32"),
+          g.input ? tf.tensor(g.input, x.shape, "float32") : tf.zeros(x.shape),
           tf.tensor(g.kernel, kernel.shape, "float32"),
           tf.tensor(g.recurrentKernel, recurrentKernel.shape, "float32"),
           ...(g.bias && bias ? [tf.tensor(g.bias, bias.shape, "float32")] : []),

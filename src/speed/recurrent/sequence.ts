@@ -35,12 +35,13 @@ export interface SequenceShape {
 export interface SequencePass {
   /** `[batch, steps, units]` with `returnSequences`, else `[batch, units]`. */
   output: Float32Array;
-  backward(dy: Float32Array): SequenceGradients;
+  /** The gradients from the output's; the input's only when `wantInput` (default true). */
+  backward(dy: Float32Array, wantInput?: boolean): SequenceGradients;
 }
 
-/** Gradients of a call's input and weights. */
+/** Gradients of a call's input (null when not asked for) and weights. */
 export interface SequenceGradients {
-  input: Float32Array;
+  input: Float32Array | null;
   kernel: Float32Array;
   recurrentKernel: Float32Array;
   bias: Float32Array | null;
@@ -184,20 +185,21 @@ function inputGradients(
   width: number,
   mask: Float32Array | null,
   recurrentKernel: Float32Array,
+  wantInput: boolean,
 ): SequenceGradients {
   const { batch, steps, features } = shape;
   const kernel = new Float32Array(features * width);
-  const input = new Float32Array(batch * steps * features);
+  const input = wantInput ? new Float32Array(batch * steps * features) : null;
   const bias = w.bias ? new Float32Array(width) : null;
   for (let t = 0; t < steps; t++)
     for (let b = 0; b < batch; b++) {
       const row = (t * batch + b) * width;
       const xRow = (b * steps + t) * features;
       gemmAddAt(1, width, features, xm, xRow, features, dpre, row, width, kernel);
-      gemmAddBt(1, features, width, dpre, row, width, w.kernel, input, xRow, features);
+      if (input) gemmAddBt(1, features, width, dpre, row, width, w.kernel, input, xRow, features);
       if (bias) for (let j = 0; j < width; j++) bias[j] += dpre[row + j];
     }
-  if (mask)
+  if (mask && input)
     for (let b = 0; b < batch; b++)
       for (let t = 0; t < steps; t++) {
         const row = (b * steps + t) * features;
@@ -265,7 +267,7 @@ export function simpleRnnForward(
   }
   return {
     output,
-    backward(dy) {
+    backward(dy, wantInput = true) {
       const dpre = new Float32Array(steps * batch * u);
       const dU = new Float32Array(u * u);
       const dh = new Float32Array(batch * u);
@@ -286,7 +288,7 @@ export function simpleRnnForward(
         gemmAddBt(batch, u, u, dz, 0, u, w.recurrentKernel, dh, 0, u);
         if (masks.recurrent) for (let i = 0; i < dh.length; i++) dh[i] *= masks.recurrent[i];
       }
-      return inputGradients(dpre, xm, shape, w, u, masks.input, dU);
+      return inputGradients(dpre, xm, shape, w, u, masks.input, dU, wantInput);
     },
   };
 }
@@ -342,7 +344,7 @@ export function lstmForward(
   }
   return {
     output,
-    backward(dy) {
+    backward(dy, wantInput = true) {
       const dpre = new Float32Array(steps * batch * width);
       const dU = new Float32Array(u * width);
       const dh = new Float32Array(batch * u);
@@ -378,7 +380,7 @@ export function lstmForward(
         gemmAddBt(batch, u, width, dz, 0, width, w.recurrentKernel, dh, 0, u);
         if (masks.recurrent) for (let i = 0; i < dh.length; i++) dh[i] *= masks.recurrent[i];
       }
-      return inputGradients(dpre, xm, shape, w, width, masks.input, dU);
+      return inputGradients(dpre, xm, shape, w, width, masks.input, dU, wantInput);
     },
   };
 }
@@ -479,7 +481,7 @@ export function gruForward(
   }
   return {
     output,
-    backward(dy) {
+    backward(dy, wantInput = true) {
       const dpre = new Float32Array(steps * batch * width);
       const dU = new Float32Array(u * width);
       const dRecurrentBias = recurrentBias ? new Float32Array(width) : null;
@@ -558,7 +560,7 @@ export function gruForward(
           for (let i = 0; i < batch * u; i++) dh[i] += masks.recurrent ? ds[i] * masks.recurrent[i] : ds[i];
         }
       }
-      const grads = inputGradients(dpre, xm, shape, { ...w, bias: inputBias }, width, masks.input, dU);
+      const grads = inputGradients(dpre, xm, shape, { ...w, bias: inputBias }, width, masks.input, dU, wantInput);
       if (grads.bias && dRecurrentBias) {
         const bias = new Float32Array(2 * width);
         bias.set(grads.bias, 0);
