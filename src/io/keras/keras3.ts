@@ -16,7 +16,10 @@ import { tf } from "../../backend";
 import { removeIfStale, writeFileAtomic } from "../atomic";
 import { ModelFileError } from "../errors";
 import { checkConfigSize } from "../json-limits";
-import { buildModel, isObject, modelToKeras, planModel, trainingConfigOf } from "./config";
+import { isObject } from "./config/json";
+import { buildModel, readModelConfig } from "./config/read";
+import { trainingConfigOf } from "./config/training";
+import { modelToKeras } from "./config/write";
 import { h5join, H5Reader } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File, writeH5Plain } from "./h5-write";
@@ -244,7 +247,7 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
     );
   }
   const config = parseJson(file, "config.json", configBytes.toString("utf8"));
-  const plan = configErrors(file, () => planModel(config));
+  const plan = configErrors(file, () => readModelConfig(config));
   const model = await withTempDir(async (dir) => {
     const h5 = path.join(dir, "model.weights.h5");
     fs.writeFileSync(h5, weightsBytes);

@@ -12,15 +12,10 @@
 import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
 import { parseLimitedJson } from "../json-limits";
-import {
-  buildModel,
-  compileArgsFrom,
-  ConfigProblem,
-  type Json,
-  modelToKeras,
-  planModel,
-  trainingConfigOf,
-} from "./config";
+import { ConfigProblem, type Json } from "./config/json";
+import { buildModel, readModelConfig } from "./config/read";
+import { compileArgsFrom, trainingConfigOf } from "./config/training";
+import { modelToKeras } from "./config/write";
 import { h5join, H5Reader, stringAttr, stringListAttr } from "./h5-read";
 import type { H5Tree } from "./h5-types";
 import { type H5Writer, writeH5File } from "./h5-write";
@@ -213,7 +208,7 @@ export async function loadModelH5(path: string): Promise<tf.LayersModel> {
       }
       throw new ModelFileError(path, "is an HDF5 file but not a Keras model: it has no model_config attribute");
     }
-    const plan = configErrors(path, () => planModel(parseJson(path, "model_config", configText)));
+    const plan = configErrors(path, () => readModelConfig(parseJson(path, "model_config", configText)));
     const model = configErrors(path, () => buildModel(plan, weightBudget(tree)));
     if (!tree.nodes["/model_weights"]) throw new ModelFileError(path, "has a model_config but no model_weights group");
     const pending = pairLayers(tree, "/model_weights", model, path);

@@ -6,7 +6,8 @@ import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
 import type { H5Tree } from "./h5-types";
 import type { H5Reader } from "./h5-read";
-import { isSequential, type WeightBudget } from "./config";
+import type { WeightBudget } from "./config/read";
+import { isSequential } from "./config/write";
 
 /** One weight of a layer, with the short name Keras gives it ("kernel", "moving_mean"). */
 export interface LayerWeight {
