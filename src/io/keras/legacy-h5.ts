@@ -13,6 +13,7 @@ import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
 import { parseLimitedJson } from "../json-limits";
 import { ConfigProblem, type Json } from "./config/json";
+import { specOf } from "./config/layers";
 import { buildModel, readModelConfig } from "./config/read";
 import { compileArgsFrom, trainingConfigOf } from "./config/training";
 import { modelToKeras } from "./config/write";
@@ -53,14 +54,16 @@ function writeLayerGroups(w: H5Writer, root: string, model: tf.LayersModel): voi
     const group = h5join(root, layer.name);
     w.group(group);
     const weights = weightsOf(layer);
+    // tf.keras names a recurrent layer's weights after its cell: "lstm/lstm_cell/kernel:0".
+    const scope = [layer.name, ...(specOf(layer)?.cell ? [specOf(layer)!.cell!] : [])];
     w.names(
       group,
       "weight_names",
-      weights.map((x) => `${layer.name}/${x.short}:0`),
+      weights.map((x) => `${scope.join("/")}/${x.short}:0`),
     );
-    if (weights.length > 0) w.group(h5join(group, layer.name));
+    if (weights.length > 0) w.group(h5join(group, ...scope));
     for (const x of weights) {
-      w.float32(h5join(group, layer.name, `${x.short}:0`), x.variable.read().dataSync() as Float32Array, x.shape);
+      w.float32(h5join(group, ...scope, `${x.short}:0`), x.variable.read().dataSync() as Float32Array, x.shape);
     }
   }
   // tf.keras 2.x records the model's own (non-layer) weights here; ours has none.

@@ -28,7 +28,16 @@ export function weightsOf(layer: tf.layers.Layer): LayerWeight[] {
   });
 }
 
-const KNOWN_WEIGHTS = new Set(["kernel", "bias", "gamma", "beta", "moving_mean", "moving_variance"]);
+const KNOWN_WEIGHTS = new Set([
+  "kernel",
+  "recurrent_kernel",
+  "bias",
+  "embeddings",
+  "gamma",
+  "beta",
+  "moving_mean",
+  "moving_variance",
+]);
 
 /**
  * The layers Keras lists for a model, in its order: a Sequential model's

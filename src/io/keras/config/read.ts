@@ -85,8 +85,9 @@ export function planLayer(raw: Json, where: string): LayerPlan {
   if (typeof config.trainable === "boolean") args.trainable = config.trainable;
   const byKey = new Map(spec.fields.map((x) => [x.keras, x]));
   for (const [k, v] of Object.entries(config)) {
-    if (COMMON_KEYS.has(k)) continue;
     const field = byKey.get(k);
+    // A class's own setting comes first: Embedding's input_dim is its vocabulary, not an input shape.
+    if (!field && COMMON_KEYS.has(k)) continue;
     if (field) {
       const value = field.conv.in(v, here);
       if (value !== undefined) args[field.tfjs] = value;
@@ -102,7 +103,8 @@ export function planLayer(raw: Json, where: string): LayerPlan {
     const s = asBatchShape(config.input_shape, here) ?? [];
     batchShape = s[0] === null ? s : [null, ...s];
   }
-  if (!batchShape && typeof config.input_dim === "number") batchShape = [null, config.input_dim];
+  if (!batchShape && typeof config.input_dim === "number" && !byKey.has("input_dim"))
+    batchShape = [null, config.input_dim];
   return { className: cls, name, batchShape, args, inbound, buildShape };
 }
 

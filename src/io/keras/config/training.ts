@@ -82,12 +82,81 @@ export function compileArgsFrom(raw: Json | undefined): CompileArgs | string {
   };
 }
 
+const isNullish = (v: Json): boolean => v === null;
+const isOff = (v: Json): boolean => v === null || v === false || v === 0;
+const anyValue = (): boolean => true;
+
+/**
+ * Optimizer settings Keras writes that change nothing tfjs does at the values
+ * accepted: TF 2.11–2.15's new optimizers and Keras 3 write them all, at null or off.
+ */
+const OPTIMIZER_COMMON: { [key: string]: (v: Json) => boolean } = {
+  name: anyValue,
+  learning_rate: anyValue,
+  lr: anyValue,
+  decay: isOff,
+  weight_decay: isOff,
+  clipnorm: isNullish,
+  global_clipnorm: isNullish,
+  clipvalue: isNullish,
+  use_ema: isOff,
+  ema_momentum: anyValue,
+  ema_overwrite_frequency: anyValue,
+  jit_compile: anyValue,
+  is_legacy_optimizer: anyValue,
+  loss_scale_factor: isNullish,
+  gradient_accumulation_steps: isNullish,
+};
+
+/** The settings each optimizer reads (and so accepts at any value), by Keras's class name in lower case. */
+const OPTIMIZER_SETTINGS: { [name: string]: string[] } = {
+  adam: ["beta_1", "beta_2", "epsilon", "amsgrad"],
+  sgd: ["momentum", "nesterov"],
+  rmsprop: ["rho", "momentum", "epsilon", "centered"],
+  adagrad: ["initial_accumulator_value"],
+  adadelta: ["rho", "epsilon"],
+  adamax: ["beta_1", "beta_2", "epsilon"],
+};
+
+/**
+ * Keras's optimizer class, lower case: TF 2.11–2.15 write their ordinary
+ * optimizers in `.h5` training configs as `Custom>Adam`, `Custom>RMSprop`, …
+ * (Keras loads them as the ordinary ones).
+ */
+function optimizerName(className: string): string {
+  const name = className.toLowerCase();
+  const plain = name.startsWith("custom>") ? name.slice("custom>".length) : name;
+  return own(OPTIMIZER_SETTINGS, plain) ? plain : name;
+}
+
+/** The first setting of an optimizer config tfjs could not honour, as a reason; undefined when all can be. */
+function unsupportedSetting(className: string, name: string, c: JsonObject): string | undefined {
+  const reads = own(OPTIMIZER_SETTINGS, name) ?? [];
+  for (const [k, value] of Object.entries(c)) {
+    if (reads.includes(k)) continue;
+    const accept = own(OPTIMIZER_COMMON, k);
+    if (accept && accept(value)) continue;
+    return `optimizer ${className} setting ${k} = ${show(value)} has no tfjs equivalent`;
+  }
+  const lr = c.learning_rate ?? c.lr;
+  if (lr !== undefined && typeof lr !== "number") {
+    return `optimizer ${className}'s learning_rate ${show(lr)} is a schedule, which tslab-dl does not load; compile with a number`;
+  }
+  if (c.epsilon !== undefined && typeof c.epsilon !== "number")
+    return `optimizer ${className}'s epsilon is not a number`;
+  return undefined;
+}
+
 function optimizerFrom(v: Json | undefined): tf.Optimizer | string {
   if (typeof v === "string") v = { class_name: v, config: {} };
   if (!isObject(v) || typeof v.class_name !== "string") return "the training configuration names no optimizer";
   const c = isObject(v.config) ? v.config : {};
   const lr = num(c, "learning_rate", num(c, "lr", NaN));
-  const name = v.class_name.toLowerCase();
+  const name = optimizerName(v.class_name);
+  if (own(OPTIMIZER_SETTINGS, name)) {
+    const problem = unsupportedSetting(v.class_name, name, c);
+    if (problem) return problem;
+  }
   const rate = (fallback: number): number => (Number.isFinite(lr) ? lr : fallback);
   switch (name) {
     case "adam":

@@ -4,8 +4,8 @@
  * `build_config` as in a `.keras` archive.
  */
 import { tf } from "../../../backend";
-import { ConfigProblem, type Json, type JsonObject, type KerasDialect, own } from "./json";
-import { LAYERS, SUPPORTED_LAYERS } from "./layers";
+import { ConfigProblem, type Json, type JsonObject, type KerasDialect } from "./json";
+import { kerasClassOf, LAYERS, SUPPORTED_LAYERS } from "./layers";
 
 /** Keras 3's dtype entry. */
 const DTYPE_POLICY: JsonObject = {
@@ -21,15 +21,15 @@ function shapeJson(s: unknown): Json {
 
 /** A tfjs layer's config in Keras's words (one entry of `layers`). */
 export function layerToKeras(layer: tf.layers.Layer, dialect: KerasDialect): JsonObject {
-  const cls = layer.getClassName();
-  const spec = own(LAYERS, cls);
-  const here = `layer "${layer.name}" (${cls})`;
-  if (!spec) {
+  const cls = kerasClassOf(layer);
+  const spec = cls === undefined ? undefined : LAYERS[cls];
+  const here = `layer "${layer.name}" (${layer.getClassName()})`;
+  if (cls === undefined || !spec) {
     throw new ConfigProblem(
       `${here}: tslab-dl cannot write this layer class in Keras format; supported: ${SUPPORTED_LAYERS.join(", ")}`,
     );
   }
-  const tfjsConfig = layer.getConfig() as { [k: string]: unknown };
+  const tfjsConfig = { ...(layer.getConfig() as { [k: string]: unknown }), ...spec.configOf?.(layer) };
   const config: JsonObject = {
     name: layer.name,
     trainable: layer.trainable,
@@ -37,7 +37,7 @@ export function layerToKeras(layer: tf.layers.Layer, dialect: KerasDialect): Jso
   };
   for (const field of spec.fields) {
     const v = field.conv.out(tfjsConfig[field.tfjs], dialect, here);
-    if (dialect === "keras3" && field.omitNullIn3 && v === null) continue;
+    if (dialect === "keras3" && ((field.omitNullIn3 && v === null) || field.keras2Only)) continue;
     config[field.keras] = v;
   }
   Object.assign(config, spec.written?.(dialect));
