@@ -91,7 +91,7 @@ function serialized(v: { getClassName(): string; getConfig(): tf.serialization.C
  */
 export class KerasGRU extends tf.layers.Layer {
   /** The name tfjs's registry knows this class by; distinct from tfjs's own "GRU". */
-  static readonly className = "TslabDL>GRU";
+  static readonly className = "KerasGRU";
   readonly units: number;
   readonly returnSequences: boolean;
   readonly useBias: boolean;
