@@ -224,3 +224,33 @@ test("a model with an Embedding, SimpleRNN and LSTM written in Keras 3's words r
   );
   assert.deepEqual(rebuilt.outputs[0].shape, [null, 2]);
 });
+
+test("a Keras 3 loss object with label smoothing is not silently compiled without it", () => {
+  const loss = (label_smoothing: number): Json => ({
+    module: "keras.losses",
+    class_name: "BinaryCrossentropy",
+    config: {
+      name: "binary_crossentropy",
+      reduction: "sum_over_batch_size",
+      from_logits: false,
+      label_smoothing,
+      axis: -1,
+    },
+    registered_name: null,
+  });
+  const compile = (l: Json): ReturnType<typeof compileArgsFrom> =>
+    compileArgsFrom({
+      optimizer: {
+        module: "keras.optimizers",
+        class_name: "RMSprop",
+        config: { name: "rmsprop", learning_rate: 0.001 },
+        registered_name: null,
+      },
+      loss: l,
+      metrics: ["accuracy"],
+    });
+  const plain = compile(loss(0));
+  assert.ok(typeof plain === "object", String(plain));
+  assert.equal(plain.loss, "binaryCrossentropy");
+  assert.match(String(compile(loss(0.1))), /label_smoothing=0.1 has no tfjs/);
+});

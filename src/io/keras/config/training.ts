@@ -58,6 +58,8 @@ export function compileArgsFrom(raw: Json | undefined): CompileArgs | string {
   else if (isObject(loss) && typeof loss.class_name === "string") {
     const c = isObject(loss.config) ? loss.config : {};
     if (c.from_logits === true) return `loss ${loss.class_name} with from_logits=True has no tfjs equivalent`;
+    if (typeof c.label_smoothing === "number" && c.label_smoothing !== 0)
+      return `loss ${loss.class_name} with label_smoothing=${c.label_smoothing} has no tfjs string equivalent`;
     if (typeof loss.registered_name === "string" && loss.registered_name !== loss.class_name)
       return `loss ${loss.registered_name} is custom`;
     lossName = snake(loss.class_name);
