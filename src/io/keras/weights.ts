@@ -55,11 +55,11 @@ export interface PendingLayer {
   paths: string[];
 }
 
-export function sameShape(a: number[], b: number[]): boolean {
+function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-export function shapeText(s: number[]): string {
+function shapeText(s: number[]): string {
   return `[${s.join(", ")}]`;
 }
 
