@@ -254,3 +254,23 @@ test("a Keras 3 loss object with label smoothing is not silently compiled withou
   assert.equal(plain.loss, "binaryCrossentropy");
   assert.match(String(compile(loss(0.1))), /label_smoothing=0.1 has no tfjs/);
 });
+
+test("a recurrent model's weights count against the file's budget before they are allocated", () => {
+  const plan = readModelConfig(gruModel());
+  // Embedding 500×16, GRU kernel 16×24, recurrent kernel 8×24, bias 2×24.
+  const needed = 500 * 16 + 16 * 24 + 8 * 24 + 2 * 24;
+  const budget = { limit: needed, used: 0 };
+  buildModel(plan, budget);
+  assert.equal(budget.used, needed);
+  assert.throws(
+    () => buildModel(readModelConfig(gruModel()), { limit: needed - 1, used: 0 }),
+    (e: Error) =>
+      e instanceof ConfigProblem && /layer "gru" \(GRU\): its bias of shape \[2, 24\] needs 48 numbers/.test(e.message),
+  );
+  assert.throws(
+    () => buildModel(readModelConfig(gruModel((_g, emb) => (emb.input_dim = 50_000_000))), { limit: needed, used: 0 }),
+    (e: Error) =>
+      e instanceof ConfigProblem &&
+      /layer "embedding" \(Embedding\): its embeddings of shape \[50000000, 16\]/.test(e.message),
+  );
+});

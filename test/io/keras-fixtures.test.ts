@@ -150,7 +150,7 @@ for (const row of WHOLE_MODELS) {
 for (const { key, vocabulary, oneHot } of CH9_MODELS) {
   const file = `tfkeras2.14.0_ch9_${key}-model.h5`;
   test(
-    `chapter 9's ${key} checkpoint (tf.keras 2.14, Custom>RMSprop) loads and predicts the README's outputs`,
+    `chapter 9's ${key} checkpoint (tf.keras 2.14, Custom>RMSprop) loads compiled, predicts the README's outputs, evaluates and trains`,
     { skip: dir ? undefined : SKIP_FIXTURES },
     async () => {
       const model = await loadModelH5(path.join(dir!, file));
@@ -169,6 +169,12 @@ for (const { key, vocabulary, oneHot } of CH9_MODELS) {
       const evaluated = model.evaluate(x, tf.tensor2d([[1], [0], [0]])) as tf.Scalar[];
       assert.equal(evaluated.length, 2, "loss and accuracy without compile");
       assert.ok(Number.isFinite(evaluated[0].dataSync()[0]));
+      // The loaded model trains as loaded: one step of the restored RMSprop moves the recurrent weights.
+      const recurrent = model.layers.find((l) => l.weights.length === 3)!;
+      const before = recurrent.getWeights().map((w) => Array.from(w.dataSync()));
+      await model.fit(x, tf.tensor2d([[1], [0], [0]]), { epochs: 1, batchSize: 3, verbose: 0 });
+      const after = recurrent.getWeights().map((w) => Array.from(w.dataSync()));
+      before.forEach((w, i) => assert.ok(maxAbsDiff(w, after[i]) > 0, `${recurrent.weights[i].name} changed in fit`));
     },
   );
 }
