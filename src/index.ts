@@ -53,6 +53,7 @@ export {
   type BackupAndRestoreArgs,
 } from "./callbacks";
 export { saveModel, loadModel, saveWeights, loadWeights, formatOf, ModelFileError, type ModelFormat } from "./io";
+export { KerasGRU, type KerasGRUArgs } from "./layers/gru";
 export {
   display,
   updateDisplay,

@@ -11,6 +11,7 @@
 import { tf } from "../backend";
 import { ModelFileError } from "./errors";
 import { fileHandler, loadArtifacts, registerFileRouter, stripFileScheme } from "./tfjs-files";
+import type * as KerasIO from "./keras";
 
 export { ModelFileError } from "./errors";
 export { writeAtomically, writeFileAtomic } from "./atomic";
@@ -38,20 +39,12 @@ export function formatOf(target: string): ModelFormat {
   return "tfjs";
 }
 
-/** The Keras HDF5 and `.keras` readers and writers (loaded on first use). */
-interface KerasIO {
-  saveModelH5(model: tf.LayersModel, path: string): Promise<void>;
-  loadModelH5(path: string): Promise<tf.LayersModel>;
-  saveWeightsH5(model: tf.LayersModel, path: string): Promise<void>;
-  loadWeightsH5(model: tf.LayersModel, path: string): Promise<void>;
-  saveModelKeras(model: tf.LayersModel, path: string): Promise<void>;
-  loadModelKeras(path: string): Promise<tf.LayersModel>;
-  saveWeightsKeras3(model: tf.LayersModel, path: string): Promise<void>;
-  loadWeightsKeras3(model: tf.LayersModel, path: string): Promise<void>;
-}
-
-function keras(): KerasIO {
-  return require("./keras") as KerasIO;
+/**
+ * The Keras HDF5 and `.keras` readers and writers, loaded on first use (they
+ * bring h5wasm); typed from the module itself, so the compiler sees any drift.
+ */
+function keras(): typeof KerasIO {
+  return require("./keras") as typeof KerasIO;
 }
 
 /**

@@ -6,7 +6,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../src/backend";
-import { compileArgsFrom, ConfigProblem, type Json, modelToKeras, planModel } from "../../src/io/keras/config";
+import { ConfigProblem, type Json } from "../../src/io/keras/config/json";
+import { readModelConfig } from "../../src/io/keras/config/read";
+import { compileArgsFrom } from "../../src/io/keras/config/training";
+import { modelToKeras } from "../../src/io/keras/config/write";
 
 const PROTO_NAMES = ["constructor", "toString", "valueOf", "__proto__", "hasOwnProperty"];
 
@@ -24,7 +27,7 @@ function config(edit: (dense: { [k: string]: Json }) => void): Json {
 
 function refused(raw: Json, pattern: RegExp): void {
   assert.throws(
-    () => planModel(raw),
+    () => readModelConfig(raw),
     (e: Error) => e instanceof ConfigProblem && pattern.test(e.message),
   );
 }
@@ -50,12 +53,12 @@ test("a layer setting named like an Object.prototype member is an unsupported se
 test("an activation or initializer named like an Object.prototype member is not understood", () => {
   for (const name of PROTO_NAMES) {
     assert.throws(
-      () => planModel(config((d) => ((d.config as { [k: string]: Json }).activation = name))),
+      () => readModelConfig(config((d) => ((d.config as { [k: string]: Json }).activation = name))),
       (e: Error) => e instanceof ConfigProblem && /activation/.test(e.message),
       `activation ${name}`,
     );
     assert.throws(
-      () => planModel(config((d) => ((d.config as { [k: string]: Json }).kernel_initializer = name))),
+      () => readModelConfig(config((d) => ((d.config as { [k: string]: Json }).kernel_initializer = name))),
       (e: Error) => e instanceof ConfigProblem && /initializer/.test(e.message),
       `initializer ${name}`,
     );

@@ -1,6 +1,8 @@
 /**
  * Real files written by Python Keras (../shared/fixtures/keras) load here and
- * predict what the fixtures README records for Fashion-MNIST test images 0, 1, 2.
+ * predict what the fixtures README records: Fashion-MNIST test images 0, 1, 2
+ * for the image models, the README's token sequences for chapter 9's recurrent
+ * models. One table row per file; each row says what the file exercises.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,6 +10,9 @@ import * as path from "node:path";
 import { tf } from "../../src/backend";
 import { loadModelH5, loadWeightsH5, loadWeightsKeras3 } from "../../src/io/keras";
 import {
+  CH9_MODELS,
+  ch9Expectations,
+  ch9Input,
   FIXTURE_TOLERANCE,
   fixtureExpectations,
   kerasFixtures,
@@ -41,75 +46,138 @@ function layerSummary(model: tf.LayersModel): string[] {
   return model.layers.map((l) => `${l.getClassName()} ${JSON.stringify(l.outputShape)}`);
 }
 
-test(
-  "tf.keras 2.9 whole-model .h5 (variable-length strings, InputLayer with batch_input_shape) loads and predicts",
-  { skip },
-  async () => {
-    const file = "tfkeras2.9.0_mlp_fashion_whole.h5";
-    const model = await loadModelH5(path.join(dir!, file));
-    assert.deepEqual(layerSummary(model), [
-      "Flatten [null,784]",
+const MLP_LAYERS = ["Flatten [null,784]", "Dense [null,100]", "Dropout [null,100]", "Dense [null,10]"];
+
+/** One whole-model `.h5` written by Python Keras, and what loading it must give. */
+interface WholeModelRow {
+  file: string;
+  what: string;
+  layers: string[];
+  names?: string[];
+  /** The image models' input: [3, 28, 28], or with a channel axis. */
+  channels?: boolean;
+  /** The optimizer the training config restores (tfjs's class name) and its settings in tfjs's words. */
+  optimizer: string;
+  optimizerConfig?: { [k: string]: number | boolean };
+  /** evaluate() on the three images works without compile and classifies them all right. */
+  evaluates?: boolean;
+}
+
+const WHOLE_MODELS: WholeModelRow[] = [
+  {
+    file: "tfkeras2.9.0_mlp_fashion_whole.h5",
+    what: "tf.keras 2.9 (variable-length strings, InputLayer with batch_input_shape)",
+    layers: MLP_LAYERS,
+    names: ["flatten_7", "dense_14", "dropout_1", "dense_15"],
+    optimizer: "Adam",
+    evaluates: true,
+  },
+  {
+    file: "keras2.3.1-standalone_cnn_mnist_whole.h5",
+    what: "standalone Keras 2.3.1 CNN (fixed-length strings, no InputLayer)",
+    layers: [
+      "Conv2D [null,26,26,32]",
+      "MaxPooling2D [null,13,13,32]",
+      "Conv2D [null,11,11,64]",
+      "MaxPooling2D [null,5,5,64]",
+      "Conv2D [null,3,3,64]",
+      "Flatten [null,576]",
+      "Dense [null,64]",
+      "Dense [null,10]",
+    ],
+    channels: true,
+    optimizer: "RMSProp",
+  },
+  {
+    file: "keras3.10.0_mlp_fashion_whole_legacyh5.h5",
+    what: "Keras 3.10 legacy .h5 (batch_shape, DTypePolicy dtypes, weight names without :0)",
+    layers: MLP_LAYERS,
+    names: ["flatten_5", "dense_10", "dropout_1", "dense_11"],
+    optimizer: "Adam",
+  },
+  {
+    file: "tfkeras2.11.0_book_cnn_whole.h5",
+    what: "the book's 8-2 checkpoint, tf.keras 2.11 (optimizer Custom>Adam)",
+    layers: [
+      "Conv2D [null,28,28,32]",
+      "MaxPooling2D [null,14,14,32]",
+      "Conv2D [null,14,14,64]",
+      "MaxPooling2D [null,7,7,64]",
+      "Flatten [null,3136]",
       "Dense [null,100]",
       "Dropout [null,100]",
       "Dense [null,10]",
-    ]);
-    assert.deepEqual(
-      model.layers.map((l) => l.name),
-      ["flatten_7", "dense_14", "dropout_1", "dense_15"],
-    );
-    assert.deepEqual(model.inputs[0].shape, [null, 28, 28]);
-    assert.equal((model.layers[2].getConfig() as { rate: number }).rate, 0.3);
-    const diff = checkPredictions(file, model, images!);
-    console.log(`${file}: max abs diff ${diff.toExponential(2)}`);
-    // training_config (Adam, sparse categorical crossentropy, accuracy) compiles the model as Keras does
-    assert.equal(model.optimizer.getClassName(), "Adam");
-    const evaluated = model.evaluate(images!, tf.tensor1d([9, 2, 1], "float32")) as tf.Scalar[];
-    assert.equal(evaluated.length, 2, "loss and accuracy");
-    assert.equal(evaluated[1].dataSync()[0], 1, "all three images classified right");
+    ],
+    channels: true,
+    optimizer: "Adam",
+    optimizerConfig: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    evaluates: true,
   },
-);
+];
 
-test("standalone Keras 2.3.1 CNN .h5 (fixed-length strings, no InputLayer) loads and predicts", { skip }, async () => {
-  const file = "keras2.3.1-standalone_cnn_mnist_whole.h5";
-  const model = await loadModelH5(path.join(dir!, file));
-  assert.deepEqual(layerSummary(model), [
-    "Conv2D [null,26,26,32]",
-    "MaxPooling2D [null,13,13,32]",
-    "Conv2D [null,11,11,64]",
-    "MaxPooling2D [null,5,5,64]",
-    "Conv2D [null,3,3,64]",
-    "Flatten [null,576]",
-    "Dense [null,64]",
-    "Dense [null,10]",
-  ]);
-  assert.deepEqual(model.layers[0].getWeights()[0].shape, [3, 3, 1, 32]);
-  const x = images!.reshape([3, 28, 28, 1]);
-  const diff = checkPredictions(file, model, x);
-  console.log(`${file}: max abs diff ${diff.toExponential(2)}`);
-  assert.equal(model.optimizer.getClassName(), "RMSProp");
-});
+for (const row of WHOLE_MODELS) {
+  test(
+    `${row.what}: ${row.file} loads, predicts the README's outputs, and restores its optimizer`,
+    { skip },
+    async () => {
+      const model = await loadModelH5(path.join(dir!, row.file));
+      assert.deepEqual(layerSummary(model), row.layers);
+      if (row.names)
+        assert.deepEqual(
+          model.layers.map((l) => l.name),
+          row.names,
+        );
+      const x = row.channels ? images!.reshape([3, 28, 28, 1]) : images!;
+      const diff = checkPredictions(row.file, model, x);
+      console.log(`${row.file}: max abs diff ${diff.toExponential(2)}`);
+      assert.equal(model.optimizer?.getClassName(), row.optimizer, "the training config compiles the model");
+      if (row.optimizerConfig) {
+        const config = model.optimizer.getConfig() as { [k: string]: number | boolean };
+        for (const [k, v] of Object.entries(row.optimizerConfig)) {
+          assert.ok(Math.abs(Number(config[k]) - Number(v)) < 1e-9, `optimizer ${k}: ${config[k]}, stored ${v}`);
+        }
+      }
+      if (row.evaluates) {
+        const evaluated = model.evaluate(x, tf.tensor1d([9, 2, 1], "float32")) as tf.Scalar[];
+        assert.equal(evaluated.length, 2, "loss and accuracy");
+        assert.ok(evaluated[0].dataSync()[0] < 0.5, `loss ${evaluated[0].dataSync()[0]}`);
+        assert.equal(evaluated[1].dataSync()[0], 1, "all three images classified right");
+      }
+    },
+  );
+}
 
-test(
-  "Keras 3.10 legacy .h5 (batch_shape, DTypePolicy dtypes, weight names without :0) loads and predicts",
-  { skip },
-  async () => {
-    const file = "keras3.10.0_mlp_fashion_whole_legacyh5.h5";
-    const model = await loadModelH5(path.join(dir!, file));
-    assert.deepEqual(layerSummary(model), [
-      "Flatten [null,784]",
-      "Dense [null,100]",
-      "Dropout [null,100]",
-      "Dense [null,10]",
-    ]);
-    assert.deepEqual(
-      model.layers.map((l) => l.name),
-      ["flatten_5", "dense_10", "dropout_1", "dense_11"],
-    );
-    const diff = checkPredictions(file, model, images!);
-    console.log(`${file}: max abs diff ${diff.toExponential(2)}`);
-    assert.equal(model.optimizer.getClassName(), "Adam");
-  },
-);
+for (const { key, vocabulary, oneHot } of CH9_MODELS) {
+  const file = `tfkeras2.14.0_ch9_${key}-model.h5`;
+  test(
+    `chapter 9's ${key} checkpoint (tf.keras 2.14, Custom>RMSprop) loads compiled, predicts the README's outputs, evaluates and trains`,
+    { skip: dir ? undefined : SKIP_FIXTURES },
+    async () => {
+      const model = await loadModelH5(path.join(dir!, file));
+      const expected = ch9Expectations(dir!).get(key);
+      assert.ok(expected, `the fixtures README records ${key}'s outputs`);
+      const x = ch9Input(vocabulary, oneHot);
+      const probs = predict(model, x).map((r) => r[0]);
+      const diff = maxAbsDiff(probs, expected);
+      console.log(`${file}: ${JSON.stringify(probs.map((p) => +p.toFixed(6)))}, max abs diff ${diff.toExponential(2)}`);
+      assert.ok(diff <= FIXTURE_TOLERANCE, `${file}: max |p - expected| = ${diff} > ${FIXTURE_TOLERANCE}`);
+      assert.equal(model.optimizer?.getClassName(), "RMSProp", "Custom>RMSprop restores RMSprop");
+      const config = model.optimizer.getConfig() as { learningRate: number; decay: number; epsilon: number };
+      assert.ok(Math.abs(config.learningRate - 1e-4) < 1e-9, `stored learning rate 1e-4, found ${config.learningRate}`);
+      assert.equal(config.decay, 0.9, "rho");
+      assert.equal(config.epsilon, 1e-7);
+      const evaluated = model.evaluate(x, tf.tensor2d([[1], [0], [0]])) as tf.Scalar[];
+      assert.equal(evaluated.length, 2, "loss and accuracy without compile");
+      assert.ok(Number.isFinite(evaluated[0].dataSync()[0]));
+      // The loaded model trains as loaded: one step of the restored RMSprop moves the recurrent weights.
+      const recurrent = model.layers.find((l) => l.weights.length === 3)!;
+      const before = recurrent.getWeights().map((w) => Array.from(w.dataSync()));
+      await model.fit(x, tf.tensor2d([[1], [0], [0]]), { epochs: 1, batchSize: 3, verbose: 0 });
+      const after = recurrent.getWeights().map((w) => Array.from(w.dataSync()));
+      before.forEach((w, i) => assert.ok(maxAbsDiff(w, after[i]) > 0, `${recurrent.weights[i].name} changed in fit`));
+    },
+  );
+}
 
 test(
   "tf.keras 2.9 save_weights .h5 loads into the lesson's model (matched by layer order, not name)",

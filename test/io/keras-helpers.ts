@@ -83,3 +83,34 @@ export function lessonMlp(
 export function weightValues(model: tf.LayersModel): number[][] {
   return model.getWeights().map((w) => Array.from(w.dataSync()));
 }
+
+/** Chapter 9's fixtures: tf.keras 2.14 recurrent models, their vocabulary, and whether the input is one-hot. */
+export const CH9_MODELS = [
+  { key: "simplernn", vocabulary: 300, oneHot: true },
+  { key: "lstm", vocabulary: 500, oneHot: false },
+  { key: "gru", vocabulary: 500, oneHot: false },
+] as const;
+
+/** The README's reference token sequences for chapter 9 ([3, 100], pre-padded with zeros), one-hot where asked. */
+export function ch9Input(vocabulary: number, oneHot: boolean): tf.Tensor {
+  const starts = [0, 20, 60];
+  const tokens = starts.map((start, i) =>
+    Array.from({ length: 100 }, (_, t) =>
+      t < start ? 0 : 1 + ((i * 37 + t * 11 + ((t * t) % 13)) % (vocabulary - 1)),
+    ),
+  );
+  return tf.tidy(() => {
+    const ids = tf.tensor2d(tokens, [3, 100], "int32");
+    return oneHot ? tf.oneHot(ids, vocabulary).toFloat() : ids.toFloat();
+  });
+}
+
+/** The chapter-9 outputs the README records ("  - gru: [0.348779, …]"). */
+export function ch9Expectations(dir: string): Map<string, number[]> {
+  const text = fs.readFileSync(path.join(dir, "README.md"), "utf8");
+  const out = new Map<string, number[]>();
+  for (const m of text.matchAll(/^\s+- (simplernn|lstm|gru): \[([0-9., ]+)\]\s*$/gm)) {
+    out.set(m[1], m[2].split(",").map(Number));
+  }
+  return out;
+}

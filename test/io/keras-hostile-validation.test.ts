@@ -154,7 +154,7 @@ with h5py.File(${JSON.stringify(file)}, "r+") as f:
     assert.equal(r.name, "uncompiled", r.message);
     assert.match(
       r.message,
-      /schedule\.h5: the model is not compiled \(its optimizer's learning rate is a ExponentialDecay schedule, which tfjs optimizers cannot follow/,
+      /schedule\.h5: the model is not compiled \(optimizer \w+'s learning_rate .* is a schedule \(a ExponentialDecay\), which tfjs optimizers cannot follow/,
     );
   },
 );

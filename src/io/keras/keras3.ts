@@ -16,7 +16,11 @@ import { readRegularFile } from "../../regular-file";
 import { writeFileAtomic } from "../atomic";
 import { ModelFileError } from "../errors";
 import { checkConfigSize } from "../json-limits";
-import { buildModel, isObject, type ModelPlan, modelToKeras, planModel, trainingConfigOf } from "./config";
+import { isObject } from "./config/json";
+import { kerasClassOf, specOf } from "./config/layers";
+import { buildModel, type ModelPlan, readModelConfig } from "./config/read";
+import { trainingConfigOf } from "./config/training";
+import { modelToKeras } from "./config/write";
 import { h5join, H5Reader } from "./h5-read";
 import { checkPlan } from "./plan-checks";
 import type { H5Tree } from "./h5-types";
@@ -38,11 +42,16 @@ export function toSnakeCase(name: string): string {
     .toLowerCase();
 }
 
+/** Where a layer's variables sit: its own `vars`, or its cell's (`layers/lstm/cell/vars`) for a recurrent layer. */
+function varsOf(layer: tf.layers.Layer, key: string): string {
+  return specOf(layer)?.cell ? h5join("layers", key, "cell", "vars") : h5join("layers", key, "vars");
+}
+
 /** Each layer's group under `/layers`, numbered per class as Keras's saving code does. */
 function layerKeys(model: tf.LayersModel): { layer: tf.layers.Layer; key: string }[] {
   const used = new Map<string, number>();
   return kerasLayers(model).map((layer) => {
-    const base = toSnakeCase(layer.getClassName());
+    const base = toSnakeCase(kerasClassOf(layer) ?? layer.getClassName());
     const n = used.get(base);
     used.set(base, n === undefined ? 0 : n + 1);
     return { layer, key: n === undefined ? base : `${base}_${n + 1}` };
@@ -55,8 +64,10 @@ function writeKeras3Weights(w: H5Writer, model: tf.LayersModel): void {
     const vars = h5join("layers", key, "vars");
     w.group(vars);
     w.string(vars, "name", layer.name, "utf8");
+    const own = varsOf(layer, key);
+    if (own !== vars) w.group(own);
     weightsOf(layer).forEach((x, i) => {
-      w.float32(h5join(vars, String(i)), x.variable.read().dataSync() as Float32Array, x.shape);
+      w.float32(h5join(own, String(i)), x.variable.read().dataSync() as Float32Array, x.shape);
     });
   }
   w.group("/vars");
@@ -88,7 +99,7 @@ function pairKeras3(tree: H5Tree, model: tf.LayersModel, shownAs: string): Pendi
   const pending: PendingLayer[] = [];
   const matched = new Set<string>();
   for (const { layer, key } of keys) {
-    const vars = h5join("layers", key, "vars");
+    const vars = varsOf(layer, key);
     matched.add(h5join("layers", key));
     const node = tree.nodes[vars];
     const count = layer.weights.length;
@@ -245,7 +256,7 @@ export async function loadModelKeras(file: string): Promise<tf.LayersModel> {
     );
   }
   const config = parseJson(file, "config.json", configBytes.toString("utf8"));
-  const plan = configErrors(file, () => checkPlan(planModel(config)));
+  const plan = configErrors(file, () => checkPlan(readModelConfig(config)));
   checkWeightsEntrySize(file, plan, weightsSize);
   const weightsBytes = zipErrors(() => readZip(bytes, ["model.weights.h5"])).get("model.weights.h5")!;
   const model = await withScratchDir(file, async (dir) => {

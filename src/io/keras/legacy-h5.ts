@@ -12,16 +12,11 @@
 import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
 import { parseLimitedJson } from "../json-limits";
-import {
-  buildModel,
-  compileArgsFrom,
-  ConfigProblem,
-  isObject,
-  type Json,
-  modelToKeras,
-  planModel,
-  trainingConfigOf,
-} from "./config";
+import { ConfigProblem, type Json } from "./config/json";
+import { specOf } from "./config/layers";
+import { buildModel, readModelConfig } from "./config/read";
+import { compileArgsFrom, trainingConfigOf } from "./config/training";
+import { modelToKeras } from "./config/write";
 import { checkPlan } from "./plan-checks";
 import { h5join, H5Reader, stringAttr, stringListAttr } from "./h5-read";
 import type { H5Tree } from "./h5-types";
@@ -60,14 +55,16 @@ function writeLayerGroups(w: H5Writer, root: string, model: tf.LayersModel): voi
     const group = h5join(root, layer.name);
     w.group(group);
     const weights = weightsOf(layer);
+    // tf.keras names a recurrent layer's weights after its cell: "lstm/lstm_cell/kernel:0".
+    const scope = [layer.name, ...(specOf(layer)?.cell ? [specOf(layer)!.cell!] : [])];
     w.names(
       group,
       "weight_names",
-      weights.map((x) => `${layer.name}/${x.short}:0`),
+      weights.map((x) => `${scope.join("/")}/${x.short}:0`),
     );
-    if (weights.length > 0) w.group(h5join(group, layer.name));
+    if (weights.length > 0) w.group(h5join(group, ...scope));
     for (const x of weights) {
-      w.float32(h5join(group, layer.name, `${x.short}:0`), x.variable.read().dataSync() as Float32Array, x.shape);
+      w.float32(h5join(group, ...scope, `${x.short}:0`), x.variable.read().dataSync() as Float32Array, x.shape);
     }
   }
   // tf.keras 2.x records the model's own (non-layer) weights here; ours has none.
@@ -222,7 +219,7 @@ export async function loadModelH5(path: string): Promise<tf.LayersModel> {
       }
       throw new ModelFileError(path, "is an HDF5 file but not a Keras model: it has no model_config attribute");
     }
-    const plan = configErrors(path, () => checkPlan(planModel(parseJson(path, "model_config", configText))));
+    const plan = configErrors(path, () => checkPlan(readModelConfig(parseJson(path, "model_config", configText))));
     const model = configErrors(path, () => buildModel(plan, weightBudget(tree)));
     if (!tree.nodes["/model_weights"]) throw new ModelFileError(path, "has a model_config but no model_weights group");
     const pending = pairLayers(tree, "/model_weights", model, path);
@@ -235,28 +232,9 @@ export async function loadModelH5(path: string): Promise<tf.LayersModel> {
   }
 }
 
-/**
- * A learning rate that is not a number: a Keras schedule (`ExponentialDecay`,
- * `PiecewiseConstantDecay`, …) or anything else. tfjs optimizers take a fixed
- * rate, so the model is left uncompiled with the schedule named, rather than
- * compiled at a default rate the file never asked for.
- */
-function learningRateProblem(raw: Json): string | undefined {
-  if (!isObject(raw)) return undefined;
-  const opt = raw.optimizer_config ?? raw.optimizer;
-  const config = isObject(opt) && isObject(opt.config) ? opt.config : undefined;
-  const lr = config?.learning_rate ?? config?.lr;
-  if (lr === undefined || lr === null || typeof lr === "number") return undefined;
-  const name = isObject(lr) && typeof lr.class_name === "string" ? lr.class_name.slice(0, 80) : undefined;
-  return name
-    ? `its optimizer's learning rate is a ${name} schedule, which tfjs optimizers cannot follow; ` +
-        "compile with a fixed rate, and follow the schedule with a LearningRateScheduler callback"
-    : `its optimizer's learning rate is ${JSON.stringify(lr).slice(0, 80)}, not a number`;
-}
-
 /** Compile a loaded model as Keras would, or say why not (Keras warns the same way). */
 export function compileFrom(model: tf.LayersModel, trainingConfig: Json, path: string): void {
-  const args = learningRateProblem(trainingConfig) ?? compileArgsFrom(trainingConfig);
+  const args = compileArgsFrom(trainingConfig);
   if (typeof args === "string") {
     console.warn(
       `tslab-dl: ${path}: the model is not compiled (${args}); call model.compile(...) before fit or evaluate`,

@@ -1,6 +1,6 @@
 /**
  * What Keras validates in a model config that the layer tables do not, checked
- * on the plan before tfjs builds anything (kept apart from config.ts, which
+ * on the plan before tfjs builds anything (kept apart from config/, which
  * translates settings one by one):
  *
  * - a Dropout rate must be a number in [0, 1) (Keras raises ValueError; tfjs
@@ -14,7 +14,8 @@
  *   recursively, one stack frame per layer, and a deeper one exhausts the
  *   stack (a RangeError) instead of loading.
  */
-import { ConfigProblem, type ModelPlan } from "./config";
+import { ConfigProblem } from "./config/json";
+import type { ModelPlan } from "./config/read";
 
 /** Most layers in a model read from a file; the deepest Keras applications have under 1,000. */
 export const MAX_LAYERS = 2000;
@@ -33,7 +34,7 @@ function some(items: string[], n = 5): string {
  * saved; throws a {@link ConfigProblem} naming the layer, else returns the plan.
  *
  * @example
- * const plan = checkPlan(planModel(config)); // before buildModel
+ * const plan = checkPlan(readModelConfig(config)); // before buildModel
  */
 export function checkPlan(plan: ModelPlan): ModelPlan {
   if (plan.layers.length > MAX_LAYERS) {

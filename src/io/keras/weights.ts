@@ -6,7 +6,8 @@ import { tf } from "../../backend";
 import { ModelFileError } from "../errors";
 import { type H5Tree, maxFilteredBytes } from "./h5-types";
 import type { H5Reader } from "./h5-read";
-import { isSequential, type WeightBudget } from "./config";
+import type { WeightBudget } from "./config/read";
+import { isSequential } from "./config/write";
 
 /** One weight of a layer, with the short name Keras gives it ("kernel", "moving_mean"). */
 export interface LayerWeight {
@@ -27,7 +28,16 @@ export function weightsOf(layer: tf.layers.Layer): LayerWeight[] {
   });
 }
 
-const KNOWN_WEIGHTS = new Set(["kernel", "bias", "gamma", "beta", "moving_mean", "moving_variance"]);
+const KNOWN_WEIGHTS = new Set([
+  "kernel",
+  "recurrent_kernel",
+  "bias",
+  "embeddings",
+  "gamma",
+  "beta",
+  "moving_mean",
+  "moving_variance",
+]);
 
 /**
  * The layers Keras lists for a model, in its order: a Sequential model's
@@ -45,11 +55,11 @@ export interface PendingLayer {
   paths: string[];
 }
 
-export function sameShape(a: number[], b: number[]): boolean {
+function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-export function shapeText(s: number[]): string {
+function shapeText(s: number[]): string {
   return `[${s.join(", ")}]`;
 }
 
