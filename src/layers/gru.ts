@@ -21,6 +21,8 @@
  * return_state, masking, unroll.
  */
 import { tf } from "../backend";
+import { sequenceOp, sequenceOpsOn } from "../speed/recurrent/fused-call";
+import { gruForward } from "../speed/recurrent/sequence";
 
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
 type Regularizer = ReturnType<typeof tf.regularizers.l1l2>;
@@ -176,6 +178,8 @@ export class KerasGRU extends tf.layers.Layer {
       const kernel = this.kernel!.read();
       const recurrentKernel = this.recurrentKernel!.read();
       const [inputBias, recurrentBias] = this.bias ? tf.unstack(this.bias.read(), 0) : [undefined, undefined];
+      const fused = this.fusedCall(x, training);
+      if (fused) return fused;
       let xs = x;
       if (training && this.dropout > 0 && this.dropout < 1) {
         xs = xs.mul(tf.dropout(tf.ones([batch, 1, features]), this.dropout));
@@ -202,6 +206,33 @@ export class KerasGRU extends tf.layers.Layer {
         if (this.returnSequences) states.push(h);
       }
       return this.returnSequences ? tf.stack(states, 1) : h;
+    });
+  }
+
+  /**
+   * The whole sequence as one op (src/speed/recurrent/: the forward pass and backpropagation
+   * through time in one call each), where the fast kernels run on wasm and the activations are
+   * tanh with sigmoid or hardSigmoid gates; null for the step-by-step ops above. The dropout
+   * masks are drawn as the step-by-step path draws them, so a seeded fit is the same either way.
+   */
+  private fusedCall(x: tf.Tensor, training: boolean): tf.Tensor | null {
+    const gate = this.args.recurrentActivation;
+    if (!sequenceOpsOn() || this.args.activation !== "tanh" || (gate !== "sigmoid" && gate !== "hardSigmoid"))
+      return null;
+    if (x.rank !== 3 || x.dtype !== "float32") return null;
+    const [batch, , features] = x.shape;
+    const mask = (shape: number[], rate: number): Float32Array | null =>
+      training && rate > 0 && rate < 1 ? Float32Array.from(tf.dropout(tf.ones(shape), rate).dataSync()) : null;
+    const masks = {
+      input: mask([batch, 1, features], this.dropout),
+      recurrent: mask([batch, this.units], this.recurrentDropout),
+    };
+    const weights = [this.kernel!.read(), this.recurrentKernel!.read(), ...(this.bias ? [this.bias.read()] : [])];
+    return sequenceOp((xs, shape, w, m, all) => gruForward(xs, shape, w, m, all, "resetAfter"), x, weights, {
+      units: this.units,
+      gate,
+      masks,
+      returnSequences: this.returnSequences,
     });
   }
 

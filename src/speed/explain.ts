@@ -9,7 +9,7 @@ import { STEP_KERNEL } from "./step-kernel";
 import { LOSS_LABELS } from "./units/loss";
 
 /** The recurrent layers src/speed/recurrent/ runs as one op per sequence. */
-const SEQUENCE_OP_LAYERS = ["SimpleRNN", "LSTM", "GRU"];
+const SEQUENCE_OP_LAYERS = ["SimpleRNN", "LSTM", "GRU", "KerasGRU"];
 
 /**
  * Which path a model trains on, in one line: the fast path (each layer a planned unit, the

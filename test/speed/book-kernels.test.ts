@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { KerasGRU } from "../../src/layers/gru";
 import { installFastKernels } from "../../src/speed";
 import { setRandomSeed } from "../../src/seed";
 import { assertClose, useWasm } from "./compare";
@@ -73,6 +74,13 @@ const CHAPTER_9: BookModel[] = [
       sigmoidOut(),
     ],
     input: (batch) => tokens(batch, 7),
+    loss: "binaryCrossentropy",
+    classes: 2,
+  },
+  {
+    name: "9-3 Embedding, GRU (Keras's default reset_after: KerasGRU)",
+    layers: () => [embedding(), new KerasGRU({ units: 5, dropout: 0.2 }), sigmoidOut()],
+    input: (batch) => tokens(batch, 9),
     loss: "binaryCrossentropy",
     classes: 2,
   },

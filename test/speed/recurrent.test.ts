@@ -3,7 +3,7 @@
  * and the gradients of the input and every weight equal tfjs's own cell loop on the cpu backend,
  * on odd shapes (batch 3, 7 steps, 4 features, 5 units), with and without returnSequences,
  * bias, dropout and recurrent dropout, with Keras's sigmoid gates and tfjs's hardSigmoid; SimpleRNN,
- * LSTM and tfjs's GRU (reset_after false).
+ * LSTM, tfjs's GRU (reset_after false) and KerasGRU (reset_after true).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { installFastKernels, useFastKernels } from "../../src/speed";
 import { stockReason } from "../../src/speed/recurrent/fused-call";
 import type { RecurrentLayerInternals } from "../../src/speed/internals";
+import { KerasGRU } from "../../src/layers/gru";
 import { setRandomSeed } from "../../src/seed";
 import { assertClose, useWasm } from "./compare";
 import { values } from "./conv-grad";
@@ -28,6 +29,11 @@ for (const returnSequences of [false, true]) {
   CASES.push({
     name: `SimpleRNN returnSequences ${returnSequences}`,
     layer: () => tf.layers.simpleRNN({ units: UNITS, returnSequences }),
+    training: false,
+  });
+  CASES.push({
+    name: `KerasGRU (reset_after true) returnSequences ${returnSequences}`,
+    layer: () => new KerasGRU({ units: UNITS, returnSequences }),
     training: false,
   });
   for (const recurrentActivation of ["sigmoid", "hardSigmoid"] as const)
@@ -64,6 +70,23 @@ CASES.push(
   {
     name: "GRU (reset_after false) dropout 0.3, recurrent dropout 0.2, returnSequences, training",
     layer: () => tf.layers.gru({ units: UNITS, dropout: 0.3, recurrentDropout: 0.2, returnSequences: true }),
+    training: true,
+  },
+  {
+    name: "KerasGRU (reset_after true) without bias, dropout 0.3, recurrent dropout 0.2, training",
+    layer: () => new KerasGRU({ units: UNITS, useBias: false, dropout: 0.3, recurrentDropout: 0.2 }),
+    training: true,
+  },
+  {
+    name: "KerasGRU (reset_after true) hardSigmoid gates, dropout 0.3, recurrent dropout 0.2, returnSequences, training",
+    layer: () =>
+      new KerasGRU({
+        units: UNITS,
+        recurrentActivation: "hardSigmoid",
+        dropout: 0.3,
+        recurrentDropout: 0.2,
+        returnSequences: true,
+      }),
     training: true,
   },
   {

@@ -63,6 +63,17 @@ export function patchRecurrentLayers(on: boolean): void {
   }
 }
 
+/**
+ * Whether layers may run their sequence as one op now: the fast kernels are on (the layers'
+ * calls are wrapped) and the backend is wasm. tslab-dl's own recurrent layers (KerasGRU) ask.
+ *
+ * @example
+ * if (sequenceOpsOn()) return sequenceOp(forward, x, weights, settings);
+ */
+export function sequenceOpsOn(): boolean {
+  return stockCalls.size > 0 && tf.getBackend() === "wasm";
+}
+
 /** Why `layer` cannot take the sequence kernel for this call, or null when it can. */
 export function stockReason(
   layer: RecurrentLayerInternals,
