@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tf } from "../../src/backend";
 import { saveModelH5, saveModelKeras, saveWeightsH5, saveWeightsKeras3 } from "../../src/io/keras";
-import { readZip } from "../../src/io/keras/zip";
+import { readZip } from "../../src/util/zip";
 import { repoRoot, tempDir } from "../helpers";
 import { kerasFixtures, lessonMlp, SKIP_FIXTURES } from "./keras-helpers";
 
