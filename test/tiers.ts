@@ -16,7 +16,7 @@ export const SLOW_TESTS: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /^io\/keras-(layout|fixtures)\.test\.js$/, why: "h5py and ../shared's real Keras files" },
   { pattern: /^io\/keras-(errors|roundtrip)\.test\.js$/, why: "HDF5 in worker threads with time limits, many files" },
   {
-    pattern: /^(io\/keras-hostile-|io\/tfjs-hostile|data\/fashion-mnist-hostile)/,
+    pattern: /^(io\/keras-hostile-|io\/tfjs-hostile|data\/(fashion-mnist|imdb)-hostile)/,
     why: "each hostile file is refused in a fresh process, memory measured",
   },
   { pattern: /^package\.test\.js$/, why: "type-checks the package as users import it, three ways" },

@@ -49,6 +49,16 @@ export function digestOf(buf: Uint8Array, algorithm: "sha256" | "md5"): string {
   return createHash(algorithm).update(buf).digest("hex");
 }
 
+/**
+ * How a digest's algorithm is written in messages ("SHA-256", "MD5").
+ *
+ * @example
+ * digestName("sha256"); // "SHA-256"
+ */
+export function digestName(algorithm: "sha256" | "md5"): string {
+  return algorithm === "sha256" ? "SHA-256" : "MD5";
+}
+
 function causeText(e: unknown): string {
   const cause = (e as { cause?: unknown }).cause;
   return cause instanceof Error ? ` (${cause.message})` : "";
@@ -106,7 +116,7 @@ export async function downloadVerified(
     const actual = hash.digest("hex");
     if (options.verifyChecksum !== false && actual !== expected) {
       throw new DatasetError(
-        `${url}: checksum mismatch: expected ${algorithm.toUpperCase()} ${expected}, found ${actual}; the download was discarded`,
+        `${url}: checksum mismatch: expected ${digestName(algorithm)} ${expected}, found ${actual}; the download was discarded`,
       );
     }
     fs.renameSync(tmp, dest);

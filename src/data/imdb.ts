@@ -7,7 +7,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { tf } from "../backend";
 import { jsonDepth } from "../util/json-depth";
-import { digestOf, expectedDigest, locateOrDownload, readRegularFile, type DownloadOptions } from "./download";
+import {
+  digestName,
+  digestOf,
+  expectedDigest,
+  locateOrDownload,
+  readRegularFile,
+  type DownloadOptions,
+} from "./download";
 import { DatasetError } from "./errors";
 import { MT19937 } from "./mt19937";
 import { readNpz, type NpyArray } from "./npz";
@@ -31,8 +38,12 @@ export const IMDB_WORD_INDEX_FILE = {
 
 /** Largest `imdb.npz` read: the published file is 17 MB; a file 4 times larger is not it. */
 const MAX_NPZ_BYTES = 4 * IMDB_FILE.bytes;
-/** Largest `.npy` entry inflated: the published pickles are some tens of MB each. */
-const MAX_ENTRY_BYTES = 256 * 2 ** 20;
+/**
+ * Largest `.npy` entry inflated. The published pickles hold about 6 million word
+ * indexes each at 2–5 bytes apiece, some 15 MB; this leaves four times that and
+ * bounds what a hostile entry can make the reader build.
+ */
+const MAX_ENTRY_BYTES = 64 * 2 ** 20;
 /** Largest word index read (the published one is under 2 MB). */
 const MAX_WORD_INDEX_BYTES = 32 * 2 ** 20;
 
@@ -109,7 +120,7 @@ function verify(file: string, raw: Uint8Array, published: typeof IMDB_FILE | typ
   const actual = digestOf(raw, algorithm);
   if (actual !== expected) {
     throw new DatasetError(
-      `${file}: checksum mismatch: expected ${algorithm.toUpperCase()} ${expected}, found ${actual}; ` +
+      `${file}: checksum mismatch: expected ${digestName(algorithm)} ${expected}, found ${actual}; ` +
         `the file is not the published ${published.name}. Delete it to download it again.`,
     );
   }
@@ -197,7 +208,7 @@ export async function loadImdb(options: ImdbOptions = {}): Promise<Imdb> {
   if (options.verifyChecksum !== false) verify(file, raw, IMDB_FILE);
   const arrays = readNpz(raw, file, ["x_train", "y_train", "x_test", "y_test"], {
     maxEntryBytes: MAX_ENTRY_BYTES,
-    maxTotalBytes: 2 * MAX_ENTRY_BYTES,
+    maxTotalBytes: 3 * MAX_ENTRY_BYTES,
   });
   const xTrain = reviews(arrays.get("x_train")!, `${file}: x_train.npy`);
   const xTest = reviews(arrays.get("x_test")!, `${file}: x_test.npy`);

@@ -20,6 +20,24 @@ export const MAX_PICKLE_NESTING = 16;
 /** Deepest nesting of MARKs; NumPy's pickles open 3. */
 const MAX_MARKS = 64;
 
+/**
+ * Most values on the stack at once, and most memo entries. NumPy's pickler appends
+ * in batches of 1000, so an object array of lists needs about 2000 places on the
+ * stack, and it memoizes each list once (25,000 for IMDB's training reviews); a
+ * file that needs far more is built to exhaust memory.
+ */
+export const MAX_PICKLE_STACK = 100_000;
+export const MAX_PICKLE_MEMO = 1_000_000;
+
+/**
+ * Most items in one list, and in all lists together. IMDB's training pickle holds
+ * 25,000 reviews of at most a few thousand words, about 6 million words in all;
+ * the limits leave room for larger data sets of that kind and keep a hostile
+ * pickle's cost to about 150 MB.
+ */
+export const MAX_LIST_ITEMS = 1_000_000;
+export const MAX_PICKLE_ITEMS = 16_000_000;
+
 /** Longest GLOBAL line (a module or attribute name). */
 const MAX_NAME = 256;
 
@@ -165,6 +183,8 @@ class Machine {
   private readonly marks: number[] = [];
   private readonly memo = new Map<number, PyValue>();
   private readonly view: DataView;
+  /** Items appended to lists so far. */
+  private items = 0;
   /** Offset of the opcode being run, for messages. */
   private at = 0;
 
@@ -201,13 +221,21 @@ class Machine {
     return out;
   }
 
+  /** Check that `n` argument bytes remain (the hot path reads them in place). */
+  need(n: number): number {
+    const at = this.pos;
+    if (at + n > this.buf.length) this.fail(`an argument of ${n} bytes, but only ${this.buf.length - at} remain`);
+    this.pos = at + n;
+    return at;
+  }
+
   u8(): number {
-    return this.take(1, "an argument")[0];
+    return this.buf[this.need(1)];
   }
 
   u32(): number {
-    const b = this.take(4, "an argument");
-    return (b[0] | (b[1] << 8) | (b[2] << 16)) + b[3] * 2 ** 24;
+    const at = this.need(4);
+    return this.view.getUint32(at, true);
   }
 
   u64(what: string): number {
@@ -226,8 +254,20 @@ class Machine {
     return s;
   }
 
-  push(v: PyValue): void {
+  push(v: PyValue | Mark): void {
+    if (this.stack.length >= MAX_PICKLE_STACK) {
+      this.refuse(
+        `more than ${MAX_PICKLE_STACK} values on the pickle's stack at once (NumPy's pickles need about 2000)`,
+      );
+    }
     this.stack.push(v);
+  }
+
+  remember(i: number, v: PyValue): void {
+    if (this.memo.size >= MAX_PICKLE_MEMO && !this.memo.has(i)) {
+      this.refuse(`more than ${MAX_PICKLE_MEMO} memo entries`);
+    }
+    this.memo.set(i, v);
   }
 
   pop(): PyValue {
@@ -269,6 +309,11 @@ class Machine {
 
   append(list: PyValue, items: PyValue[]): void {
     if (!(list instanceof PyList) || list.tuple) this.refuse(`an APPEND to ${describe(list)}`);
+    if (list.items.length + items.length > MAX_LIST_ITEMS) {
+      this.refuse(`a list of more than ${MAX_LIST_ITEMS} items`);
+    }
+    this.items += items.length;
+    if (this.items > MAX_PICKLE_ITEMS) this.refuse(`more than ${MAX_PICKLE_ITEMS} list items in all`);
     for (const it of items) {
       if (it instanceof PyList) this.grow(list, it);
       list.items.push(it);
@@ -362,7 +407,7 @@ class Machine {
         case 0x28:
           if (this.marks.length >= MAX_MARKS) this.refuse(`MARKs nested more than ${MAX_MARKS} deep`);
           this.marks.push(this.stack.length);
-          this.stack.push(MARK);
+          this.push(MARK);
           break;
         case 0x5d:
           this.push(new PyList([], false));
@@ -372,7 +417,12 @@ class Machine {
           break;
         case 0x61: {
           const item = this.pop();
-          this.append(this.top(), [item]);
+          const list = this.top();
+          // The common case, an int into a list, without the general path's allocations.
+          if (typeof item === "number" && list instanceof PyList && !list.tuple && list.items.length < MAX_LIST_ITEMS) {
+            if (++this.items > MAX_PICKLE_ITEMS) this.refuse(`more than ${MAX_PICKLE_ITEMS} list items in all`);
+            list.items.push(item);
+          } else this.append(list, [item]);
           break;
         }
         case 0x65: {
@@ -396,16 +446,14 @@ class Machine {
           break;
         }
         case 0x4a:
-          this.push(this.view.getInt32(this.take(4, "BININT").byteOffset - this.buf.byteOffset, true));
+          this.push(this.view.getInt32(this.need(4), true));
           break;
         case 0x4b:
           this.push(this.u8());
           break;
-        case 0x4d: {
-          const b = this.take(2, "BININT2");
-          this.push(b[0] | (b[1] << 8));
+        case 0x4d:
+          this.push(this.view.getUint16(this.need(2), true));
           break;
-        }
         case 0x8a: {
           const b = this.take(this.u8(), "LONG1");
           if (b.length > 7) this.refuse(`an int of ${b.length} bytes (word indexes fit in 7)`);
@@ -472,13 +520,13 @@ class Machine {
           break;
         }
         case 0x71:
-          this.memo.set(this.u8(), this.top());
+          this.remember(this.u8(), this.top());
           break;
         case 0x72:
-          this.memo.set(this.u32(), this.top());
+          this.remember(this.u32(), this.top());
           break;
         case 0x94:
-          this.memo.set(this.memo.size, this.top());
+          this.remember(this.memo.size, this.top());
           break;
         case 0x68:
           this.memoGet(this.u8());
