@@ -335,7 +335,9 @@ class Machine {
       return new PyNdarray();
     }
     if (fn.qualified === "numpy.dtype") {
-      if (a.length !== 3 || typeof a[0] !== "string" || typeof a[1] !== "boolean" || typeof a[2] !== "boolean") {
+      // Older NumPy wrote the two flags as the ints 0 and 1, newer as False and True.
+      const flag = (v: PyValue): boolean => typeof v === "boolean" || v === 0 || v === 1;
+      if (a.length !== 3 || typeof a[0] !== "string" || !flag(a[1]) || !flag(a[2])) {
         this.refuse(`a REDUCE of numpy.dtype with other arguments than (descr, align, copy)`);
       }
       return new PyDtype(a[0]);

@@ -17,7 +17,7 @@ const SHOWN = 10;
  * return plain arrays.
  *
  * @example
- * const [[trainInput, trainTarget]] = await loadImdb({ numWords: 300 });
+ * const [[trainInput, trainTarget]] = await loadImdb();
  * trainInput;           // Sequences(25000) lengths 11–2494, first: [1, 14, 22, 16, 43, 530, 973, 1622, 1385, 65, …]
  * trainInput[0].length; // 218
  */

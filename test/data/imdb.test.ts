@@ -124,7 +124,7 @@ test("np.savez_compressed (deflated entries) reads the same as np.savez", { skip
 });
 
 test(
-  "pickles of protocol 4 (STACK_GLOBAL, FRAME, NumPy 2's numpy._core) and Python 2's str read the same",
+  "pickles of protocol 4 (STACK_GLOBAL, FRAME, NumPy 2's numpy._core) and of Python 2 (str, int flags) read the same",
   { skip: SKIP_NUMPY },
   async () => {
     const base = writeImdb(tempDir());
@@ -144,8 +144,12 @@ class Py2Pickler(pickle._Pickler):
         self.memoize(obj)
     def save_str(self, obj):
         self.save_bytes(obj.encode("latin1"))
+    def save_bool(self, obj):
+        # Older NumPy reduced a dtype with the ints 0 and 1 for its flags.
+        self.write(b"K" + bytes([int(obj)]))
     dispatch[bytes] = save_bytes
     dispatch[str] = save_str
+    dispatch[bool] = save_bool
 with zipfile.ZipFile(sys.argv[2], "w") as z:
     for name, a in arrays.items():
         f = io.BytesIO()
