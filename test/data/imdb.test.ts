@@ -302,3 +302,42 @@ test("getImdbWordIndex reads a flat JSON object into a Map; nesting, non-integer
     (e: Error) => e instanceof DatasetError && /IMDB file imdb_word_index\.json not found/.test(e.message),
   );
 });
+
+test("an .npz lacking an array names it and lists what the archive holds", { skip: SKIP_NUMPY }, async () => {
+  const dir = tempDir();
+  python(`np.savez(sys.argv[1], x_train=np.zeros(2), labels=np.zeros(2, dtype=np.int32))`, path.join(dir, "imdb.npz"));
+  await assert.rejects(
+    loadImdb({ dir, download: false, verifyChecksum: false }),
+    (e: Error) =>
+      e instanceof DatasetError &&
+      e.message ===
+        `${path.join(dir, "imdb.npz")}: no y_train.npy, x_test.npy, y_test.npy in the archive; it holds x_train.npy, labels.npy`,
+  );
+});
+
+test(
+  "labels of other integer dtypes (int32, uint8) read as numbers; a float64 x_train is refused by name",
+  { skip: SKIP_NUMPY },
+  async () => {
+    const dir = tempDir();
+    const file = writeImdb(dir);
+    python(
+      `
+src = np.load(sys.argv[1], allow_pickle=True)
+a = {k: src[k] for k in ["x_train", "y_train", "x_test", "y_test"]}
+np.savez(sys.argv[1], x_train=a["x_train"], y_train=a["y_train"].astype(np.int32), x_test=a["x_test"], y_test=a["y_test"].astype(np.uint8))`,
+      file,
+    );
+    const [[, y], [, yt]] = await loadImdb({ dir, download: false, verifyChecksum: false, numWords: 100 });
+    assert.deepEqual(new Set(y.dataSync()), new Set([0, 1]));
+    assert.equal(yt.shape[0], 200);
+    python(
+      `np.savez(sys.argv[1], x_train=np.zeros(3), y_train=np.zeros(3, dtype=bool), x_test=np.zeros(1), y_test=np.zeros(1))`,
+      file,
+    );
+    await assert.rejects(
+      loadImdb({ dir, download: false, verifyChecksum: false }),
+      /x_train\.npy: expected a 1-D object array of lists, found a numeric array of shape \(3\)/,
+    );
+  },
+);
