@@ -215,31 +215,18 @@ export async function loadImdb(options: ImdbOptions = {}): Promise<Imdb> {
   const yTrain = labels(arrays.get("y_train")!, `${file}: y_train.npy`, xTrain.length);
   const yTest = labels(arrays.get("y_test")!, `${file}: y_test.npy`, xTest.length);
 
-  // One RandomState for both shuffles, train first, as Keras does.
+  // Keras's steps, worked out on indexes and lengths first so each review is copied once.
+  // One RandomState for both shuffles, train first.
   const rng = new MT19937(seed);
-  const shuffle = (x: number[][], y: Float64Array): [number[][], number[]] => {
-    const order = rng.permutation(x.length);
-    return [Array.from(order, (i) => x[i]), Array.from(order, (i) => y[i])];
-  };
-  let [train, trainY] = shuffle(xTrain, yTrain);
-  let [test, testY] = shuffle(xTest, yTest);
+  let train = Array.from(rng.permutation(xTrain.length));
+  let test = Array.from(rng.permutation(xTest.length));
 
-  const mark = (x: number[]): number[] => {
-    const out = startChar !== null ? [startChar] : [];
-    for (const w of x) out.push(w + indexFrom);
-    return out;
-  };
-  train = train.map(mark);
-  test = test.map(mark);
-
+  // The start mark counts towards maxlen: Keras filters after adding it.
+  const marks = startChar !== null ? 1 : 0;
   if (options.maxlen) {
     const maxlen = options.maxlen;
-    const keep = (x: number[][], y: number[]): [number[][], number[]] => {
-      const kept = [...x.keys()].filter((i) => x[i].length < maxlen);
-      return [kept.map((i) => x[i]), kept.map((i) => y[i])];
-    };
-    [train, trainY] = keep(train, trainY);
-    [test, testY] = keep(test, testY);
+    train = train.filter((i) => xTrain[i].length + marks < maxlen);
+    test = test.filter((i) => xTest[i].length + marks < maxlen);
     if (train.length === 0 || test.length === 0) {
       throw new DatasetError(
         `loadImdb: after filtering for sequences shorter than maxlen=${maxlen}, no sequence was kept. Increase maxlen.`,
@@ -247,20 +234,48 @@ export async function loadImdb(options: ImdbOptions = {}): Promise<Imdb> {
     }
   }
 
+  // Without numWords, Keras takes the largest index (start mark included) as the limit.
   let numWords = options.numWords;
   if (!numWords) {
     numWords = 0;
-    for (const s of [...train, ...test]) for (const w of s) if (w > numWords) numWords = w;
+    for (const [x, kept] of [
+      [xTrain, train],
+      [xTest, test],
+    ] as const) {
+      for (const i of kept) {
+        if (startChar !== null) numWords = Math.max(numWords, startChar);
+        for (const w of x[i]) if (w + indexFrom > numWords) numWords = w + indexFrom;
+      }
+    }
   }
   const limit = numWords;
-  const cut = (x: number[]): number[] =>
-    oovChar !== null
-      ? x.map((w) => (skipTop <= w && w < limit ? w : oovChar))
-      : x.filter((w) => skipTop <= w && w < limit);
+  // The start mark goes through the cut too, as in Keras (a skipTop above it makes it oovChar).
+  const encode = (raw: number[]): number[] => {
+    const out: number[] = [];
+    const put = (w: number): void => {
+      if (skipTop <= w && w < limit) out.push(w);
+      else if (oovChar !== null) out.push(oovChar);
+    };
+    if (startChar !== null) put(startChar);
+    for (const w of raw) put(w + indexFrom);
+    return out;
+  };
 
   return [
-    [Sequences.wrap(train.map(cut)), tf.tensor1d(trainY, "float32")],
-    [Sequences.wrap(test.map(cut)), tf.tensor1d(testY, "float32")],
+    [
+      Sequences.wrap(train.map((i) => encode(xTrain[i]))),
+      tf.tensor1d(
+        train.map((i) => yTrain[i]),
+        "float32",
+      ),
+    ],
+    [
+      Sequences.wrap(test.map((i) => encode(xTest[i]))),
+      tf.tensor1d(
+        test.map((i) => yTest[i]),
+        "float32",
+      ),
+    ],
   ];
 }
 

@@ -547,8 +547,10 @@ class Machine {
 
 /** A list's items as JavaScript values: lists become arrays (two levels at most), the rest as read. */
 function plain(v: PyValue): unknown {
-  if (v instanceof PyList) return v.items.map((it) => (it instanceof PyList ? it.items.map(leaf) : leaf(it)));
-  return leaf(v);
+  if (!(v instanceof PyList)) return leaf(v);
+  // A list of ints (a review) is handed over as it is, not copied.
+  if (v.items.every((it) => typeof it === "number")) return v.items;
+  return v.items.map((it) => (it instanceof PyList ? it.items.map(leaf) : leaf(it)));
 }
 
 function leaf(v: PyValue): unknown {
