@@ -12,11 +12,20 @@ export { tf, init, currentBackend, BackendError, type BackendName, type InitOpti
 export { setRandomSeed } from "./seed";
 export {
   loadFashionMnist,
+  loadImdb,
+  getImdbWordIndex,
+  padSequences,
+  toCategorical,
+  Sequences,
   trainTestSplit,
   FASHION_MNIST_CLASSES,
   DatasetError,
   type FashionMnist,
   type FashionMnistOptions,
+  type Imdb,
+  type ImdbOptions,
+  type ImdbFileOptions,
+  type PadSequencesOptions,
   type SplitOptions,
   type Splittable,
 } from "./data";

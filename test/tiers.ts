@@ -17,7 +17,7 @@ export const SLOW_TESTS: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /^io\/keras-(errors|roundtrip)\.test\.js$/, why: "HDF5 in worker threads with time limits, many files" },
   {
     pattern:
-      /^(io\/keras-hostile-|io\/tfjs-hostile|io\/hostile-|data\/fashion-mnist-hostile|callbacks\/[\w-]+-hostile)/,
+      /^(io\/keras-hostile-|io\/tfjs-hostile|io\/hostile-|data\/(fashion-mnist|imdb)-hostile|callbacks\/[\w-]+-hostile)/,
     why: "each hostile file is refused in a fresh process, memory measured",
   },
   { pattern: /^package\.test\.js$/, why: "type-checks the package as users import it, three ways" },

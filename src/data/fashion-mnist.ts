@@ -1,13 +1,12 @@
 /**
  * Fashion-MNIST, as `keras.datasets.fashion_mnist.load_data()` returns it.
  */
-import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { tf } from "../backend";
 import { readRegularFile } from "../regular-file";
+import { digestOf, locateOrDownload, type ProgressReporter } from "./download";
 import { DatasetError } from "./errors";
 
 /** The four files, their SHA-256 and their size once gunzipped. */
@@ -61,7 +60,7 @@ export interface FashionMnistOptions {
   /** Check each file's SHA-256 against the published one. Default true. */
   verifyChecksum?: boolean;
   /** Report download progress (default: a line on stderr). */
-  onProgress?: (file: string, receivedBytes: number, totalBytes: number | undefined) => void;
+  onProgress?: ProgressReporter;
 }
 
 /**
@@ -146,87 +145,19 @@ export function parseIdx(buf: Uint8Array, file: string, expectedRank: number): I
   return { shape, data: buf.subarray(headerBytes, headerBytes + count) };
 }
 
-function sha256(buf: Uint8Array): string {
-  return createHash("sha256").update(buf).digest("hex");
-}
-
-async function download(url: string, dest: string, expectedSha: string, options: FashionMnistOptions): Promise<void> {
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
-  const tmp = `${dest}.tmp-${process.pid}-${Date.now()}`;
-  const progress =
-    options.onProgress ??
-    ((file: string, got: number, total: number | undefined) => {
-      const pct = total ? ` ${((100 * got) / total).toFixed(0)}%` : "";
-      process.stderr.write(`\rDownloading ${file}: ${(got / 1e6).toFixed(1)} MB${pct}   `);
-    });
-  try {
-    let res: Response;
-    try {
-      res = await fetch(url);
-    } catch (e) {
-      throw new DatasetError(`could not download ${url}: ${(e as Error).message}${causeText(e)}`);
-    }
-    if (!res.ok || !res.body) {
-      throw new DatasetError(`could not download ${url}: HTTP ${res.status} ${res.statusText}`);
-    }
-    const total = Number(res.headers.get("content-length")) || undefined;
-    const out = fs.openSync(tmp, "w");
-    const hash = createHash("sha256");
-    let got = 0;
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        fs.writeSync(out, chunk);
-        hash.update(chunk);
-        got += chunk.length;
-        progress(path.basename(dest), got, total);
-      }
-      fs.fsyncSync(out);
-    } finally {
-      fs.closeSync(out);
-    }
-    if (!options.onProgress) process.stderr.write("\n");
-    const actual = hash.digest("hex");
-    if (options.verifyChecksum !== false && actual !== expectedSha) {
-      throw new DatasetError(
-        `${url}: checksum mismatch: expected SHA-256 ${expectedSha}, found ${actual}; the download was discarded`,
-      );
-    }
-    fs.renameSync(tmp, dest);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-}
-
-function causeText(e: unknown): string {
-  const cause = (e as { cause?: unknown }).cause;
-  return cause instanceof Error ? ` (${cause.message})` : "";
-}
-
 async function locate(key: FileKey, options: FashionMnistOptions): Promise<string> {
-  const { name, sha256: sha } = FASHION_MNIST_FILES[key];
-  const searched = fashionMnistSearchPath(options);
-  for (const dir of searched) {
-    const file = path.join(dir, name);
-    if (fs.existsSync(file)) return file;
-  }
-  const where = searched.map((d) => `  ${path.join(d, name)}`).join("\n");
-  if (options.download === false) {
-    throw new DatasetError(
-      `Fashion-MNIST file ${name} not found; searched:\n${where}\n` +
-        `Install Debian's dataset-fashion-mnist, set FASHION_MNIST_DIR, or allow downloading.`,
-    );
-  }
-  const dest = path.join(options.cacheDir ?? kerasCacheDir(), name);
-  const mirror = options.mirror ?? FASHION_MNIST_MIRROR;
-  try {
-    await download(new URL(name, mirror).toString(), dest, sha, options);
-  } catch (e) {
-    throw new DatasetError(
-      `Fashion-MNIST file ${name} not found; searched:\n${where}\nand downloading it failed: ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
-  return dest;
+  return locateOrDownload(
+    {
+      dataset: "Fashion-MNIST",
+      file: FASHION_MNIST_FILES[key],
+      searched: fashionMnistSearchPath(options),
+      download: options.download !== false,
+      cacheDir: options.cacheDir ?? kerasCacheDir(),
+      mirror: options.mirror ?? FASHION_MNIST_MIRROR,
+      howToGet: "Install Debian's dataset-fashion-mnist, set FASHION_MNIST_DIR, or allow downloading.",
+    },
+    options,
+  );
 }
 
 /**
@@ -253,7 +184,7 @@ function readParsed(key: FileKey, file: string, rank: number): { raw: Uint8Array
 }
 
 function verify(key: FileKey, file: string, raw: Uint8Array): void {
-  const actual = sha256(raw);
+  const actual = digestOf(raw, "sha256");
   const expected = FASHION_MNIST_FILES[key].sha256;
   if (actual !== expected) {
     throw new DatasetError(

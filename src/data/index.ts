@@ -1,3 +1,5 @@
 export * from "./errors";
 export * from "./fashion-mnist";
+export * from "./imdb";
+export * from "./sequences";
 export * from "./split";

@@ -6,6 +6,7 @@
 import { tf } from "../backend";
 import { DatasetError } from "./errors";
 import { MT19937 } from "./mt19937";
+import { Sequences } from "./sequences";
 
 /** Options for {@link trainTestSplit}; the defaults are scikit-learn's. */
 export interface SplitOptions {
@@ -77,7 +78,9 @@ function take<T extends Splittable>(value: T, indices: Int32Array): T {
     return tf.tidy(() => tf.gather(value, tf.tensor1d(indices, "int32"))) as T;
   }
   const arr = value as readonly unknown[];
-  return Array.from(indices, (i) => arr[i]) as unknown as T;
+  const rows = Array.from(indices, (i) => arr[i]);
+  // Reviews stay Sequences, so the split halves still display in one line.
+  return (arr instanceof Sequences ? Sequences.wrap(rows as number[][]) : rows) as unknown as T;
 }
 
 /**

@@ -4,6 +4,7 @@
  * so anything far beyond is refused with a `ModelFileError` instead of a
  * `RangeError` from deep in a parser or a recursive walk.
  */
+import { jsonDepth } from "../util/json-depth";
 import { ModelFileError } from "./errors";
 
 /**
@@ -39,7 +40,7 @@ export function checkConfigSize(file: string, what: string, bytes: number): void
  * const config = parseLimitedJson("m.h5", "model_config", text); // what "" for the whole file
  */
 export function parseLimitedJson(file: string, what: string, text: string): unknown {
-  const depth = jsonDepth(text);
+  const depth = jsonDepth(text, MAX_JSON_DEPTH);
   if (depth > MAX_JSON_DEPTH) {
     throw new ModelFileError(
       file,
@@ -55,24 +56,4 @@ export function parseLimitedJson(file: string, what: string, text: string): unkn
       { cause: e },
     );
   }
-}
-
-/** Deepest bracket nesting outside strings (stops counting past the limit). */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-      if (deepest > MAX_JSON_DEPTH) return deepest;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return deepest;
 }

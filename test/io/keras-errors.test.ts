@@ -20,7 +20,7 @@ import {
 } from "../../src/io/keras";
 import { H5Reader } from "../../src/io/keras/h5-read";
 import { writeH5Plain } from "../../src/io/keras/h5-write";
-import { writeZip } from "../../src/io/keras/zip";
+import { writeZip } from "../../src/util/zip";
 import { tempDir } from "../helpers";
 import { kerasFixtures, lessonMlp, SKIP_FIXTURES, weightValues } from "./keras-helpers";
 

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { tf } from "../../src/backend";
 import { saveModelH5, saveModelKeras, saveWeightsH5 } from "../../src/io/keras";
-import { crc32, readZip } from "../../src/io/keras/zip";
+import { crc32, readZip } from "../../src/util/zip";
 import { tempDir } from "../helpers";
 import { costText, h5py, type RawEntry, type Refusal, refuseInChild, SKIP_H5PY, zipOf } from "./hostile-helpers";
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tf } from "../../src/backend";
 import { saveModelKeras, saveWeightsH5, saveWeightsKeras3 } from "../../src/io/keras";
-import { readZip, writeZip } from "../../src/io/keras/zip";
+import { readZip, writeZip } from "../../src/util/zip";
 import { tempDir } from "../helpers";
 import { costText, h5py, MAX_REFUSAL_MB, refuseInChild, SKIP_H5PY } from "./hostile-helpers";
 

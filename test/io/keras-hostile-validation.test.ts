@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { tf } from "../../src/backend";
 import { ModelFileError } from "../../src/io";
 import { saveModelH5, saveModelKeras } from "../../src/io/keras";
-import { readZip, writeZip } from "../../src/io/keras/zip";
+import { readZip, writeZip } from "../../src/util/zip";
 import { tempDir } from "../helpers";
 import { costText, h5py, MAX_REFUSAL_MB, type Refusal, refuseInChild, SKIP_H5PY, zipOf } from "./hostile-helpers";
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tf } from "../../src/backend";
 import { saveModelKeras } from "../../src/io/keras";
-import { crc32, readZip } from "../../src/io/keras/zip";
+import { crc32, readZip } from "../../src/util/zip";
 import { tempDir } from "../helpers";
 import {
   costText,

@@ -19,7 +19,7 @@ import {
   saveWeightsH5,
   saveWeightsKeras3,
 } from "../../src/io/keras";
-import { readZip } from "../../src/io/keras/zip";
+import { readZip } from "../../src/util/zip";
 import { repoRoot, tempDir } from "../helpers";
 import { CH9_MODELS, ch9Input, kerasFixtures, lessonMlp, maxAbsDiff, predict, SKIP_FIXTURES } from "./keras-helpers";
 

@@ -17,7 +17,7 @@ import {
   saveWeightsH5,
   saveWeightsKeras3,
 } from "../../src/io/keras";
-import { readZip } from "../../src/io/keras/zip";
+import { readZip } from "../../src/util/zip";
 import { tempDir } from "../helpers";
 import { lessonMlp, predict } from "./keras-helpers";
 

@@ -28,7 +28,7 @@ import { type H5Writer, writeH5File, writeH5Plain } from "./h5-write";
 import { compileFrom, configErrors, parseJson } from "./legacy-h5";
 import { withScratchDir } from "./scratch-dir";
 import { kerasLayers, type PendingLayer, readAndAssign, weightBudget, weightsOf } from "./weights";
-import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntrySizes, ZipProblem } from "./zip";
+import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntrySizes, ZipProblem } from "../../util/zip";
 
 /** The Keras version our Keras 3 files declare: the layout is Keras 3.10's. */
 export const KERAS3_VERSION = "3.10.0";

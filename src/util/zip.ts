@@ -1,10 +1,13 @@
 /**
- * A small zip reader and writer for `.keras` archives.
+ * A small zip reader and writer for `.keras` archives and NumPy `.npz` files.
  *
  * Keras writes `.keras` files with Python's `zipfile` without compression
  * (stored entries); so does {@link writeZip}. {@link readZip} reads stored and
- * deflated entries, checks every size and CRC, and refuses archives whose
- * declared sizes exceed a limit before inflating anything.
+ * deflated entries (`np.savez_compressed` deflates), checks every size and CRC,
+ * and refuses archives whose declared sizes exceed a limit before inflating anything.
+ *
+ * It imports nothing of the project, so both `data/` and `io/` can use it; a
+ * {@link ZipProblem} carries no file name, the caller names the file.
  */
 import * as zlib from "node:zlib";
 
@@ -110,6 +113,14 @@ export const MAX_TOTAL_BYTES = 2 ** 31 - 1;
 const MAX_RATIO = 100;
 const BOMB_FLOOR = 16 * 2 ** 20;
 
+/** Limits a caller may tighten: {@link readZip}'s defaults suit model files. */
+export interface ZipLimits {
+  /** Largest entry accepted, once inflated. Default 2 GiB − 1. */
+  maxEntryBytes?: number;
+  /** Largest sum of the inflated sizes of all entries. Default {@link MAX_TOTAL_BYTES}. */
+  maxTotalBytes?: number;
+}
+
 /** One central-directory record, checked but not yet inflated. */
 interface EntryInfo {
   name: string;
@@ -120,7 +131,9 @@ interface EntryInfo {
 }
 
 /** The archive's entries from its central directory, every size checked before anything is inflated. */
-function listEntries(buf: Buffer): EntryInfo[] {
+function listEntries(buf: Buffer, limits: ZipLimits = {}): EntryInfo[] {
+  const maxEntry = limits.maxEntryBytes ?? MAX_ENTRY_BYTES;
+  const maxTotal = limits.maxTotalBytes ?? MAX_TOTAL_BYTES;
   if (buf.length < 22) throw new ZipProblem(`is ${buf.length} bytes long, too short to be a zip archive`);
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
@@ -160,12 +173,12 @@ function listEntries(buf: Buffer): EntryInfo[] {
     const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
     p += 46 + nameLen + extraLen + commentLen;
     if (flags & 1) throw new ZipProblem(`entry ${name} is encrypted`);
-    if (size > MAX_ENTRY_BYTES || compressed === 0xffffffff)
-      throw new ZipProblem(`entry ${name} declares ${size} bytes, more than allowed`);
+    if (size > maxEntry || compressed === 0xffffffff)
+      throw new ZipProblem(`entry ${name} declares ${size} bytes, more than the ${maxEntry} allowed`);
     total += size;
-    if (total > MAX_TOTAL_BYTES) {
+    if (total > maxTotal) {
       throw new ZipProblem(
-        `declares more than ${MAX_TOTAL_BYTES} bytes in all once inflated (at entry ${name}); refused before inflating anything`,
+        `declares more than ${maxTotal} bytes in all once inflated (at entry ${name}); refused before inflating anything`,
       );
     }
     if (localOffset + 30 > buf.length || buf.readUInt32LE(localOffset) !== 0x04034b50) {
@@ -221,21 +234,22 @@ function inflate(e: EntryInfo): Buffer {
  * @example
  * zipEntrySizes(fs.readFileSync("model.keras")).get("config.json"); // 1234
  */
-export function zipEntrySizes(buf: Buffer): Map<string, number> {
-  return new Map(listEntries(buf).map((e) => [e.name, e.size]));
+export function zipEntrySizes(buf: Buffer, limits?: ZipLimits): Map<string, number> {
+  return new Map(listEntries(buf, limits).map((e) => [e.name, e.size]));
 }
 
 /**
  * Read the entries of a zip archive held in memory, checking sizes and CRCs:
  * those named in `only` (every entry when omitted); the others are never inflated.
+ * `limits` tightens the size limits, checked on the declared sizes before anything is inflated.
  *
  * @example
  * const entries = readZip(fs.readFileSync("model.keras"), ["config.json"]);
  * JSON.parse(entries.get("config.json")!.toString());
  */
-export function readZip(buf: Buffer, only?: readonly string[]): ZipEntries {
+export function readZip(buf: Buffer, only?: readonly string[], limits?: ZipLimits): ZipEntries {
   const entries: ZipEntries = new Map();
-  for (const e of listEntries(buf)) {
+  for (const e of listEntries(buf, limits)) {
     if (only === undefined || only.includes(e.name)) entries.set(e.name, inflate(e));
   }
   return entries;
