@@ -8,6 +8,8 @@
  * --stock-steps N for stock tfjs (default 60; it is several times slower), --models a,b (default
  * all: lesson,sigmoid,mlp,cnn), --rounds N (paths take turns; medians; default 1),
  * --no-profile (skip the profiled run that lists where each model's step goes),
+ * --max-load X (default 1.5: with a higher 1-minute load average at the start the bench says so
+ * and exits 2 without running: figures taken beside other work compare nothing),
  * --out FILE (default bench/RESULTS.md), --no-readme (leave README.md's bench table alone;
  * otherwise the table between its `bench:start` and `bench:end` markers is replaced by this run's).
  * (`npm run bench:lesson` times the lesson's model over whole epochs and a notebook cell.)
@@ -33,6 +35,7 @@ interface Options {
   profile: boolean;
   readme: boolean;
   out: string;
+  maxLoad: number;
 }
 
 interface Timing {
@@ -47,10 +50,11 @@ function parseOptions(argv: string[]): Options {
     warmup: 30,
     stockSteps: 60,
     models: Object.keys(BENCH_MODELS),
-    rounds: 1,
+    rounds: 3,
     profile: true,
     readme: true,
     out: path.join(repoRoot, "bench", "RESULTS.md"),
+    maxLoad: 1.5,
   };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
@@ -64,6 +68,7 @@ function parseOptions(argv: string[]): Options {
     else if (key === "--warmup") options.warmup = Number(value);
     else if (key === "--stock-steps") options.stockSteps = Number(value);
     else if (key === "--rounds") options.rounds = Number(value);
+    else if (key === "--max-load") options.maxLoad = Number(value);
     else if (key === "--out") options.out = path.resolve(value);
     else if (key === "--models") {
       const unknown = value.split(",").filter((m) => !(m in BENCH_MODELS));
@@ -74,7 +79,7 @@ function parseOptions(argv: string[]): Options {
       options.models = value.split(",");
     } else
       throw new Error(
-        `bench: unknown option ${key}; expected --steps, --warmup, --stock-steps, --models, --rounds, --no-profile or --out`,
+        `bench: unknown option ${key}; expected --steps, --warmup, --stock-steps, --models, --rounds, --max-load, --no-profile, --no-readme or --out`,
       );
   }
   return options;
@@ -96,13 +101,48 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function medianOf(runs: Outcome[]): Outcome {
+/** The median of a path's rounds, with the spread (lowest and highest ms/step) beside it. */
+type Summary = Timing & { min: number; max: number };
+
+function medianOf(runs: Outcome[]): Summary | { skipped: string } {
   const ok = runs.filter((r): r is Timing => !("skipped" in r));
-  if (ok.length === 0) return runs[0];
-  return { msPerStep: median(ok.map((r) => r.msPerStep)), cpuMsPerStep: median(ok.map((r) => r.cpuMsPerStep)) };
+  if (ok.length === 0) return runs[0] as { skipped: string };
+  const ms = ok.map((r) => r.msPerStep);
+  return {
+    msPerStep: median(ms),
+    cpuMsPerStep: median(ok.map((r) => r.cpuMsPerStep)),
+    min: Math.min(...ms),
+    max: Math.max(...ms),
+  };
 }
 
 const fmt = (r: Outcome | undefined, digits = 2): string => (!r || "skipped" in r ? "—" : r.msPerStep.toFixed(digits));
+
+/** "12.3 (11.9–13.0)": the median and, over several rounds, the spread. */
+function fmtSpread(r: Outcome | undefined): string {
+  if (!r || "skipped" in r || !("min" in r)) return fmt(r);
+  const { msPerStep, min, max } = r as Summary;
+  return min === max ? fmt(r) : `${msPerStep.toFixed(2)} (${min.toFixed(2)}–${max.toFixed(2)})`;
+}
+
+/**
+ * Which BLAS library PyTorch loaded, read from its process's memory map after a matrix product:
+ * Debian's python3-torch uses whatever libblas.so.3 the system has, and the reference BLAS makes
+ * its dense layers several times slower than OpenBLAS does.
+ */
+function torchBlas(): string {
+  const probe = [
+    "import torch",
+    "torch.ones(64, 64) @ torch.ones(64, 64)",
+    "libs = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower() and '/' in l})",
+    "print(' '.join(libs) or 'none')",
+  ].join("\n");
+  const child = spawnSync(python, ["-c", probe], { encoding: "utf8" });
+  if (child.status !== 0) return "unknown (torch did not load)";
+  const libs = child.stdout.trim();
+  const kind = /openblas/i.test(libs) ? "OpenBLAS" : /mkl/i.test(libs) ? "MKL" : "reference BLAS or unknown";
+  return `${libs} (${kind})`;
+}
 
 function torchAvailable(): string | null {
   const child = spawnSync(python, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
@@ -122,7 +162,17 @@ function spliceReadme(quote: string): boolean {
 
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
+  const startLoad = os.loadavg()[0];
+  if (startLoad > options.maxLoad) {
+    console.error(
+      `bench: the load average is ${startLoad.toFixed(2)}, above ${options.maxLoad}: other work shares the machine, ` +
+        "so the figures would compare nothing; nothing was run or written. Run it with nothing else on the machine.",
+    );
+    process.exit(2);
+  }
   const torchVersion = torchAvailable();
+  const blas = torchVersion ? torchBlas() : "—";
+  console.error(`bench: PyTorch ${torchVersion ?? "not available"}, BLAS: ${blas}`);
   const cores = os.cpus().length;
   const stepRun = path.join(repoRoot, "dist", "bench", "step-run.js");
   const common = ["--warmup", String(options.warmup)];
@@ -184,7 +234,7 @@ function main(): void {
         ]),
     },
   ];
-  const load = os.loadavg()[0];
+  const load = startLoad;
   const started = new Date();
   const results: Record<
     string,
@@ -226,7 +276,7 @@ function main(): void {
       ours && !("skipped" in ours) && r.torch1 && !("skipped" in r.torch1)
         ? (ours.cpuMsPerStep / r.torch1.cpuMsPerStep).toFixed(2)
         : "—";
-    return `| ${BENCH_MODELS[model].title} | **${fmt(ours)}** | ${fmt(r.torch1)} | ${fmt(r.torchAll)} | **${ratio}** | ${fmt(r.stock)} | ${cpuRatio} |`;
+    return `| ${BENCH_MODELS[model].title} | **${fmtSpread(ours)}** | ${fmtSpread(r.torch1)} | ${fmtSpread(r.torchAll)} | **${ratio}** | ${fmt(r.stock)} | ${cpuRatio} |`;
   });
   const skipped = options.models.flatMap((model) =>
     Object.entries(results[model].times)
@@ -241,11 +291,17 @@ function main(): void {
     `- Run: ${started.toISOString()} to ${finished.toISOString()}`,
     `- Machine: ${machine}; ${os.type()} ${os.release()}; load average ${load.toFixed(2)} when the run began`,
     `- Node ${process.version}; tfjs 4.22.0 on the WebAssembly backend; PyTorch ${torchVersion ?? "not available"} (${python})`,
-    `- Each model: ${options.warmup} warm-up steps, then ${options.steps} timed training steps (stock tfjs: ${options.stockSteps}; the CNN a tenth of each) on the next Fashion-MNIST training images; ${options.rounds} round(s), paths taking turns, medians`,
+    `- PyTorch's BLAS: ${blas}`,
+    `- Each model: ${options.warmup} warm-up steps, then ${options.steps} timed training steps (stock tfjs: ${options.stockSteps}; the CNN a tenth of each) on the next Fashion-MNIST training images (the recurrent models: token sequences of 100); ${options.rounds} round(s), the paths taking turns within each round, medians with the spread (lowest–highest) beside them`,
     "",
     `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch | stock tfjs wasm | CPU-time ratio vs PyTorch 1 thread |`,
     "|---|---:|---:|---:|---:|---:|---:|",
     ...rows,
+    "",
+    `The bench refuses to run when the load average at its start is above ${options.maxLoad}` +
+      (options.maxLoad > 1.5
+        ? ` (raised from 1.5 with --max-load for this run: its figures were taken beside other work and compare nothing); this run began at ${load.toFixed(2)}.`
+        : `; this run began at ${load.toFixed(2)}, with nothing else on the machine.`),
     "",
     "ms/step is wall-clock time per training step (forward, backward, optimizer update and `fit`'s batch loop). The CPU-time ratio divides this process's CPU time per step by PyTorch's at 1 thread: steadier than wall time when other work shares the machine.",
     "",
@@ -275,7 +331,7 @@ function main(): void {
   if (options.readme) {
     const quote = [
       `From \`${path.relative(repoRoot, options.out)}\`, the run of ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine} ` +
-        `(load average ${load.toFixed(1)} at its start), Node ${process.version}, PyTorch ${torchVersion ?? "not available"}:`,
+        `(load average ${load.toFixed(1)} at its start), Node ${process.version}, PyTorch ${torchVersion ?? "not available"} on ${blas}:`,
       "",
       ...text.split("\n").filter((line) => line.startsWith("|")),
     ].join("\n");
