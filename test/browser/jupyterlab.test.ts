@@ -15,7 +15,14 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { tf } from "../../src/backend";
 import { LivePlot } from "../../src/callbacks/live-plot";
-import { Pyplot, plotHistory, resetPlotlyInclusion, type MimeBundle, type PlotlyFigure } from "../../src/display";
+import {
+  Figure,
+  Pyplot,
+  plotHistory,
+  resetPlotlyInclusion,
+  type MimeBundle,
+  type PlotlyFigure,
+} from "../../src/display";
 import { plotlySource } from "../../src/display/plotly-html";
 import { mimeBundleOf } from "../../src/display/registry";
 import { FakeBridge } from "../display/fake-bridge";
@@ -156,6 +163,15 @@ function filterGridNotebook(): string {
   return file;
 }
 
+/** Three panels side by side (1,380 px: wider than the area), 4 points each. */
+function threePanels(): Figure {
+  return new Figure({
+    panels: [0, 1, 2].map((k) => ({
+      series: [{ x: [0, 1, 2, 3], y: [1 + k, 3, 2, 4], name: `run ${k}`, mode: "lines+markers" as const }],
+    })),
+  });
+}
+
 /** JupyterLab's own style sheets for outputs, and an output area 1,036 px wide (a 64 px prompt beside it). */
 async function jupyterLabStyles(page: Page): Promise<void> {
   for (const pkg of ["rendermime", "outputarea"])
@@ -172,6 +188,14 @@ before(
       notebooks.set(`${lang}/07-3`, join(REPO, "notebooks", lang, "07-3-regularization.ipynb"));
     notebooks.set("several charts and a LivePlot", await chartsNotebook());
     notebooks.set("filter grid", filterGridNotebook());
+    const wide = join(work, "three-panels.ipynb");
+    const cell = { id: "wide", cell_type: "code", execution_count: 1, metadata: {}, source: [] };
+    const outputs = [asOutput(threePanels().mimeBundle({ plotly: "always" }))];
+    writeFileSync(
+      wide,
+      JSON.stringify({ cells: [{ ...cell, outputs }], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
+    );
+    notebooks.set("three panels", wide);
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   },
@@ -439,6 +463,32 @@ describe("a live chart in JupyterLab looks as its static picture does (issue 26,
         path: join(REPO, "test-artifacts", "jupyterlab-filter-grid-trusted.png"),
         fullPage: true,
       });
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("a chart scaled down to the area still answers the pointer: hovering a point shows that point", async () => {
+    const { page, problems } = await render(notebooks.get("three panels")!, true, jupyterLabStyles);
+    try {
+      await page.waitForFunction(() => document.querySelector(".js-plotly-plot .main-svg"), undefined, {
+        timeout: 60_000,
+      });
+      const m = await measure(page);
+      const g = threePanels().geometry();
+      assert.ok(m.chart && m.chart.width < g.width - 100, `scaled: ${JSON.stringify(m.chart)}`);
+      assert.ok(m.area.scrollWidth <= m.area.clientWidth, "no horizontal scrollbar");
+      const s = m.chart.width / g.width;
+      const box = g.panels[1];
+      const at = (v: number, [a, b]: [number, number], p: number, q: number) => p + ((v - a) / (b - a)) * (q - p);
+      await page.mouse.move(
+        m.chart.left + at(2, box.xRange, box.x0, box.x1) * s,
+        m.chart.top + at(2, box.yRange, box.y1, box.y0) * s,
+      );
+      await page.waitForFunction(() => document.querySelector(".hoverlayer .hovertext"), undefined, { timeout: 5_000 });
+      const text = await page.$eval(".hoverlayer .hovertext", (h) => h.textContent ?? "");
+      assert.match(text, /^run 1.*x 2.*2\.000/, `the hover label of panel 2's point (2, 2): ${text}`);
+      assert.deepEqual(problems, []);
     } finally {
       await page.close();
     }
