@@ -411,7 +411,10 @@ describe("a live chart in JupyterLab looks as its static picture does (issue 26,
         for (let x = 0; x <= png.width; x++) {
           const opaque = x < png.width && pixel(png, x, Math.round(png.height * row))[3] === 255;
           if (opaque && start < 0) start = x;
-          if (!opaque && start >= 0) (spans.push([start, x]), (start = -1));
+          if (!opaque && start >= 0) {
+            spans.push([start, x]);
+            start = -1;
+          }
         }
       }
       assert.equal(spans.length, 32, "32 panels in the picture");

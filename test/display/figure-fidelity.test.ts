@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import vm from "node:vm";
 import { Figure, Pyplot, resetPlotlyInclusion } from "../../src/display";
 import { ticks, tickLabel } from "../../src/display/geometry";
+import { liveFigure } from "../../src/callbacks/live-plot-figure";
 import { parseXml } from "./xml";
 import { readPNG, pixel } from "./png-read";
 
@@ -92,6 +93,29 @@ test("the legend draws a series' markers with the series' symbol: squares stay s
   assert.equal(square.attrs.height, "8");
   const plotly = fig.toPlotly().data.map((t) => (t.type === "scatter" ? t.marker?.symbol : undefined));
   assert.deepEqual(plotly, [undefined, "square", "circle-open", "square"], "the live chart's symbols");
+});
+
+test("LivePlot's 'checkpoint saved' legend entry is an open square, as its markers (8-2)", () => {
+  const fig = liveFigure(
+    {
+      collected: { epoch: [0, 1, 2], history: { loss: [0.6, 0.4, 0.35], val_loss: [0.5, 0.42, 0.44] } },
+      batches: { x: [], y: [] },
+      learningRates: [0.001, 0.001, 0.001],
+      saves: [0, 1],
+    },
+    {},
+  );
+  const svg = parseXml(fig.toSVG());
+  const texts = svg.elements.filter((e) => e.attrs.class === "legend-text").map((e) => e.text);
+  const samples = svg.elements.filter((e) => e.attrs.class === "legend-sample");
+  const saved = samples[texts.indexOf("checkpoint saved")];
+  assert.ok(saved, `legend entries: ${texts.join(", ")}`);
+  assert.equal(saved.tag, "rect");
+  assert.equal(saved.attrs["data-symbol"], "square-open");
+  assert.equal(saved.attrs.fill, "none");
+  assert.equal(saved.attrs.width, "9");
+  const trace = fig.toPlotly().data.find((t) => t.name === "checkpoint saved");
+  assert.equal(trace?.type === "scatter" ? trace.marker?.symbol : undefined, "square-open");
 });
 
 test("a 2×16 grid's picture has even gaps: every gap between neighbouring panels is the same width", () => {
