@@ -21,6 +21,27 @@ export interface Atlas {
 /** At most this many screen pixels per PNG pixel, so that viewers' smoothing hardly blurs small pictures. */
 const MAX_SCREEN_PX = 8;
 
+/**
+ * Where panels start along one axis, in whole PNG pixels from `origin`. Panels on a regular
+ * lattice (a grid: starts equally spaced) are placed at a whole-pixel pitch, so every gap between
+ * neighbours is the same number of PNG pixels (rounding each start on its own made the gaps of a
+ * 2×16 grid alternate between 1 and 2 pixels: 7 and 14 on screen); other layouts round each start.
+ */
+function startsInPNG(starts: number[], origin: number, scale: number): number[] {
+  const distinct: number[] = [];
+  for (const v of [...starts].sort((a, b) => a - b))
+    if (distinct.length === 0 || v - distinct[distinct.length - 1] > 1e-6) distinct.push(v);
+  const pitch = distinct.length > 1 ? (distinct[distinct.length - 1] - distinct[0]) / (distinct.length - 1) : 0;
+  const regular = distinct.length > 1 && distinct.every((v, i) => Math.abs(v - distinct[0] - i * pitch) < 1e-6 * pitch);
+  const first = Math.round((distinct[0] - origin) / scale);
+  const step = Math.max(1, Math.round(pitch / scale));
+  return starts.map((v) => {
+    if (!regular) return Math.round((v - origin) / scale);
+    const i = distinct.findIndex((d) => Math.abs(d - v) <= 1e-6);
+    return first + i * step;
+  });
+}
+
 /** The atlas of a figure's pictures; `undefined` when it has none. */
 export function atlasOf(spec: FigureSpec, g: Geometry): Atlas | undefined {
   const items = spec.panels.flatMap((p, i) => (p.image ? [{ image: p.image, box: g.panels[i] }] : []));
@@ -31,8 +52,25 @@ export function atlasOf(spec: FigureSpec, g: Geometry): Atlas | undefined {
   const y0 = Math.min(...items.map((it) => it.box.y0));
   const x1 = Math.max(...items.map((it) => it.box.x1));
   const y1 = Math.max(...items.map((it) => it.box.y1));
-  const width = Math.max(1, Math.round((x1 - x0) / scale));
-  const height = Math.max(1, Math.round((y1 - y0) / scale));
+  const left = startsInPNG(
+    items.map((it) => it.box.x0),
+    x0,
+    scale,
+  );
+  const top = startsInPNG(
+    items.map((it) => it.box.y0),
+    y0,
+    scale,
+  );
+  const cells = items.map(({ image, box }, k) => ({
+    image,
+    ax: left[k],
+    ay: top[k],
+    w: Math.max(1, Math.round((box.x1 - box.x0) / scale)),
+    h: Math.max(1, Math.round((box.y1 - box.y0) / scale)),
+  }));
+  const width = Math.max(...cells.map((c) => c.ax + c.w));
+  const height = Math.max(...cells.map((c) => c.ay + c.h));
 
   // Index 0 is the transparent gap; the others are the colours in use, across colormaps.
   const colours = new Map<string, number>();
@@ -51,11 +89,7 @@ export function atlasOf(spec: FigureSpec, g: Geometry): Atlas | undefined {
     return i;
   };
   const indices = new Uint16Array(width * height);
-  for (const { image, box } of items) {
-    const ax = Math.round((box.x0 - x0) / scale);
-    const ay = Math.round((box.y0 - y0) / scale);
-    const w = Math.min(width - ax, Math.round((box.x1 - box.x0) / scale));
-    const h = Math.min(height - ay, Math.round((box.y1 - box.y0) / scale));
+  for (const { image, ax, ay, w, h } of cells) {
     const lut = new Int32Array(256).fill(-1);
     for (let y = 0; y < h; y++) {
       const row = Math.min(image.rows - 1, Math.floor((y * image.rows) / h)) * image.cols;

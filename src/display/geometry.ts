@@ -220,10 +220,11 @@ export function ticks(range: [number, number], target: number, integer: boolean)
   const norm = raw / mag;
   let step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10) * mag;
   if (integer) step = Math.max(1, Math.ceil(step));
-  const first = Math.ceil(lo / step - 1e-9) * step;
+  // Each tick is a whole multiple of the step, computed by one multiplication (not by adding the
+  // step again and again, whose float error makes the zero tick -5.6e-17), rounded to 12 digits.
   const values: number[] = [];
-  for (let v = first; v <= hi + step * 1e-9; v += step) {
-    values.push(Number(v.toPrecision(12)));
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
+    values.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
     if (values.length > 100) break;
   }
   return { values, step };
@@ -231,7 +232,8 @@ export function ticks(range: [number, number], target: number, integer: boolean)
 
 /** Tick label text with as many decimals as the step needs. */
 export function tickLabel(value: number, step: number): string {
-  if (value === 0) return "0";
+  // A value a billionth of a step from zero is zero with float error.
+  if (value === 0 || Math.abs(value) < Math.abs(step) * 1e-9) return "0";
   const abs = Math.abs(value);
   if (abs >= 1e6 || abs < 1e-4) return value.toExponential(1).replace("e+", "e");
   let decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));

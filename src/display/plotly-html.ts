@@ -12,7 +12,12 @@
  *    `plotly.js-basic-dist-min` from npm, never a CDN), evaluated with `define`,
  *    `module` and `exports` shadowed so no AMD/CommonJS loader captures it.
  * 3. a small loader that waits until `window.Plotly` exists and the picture is in
- *    the page, then draws the interactive chart and removes the picture.
+ *    the page, then draws the interactive chart and removes the picture. The chart
+ *    keeps the figure's size where it fits and is scaled down as a whole (CSS
+ *    `transform`, fonts and all) where the output area is narrower, as the picture
+ *    is by `max-width: 100%`: matplotlib's inline backend's rule, a figure is its
+ *    figsize, shrunk to fit. It follows the area's width (`ResizeObserver`), and
+ *    draws the pictures of `imshow` with `image-rendering: pixelated`, as the SVG.
  *
  * When a notebook is reopened, outputs render in order, so the first chart's
  * output defines Plotly and the later ones find it. If the output that carried
@@ -103,23 +108,59 @@ function loaderScript(id: string, figure: PlotlyFigure): string {
 (function () {
   var id = ${scriptJSON(id)};
   var fig = ${scriptJSON(figure)};
+  var W = fig.layout.width, H = fig.layout.height;
+  function pixelated() {
+    if (document.getElementById("tslab-dl-plotly-style")) return;
+    var style = document.createElement("style");
+    style.id = "tslab-dl-plotly-style";
+    style.textContent = ".tslab-dl-plotly image { image-rendering: crisp-edges; image-rendering: pixelated; }";
+    (document.head || document.documentElement).appendChild(style);
+  }
+  function fit(host, box, div) {
+    var room = host.clientWidth;
+    var s = room > 0 && W > room ? room / W : 1;
+    box.style.width = W * s + "px";
+    box.style.height = H * s + "px";
+    div.style.transform = s < 1 ? "scale(" + s + ")" : "";
+    return room;
+  }
   function plot(P, host) {
     host.setAttribute("data-plotted", "1");
     var img = host.querySelector("img");
+    var box = document.createElement("div");
+    box.className = "tslab-dl-plotly";
+    box.style.overflow = "hidden";
     var div = document.createElement("div");
-    div.className = "tslab-dl-plotly";
-    host.appendChild(div);
+    div.style.width = W + "px";
+    div.style.height = H + "px";
+    div.style.transformOrigin = "0 0";
+    box.appendChild(div);
+    host.appendChild(box);
     if (img) img.style.display = "none";
+    pixelated();
+    var room = fit(host, box, div);
+    function refit() {
+      if (!document.documentElement.contains(host)) return stop();
+      if (host.clientWidth !== room) room = fit(host, box, div);
+    }
+    var observer = typeof ResizeObserver === "function" ? new ResizeObserver(refit) : null;
+    function stop() {
+      if (observer) observer.disconnect();
+      else window.removeEventListener("resize", refit);
+    }
+    function fail() {
+      stop();
+      if (img) img.style.display = "";
+      if (box.parentNode) box.parentNode.removeChild(box);
+    }
+    if (observer) observer.observe(host);
+    else window.addEventListener("resize", refit);
     try {
       P.newPlot(div, fig.data, fig.layout, { displaylogo: false, responsive: false }).then(function () {
         if (img && img.parentNode) img.parentNode.removeChild(img);
-      }, function () {
-        if (img) img.style.display = "";
-        if (div.parentNode) div.parentNode.removeChild(div);
-      });
+      }, fail);
     } catch (e) {
-      if (img) img.style.display = "";
-      if (div.parentNode) div.parentNode.removeChild(div);
+      fail();
     }
   }
   function tick(n) {

@@ -89,6 +89,20 @@ function seriesFill(s: SeriesSpec): string {
   return filled ? (s.color ?? "#000") : "none";
 }
 
+/**
+ * A series' marker in the legend, with the series' own symbol (as Plotly's legend draws it): a
+ * square for `"square"` markers, a circle for `"circle"`; filled unless the symbol is `-open`.
+ */
+function legendMarker(s: SeriesSpec, cx: number, cy: number, color: string): string {
+  const r = (s.markerSize ?? 6) / 2;
+  const symbol = s.marker ?? "circle";
+  const fill = symbol.endsWith("-open") ? "none" : color;
+  const data = `data-symbol="${xmlEscape(symbol)}"`;
+  return symbol.startsWith("square")
+    ? `<rect class="legend-sample" ${data} x="${n(cx - r)}" y="${n(cy - r)}" width="${n(2 * r)}" height="${n(2 * r)}" fill="${fill}" stroke="${color}" stroke-width="1.5"/>`
+    : `<circle class="legend-sample" ${data} cx="${n(cx)}" cy="${n(cy)}" r="${n(r)}" fill="${fill}" stroke="${color}" stroke-width="1.5"/>`;
+}
+
 /** Grid, ticks, tick labels and axis lines of one panel (pictures get no grid, as in matplotlib). */
 function axesSVG(box: PanelBox, picture: boolean): string[] {
   const { sx, sy } = scaler(box);
@@ -217,13 +231,8 @@ export function renderSVG(spec: FigureSpec, g: Geometry): string {
         out.push(
           `<line class="legend-sample" x1="${n(item.x)}" y1="${n(item.y)}" x2="${n(item.x + 30)}" y2="${n(item.y)}" stroke="${color}" stroke-width="${s.width ?? 2}"${dashArray(s.dash, s.width ?? 2)}/>`,
         );
-      } else {
-        const r = (s.markerSize ?? 6) / 2;
-        const fill = seriesFill(s) === "none" ? "none" : color;
-        out.push(
-          `<circle class="legend-sample" cx="${n(item.x + 15)}" cy="${n(item.y)}" r="${n(r)}" fill="${fill}" stroke="${color}" stroke-width="1.5"/>`,
-        );
       }
+      if (mode.includes("markers")) out.push(legendMarker(s, item.x + 15, item.y, color));
       out.push(
         `<text class="legend-text" x="${n(item.x + 36)}" y="${n(item.y + 4)}" font-size="12" fill="#333">${xmlEscape(s.name)}</text>`,
       );
