@@ -93,6 +93,10 @@ export interface AsKernels {
   biasRelu(rows: number, n: number, y: number, bias: number, relu: number): void;
   /** `(rows, n, x, out)`: out[j] = Σ_r x[r][j], rows added in order in float32. */
   sumRows(rows: number, n: number, x: number, out: number): void;
+  /** LSTM over a sequence (src/speed/as/lstm.ts): `(batch, steps, features, units, x, kernel, recurrent, bias, recMask, hard, gates, zs, hs, cs, hm)`. */
+  lstmForward(...args: number[]): void;
+  /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hard, gates, zs, hs, cs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, dc, hm)`. */
+  lstmBackward(...args: number[]): void;
 }
 
 /** Bytes of scratch {@link AsKernels.gemm} needs. */

@@ -11,3 +11,4 @@ export { maxPoolGrad } from "./max-pool-grad";
 export { biasRelu } from "./bias-relu";
 export { sumRows } from "./sum-rows";
 export { allFinite } from "./all-finite";
+export { lstmForward, lstmBackward } from "./lstm";

@@ -11,7 +11,15 @@
  * are made by the cell itself, so a seeded fit draws the same random numbers as stock tfjs.
  */
 import * as tf from "@tensorflow/tfjs";
-import { inboundLayers, layerPrototype, type RecurrentCall, type RecurrentLayerInternals } from "../internals";
+import { asKernelsFor } from "../as-kernels";
+import {
+  inboundLayers,
+  layerPrototype,
+  type RecurrentCall,
+  type RecurrentLayerInternals,
+  wasmBackend,
+} from "../internals";
+import { lstmForwardWasm } from "./lstm-wasm";
 import {
   type GateActivation,
   gruForward,
@@ -35,9 +43,16 @@ export type SequenceForward = (
 /** The layer classes with a sequence kernel, and how many states each cell carries. */
 const FUSED: Record<string, { forward: SequenceForward; states: number }> = {
   SimpleRNN: { forward: simpleRnnForward, states: 1 },
-  LSTM: { forward: lstmForward, states: 2 },
+  LSTM: { forward: lstmOnWasm, states: 2 },
   GRU: { forward: (x, shape, w, masks, all) => gruForward(x, shape, w, masks, all, "resetBefore"), states: 1 },
 };
+
+/** The LSTM kernel in WebAssembly where the backend's module takes tslab-dl's kernels, else in JavaScript. */
+function lstmOnWasm(...args: Parameters<SequenceForward>): SequencePass {
+  const backend = wasmBackend();
+  const kernels = asKernelsFor(backend);
+  return kernels ? lstmForwardWasm(backend, kernels)(...args) : lstmForward(...args);
+}
 
 const stockCalls = new Map<string, RecurrentCall>();
 
@@ -198,7 +213,8 @@ export function sequenceOp(
       gradFunc: (dy: tf.Tensor) => {
         const g = pass.backward(dy.dataSync() as Float32Array, settings.inputGradient !== false);
         return [
-          g.input ? tf.tensor(g.input, x.shape, "float32") : tf.zeros(x.shape),
+          // fill runs on the backend (zeros would build the array in JavaScript and copy it over).
+          g.input ? tf.tensor(g.input, x.shape, "float32") : tf.fill(x.shape, 0),
           tf.tensor(g.kernel, kernel.shape, "float32"),
           tf.tensor(g.recurrentKernel, recurrentKernel.shape, "float32"),
           ...(g.bias && bias ? [tf.tensor(g.bias, bias.shape, "float32")] : []),

@@ -144,8 +144,13 @@ function gateSlope(kind: GateActivation, z: number, value: number): number {
   return y >= 0 && y <= 1 ? 0.2 : 0;
 }
 
-/** The input, dropout-masked, as one `[batch·steps, features]` matrix (rows b·steps + t). */
-function maskedInput(x: Float32Array, shape: SequenceShape, mask: Float32Array | null): Float32Array {
+/**
+ * The input, dropout-masked, as one `[batch·steps, features]` matrix (rows b·steps + t).
+ *
+ * @example
+ * const xm = maskedInput(x, { batch: 2, steps: 3, features: 4 }, masks.input);
+ */
+export function maskedInput(x: Float32Array, shape: SequenceShape, mask: Float32Array | null): Float32Array {
   if (!mask) return x;
   const { batch, steps, features } = shape;
   const out = new Float32Array(x.length);
@@ -214,8 +219,13 @@ function rowAt(returnSequences: boolean, shape: SequenceShape, units: number, t:
   return t === shape.steps - 1 ? b * units : -1;
 }
 
-/** Write the state of step t into the output (all steps or the last only). */
-function emit(
+/**
+ * Write the state of step t into the output (all steps or the last only).
+ *
+ * @example
+ * for (let t = 0; t < steps; t++) emit(output, statesAfter(t), returnSequences, shape, units, t);
+ */
+export function emit(
   out: Float32Array,
   h: Float32Array,
   returnSequences: boolean,
