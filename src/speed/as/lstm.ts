@@ -12,12 +12,11 @@
  * e^x in f64 without tables: x = n·ln2 + r, |r| ≤ ln2/2, e^r by its Taylor series to r⁹
  * (truncation below 3e-11 relative: far under float32's 6e-8, where every result is stored).
  */
-@inline
 function expd(x: f64): f64 {
   if (x > 700) return Infinity;
   if (x < -700) return 0;
   const n = nearest(x * 1.4426950408889634);
-  const r = x - n * 6.93147180369123816490e-1 - n * 1.90821492927058770002e-10;
+  const r = x - n * 6.9314718036912381649e-1 - n * 1.90821492927058770002e-10;
   let p: f64 = 1.0 / 362880.0;
   p = p * r + 1.0 / 40320.0;
   p = p * r + 1.0 / 5040.0;
@@ -28,10 +27,9 @@ function expd(x: f64): f64 {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  return p * reinterpret<f64>(<i64>(<i32>n + 1023) << 52);
+  return p * reinterpret<f64>((<i64>(<i32>n + 1023)) << 52);
 }
 
-@inline
 function tanhd(x: f64): f64 {
   if (x > 20) return 1;
   if (x < -20) return -1;
@@ -41,14 +39,12 @@ function tanhd(x: f64): f64 {
 }
 
 /** A gate's value: sigmoid (hard 0) or tfjs's hardSigmoid clip(0.2·z + 0.5, 0, 1) (hard 1). */
-@inline
 function gate(hard: i32, z: f64): f64 {
   if (hard) return min(1.0, max(0.0, 0.2 * z + 0.5));
   return 1.0 / (1.0 + expd(-z));
 }
 
 /** The gate's derivative in z, from its value (sigmoid) or z (hardSigmoid: tfjs's clip passes ends). */
-@inline
 function slope(hard: i32, z: f64, value: f64): f64 {
   if (hard) {
     const y = 0.2 * z + 0.5;
@@ -58,7 +54,6 @@ function slope(hard: i32, z: f64, value: f64): f64 {
 }
 
 /** row[0..n) += v · b[0..n), n a multiple of 4. */
-@inline
 function axpy(n: i32, v: f32, b: usize, row: usize): void {
   const vv = f32x4.splat(v);
   for (let j = 0; j < n; j += 4) {
@@ -68,13 +63,14 @@ function axpy(n: i32, v: f32, b: usize, row: usize): void {
 }
 
 /** Σ a[j]·b[j] over n (a multiple of 4) floats. */
-@inline
 function dot(n: i32, a: usize, b: usize): f32 {
   let acc = f32x4.splat(0);
   for (let j = 0; j < n; j += 4) {
     acc = f32x4.add(acc, f32x4.mul(v128.load(a + <usize>(4 * j)), v128.load(b + <usize>(4 * j))));
   }
-  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  return (
+    f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)
+  );
 }
 
 /** The state as the recurrent product sees it: h·mask into `hm`, or h itself. */
