@@ -244,6 +244,6 @@ test("a FIFO or a device where imdb.npz belongs is refused without being read", 
   fs.mkdirSync(path.join(folderDir, "imdb.npz"));
   assert.match(
     refuse(t, folderDir).message,
-    /imdb\.npz: is a folder, not a NumPy \.npz file; expected the IMDB file imdb\.npz/,
+    /imdb\.npz: is a folder, not a NumPy \.npz file; refused without reading it; expected the IMDB file imdb\.npz/,
   );
 });
