@@ -97,6 +97,10 @@ export interface AsKernels {
   lstmForward(...args: number[]): void;
   /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hard, gates, zs, hs, cs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, dc, hm)`. */
   lstmBackward(...args: number[]): void;
+  /** SimpleRNN over a sequence (src/speed/as/simple-rnn.ts): `(batch, steps, features, units, x, kernel, recurrent, bias, recMask, hs, hm)`. */
+  simpleRnnForward(...args: number[]): void;
+  /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, hm)`. */
+  simpleRnnBackward(...args: number[]): void;
 }
 
 /** Bytes of scratch {@link AsKernels.gemm} needs. */

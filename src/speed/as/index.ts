@@ -12,3 +12,4 @@ export { biasRelu } from "./bias-relu";
 export { sumRows } from "./sum-rows";
 export { allFinite } from "./all-finite";
 export { lstmForward, lstmBackward } from "./lstm";
+export { simpleRnnForward, simpleRnnBackward } from "./simple-rnn";

@@ -30,7 +30,7 @@ function expd(x: f64): f64 {
   return p * reinterpret<f64>((<i64>(<i32>n + 1023)) << 52);
 }
 
-function tanhd(x: f64): f64 {
+export function tanhd(x: f64): f64 {
   if (x > 20) return 1;
   if (x < -20) return -1;
   if (abs(x) < 1e-4) return x - (x * x * x) / 3;
@@ -53,28 +53,42 @@ function slope(hard: i32, z: f64, value: f64): f64 {
   return value * (1 - value);
 }
 
-/** row[0..n) += v · b[0..n), n a multiple of 4. */
-function axpy(n: i32, v: f32, b: usize, row: usize): void {
+/** row[0..n) += v · b[0..n): four lanes at a time, then the rest one by one. */
+export function axpy(n: i32, v: f32, b: usize, row: usize): void {
   const vv = f32x4.splat(v);
-  for (let j = 0; j < n; j += 4) {
+  const vecEnd = n & ~3;
+  let j = 0;
+  for (; j < vecEnd; j += 4) {
     const at = row + <usize>(4 * j);
     v128.store(at, f32x4.add(v128.load(at), f32x4.mul(vv, v128.load(b + <usize>(4 * j)))));
   }
+  for (; j < n; j++) {
+    const at = row + <usize>(4 * j);
+    store<f32>(at, load<f32>(at) + v * load<f32>(b + <usize>(4 * j)));
+  }
 }
 
-/** Σ a[j]·b[j] over n (a multiple of 4) floats. */
-function dot(n: i32, a: usize, b: usize): f32 {
+/** Σ a[j]·b[j] over n floats: four lanes at a time, then the rest. */
+export function dot(n: i32, a: usize, b: usize): f32 {
   let acc = f32x4.splat(0);
-  for (let j = 0; j < n; j += 4) {
+  const vecEnd = n & ~3;
+  let j = 0;
+  for (; j < vecEnd; j += 4) {
     acc = f32x4.add(acc, f32x4.mul(v128.load(a + <usize>(4 * j)), v128.load(b + <usize>(4 * j))));
   }
+  let tail: f32 = 0;
+  for (; j < n; j++) tail += load<f32>(a + <usize>(4 * j)) * load<f32>(b + <usize>(4 * j));
   return (
-    f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)
+    tail +
+    f32x4.extract_lane(acc, 0) +
+    f32x4.extract_lane(acc, 1) +
+    f32x4.extract_lane(acc, 2) +
+    f32x4.extract_lane(acc, 3)
   );
 }
 
 /** The state as the recurrent product sees it: h·mask into `hm`, or h itself. */
-function maskedState(n: i32, h: usize, mask: usize, hm: usize): usize {
+export function maskedState(n: i32, h: usize, mask: usize, hm: usize): usize {
   if (mask == 0) return h;
   for (let i = 0; i < n; i++) {
     const o = <usize>(4 * i);

@@ -11,15 +11,16 @@
  * are made by the cell itself, so a seeded fit draws the same random numbers as stock tfjs.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor } from "../as-kernels";
+import { type AsKernels, asKernelsFor } from "../as-kernels";
 import {
+  type BackendWasmLike,
   inboundLayers,
   layerPrototype,
   type RecurrentCall,
   type RecurrentLayerInternals,
   wasmBackend,
 } from "../internals";
-import { lstmForwardWasm } from "./lstm-wasm";
+import { lstmForwardWasm, simpleRnnForwardWasm } from "./sequence-wasm";
 import {
   type GateActivation,
   gruForward,
@@ -42,16 +43,20 @@ export type SequenceForward = (
 
 /** The layer classes with a sequence kernel, and how many states each cell carries. */
 const FUSED: Record<string, { forward: SequenceForward; states: number }> = {
-  SimpleRNN: { forward: simpleRnnForward, states: 1 },
-  LSTM: { forward: lstmOnWasm, states: 2 },
+  SimpleRNN: { forward: (...args) => onWasm(simpleRnnForwardWasm, simpleRnnForward, args), states: 1 },
+  LSTM: { forward: (...args) => onWasm(lstmForwardWasm, lstmForward, args), states: 2 },
   GRU: { forward: (x, shape, w, masks, all) => gruForward(x, shape, w, masks, all, "resetBefore"), states: 1 },
 };
 
-/** The LSTM kernel in WebAssembly where the backend's module takes tslab-dl's kernels, else in JavaScript. */
-function lstmOnWasm(...args: Parameters<SequenceForward>): SequencePass {
+/** A sequence kernel in WebAssembly where the backend's module takes tslab-dl's kernels, else in JavaScript. */
+function onWasm(
+  inWasm: (backend: BackendWasmLike, kernels: AsKernels) => SequenceForward,
+  inJs: SequenceForward,
+  args: Parameters<SequenceForward>,
+): SequencePass {
   const backend = wasmBackend();
   const kernels = asKernelsFor(backend);
-  return kernels ? lstmForwardWasm(backend, kernels)(...args) : lstmForward(...args);
+  return kernels ? inWasm(backend, kernels)(...args) : inJs(...args);
 }
 
 const stockCalls = new Map<string, RecurrentCall>();

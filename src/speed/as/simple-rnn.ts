@@ -1,0 +1,122 @@
+/**
+ * SimpleRNN with tanh over a whole sequence, forward and backward (backpropagation through time)
+ * in one call each, as src/speed/recurrent/sequence.ts's `simpleRnnForward` computes it:
+ * h_t = tanh(x_t·W + b + (h_{t−1}·m)·U). Layouts as src/speed/as/lstm.ts's with one gate of u
+ * columns; u need not be a multiple of 4 (the row loops have scalar tails). x comes with its
+ * dropout mask applied; a one-hot input's zeros are skipped.
+ */
+import { axpy, dot, maskedState, tanhd } from "./lstm";
+
+export function simpleRnnForward(
+  batch: i32,
+  steps: i32,
+  features: i32,
+  u: i32,
+  x: usize,
+  kernel: usize,
+  recurrent: usize,
+  bias: usize,
+  recMask: usize,
+  hs: usize,
+  hm: usize,
+): void {
+  const rowBytes = <usize>(4 * u);
+  const stateBytes = <usize>(4 * batch * u);
+  memory.fill(hs, 0, stateBytes);
+  for (let t = 0; t < steps; t++) {
+    const h = hs + <usize>t * stateBytes;
+    const hn = h + stateBytes;
+    for (let b = 0; b < batch; b++) {
+      const z = hn + <usize>(4 * b * u);
+      if (bias != 0) memory.copy(z, bias, rowBytes);
+      else memory.fill(z, 0, rowBytes);
+      const xr = x + <usize>(4 * (b * steps + t) * features);
+      for (let p = 0; p < features; p++) {
+        const v = load<f32>(xr + <usize>(4 * p));
+        if (v != 0) axpy(u, v, kernel + <usize>(4 * p * u), z);
+      }
+    }
+    const src = maskedState(batch * u, h, recMask, hm);
+    for (let b = 0; b < batch; b++) {
+      const z = hn + <usize>(4 * b * u);
+      for (let p = 0; p < u; p++) {
+        const v = load<f32>(src + <usize>(4 * (b * u + p)));
+        if (v != 0) axpy(u, v, recurrent + <usize>(4 * p * u), z);
+      }
+      for (let j = 0; j < u; j++) {
+        const at = z + <usize>(4 * j);
+        store<f32>(at, <f32>tanhd(<f64>load<f32>(at)));
+      }
+    }
+  }
+}
+
+/**
+ * The gradients from the output's (`dy`: [batch, steps, u] when `sequences`, else [batch, u]):
+ * dpre [steps, batch, u] (scratch), dKernel [features, u], dRecurrent [u, u], dBias [u] (0: none),
+ * dx [batch, steps, features] (0: not wanted; the caller applies the input's dropout mask);
+ * `dh` and `hm` are [batch, u] of scratch.
+ */
+export function simpleRnnBackward(
+  batch: i32,
+  steps: i32,
+  features: i32,
+  u: i32,
+  x: usize,
+  kernel: usize,
+  recurrent: usize,
+  recMask: usize,
+  hs: usize,
+  dy: usize,
+  sequences: i32,
+  dpre: usize,
+  dKernel: usize,
+  dRecurrent: usize,
+  dBias: usize,
+  dx: usize,
+  dh: usize,
+  hm: usize,
+): void {
+  const stateBytes = <usize>(4 * batch * u);
+  memory.fill(dh, 0, stateBytes);
+  memory.fill(dRecurrent, 0, <usize>(4 * u * u));
+  memory.fill(dKernel, 0, <usize>(4 * features * u));
+  if (dBias != 0) memory.fill(dBias, 0, <usize>(4 * u));
+  for (let t = steps - 1; t >= 0; t--) {
+    const hNow = hs + <usize>(t + 1) * stateBytes;
+    const step = dpre + <usize>t * stateBytes;
+    for (let b = 0; b < batch; b++) {
+      for (let j = 0; j < u; j++) {
+        const s = <usize>(4 * (b * u + j));
+        let gh = <f64>load<f32>(dh + s);
+        if (sequences) gh += <f64>load<f32>(dy + <usize>(4 * ((b * steps + t) * u + j)));
+        else if (t == steps - 1) gh += <f64>load<f32>(dy + s);
+        const h = <f64>load<f32>(hNow + s);
+        store<f32>(step + s, <f32>(gh * (1 - h * h)));
+      }
+    }
+    const src = maskedState(batch * u, hs + <usize>t * stateBytes, recMask, hm);
+    for (let b = 0; b < batch; b++) {
+      const dz = step + <usize>(4 * b * u);
+      for (let p = 0; p < u; p++) {
+        const v = load<f32>(src + <usize>(4 * (b * u + p)));
+        if (v != 0) axpy(u, v, dz, dRecurrent + <usize>(4 * p * u));
+        let back = dot(u, dz, recurrent + <usize>(4 * p * u));
+        if (recMask != 0) back *= load<f32>(recMask + <usize>(4 * (b * u + p)));
+        store<f32>(dh + <usize>(4 * (b * u + p)), back);
+      }
+    }
+  }
+  for (let t = 0; t < steps; t++) {
+    for (let b = 0; b < batch; b++) {
+      const dz = dpre + <usize>t * stateBytes + <usize>(4 * b * u);
+      const row = <usize>(4 * (b * steps + t) * features);
+      for (let p = 0; p < features; p++) {
+        const v = load<f32>(x + row + <usize>(4 * p));
+        if (v != 0) axpy(u, v, dz, dKernel + <usize>(4 * p * u));
+        if (dx != 0) store<f32>(dx + row + <usize>(4 * p), dot(u, dz, kernel + <usize>(4 * p * u)));
+      }
+      if (dBias != 0) axpy(u, 1, dz, dBias);
+    }
+  }
+}
