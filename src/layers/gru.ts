@@ -21,8 +21,7 @@
  * return_state, masking, unroll.
  */
 import { tf } from "../backend";
-import { sequenceOp, sequenceOpsOn } from "../speed/recurrent/fused-call";
-import { gruForward } from "../speed/recurrent/sequence";
+import { kerasGruSequence, sequenceOp, sequenceOpsOn } from "../speed/recurrent/fused-call";
 
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
 type Regularizer = ReturnType<typeof tf.regularizers.l1l2>;
@@ -228,7 +227,7 @@ export class KerasGRU extends tf.layers.Layer {
       recurrent: mask([batch, this.units], this.recurrentDropout),
     };
     const weights = [this.kernel!.read(), this.recurrentKernel!.read(), ...(this.bias ? [this.bias.read()] : [])];
-    return sequenceOp((xs, shape, w, m, all) => gruForward(xs, shape, w, m, all, "resetAfter"), x, weights, {
+    return sequenceOp(kerasGruSequence, x, weights, {
       units: this.units,
       gate,
       masks,

@@ -101,6 +101,10 @@ export interface AsKernels {
   simpleRnnForward(...args: number[]): void;
   /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, hm)`. */
   simpleRnnBackward(...args: number[]): void;
+  /** Keras's GRU (reset_after) over a sequence (src/speed/as/gru.ts): `(batch, steps, features, units, x, kernel, recurrent, bias, recMask, hard, gates, keep, hs, hm, inner)`. */
+  gruForward(...args: number[]): void;
+  /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hard, gates, keep, hs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, hm, dInner)`. */
+  gruBackward(...args: number[]): void;
 }
 
 /** Bytes of scratch {@link AsKernels.gemm} needs. */

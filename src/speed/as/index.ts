@@ -13,3 +13,4 @@ export { sumRows } from "./sum-rows";
 export { allFinite } from "./all-finite";
 export { lstmForward, lstmBackward } from "./lstm";
 export { simpleRnnForward, simpleRnnBackward } from "./simple-rnn";
+export { gruForward, gruBackward } from "./gru";

@@ -39,13 +39,13 @@ export function tanhd(x: f64): f64 {
 }
 
 /** A gate's value: sigmoid (hard 0) or tfjs's hardSigmoid clip(0.2·z + 0.5, 0, 1) (hard 1). */
-function gate(hard: i32, z: f64): f64 {
+export function gate(hard: i32, z: f64): f64 {
   if (hard) return min(1.0, max(0.0, 0.2 * z + 0.5));
   return 1.0 / (1.0 + expd(-z));
 }
 
 /** The gate's derivative in z, from its value (sigmoid) or z (hardSigmoid: tfjs's clip passes ends). */
-function slope(hard: i32, z: f64, value: f64): f64 {
+export function slope(hard: i32, z: f64, value: f64): f64 {
   if (hard) {
     const y = 0.2 * z + 0.5;
     return y >= 0 && y <= 1 ? 0.2 : 0;

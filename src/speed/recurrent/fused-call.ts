@@ -20,7 +20,7 @@ import {
   type RecurrentLayerInternals,
   wasmBackend,
 } from "../internals";
-import { lstmForwardWasm, simpleRnnForwardWasm } from "./sequence-wasm";
+import { kerasGruForwardWasm, lstmForwardWasm, simpleRnnForwardWasm } from "./sequence-wasm";
 import {
   type GateActivation,
   gruForward,
@@ -47,6 +47,16 @@ const FUSED: Record<string, { forward: SequenceForward; states: number }> = {
   LSTM: { forward: (...args) => onWasm(lstmForwardWasm, lstmForward, args), states: 2 },
   GRU: { forward: (x, shape, w, masks, all) => gruForward(x, shape, w, masks, all, "resetBefore"), states: 1 },
 };
+
+/**
+ * Keras's GRU (reset_after) over a sequence, in WebAssembly where it can run there: the kernel
+ * KerasGRU hands to {@link sequenceOp}.
+ *
+ * @example
+ * sequenceOp(kerasGruSequence, x, weights, settings);
+ */
+export const kerasGruSequence: SequenceForward = (...args) =>
+  onWasm(kerasGruForwardWasm, (x, shape, w, m, all) => gruForward(x, shape, w, m, all, "resetAfter"), args);
 
 /** A sequence kernel in WebAssembly where the backend's module takes tslab-dl's kernels, else in JavaScript. */
 function onWasm(

@@ -1,6 +1,7 @@
 /**
- * The LSTM and SimpleRNN sequence kernels in WebAssembly (src/speed/as/lstm.ts, simple-rnn.ts),
- * behind the same interface as `sequence.ts`'s `lstmForward` and `simpleRnnForward`: the inputs go onto tfjs's WebAssembly heap for the call, the
+ * The LSTM, SimpleRNN and Keras GRU sequence kernels in WebAssembly (src/speed/as/lstm.ts,
+ * simple-rnn.ts, gru.ts), behind the same interface as `sequence.ts`'s `lstmForward`,
+ * `simpleRnnForward` and `gruForward(…, "resetAfter")`: the inputs go onto tfjs's WebAssembly heap for the call, the
  * kernel runs the whole sequence there, and what the backward pass needs comes back as arrays,
  * so nothing stays allocated on the heap between the passes (a pass that is never
  * differentiated, such as a validation batch, leaves nothing behind).
@@ -209,6 +210,82 @@ export function lstmForwardWasm(backend: BackendWasmLike, kernels: AsKernels) {
               adh,
               adc,
               ahm,
+            );
+            take(adk, kernel);
+            take(adr, recurrentKernel);
+            if (bias) take(adb, bias);
+            if (input) take(adx, input);
+          },
+        );
+        maskInputGradient(input, shape, masks.input);
+        return { input, kernel, recurrentKernel, bias };
+      },
+    };
+  };
+}
+
+/**
+ * `gruForward(…, "resetAfter")` (Keras's GRU) on the wasm heap with the AssemblyScript kernel.
+ *
+ * @example
+ * const pass = kerasGruForwardWasm(backend, kernels)(x, shape, weights, masks, false);
+ */
+export function kerasGruForwardWasm(backend: BackendWasmLike, kernels: AsKernels) {
+  return (
+    x: Float32Array,
+    shape: SequenceShape,
+    w: SequenceWeights,
+    masks: SequenceMasks,
+    returnSequences: boolean,
+  ): SequencePass => {
+    const { batch, steps, features } = shape;
+    const u = w.units;
+    const g = 3 * u;
+    const hard = w.gate === "hardSigmoid" ? 1 : 0;
+    const xm = maskedInput(x, shape, masks.input);
+    const gates = new Float32Array(steps * batch * g);
+    const keep = new Float32Array(steps * batch * g);
+    const hs = new Float32Array((steps + 1) * batch * u);
+    const { wasm, put, take, bytes } = heapIo(backend);
+    withScratch(
+      wasm,
+      [bytes(xm), bytes(w.kernel), bytes(w.recurrentKernel), bytes(w.bias), bytes(masks.recurrent)].concat([
+        bytes(gates),
+        bytes(keep),
+        bytes(hs),
+        4 * batch * u,
+        4 * batch * g,
+      ]),
+      ([ax, ak, ar, ab, am, ag, ak2, ah, ahm, ain]) => {
+        kernels.gruForward(
+          ...[batch, steps, features, u, put(ax, xm), put(ak, w.kernel), put(ar, w.recurrentKernel)],
+          ...[put(ab, w.bias), put(am, masks.recurrent), hard, ag, ak2, ah, ahm, ain],
+        );
+        take(ag, gates);
+        take(ak2, keep);
+        take(ah, hs);
+      },
+    );
+    const output = new Float32Array(returnSequences ? batch * steps * u : batch * u);
+    for (let t = 0; t < steps; t++)
+      emit(output, hs.subarray((t + 1) * batch * u, (t + 2) * batch * u), returnSequences, shape, u, t);
+    return {
+      output,
+      backward(dy, wantInput = true) {
+        const kernel = new Float32Array(features * g);
+        const recurrentKernel = new Float32Array(u * g);
+        const bias = w.bias ? new Float32Array(2 * g) : null;
+        const input = wantInput ? new Float32Array(batch * steps * features) : null;
+        withScratch(
+          wasm,
+          [bytes(xm), bytes(w.kernel), bytes(w.recurrentKernel), bytes(masks.recurrent), bytes(gates), bytes(keep)]
+            .concat([bytes(hs), bytes(dy), bytes(gates), bytes(kernel), bytes(recurrentKernel), bytes(bias)])
+            .concat([bytes(input), 4 * batch * u, 4 * batch * u, 4 * batch * g]),
+          ([ax, ak, ar, am, ag, ak2, ah, ady, adp, adk, adr, adb, adx, adh, ahm, adi]) => {
+            kernels.gruBackward(
+              ...[batch, steps, features, u, put(ax, xm), put(ak, w.kernel), put(ar, w.recurrentKernel)],
+              ...[put(am, masks.recurrent), hard, put(ag, gates), put(ak2, keep), put(ah, hs), put(ady, dy)],
+              ...[returnSequences ? 1 : 0, adp, adk, adr, bias ? adb : 0, input ? adx : 0, adh, ahm, adi],
             );
             take(adk, kernel);
             take(adr, recurrentKernel);

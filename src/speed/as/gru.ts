@@ -1,0 +1,175 @@
+/**
+ * Keras's GRU (`reset_after=True`, tslab-dl's KerasGRU) over a whole sequence, forward and
+ * backward (backpropagation through time) in one call each, as src/speed/recurrent/sequence.ts's
+ * `gruForward(…, "resetAfter")` computes it, gates z, r, h:
+ * u = (h·m)·U + b_r, z = σ(x_z + u_z), r = σ(x_r + u_r), hh = tanh(x_h + r·u_h),
+ * h' = z·h + (1 − z)·hh. Layouts as src/speed/as/lstm.ts's with 3u gate columns; `bias` holds
+ * the input bias then the recurrent bias (6u), or is 0.
+ */
+import { axpy, dot, gate, maskedState, slope, tanhd } from "./lstm";
+
+export function gruForward(
+  batch: i32,
+  steps: i32,
+  features: i32,
+  u: i32,
+  x: usize,
+  kernel: usize,
+  recurrent: usize,
+  bias: usize,
+  recMask: usize,
+  hard: i32,
+  gates: usize,
+  keep: usize,
+  hs: usize,
+  hm: usize,
+  inner: usize,
+): void {
+  const g = 3 * u;
+  const rowBytes = <usize>(4 * g);
+  const stateBytes = <usize>(4 * batch * u);
+  memory.fill(hs, 0, stateBytes);
+  for (let t = 0; t < steps; t++) {
+    for (let b = 0; b < batch; b++) {
+      const z = gates + <usize>(4 * (t * batch + b) * g);
+      if (bias != 0) memory.copy(z, bias, rowBytes);
+      else memory.fill(z, 0, rowBytes);
+      const xr = x + <usize>(4 * (b * steps + t) * features);
+      for (let p = 0; p < features; p++) {
+        const v = load<f32>(xr + <usize>(4 * p));
+        if (v != 0) axpy(g, v, kernel + <usize>(4 * p * g), z);
+      }
+    }
+  }
+  for (let t = 0; t < steps; t++) {
+    const h = hs + <usize>t * stateBytes;
+    const hn = h + stateBytes;
+    const src = maskedState(batch * u, h, recMask, hm);
+    for (let b = 0; b < batch; b++) {
+      const q = inner + <usize>(4 * b * g);
+      if (bias != 0) memory.copy(q, bias + rowBytes, rowBytes);
+      else memory.fill(q, 0, rowBytes);
+      for (let p = 0; p < u; p++) {
+        const v = load<f32>(src + <usize>(4 * (b * u + p)));
+        if (v != 0) axpy(g, v, recurrent + <usize>(4 * p * g), q);
+      }
+      const row = <usize>(4 * (t * batch + b) * g);
+      const gr = gates + row;
+      const kr = keep + row;
+      for (let j = 0; j < u; j++) {
+        const oz = <usize>(4 * j);
+        const or = oz + <usize>(4 * u);
+        const oh = or + <usize>(4 * u);
+        const zz = <f64>load<f32>(gr + oz) + <f64>load<f32>(q + oz);
+        const zr = <f64>load<f32>(gr + or) + <f64>load<f32>(q + or);
+        const uh = load<f32>(q + oh);
+        const zv = <f32>gate(hard, zz);
+        const rv = <f32>gate(hard, zr);
+        const hh = <f32>tanhd(<f64>load<f32>(gr + oh) + <f64>rv * <f64>uh);
+        store<f32>(kr + oz, <f32>zz);
+        store<f32>(kr + or, <f32>zr);
+        store<f32>(kr + oh, uh);
+        store<f32>(gr + oz, zv);
+        store<f32>(gr + or, rv);
+        store<f32>(gr + oh, hh);
+        const s = <usize>(4 * (b * u + j));
+        store<f32>(hn + s, <f32>(<f64>zv * <f64>load<f32>(h + s) + (1 - <f64>zv) * <f64>hh));
+      }
+    }
+  }
+}
+
+/**
+ * The gradients from the output's (`dy`: [batch, steps, u] when `sequences`, else [batch, u]):
+ * dpre [steps, batch, 3u] (scratch), dKernel [features, 3u], dRecurrent [u, 3u], dBias [6u]
+ * (0: none), dx [batch, steps, features] (0: not wanted; the caller applies the input's dropout
+ * mask); `dh`, `hm` are [batch, u] and `dInner` [batch, 3u] of scratch.
+ */
+export function gruBackward(
+  batch: i32,
+  steps: i32,
+  features: i32,
+  u: i32,
+  x: usize,
+  kernel: usize,
+  recurrent: usize,
+  recMask: usize,
+  hard: i32,
+  gates: usize,
+  keep: usize,
+  hs: usize,
+  dy: usize,
+  sequences: i32,
+  dpre: usize,
+  dKernel: usize,
+  dRecurrent: usize,
+  dBias: usize,
+  dx: usize,
+  dh: usize,
+  hm: usize,
+  dInner: usize,
+): void {
+  const g = 3 * u;
+  const stateBytes = <usize>(4 * batch * u);
+  memory.fill(dh, 0, stateBytes);
+  memory.fill(dRecurrent, 0, <usize>(4 * u * g));
+  memory.fill(dKernel, 0, <usize>(4 * features * g));
+  if (dBias != 0) memory.fill(dBias, 0, <usize>(8 * g));
+  for (let t = steps - 1; t >= 0; t--) {
+    const h = hs + <usize>t * stateBytes;
+    for (let b = 0; b < batch; b++) {
+      const row = <usize>(4 * (t * batch + b) * g);
+      const gr = gates + row;
+      const kr = keep + row;
+      const dr0 = dpre + row;
+      const di = dInner + <usize>(4 * b * g);
+      for (let j = 0; j < u; j++) {
+        const oz = <usize>(4 * j);
+        const or = oz + <usize>(4 * u);
+        const oh = or + <usize>(4 * u);
+        const s = <usize>(4 * (b * u + j));
+        const z = <f64>load<f32>(gr + oz);
+        const r = <f64>load<f32>(gr + or);
+        const hh = <f64>load<f32>(gr + oh);
+        let gh = <f64>load<f32>(dh + s);
+        if (sequences) gh += <f64>load<f32>(dy + <usize>(4 * ((b * steps + t) * u + j)));
+        else if (t == steps - 1) gh += <f64>load<f32>(dy + s);
+        const dz = gh * (<f64>load<f32>(h + s) - hh) * slope(hard, <f64>load<f32>(kr + oz), z);
+        const da = gh * (1 - z) * (1 - hh * hh);
+        const drr = da * <f64>load<f32>(kr + oh) * slope(hard, <f64>load<f32>(kr + or), r);
+        store<f32>(dr0 + oz, <f32>dz);
+        store<f32>(dr0 + or, <f32>drr);
+        store<f32>(dr0 + oh, <f32>da);
+        store<f32>(di + oz, <f32>dz);
+        store<f32>(di + or, <f32>drr);
+        store<f32>(di + oh, <f32>(da * r));
+        store<f32>(dh + s, <f32>(gh * z));
+      }
+    }
+    const src = maskedState(batch * u, h, recMask, hm);
+    for (let b = 0; b < batch; b++) {
+      const di = dInner + <usize>(4 * b * g);
+      if (dBias != 0) axpy(g, 1, di, dBias + <usize>(4 * g));
+      for (let p = 0; p < u; p++) {
+        const s = <usize>(4 * (b * u + p));
+        const v = load<f32>(src + s);
+        if (v != 0) axpy(g, v, di, dRecurrent + <usize>(4 * p * g));
+        let back = dot(g, di, recurrent + <usize>(4 * p * g));
+        if (recMask != 0) back *= load<f32>(recMask + s);
+        store<f32>(dh + s, load<f32>(dh + s) + back);
+      }
+    }
+  }
+  for (let t = 0; t < steps; t++) {
+    for (let b = 0; b < batch; b++) {
+      const dz = dpre + <usize>(4 * (t * batch + b) * g);
+      const row = <usize>(4 * (b * steps + t) * features);
+      for (let p = 0; p < features; p++) {
+        const v = load<f32>(x + row + <usize>(4 * p));
+        if (v != 0) axpy(g, v, dz, dKernel + <usize>(4 * p * g));
+        if (dx != 0) store<f32>(dx + row + <usize>(4 * p), dot(g, dz, kernel + <usize>(4 * p * g)));
+      }
+      if (dBias != 0) axpy(g, 1, dz, dBias);
+    }
+  }
+}
