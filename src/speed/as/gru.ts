@@ -6,7 +6,7 @@
  * h' = z·h + (1 − z)·hh. Layouts as src/speed/as/lstm.ts's with 3u gate columns; `bias` holds
  * the input bias then the recurrent bias (6u), or is 0.
  */
-import { axpy, dot, gate, maskedState, slope, tanhd } from "./lstm";
+import { axpy, dot, gate, inputGradients, maskedState, projectInputs, slope, tanhd } from "./sequence-common";
 
 export function gruForward(
   batch: i32,
@@ -29,18 +29,7 @@ export function gruForward(
   const rowBytes = <usize>(4 * g);
   const stateBytes = <usize>(4 * batch * u);
   memory.fill(hs, 0, stateBytes);
-  for (let t = 0; t < steps; t++) {
-    for (let b = 0; b < batch; b++) {
-      const z = gates + <usize>(4 * (t * batch + b) * g);
-      if (bias != 0) memory.copy(z, bias, rowBytes);
-      else memory.fill(z, 0, rowBytes);
-      const xr = x + <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(xr + <usize>(4 * p));
-        if (v != 0) axpy(g, v, kernel + <usize>(4 * p * g), z);
-      }
-    }
-  }
+  projectInputs(batch, steps, features, g, x, kernel, bias, gates);
   for (let t = 0; t < steps; t++) {
     const h = hs + <usize>t * stateBytes;
     const hn = h + stateBytes;
@@ -160,16 +149,5 @@ export function gruBackward(
       }
     }
   }
-  for (let t = 0; t < steps; t++) {
-    for (let b = 0; b < batch; b++) {
-      const dz = dpre + <usize>(4 * (t * batch + b) * g);
-      const row = <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(x + row + <usize>(4 * p));
-        if (v != 0) axpy(g, v, dz, dKernel + <usize>(4 * p * g));
-        if (dx != 0) store<f32>(dx + row + <usize>(4 * p), dot(g, dz, kernel + <usize>(4 * p * g)));
-      }
-      if (dBias != 0) axpy(g, 1, dz, dBias);
-    }
-  }
+  inputGradients(batch, steps, features, g, x, kernel, dpre, dKernel, dBias, dx);
 }

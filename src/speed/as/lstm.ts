@@ -4,98 +4,11 @@
  * LSTMCell: gates i, f, c, o; tanh; sigmoid or hardSigmoid gates). Layouts: x [batch, steps,
  * features] (already dropout-masked), kernel [features, 4u], recurrent kernel [u, 4u], bias [4u];
  * per step, time-major: gates and pre-activations [steps, batch, 4u], states h and c
- * [steps + 1, batch, u] (step 0 zero). SIMD runs along the 4u gate columns (always a multiple of
- * 4). exp is a table-free polynomial in f64 (the module must have no data segments).
+ * [steps + 1, batch, u] (step 0 zero). The helpers it shares with the other cells are in
+ * sequence-common.ts.
  */
 
-/**
- * e^x in f64 without tables: x = n·ln2 + r, |r| ≤ ln2/2, e^r by its Taylor series to r⁹
- * (truncation below 3e-11 relative: far under float32's 6e-8, where every result is stored).
- */
-function expd(x: f64): f64 {
-  if (x > 700) return Infinity;
-  if (x < -700) return 0;
-  const n = nearest(x * 1.4426950408889634);
-  const r = x - n * 6.9314718036912381649e-1 - n * 1.90821492927058770002e-10;
-  let p: f64 = 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  return p * reinterpret<f64>((<i64>(<i32>n + 1023)) << 52);
-}
-
-export function tanhd(x: f64): f64 {
-  if (x > 20) return 1;
-  if (x < -20) return -1;
-  if (abs(x) < 1e-4) return x - (x * x * x) / 3;
-  const e = expd(2 * x);
-  return (e - 1) / (e + 1);
-}
-
-/** A gate's value: sigmoid (hard 0) or tfjs's hardSigmoid clip(0.2·z + 0.5, 0, 1) (hard 1). */
-export function gate(hard: i32, z: f64): f64 {
-  if (hard) return min(1.0, max(0.0, 0.2 * z + 0.5));
-  return 1.0 / (1.0 + expd(-z));
-}
-
-/** The gate's derivative in z, from its value (sigmoid) or z (hardSigmoid: tfjs's clip passes ends). */
-export function slope(hard: i32, z: f64, value: f64): f64 {
-  if (hard) {
-    const y = 0.2 * z + 0.5;
-    return y >= 0 && y <= 1 ? 0.2 : 0;
-  }
-  return value * (1 - value);
-}
-
-/** row[0..n) += v · b[0..n): four lanes at a time, then the rest one by one. */
-export function axpy(n: i32, v: f32, b: usize, row: usize): void {
-  const vv = f32x4.splat(v);
-  const vecEnd = n & ~3;
-  let j = 0;
-  for (; j < vecEnd; j += 4) {
-    const at = row + <usize>(4 * j);
-    v128.store(at, f32x4.add(v128.load(at), f32x4.mul(vv, v128.load(b + <usize>(4 * j)))));
-  }
-  for (; j < n; j++) {
-    const at = row + <usize>(4 * j);
-    store<f32>(at, load<f32>(at) + v * load<f32>(b + <usize>(4 * j)));
-  }
-}
-
-/** Σ a[j]·b[j] over n floats: four lanes at a time, then the rest. */
-export function dot(n: i32, a: usize, b: usize): f32 {
-  let acc = f32x4.splat(0);
-  const vecEnd = n & ~3;
-  let j = 0;
-  for (; j < vecEnd; j += 4) {
-    acc = f32x4.add(acc, f32x4.mul(v128.load(a + <usize>(4 * j)), v128.load(b + <usize>(4 * j))));
-  }
-  let tail: f32 = 0;
-  for (; j < n; j++) tail += load<f32>(a + <usize>(4 * j)) * load<f32>(b + <usize>(4 * j));
-  return (
-    tail +
-    f32x4.extract_lane(acc, 0) +
-    f32x4.extract_lane(acc, 1) +
-    f32x4.extract_lane(acc, 2) +
-    f32x4.extract_lane(acc, 3)
-  );
-}
-
-/** The state as the recurrent product sees it: h·mask into `hm`, or h itself. */
-export function maskedState(n: i32, h: usize, mask: usize, hm: usize): usize {
-  if (mask == 0) return h;
-  for (let i = 0; i < n; i++) {
-    const o = <usize>(4 * i);
-    store<f32>(hm + o, load<f32>(h + o) * load<f32>(mask + o));
-  }
-  return hm;
-}
+import { axpy, dot, gate, inputGradients, maskedState, projectInputs, slope, tanhd } from "./sequence-common";
 
 export function lstmForward(
   batch: i32,
@@ -119,18 +32,7 @@ export function lstmForward(
   const stateBytes = <usize>(4 * batch * u);
   memory.fill(hs, 0, stateBytes);
   memory.fill(cs, 0, stateBytes);
-  for (let t = 0; t < steps; t++) {
-    for (let b = 0; b < batch; b++) {
-      const z = gates + <usize>(4 * (t * batch + b) * g);
-      if (bias != 0) memory.copy(z, bias, rowBytes);
-      else memory.fill(z, 0, rowBytes);
-      const xr = x + <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(xr + <usize>(4 * p));
-        if (v != 0) axpy(g, v, kernel + <usize>(4 * p * g), z);
-      }
-    }
-  }
+  projectInputs(batch, steps, features, g, x, kernel, bias, gates);
   for (let t = 0; t < steps; t++) {
     const h = hs + <usize>t * stateBytes;
     const c = cs + <usize>t * stateBytes;
@@ -247,16 +149,5 @@ export function lstmBackward(
       }
     }
   }
-  for (let t = 0; t < steps; t++) {
-    for (let b = 0; b < batch; b++) {
-      const dz = dpre + <usize>(4 * (t * batch + b) * g);
-      const row = <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(x + row + <usize>(4 * p));
-        if (v != 0) axpy(g, v, dz, dKernel + <usize>(4 * p * g));
-        if (dx != 0) store<f32>(dx + row + <usize>(4 * p), dot(g, dz, kernel + <usize>(4 * p * g)));
-      }
-      if (dBias != 0) axpy(g, 1, dz, dBias);
-    }
-  }
+  inputGradients(batch, steps, features, g, x, kernel, dpre, dKernel, dBias, dx);
 }

@@ -5,7 +5,7 @@
  * columns; u need not be a multiple of 4 (the row loops have scalar tails). x comes with its
  * dropout mask applied; a one-hot input's zeros are skipped.
  */
-import { axpy, dot, maskedState, tanhd } from "./lstm";
+import { axpy, dot, inputGradients, maskedState, projectInputs, tanhd } from "./sequence-common";
 
 export function simpleRnnForward(
   batch: i32,
@@ -20,22 +20,13 @@ export function simpleRnnForward(
   hs: usize,
   hm: usize,
 ): void {
-  const rowBytes = <usize>(4 * u);
   const stateBytes = <usize>(4 * batch * u);
   memory.fill(hs, 0, stateBytes);
+  // Every step's x·W + b straight into its state's place (hs[t + 1], time-major like the kernels' pre-activations).
+  projectInputs(batch, steps, features, u, x, kernel, bias, hs + stateBytes);
   for (let t = 0; t < steps; t++) {
     const h = hs + <usize>t * stateBytes;
     const hn = h + stateBytes;
-    for (let b = 0; b < batch; b++) {
-      const z = hn + <usize>(4 * b * u);
-      if (bias != 0) memory.copy(z, bias, rowBytes);
-      else memory.fill(z, 0, rowBytes);
-      const xr = x + <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(xr + <usize>(4 * p));
-        if (v != 0) axpy(u, v, kernel + <usize>(4 * p * u), z);
-      }
-    }
     const src = maskedState(batch * u, h, recMask, hm);
     for (let b = 0; b < batch; b++) {
       const z = hn + <usize>(4 * b * u);
@@ -107,16 +98,5 @@ export function simpleRnnBackward(
       }
     }
   }
-  for (let t = 0; t < steps; t++) {
-    for (let b = 0; b < batch; b++) {
-      const dz = dpre + <usize>t * stateBytes + <usize>(4 * b * u);
-      const row = <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(x + row + <usize>(4 * p));
-        if (v != 0) axpy(u, v, dz, dKernel + <usize>(4 * p * u));
-        if (dx != 0) store<f32>(dx + row + <usize>(4 * p), dot(u, dz, kernel + <usize>(4 * p * u)));
-      }
-      if (dBias != 0) axpy(u, 1, dz, dBias);
-    }
-  }
+  inputGradients(batch, steps, features, u, x, kernel, dpre, dKernel, dBias, dx);
 }
