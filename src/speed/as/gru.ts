@@ -6,7 +6,17 @@
  * h' = z·h + (1 − z)·hh. Layouts as src/speed/as/lstm.ts's with 3u gate columns; `bias` holds
  * the input bias then the recurrent bias (6u), or is 0.
  */
-import { axpy, dot, gate, inputGradients, maskedState, projectInputs, slope, tanhd } from "./sequence-common";
+import {
+  axpy,
+  gate,
+  inputGradients,
+  maskedState,
+  projectInputs,
+  recurrentGradients,
+  recurrentProduct,
+  slope,
+  tanhd,
+} from "./sequence-common";
 
 export function gruForward(
   batch: i32,
@@ -38,10 +48,10 @@ export function gruForward(
       const q = inner + <usize>(4 * b * g);
       if (bias != 0) memory.copy(q, bias + rowBytes, rowBytes);
       else memory.fill(q, 0, rowBytes);
-      for (let p = 0; p < u; p++) {
-        const v = load<f32>(src + <usize>(4 * (b * u + p)));
-        if (v != 0) axpy(g, v, recurrent + <usize>(4 * p * g), q);
-      }
+    }
+    recurrentProduct(batch, u, g, src, recurrent, inner);
+    for (let b = 0; b < batch; b++) {
+      const q = inner + <usize>(4 * b * g);
       const row = <usize>(4 * (t * batch + b) * g);
       const gr = gates + row;
       const kr = keep + row;
@@ -136,18 +146,8 @@ export function gruBackward(
       }
     }
     const src = maskedState(batch * u, h, recMask, hm);
-    for (let b = 0; b < batch; b++) {
-      const di = dInner + <usize>(4 * b * g);
-      if (dBias != 0) axpy(g, 1, di, dBias + <usize>(4 * g));
-      for (let p = 0; p < u; p++) {
-        const s = <usize>(4 * (b * u + p));
-        const v = load<f32>(src + s);
-        if (v != 0) axpy(g, v, di, dRecurrent + <usize>(4 * p * g));
-        let back = dot(g, di, recurrent + <usize>(4 * p * g));
-        if (recMask != 0) back *= load<f32>(recMask + s);
-        store<f32>(dh + s, load<f32>(dh + s) + back);
-      }
-    }
+    if (dBias != 0) for (let b = 0; b < batch; b++) axpy(g, 1, dInner + <usize>(4 * b * g), dBias + <usize>(4 * g));
+    recurrentGradients(batch, u, g, src, dInner, recurrent, recMask, dRecurrent, dh, 1);
   }
   inputGradients(batch, steps, features, g, x, kernel, dpre, dKernel, dBias, dx);
 }

@@ -8,7 +8,16 @@
  * sequence-common.ts.
  */
 
-import { axpy, dot, gate, inputGradients, maskedState, projectInputs, slope, tanhd } from "./sequence-common";
+import {
+  gate,
+  inputGradients,
+  maskedState,
+  projectInputs,
+  recurrentGradients,
+  recurrentProduct,
+  slope,
+  tanhd,
+} from "./sequence-common";
 
 export function lstmForward(
   batch: i32,
@@ -40,13 +49,7 @@ export function lstmForward(
     const cn = c + stateBytes;
     const src = maskedState(batch * u, h, recMask, hm);
     const step = gates + <usize>(4 * t * batch * g);
-    for (let b = 0; b < batch; b++) {
-      const z = step + <usize>(4 * b * g);
-      for (let p = 0; p < u; p++) {
-        const v = load<f32>(src + <usize>(4 * (b * u + p)));
-        if (v != 0) axpy(g, v, recurrent + <usize>(4 * p * g), z);
-      }
-    }
+    recurrentProduct(batch, u, g, src, recurrent, step);
     memory.copy(zs + <usize>(4 * t * batch * g), step, <usize>(4 * batch * g));
     for (let b = 0; b < batch; b++) {
       const z = step + <usize>(4 * b * g);
@@ -138,16 +141,7 @@ export function lstmBackward(
       }
     }
     const src = maskedState(batch * u, hs + <usize>t * stateBytes, recMask, hm);
-    for (let b = 0; b < batch; b++) {
-      const dz = dpre + step + <usize>(4 * b * g);
-      for (let p = 0; p < u; p++) {
-        const v = load<f32>(src + <usize>(4 * (b * u + p)));
-        if (v != 0) axpy(g, v, dz, dRecurrent + <usize>(4 * p * g));
-        let back = dot(g, dz, recurrent + <usize>(4 * p * g));
-        if (recMask != 0) back *= load<f32>(recMask + <usize>(4 * (b * u + p)));
-        store<f32>(dh + <usize>(4 * (b * u + p)), back);
-      }
-    }
+    recurrentGradients(batch, u, g, src, dpre + step, recurrent, recMask, dRecurrent, dh, 0);
   }
   inputGradients(batch, steps, features, g, x, kernel, dpre, dKernel, dBias, dx);
 }

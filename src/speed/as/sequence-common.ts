@@ -152,3 +152,45 @@ export function inputGradients(
     }
   }
 }
+
+/** out[b] += src[b]·recurrent for each of `batch` rows: the state's part of one step's pre-activations (rows of g). */
+export function recurrentProduct(batch: i32, u: i32, g: i32, src: usize, recurrent: usize, out: usize): void {
+  for (let b = 0; b < batch; b++) {
+    const z = out + <usize>(4 * b * g);
+    for (let p = 0; p < u; p++) {
+      const v = load<f32>(src + <usize>(4 * (b * u + p)));
+      if (v != 0) axpy(g, v, recurrent + <usize>(4 * p * g), z);
+    }
+  }
+}
+
+/**
+ * One step's recurrent gradients from dz [batch, g] (the gradient of what the state's product
+ * fed): dRecurrent += srcᵀ·dz, and the state's gradient dz·recurrentᵀ (times the dropout mask)
+ * stored into dh, or added to it when `accumulate` (a cell whose state also reaches the next
+ * step directly, as GRU's z·h).
+ */
+export function recurrentGradients(
+  batch: i32,
+  u: i32,
+  g: i32,
+  src: usize,
+  dz: usize,
+  recurrent: usize,
+  recMask: usize,
+  dRecurrent: usize,
+  dh: usize,
+  accumulate: i32,
+): void {
+  for (let b = 0; b < batch; b++) {
+    const row = dz + <usize>(4 * b * g);
+    for (let p = 0; p < u; p++) {
+      const s = <usize>(4 * (b * u + p));
+      const v = load<f32>(src + s);
+      if (v != 0) axpy(g, v, row, dRecurrent + <usize>(4 * p * g));
+      let back = dot(g, row, recurrent + <usize>(4 * p * g));
+      if (recMask != 0) back *= load<f32>(recMask + s);
+      store<f32>(dh + s, accumulate ? load<f32>(dh + s) + back : back);
+    }
+  }
+}

@@ -5,7 +5,14 @@
  * columns; u need not be a multiple of 4 (the row loops have scalar tails). x comes with its
  * dropout mask applied; a one-hot input's zeros are skipped.
  */
-import { axpy, dot, inputGradients, maskedState, projectInputs, tanhd } from "./sequence-common";
+import {
+  inputGradients,
+  maskedState,
+  projectInputs,
+  recurrentGradients,
+  recurrentProduct,
+  tanhd,
+} from "./sequence-common";
 
 export function simpleRnnForward(
   batch: i32,
@@ -28,16 +35,10 @@ export function simpleRnnForward(
     const h = hs + <usize>t * stateBytes;
     const hn = h + stateBytes;
     const src = maskedState(batch * u, h, recMask, hm);
-    for (let b = 0; b < batch; b++) {
-      const z = hn + <usize>(4 * b * u);
-      for (let p = 0; p < u; p++) {
-        const v = load<f32>(src + <usize>(4 * (b * u + p)));
-        if (v != 0) axpy(u, v, recurrent + <usize>(4 * p * u), z);
-      }
-      for (let j = 0; j < u; j++) {
-        const at = z + <usize>(4 * j);
-        store<f32>(at, <f32>tanhd(<f64>load<f32>(at)));
-      }
+    recurrentProduct(batch, u, u, src, recurrent, hn);
+    for (let i = 0; i < batch * u; i++) {
+      const at = hn + <usize>(4 * i);
+      store<f32>(at, <f32>tanhd(<f64>load<f32>(at)));
     }
   }
 }
@@ -87,16 +88,7 @@ export function simpleRnnBackward(
       }
     }
     const src = maskedState(batch * u, hs + <usize>t * stateBytes, recMask, hm);
-    for (let b = 0; b < batch; b++) {
-      const dz = step + <usize>(4 * b * u);
-      for (let p = 0; p < u; p++) {
-        const v = load<f32>(src + <usize>(4 * (b * u + p)));
-        if (v != 0) axpy(u, v, dz, dRecurrent + <usize>(4 * p * u));
-        let back = dot(u, dz, recurrent + <usize>(4 * p * u));
-        if (recMask != 0) back *= load<f32>(recMask + <usize>(4 * (b * u + p)));
-        store<f32>(dh + <usize>(4 * (b * u + p)), back);
-      }
-    }
+    recurrentGradients(batch, u, u, src, step, recurrent, recMask, dRecurrent, dh, 0);
   }
   inputGradients(batch, steps, features, u, x, kernel, dpre, dKernel, dBias, dx);
 }
