@@ -368,7 +368,7 @@ const history2 = await model2.fit(trainSeq, trainTarget, {
     `임베딩 모델의 손실 곡선입니다. 원-핫 모델과 비슷한 검증 손실에 이르지만, 입력이 차지하는 메모리는 훨씬 작습니다.`,
     PY_CURVES,
   ),
-  { code: CURVES.replace(/history\./g, "history2.") },
+  { code: CURVES.replace(/history\.history/g, "history2.history") },
   md(
     `## Summary
 

@@ -157,11 +157,18 @@ for (const lang of LANGS) {
     assert.match(streams("padSequences(trainInput"), /^\[ 240, 100 \]\n/);
     assert.match(streams("toCategorical(trainSeq)"), /^\[ 240, 100, 300 \]\n/);
     assert.match(streams("trainSeq.size * 4"), /^96000 28800000\n$/);
-    const hist = nb.cells.find((c) => source(c).includes("plt.hist(lengths)"));
+    const hist = nb.cells.find((c) => c.cell_type === "code" && source(c).includes("plt.hist(lengths)"));
     const plotly = hist?.outputs?.find((o) => o.data?.["application/vnd.plotly.v1+json"])?.data?.[
       "application/vnd.plotly.v1+json"
-    ] as { data: Array<{ type: string }> } | undefined;
+    ] as { data: Array<{ y: number[] }> } | undefined;
     assert.ok(plotly, "the histogram is a chart");
+    const counts = plotly.data[0].y;
+    assert.equal(counts.length, 10, "10 bins, as matplotlib's default");
+    assert.equal(
+      counts.reduce((a, b) => a + b, 0),
+      240,
+      "every training review counted once",
+    );
   });
 }
 
