@@ -248,9 +248,9 @@ A batch must be a rectangle, so every review is made 100 words long: \`padSequen
   {
     code: `const trainSeq = padSequences(trainInput, { maxlen: 100 });
 console.log(trainSeq.shape);
-trainSeq.slice(0, 1).print();
+console.log(trainSeq.arraySync()[0]);
 console.log(trainInput[0].slice(-10));
-trainSeq.slice(5, 1).print();
+console.log(trainSeq.arraySync()[5]);
 const valSeq = padSequences(valInput, { maxlen: 100 });`,
   },
   md(
@@ -275,8 +275,8 @@ model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));`,
   {
     code: `const trainOh = toCategorical(trainSeq);
 console.log(trainOh.shape);
-trainOh.slice([0, 0, 0], [1, 1, 12]).print();
-trainOh.slice([0, 0, 0], [1, 1, -1]).sum().print();
+console.log(Array.from(trainOh.slice([0, 0, 0], [1, 1, 12]).dataSync()));
+console.log(trainOh.slice([0, 0, 0], [1, 1, -1]).sum().dataSync()[0]);
 const valOh = toCategorical(valSeq);`,
   },
   md(
