@@ -268,16 +268,36 @@ model.add(tf.layers.simpleRNN({ units: 8, inputShape: [100, 300] }));
 model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));`,
   },
   md(
-    `A word index is a name, not an amount: word 20 is not twice word 10. **One-hot** encoding turns each index into 300 numbers, all 0 except a 1 at the index. \`toCategorical\` (Keras's \`to_categorical\`) does it for every word of every review: \`[N, 100]\` becomes \`[N, 100, 300]\`.`,
-    `단어 인덱스는 이름이지 양이 아닙니다. 20번 단어가 10번 단어의 두 배는 아닙니다. **원-핫 인코딩**은 인덱스 하나를 숫자 300개로 바꿉니다. 그 인덱스 자리만 1이고 나머지는 0입니다. \`toCategorical\`(Keras의 \`to_categorical\`)은 모든 리뷰의 모든 단어를 바꿉니다. \`[N, 100]\`이 \`[N, 100, 300]\`이 됩니다.`,
+    `A word index is a name, not an amount: word 20 is not twice word 10. **One-hot** encoding turns each index into 300 numbers, all 0 except a 1 at the index. \`toCategorical\` (Keras's \`to_categorical\`) does it for every word of every review: \`[N, 100]\` becomes \`[N, 100, 300]\`.
+
+Here is where we part from the book for a moment. The whole one-hot training set is 20 000 × 100 × 300 float32 numbers, 2.4 GB. TensorFlow.js 4.22's WebAssembly backend cannot work with that much: once its memory passes 2 GB, it reads wrong data for every tensor made after that point (a \`gather\` then finds its indexes undefined; tried with 16 000 reviews, 1.8 GB, which works, and 20 000, which fails). So we one-hot encode one review to look at it (\`numClasses: 300\`, since one review need not contain word 299), and in the next cell encode each batch of 64 reviews when the model asks for it. The model sees the same numbers as with the book's \`train_oh\`.`,
+    `단어 인덱스는 이름이지 양이 아닙니다. 20번 단어가 10번 단어의 두 배는 아닙니다. **원-핫 인코딩**은 인덱스 하나를 숫자 300개로 바꿉니다. 그 인덱스 자리만 1이고 나머지는 0입니다. \`toCategorical\`(Keras의 \`to_categorical\`)은 모든 리뷰의 모든 단어를 바꿉니다. \`[N, 100]\`이 \`[N, 100, 300]\`이 됩니다.
+
+여기서 잠시 책과 다르게 갑니다. 원-핫 인코딩한 훈련 세트 전체는 20 000 × 100 × 300개의 float32 숫자, 2.4 GB입니다. TensorFlow.js 4.22의 WebAssembly 백엔드는 이만큼을 다루지 못합니다. 메모리가 2 GB를 넘으면 그 뒤에 만든 텐서는 모두 잘못된 데이터를 읽습니다(\`gather\`가 인덱스를 undefined로 읽습니다. 리뷰 16 000개, 1.8 GB는 되고 20 000개는 실패했습니다). 그래서 리뷰 하나만 원-핫 인코딩해서 살펴보고(리뷰 하나에 299번 단어가 없을 수도 있으니 \`numClasses: 300\`을 줍니다), 다음 셀에서 모델이 요청할 때마다 64개 리뷰의 배치를 인코딩합니다. 모델이 보는 숫자는 책의 \`train_oh\`와 같습니다.`,
     PY_ONE_HOT,
   ),
   {
-    code: `const trainOh = toCategorical(trainSeq);
-console.log(trainOh.shape);
-console.log(Array.from(trainOh.slice([0, 0, 0], [1, 1, 12]).dataSync()));
-console.log(trainOh.slice([0, 0, 0], [1, 1, -1]).sum().dataSync()[0]);
-const valOh = toCategorical(valSeq);`,
+    code: `const firstOh = toCategorical(trainSeq.slice(0, 1), 300);
+console.log(firstOh.shape);
+console.log(Array.from(firstOh.slice([0, 0, 0], [1, 1, 12]).dataSync()));
+console.log(firstOh.slice([0, 0, 0], [1, 1, -1]).sum().dataSync()[0]);`,
+  },
+  md(
+    `\`oneHotBatches\` makes a \`tf.data\` dataset of one-hot batches, in a new random order each epoch for training (as \`fit\` shuffles), in order for validation; \`fitDataset\` trains on it as \`fit\` trains on tensors, with the same callbacks.`,
+    `\`oneHotBatches\`는 원-핫 배치로 된 \`tf.data\` 데이터셋을 만듭니다. 훈련용은 (\`fit\`처럼) 에포크마다 새로 섞은 순서로, 검증용은 순서대로 배치를 만듭니다. \`fitDataset\`은 \`fit\`이 텐서로 훈련하듯 이 데이터셋으로 훈련하고, 콜백도 똑같이 씁니다.`,
+  ),
+  {
+    code: `function oneHotBatches(seq: tf.Tensor2D, target: tf.Tensor1D, shuffle = false, batchSize = 64) {
+  const n = seq.shape[0];
+  return tf.data.generator(function* () {
+    const order = shuffle ? Int32Array.from(tf.util.createShuffledIndices(n)) : Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < n; i += batchSize) {
+      const rows = tf.tensor1d(order.subarray(i, i + batchSize), "int32");
+      yield tf.tidy(() => ({ xs: toCategorical(tf.gather(seq, rows), 300), ys: tf.gather(target, rows).reshape([-1, 1]) }));
+      rows.dispose();
+    }
+  });
+}`,
   },
   md(
     `The summary: the SimpleRNN has 300 × 8 input weights, 8 × 8 recurrent weights (its state feeds back into itself) and 8 biases, 2 472 parameters.`,
@@ -299,9 +319,9 @@ RMSprop with a small learning rate (1e-4), binary cross-entropy for the two clas
 model.compile({ optimizer: rmsprop, loss: "binaryCrossentropy", metrics: ["accuracy"] });
 const checkpointCb = new ModelCheckpoint("best-simplernn-model.h5", { saveBestOnly: true });
 const earlyStoppingCb = new EarlyStopping({ patience: 3, restoreBestWeights: true });
-const history = await model.fit(trainOh, trainTarget, {
-  epochs: EPOCHS, batchSize: 64, verbose: 0,
-  validationData: [valOh, valTarget],
+const history = await model.fitDataset(oneHotBatches(trainSeq, trainTarget, true), {
+  epochs: EPOCHS, verbose: 0,
+  validationData: oneHotBatches(valSeq, valTarget),
   callbacks: [checkpointCb, earlyStoppingCb],
 });`,
   },
@@ -323,13 +343,13 @@ The validation loss falls slowly and steadily with this small learning rate; tra
   md(
     `## The price of one-hot vectors
 
-One-hot vectors are mostly zeros: the one-hot training set takes 300 times the memory of the padded indexes (4 bytes per number here; NumPy's int32 indexes are 4 bytes too).`,
+One-hot vectors are mostly zeros: the one-hot training set would take 300 times the memory of the padded indexes, 4 bytes per number (NumPy's int32 indexes are 4 bytes too) — the 2.4 GB that made us encode batch by batch.`,
     `## 원-핫 벡터의 비용
 
-원-핫 벡터는 대부분 0입니다. 원-핫 인코딩한 훈련 세트는 패딩한 인덱스보다 메모리를 300배 차지합니다(여기서는 숫자 하나에 4바이트입니다. NumPy의 int32 인덱스도 4바이트입니다).`,
+원-핫 벡터는 대부분 0입니다. 원-핫 인코딩한 훈련 세트는 패딩한 인덱스보다 메모리를 300배 차지합니다. 숫자 하나에 4바이트입니다(NumPy의 int32 인덱스도 4바이트입니다). 배치마다 인코딩하게 만든 바로 그 2.4 GB입니다.`,
     PY_NBYTES,
   ),
-  { code: `console.log(trainSeq.size * 4, trainOh.size * 4);` },
+  { code: `console.log(trainSeq.size * 4, trainSeq.size * 300 * 4);` },
   md(
     `## An Embedding layer
 
@@ -374,13 +394,13 @@ const history2 = await model2.fit(trainSeq, trainTarget, {
 
 - \`loadImdb\` gives the reviews as Keras does; \`numWords\` limits the vocabulary.
 - \`padSequences\` makes every review the same length, cutting and padding at the start by default.
-- \`toCategorical\` one-hot encodes words for a \`SimpleRNN\`, at 300 times the memory; an \`Embedding\` layer learns small dense vectors from the indexes instead.
+- \`toCategorical\` one-hot encodes words for a \`SimpleRNN\`, at 300 times the memory (too much for WebAssembly at once: batch by batch, with \`fitDataset\`); an \`Embedding\` layer learns small dense vectors from the indexes instead.
 - \`ModelCheckpoint\` and \`EarlyStopping(patience 3)\` keep the best model, as in chapters 7 and 8.`,
     `## 정리
 
 - \`loadImdb\`는 Keras와 같은 리뷰를 돌려줍니다. \`numWords\`로 어휘 사전의 크기를 정합니다.
 - \`padSequences\`는 모든 리뷰의 길이를 맞춥니다. 기본적으로 앞쪽을 자르고 앞쪽에 0을 채웁니다.
-- \`toCategorical\`은 \`SimpleRNN\`을 위해 단어를 원-핫 인코딩하지만 메모리가 300배 듭니다. 임베딩 층은 인덱스에서 작은 밀집 벡터를 학습합니다.
+- \`toCategorical\`은 \`SimpleRNN\`을 위해 단어를 원-핫 인코딩하지만 메모리가 300배 듭니다(WebAssembly에서 한 번에 다루기에는 너무 커서 \`fitDataset\`으로 배치마다 인코딩했습니다). 임베딩 층은 인덱스에서 작은 밀집 벡터를 학습합니다.
 - 7장과 8장처럼 \`ModelCheckpoint\`와 \`EarlyStopping(patience 3)\`으로 가장 좋은 모델을 남깁니다.`,
   ),
 ];
