@@ -9,6 +9,9 @@
  *   npm run tutorial -- --lang en         # one language
  *   npm run tutorial -- --update          # also store the outputs in notebooks/<lang>/
  *   npm run tutorial -- --build           # rewrite notebooks/<lang>/ from the lesson sources (no outputs)
+ *
+ * 9-2 and 9-3 read the real IMDB (`imdb.npz`); where it is absent they are skipped with one
+ * line saying how to fetch it, and the other lessons run.
  */
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -18,6 +21,9 @@ import { writeFileAtomic } from "../src/io/atomic";
 import { LESSON, type LessonCell } from "./lesson";
 import { LESSON_08_2 } from "./lesson-08-2";
 import { LESSON_08_3 } from "./lesson-08-3";
+import { LESSON_09_2 } from "./lesson-09-2";
+import { LESSON_09_3 } from "./lesson-09-3";
+import { IMDB_FILE, IMDB_MIRROR, imdbSearchPath } from "../src/data/imdb";
 import { MORE_CALLBACKS } from "./more-callbacks";
 
 export const LANGS = ["en", "ko"] as const;
@@ -30,6 +36,8 @@ export interface Lesson {
   cells: LessonCell[];
   /** A file that an earlier lesson writes into the folder and this one reads. */
   needs?: { lesson: string; file: string };
+  /** A data set the lesson reads that may be absent (IMDB cannot ship with the package). */
+  data?: "imdb";
 }
 
 /** Every lesson, in the order they run. */
@@ -43,7 +51,25 @@ export const LESSONS: Lesson[] = [
     needs: { lesson: "08-2", file: "best-cnn-model.h5" },
   },
   { id: "more-callbacks", file: "more-callbacks.ipynb", cells: MORE_CALLBACKS },
+  { id: "09-2", file: "09-2-imdb-simplernn.ipynb", cells: LESSON_09_2, data: "imdb" },
+  { id: "09-3", file: "09-3-lstm-gru.ipynb", cells: LESSON_09_3, data: "imdb" },
 ];
+
+/** Where `imdb.npz` is (as `loadImdb` looks for it: `$IMDB_DIR`, `~/.keras/datasets`), or undefined. */
+export function findImdb(): string | undefined {
+  return imdbSearchPath()
+    .map((dir) => path.join(dir, IMDB_FILE.name))
+    .find((file) => fs.existsSync(file));
+}
+
+/** The one line `npm run tutorial` prints for the IMDB lessons it skips. */
+export function imdbSkipLine(skipped: Lesson[]): string {
+  const url = new URL(IMDB_FILE.name, IMDB_MIRROR).toString();
+  return (
+    `Skipping ${skipped.map((l) => l.id).join(", ")}: ${IMDB_FILE.name} not found ($IMDB_DIR, ~/.keras/datasets); ` +
+    `fetch it with: mkdir -p ~/.keras/datasets && curl -fL -o ~/.keras/datasets/${IMDB_FILE.name} ${url}`
+  );
+}
 
 /** The lesson of an id (`"08-2"`), or an error listing the ids there are. */
 export function lessonById(id: string): Lesson {
@@ -253,13 +279,19 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
-  const jupyter = findOrInstallJupyter();
-  installKernel(jupyter);
   const outDir = path.join(repoRoot, "out", "tutorial");
-  const lessons = lessonsToRun(
+  let lessons = lessonsToRun(
     lessonArg,
     langs.map((lang) => path.join(outDir, lang)),
   );
+  const imdbLessons = lessons.filter((l) => l.data === "imdb");
+  if (imdbLessons.length > 0 && !findImdb()) {
+    console.log(imdbSkipLine(imdbLessons));
+    lessons = lessons.filter((l) => l.data !== "imdb");
+    if (lessons.length === 0) return;
+  }
+  const jupyter = findOrInstallJupyter();
+  installKernel(jupyter);
   const started = Date.now();
   console.log(
     `Running ${lessons.map((l) => l.id).join(", ")} in ${langs.join(" and ")} headlessly (minutes of training each)...`,

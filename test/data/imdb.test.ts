@@ -3,6 +3,7 @@
  * `imdb.load_data` takes, on an IMDB-format file NumPy writes at test time.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
@@ -339,5 +340,44 @@ np.savez(sys.argv[1], x_train=a["x_train"], y_train=a["y_train"].astype(np.int32
       loadImdb({ dir, download: false, verifyChecksum: false }),
       /x_train\.npy: expected a 1-D object array of lists, found a numeric array of shape \(3\)/,
     );
+  },
+);
+
+test(
+  "$TSLAB_DL_IMDB_SHA256 names the digest a file of one's own must have; a wrong or malformed one is refused",
+  { skip: SKIP_NUMPY },
+  async () => {
+    const dir = tempDir();
+    const file = writeImdb(dir);
+    const digest = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    const saved = process.env.TSLAB_DL_IMDB_SHA256;
+    try {
+      delete process.env.TSLAB_DL_IMDB_SHA256;
+      await assert.rejects(
+        loadImdb({ dir, download: false }),
+        (e: unknown) =>
+          e instanceof DatasetError &&
+          /checksum mismatch: expected SHA-256 69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f/i.test(
+            e.message,
+          ),
+      );
+      process.env.TSLAB_DL_IMDB_SHA256 = digest.toUpperCase();
+      const [[x, y]] = await loadImdb({ dir, download: false, numWords: 300 });
+      assert.equal(x.length, 300);
+      tf.dispose(y);
+      process.env.TSLAB_DL_IMDB_SHA256 = "0".repeat(64);
+      await assert.rejects(
+        loadImdb({ dir, download: false }),
+        (e: unknown) => e instanceof DatasetError && e.message.includes(`found ${digest}`),
+      );
+      process.env.TSLAB_DL_IMDB_SHA256 = "yes";
+      await assert.rejects(
+        loadImdb({ dir, download: false }),
+        (e: unknown) => e instanceof DatasetError && /\$TSLAB_DL_IMDB_SHA256 must be the 64 hex digits/.test(e.message),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TSLAB_DL_IMDB_SHA256;
+      else process.env.TSLAB_DL_IMDB_SHA256 = saved;
+    }
   },
 );
