@@ -39,7 +39,8 @@ export function explainFastPath(model: tf.LayersModel): string {
     const sequences = model.layers
       .filter((l) => SEQUENCE_OP_LAYERS.includes(l.getClassName()))
       .map((l) => `'${l.name}' (${l.getClassName()})`);
-    const recurrent = sequences.length ? `, and ${sequences.join(", ")} run each sequence as one op each way` : "";
+    const verb = sequences.length === 1 ? "runs" : "run";
+    const recurrent = sequences.length ? `, and ${sequences.join(", ")} ${verb} each sequence as one op each way` : "";
     return `${stock}${result.reason}; tslab-dl's kernels (matrix products, Adam, conv) still apply on wasm${recurrent}`;
   }
   const { plan } = result;

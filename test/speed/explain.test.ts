@@ -42,6 +42,23 @@ test("explainFastPath names the layer that sends a model to stock tfjs, and says
   model.dispose();
 });
 
+test("explainFastPath names the recurrent layers that run each sequence as one op", () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 6, name: "embedding" }),
+      tf.layers.lstm({ units: 3, returnSequences: true, name: "lstm" }),
+      tf.layers.gru({ units: 3, name: "gru" }),
+      tf.layers.dense({ units: 1, activation: "sigmoid" }),
+    ],
+  });
+  model.compile({ optimizer: "rmsprop", loss: "binaryCrossentropy" });
+  assert.equal(
+    explainFastPath(model),
+    "stock tfjs: layer 'embedding' (Embedding) has no fast unit yet; tslab-dl's kernels (matrix products, Adam, conv) still apply on wasm, and 'lstm' (LSTM), 'gru' (GRU) run each sequence as one op each way",
+  );
+  model.dispose();
+});
+
 test("explainFastPath says when the optimizer keeps tfjs's own update, and when the backend is not wasm", async () => {
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, activation: "sigmoid", inputShape: [3] })] });
   model.compile({ optimizer: tf.train.adamax(0.01), loss: "binaryCrossentropy" });
