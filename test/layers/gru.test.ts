@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../src/backend";
 import { KerasGRU } from "../../src/layers/gru";
+import { setRandomSeed } from "../../src/seed";
 
 /** Deterministic pseudo-random numbers in [-0.5, 0.5). */
 function numbers(n: number, seed: number): number[] {
@@ -64,6 +65,8 @@ test("KerasGRU matches Keras's reset_after=True equations, last state and whole 
 });
 
 test("KerasGRU trains: every weight gets a gradient and fit lowers the loss", async () => {
+  // Seeded: from an unlucky random start 15 epochs moved the loss by only 9% (a flaky threshold).
+  setRandomSeed(3);
   const model = tf.sequential();
   model.add(new KerasGRU({ units: 4, inputShape: [6, 3] }));
   model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
@@ -84,7 +87,8 @@ test("KerasGRU trains: every weight gets a gradient and fit lowers the loss", as
     assert.ok(g, `a gradient for ${w.name}`);
     assert.ok(g.abs().sum().dataSync()[0] > 0, `${w.name}'s gradient is not zero`);
   }
-  const history = await model.fit(x, y, { epochs: 15, batchSize: 16, verbose: 0 });
+  const history = await model.fit(x, y, { epochs: 40, batchSize: 16, verbose: 0 });
+  setRandomSeed(undefined);
   const loss = history.history.loss as number[];
   assert.ok(loss[loss.length - 1] < loss[0] * 0.9, `loss ${loss[0]} → ${loss[loss.length - 1]}`);
 });
