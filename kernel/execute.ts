@@ -8,9 +8,11 @@
 import "./light-builder"; // first: before tslab's converter loads
 import { format } from "node:util";
 import type * as TS from "@tslab/typescript-for-tslab";
+import { CompilerThread } from "./compiler-thread";
 import {
   tslabConverter,
   tslabExecutor,
+  tslabMetadata,
   type CodeMetadata,
   type CompletionInfo,
   type Converter,
@@ -102,27 +104,42 @@ function compileError(lines: string[]): ErrorContent {
  * the executor (which keeps them only when a whole cell ran): after a runtime
  * error, the declarations of the statements that ran are kept too. Each
  * compiled cell is recorded in `cells` for tracebacks.
+ *
+ * Cells are compiled on the compiler thread before the executor runs them
+ * ({@link SessionConverter.precompiled}); the converter on this thread is
+ * made only for completion and inspection (and for a cell that was not
+ * compiled ahead), and is given the `//@module` cells when it is.
  */
 class SessionConverter implements Converter {
   /** The declarations later cells are checked against (tslab's `prevDecl`). */
   declarations = "";
   /** The last conversion of the cell running now. */
   last?: ConvertResult;
+  /** The compiled form of the cell about to run, from the compiler thread. */
+  precompiled?: { declarations: string; source: string; result: ConvertResult };
+  /** The diagnostics of the `//@module` cell about to run, from the compiler thread. */
+  moduleDiagnostics?: { name: string; content: string; diagnostics: Diagnostic[] };
   private cell = { label: "cell", source: "" };
+  private innerConverter?: Converter;
+  private readonly modules: Array<{ name: string; content: string; meta?: CodeMetadata }> = [];
 
-  constructor(
-    private readonly inner: Converter,
-    private readonly cells: CompiledCells,
-  ) {}
+  constructor(private readonly cells: CompiledCells) {}
 
   /** Name the cell about to run (its label in tracebacks and its source as typed). */
   prepare(label: string, source: string): void {
     this.cell = { label, source };
     this.last = undefined;
+    this.precompiled = undefined;
+    this.moduleDiagnostics = undefined;
   }
 
   convert(_prevDecl: string, src: string): ConvertResult {
-    const result = this.inner.convert(this.declarations, src);
+    const ahead = this.precompiled;
+    this.precompiled = undefined;
+    const result =
+      ahead && ahead.source === src && ahead.declarations === this.declarations
+        ? ahead.result
+        : this.inner.convert(this.declarations, src);
     if (result.output) result.output = this.cells.add(this.cell.label, this.cell.source, result.output);
     this.last = result;
     return result;
@@ -134,28 +151,41 @@ class SessionConverter implements Converter {
     return this.inner.complete(this.declarations, src, position);
   }
   addModule(name: string, content: string, meta?: CodeMetadata): Diagnostic[] {
+    this.modules.push({ name, content, meta });
+    const ahead = this.moduleDiagnostics;
+    this.moduleDiagnostics = undefined;
+    if (ahead && ahead.name === name && ahead.content === content) {
+      this.innerConverter?.addModule(name, content, meta);
+      return ahead.diagnostics;
+    }
     return this.inner.addModule(name, content, meta);
   }
   close(): void {
-    this.inner.close();
+    this.innerConverter?.close();
+  }
+
+  /** The converter on this thread, made at its first use. */
+  private get inner(): Converter {
+    if (!this.innerConverter) {
+      const made = tslabConverter().createConverter({ isJS: false, isBrowser: false });
+      for (const { name, content, meta } of this.modules) made.addModule(name, content, meta);
+      this.innerConverter = made;
+    }
+    return this.innerConverter;
   }
 }
 
 class Converters implements ConverterSet {
-  private nodeConverter?: SessionConverter;
+  readonly node: SessionConverter;
   private browserConverter?: Converter;
-  constructor(private readonly cells: CompiledCells) {}
-  get node(): SessionConverter {
-    return (this.nodeConverter ??= new SessionConverter(
-      tslabConverter().createConverter({ isJS: false, isBrowser: false }),
-      this.cells,
-    ));
+  constructor(cells: CompiledCells) {
+    this.node = new SessionConverter(cells);
   }
   get browser(): Converter {
     return (this.browserConverter ??= tslabConverter().createConverter({ isJS: false, isBrowser: true }));
   }
   close(): void {
-    this.nodeConverter?.close();
+    this.node.close();
     this.browserConverter?.close();
   }
 }
@@ -176,6 +206,7 @@ export class CellRunner {
   readonly executor: Executor;
   private readonly cells = new CompiledCells();
   private readonly converters = new Converters(this.cells);
+  private readonly compiler = new CompilerThread();
   private names?: NameRecorder;
   private readonly sources = new UserSources();
   private lastValue: { has: boolean; value?: unknown } = { has: false };
@@ -205,9 +236,9 @@ export class CellRunner {
     Error.stackTraceLimit = Math.max(Error.stackTraceLimit, STACK_FRAMES);
   }
 
-  /** Warm the TypeScript converter (a few hundred ms) before the first cell. */
+  /** Start the compiler thread and load TypeScript there (about a second) before the first cell. */
   warm(): void {
-    void this.converters.node;
+    this.compiler.warm();
   }
 
   /**
@@ -229,6 +260,14 @@ export class CellRunner {
       if (e instanceof UsageError)
         return { status: "error", error: { ...errorContent(e), traceback: [headline(e.name, e.message)] } };
       throw e;
+    }
+    try {
+      await this.compileAhead(converter, runnable);
+    } catch (e) {
+      if (e instanceof InterruptError)
+        return { status: "error", error: { ...errorContent(e), traceback: [headline(e.name, e.message)] } };
+      // The compiler thread failed: the cell is compiled on this thread instead.
+      this.warn(`tslab-dl: ${(e as Error).message}; compiling the cell on the kernel's thread\n`);
     }
     this.names?.begin();
     try {
@@ -254,6 +293,24 @@ export class CellRunner {
     return this.lastValue.has
       ? { status: "ok", hasValue: true, value: this.lastValue.value }
       : { status: "ok", hasValue: false };
+  }
+
+  /**
+   * Compile the cell on the compiler thread, so that the kernel keeps answering
+   * meanwhile; the executor then takes the result from `converter`. Browser cells
+   * are left to tslab (which does not compile them).
+   */
+  private async compileAhead(converter: SessionConverter, runnable: string): Promise<void> {
+    const meta = tslabMetadata().getCodeMetadata(runnable);
+    if (meta.mode === "browser") return;
+    if (meta.module) {
+      const diagnostics = await this.compiler.addModule(meta.module, runnable, meta);
+      converter.moduleDiagnostics = { name: meta.module, content: runnable, diagnostics };
+      return;
+    }
+    const declarations = converter.declarations;
+    const result = await this.compiler.convert(declarations, runnable);
+    converter.precompiled = { declarations, source: runnable, result };
   }
 
   /** After a runtime error: the names whose statements ran stay defined, with their types. */
@@ -291,13 +348,14 @@ export class CellRunner {
     return sourceOfValue(outcome.hasValue ? outcome.value : undefined, target);
   }
 
-  /** Stop waiting for the running cell's asynchronous work. */
+  /** Stop the running cell's compile, or stop waiting for its asynchronous work. */
   interrupt(): void {
-    this.executor.interrupt();
+    if (!this.compiler.interrupt()) this.executor.interrupt();
   }
 
-  /** Release the TypeScript watcher. */
+  /** Release the TypeScript watchers and the compiler thread. */
   close(): void {
+    this.compiler.close();
     this.executor.close();
   }
 

@@ -6,6 +6,7 @@
  *   `Executor` and `ConverterSet` types;
  * - `tslab/dist/converter`: `createConverter`, `isCompleteCode`;
  * - `tslab/dist/inspect`: `printQuickInfo` (the pager text for `expr?`);
+ * - `tslab/dist/metadata`: `getCodeMetadata` (whether a cell is a `//@module` or browser cell);
  * - `tslab/dist/jupyter`: the `lastWriteDisplayData` hook behind tslab's own `display` API;
  * - tslab's TypeScript fork (`@tslab/typescript-for-tslab`), which light-builder.ts swaps in
  *   Node's module cache.
@@ -20,6 +21,7 @@ import type * as TS from "@tslab/typescript-for-tslab";
 import type * as ConverterModule from "tslab/dist/converter";
 import type * as ExecutorModule from "tslab/dist/executor";
 import type * as InspectModule from "tslab/dist/inspect";
+import type * as MetadataModule from "tslab/dist/metadata";
 
 export type { ConverterSet, Executor } from "tslab/dist/executor";
 export type { CompletionInfo, Converter, ConvertResult, Diagnostic } from "tslab/dist/converter";
@@ -99,6 +101,11 @@ export function tslabExecutor(): typeof ExecutorModule {
 /** `tslab/dist/inspect`. */
 export function tslabInspect(): typeof InspectModule {
   return internal("tslab/dist/inspect");
+}
+
+/** `tslab/dist/metadata` (a cell's `//@module` and `//@mode` comments). */
+export function tslabMetadata(): typeof MetadataModule {
+  return internal("tslab/dist/metadata");
 }
 
 /** `tslab/dist/jupyter` (its display hook). */

@@ -75,7 +75,11 @@ test("name?? shows the cell statement of a user's name and the TypeScript source
 test("magics run in order with the cell; unknown ones fail before anything runs", async () => {
   const written: string[] = [];
   const write = process.stdout.write;
-  process.stdout.write = ((text: string) => written.push(text) > 0) as typeof process.stdout.write;
+  // The cell's text only: the test runner's own (binary) reports pass through while the cell compiles.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    typeof chunk === "string"
+      ? written.push(chunk) > 0
+      : (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest)) as typeof process.stdout.write;
   let outcome;
   try {
     outcome = await runner.run("%time const timed = 6 * 7\n%who number\ntimed");
@@ -127,4 +131,28 @@ test("thrown non-errors are reported as Uncaught with their inspected value", ()
     evalue: "{ code: 7 }",
     traceback: ["\u001b[0;31mUncaught\u001b[0m { code: 7 }"],
   });
+});
+
+test("a cell compiles on the compiler thread: the event loop stays free, and an interrupt stops the compile", async () => {
+  await runner.run("const beforeBig = 1;");
+  const big = `const bigArray = [${Array.from({ length: 150_000 }, (_, i) => i % 1000).join(",")}];\nbigArray.length`;
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 20);
+  try {
+    const interrupted = runner.run(big);
+    setTimeout(() => runner.interrupt(), 300);
+    const outcome = await interrupted;
+    assert.equal(outcome.status, "error");
+    if (outcome.status === "error") {
+      assert.equal(outcome.error.ename, "InterruptError");
+      assert.match(outcome.error.evalue, /while TypeScript compiled it; nothing of it ran/);
+    }
+    assert.ok(ticks >= 5, `the event loop ran ${ticks} timer ticks during the compile`);
+  } finally {
+    clearInterval(ticker);
+  }
+  const after = await runner.run("beforeBig + 1");
+  assert.deepEqual(after, { status: "ok", hasValue: true, value: 2 });
+  const typed = await runner.run("const wrong: string = beforeBig;");
+  assert.equal(typed.status, "error", "the fresh compiler thread still checks against the session's declarations");
 });

@@ -17,6 +17,9 @@ Requests ({"op": ...}):
                send a comm message (while the cell `during` runs, `after` seconds after it started)
                -> {"reply": content|null, "outputs": [...], "cell": execute answer and its statuses|null,
                    "handled_before_cell_ended": bool}
+  control_during  code, msg_type, [after], [collect]  run the cell; `after` seconds later send msg_type
+               on control -> {"reply": content, "reply_seconds": how long the reply took,
+               "cell": the cell's execute answer (null with collect false: then "alive_after" instead)}
   alive        -> {"alive": bool}
   shutdown     [restart]  -> {"reply": content}
 """
@@ -177,6 +180,29 @@ def main():
                         answer = {"reply": None}
                 elif op == "comm":
                     answer = comm_op(kc, req, timeout)
+                elif op == "control_during":
+                    cell_id = kc.execute(req["code"])
+                    time.sleep(req.get("after", 1))
+                    msg = kc.session.msg(req["msg_type"], req.get("content", {}))
+                    sent = time.time()
+                    kc.control_channel.send(msg)
+                    while True:
+                        got = kc.get_control_msg(timeout=timeout)
+                        if got["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                            break
+                    reply_seconds = time.time() - sent
+                    answer = {"reply": got["content"], "reply_seconds": reply_seconds, "cell": None}
+                    if req.get("collect", True):
+                        reply, outputs = collect(kc, cell_id, timeout)
+                        # Not the cell's own (large) source back in execute_input.
+                        outputs = [o for o in outputs if o["msg_type"] != "execute_input"]
+                        answer["cell"] = {"reply": reply["content"], "outputs": outputs}
+                    else:
+                        for _ in range(50):
+                            if not km.is_alive():
+                                break
+                            time.sleep(0.1)
+                        answer["alive_after"] = km.is_alive()
                 elif op == "alive":
                     answer = {"alive": km.is_alive()}
                 elif op == "shutdown":
