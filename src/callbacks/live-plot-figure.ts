@@ -3,7 +3,8 @@
  * loss within epochs, the epochs where ModelCheckpoint saved, and the learning rate
  * in a panel of its own once it has changed.
  */
-import { COLORS, Figure, type PanelSpec, type SeriesSpec } from "../display/figure";
+import { Figure } from "../display/figure";
+import { COLORS, type PanelSpec, type SeriesSpec } from "../display/figure-spec";
 import { plotHistory } from "../display/history";
 
 /** What LivePlot has seen, as the chart needs it. */

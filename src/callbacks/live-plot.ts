@@ -17,9 +17,9 @@ import { liveFigure } from "./live-plot-figure";
 import { redrawDue, RunningLoss } from "./running-loss";
 
 export { redrawDue } from "./running-loss";
-import { plotlyCarrierBundle } from "../display/plotly-html";
+import { plotlyCarrierBundle } from "../display";
 import type { Figure } from "../display/figure";
-import { xmlEscape } from "../display/svg";
+import { xmlEscape } from "../display/escape";
 import { resolveLogs, type EpochLogs } from "./monitor";
 import { StopButton } from "./stop-button";
 

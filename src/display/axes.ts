@@ -2,10 +2,10 @@
  * One set of axes of a pyplot figure: what `plt.plot`, `imshow`, `bar`, `hist`
  * and the `set_*` calls draw into (matplotlib's `Axes`), turned into a panel.
  */
-import { COLORS, FigureError, type Dash, type MarkerSymbol, type PanelSpec, type SeriesSpec } from "./figure";
+import { COLORS, FigureError, type Dash, type MarkerSymbol, type PanelSpec, type SeriesSpec } from "./figure-spec";
 import { imageSpec, type ImageInput, type ImshowOptions } from "./image";
 import type { ScalarLike } from "./history";
-import type { ImageSpec, BarSpec, TickSpec } from "./figure";
+import type { ImageSpec, BarSpec, TickSpec } from "./figure-spec";
 
 /** Values `plot`, `bar` and `hist` accept: arrays, typed arrays, `history.history[key]` (numbers or tfjs scalars), 1-D tensors. */
 export type PlotData = ArrayLike<ScalarLike> | { dataSync(): ArrayLike<number> };

@@ -1,10 +1,7 @@
 /**
  * Matplotlib's colormaps for `imshow`, and the mapping of values to 8-bit levels.
  */
-import { FigureError } from "./figure";
-
-/** The colormaps `imshow` draws with. */
-export type Colormap = "viridis" | "gray" | "gray_r" | "binary" | "Greys";
+import { FigureError, type Colormap } from "./figure-spec";
 
 // Viridis at t = 0, 0.1, …, 1 (matplotlib's values), interpolated linearly between.
 const VIRIDIS_STOPS = [

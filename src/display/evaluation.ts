@@ -5,7 +5,7 @@
  */
 import type * as tfjs from "@tensorflow/tfjs";
 import { JUPYTER_DISPLAY, registerFormatter, type MimeBundle } from "./registry";
-import { xmlEscape } from "./svg";
+import { xmlEscape } from "./escape";
 import { isTensor } from "./tfjs-format";
 
 /** A value shown with 4 significant digits (`0.3141`, `12.35`, `nan`). */

@@ -1,7 +1,8 @@
 /**
  * Training history (what `model.fit` returns) as loss curves and as a table.
  */
-import { Figure, COLORS, FigureError, type PanelSpec, type SeriesSpec } from "./figure";
+import { Figure } from "./figure";
+import { COLORS, FigureError, type PanelSpec, type SeriesSpec } from "./figure-spec";
 import { registerFormatter, type MimeBundle } from "./registry";
 import { arquero, type Table, tableText } from "./tables";
 

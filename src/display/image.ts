@@ -1,8 +1,8 @@
 /**
  * What `imshow` accepts (2-D arrays and tensors), turned into a PNG picture.
  */
-import { FigureError, type ImageSpec } from "./figure";
-import { checkColormap, levels, type Colormap } from "./colormap";
+import { FigureError, type Colormap, type ImageSpec } from "./figure-spec";
+import { checkColormap, levels } from "./colormap";
 
 /** A 2-D picture: nested arrays, or a tensor of shape `[h, w]` (or `[h, w, 1]`, `[1, h, w, 1]`). */
 export type ImageInput = ArrayLike<ArrayLike<number>> | { shape: number[]; dataSync(): ArrayLike<number> };

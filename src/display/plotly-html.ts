@@ -26,8 +26,8 @@
  */
 import { readFileSync } from "node:fs";
 import type { MimeBundle } from "./registry";
-import type { PlotlyFigure } from "./figure";
-import { xmlEscape } from "./svg";
+import type { PlotlyFigure } from "./figure-spec";
+import { xmlEscape } from "./escape";
 
 /** When a chart's HTML carries plotly.js: once per session (`"auto"`), `"always"`, or `"never"`. */
 export type PlotlyInclusion = "auto" | "always" | "never";

@@ -3,7 +3,7 @@
  * as aligned text.
  */
 import { registerFormatter, type MimeBundle } from "./registry";
-import { xmlEscape } from "./svg";
+import { xmlEscape } from "./escape";
 
 /**
  * An arquero table (arquero's `ColumnTable`), typed with the verbs used most.

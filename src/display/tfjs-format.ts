@@ -5,7 +5,7 @@
  */
 import { tf } from "../backend";
 import { registerFormatter, type MimeBundle } from "./registry";
-import { xmlEscape } from "./svg";
+import { xmlEscape } from "./escape";
 
 /** Tensors with more values than this are summarised (NumPy's `threshold`). */
 const THRESHOLD = 1000;

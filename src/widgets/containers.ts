@@ -2,7 +2,7 @@
  * Widgets that hold others: Output (captured outputs), HBox and VBox.
  */
 import { currentBridge, mimeBundleOrText, type CommBridge, type MimeBundle } from "../display/registry";
-import { xmlEscape } from "../display/svg";
+import { xmlEscape } from "../display/escape";
 import { Widget } from "./widget";
 
 /** The HTML of one bundle in a static page: its HTML, else its picture, else its text. */

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { JUPYTER_DISPLAY, currentBridge, type Comm, type MimeBundle } from "../display/registry";
-import { xmlEscape } from "../display/svg";
+import { xmlEscape } from "../display/escape";
 import {
   WIDGET_TARGET,
   WIDGET_VIEW_MIME,
