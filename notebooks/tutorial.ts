@@ -78,9 +78,6 @@ export function lessonById(id: string): Lesson {
   return lesson;
 }
 
-/** The 7-3 notebook's file name (the first lesson). */
-export const NOTEBOOK = LESSONS[0].file;
-
 const repoRoot = path.resolve(__dirname, "..", "..");
 
 /** The committed notebook of a language (default: the 7-3 lesson). */
@@ -94,7 +91,7 @@ function sourceLines(text: string): string[] {
 }
 
 /** The notebook JSON of a lesson in a language, from its source, without outputs. */
-export function buildNotebook(lang: Lang, lesson: Lesson = LESSONS[0]): object {
+function buildNotebook(lang: Lang, lesson: Lesson = LESSONS[0]): object {
   const cells = lesson.cells.map((cell, i) => {
     const id = `${lang}-${String(i).padStart(2, "0")}`;
     if ("code" in cell) {
@@ -238,7 +235,7 @@ function findOrInstallJupyter(): string {
 }
 
 /** Register the tslab-dl kernel for this user (harmless when already there). */
-export function installKernel(jupyter: string): void {
+function installKernel(jupyter: string): void {
   execFileSync(
     process.execPath,
     [path.join(repoRoot, "dist", "kernel", "cli.js"), "install", "--user", "--jupyter", jupyter],

@@ -11,7 +11,7 @@ import { fastKernelsInstalled, installFastKernels, useFastKernels } from "./spee
 export { tf };
 
 /** The backends tslab-dl knows, fastest first. */
-export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
+const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
 /** A backend name: `"tensorflow"` (tfjs-node), `"wasm"` or `"cpu"`. */
 export type BackendName = (typeof BACKENDS)[number];
 

@@ -48,7 +48,7 @@ export interface LivePlotArgs {
 }
 
 /** Time LivePlot spent, to check what watching costs. */
-export interface LivePlotTiming {
+interface LivePlotTiming {
   /** From the start of training to its end (or now). */
   trainMs: number;
   /** Inside LivePlot's callbacks: reading losses, progress and chart redraws. */

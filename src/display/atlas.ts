@@ -10,7 +10,7 @@ import { paletteOf } from "./colormap";
 import { encodePNG, pngDataURI } from "./png";
 
 /** The figure's pictures as one PNG and where it goes, in figure pixels. */
-export interface Atlas {
+interface Atlas {
   uri: string;
   x: number;
   y: number;

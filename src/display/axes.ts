@@ -94,7 +94,7 @@ function markerOf(m: string | undefined): MarkerSymbol | undefined {
 }
 
 /** Numbers of a {@link PlotData}; `what` names the argument in the error. */
-export function toNumbers(data: PlotData, what: string): number[] {
+function toNumbers(data: PlotData, what: string): number[] {
   if (
     data !== null &&
     typeof data === "object" &&
@@ -112,7 +112,7 @@ export function toNumbers(data: PlotData, what: string): number[] {
 }
 
 /** Whether an argument is data rather than a format string or options. */
-export function isData(v: unknown): v is PlotData {
+function isData(v: unknown): v is PlotData {
   return (
     typeof v === "object" &&
     v !== null &&
@@ -122,7 +122,7 @@ export function isData(v: unknown): v is PlotData {
 }
 
 /** Equal-width bins as numpy's `histogram`: the last bin includes its right edge. */
-export function histogram(values: number[], bins: number | number[], range?: [number, number]) {
+function histogram(values: number[], bins: number | number[], range?: [number, number]) {
   const finite = values.filter(Number.isFinite);
   let edges: number[];
   if (typeof bins === "number") {

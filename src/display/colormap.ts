@@ -38,13 +38,6 @@ export function paletteOf(cmap: Colormap): Uint8Array {
   return out;
 }
 
-/** The colormap's CSS colour at `t` in [0, 1] (for colour bars and legends). */
-export function colorAt(cmap: Colormap, t: number): string {
-  const p = paletteOf(cmap);
-  const i = Math.max(0, Math.min(255, Math.round(t * 255))) * 3;
-  return `#${[p[i], p[i + 1], p[i + 2]].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
-}
-
 /** Check a colormap name, listing the ones there are. */
 export function checkColormap(cmap: string): Colormap {
   const known: Colormap[] = ["viridis", "gray", "gray_r", "binary", "Greys"];

@@ -75,7 +75,7 @@ export function evaluate(
 }
 
 /** Whether a value is a non-empty array of one-value tensors (what `model.evaluate` returns). */
-export function isScalarArray(value: unknown): boolean {
+function isScalarArray(value: unknown): boolean {
   return (
     Array.isArray(value) &&
     value.length > 0 &&

@@ -51,7 +51,7 @@ export interface SeriesSpec {
 }
 
 /** A vertical reference line across a panel (e.g. the best epoch). */
-export interface VLineSpec {
+interface VLineSpec {
   x: number;
   color?: string;
   dash?: Dash;

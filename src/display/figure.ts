@@ -13,7 +13,7 @@ import { chartHTML, standaloneHTML, type PlotlyInclusion } from "./plotly-html";
 import { COLORS, FigureError, type FigureSpec, type PlotlyFigure, type SeriesSpec } from "./figure-spec";
 
 /** Options for {@link Figure.mimeBundle}. */
-export interface BundleOptions {
+interface BundleOptions {
   /**
    * Whether the HTML carries plotly.js (1.2 MB): `"auto"` (default) when this
    * kernel session has not shipped it yet, `"always"`, or `"never"`.

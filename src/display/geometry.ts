@@ -27,7 +27,7 @@ export interface PanelBox {
 }
 
 /** One legend entry and where it is drawn. */
-export interface LegendItem {
+interface LegendItem {
   panel: number;
   /** Index of the series; `-1 - k` for the panel's k-th set of bars. */
   series: number;

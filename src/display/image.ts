@@ -27,7 +27,7 @@ function isTensorLike(v: unknown): v is { shape: number[]; dataSync(): ArrayLike
 }
 
 /** The values of a 2-D picture, row by row, and its size. */
-export function matrixOf(image: ImageInput): { values: Float64Array; rows: number; cols: number } {
+function matrixOf(image: ImageInput): { values: Float64Array; rows: number; cols: number } {
   if (isTensorLike(image)) {
     const dims = image.shape.filter((d) => d !== 1);
     const shape = image.shape.length === 2 ? image.shape : dims.length === 2 ? dims : undefined;

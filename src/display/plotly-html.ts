@@ -74,7 +74,7 @@ export function plotlySource(): string {
 }
 
 /** The version of the bundled plotly.js, read from its banner. */
-export function plotlyVersion(): string {
+function plotlyVersion(): string {
   return /plotly\.js[^\n]*?v(\d+\.\d+\.\d+)/.exec(plotlySource().slice(0, 300))?.[1] ?? "unknown";
 }
 
@@ -181,7 +181,7 @@ function loaderScript(id: string, figure: PlotlyFigure): string {
 }
 
 /** Options for {@link chartHTML}. */
-export interface ChartHTMLOptions {
+interface ChartHTMLOptions {
   width: number;
   height: number;
   /** Alternative text of the static picture. */

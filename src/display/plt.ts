@@ -20,7 +20,7 @@ import { currentBridge, display, JUPYTER_DISPLAY, type MimeBundle } from "./regi
 import { Axes, type PlotData, type PlotOptions, type BarOptions, type HistOptions, type TickOptions } from "./axes";
 import type { ImageInput, ImshowOptions } from "./image";
 
-export type { PlotData, PlotOptions, BarOptions, HistOptions, TickOptions } from "./axes";
+export type { PlotOptions } from "./axes";
 
 /** Options of {@link plt}.figure. */
 export interface FigureOptions {
@@ -29,7 +29,7 @@ export interface FigureOptions {
 }
 
 /** Options of {@link plt}.subplots. */
-export type SubplotsOptions = FigureOptions;
+type SubplotsOptions = FigureOptions;
 
 /** Options of {@link plt}.show. */
 export interface ShowOptions {

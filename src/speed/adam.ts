@@ -13,7 +13,7 @@ import { ADAM_KERNEL, type AdamAttrs } from "./wasm-backend";
 type ApplyGradients = tf.AdamOptimizer["applyGradients"];
 
 /** tfjs's own `AdamOptimizer.applyGradients`. */
-export const stockAdamApplyGradients: ApplyGradients = tf.AdamOptimizer.prototype.applyGradients;
+const stockAdamApplyGradients: ApplyGradients = tf.AdamOptimizer.prototype.applyGradients;
 
 /** Adam's update through {@link ADAM_KERNEL}, or tfjs's own where that kernel cannot run. */
 export const adamKernelApplyGradients: ApplyGradients = function (

@@ -138,7 +138,7 @@ function asModule(): WebAssembly.Module {
 }
 
 /** Instantiate the AssemblyScript kernels on `memory` (tfjs's WebAssembly heap). */
-export function instantiateAsKernels(memory: WebAssembly.Memory): AsKernels {
+function instantiateAsKernels(memory: WebAssembly.Memory): AsKernels {
   return new WebAssembly.Instance(asModule(), { env: { memory } }).exports as unknown as AsKernels;
 }
 

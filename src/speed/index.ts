@@ -43,8 +43,6 @@ import {
   sum,
 } from "./wasm-backend";
 
-export { ADAM_KERNEL } from "./wasm-backend";
-export { STEP_KERNEL } from "./step-kernel";
 export { explainFastPath } from "./explain";
 
 type Factory = (stock: tf.KernelFunc) => tf.KernelFunc;

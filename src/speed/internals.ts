@@ -25,7 +25,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** The version range the internals below were written for. */
-export const SUPPORTED_TFJS = "4.22.x";
+const SUPPORTED_TFJS = "4.22.x";
 
 /** The installed versions of the tfjs packages the fast path reads. */
 export function installedTfjsVersions(): Record<string, string> {
@@ -104,7 +104,7 @@ export type PredictLoop = (
 ) => tf.Tensor | tf.Tensor[];
 
 /** The `LayersModel` methods the fast path replaces, as tfjs 4.22 defines them on the prototype. */
-export interface ModelPrototype {
+interface ModelPrototype {
   fitLoop: FitLoop;
   testLoop: TestLoop;
   predictLoop: PredictLoop;
@@ -113,7 +113,7 @@ export interface ModelPrototype {
 }
 
 /** A compiled model's private state, as tfjs 4.22 names it. */
-export interface ModelInternals {
+interface ModelInternals {
   lossFunctions?: unknown[];
   metricsTensors?: [unknown, number][];
   collectedTrainableWeights?: tf.LayerVariable[];
@@ -224,7 +224,7 @@ export function registeredVariable(name: string): tf.Variable | undefined {
 // Recurrent layers
 
 /** What tfjs 4.22's `SimpleRNNCell` and `LSTMCell` hold that the sequence kernels read. */
-export interface RecurrentCellInternals {
+interface RecurrentCellInternals {
   units: number;
   kernel: { read(): tf.Tensor };
   recurrentKernel: { read(): tf.Tensor };

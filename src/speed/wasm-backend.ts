@@ -5,6 +5,7 @@
  * generic index computation per element, run on every batch `model.fit` slices) and a
  * one-pass Adam update. They run on the backend's own memory: no copies in or out.
  */
+import { elementCount } from "../util/shape";
 import * as tf from "@tensorflow/tfjs";
 import { asKernelsFor } from "./as-kernels";
 import { offset, wasmMemory, type BackendWasmLike, type WasmModule } from "./internals";
@@ -30,10 +31,6 @@ export function kernelsFor(backend: BackendWasmLike): WasmKernels | null {
   return kernels;
 }
 
-function size(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 /** Matrix dimensions and batch layout of a (possibly batched, possibly transposed) product, or null to fall back. */
 interface GemmPlan {
   m: number;
@@ -55,8 +52,8 @@ function plan(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transpose
   if (k !== kb) return null; // the stock kernel raises tfjs's own error
   const outerA = a.shape.slice(0, -2);
   const outerB = b.shape.slice(0, -2);
-  const batchA = size(outerA);
-  const batchB = size(outerB);
+  const batchA = elementCount(outerA);
+  const batchB = elementCount(outerB);
   let outer: number[];
   if (batchA === batchB && outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i])) outer = outerA;
   else if (batchB === 1 && outerB.length <= outerA.length) outer = outerA;
@@ -177,8 +174,8 @@ export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
       return stock(args);
     }
     const rows = x.shape[0];
-    const rowLength = size(x.shape.slice(1));
-    const count = size(indices.shape);
+    const rowLength = elementCount(x.shape.slice(1));
+    const count = elementCount(indices.shape);
     const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     if (count === 0 || rowLength === 0) return out;
     const heap = backend.wasm.HEAP32;
@@ -212,7 +209,7 @@ export function slice(stock: tf.KernelFunc): tf.KernelFunc {
     const [begin_, size_] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, sizes);
     if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return stock(args);
     const out = backend.makeOutput(size_, x.dtype);
-    const count = size(size_);
+    const count = elementCount(size_);
     if (count === 0) return out;
     const bytes = x.dtype === "bool" ? 1 : 4;
     const from = offset(backend, x) + bytes * tf.slice_util.computeFlatOffset(begin_, tf.util.computeStrides(x.shape));
@@ -252,10 +249,10 @@ export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc 
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const kernels = kernelsFor(backend);
     if (!kernels || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
-    const na = size(a.shape);
-    const nb = size(b.shape);
+    const na = elementCount(a.shape);
+    const nb = elementCount(b.shape);
     const outShape = na >= nb ? a.shape : b.shape;
-    const n = size(outShape);
+    const n = elementCount(outShape);
     const aRepeats = na !== n && !(na === 1 || isTrailing(a.shape, outShape));
     const bRepeats = nb !== n && !(nb === 1 || isTrailing(b.shape, outShape));
     if (aRepeats || bRepeats || outShape.length < Math.max(a.shape.length, b.shape.length)) return stock(args);
@@ -299,8 +296,8 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
     const leading = axes.every((a, i) => a === i);
     const trailing = axes.every((a, i) => a === rank - axes.length + i);
     if (axes.length === 0 || !(leading || trailing)) return stock(args);
-    const reduced = size(axes.map((a) => x.shape[a]));
-    const kept = size(x.shape) / Math.max(reduced, 1);
+    const reduced = elementCount(axes.map((a) => x.shape[a]));
+    const kept = elementCount(x.shape) / Math.max(reduced, 1);
     const outShape = keepDims
       ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
       : x.shape.filter((_, i) => !axes.includes(i));
@@ -309,7 +306,7 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
     const xo = offset(backend, x) >> 2;
     const oo = offset(backend, out) >> 2;
     if (reduced === 0 || kept === 0) {
-      heap.fill(0, oo, oo + size(outShape));
+      heap.fill(0, oo, oo + elementCount(outShape));
       return out;
     }
     const f = Math.fround;
@@ -354,7 +351,7 @@ export function identity(stock: tf.KernelFunc): tf.KernelFunc {
 export const ADAM_KERNEL = "TslabDlAdam";
 
 /** Inputs of {@link ADAM_KERNEL}. */
-export interface AdamInputs {
+interface AdamInputs {
   value: tf.TensorInfo;
   m: tf.TensorInfo;
   v: tf.TensorInfo;
@@ -389,7 +386,7 @@ export const adamWasm: tf.KernelFunc = (args: KernelArgs) => {
   const c2 = heap[offset(backend, inputs.oneMinusAccBeta2) >> 2];
   const f = Math.fround;
   kernels.adam(
-    size(shape),
+    elementCount(shape),
     offset(backend, inputs.value),
     offset(backend, inputs.m),
     offset(backend, inputs.v),

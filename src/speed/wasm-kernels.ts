@@ -31,15 +31,15 @@ export interface WasmKernels extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}
 }
 
 /** `(n, y, dy)`: dy = dy where y > 0, NaN where y is NaN, else 0 (tfjs's relu gradient), in place. */
-export type ReluGradFn = (n: number, y: number, dy: number) => void;
+type ReluGradFn = (n: number, y: number, dy: number) => void;
 /** `(count, rowBytes, src, rows, dst)`: copy rows rows[0..count) (int32 at `rows`) of `src`, each `rowBytes` long (a multiple of 4), to `dst` in order. */
-export type CopyRowsFn = (count: number, rowBytes: number, src: number, rows: number, dst: number) => void;
+type CopyRowsFn = (count: number, rowBytes: number, src: number, rows: number, dst: number) => void;
 
 /**
  * `(M, N, K, a, aRowStride, aColStride, b, bRowStride, c, cRowStride, scratch)`, byte addresses
  * and strides; `scratch` holds M × K floats (A, packed). K must be at least 1.
  */
-export type GemmFn = (
+type GemmFn = (
   m: number,
   n: number,
   k: number,
@@ -53,9 +53,9 @@ export type GemmFn = (
   scratch: number,
 ) => void;
 /** `(n, a, b, out)`: byte addresses of a, b and out. */
-export type BinaryFn = (n: number, a: number, b: number, out: number) => void;
+type BinaryFn = (n: number, a: number, b: number, out: number) => void;
 /** {@link GemmFn} followed by the address of bias[N]. */
-export type GemmBiasFn = (
+type GemmBiasFn = (
   m: number,
   n: number,
   k: number,
@@ -75,7 +75,7 @@ export type GemmBiasFn = (
  * ±0 are skipped; each skipped term is ±0 times a value of B, so for finite B the sums are
  * the same numbers (up to the sign of a zero result). Callers pass a finite B only.
  */
-export type GemmSkipFn = (
+type GemmSkipFn = (
   m: number,
   n: number,
   k: number,
@@ -91,7 +91,7 @@ export type GemmSkipFn = (
   cnt: number,
 ) => void;
 /** `(n, w, m, v, g, outW, outM, outV, beta1, 1-beta1, beta2, 1-beta2, 1-beta1^t, 1-beta2^t, -lr, epsilon)`. */
-export type AdamFn = (
+type AdamFn = (
   n: number,
   w: number,
   m: number,
@@ -112,7 +112,7 @@ export type AdamFn = (
 
 const P = { M: 0, N: 1, K: 2, A: 3, SAI: 4, SAK: 5, B: 6, SBK: 7, C: 8, LDC: 9, SCRATCH: 10, BIAS: 11 } as const;
 /** Rows of A per register tile; each band of this many rows is first packed k-major into scratch. */
-export const GEMM_ROWS = 4;
+const GEMM_ROWS = 4;
 const ROWS = GEMM_ROWS;
 /** Column widths of the tiles tried in turn: vectors of 4 floats, or 0 for one scalar column. */
 const WIDTHS: [number, number][] = [
@@ -609,7 +609,7 @@ function encode(fma: boolean): Uint8Array<ArrayBuffer> {
 }
 
 /** Which flavour of the module {@link kernelModule} compiled. */
-export interface KernelModuleInfo {
+interface KernelModuleInfo {
   /** Fused multiply-add through relaxed SIMD (about twice the GEMM throughput), else separate mul and add. */
   fma: boolean;
 }

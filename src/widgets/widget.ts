@@ -24,7 +24,7 @@ import {
 } from "./protocol";
 
 /** A change of one state key, as given to {@link Widget.observe} handlers. */
-export interface Change<T> {
+interface Change<T> {
   name: string;
   old: T;
   new: T;

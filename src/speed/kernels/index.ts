@@ -9,7 +9,7 @@ import { maxPoolGradFast, maxPoolGradWasm } from "./max-pool-grad";
 import { unsortedSegmentSumWasm } from "./unsorted-segment-sum";
 
 /** Builds a kernel from the one registered before it (stock, or a reference one), which it runs for what it does not handle. */
-export type KernelFactory = (previous: tf.KernelFunc) => tf.KernelFunc;
+type KernelFactory = (previous: tf.KernelFunc) => tf.KernelFunc;
 
 /**
  * Kernels a stock backend lacks (`Conv2DBackpropFilter`, `UnsortedSegmentSum`: the gradients of

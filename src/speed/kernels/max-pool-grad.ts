@@ -13,7 +13,7 @@ import { GEOMETRY_BYTES, withScratch, writePoolGeometry } from "./conv-geometry"
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** Attributes tfjs passes to `MaxPoolGrad` and `AvgPoolGrad`. */
-export interface PoolGradAttrs {
+interface PoolGradAttrs {
   filterSize: number | [number, number];
   strides: number | [number, number];
   pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
@@ -21,7 +21,7 @@ export interface PoolGradAttrs {
 }
 
 /** The pooling geometry of `xShape` under `attrs`. */
-export function poolInfo(xShape: readonly number[], attrs: PoolGradAttrs): tf.backend_util.Conv2DInfo {
+function poolInfo(xShape: readonly number[], attrs: PoolGradAttrs): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computePool2DInfo(
     xShape as [number, number, number, number],
     attrs.filterSize,

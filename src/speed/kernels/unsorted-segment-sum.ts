@@ -12,6 +12,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { type BackendWasmLike, offset } from "../internals";
+import { elementCount } from "../../util/shape";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -22,8 +23,8 @@ export const unsortedSegmentSumWasm: tf.KernelFunc = (args: KernelArgs) => {
   const { numSegments } = args.attrs as unknown as { numSegments: number };
   const n = x.shape[0] ?? 1;
   const rowShape = x.shape.slice(1);
-  const width = rowShape.reduce((a, b) => a * b, 1);
-  if (segmentIds.dtype !== "int32" || segmentIds.shape.reduce((a, b) => a * b, 1) !== n)
+  const width = elementCount(rowShape);
+  if (segmentIds.dtype !== "int32" || elementCount(segmentIds.shape) !== n)
     throw new Error(
       `UnsortedSegmentSum on wasm: expected int32 segmentIds of ${n} elements (one per row of x, shape [${x.shape.join(", ")}]), found ${segmentIds.dtype} of shape [${segmentIds.shape.join(", ")}]`,
     );

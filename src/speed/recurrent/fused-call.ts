@@ -33,7 +33,7 @@ import {
 } from "./sequence";
 
 /** A sequence kernel: one layer type's forward pass over a whole sequence (`sequence.ts`). */
-export type SequenceForward = (
+type SequenceForward = (
   x: Float32Array,
   shape: SequenceShape,
   w: SequenceWeights,
@@ -180,7 +180,7 @@ function fusedCall(
 }
 
 /** How a layer runs its sequence kernel for one call. */
-export interface SequenceOpSettings {
+interface SequenceOpSettings {
   units: number;
   gate: GateActivation;
   masks: SequenceMasks;

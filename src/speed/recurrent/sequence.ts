@@ -40,7 +40,7 @@ export interface SequencePass {
 }
 
 /** Gradients of a call's input (null when not asked for) and weights. */
-export interface SequenceGradients {
+interface SequenceGradients {
   input: Float32Array | null;
   kernel: Float32Array;
   recurrentKernel: Float32Array;
@@ -396,7 +396,7 @@ export function lstmForward(
 }
 
 /** Which GRU: Keras's default `reset_after=True` (bias [2, 3·units]) or tfjs's `reset_after=False` cell. */
-export type GruVariant = "resetAfter" | "resetBefore";
+type GruVariant = "resetAfter" | "resetBefore";
 
 /**
  * GRU with tanh over a whole sequence (gates z, r, h; `w.gate` for z and r).
