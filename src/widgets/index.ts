@@ -16,4 +16,4 @@ export {
 } from "./controls";
 export { Output, HBox, VBox } from "./containers";
 export { interact, interactive, type ValueControl, type ControlValues } from "./interact";
-export { PROTOCOL_VERSION as WIDGET_PROTOCOL_VERSION, WIDGET_VIEW_MIME } from "./protocol";
+export { WIDGET_PROTOCOL_VERSION, WIDGET_VIEW_MIME } from "./protocol";

@@ -16,7 +16,14 @@ import { before, test } from "node:test";
 import { init, tf } from "../../src/backend";
 import { loadImdb, padSequences } from "../../src/data";
 import { loadModel } from "../../src/io";
-import { executeNotebook, findJupyter, LANGS, lessonById, type Lang, notebookPath } from "../../notebooks/tutorial";
+import {
+  executeNotebook,
+  findNbconvertJupyter,
+  LANGS,
+  lessonById,
+  type Lang,
+  notebookPath,
+} from "../../notebooks/tutorial";
 import { SKIP_NUMPY, writeImdb } from "../data/imdb-helpers";
 import { repoRoot, tempDir } from "../helpers";
 
@@ -42,7 +49,7 @@ const source = (c: Cell): string => text(c.source);
 
 let jupyter: string | undefined;
 try {
-  jupyter = findJupyter();
+  jupyter = findNbconvertJupyter();
 } catch {
   jupyter = undefined;
 }

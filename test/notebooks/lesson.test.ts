@@ -14,7 +14,7 @@ import { loadFashionMnist, trainTestSplit } from "../../src/data";
 import { loadModel } from "../../src/io";
 import {
   executeNotebook,
-  findJupyter,
+  findNbconvertJupyter,
   LANGS,
   LESSONS,
   lessonById,
@@ -46,7 +46,7 @@ const source = (c: Cell): string => text(c.source);
 
 let jupyter: string | undefined;
 try {
-  jupyter = findJupyter();
+  jupyter = findNbconvertJupyter();
 } catch {
   jupyter = undefined;
 }
