@@ -29,7 +29,7 @@ export type { CodeMetadata } from "tslab/dist/metadata";
 export const TSLAB_WRITTEN_FOR = "1.0.22";
 
 /** `tslab/dist/jupyter`'s display hook, pointed by tslab at the running cell. */
-interface TslabJupyterModule {
+interface TslabDisplayHook {
   lastWriteDisplayData: ((data: { [key: string]: unknown }, update: boolean) => void) | null;
 }
 
@@ -102,6 +102,6 @@ export function tslabInspect(): typeof InspectModule {
 }
 
 /** `tslab/dist/jupyter` (its display hook). */
-export function tslabJupyter(): TslabJupyterModule {
+export function tslabJupyter(): TslabDisplayHook {
   return internal("tslab/dist/jupyter");
 }

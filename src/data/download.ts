@@ -175,7 +175,7 @@ export async function locateOrDownload(req: LocateRequest, options: DownloadOpti
 }
 
 /** How {@link readDataFile} words its refusals. */
-interface ReadRequest {
+interface DataFileLimits {
   /** Largest size accepted, checked before a byte is read. */
   maxBytes: number;
   /** What the file should be, after "not" ("a gzipped IDX file"). */
@@ -194,7 +194,7 @@ interface ReadRequest {
  * @example
  * const raw = readDataFile(file, { maxBytes: 2 ** 26, kind: "a NumPy .npz file", expected: "imdb.npz", tooLarge: (n) => `${n} bytes` });
  */
-export function readDataFile(file: string, req: ReadRequest): Buffer {
+export function readDataFile(file: string, req: DataFileLimits): Buffer {
   return readRegularFile(
     file,
     req.maxBytes,

@@ -1,34 +1,35 @@
 /**
- * Kernels for tfjs's WebAssembly backend that replace its slowest ones for small dense
- * models: matrix products (its generic loop is 5–15x slower than a register-tiled SIMD
- * one, worst with a transposed operand, as in every weight gradient), row gathers (a
- * generic index computation per element, run on every batch `model.fit` slices) and a
- * one-pass Adam update. They run on the backend's own memory: no copies in or out.
+ * Ops for tfjs's WebAssembly backend that replace its slowest kernels: matrix products (its
+ * generic loop is 5–15x slower than a register-tiled SIMD one, worst with a transposed
+ * operand, as in every weight gradient), row gathers (a generic index computation per
+ * element, run on every batch `model.fit` slices), `Identity`, float32 element-wise
+ * arithmetic, `Sum` and `Slice`, and a one-pass Adam update. They run on the backend's own
+ * memory: no copies in or out. The convolution and pooling ops are in `ops/`.
  */
 import { elementCount } from "../util/shape";
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor } from "./as-kernels";
+import { asOpsFor } from "./as-ops";
 import { offset, wasmMemory, type BackendWasmLike, type WasmModule } from "./internals";
-import { instantiateKernels, type BinaryName, type WasmKernels } from "./wasm-kernels";
+import { instantiateOps, type BinaryName, type WasmOps } from "./wasm-ops";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+type OpArgs = Parameters<tf.KernelFunc>[0];
 
-const kernelsByModule = new WeakMap<WasmModule, WasmKernels | null>();
+const opsByModule = new WeakMap<WasmModule, WasmOps | null>();
 
-/** Our kernels instantiated on this backend's memory, or null where that memory cannot be imported (threaded build). */
-export function kernelsFor(backend: BackendWasmLike): WasmKernels | null {
+/** Our ops instantiated on this backend's memory, or null where that memory cannot be imported (threaded build). */
+export function opsFor(backend: BackendWasmLike): WasmOps | null {
   const wasm = backend.wasm;
-  let kernels = kernelsByModule.get(wasm);
-  if (kernels === undefined) {
+  let ops = opsByModule.get(wasm);
+  if (ops === undefined) {
     const memory = wasmMemory(backend);
     try {
-      kernels = memory ? instantiateKernels(memory) : null;
+      ops = memory ? instantiateOps(memory) : null;
     } catch {
-      kernels = null;
+      ops = null;
     }
-    kernelsByModule.set(wasm, kernels);
+    opsByModule.set(wasm, ops);
   }
-  return kernels;
+  return ops;
 }
 
 /** Matrix dimensions and batch layout of a (possibly batched, possibly transposed) product, or null to fall back. */
@@ -65,7 +66,7 @@ function plan(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transpose
 /** C = op(A)·op(B) (+ bias) (then relu) into a new tensor; bias, if given, holds n floats. */
 function runGemm(
   backend: BackendWasmLike,
-  kernels: WasmKernels,
+  ops: WasmOps,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   p: GemmPlan,
@@ -102,7 +103,7 @@ function runGemm(
       const at = aAt + 4 * m * k * (p.batchA === 1 ? 0 : t);
       let bt = bAt + 4 * k * n * (p.batchB === 1 ? 0 : t);
       if (transposeB && (t === 0 || p.batchB !== 1)) {
-        const asKernels = asKernelsFor(backend);
+        const asKernels = asOpsFor(backend);
         if (asKernels) asKernels.transpose(n, k, bt, panel);
         else {
           const heap = wasm.HEAPF32;
@@ -118,9 +119,8 @@ function runGemm(
       const sai = transposeA ? 4 : 4 * k;
       const sak = transposeA ? 4 * m : 4;
       const ct = outAt + 4 * m * n * t;
-      if (bias)
-        (relu ? kernels.gemmBiasRelu : kernels.gemmBias)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch, biasAt);
-      else (relu ? kernels.gemmRelu : kernels.gemm)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch);
+      if (bias) (relu ? ops.gemmBiasRelu : ops.gemmBias)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch, biasAt);
+      else (relu ? ops.gemmRelu : ops.gemm)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch);
     }
   } finally {
     wasm._free(scratch);
@@ -130,20 +130,20 @@ function runGemm(
 
 /** Build the replacement for `BatchMatMul`; `stock` runs what we do not handle. */
 export function batchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-    const kernels = kernelsFor(backend);
-    const p = kernels && plan(a, b, transposeA, transposeB);
-    if (!kernels || !p) return stock(args);
-    return runGemm(backend, kernels, a, b, p, transposeA, transposeB, null, false);
+    const ops = opsFor(backend);
+    const p = ops && plan(a, b, transposeA, transposeB);
+    if (!ops || !p) return stock(args);
+    return runGemm(backend, ops, a, b, p, transposeA, transposeB, null, false);
   };
 }
 
 /** Build the replacement for `_FusedMatMul` (bias of n values, linear or relu activation). */
 export function fusedMatMul(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const { transposeA, transposeB, activation } = args.attrs as {
@@ -151,20 +151,20 @@ export function fusedMatMul(stock: tf.KernelFunc): tf.KernelFunc {
       transposeB: boolean;
       activation?: string;
     };
-    const kernels = kernelsFor(backend);
-    const p = kernels && a && b && plan(a, b, transposeA, transposeB);
+    const ops = opsFor(backend);
+    const p = ops && a && b && plan(a, b, transposeA, transposeB);
     const act = activation ?? "linear";
     const biasOk = !bias || (bias.dtype === "float32" && bias.shape.length === 1 && bias.shape[0] === p?.n); // as the stock kernel
-    if (!kernels || !p || !a || !b || !biasOk || preluActivationWeights || (act !== "linear" && act !== "relu")) {
+    if (!ops || !p || !a || !b || !biasOk || preluActivationWeights || (act !== "linear" && act !== "relu")) {
       return stock(args);
     }
-    return runGemm(backend, kernels, a, b, p, transposeA, transposeB, bias ?? null, act === "relu");
+    return runGemm(backend, ops, a, b, p, transposeA, transposeB, bias ?? null, act === "relu");
   };
 }
 
 /** Build the replacement for `GatherV2`: rows along axis 0 are copied whole. */
 export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
     const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
@@ -201,7 +201,7 @@ export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
  * kernel first copies the whole input out of the heap, on every call.
  */
 export function slice(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { begin, size: sizes } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
@@ -244,11 +244,11 @@ function isTrailing(small: readonly number[], shape: readonly number[]): boolean
  * with `[n]`, one call per row) are handled; anything else runs the stock kernel.
  */
 export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc {
-  return (stock) => (args: KernelArgs) => {
+  return (stock) => (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const kernels = kernelsFor(backend);
-    if (!kernels || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
+    const ops = opsFor(backend);
+    if (!ops || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
     const na = elementCount(a.shape);
     const nb = elementCount(b.shape);
     const outShape = na >= nb ? a.shape : b.shape;
@@ -264,14 +264,14 @@ export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc 
     const ao = offset(backend, a);
     const bo = offset(backend, b);
     const oo = offset(backend, out);
-    if (na === n && nb === n) kernels[`${op}_vv`](n, ao, bo, oo);
-    else if (nb === 1) kernels[`${op}_vs`](n, ao, bo, oo);
-    else if (na === 1) kernels[`${op}_sv`](n, ao, bo, oo);
+    if (na === n && nb === n) ops[`${op}_vv`](n, ao, bo, oo);
+    else if (nb === 1) ops[`${op}_vs`](n, ao, bo, oo);
+    else if (na === 1) ops[`${op}_sv`](n, ao, bo, oo);
     else if (na === n) {
-      const vv = kernels[`${op}_vv`];
+      const vv = ops[`${op}_vv`];
       for (let i = 0; i < n; i += nb) vv(nb, ao + 4 * i, bo, oo + 4 * i);
     } else {
-      const vv = kernels[`${op}_vv`];
+      const vv = ops[`${op}_vv`];
       for (let i = 0; i < n; i += na) vv(na, ao, bo + 4 * i, oo + 4 * i);
     }
     return out;
@@ -286,7 +286,7 @@ export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc 
  * same order, rounding to float32 after each addition, so results are identical.
  */
 export function sum(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
@@ -317,7 +317,7 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
         heap[oo + i] = acc;
       }
     } else {
-      const asKernels = asKernelsFor(backend);
+      const asKernels = asOpsFor(backend);
       if (asKernels) asKernels.sumRows(reduced, kept, xo << 2, oo << 2);
       else {
         heap.fill(0, oo, oo + kept);
@@ -339,7 +339,7 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
  * and it is what the cpu backend and wasm's own Reshape do.
  */
 export function identity(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === "string") return stock(args);
     (args.backend as BackendWasmLike).incRef(x.dataId);
@@ -347,10 +347,10 @@ export function identity(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-/** Name of the one-pass Adam kernel; see {@link ./adam}. */
-export const ADAM_KERNEL = "TslabDlAdam";
+/** Name of the one-pass Adam op; see {@link ./adam}. */
+export const ADAM_OP = "TslabDlAdam";
 
-/** Inputs of {@link ADAM_KERNEL}. */
+/** Inputs of {@link ADAM_OP}. */
 interface AdamInputs {
   value: tf.TensorInfo;
   m: tf.TensorInfo;
@@ -359,7 +359,7 @@ interface AdamInputs {
   oneMinusAccBeta1: tf.TensorInfo;
   oneMinusAccBeta2: tf.TensorInfo;
 }
-/** Attributes of {@link ADAM_KERNEL}. */
+/** Attributes of {@link ADAM_OP}. */
 export interface AdamAttrs {
   beta1: number;
   beta2: number;
@@ -367,14 +367,13 @@ export interface AdamAttrs {
   learningRate: number;
 }
 
-/** {@link ADAM_KERNEL} on the WebAssembly backend: returns [newValue, newM, newV]. */
-export const adamWasm: tf.KernelFunc = (args: KernelArgs) => {
+/** {@link ADAM_OP} on the WebAssembly backend: returns [newValue, newM, newV]. */
+export const adamWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = args.backend as BackendWasmLike;
   const inputs = args.inputs as unknown as AdamInputs;
   const attrs = args.attrs as unknown as AdamAttrs;
-  const kernels = kernelsFor(backend);
-  if (!kernels)
-    throw new Error(`${ADAM_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
+  const ops = opsFor(backend);
+  if (!ops) throw new Error(`${ADAM_OP}: the WebAssembly backend's memory cannot be shared with tslab-dl's ops`);
   const shape = inputs.value.shape;
   const outs = [
     backend.makeOutput(shape, "float32"),
@@ -385,7 +384,7 @@ export const adamWasm: tf.KernelFunc = (args: KernelArgs) => {
   const c1 = heap[offset(backend, inputs.oneMinusAccBeta1) >> 2];
   const c2 = heap[offset(backend, inputs.oneMinusAccBeta2) >> 2];
   const f = Math.fround;
-  kernels.adam(
+  ops.adam(
     elementCount(shape),
     offset(backend, inputs.value),
     offset(backend, inputs.m),

@@ -23,7 +23,7 @@ import type { CommBridge } from "../display/registry";
 export type WireState = { [key: string]: unknown };
 
 /** The `comm_open` metadata version: ipywidgets 8's widget protocol. */
-const PROTOCOL_VERSION = "2.1.0";
+const WIDGET_PROTOCOL_VERSION = "2.1.0";
 /** The comm target of widget models. */
 export const WIDGET_TARGET = "jupyter.widget";
 /** The MIME type of a widget view output. */
@@ -101,7 +101,7 @@ export function openMessage(
 ): { data: WireState; metadata: WireState } {
   return {
     data: { ...state.v1, ...v1Names(names), state: { ...state.v2, ...v2Names(names) }, buffer_paths: [] },
-    metadata: { version: PROTOCOL_VERSION },
+    metadata: { version: WIDGET_PROTOCOL_VERSION },
   };
 }
 

@@ -60,7 +60,7 @@ function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-function shapeText(s: number[]): string {
+function bracketShape(s: number[]): string {
   return `[${s.join(", ")}]`;
 }
 
@@ -84,8 +84,8 @@ function checkShapes(tree: H5Tree, pending: PendingLayer[], shownAs: string): vo
       if (!sameShape(fileShape, w.shape)) {
         throw new ModelFileError(
           shownAs,
-          `layer "${p.layer.name}" (${p.layer.getClassName()}): ${w.short} in the file (${datasetPath}) has shape ${shapeText(fileShape)}, ` +
-            `but the model's has shape ${shapeText(w.shape)}; the file was saved from a different architecture`,
+          `layer "${p.layer.name}" (${p.layer.getClassName()}): ${w.short} in the file (${datasetPath}) has shape ${bracketShape(fileShape)}, ` +
+            `but the model's has shape ${bracketShape(w.shape)}; the file was saved from a different architecture`,
         );
       }
       if (node.dataset.typeClass !== 1) {

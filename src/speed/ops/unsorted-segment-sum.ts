@@ -14,10 +14,10 @@ import type * as tf from "@tensorflow/tfjs";
 import { type BackendWasmLike, offset } from "../internals";
 import { elementCount } from "../../util/shape";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+type OpArgs = Parameters<tf.KernelFunc>[0];
 
 /** The kernel function registered as `UnsortedSegmentSum` on `wasm` (float32 or int32 `x`, int32 ids). */
-export const unsortedSegmentSumWasm: tf.KernelFunc = (args: KernelArgs) => {
+export const unsortedSegmentSumWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = args.backend as unknown as BackendWasmLike;
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const { numSegments } = args.attrs as unknown as { numSegments: number };

@@ -126,7 +126,7 @@ type RmspropFn = (
 /** `(n, w, g, acc, −lr, eps)`: acc = acc + g²; w = (g / √(acc + eps))·(−lr) + w (tfjs's Adagrad). */
 type AdagradFn = (n: number, w: number, g: number, acc: number, negLr: number, eps: number) => void;
 
-export interface UpdateKernels {
+export interface UpdateOps {
   sgd: SgdFn;
   momentum: MomentumFn;
   nesterov: MomentumFn;
@@ -149,7 +149,7 @@ function momentumFunction(nesterov: boolean): FunctionDef {
   });
 }
 
-/** The update functions, for the kernel module. */
+/** The update functions, for the op module. */
 export function updateFunctions(): FunctionDef[] {
   const sgd = elementwise("sgd", 2, 1, 0, (e) => e.store(W, () => e.scalar(0).load(G).mul().load(W).add()));
   const [DECAY, OMD, MOM, LR, EPS] = [0, 1, 2, 3, 4];
