@@ -1,8 +1,8 @@
 /**
  * `npm run build && node dist/bench/cnn.js [--samples N] [--repeat R] [--only ours,stock,torch]`:
  * ms per training step (batch 32) of the next chapter's CNN ({@link cnnModel}) on the first N
- * Fashion-MNIST training images, for tslab-dl's default path (wasm with fast kernels), stock
- * tfjs-backend-wasm (fast kernels off; tslab-dl's Conv2DBackpropFilter still fills the kernel
+ * Fashion-MNIST training images, for tslab-dl's default path (wasm with fast ops), stock
+ * tfjs-backend-wasm (fast ops off; tslab-dl's Conv2DBackpropFilter still fills the kernel
  * stock lacks) and PyTorch at 1 thread (bench/torch_cnn.py), in rounds that alternate the paths;
  * medians of wall-clock and of CPU time (steadier on a busy machine: all three run on one thread)
  * reported. Prints one line per path and a JSON line last.
@@ -12,7 +12,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { loadFashionMnist } from "../src/data";
-import { useFastKernels } from "../src/speed";
+import { useFastOps } from "../src/speed";
 import { cnnModel } from "./cnn-model";
 
 const PATHS = ["ours", "stock", "torch"] as const;
@@ -36,7 +36,7 @@ interface Pass {
 
 /** One timed epoch over x (after a warm-up of a few batches). */
 async function tfjsPass(fast: boolean, x: tf.Tensor, y: tf.Tensor): Promise<Pass> {
-  useFastKernels(fast);
+  useFastOps(fast);
   const model = cnnModel();
   try {
     await model.fit(x.slice(0, 160), y.slice(0, 160), { epochs: 1, batchSize: 32, verbose: 0 });
@@ -48,7 +48,7 @@ async function tfjsPass(fast: boolean, x: tf.Tensor, y: tf.Tensor): Promise<Pass
     return { ms: (performance.now() - start) / steps, cpuMs: (cpu.user + cpu.system) / 1000 / steps };
   } finally {
     model.dispose();
-    useFastKernels(true);
+    useFastOps(true);
   }
 }
 
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const only = option("only", PATHS.join(",")).split(",") as PathName[];
   await tf.setBackend("wasm");
   await tf.ready();
-  useFastKernels(true);
+  useFastOps(true);
   const [[images, labels]] = await loadFashionMnist({ download: false });
   const x = tf.tidy(() => images.slice(0, samples).toFloat().div(255).reshape([samples, 28, 28, 1]));
   const y = tf.tidy(() => labels.slice(0, samples).toFloat());

@@ -8,7 +8,7 @@ import { cnnModel } from "./cnn-model";
 import { tutorialModel } from "./model";
 import { KerasGRU } from "../src/layers/gru";
 
-export interface BenchModel {
+interface BenchModel {
   /** The table's row. */
   title: string;
   batch: number;

@@ -72,7 +72,7 @@ async function benchData(
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  await init({ backend: "wasm", verbose: false, fastKernels: args.path === "fast" });
+  await init({ backend: "wasm", verbose: false, fastOps: args.path === "fast" });
   setRandomSeed(42);
   const spec = BENCH_MODELS[args.model];
   const n = (args.warmup + args.steps) * spec.batch;

@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadFashionMnist, trainTestSplit } from "../src/data";
 import { init } from "../src/backend";
 import { setRandomSeed } from "../src/seed";
-import { useFastKernels } from "../src/speed";
+import { useFastOps } from "../src/speed";
 import { tutorialModel } from "./model";
 
 /** What one run measured; `bench/torch_ref.py` prints the same fields. */
@@ -56,13 +56,13 @@ function parseArgs(argv: string[]): Args {
 
 async function setUpBackend(args: Args): Promise<string> {
   if (args.path === "default") {
-    const name = await init({ verbose: false }); // installs tslab-dl's fast kernels
+    const name = await init({ verbose: false }); // installs tslab-dl's fast ops
     // TSLAB_BENCH_STOCK=A,B keeps those kernels stock, to measure one replacement against the rest.
     const keep = (process.env.TSLAB_BENCH_STOCK ?? "").split(",").filter(Boolean);
     if (keep.length) {
-      useFastKernels(false);
+      useFastOps(false);
       const stockConfigs = keep.map((k) => tf.getKernel(k, name)).filter((c) => c !== undefined);
-      useFastKernels(true);
+      useFastOps(true);
       for (const config of stockConfigs) {
         tf.unregisterKernel(config.kernelName, name);
         tf.registerKernel(config);

@@ -25,8 +25,8 @@ const USAGE = `Usage:
   tslab-dl --version`;
 
 /** Raised for a command line this CLI does not understand. */
-export class UsageError extends Error {
-  override name = "UsageError";
+export class CommandLineError extends Error {
+  override name = "CommandLineError";
 }
 
 /** A parsed command line. */
@@ -54,7 +54,8 @@ export function parseCommand(argv: string[]): Command {
       strict: true,
     });
     const file = values["connection-file"] ?? values["config-path"];
-    if (!file) throw new UsageError("tslab-dl kernel needs --connection-file FILE (Jupyter passes {connection_file})");
+    if (!file)
+      throw new CommandLineError("tslab-dl kernel needs --connection-file FILE (Jupyter passes {connection_file})");
     return { command: "kernel", connectionFile: file };
   }
   if (command === "install" || command === "uninstall") {
@@ -74,7 +75,7 @@ export function parseCommand(argv: string[]): Command {
       values.prefix !== undefined && "--prefix",
     ].filter(Boolean);
     if (chosen.length > 1)
-      throw new UsageError(`choose one of --user, --sys-prefix, --prefix; got ${chosen.join(" and ")}`);
+      throw new CommandLineError(`choose one of --user, --sys-prefix, --prefix; got ${chosen.join(" and ")}`);
     const target: InstallTarget | undefined =
       values.prefix !== undefined
         ? { kind: "prefix", dir: values.prefix }
@@ -85,7 +86,7 @@ export function parseCommand(argv: string[]): Command {
             : undefined;
     return { command, target, jupyter: values.jupyter };
   }
-  throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  throw new CommandLineError(`unknown command ${JSON.stringify(command)}`);
 }
 
 /**

@@ -17,7 +17,7 @@ import type { Handler } from "./server";
 import { type Content, type Message, PROTOCOL_VERSION } from "./wire";
 
 /** Sends one iopub message as a child of `parent`. */
-export type CommPublish = (msgType: string, content: Content, parent: Message | undefined, buffers?: Buffer[]) => void;
+type CommPublish = (msgType: string, content: Content, parent: Message | undefined, buffers?: Buffer[]) => void;
 
 /** The shell requests about comms; the server runs them at once, even while a cell runs. */
 export const COMM_REQUESTS: ReadonlySet<string> = new Set(["comm_open", "comm_msg", "comm_close", "comm_info_request"]);
@@ -87,7 +87,7 @@ class KernelComm implements Comm {
 }
 
 /** Raised when a comm is used wrongly (sending on a closed comm). */
-export class CommError extends Error {
+class CommError extends Error {
   override name = "CommError";
 }
 

@@ -19,10 +19,10 @@ import { tslabJupyter } from "./tslab-internals";
 import type { Content } from "./wire";
 
 /** Sends one iopub message for the cell running now. */
-export type Publish = (msgType: string, content: Content) => void;
+type Publish = (msgType: string, content: Content) => void;
 
 /** The `text/plain` of a value as the kernel shows a cell's result: Node's `util.inspect`. */
-export function plainText(value: unknown): string {
+function plainText(value: unknown): string {
   return inspect(value, { colors: false, depth: 4 });
 }
 

@@ -32,15 +32,14 @@ import { UserSources, sourceOfValue } from "./source-lookup";
 import { Locate, headline, traceback } from "./traceback";
 
 /** The error content of the protocol's `error` message and failed `execute_reply`. */
-export interface ErrorContent {
+interface ErrorContent {
   ename: string;
   evalue: string;
   traceback: string[];
 }
 
 /** How a cell ended. */
-export type CellOutcome =
-  { status: "ok"; hasValue: boolean; value?: unknown } | { status: "error"; error: ErrorContent };
+type CellOutcome = { status: "ok"; hasValue: boolean; value?: unknown } | { status: "error"; error: ErrorContent };
 
 const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
 const RED = "\u001b[0;31m";

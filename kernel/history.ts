@@ -6,7 +6,7 @@
  */
 
 /** One history entry: `[session, line, input]`, or `[session, line, [input, output]]` with outputs. */
-export type HistoryEntry = [number, number, string | [string, string | null]];
+type HistoryEntry = [number, number, string | [string, string | null]];
 
 /** The fields of a `history_request` (see the messaging spec). */
 export interface HistoryRequest {

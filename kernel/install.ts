@@ -29,7 +29,7 @@ export class KernelInstallError extends Error {
 export type InstallTarget = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
 
 /** Options of {@link installKernel} and {@link uninstallKernel}. */
-export interface InstallOptions {
+interface InstallOptions {
   target?: InstallTarget;
   /** The `jupyter` executable; default: found with {@link findJupyter}. */
   jupyter?: string;

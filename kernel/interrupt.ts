@@ -28,7 +28,7 @@ interface CallbackBase {
 }
 
 /** The part of `@tensorflow/tfjs-layers` this module uses. */
-export interface TfjsLayersLike {
+interface TfjsLayersLike {
   Callback: new () => CallbackBase;
   registerCallbackConstructor(verbosityLevel: number, ctor: new () => CallbackBase): void;
 }

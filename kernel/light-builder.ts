@@ -42,7 +42,7 @@ export function lightBuilderInstalled(): boolean {
 }
 
 /** Files a cell depends on, as TypeScript's builder's `getAllDependencies` would list them for tslab. */
-export function cellDependencies(ts: Ts, program: TS.Program, sourceFile: TS.SourceFile): string[] {
+function cellDependencies(ts: Ts, program: TS.Program, sourceFile: TS.SourceFile): string[] {
   const all = (): string[] => program.getSourceFiles().map((f) => f.fileName);
   const internals = ts as unknown as { isExternalOrCommonJsModule(f: TS.SourceFile): boolean };
   const options = program.getCompilerOptions();

@@ -9,7 +9,7 @@ import { TimeitOptions, formatTime, seconds, timeit, timeitAsync, timeitReport }
 import { TracebackMode, setTracebackMode } from "./traceback";
 
 /** What the magics read from the session. */
-export interface MagicSession {
+interface MagicSession {
   /** The session's names and values (tslab's `exports`). */
   locals(): { [name: string]: unknown };
   /** Where magics print (the cell's stdout). */

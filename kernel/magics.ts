@@ -19,7 +19,7 @@ import { blankShellLines, findShellLines } from "./shell-lines";
 export const MAGIC_HOOK: unique symbol = Symbol.for("tslab-dl.magic") as never;
 
 /** Line magics (`%name`) and what they do, for the error on an unknown one. */
-export const LINE_MAGICS: { [name: string]: string } = {
+const LINE_MAGICS: { [name: string]: string } = {
   env: "list, get or set environment variables",
   time: "time one statement",
   timeit: "time one statement, repeated",
@@ -27,7 +27,7 @@ export const LINE_MAGICS: { [name: string]: string } = {
   xmode: "traceback mode: Context or Verbose",
 };
 /** Cell magics (`%%name` on the first line). */
-export const CELL_MAGICS: { [name: string]: string } = {
+const CELL_MAGICS: { [name: string]: string } = {
   time: "time the cell",
   timeit: "time the cell, repeated",
 };
@@ -38,7 +38,7 @@ export class UsageError extends Error {
 }
 
 /** A magic line found in a cell. */
-export interface MagicLine {
+interface MagicLine {
   /** Offsets of the line's first character and just past its last. */
   start: number;
   end: number;

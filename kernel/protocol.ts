@@ -59,7 +59,7 @@ export function kernelInfo(): Record<string, unknown> {
 }
 
 /** The `is_complete_reply` content. */
-export interface IsCompleteReply {
+interface IsCompleteReply {
   status: "complete" | "incomplete" | "invalid";
   indent?: string;
 }
@@ -94,7 +94,7 @@ export function quickInfo(executor: Executor, code: string, cursor: number): str
 }
 
 /** A pager cell: `expr?` (documentation) or `expr??` (documentation and source). */
-export interface PagerRequest {
+interface PagerRequest {
   target: string;
   source: boolean;
 }

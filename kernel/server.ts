@@ -25,13 +25,13 @@ export interface ConnectionInfo {
 }
 
 /** The socket a request arrived on. */
-export type Channel = "shell" | "control";
+type Channel = "shell" | "control";
 
 /** Answers one request type; the returned content is sent as the reply (nothing is sent for `undefined`). */
 export type Handler = (msg: Message, channel: Channel) => Promise<Content | undefined> | Content | undefined;
 
 /** Options of {@link KernelServer}. */
-export interface ServerOptions {
+interface ServerOptions {
   /** Handlers by request type, e.g. `execute_request`. */
   handlers: { [msgType: string]: Handler };
   /** Called before any iopub message other than `stream` is sent (to flush buffered output first). */

@@ -22,7 +22,7 @@ import { StringDecoder } from "node:string_decoder";
 import { tslabTypeScript } from "./tslab-internals";
 
 /** A shell line found in a cell. */
-export interface ShellLine {
+interface ShellLine {
   /** Offset of the line's first character. */
   start: number;
   /** Offset just past the line's last character (before its newline). */
@@ -260,7 +260,7 @@ export function blankShellLines(code: string): string {
 }
 
 /** Options of {@link runShellCommand}. */
-export interface RunOptions {
+interface RunOptions {
   /** Working directory; default `process.cwd()`. */
   cwd?: string;
   /** Receives the command's output (stdout and stderr, in arrival order). */
@@ -270,7 +270,7 @@ export interface RunOptions {
 }
 
 /** How a shell command ended. */
-export interface ShellResult {
+interface ShellResult {
   /** Exit code; `null` when ended by a signal. */
   code: number | null;
   /** The signal that ended it, if any. */

@@ -9,10 +9,10 @@
 import { StringDecoder } from "node:string_decoder";
 
 /** The two stream names of the Jupyter protocol. */
-export type StreamName = "stdout" | "stderr";
+type StreamName = "stdout" | "stderr";
 
 /** What the capture sends: one `stream` message. */
-export type StreamSink = (name: StreamName, text: string) => void;
+type StreamSink = (name: StreamName, text: string) => void;
 
 type Write = typeof process.stdout.write;
 

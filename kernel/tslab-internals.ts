@@ -31,7 +31,7 @@ export type { CodeMetadata } from "tslab/dist/metadata";
 export const TSLAB_WRITTEN_FOR = "1.0.22";
 
 /** `tslab/dist/jupyter`'s display hook, pointed by tslab at the running cell. */
-export interface TslabJupyterModule {
+interface TslabDisplayHook {
   lastWriteDisplayData: ((data: { [key: string]: unknown }, update: boolean) => void) | null;
 }
 
@@ -69,7 +69,7 @@ function internal<T>(specifier: string): T {
 }
 
 /** `require` as seen from tslab's own folder: the dependencies tslab brings (its TypeScript fork). */
-export function tslabRequire(): NodeJS.Require {
+function tslabRequire(): NodeJS.Require {
   return createRequire(require.resolve("tslab/package.json"));
 }
 
@@ -109,6 +109,6 @@ export function tslabMetadata(): typeof MetadataModule {
 }
 
 /** `tslab/dist/jupyter` (its display hook). */
-export function tslabJupyter(): TslabJupyterModule {
+export function tslabJupyter(): TslabDisplayHook {
   return internal("tslab/dist/jupyter");
 }

@@ -15,7 +15,7 @@ export const PROTOCOL_VERSION = "5.3";
 const DELIMITER = Buffer.from("<IDS|MSG>");
 
 /** A message header, as the spec defines it. */
-export interface MessageHeader {
+interface MessageHeader {
   msg_id: string;
   session: string;
   username: string;

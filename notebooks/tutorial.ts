@@ -16,7 +16,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { findJupyter as findKernelJupyter } from "../kernel/install";
+import { findJupyter } from "../kernel/install";
 import { writeFileAtomic } from "../src/io/atomic";
 import { LESSON, type LessonCell } from "./lesson";
 import { LESSON_08_2 } from "./lesson-08-2";
@@ -78,9 +78,6 @@ export function lessonById(id: string): Lesson {
   return lesson;
 }
 
-/** The 7-3 notebook's file name (the first lesson). */
-export const NOTEBOOK = LESSONS[0].file;
-
 const repoRoot = path.resolve(__dirname, "..", "..");
 
 /** The committed notebook of a language (default: the 7-3 lesson). */
@@ -94,7 +91,7 @@ function sourceLines(text: string): string[] {
 }
 
 /** The notebook JSON of a lesson in a language, from its source, without outputs. */
-export function buildNotebook(lang: Lang, lesson: Lesson = LESSONS[0]): object {
+function buildNotebook(lang: Lang, lesson: Lesson = LESSONS[0]): object {
   const cells = lesson.cells.map((cell, i) => {
     const id = `${lang}-${String(i).padStart(2, "0")}`;
     if ("code" in cell) {
@@ -134,10 +131,10 @@ function which(cmd: string): string | undefined {
 }
 
 /** Jupyter's nbconvert: the `jupyter` the kernel installer finds, if it has nbconvert; or a message saying how to install it. */
-export function findJupyter(): string {
+export function findNbconvertJupyter(): string {
   let jupyter: string | undefined;
   try {
-    jupyter = findKernelJupyter();
+    jupyter = findJupyter();
   } catch {
     jupyter = undefined; // no Jupyter at all: the instructions below say what to install
   }
@@ -224,7 +221,7 @@ const DEBIAN_PACKAGES = [
 /** On Debian as root, install Jupyter and the data with apt; elsewhere say what to run. */
 function findOrInstallJupyter(): string {
   try {
-    return findJupyter();
+    return findNbconvertJupyter();
   } catch (e) {
     if (process.getuid?.() !== 0 || !which("apt-get")) throw e;
     console.log(`Jupyter not found: installing Debian's ${DEBIAN_PACKAGES.join(" ")} ...`);
@@ -233,12 +230,12 @@ function findOrInstallJupyter(): string {
       stdio: "inherit",
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
     });
-    return findJupyter();
+    return findNbconvertJupyter();
   }
 }
 
 /** Register the tslab-dl kernel for this user (harmless when already there). */
-export function installKernel(jupyter: string): void {
+function installUserKernel(jupyter: string): void {
   execFileSync(
     process.execPath,
     [path.join(repoRoot, "dist", "kernel", "cli.js"), "install", "--user", "--jupyter", jupyter],
@@ -291,7 +288,7 @@ async function main(argv: string[]): Promise<void> {
     if (lessons.length === 0) return;
   }
   const jupyter = findOrInstallJupyter();
-  installKernel(jupyter);
+  installUserKernel(jupyter);
   const started = Date.now();
   console.log(
     `Running ${lessons.map((l) => l.id).join(", ")} in ${langs.join(" and ")} headlessly (minutes of training each)...`,

@@ -6,12 +6,12 @@
  * WebAssembly (`@tensorflow/tfjs-backend-wasm`), else tfjs's plain CPU backend.
  */
 import * as tf from "@tensorflow/tfjs";
-import { fastKernelsInstalled, installFastKernels, useFastKernels } from "./speed";
+import { fastOpsInstalled, installFastOps, useFastOps } from "./speed";
 
 export { tf };
 
 /** The backends tslab-dl knows, fastest first. */
-export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
+const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
 /** A backend name: `"tensorflow"` (tfjs-node), `"wasm"` or `"cpu"`. */
 export type BackendName = (typeof BACKENDS)[number];
 
@@ -22,11 +22,11 @@ export interface InitOptions {
   /** Print the backend in use (once per process). Default true. */
   verbose?: boolean;
   /**
-   * Use tslab-dl's faster WebAssembly kernels for matrix products, element-wise ops and
+   * Use tslab-dl's faster WebAssembly ops for matrix products, element-wise ops and
    * Adam (see `bench/`). Default true; `false` puts tfjs's stock kernels back, e.g. to
    * compare results. Other backends are not affected.
    */
-  fastKernels?: boolean;
+  fastOps?: boolean;
 }
 
 /**
@@ -107,7 +107,7 @@ function announce(name: BackendName, verbose: boolean): void {
     wasm: "WebAssembly (@tensorflow/tfjs-backend-wasm)",
     cpu: "plain JavaScript CPU (slow: install @tensorflow/tfjs-node or @tensorflow/tfjs-backend-wasm)",
   };
-  const fast = name === "wasm" && fastKernelsInstalled().length > 0 ? " with tslab-dl's fast kernels" : "";
+  const fast = name === "wasm" && fastOpsInstalled().length > 0 ? " with tslab-dl's fast kernels" : "";
   console.log(`tslab-dl: TensorFlow.js backend = ${name}, ${labels[name]}${fast}`);
 }
 
@@ -155,9 +155,9 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
     chosen = attempt;
   }
   const name = await chosen;
-  if (options.fastKernels === undefined)
-    installFastKernels(); // unless turned off earlier
-  else useFastKernels(options.fastKernels);
+  if (options.fastOps === undefined)
+    installFastOps(); // unless turned off earlier
+  else useFastOps(options.fastOps);
   announce(name, verbose);
   return name;
 }

@@ -119,4 +119,4 @@ export {
   type CheckboxOptions,
   type DropdownOptions,
 } from "./widgets";
-export { useFastKernels, fastKernelsInstalled, explainFastPath } from "./speed";
+export { useFastOps, fastOpsInstalled, explainFastPath } from "./speed";

@@ -17,7 +17,7 @@
 import * as fs from "node:fs";
 
 /** Turns a refusal (`problem` completes "<file> …") into the caller's error family. */
-export type Refuse = (problem: string, cause?: unknown) => Error;
+type Refuse = (problem: string, cause?: unknown) => Error;
 
 /**
  * What a non-regular file is, in words, or undefined for a regular file.
@@ -25,7 +25,7 @@ export type Refuse = (problem: string, cause?: unknown) => Error;
  * @example
  * notRegular(fs.statSync("/dev/zero")); // "a character device"
  */
-export function notRegular(st: fs.Stats): string | undefined {
+function notRegular(st: fs.Stats): string | undefined {
   if (st.isFile()) return undefined;
   if (st.isDirectory()) return "a folder";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -70,19 +70,6 @@ export function openRegularFile(file: string, refuse: Refuse): { fd: number; siz
     throw refuse(`is ${kind}, not a regular file (it changed while being opened); refused without reading it`);
   }
   return { fd, size: st.size };
-}
-
-/**
- * Check that `file` is a regular file that can be opened, and return its size,
- * for a path another library will open (the HDF5 reader).
- *
- * @example
- * const bytes = regularFileSize("model.h5", (p) => new Error(`model.h5 ${p}`));
- */
-export function regularFileSize(file: string, refuse: Refuse): number {
-  const { fd, size } = openRegularFile(file, refuse);
-  fs.closeSync(fd);
-  return size;
 }
 
 /**

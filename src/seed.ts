@@ -20,7 +20,7 @@ export type RandomState = [number, number, number, number];
 const STATES = new WeakMap<() => number, { get(): RandomState; set(state: RandomState): void }>();
 
 /** A small, fast, well-distributed 32-bit generator (SplitMix32 seeding xoshiro128**). */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
   const splitmix = (): number => {
     s = (s + 0x9e3779b9) >>> 0;

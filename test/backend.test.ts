@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BackendError, currentBackend, init, tf } from "../src/backend";
-import { fastKernelsInstalled } from "../src/speed";
+import { fastOpsInstalled } from "../src/speed";
 import { captureConsole } from "./helpers";
 
 let tfjsNodeLoads = true;
@@ -52,27 +52,27 @@ test(
   },
 );
 
-test("init installs tslab-dl's fast WebAssembly kernels; fastKernels: false puts the stock ones back", async () => {
+test("init installs tslab-dl's fast WebAssembly ops; fastOps: false puts the stock ones back", async () => {
   await init({ backend: "wasm", verbose: false });
-  const fast = fastKernelsInstalled();
+  const fast = fastOpsInstalled();
   for (const name of ["wasm/BatchMatMul", "wasm/_FusedMatMul", "wasm/GatherV2", "wasm/Add"]) {
     assert.ok(fast.includes(name), `${name} installed by init(); got ${fast.join(", ")}`);
   }
   const fastMatMul = tf.getKernel("BatchMatMul", "wasm")?.kernelFunc;
-  await init({ backend: "wasm", verbose: false, fastKernels: false });
-  assert.deepEqual(fastKernelsInstalled(), []);
+  await init({ backend: "wasm", verbose: false, fastOps: false });
+  assert.deepEqual(fastOpsInstalled(), []);
   assert.notEqual(tf.getKernel("BatchMatMul", "wasm")?.kernelFunc, fastMatMul, "stock BatchMatMul registered again");
   await init({ backend: "wasm", verbose: false }); // the choice sticks until asked otherwise
-  assert.deepEqual(fastKernelsInstalled(), []);
-  await init({ backend: "wasm", verbose: false, fastKernels: true });
-  assert.deepEqual(fastKernelsInstalled(), fast);
+  assert.deepEqual(fastOpsInstalled(), []);
+  await init({ backend: "wasm", verbose: false, fastOps: true });
+  assert.deepEqual(fastOpsInstalled(), fast);
   // Same product either way.
   const a = tf.randomNormal([7, 13], 0, 1, "float32", 1);
   const b = tf.randomNormal([13, 5], 0, 1, "float32", 2);
   const withFast = await tf.matMul(a, b).data();
-  await init({ backend: "wasm", verbose: false, fastKernels: false });
+  await init({ backend: "wasm", verbose: false, fastOps: false });
   const withStock = await tf.matMul(a, b).data();
-  await init({ backend: "wasm", verbose: false, fastKernels: true });
+  await init({ backend: "wasm", verbose: false, fastOps: true });
   for (let i = 0; i < withStock.length; i++)
     assert.ok(Math.abs(withFast[i] - withStock[i]) <= 1e-5 * Math.max(1, Math.abs(withStock[i])));
 });

@@ -6,6 +6,9 @@ import * as path from "node:path";
 /** The repository root (tests run from dist/test/...). */
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
+/** Debian's Python (with Jupyter, h5py and numpy from Debian's packages), not the first python3 on PATH. */
+export const PYTHON = "/usr/bin/python3";
+
 /** `../shared` beside the checkout, or undefined where it is absent. */
 export function sharedDir(): string | undefined {
   const dir = path.resolve(repoRoot, "..", "shared");

@@ -5,7 +5,7 @@
 import type { tf } from "../backend";
 
 /** One save: the epoch (0-based) and its order among all saves in this process. */
-export interface SaveRecord {
+interface SaveRecord {
   epoch: number;
   sequence: number;
 }

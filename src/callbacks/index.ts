@@ -2,7 +2,6 @@ export { EarlyStopping, type EarlyStoppingArgs } from "./early-stopping";
 export { ModelCheckpoint, type ModelCheckpointArgs } from "./model-checkpoint";
 export { formatPath, PathTemplateError } from "./format-path";
 export * from "./live-plot";
-export { StopButton } from "./stop-button";
 export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from "./reduce-lr-on-plateau";
 export { LearningRateScheduler, type LearningRateSchedulerArgs } from "./learning-rate-scheduler";
 export {
@@ -13,10 +12,9 @@ export {
   CosineDecay,
   type CosineDecayArgs,
   withSchedule,
-  scheduleOf,
 } from "./schedules";
 export { learningRate, setLearningRate, LearningRateError } from "./optimizer-state";
 export { CSVLogger, type CSVLoggerArgs } from "./csv-logger";
 export { TerminateOnNaN, NaNLossError, type TerminateOnNaNArgs } from "./terminate-on-nan";
-export { LambdaCallback, type LambdaCallbackArgs, type NumericLogs } from "./lambda-callback";
+export { LambdaCallback, type LambdaCallbackArgs } from "./lambda-callback";
 export { BackupAndRestore, type BackupAndRestoreArgs } from "./backup-and-restore";

@@ -5,7 +5,7 @@ import { tf } from "../backend";
 import { type EpochLogs, resolveLogs } from "./monitor";
 
 /** NumericLogs as the functions see them: plain numbers. */
-export type NumericLogs = { [key: string]: number };
+type NumericLogs = { [key: string]: number };
 
 /** The functions of a {@link LambdaCallback}; each is optional and may be async. */
 export interface LambdaCallbackArgs {

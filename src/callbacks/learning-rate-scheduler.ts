@@ -5,7 +5,7 @@
 import { tf } from "../backend";
 import type { EpochLogs } from "./monitor";
 import { checkNoSchedule } from "./schedules";
-import { learningRate, LearningRateError, optimizerOf, setLearningRate } from "./optimizer-state";
+import { learningRate, LearningRateError, requireOptimizer, setLearningRate } from "./optimizer-state";
 
 /** Arguments of {@link LearningRateScheduler}. */
 export interface LearningRateSchedulerArgs {
@@ -47,7 +47,7 @@ export class LearningRateScheduler extends tf.Callback {
   }
 
   override async onEpochBegin(epoch: number): Promise<void> {
-    const optimizer = optimizerOf(this.model, "LearningRateScheduler");
+    const optimizer = requireOptimizer(this.model, "LearningRateScheduler");
     checkNoSchedule(optimizer, "LearningRateScheduler");
     const lr = this.schedule(epoch, learningRate(optimizer));
     if (typeof lr !== "number" || !Number.isFinite(lr)) {
@@ -61,6 +61,6 @@ export class LearningRateScheduler extends tf.Callback {
   }
 
   override async onEpochEnd(_epoch: number, logs?: EpochLogs): Promise<void> {
-    if (logs) logs.learning_rate = learningRate(optimizerOf(this.model, "LearningRateScheduler"));
+    if (logs) logs.learning_rate = learningRate(requireOptimizer(this.model, "LearningRateScheduler"));
   }
 }

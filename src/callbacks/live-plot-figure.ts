@@ -3,11 +3,12 @@
  * loss within epochs, the epochs where ModelCheckpoint saved, and the learning rate
  * in a panel of its own once it has changed.
  */
-import { COLORS, Figure, type PanelSpec, type SeriesSpec } from "../display/figure";
+import { Figure } from "../display/figure";
+import { COLORS, type PanelSpec, type SeriesSpec } from "../display/figure-spec";
 import { plotHistory } from "../display/history";
 
 /** What LivePlot has seen, as the chart needs it. */
-export interface LiveData {
+interface LiveData {
   /** Shaped like tfjs's History (`epoch` 0-based). */
   collected: { epoch: number[]; history: { [key: string]: number[] } };
   /** The running mean of the training loss within epochs: x = epoch - 1 + fraction of the epoch done. */
@@ -19,7 +20,7 @@ export interface LiveData {
 }
 
 /** Chart options, from {@link LivePlotArgs}. */
-export interface LiveFigureOptions {
+interface LiveFigureOptions {
   keys?: string[];
   title?: string;
   logY?: boolean;

@@ -17,9 +17,9 @@ import { liveFigure } from "./live-plot-figure";
 import { redrawDue, RunningLoss } from "./running-loss";
 
 export { redrawDue } from "./running-loss";
-import { plotlyCarrierBundle } from "../display/plotly-html";
+import { plotlyCarrierBundle } from "../display";
 import type { Figure } from "../display/figure";
-import { xmlEscape } from "../display/svg";
+import { xmlEscape } from "../display/escape";
 import { resolveLogs, type EpochLogs } from "./monitor";
 import { StopButton } from "./stop-button";
 
@@ -48,7 +48,7 @@ export interface LivePlotArgs {
 }
 
 /** Time LivePlot spent, to check what watching costs. */
-export interface LivePlotTiming {
+interface LivePlotTiming {
   /** From the start of training to its end (or now). */
   trainMs: number;
   /** Inside LivePlot's callbacks: reading losses, progress and chart redraws. */

@@ -57,7 +57,7 @@ const LOWER_IS_BETTER =
   /(^loss$|error|crossentropy|^ce$|^mse$|^mae$|^mape$|^msle$|hinge|poisson|kld|kullback|logcosh|huber)/i;
 
 /** `"min"`, `"max"`, or `undefined` when the name does not tell. */
-export function directionOf(monitor: string): "min" | "max" | undefined {
+function directionOf(monitor: string): "min" | "max" | undefined {
   const name = monitor.replace(/^val_/, "");
   if (name === "loss" || LOWER_IS_BETTER.test(name)) return "min";
   if (HIGHER_IS_BETTER.test(name)) return "max";

@@ -63,7 +63,7 @@ export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
 }
 
 /** The optimizer a compiled model trains with, or an error saying to compile it. */
-export function optimizerOf(model: tf.LayersModel, who: string): tf.Optimizer {
+export function requireOptimizer(model: tf.LayersModel, who: string): tf.Optimizer {
   const optimizer = model.optimizer;
   if (!optimizer) {
     throw new LearningRateError(`${who}: the model has no optimizer; call model.compile({ optimizer, loss }) first`);

@@ -14,7 +14,7 @@ import {
   warnMissing,
 } from "./monitor";
 import { checkNoSchedule } from "./schedules";
-import { learningRate, optimizerOf, setLearningRate } from "./optimizer-state";
+import { learningRate, requireOptimizer, setLearningRate } from "./optimizer-state";
 
 /** Arguments of {@link ReduceLROnPlateau}; names and defaults are Keras's, in camelCase. */
 export interface ReduceLROnPlateauArgs {
@@ -97,7 +97,7 @@ export class ReduceLROnPlateau extends tf.Callback {
   }
 
   override async onEpochEnd(epoch: number, logs?: EpochLogs): Promise<void> {
-    const optimizer = optimizerOf(this.model, "ReduceLROnPlateau");
+    const optimizer = requireOptimizer(this.model, "ReduceLROnPlateau");
     if (logs) logs.learning_rate = learningRate(optimizer);
     const values = await resolveLogs(logs);
     const current = monitorValue(values, this.monitor);

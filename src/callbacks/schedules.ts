@@ -192,8 +192,3 @@ export function checkNoSchedule(optimizer: tf.Optimizer, who: string): void {
     );
   }
 }
-
-/** The schedule {@link withSchedule} gave `optimizer`, if any. */
-export function scheduleOf(optimizer: tf.Optimizer): LearningRateSchedule | undefined {
-  return (optimizer as Scheduled)[SCHEDULED];
-}

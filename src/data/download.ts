@@ -14,7 +14,7 @@ import { DatasetError } from "./errors";
 export type ProgressReporter = (file: string, receivedBytes: number, totalBytes: number | undefined) => void;
 
 /** A published file: its name on the mirror and its digest (SHA-256, or MD5 where that is all Keras publishes). */
-export interface PublishedFile {
+interface PublishedFile {
   name: string;
   sha256?: string;
   md5?: string;
@@ -78,7 +78,7 @@ function stderrProgress(file: string, got: number, total: number | undefined): v
  * @example
  * await downloadVerified(url, "/home/me/.keras/datasets/imdb.npz", IMDB_FILE, {});
  */
-export async function downloadVerified(
+async function downloadVerified(
   url: string,
   dest: string,
   published: PublishedFile,
@@ -127,7 +127,7 @@ export async function downloadVerified(
 }
 
 /** How {@link locateOrDownload} finds one file. */
-export interface LocateRequest {
+interface LocateRequest {
   /** The dataset's name for messages ("IMDB", "Fashion-MNIST"). */
   dataset: string;
   file: PublishedFile;
@@ -175,7 +175,7 @@ export async function locateOrDownload(req: LocateRequest, options: DownloadOpti
 }
 
 /** How {@link readDataFile} words its refusals. */
-export interface ReadRequest {
+interface DataFileLimits {
   /** Largest size accepted, checked before a byte is read. */
   maxBytes: number;
   /** What the file should be, after "not" ("a gzipped IDX file"). */
@@ -194,7 +194,7 @@ export interface ReadRequest {
  * @example
  * const raw = readDataFile(file, { maxBytes: 2 ** 26, kind: "a NumPy .npz file", expected: "imdb.npz", tooLarge: (n) => `${n} bytes` });
  */
-export function readDataFile(file: string, req: ReadRequest): Buffer {
+export function readDataFile(file: string, req: DataFileLimits): Buffer {
   return readRegularFile(
     file,
     req.maxBytes,

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { tf } from "../backend";
 import { readRegularFile } from "../regular-file";
+import { elementCount } from "../util/shape";
 import { digestOf, locateOrDownload, type ProgressReporter } from "./download";
 import { DatasetError } from "./errors";
 
@@ -40,7 +41,7 @@ export const FASHION_MNIST_FILES = {
 type FileKey = keyof typeof FASHION_MNIST_FILES;
 
 /** The public mirror Keras downloads Fashion-MNIST from. */
-export const FASHION_MNIST_MIRROR = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
+const FASHION_MNIST_MIRROR = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
 
 /** The Debian package `dataset-fashion-mnist` installs the files here. */
 export const DEBIAN_FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
@@ -89,7 +90,7 @@ function kerasCacheDir(): string {
 }
 
 /** The folders searched, in order. */
-export function fashionMnistSearchPath(options: FashionMnistOptions = {}): string[] {
+function fashionMnistSearchPath(options: FashionMnistOptions = {}): string[] {
   const dirs = [
     options.dir,
     process.env.FASHION_MNIST_DIR || undefined,
@@ -100,7 +101,7 @@ export function fashionMnistSearchPath(options: FashionMnistOptions = {}): strin
 }
 
 /** A parsed IDX file: dimensions and the raw unsigned bytes. */
-export interface IdxArray {
+interface IdxArray {
   shape: number[];
   data: Uint8Array;
 }
@@ -132,7 +133,7 @@ export function parseIdx(buf: Uint8Array, file: string, expectedRank: number): I
   }
   const shape: number[] = [];
   for (let i = 0; i < expectedRank; i++) shape.push(view.getUint32(4 + 4 * i));
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = elementCount(shape);
   const found = buf.length - headerBytes;
   if (found < count) {
     throw new DatasetError(`${file}: truncated data: header says ${shape.join("x")} = ${count} bytes, found ${found}`);

@@ -24,7 +24,7 @@ export const IMDB_FILE = {
 } as const;
 
 /** The word index: `imdb_word_index.json`, with the MD5 Keras checks (the only digest it publishes). */
-export const IMDB_WORD_INDEX_FILE = {
+const IMDB_WORD_INDEX_FILE = {
   name: "imdb_word_index.json",
   md5: "bfafd718b763782e994055a2d397834f",
 } as const;

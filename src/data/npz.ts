@@ -6,6 +6,7 @@
  * by the restricted reader in `./pickle`.
  */
 import { readZip, zipEntrySizes, ZipProblem, type ZipLimits } from "../util/zip";
+import { elementCount } from "../util/shape";
 import { DatasetError } from "./errors";
 import { readPickledObjectArray } from "./pickle";
 
@@ -108,13 +109,13 @@ function parseHeader(buf: Uint8Array, where: string): NpyHeader {
  * @example
  * const y = readNpy(entries.get("y_train.npy")!, "imdb.npz: y_train.npy"); // { kind: "numeric", shape: [25000], … }
  */
-export function readNpy(buf: Uint8Array, where: string): NpyArray {
+function readNpy(buf: Uint8Array, where: string): NpyArray {
   const header = parseHeader(buf, where);
   const { descr, shape } = header;
   if (header.fortran && shape.length > 1) {
     throw new DatasetError(`${where}: a Fortran-order array of shape (${shape.join(", ")}); only C order is read`);
   }
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = elementCount(shape);
   if (descr === "|O" || descr === "O") {
     const array = readPickledObjectArray(buf, header.dataStart, where);
     if (array.shape.join() !== shape.join()) {

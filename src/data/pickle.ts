@@ -13,9 +13,10 @@
  * recurses, so no input can exhaust the stack.
  */
 import { DatasetError } from "./errors";
+import { elementCount } from "../util/shape";
 
 /** Deepest nesting of lists and tuples accepted; an object array of lists needs 2, its dtype's state 1. */
-export const MAX_PICKLE_NESTING = 16;
+const MAX_PICKLE_NESTING = 16;
 
 /** Deepest nesting of MARKs; NumPy's pickles open 3. */
 const MAX_MARKS = 64;
@@ -26,8 +27,8 @@ const MAX_MARKS = 64;
  * stack, and it memoizes each list once (25,000 for IMDB's training reviews); a
  * file that needs far more is built to exhaust memory.
  */
-export const MAX_PICKLE_STACK = 100_000;
-export const MAX_PICKLE_MEMO = 1_000_000;
+const MAX_PICKLE_STACK = 100_000;
+const MAX_PICKLE_MEMO = 1_000_000;
 
 /**
  * Most items in one list, and in all lists together. IMDB's training pickle holds
@@ -35,8 +36,8 @@ export const MAX_PICKLE_MEMO = 1_000_000;
  * the limits leave room for larger data sets of that kind and keep a hostile
  * pickle's cost to about 150 MB.
  */
-export const MAX_LIST_ITEMS = 1_000_000;
-export const MAX_PICKLE_ITEMS = 16_000_000;
+const MAX_LIST_ITEMS = 1_000_000;
+const MAX_PICKLE_ITEMS = 16_000_000;
 
 /** Longest GLOBAL line (a module or attribute name). */
 const MAX_NAME = 256;
@@ -81,7 +82,7 @@ const RECONSTRUCT = new Set(["numpy.core.multiarray._reconstruct", "numpy._core.
 const ALLOWED_GLOBALS = new Set([...RECONSTRUCT, "numpy.ndarray", "numpy.dtype"]);
 
 /** An object array as read: its shape and its items in C order (each a number, a list of values, …). */
-export interface ObjectArray {
+interface ObjectArray {
   shape: number[];
   /** The items; a Python list becomes a JavaScript array, an int a number. */
   items: unknown[];
@@ -572,7 +573,7 @@ export function readPickledObjectArray(buf: Uint8Array, start: number, where: st
   if (!(result instanceof PyNdarray) || result.items === undefined) {
     throw new DatasetError(`${where}: the pickle holds ${describe(result)}, not a NumPy object array`);
   }
-  const count = result.shape.reduce((a, b) => a * b, 1);
+  const count = elementCount(result.shape);
   if (count !== result.items.length) {
     throw new DatasetError(
       `${where}: the array's shape (${result.shape.join(", ")}) holds ${count} items, its data ${result.items.length}`,

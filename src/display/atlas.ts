@@ -4,13 +4,13 @@
  * panels (a 4×8 grid of feature maps stays a few tens of kilobytes), with a
  * single palette, and transparent gaps between the panels.
  */
-import type { FigureSpec } from "./figure";
+import type { Colormap, FigureSpec } from "./figure-spec";
 import type { Geometry } from "./geometry";
-import { paletteOf, type Colormap } from "./colormap";
+import { paletteOf } from "./colormap";
 import { encodePNG, pngDataURI } from "./png";
 
 /** The figure's pictures as one PNG and where it goes, in figure pixels. */
-export interface Atlas {
+interface Atlas {
   uri: string;
   x: number;
   y: number;

@@ -2,10 +2,10 @@
  * One set of axes of a pyplot figure: what `plt.plot`, `imshow`, `bar`, `hist`
  * and the `set_*` calls draw into (matplotlib's `Axes`), turned into a panel.
  */
-import { COLORS, FigureError, type Dash, type MarkerSymbol, type PanelSpec, type SeriesSpec } from "./figure";
+import { COLORS, FigureError, type Dash, type MarkerSymbol, type PanelSpec, type SeriesSpec } from "./figure-spec";
 import { imageSpec, type ImageInput, type ImshowOptions } from "./image";
 import type { ScalarLike } from "./history";
-import type { ImageSpec, BarSpec, TickSpec } from "./figure";
+import type { ImageSpec, BarSpec, TickSpec } from "./figure-spec";
 
 /** Values `plot`, `bar` and `hist` accept: arrays, typed arrays, `history.history[key]` (numbers or tfjs scalars), 1-D tensors. */
 export type PlotData = ArrayLike<ScalarLike> | { dataSync(): ArrayLike<number> };
@@ -94,7 +94,7 @@ function markerOf(m: string | undefined): MarkerSymbol | undefined {
 }
 
 /** Numbers of a {@link PlotData}; `what` names the argument in the error. */
-export function toNumbers(data: PlotData, what: string): number[] {
+function toNumbers(data: PlotData, what: string): number[] {
   if (
     data !== null &&
     typeof data === "object" &&
@@ -112,7 +112,7 @@ export function toNumbers(data: PlotData, what: string): number[] {
 }
 
 /** Whether an argument is data rather than a format string or options. */
-export function isData(v: unknown): v is PlotData {
+function isData(v: unknown): v is PlotData {
   return (
     typeof v === "object" &&
     v !== null &&
@@ -122,7 +122,7 @@ export function isData(v: unknown): v is PlotData {
 }
 
 /** Equal-width bins as numpy's `histogram`: the last bin includes its right edge. */
-export function histogram(values: number[], bins: number | number[], range?: [number, number]) {
+function histogram(values: number[], bins: number | number[], range?: [number, number]) {
   const finite = values.filter(Number.isFinite);
   let edges: number[];
   if (typeof bins === "number") {

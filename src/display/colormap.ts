@@ -1,10 +1,7 @@
 /**
  * Matplotlib's colormaps for `imshow`, and the mapping of values to 8-bit levels.
  */
-import { FigureError } from "./figure";
-
-/** The colormaps `imshow` draws with. */
-export type Colormap = "viridis" | "gray" | "gray_r" | "binary" | "Greys";
+import { FigureError, type Colormap } from "./figure-spec";
 
 // Viridis at t = 0, 0.1, …, 1 (matplotlib's values), interpolated linearly between.
 const VIRIDIS_STOPS = [
@@ -39,13 +36,6 @@ export function paletteOf(cmap: Colormap): Uint8Array {
     out.set(rgb, i * 3);
   }
   return out;
-}
-
-/** The colormap's CSS colour at `t` in [0, 1] (for colour bars and legends). */
-export function colorAt(cmap: Colormap, t: number): string {
-  const p = paletteOf(cmap);
-  const i = Math.max(0, Math.min(255, Math.round(t * 255))) * 3;
-  return `#${[p[i], p[i + 1], p[i + 2]].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** Check a colormap name, listing the ones there are. */

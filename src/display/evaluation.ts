@@ -5,7 +5,7 @@
  */
 import type * as tfjs from "@tensorflow/tfjs";
 import { JUPYTER_DISPLAY, registerFormatter, type MimeBundle } from "./registry";
-import { xmlEscape } from "./svg";
+import { xmlEscape } from "./escape";
 import { isTensor } from "./tfjs-format";
 
 /** A value shown with 4 significant digits (`0.3141`, `12.35`, `nan`). */
@@ -75,7 +75,7 @@ export function evaluate(
 }
 
 /** Whether a value is a non-empty array of one-value tensors (what `model.evaluate` returns). */
-export function isScalarArray(value: unknown): boolean {
+function isScalarArray(value: unknown): boolean {
   return (
     Array.isArray(value) &&
     value.length > 0 &&

@@ -2,7 +2,7 @@
  * Pixel layout of a figure, computed once and used by both the SVG renderer and
  * the Plotly layout, so the static picture and the interactive chart line up.
  */
-import type { FigureSpec } from "./figure";
+import type { FigureSpec } from "./figure-spec";
 
 /** Where one panel's plot area sits, and its axes. */
 export interface PanelBox {
@@ -27,7 +27,7 @@ export interface PanelBox {
 }
 
 /** One legend entry and where it is drawn. */
-export interface LegendItem {
+interface LegendItem {
   panel: number;
   /** Index of the series; `-1 - k` for the panel's k-th set of bars. */
   series: number;

@@ -2,7 +2,8 @@
  * Several training runs' histories overlaid in one chart, to compare models
  * (the TensorFlow tutorial's `HistoryPlotter`).
  */
-import { COLORS, Figure, FigureError, type PanelSpec, type SeriesSpec, type Dash } from "./figure";
+import { Figure } from "./figure";
+import { COLORS, FigureError, type PanelSpec, type SeriesSpec, type Dash } from "./figure-spec";
 import { formatValue, historyData, panelGroups, type HistoryData, type HistoryLike } from "./history";
 
 /** Options for {@link plotHistories}. */

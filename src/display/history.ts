@@ -1,7 +1,8 @@
 /**
  * Training history (what `model.fit` returns) as loss curves and as a table.
  */
-import { Figure, COLORS, FigureError, type PanelSpec, type SeriesSpec } from "./figure";
+import { Figure } from "./figure";
+import { COLORS, FigureError, type PanelSpec, type SeriesSpec } from "./figure-spec";
 import { registerFormatter, type MimeBundle } from "./registry";
 import { arquero, type Table, tableText } from "./tables";
 
@@ -51,9 +52,7 @@ export interface PlotHistoryOptions {
 }
 
 /** Whether a value is shaped like a tfjs `History` (checked structurally: copies of tfjs differ). */
-export function isHistory(
-  value: unknown,
-): value is { epoch: number[]; history: { [key: string]: ArrayLike<ScalarLike> } } {
+function isHistory(value: unknown): value is { epoch: number[]; history: { [key: string]: ArrayLike<ScalarLike> } } {
   if (typeof value !== "object" || value === null) return false;
   const v = value as { epoch?: unknown; history?: unknown };
   if (!Array.isArray(v.epoch) || typeof v.history !== "object" || v.history === null || Array.isArray(v.history))
@@ -106,7 +105,7 @@ export function historyData(history: HistoryLike): HistoryData {
 }
 
 /** The monitored value and its best epoch, or `undefined` when there is nothing to mark. */
-export function bestEpoch(
+function bestEpoch(
   data: HistoryData,
   monitor?: string | false,
   higherIsBetter?: boolean,

@@ -1,8 +1,8 @@
 /**
  * What `imshow` accepts (2-D arrays and tensors), turned into a PNG picture.
  */
-import { FigureError, type ImageSpec } from "./figure";
-import { checkColormap, levels, type Colormap } from "./colormap";
+import { FigureError, type Colormap, type ImageSpec } from "./figure-spec";
+import { checkColormap, levels } from "./colormap";
 
 /** A 2-D picture: nested arrays, or a tensor of shape `[h, w]` (or `[h, w, 1]`, `[1, h, w, 1]`). */
 export type ImageInput = ArrayLike<ArrayLike<number>> | { shape: number[]; dataSync(): ArrayLike<number> };
@@ -27,7 +27,7 @@ function isTensorLike(v: unknown): v is { shape: number[]; dataSync(): ArrayLike
 }
 
 /** The values of a 2-D picture, row by row, and its size. */
-export function matrixOf(image: ImageInput): { values: Float64Array; rows: number; cols: number } {
+function matrixOf(image: ImageInput): { values: Float64Array; rows: number; cols: number } {
   if (isTensorLike(image)) {
     const dims = image.shape.filter((d) => d !== 1);
     const shape = image.shape.length === 2 ? image.shape : dims.length === 2 ? dims : undefined;

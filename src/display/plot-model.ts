@@ -4,11 +4,11 @@
  */
 import type { LayersModel } from "@tensorflow/tfjs";
 import { writeFileAtomic } from "../io/atomic";
-import { FigureError } from "./figure";
+import { FigureError } from "./figure-spec";
 import { textWidth } from "./geometry";
 import { svgDataURI } from "./plotly-html";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./registry";
-import { xmlEscape } from "./svg";
+import { xmlEscape } from "./escape";
 import { shapeText } from "./tfjs-format";
 
 /** Options of {@link plotModel}, as `plot_model`'s keyword arguments. */

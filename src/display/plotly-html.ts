@@ -26,8 +26,8 @@
  */
 import { readFileSync } from "node:fs";
 import type { MimeBundle } from "./registry";
-import type { PlotlyFigure } from "./figure";
-import { xmlEscape } from "./svg";
+import type { PlotlyFigure } from "./figure-spec";
+import { xmlEscape } from "./escape";
 
 /** When a chart's HTML carries plotly.js: once per session (`"auto"`), `"always"`, or `"never"`. */
 export type PlotlyInclusion = "auto" | "always" | "never";
@@ -74,7 +74,7 @@ export function plotlySource(): string {
 }
 
 /** The version of the bundled plotly.js, read from its banner. */
-export function plotlyVersion(): string {
+function plotlyVersion(): string {
   return /plotly\.js[^\n]*?v(\d+\.\d+\.\d+)/.exec(plotlySource().slice(0, 300))?.[1] ?? "unknown";
 }
 
@@ -181,7 +181,7 @@ function loaderScript(id: string, figure: PlotlyFigure): string {
 }
 
 /** Options for {@link chartHTML}. */
-export interface ChartHTMLOptions {
+interface ChartHTMLOptions {
   width: number;
   height: number;
   /** Alternative text of the static picture. */

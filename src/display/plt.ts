@@ -14,12 +14,13 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, extname } from "node:path";
 import { writeFileAtomic } from "../io/atomic";
-import { Figure, FigureError } from "./figure";
+import { Figure } from "./figure";
+import { FigureError } from "./figure-spec";
 import { currentBridge, display, JUPYTER_DISPLAY, type MimeBundle } from "./registry";
 import { Axes, type PlotData, type PlotOptions, type BarOptions, type HistOptions, type TickOptions } from "./axes";
 import type { ImageInput, ImshowOptions } from "./image";
 
-export type { PlotData, PlotOptions, BarOptions, HistOptions, TickOptions } from "./axes";
+export type { PlotOptions } from "./axes";
 
 /** Options of {@link plt}.figure. */
 export interface FigureOptions {
@@ -28,7 +29,7 @@ export interface FigureOptions {
 }
 
 /** Options of {@link plt}.subplots. */
-export type SubplotsOptions = FigureOptions;
+type SubplotsOptions = FigureOptions;
 
 /** Options of {@link plt}.show. */
 export interface ShowOptions {

@@ -17,7 +17,7 @@ function chunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** A PNG image of 8-bit indices (greyscale levels, or entries of `palette`), or of RGB triples. */
-export interface IndexedImage {
+interface IndexedImage {
   width: number;
   height: number;
   /** `width * height * channels` bytes, row by row from the top. */

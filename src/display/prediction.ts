@@ -5,10 +5,10 @@
  * (`interact`) it becomes a browser over the validation images.
  */
 import { JUPYTER_DISPLAY, type Displayable } from "./registry";
-import { xmlEscape } from "./svg";
+import { xmlEscape } from "./escape";
 
 /** Numbers from a tensor (`dataSync()`), a typed array, or nested arrays. */
-export type Numbers = { dataSync(): ArrayLike<number> } | ArrayLike<number> | ReadonlyArray<ReadonlyArray<number>>;
+type Numbers = { dataSync(): ArrayLike<number> } | ArrayLike<number> | ReadonlyArray<ReadonlyArray<number>>;
 
 /** Options of {@link predictionView}. */
 export interface PredictionViewOptions {

@@ -136,9 +136,6 @@ export class DisplayError extends Error {
   override name = "DisplayError";
 }
 
-/** What a display method may return: a bundle, or (as Deno's kernel allows) a promise of one. */
-export type DisplayMethodResult = MimeBundle | PromiseLike<MimeBundle>;
-
 /**
  * A value that displays itself: its display method returns its MIME bundle. Any object with such a
  * method shows richly in the kernel; this is the name of that shape.

@@ -5,21 +5,12 @@
  * else (axes, grid, ticks, reference lines, legend samples) uses `<line>` and `<text>`.
  */
 import { randomBytes } from "node:crypto";
-import type { FigureSpec, SeriesSpec, Dash } from "./figure";
+import type { FigureSpec, SeriesSpec, Dash } from "./figure-spec";
 import { atlasOf } from "./atlas";
 import { logTickLabel, tickLabel, type Geometry, type PanelBox } from "./geometry";
+import { xmlEscape } from "./escape";
 
 const FONT = "Arial, Helvetica, sans-serif";
-
-/** Escape text for XML content and attribute values. */
-export function xmlEscape(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 function n(v: number): string {
   return (Math.round(v * 10) / 10).toString();

@@ -3,7 +3,7 @@
  * as aligned text.
  */
 import { registerFormatter, type MimeBundle } from "./registry";
-import { xmlEscape } from "./svg";
+import { xmlEscape } from "./escape";
 
 /**
  * An arquero table (arquero's `ColumnTable`), typed with the verbs used most.
@@ -73,7 +73,7 @@ export function isTable(value: unknown): value is TableShape {
 }
 
 /** Text of one cell: numbers with at most 6 significant digits, dates as ISO. */
-export function cellText(value: unknown): string {
+function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") {
     if (Number.isInteger(value)) return String(value);
@@ -94,12 +94,7 @@ function isNumeric(rows: unknown[][], col: number): boolean {
  * shown, with a note of how many are hidden. Uses only tags and attributes the
  * notebook sanitizers keep.
  */
-export function tableHTML(
-  columns: string[],
-  rows: unknown[][],
-  total: number,
-  options: { caption?: string } = {},
-): string {
+function tableHTML(columns: string[], rows: unknown[][], total: number, options: { caption?: string } = {}): string {
   const numeric = columns.map((_, c) => isNumeric(rows, c));
   const head = columns
     .map((c, i) => `<th style="text-align:${numeric[i] ? "right" : "left"}">${xmlEscape(c)}</th>`)

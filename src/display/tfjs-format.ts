@@ -5,7 +5,7 @@
  */
 import { tf } from "../backend";
 import { registerFormatter, type MimeBundle } from "./registry";
-import { xmlEscape } from "./svg";
+import { xmlEscape } from "./escape";
 
 /** Tensors with more values than this are summarised (NumPy's `threshold`). */
 const THRESHOLD = 1000;
@@ -139,7 +139,7 @@ interface ModelShape {
 }
 
 /** Whether a value is shaped like a tfjs LayersModel / Sequential. */
-export function isLayersModel(value: unknown): value is ModelShape {
+function isLayersModel(value: unknown): value is ModelShape {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Partial<Record<keyof ModelShape, unknown>>;
   return (
@@ -163,9 +163,7 @@ function weightCount(weights: Array<{ shape: Array<number | null> }>): number {
 }
 
 /** One row per layer: name, class, output shape, parameter count. */
-export function modelRows(
-  model: ModelShape,
-): Array<{ layer: string; type: string; outputShape: string; params: number }> {
+function modelRows(model: ModelShape): Array<{ layer: string; type: string; outputShape: string; params: number }> {
   return model.layers.map((layer) => {
     let outputShape: string;
     try {
@@ -212,7 +210,7 @@ export function modelSummaryHTML(model: ModelShape): string {
  * The model summary as text, laid out as Keras prints it (Layer (type), Output
  * Shape, Param #, totals). tfjs's own `model.summary()` adds an Input Shape column.
  */
-export function modelSummaryText(model: ModelShape): string {
+function modelSummaryText(model: ModelShape): string {
   const rows = modelRows(model);
   const trainable = weightCount(model.trainableWeights);
   const nonTrainable = weightCount(model.nonTrainableWeights);

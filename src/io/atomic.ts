@@ -14,13 +14,13 @@ import { ModelFileError } from "./errors";
  * seeded `Math.random` (setRandomSeed), or saving a checkpoint would change the next
  * epoch's shuffle and Dropout masks.
  */
-export function temporaryPathFor(target: string): string {
+function temporaryPathFor(target: string): string {
   const rand = randomBytes(4).toString("hex");
   return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${rand}`);
 }
 
 /** Temporary files older than this are left over from a killed save, never one in progress. */
-export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Remove temporary files a killed save left beside `target` (ours only: the
@@ -30,7 +30,7 @@ export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
  * @example
  * sweepStaleTemporaries("checkpoints/best.h5");
  */
-export function sweepStaleTemporaries(target: string, now = Date.now()): void {
+function sweepStaleTemporaries(target: string, now = Date.now()): void {
   const dir = path.dirname(target);
   const ours = new RegExp(`^\\.${escapeRegExp(path.basename(target))}\\.tmp-\\d+-[0-9a-f]+$`);
   let names: string[];

@@ -18,7 +18,7 @@ export class ModelFileError extends Error {
 }
 
 /** The longest message an error carries: a file's long lists are summarised, not copied whole. */
-export const MAX_MESSAGE_CHARS = 2000;
+const MAX_MESSAGE_CHARS = 2000;
 
 /**
  * A message cut to {@link MAX_MESSAGE_CHARS}, keeping its start (what and where) and its end

@@ -14,8 +14,6 @@ import { fileHandler, loadArtifacts, registerFileRouter, stripFileScheme } from 
 import type * as KerasIO from "./keras";
 
 export { ModelFileError } from "./errors";
-export { writeAtomically, writeFileAtomic } from "./atomic";
-export { fileHandler, registerFileRouter } from "./tfjs-files";
 
 registerFileRouter();
 

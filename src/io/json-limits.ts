@@ -15,7 +15,7 @@ import { ModelFileError } from "./errors";
 export const MAX_CONFIG_BYTES = 16 * 2 ** 20;
 
 /** Deepest nesting accepted; real configs nest about 10 levels. */
-export const MAX_JSON_DEPTH = 1000;
+const MAX_JSON_DEPTH = 1000;
 
 /**
  * Refuse config text longer than {@link MAX_CONFIG_BYTES}, before it is decoded.

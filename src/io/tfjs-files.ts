@@ -15,12 +15,13 @@ import { writeError, writeFileAtomic } from "./atomic";
 import { ModelFileError } from "./errors";
 import { checkConfigSize, MAX_CONFIG_BYTES, parseLimitedJson } from "./json-limits";
 import { openRegularFile, readRegularFile } from "../regular-file";
+import { elementCount } from "../util/shape";
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 type WeightsManifestEntry = tf.io.WeightsManifestEntry;
 
 /** Where the tfjs format lives for a path: a directory (`dir/model.json`) or a `.json` file. */
-export function tfjsLocation(target: string): { json: string; dir: string; weightsPrefix: string } {
+function tfjsLocation(target: string): { json: string; dir: string; weightsPrefix: string } {
   const clean = stripFileScheme(target);
   if (clean.toLowerCase().endsWith(".json")) {
     const base = path.basename(clean, path.extname(clean));
@@ -41,7 +42,7 @@ function weightBytes(specs: WeightsManifestEntry[]): number {
   for (const s of specs) {
     if (!Array.isArray(s.shape)) return NaN;
     const dtype = s.quantization?.dtype ?? s.dtype;
-    total += s.shape.reduce((a, b) => a * b, 1) * (Object.hasOwn(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype] : NaN);
+    total += elementCount(s.shape) * (Object.hasOwn(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype] : NaN);
   }
   return total;
 }
@@ -57,7 +58,7 @@ function joinWeightData(data: tf.io.WeightData | undefined): Uint8Array {
  * @example
  * await model.save(tf.io.withSaveHandler(async (a) => saveArtifacts(a, "my-model")));
  */
-export function saveArtifacts(artifacts: ModelArtifacts, target: string): tf.io.SaveResult {
+function saveArtifacts(artifacts: ModelArtifacts, target: string): tf.io.SaveResult {
   const loc = tfjsLocation(target);
   try {
     fs.mkdirSync(loc.dir, { recursive: true });

@@ -210,7 +210,7 @@ export class KerasGRU extends tf.layers.Layer {
 
   /**
    * The whole sequence as one op (src/speed/recurrent/: the forward pass and backpropagation
-   * through time in one call each), where the fast kernels run on wasm and the activations are
+   * through time in one call each), where the fast ops run on wasm and the activations are
    * tanh with sigmoid or hardSigmoid gates; null for the step-by-step ops above. The dropout
    * masks are drawn as the step-by-step path draws them, so a seeded fit is the same either way.
    */

@@ -1,22 +1,22 @@
 /**
- * Adam in one kernel call per variable instead of about thirteen, for when its update cannot
+ * Adam in one op call per variable instead of about thirteen, for when its update cannot
  * run in place (`optimizers.ts`: some other tensor shares a variable's memory). tfjs's
  * `AdamOptimizer.applyGradients` builds each update from separate element-wise ops; where the
- * backend has the {@link ADAM_KERNEL} kernel, this runs that instead, with the same
+ * backend has the {@link ADAM_OP} op, this runs that instead, with the same
  * arithmetic in the same order, and assigns the new tensors as tfjs does. Elsewhere (other
  * backends, non-float32 variables) it runs tfjs's own method unchanged.
  */
 import * as tf from "@tensorflow/tfjs";
 import { optimizerInternals, registeredVariable, type OptimizerSlot } from "./internals";
-import { ADAM_KERNEL, type AdamAttrs } from "./wasm-backend";
+import { ADAM_OP, type AdamAttrs } from "./wasm-backend";
 
 type ApplyGradients = tf.AdamOptimizer["applyGradients"];
 
 /** tfjs's own `AdamOptimizer.applyGradients`. */
-export const stockAdamApplyGradients: ApplyGradients = tf.AdamOptimizer.prototype.applyGradients;
+const stockAdamApplyGradients: ApplyGradients = tf.AdamOptimizer.prototype.applyGradients;
 
-/** Adam's update through {@link ADAM_KERNEL}, or tfjs's own where that kernel cannot run. */
-export const adamKernelApplyGradients: ApplyGradients = function (
+/** Adam's update through {@link ADAM_OP}, or tfjs's own where that op cannot run. */
+export const adamOpApplyGradients: ApplyGradients = function (
   this: tf.AdamOptimizer,
   variableGradients: Parameters<ApplyGradients>[0],
 ): void {
@@ -29,7 +29,7 @@ export const adamKernelApplyGradients: ApplyGradients = function (
   const allFloat = grads.every(
     ({ name, tensor }) => !tensor || (tensor.dtype === "float32" && registeredVariable(name)?.dtype === "float32"),
   );
-  if (tf.getKernel(ADAM_KERNEL, tf.getBackend()) === undefined || !allFloat) {
+  if (tf.getKernel(ADAM_OP, tf.getBackend()) === undefined || !allFloat) {
     stockAdamApplyGradients.call(this, variableGradients);
     return;
   }
@@ -59,11 +59,7 @@ export const adamKernelApplyGradients: ApplyGradients = function (
       const inputs = { value, m, v, gradient, oneMinusAccBeta1, oneMinusAccBeta2 };
       const [newValue, newM, newV] = tf
         .engine()
-        .runKernel(
-          ADAM_KERNEL,
-          inputs as unknown as tf.NamedTensorMap,
-          attrs as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor[];
+        .runKernel(ADAM_OP, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       m.assign(newM);
       v.assign(newV);
       value.assign(newValue);

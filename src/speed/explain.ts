@@ -2,10 +2,10 @@
  * One line saying which path `model.fit`, `evaluate` and `predict` take for a model, and why.
  */
 import * as tf from "@tensorflow/tfjs";
-import { internalsSupported, optimizerOf, trainingModel, unsupportedReason } from "./internals";
+import { internalsSupported, compiledOptimizer, trainingModel, unsupportedReason } from "./internals";
 import { describeUpdate } from "./optimizers";
 import { planModel } from "./plan";
-import { STEP_KERNEL } from "./step-kernel";
+import { STEP_OP } from "./step-op";
 import { LOSS_LABELS } from "./units/loss";
 
 /** The recurrent layers src/speed/recurrent/ runs as one op per sequence. */
@@ -13,9 +13,9 @@ const SEQUENCE_OP_LAYERS = ["SimpleRNN", "LSTM", "GRU", "KerasGRU"];
 
 /**
  * Which path a model trains on, in one line: the fast path (each layer a planned unit, the
- * whole step one WebAssembly kernel call, the optimizer updating in place) or stock tfjs,
- * with the reason. Stock tfjs still uses tslab-dl's faster kernels (matrix products, Adam,
- * and the conv kernels) on the WebAssembly backend.
+ * whole step one WebAssembly op call, the optimizer updating in place) or stock tfjs,
+ * with the reason. Stock tfjs still uses tslab-dl's faster ops (matrix products, Adam,
+ * and the conv ops) on the WebAssembly backend.
  *
  * @example
  * const model = tf.sequential({ layers: [
@@ -41,17 +41,17 @@ export function explainFastPath(model: tf.LayersModel): string {
       .map((l) => `'${l.name}' (${l.getClassName()})`);
     const verb = sequences.length === 1 ? "runs" : "run";
     const recurrent = sequences.length ? `, and ${sequences.join(", ")} ${verb} each sequence as one op each way` : "";
-    return `${stock}${result.reason}; tslab-dl's kernels (matrix products, Adam, conv) still apply on wasm${recurrent}`;
+    return `${stock}${result.reason}; tslab-dl's ops (matrix products, Adam, conv) still apply on wasm${recurrent}`;
   }
   const { plan } = result;
-  const optimizer = describeUpdate(optimizerOf(trainingModel(model)));
+  const optimizer = describeUpdate(compiledOptimizer(trainingModel(model)));
   const metric = plan.accuracy ? ", accuracy" : "";
   const where =
     tf.getBackend() !== "wasm"
       ? ` (on the wasm backend; the current backend is '${tf.getBackend()}', which runs stock tfjs)`
-      : tf.getKernel(STEP_KERNEL, "wasm")
+      : tf.getKernel(STEP_OP, "wasm")
         ? ""
-        : " (once tslab-dl's kernels are installed: init() or installFastKernels())";
+        : " (once tslab-dl's ops are installed: init() or installFastOps())";
   const count = plan.layers.length;
   return (
     `fast path${where}: ${count} layer${count === 1 ? "" : "s"} planned (${plan.layers.join(", ")}), ` +

@@ -1,6 +1,6 @@
 /**
- * `model.fit`'s epoch and batch loop for models trained by the one-kernel step
- * (`step-kernel.ts`, `train-function.ts`), without the per-batch tensor work around the step.
+ * `model.fit`'s epoch and batch loop for models trained by the one-op step
+ * (`step-op.ts`, `train-function.ts`), without the per-batch tensor work around the step.
  *
  * tfjs's loop spends about as long per batch around the train step as the step's own
  * arithmetic on the WebAssembly backend: it slices the epoch's index tensor, casts it, gathers
@@ -9,7 +9,7 @@
  * in the same order with the same results: the same `Math.random()` shuffle, the same callback
  * list (tfjs builds it; see {@link tfjsCallbacks}) called with the same logs, validation by
  * the model's `testLoop` (for these models, the one in `train-function.ts`), and the same History. Only three things differ, none visible in results:
- * the kernel copies the batch's rows itself, straight from the training data; the running
+ * the step op copies the batch's rows itself, straight from the training data; the running
  * totals are kept as JavaScript numbers rounded to float32 after each operation, which gives
  * exactly the float32 sums tfjs's tensor ops give; and the loop is plain async code.
  *
@@ -21,13 +21,13 @@ import {
   callbackListPrototype,
   modelInternals,
   modelPrototype,
-  optimizerOf,
+  compiledOptimizer,
   type CallbackListInternals,
   type FitLoop,
   type FitLoopArgs,
   type LoopLogs,
 } from "./internals";
-import { addWeightedFloat32, kernelBatch, planOfTrainFunction, trainStep } from "./train-function";
+import { addWeightedFloat32, stepBatch, planOfTrainFunction, trainStep } from "./train-function";
 
 type Logs = LoopLogs;
 
@@ -138,7 +138,7 @@ const fastFitLoop: FitLoop = async function (this: tf.LayersModel, ...args: FitL
   ] = args;
   const entry = planOfTrainFunction(f);
   const plain = entry?.model === this && stepsPerEpoch == null && validationSteps == null && shuffleArg !== "batch";
-  const data = plain && optimizerOf(this) ? kernelBatch(this, entry.plan, ins) : null;
+  const data = plain && compiledOptimizer(this) ? stepBatch(this, entry.plan, ins) : null;
   if (!entry || !data) return stockFitLoop.apply(this, args);
   const [x, y] = data;
   runs += 1;
@@ -178,9 +178,9 @@ const fastFitLoop: FitLoop = async function (this: tf.LayersModel, ...args: FitL
         batchLogs.size = end - start;
         const rows = order.subarray(start, end);
         // A callback may have changed the model (a layer frozen) or the backend since the last batch.
-        const optimizer = optimizerOf(this);
+        const optimizer = compiledOptimizer(this);
         const outs =
-          optimizer && kernelBatch(this, plan, ins)
+          optimizer && stepBatch(this, plan, ins)
             ? trainStep(plan, optimizer, x, y, rows)
             : f(ins.map((t) => (t == null ? t : tf.gather(t, tf.tensor1d(rows, "int32")))) as tf.Tensor[]);
         outLabels.forEach((label, i) => {

@@ -1,37 +1,44 @@
 /**
- * Faster TensorFlow.js kernels for training small dense models, registered through
- * tfjs's public kernel registry so that `model.fit` itself gets faster: nothing else in
- * a user's code changes. See `bench/` for the measurements.
+ * The fast training path: tslab-dl's ops (compute functions: tfjs kernel implementations and
+ * the WebAssembly functions they call), registered through tfjs's public kernel registry, and
+ * patches on tfjs's training loop, optimizers and recurrent layers, so that `model.fit`,
+ * `evaluate` and `predict` themselves get faster: nothing else in a user's code changes. See
+ * `bench/` for the measurements. (In this project "kernel" is the Jupyter kernel; tfjs's own
+ * names such as `registerKernel` and "stock kernel" keep tfjs's word.)
  *
- * Replaced on the WebAssembly backend: `BatchMatMul` and `_FusedMatMul` (SIMD GEMM, with
- * relaxed-SIMD fused multiply-add where Node compiles it), `GatherV2` along axis 0 (row
- * copies), `Identity` (shares memory instead of copying), float32 `Add`/`Sub`/`Multiply`/
- * `RealDiv` (SIMD loops called without tfjs-wasm's `ccall`), float32 `Sum` over leading or
- * trailing axes, contiguous `Slice`s (one copy of just the bytes), and Adam's update (one kernel per variable, {@link ADAM_KERNEL}). Anything
- * a replacement does not handle (other dtypes, activations or broadcasts) runs the stock
- * kernel. Other backends are left alone.
- *
- * For models of Flatten, Reshape, Dense, Dropout and Activation layers (see `plan.ts`), each
- * `model.fit` step, each validation and `evaluate` batch and each `predict` batch runs as one
- * kernel over a per-layer plan ({@link STEP_KERNEL}; `units/`, `step-kernel.ts`,
- * `train-function.ts`), the batch loop gathers each batch inside that kernel (`fit-loop.ts`),
- * and SGD, Momentum, RMSProp, Adagrad and Adam update in place (`optimizers.ts`).
- * {@link explainFastPath} says which path a model takes.
+ * On the WebAssembly backend, {@link installFastOps}:
+ * - replaces `BatchMatMul` and `_FusedMatMul` (SIMD GEMM, with relaxed-SIMD fused
+ *   multiply-add where Node compiles it), `GatherV2` along axis 0 (row copies), `Identity`
+ *   (shares memory), float32 `Add`/`Sub`/`Multiply`/`RealDiv` (SIMD loops called without
+ *   tfjs-wasm's `ccall`), float32 `Sum` over leading or trailing axes, contiguous `Slice`s,
+ *   `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput`, `Conv2DBackpropFilter` and `MaxPoolGrad` (im2col and
+ *   GEMM in AssemblyScript, `ops/`, `as/`); anything a replacement does not handle runs the
+ *   stock kernel;
+ * - adds Adam's update as one op per variable ({@link ADAM_OP}) and, for models of Flatten,
+ *   Reshape, Dense, Dropout and Activation layers (`plan.ts`), one op per batch over a
+ *   per-layer plan ({@link STEP_OP}; `units/`, `step-op.ts`, `train-function.ts`), with the
+ *   batch loop gathering each batch inside that op (`fit-loop.ts`);
+ * - updates SGD, Momentum, RMSProp, Adagrad and Adam in place (`optimizers.ts`);
+ * - runs SimpleRNN, LSTM and GRU layers over their whole sequence as one op each way
+ *   (`recurrent/`).
+ * Ops that fix what stock tfjs lacks or gets wrong (`Conv2DBackpropFilter`,
+ * `UnsortedSegmentSum`, `MaxPoolGrad` on wasm) are registered with the fast ops on or off.
+ * Other backends are left alone. {@link explainFastPath} says which path a model takes.
  *
  * All of this relies on tfjs internals, reached through `internals.ts` only, and only with
  * the tfjs versions it was written for (4.22.x); other versions run stock tfjs with one warning.
  */
 import * as tf from "@tensorflow/tfjs";
-import { adamKernelApplyGradients } from "./adam";
+import { adamOpApplyGradients } from "./adam";
 import { patchFitLoop } from "./fit-loop";
 import { internalsSupported } from "./internals";
-import { CORRECTNESS_KERNELS, FAST_CONV_KERNELS } from "./kernels";
+import { CORRECTNESS_OPS, FAST_CONV_OPS } from "./ops";
 import { patchOptimizers, setFallback } from "./optimizers";
 import { patchRecurrentLayers } from "./recurrent/fused-call";
-import { planStepWasm, STEP_KERNEL } from "./step-kernel";
+import { planStepWasm, STEP_OP } from "./step-op";
 import { patchTrainFunction } from "./train-function";
 import {
-  ADAM_KERNEL,
+  ADAM_OP,
   adamWasm,
   batchMatMul,
   BINARY_OPS,
@@ -43,13 +50,11 @@ import {
   sum,
 } from "./wasm-backend";
 
-export { ADAM_KERNEL } from "./wasm-backend";
-export { STEP_KERNEL } from "./step-kernel";
 export { explainFastPath } from "./explain";
 
 type Factory = (stock: tf.KernelFunc) => tf.KernelFunc;
 
-/** What replaces what, per backend. A null factory adds a kernel tfjs does not have. */
+/** What replaces what, per backend. A null factory adds an op tfjs has no kernel for. */
 const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
   wasm: {
     BatchMatMul: batchMatMul as Factory,
@@ -59,11 +64,11 @@ const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
     Slice: slice as Factory,
     Sum: sum as Factory,
     ...Object.fromEntries(Object.entries(BINARY_OPS).map(([name, op]) => [name, binary(op)])),
-    ...FAST_CONV_KERNELS,
+    ...FAST_CONV_OPS,
   },
 };
 const ADDED: Record<string, Record<string, tf.KernelFunc>> = {
-  wasm: { [ADAM_KERNEL]: adamWasm, [STEP_KERNEL]: planStepWasm },
+  wasm: { [ADAM_OP]: adamWasm, [STEP_OP]: planStepWasm },
 };
 
 /** The stock configs we replaced, to put back; keyed by `backend/kernel`. */
@@ -76,20 +81,20 @@ function backendsPresent(): string[] {
 }
 
 /**
- * Register tslab-dl's fast kernels on every backend that has replacements and is loaded
- * (today: `wasm`), route optimizers through their in-place updates and plannable models through the per-layer kernel. Idempotent; call it after
+ * Register tslab-dl's fast ops on every backend that has replacements and is loaded
+ * (today: `wasm`), route optimizers through their in-place updates and plannable models through the per-layer step op. Idempotent; call it after
  * `require("@tensorflow/tfjs-backend-wasm")` and before or after `tf.setBackend`.
- * Does nothing after {@link useFastKernels}(false).
+ * Does nothing after {@link useFastOps}(false).
  *
  * @example
  * require("@tensorflow/tfjs-backend-wasm");
  * await tf.setBackend("wasm");
- * installFastKernels();
- * await model.fit(x, y, { epochs: 1 }); // BatchMatMul, GatherV2, Adam now run tslab-dl's kernels
+ * installFastOps();
+ * await model.fit(x, y, { epochs: 1 }); // BatchMatMul, GatherV2, Adam now run tslab-dl's ops
  */
-export function installFastKernels(): void {
+export function installFastOps(): void {
   if (!internalsSupported()) return;
-  installCorrectnessKernels();
+  installCorrectnessOps();
   if (!enabled) return;
   for (const backendName of backendsPresent()) {
     for (const [kernelName, factory] of Object.entries(REPLACEMENTS[backendName])) {
@@ -108,7 +113,7 @@ export function installFastKernels(): void {
       added.add(key);
     }
   }
-  setFallback(tf.AdamOptimizer, adamKernelApplyGradients);
+  setFallback(tf.AdamOptimizer, adamOpApplyGradients);
   patchOptimizers(true);
   patchTrainFunction(true);
   patchFitLoop(true);
@@ -117,14 +122,14 @@ export function installFastKernels(): void {
 
 /**
  * Kernels stock tfjs lacks or gets wrong on a backend (wasm's `Conv2DBackpropFilter`, without
- * which no conv net trains, and `MaxPoolGrad`) are registered whether or not the fast kernels
+ * which no conv net trains, and `MaxPoolGrad`) are registered whether or not the fast ops
  * are on, and stay: "stock" means tfjs's kernels wherever they are right.
  */
 const correctnessInstalled = new Set<string>();
-function installCorrectnessKernels(): void {
-  for (const [backendName, kernels] of Object.entries(CORRECTNESS_KERNELS)) {
+function installCorrectnessOps(): void {
+  for (const [backendName, ops] of Object.entries(CORRECTNESS_OPS)) {
     if (tf.getKernelsForBackend(backendName).length === 0) continue;
-    for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
+    for (const [kernelName, kernelFunc] of Object.entries(ops)) {
       const key = `${backendName}/${kernelName}`;
       if (correctnessInstalled.has(key)) continue;
       const stock = tf.getKernel(kernelName, backendName);
@@ -136,7 +141,7 @@ function installCorrectnessKernels(): void {
 }
 
 /** Put back every stock kernel and tfjs's own Adam. */
-function uninstallFastKernels(): void {
+function uninstallFastOps(): void {
   for (const [key, stock] of replaced) {
     tf.unregisterKernel(stock.kernelName, stock.backendName);
     tf.registerKernel(stock);
@@ -154,27 +159,27 @@ function uninstallFastKernels(): void {
 }
 
 /**
- * Turn tslab-dl's fast kernels off (`false`: tfjs's stock kernels and Adam, e.g. to compare
+ * Turn tslab-dl's fast ops off (`false`: tfjs's stock kernels and Adam, e.g. to compare
  * results or to rule them out when debugging) or back on (`true`).
  *
  * @example
- * useFastKernels(false); // stock tfjs from here on
- * useFastKernels(true);  // fast kernels again
+ * useFastOps(false); // stock tfjs from here on
+ * useFastOps(true);  // fast ops again
  */
-export function useFastKernels(on: boolean): void {
+export function useFastOps(on: boolean): void {
   enabled = on;
-  if (internalsSupported()) installCorrectnessKernels();
-  if (on) installFastKernels();
-  else uninstallFastKernels();
+  if (internalsSupported()) installCorrectnessOps();
+  if (on) installFastOps();
+  else uninstallFastOps();
 }
 
 /**
- * Whether tslab-dl's kernels are installed now, and which, as `backend/kernel` names.
+ * Whether tslab-dl's ops are installed now, and which, as `backend/kernel` names.
  *
  * @example
  * await init();
- * fastKernelsInstalled(); // ["wasm/Adam…", "wasm/BatchMatMul", …]; [] after useFastKernels(false)
+ * fastOpsInstalled(); // ["wasm/Adam…", "wasm/BatchMatMul", …]; [] after useFastOps(false)
  */
-export function fastKernelsInstalled(): string[] {
+export function fastOpsInstalled(): string[] {
   return [...replaced.keys(), ...added].sort();
 }

@@ -25,7 +25,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** The version range the internals below were written for. */
-export const SUPPORTED_TFJS = "4.22.x";
+const SUPPORTED_TFJS = "4.22.x";
 
 /** The installed versions of the tfjs packages the fast path reads. */
 export function installedTfjsVersions(): Record<string, string> {
@@ -104,7 +104,7 @@ export type PredictLoop = (
 ) => tf.Tensor | tf.Tensor[];
 
 /** The `LayersModel` methods the fast path replaces, as tfjs 4.22 defines them on the prototype. */
-export interface ModelPrototype {
+interface ModelPrototype {
   fitLoop: FitLoop;
   testLoop: TestLoop;
   predictLoop: PredictLoop;
@@ -113,7 +113,7 @@ export interface ModelPrototype {
 }
 
 /** A compiled model's private state, as tfjs 4.22 names it. */
-export interface ModelInternals {
+interface ModelInternals {
   lossFunctions?: unknown[];
   metricsTensors?: [unknown, number][];
   collectedTrainableWeights?: tf.LayerVariable[];
@@ -211,7 +211,7 @@ export function optimizerInternals(optimizer: tf.Optimizer): OptimizerInternals 
 }
 
 /** The optimizer `model` was compiled with, if any. */
-export function optimizerOf(model: tf.LayersModel): tf.Optimizer | undefined {
+export function compiledOptimizer(model: tf.LayersModel): tf.Optimizer | undefined {
   return modelInternals(model).optimizer_;
 }
 
@@ -223,8 +223,8 @@ export function registeredVariable(name: string): tf.Variable | undefined {
 // ---------------------------------------------------------------------------------------------
 // Recurrent layers
 
-/** What tfjs 4.22's `SimpleRNNCell` and `LSTMCell` hold that the sequence kernels read. */
-export interface RecurrentCellInternals {
+/** What tfjs 4.22's `SimpleRNNCell` and `LSTMCell` hold that the sequence ops read. */
+interface RecurrentCellInternals {
   units: number;
   kernel: { read(): tf.Tensor };
   recurrentKernel: { read(): tf.Tensor };
@@ -239,7 +239,7 @@ export interface RecurrentCellInternals {
   call(inputs: tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor[];
 }
 
-/** What tfjs 4.22's `SimpleRNN` and `LSTM` layers hold that the sequence kernels read. */
+/** What tfjs 4.22's `SimpleRNN` and `LSTM` layers hold that the sequence ops read. */
 export interface RecurrentLayerInternals {
   cell: RecurrentCellInternals;
   returnSequences: boolean;
@@ -265,7 +265,7 @@ export function layerPrototype(className: string): { call: RecurrentCall } {
 // ---------------------------------------------------------------------------------------------
 // The WebAssembly backend
 
-/** The parts of tfjs-backend-wasm 4.22's Emscripten module the kernels use. */
+/** The parts of tfjs-backend-wasm 4.22's Emscripten module the ops use. */
 export interface WasmModule {
   asm?: { memory?: WebAssembly.Memory };
   wasmMemory?: WebAssembly.Memory;
@@ -276,7 +276,7 @@ export interface WasmModule {
   _free(ptr: number): void;
 }
 
-/** The parts of tfjs-backend-wasm 4.22's `BackendWasm` the kernels use. */
+/** The parts of tfjs-backend-wasm 4.22's `BackendWasm` the ops use. */
 export interface BackendWasmLike {
   incRef(dataId: tf.DataId): void;
   refCount(dataId: tf.DataId): number;
@@ -296,7 +296,7 @@ export function offset(backend: BackendWasmLike, t: tf.TensorInfo): number {
   return backend.dataIdMap.get(t.dataId).memoryOffset;
 }
 
-/** The memory of the wasm backend's module (where tslab-dl's kernels are instantiated). */
+/** The memory of the wasm backend's module (where tslab-dl's ops are instantiated). */
 export function wasmMemory(backend: BackendWasmLike): WebAssembly.Memory | undefined {
   return backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
 }

@@ -3,7 +3,7 @@
  * variable, no tensor created or disposed. tfjs's optimizers build each update from several
  * element-wise ops, each a pass over the weights plus the engine's bookkeeping; this runs
  * the same arithmetic in the same order, each operation rounded to float32 as tfjs's ops
- * round it (WebAssembly kernels: `update-kernels.ts`, and Adam's in `wasm-kernels.ts`), for SGD, Momentum (and Nesterov), RMSProp (not centered), Adagrad and Adam.
+ * round it (WebAssembly ops: `update-ops.ts`, and Adam's in `wasm-ops.ts`), for SGD, Momentum (and Nesterov), RMSProp (not centered), Adagrad and Adam.
  *
  * Each optimizer is one {@link UpdateRule}: the slots tfjs creates for a variable (same
  * names, same initial values, so saving and resuming see tfjs's own state) and the update.
@@ -21,8 +21,8 @@ import {
   type OptimizerInternals,
   type OptimizerSlot,
 } from "./internals";
-import { kernelsFor } from "./wasm-backend";
-import type { WasmKernels } from "./wasm-kernels";
+import { opsFor } from "./wasm-backend";
+import type { WasmOps } from "./wasm-ops";
 
 type SlotList = (OptimizerSlot | undefined)[];
 type Grad = { name: string; tensor: tf.Tensor | undefined };
@@ -36,15 +36,7 @@ interface UpdateRule {
   /** The slot lists tfjs keeps, each with its name suffix and initial value. */
   slots(o: OptimizerInternals): { list: SlotList; suffix: string; initial: number }[];
   /** Update n weights at w with gradient g and slots s (same order as `slots`). */
-  update(
-    o: OptimizerInternals,
-    heap: Float32Array,
-    kernels: WasmKernels,
-    n: number,
-    w: number,
-    g: number,
-    s: number[],
-  ): void;
+  update(o: OptimizerInternals, heap: Float32Array, ops: WasmOps, n: number, w: number, g: number, s: number[]): void;
   /** After all variables: per-step state (Adam's β powers). */
   after?(o: OptimizerInternals, heap: Float32Array): void;
 }
@@ -109,11 +101,11 @@ const RULES: [new (...args: never[]) => tf.Optimizer, UpdateRule][] = [
         { list: (o.accumulatedFirstMoment ??= []), suffix: "m", initial: 0 },
         { list: (o.accumulatedSecondMoment ??= []), suffix: "v", initial: 0 },
       ],
-      update: (o, heap, kernels, n, w, g, [m, v]) => {
+      update: (o, heap, ops, n, w, g, [m, v]) => {
         const [b1, b2] = [o.beta1 ?? 0.9, o.beta2 ?? 0.999];
         const c1 = f(1 - heap[offset(wasmBackend(), o.accBeta1 as tf.Tensor) >> 2]);
         const c2 = f(1 - heap[offset(wasmBackend(), o.accBeta2 as tf.Tensor) >> 2]);
-        kernels.adam(
+        ops.adam(
           n,
           4 * w,
           4 * m,
@@ -180,8 +172,8 @@ function updateInPlace(rule: UpdateRule, optimizer: tf.Optimizer, grads: Grad[])
   const o = optimizerInternals(optimizer);
   if (rule.unsupported(o)) return false;
   const backend = wasmBackend();
-  const kernels = kernelsFor(backend);
-  if (!kernels || typeof backend.refCount !== "function") return false;
+  const ops = opsFor(backend);
+  if (!ops || typeof backend.refCount !== "function") return false;
   const alone = (t: tf.Tensor): boolean => backend.refCount(t.dataId) === 1 && t.dtype === "float32";
   const work: { n: number; tensors: tf.Tensor[] }[] = [];
   for (const { name, tensor: gradient } of grads) {
@@ -214,7 +206,7 @@ function updateInPlace(rule: UpdateRule, optimizer: tf.Optimizer, grads: Grad[])
   const heap = backend.wasm.HEAPF32;
   for (const { n, tensors } of work) {
     const [w, g, ...s] = tensors.map((t) => offset(backend, t) >> 2);
-    rule.update(o, heap, kernels, n, w, g, s);
+    rule.update(o, heap, ops, n, w, g, s);
   }
   rule.after?.(o, heap);
   o.incrementIterations();
@@ -226,7 +218,7 @@ const stockApply = new Map<UpdateRule, ApplyGradients>(
   RULES.map(([cls, rule]) => [rule, cls.prototype.applyGradients as ApplyGradients]),
 );
 
-/** What runs when the update cannot run in place (Adam: its one-kernel update; see `adam.ts`). */
+/** What runs when the update cannot run in place (Adam: its one-op update; see `adam.ts`). */
 const fallbacks = new Map<UpdateRule, ApplyGradients>();
 export function setFallback(cls: typeof tf.AdamOptimizer, apply: ApplyGradients): void {
   const rule = RULES.find(([c]) => c === cls)?.[1];

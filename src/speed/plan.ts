@@ -13,6 +13,7 @@ import { DenseUnit } from "./units/dense";
 import { DropoutUnit } from "./units/dropout";
 import { LOSSES, type AccuracyName, type LossName, type LossSpec } from "./units/loss";
 import type { Unit } from "./units/unit";
+import { elementCount } from "../util/shape";
 
 export interface Plan extends LossSpec {
   units: Unit[];
@@ -28,7 +29,7 @@ export interface Plan extends LossSpec {
 }
 
 /** A plan, or why a model has none (one sentence, naming the layer or setting). */
-export type PlanResult = { plan: Plan; reason?: undefined } | { plan?: undefined; reason: string };
+type PlanResult = { plan: Plan; reason?: undefined } | { plan?: undefined; reason: string };
 
 type LayerWithConfig = tf.layers.Layer & { getConfig(): Record<string, unknown> };
 
@@ -60,9 +61,6 @@ function referenceFunctions(): NonNullable<typeof references> {
   return references;
 }
 
-const nullish = (v: unknown): boolean => v === null || v === undefined;
-const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
 /** The loss and accuracy a compiled model uses, or why the fast path does not compute them. */
 function lossSpec(model: tf.LayersModel): LossSpec | string {
   const m = modelInternals(model);
@@ -82,8 +80,8 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
   const kind = layer.getClassName();
   const config = layer.getConfig();
   const where = `layer '${layer.name}' (${kind})`;
-  const inSize = product(inShape);
-  if (!nullish(config.activityRegularizer)) return `${where} has an activity regularizer`;
+  const inSize = elementCount(inShape);
+  if (config.activityRegularizer != null) return `${where} has an activity regularizer`;
   switch (kind) {
     case "Flatten":
     case "Reshape":
@@ -92,7 +90,7 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
       return [];
     case "Dropout": {
       const rate = config.rate as number;
-      if (!nullish(config.noiseShape)) return `${where} has a noise shape`;
+      if (config.noiseShape != null) return `${where} has a noise shape`;
       return rate > 0 && rate < 1 ? [new DropoutUnit(inSize, rate, config.seed as number | undefined)] : [];
     }
     case "Activation": {
@@ -103,8 +101,8 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
     case "Dense": {
       if (inShape.length !== 1)
         return `${where} takes a rank-${inShape.length + 1} input (the fast path flattens first)`;
-      if (!nullish(config.kernelRegularizer) || !nullish(config.biasRegularizer)) return `${where} has a regularizer`;
-      if (!nullish(config.kernelConstraint) || !nullish(config.biasConstraint)) return `${where} has a constraint`;
+      if (config.kernelRegularizer != null || config.biasRegularizer != null) return `${where} has a regularizer`;
+      if (config.kernelConstraint != null || config.biasConstraint != null) return `${where} has a constraint`;
       const activation = config.activation;
       if (!isActivation(activation)) return `${where}: activation '${String(activation)}' has no fast unit yet`;
       // Public: a built Dense layer's weights are its kernel, then its bias if it has one.
@@ -170,7 +168,7 @@ export function planModel(model: tf.LayersModel): PlanResult {
       units,
       weights,
       inputRank: inputShape.length,
-      inputSize: product(inputShape.slice(1) as number[]),
+      inputSize: elementCount(inputShape.slice(1) as number[]),
       outputShape: shape,
       layers: labels,
     },

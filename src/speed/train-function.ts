@@ -1,7 +1,7 @@
 /**
  * `model.fit`'s train function, its validation and `model.evaluate`'s test function and test
  * loop, and `model.predict`'s loop, for models with a {@link Plan}: each batch runs as one
- * {@link STEP_KERNEL} call, and training hands the gradients to the model's own optimizer
+ * {@link STEP_OP} call, and training hands the gradients to the model's own optimizer
  * (whose update runs in place; see `optimizers.ts`). Dropout draws its seed as tfjs's
  * Dropout layer does (one `Math.random()` per layer and step unless the layer has a seed),
  * so a seeded run draws the same masks either way. Any model, loss, metric, backend or input
@@ -11,14 +11,14 @@ import * as tf from "@tensorflow/tfjs";
 import {
   modelInternals,
   modelPrototype,
-  optimizerOf,
+  compiledOptimizer,
   type PredictLoop,
   type TestFunction,
   type TestLoop,
   type TrainFunction,
 } from "./internals";
 import { planFor, type Plan } from "./plan";
-import { STEP_KERNEL, type StepAttrs, type StepMode } from "./step-kernel";
+import { STEP_OP, type StepAttrs, type StepMode } from "./step-op";
 import { targetWidth } from "./units/loss";
 
 const proto = modelPrototype();
@@ -31,7 +31,7 @@ const stock = {
 /** tfjs's own `testLoop`, for tests that compare the two. */
 export const tfjsTestLoop: TestLoop = stock.testLoop;
 
-/** How many training, inference (validation, `evaluate`) and predict batches the plan's kernel has run in this process. */
+/** How many training, inference (validation, `evaluate`) and predict batches the plan's step op has run in this process. */
 const steps = { train: 0, evaluate: 0, predict: 0 };
 export function planStepCount(): { train: number; evaluate: number; predict: number } {
   return { ...steps };
@@ -39,16 +39,16 @@ export function planStepCount(): { train: number; evaluate: number; predict: num
 
 const nullish = (v: unknown): boolean => v === null || v === undefined;
 
-function kernelReady(): boolean {
-  return tf.getBackend() === "wasm" && tf.getKernel(STEP_KERNEL, "wasm") !== undefined;
+function stepOpReady(): boolean {
+  return tf.getBackend() === "wasm" && tf.getKernel(STEP_OP, "wasm") !== undefined;
 }
 
-/** Whether the kernel can run `model`'s plan on `x` (and `y`) now: backend, dtypes, shapes, and the same trainable weights as planned. */
+/** Whether the step op can run `model`'s plan on `x` (and `y`) now: backend, dtypes, shapes, and the same trainable weights as planned. */
 function runnable(model: tf.LayersModel, plan: Plan, x: tf.Tensor, y: tf.Tensor | null): boolean {
   const trainable = modelInternals(model).collectedTrainableWeights ?? [];
   const outputs = plan.units[plan.units.length - 1].outputSize;
   return (
-    kernelReady() &&
+    stepOpReady() &&
     x.dtype === "float32" &&
     x.rank === plan.inputRank &&
     x.shape[0] > 0 &&
@@ -63,10 +63,10 @@ function runnable(model: tf.LayersModel, plan: Plan, x: tf.Tensor, y: tf.Tensor 
 
 /**
  * The inputs and targets of `data` (`[x, y, ...sampleWeights]`, as tfjs's train and test
- * loops pass them) when the kernel can run `model` on them now: two tensors, no sample
+ * loops pass them) when the step op can run `model` on them now: two tensors, no sample
  * weights, and {@link runnable}. Null sends the caller to tfjs's own code.
  */
-export function kernelBatch(model: tf.LayersModel, plan: Plan, data: unknown): [tf.Tensor, tf.Tensor] | null {
+export function stepBatch(model: tf.LayersModel, plan: Plan, data: unknown): [tf.Tensor, tf.Tensor] | null {
   if (!Array.isArray(data) || data.length < 2 || !data.slice(2).every(nullish)) return null;
   const [x, y] = data as unknown[];
   return x instanceof tf.Tensor && y instanceof tf.Tensor && runnable(model, plan, x, y) ? [x, y] : null;
@@ -80,11 +80,11 @@ function runStep(plan: Plan, mode: StepMode, inputs: Record<string, tf.Tensor>, 
     attrs.noiseSeeds = plan.units.filter((u) => u.seed).map((u) => String(u.seed?.layerSeed ?? Math.random()));
   return tf
     .engine()
-    .runKernel(STEP_KERNEL, inputs as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    .runKernel(STEP_OP, inputs as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
 }
 
 /**
- * One training step through the kernel: forward, loss, accuracy and gradients, which then go
+ * One training step through the step op: forward, loss, accuracy and gradients, which then go
  * to the model's optimizer. `rows`, if given, picks the batch out of `x` and `y`. Returns the
  * batch's loss and (if the model has it) accuracy, as the stock train function does.
  */
@@ -125,8 +125,8 @@ function fastMakeTrainFunction(this: tf.LayersModel): TrainFunction {
   const plan = planFor(this);
   if (!plan) return tfjsTrain;
   const train = (data: tf.Tensor[]): tf.Scalar[] => {
-    const batch = kernelBatch(this, plan, data);
-    const optimizer = optimizerOf(this);
+    const batch = stepBatch(this, plan, data);
+    const optimizer = compiledOptimizer(this);
     return batch && optimizer ? trainStep(plan, optimizer, ...batch) : tfjsTrain(data);
   };
   trainFunctions.set(train, { model: this, plan });
@@ -140,7 +140,7 @@ function fastMakeTestFunction(this: tf.LayersModel): void {
   const plan = planFor(this);
   if (!plan) return;
   const test = (data: tf.Tensor[]): tf.Scalar[] => {
-    const batch = kernelBatch(this, plan, data);
+    const batch = stepBatch(this, plan, data);
     return batch ? testStep(plan, ...batch) : tfjsTest(data);
   };
   internals.testFunction = test;
@@ -157,7 +157,7 @@ export function addWeightedFloat32(total: number, value: number, weight: number)
 
 /**
  * tfjs's `testLoop` (validation in `fit`, and `evaluate`) for this module's test functions:
- * the same batches, each through the kernel straight from the data's rows (no slice, cast
+ * the same batches, each through the step op straight from the data's rows (no slice, cast
  * and gather tensors per batch), and the same weighted mean, kept as a number rounded to
  * float32 after each multiply, add and the final division, as tfjs's float32 ops round it.
  */
@@ -166,7 +166,7 @@ const fastTestLoop: TestLoop = function (this: tf.LayersModel, ...args) {
   const entry = typeof f === "function" ? testFunctions.get(f as TestFunction) : undefined;
   const plain =
     entry?.model === this && stepCount == null && !((verbose ?? 0) > 0) && batchSize != null && batchSize >= 1;
-  const batch = plain ? kernelBatch(this, entry.plan, ins) : null;
+  const batch = plain ? stepBatch(this, entry.plan, ins) : null;
   if (!entry || !batch || batchSize == null) return stock.testLoop.apply(this, args);
   const [x, y] = batch;
   const samples = x.shape[0];
@@ -181,7 +181,7 @@ const fastTestLoop: TestLoop = function (this: tf.LayersModel, ...args) {
   return totals.map((total) => tf.scalar(Math.fround(total / samples)));
 };
 
-/** `model.predict`'s loop: each batch's forward pass through the kernel, then one concat. */
+/** `model.predict`'s loop: each batch's forward pass through the step op, then one concat. */
 const fastPredictLoop: PredictLoop = function (this: tf.LayersModel, ...args) {
   const [ins, batchSize = 32, verbose] = args;
   const x = Array.isArray(ins) ? (ins.length === 1 ? ins[0] : null) : ins;
@@ -201,7 +201,7 @@ const fastPredictLoop: PredictLoop = function (this: tf.LayersModel, ...args) {
 
 /**
  * Route `model.fit`'s training steps, its validation, `model.evaluate` and `model.predict`
- * through {@link STEP_KERNEL} (`true`) or tfjs's own functions (`false`).
+ * through {@link STEP_OP} (`true`) or tfjs's own functions (`false`).
  */
 export function patchTrainFunction(on: boolean): void {
   proto.makeTrainFunction = on ? fastMakeTrainFunction : stock.makeTrainFunction;

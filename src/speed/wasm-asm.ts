@@ -1,7 +1,7 @@
 /**
  * A very small WebAssembly assembler: just enough of the binary format (one imported
  * memory, functions with i32/f32/v128 locals, structured control flow, scalar and SIMD
- * float arithmetic) to write tslab-dl's kernels in TypeScript without a toolchain.
+ * float arithmetic) to write tslab-dl's ops in TypeScript without a toolchain.
  */
 
 /** Value types. */

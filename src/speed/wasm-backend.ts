@@ -1,37 +1,35 @@
 /**
- * Kernels for tfjs's WebAssembly backend that replace its slowest ones for small dense
- * models: matrix products (its generic loop is 5–15x slower than a register-tiled SIMD
- * one, worst with a transposed operand, as in every weight gradient), row gathers (a
- * generic index computation per element, run on every batch `model.fit` slices) and a
- * one-pass Adam update. They run on the backend's own memory: no copies in or out.
+ * Ops for tfjs's WebAssembly backend that replace its slowest kernels: matrix products (its
+ * generic loop is 5–15x slower than a register-tiled SIMD one, worst with a transposed
+ * operand, as in every weight gradient), row gathers (a generic index computation per
+ * element, run on every batch `model.fit` slices), `Identity`, float32 element-wise
+ * arithmetic, `Sum` and `Slice`, and a one-pass Adam update. They run on the backend's own
+ * memory: no copies in or out. The convolution and pooling ops are in `ops/`.
  */
+import { elementCount } from "../util/shape";
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor } from "./as-kernels";
+import { asOpsFor } from "./as-ops";
 import { offset, wasmMemory, type BackendWasmLike, type WasmModule } from "./internals";
-import { instantiateKernels, type BinaryName, type WasmKernels } from "./wasm-kernels";
+import { instantiateOps, type BinaryName, type WasmOps } from "./wasm-ops";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+type OpArgs = Parameters<tf.KernelFunc>[0];
 
-const kernelsByModule = new WeakMap<WasmModule, WasmKernels | null>();
+const opsByModule = new WeakMap<WasmModule, WasmOps | null>();
 
-/** Our kernels instantiated on this backend's memory, or null where that memory cannot be imported (threaded build). */
-export function kernelsFor(backend: BackendWasmLike): WasmKernels | null {
+/** Our ops instantiated on this backend's memory, or null where that memory cannot be imported (threaded build). */
+export function opsFor(backend: BackendWasmLike): WasmOps | null {
   const wasm = backend.wasm;
-  let kernels = kernelsByModule.get(wasm);
-  if (kernels === undefined) {
+  let ops = opsByModule.get(wasm);
+  if (ops === undefined) {
     const memory = wasmMemory(backend);
     try {
-      kernels = memory ? instantiateKernels(memory) : null;
+      ops = memory ? instantiateOps(memory) : null;
     } catch {
-      kernels = null;
+      ops = null;
     }
-    kernelsByModule.set(wasm, kernels);
+    opsByModule.set(wasm, ops);
   }
-  return kernels;
-}
-
-function size(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+  return ops;
 }
 
 /** Matrix dimensions and batch layout of a (possibly batched, possibly transposed) product, or null to fall back. */
@@ -55,8 +53,8 @@ function plan(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transpose
   if (k !== kb) return null; // the stock kernel raises tfjs's own error
   const outerA = a.shape.slice(0, -2);
   const outerB = b.shape.slice(0, -2);
-  const batchA = size(outerA);
-  const batchB = size(outerB);
+  const batchA = elementCount(outerA);
+  const batchB = elementCount(outerB);
   let outer: number[];
   if (batchA === batchB && outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i])) outer = outerA;
   else if (batchB === 1 && outerB.length <= outerA.length) outer = outerA;
@@ -68,7 +66,7 @@ function plan(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transpose
 /** C = op(A)·op(B) (+ bias) (then relu) into a new tensor; bias, if given, holds n floats. */
 function runGemm(
   backend: BackendWasmLike,
-  kernels: WasmKernels,
+  ops: WasmOps,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   p: GemmPlan,
@@ -105,7 +103,7 @@ function runGemm(
       const at = aAt + 4 * m * k * (p.batchA === 1 ? 0 : t);
       let bt = bAt + 4 * k * n * (p.batchB === 1 ? 0 : t);
       if (transposeB && (t === 0 || p.batchB !== 1)) {
-        const asKernels = asKernelsFor(backend);
+        const asKernels = asOpsFor(backend);
         if (asKernels) asKernels.transpose(n, k, bt, panel);
         else {
           const heap = wasm.HEAPF32;
@@ -121,9 +119,8 @@ function runGemm(
       const sai = transposeA ? 4 : 4 * k;
       const sak = transposeA ? 4 * m : 4;
       const ct = outAt + 4 * m * n * t;
-      if (bias)
-        (relu ? kernels.gemmBiasRelu : kernels.gemmBias)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch, biasAt);
-      else (relu ? kernels.gemmRelu : kernels.gemm)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch);
+      if (bias) (relu ? ops.gemmBiasRelu : ops.gemmBias)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch, biasAt);
+      else (relu ? ops.gemmRelu : ops.gemm)(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch);
     }
   } finally {
     wasm._free(scratch);
@@ -133,20 +130,20 @@ function runGemm(
 
 /** Build the replacement for `BatchMatMul`; `stock` runs what we do not handle. */
 export function batchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-    const kernels = kernelsFor(backend);
-    const p = kernels && plan(a, b, transposeA, transposeB);
-    if (!kernels || !p) return stock(args);
-    return runGemm(backend, kernels, a, b, p, transposeA, transposeB, null, false);
+    const ops = opsFor(backend);
+    const p = ops && plan(a, b, transposeA, transposeB);
+    if (!ops || !p) return stock(args);
+    return runGemm(backend, ops, a, b, p, transposeA, transposeB, null, false);
   };
 }
 
 /** Build the replacement for `_FusedMatMul` (bias of n values, linear or relu activation). */
 export function fusedMatMul(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const { transposeA, transposeB, activation } = args.attrs as {
@@ -154,20 +151,20 @@ export function fusedMatMul(stock: tf.KernelFunc): tf.KernelFunc {
       transposeB: boolean;
       activation?: string;
     };
-    const kernels = kernelsFor(backend);
-    const p = kernels && a && b && plan(a, b, transposeA, transposeB);
+    const ops = opsFor(backend);
+    const p = ops && a && b && plan(a, b, transposeA, transposeB);
     const act = activation ?? "linear";
     const biasOk = !bias || (bias.dtype === "float32" && bias.shape.length === 1 && bias.shape[0] === p?.n); // as the stock kernel
-    if (!kernels || !p || !a || !b || !biasOk || preluActivationWeights || (act !== "linear" && act !== "relu")) {
+    if (!ops || !p || !a || !b || !biasOk || preluActivationWeights || (act !== "linear" && act !== "relu")) {
       return stock(args);
     }
-    return runGemm(backend, kernels, a, b, p, transposeA, transposeB, bias ?? null, act === "relu");
+    return runGemm(backend, ops, a, b, p, transposeA, transposeB, bias ?? null, act === "relu");
   };
 }
 
 /** Build the replacement for `GatherV2`: rows along axis 0 are copied whole. */
 export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
     const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
@@ -177,8 +174,8 @@ export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
       return stock(args);
     }
     const rows = x.shape[0];
-    const rowLength = size(x.shape.slice(1));
-    const count = size(indices.shape);
+    const rowLength = elementCount(x.shape.slice(1));
+    const count = elementCount(indices.shape);
     const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     if (count === 0 || rowLength === 0) return out;
     const heap = backend.wasm.HEAP32;
@@ -204,7 +201,7 @@ export function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
  * kernel first copies the whole input out of the heap, on every call.
  */
 export function slice(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { begin, size: sizes } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
@@ -212,7 +209,7 @@ export function slice(stock: tf.KernelFunc): tf.KernelFunc {
     const [begin_, size_] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, sizes);
     if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return stock(args);
     const out = backend.makeOutput(size_, x.dtype);
-    const count = size(size_);
+    const count = elementCount(size_);
     if (count === 0) return out;
     const bytes = x.dtype === "bool" ? 1 : 4;
     const from = offset(backend, x) + bytes * tf.slice_util.computeFlatOffset(begin_, tf.util.computeStrides(x.shape));
@@ -247,15 +244,15 @@ function isTrailing(small: readonly number[], shape: readonly number[]): boolean
  * with `[n]`, one call per row) are handled; anything else runs the stock kernel.
  */
 export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc {
-  return (stock) => (args: KernelArgs) => {
+  return (stock) => (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const kernels = kernelsFor(backend);
-    if (!kernels || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
-    const na = size(a.shape);
-    const nb = size(b.shape);
+    const ops = opsFor(backend);
+    if (!ops || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
+    const na = elementCount(a.shape);
+    const nb = elementCount(b.shape);
     const outShape = na >= nb ? a.shape : b.shape;
-    const n = size(outShape);
+    const n = elementCount(outShape);
     const aRepeats = na !== n && !(na === 1 || isTrailing(a.shape, outShape));
     const bRepeats = nb !== n && !(nb === 1 || isTrailing(b.shape, outShape));
     if (aRepeats || bRepeats || outShape.length < Math.max(a.shape.length, b.shape.length)) return stock(args);
@@ -267,14 +264,14 @@ export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc 
     const ao = offset(backend, a);
     const bo = offset(backend, b);
     const oo = offset(backend, out);
-    if (na === n && nb === n) kernels[`${op}_vv`](n, ao, bo, oo);
-    else if (nb === 1) kernels[`${op}_vs`](n, ao, bo, oo);
-    else if (na === 1) kernels[`${op}_sv`](n, ao, bo, oo);
+    if (na === n && nb === n) ops[`${op}_vv`](n, ao, bo, oo);
+    else if (nb === 1) ops[`${op}_vs`](n, ao, bo, oo);
+    else if (na === 1) ops[`${op}_sv`](n, ao, bo, oo);
     else if (na === n) {
-      const vv = kernels[`${op}_vv`];
+      const vv = ops[`${op}_vv`];
       for (let i = 0; i < n; i += nb) vv(nb, ao + 4 * i, bo, oo + 4 * i);
     } else {
-      const vv = kernels[`${op}_vv`];
+      const vv = ops[`${op}_vv`];
       for (let i = 0; i < n; i += na) vv(na, ao, bo + 4 * i, oo + 4 * i);
     }
     return out;
@@ -289,7 +286,7 @@ export function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc 
  * same order, rounding to float32 after each addition, so results are identical.
  */
 export function sum(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as BackendWasmLike;
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
@@ -299,8 +296,8 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
     const leading = axes.every((a, i) => a === i);
     const trailing = axes.every((a, i) => a === rank - axes.length + i);
     if (axes.length === 0 || !(leading || trailing)) return stock(args);
-    const reduced = size(axes.map((a) => x.shape[a]));
-    const kept = size(x.shape) / Math.max(reduced, 1);
+    const reduced = elementCount(axes.map((a) => x.shape[a]));
+    const kept = elementCount(x.shape) / Math.max(reduced, 1);
     const outShape = keepDims
       ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
       : x.shape.filter((_, i) => !axes.includes(i));
@@ -309,7 +306,7 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
     const xo = offset(backend, x) >> 2;
     const oo = offset(backend, out) >> 2;
     if (reduced === 0 || kept === 0) {
-      heap.fill(0, oo, oo + size(outShape));
+      heap.fill(0, oo, oo + elementCount(outShape));
       return out;
     }
     const f = Math.fround;
@@ -320,7 +317,7 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
         heap[oo + i] = acc;
       }
     } else {
-      const asKernels = asKernelsFor(backend);
+      const asKernels = asOpsFor(backend);
       if (asKernels) asKernels.sumRows(reduced, kept, xo << 2, oo << 2);
       else {
         heap.fill(0, oo, oo + kept);
@@ -342,7 +339,7 @@ export function sum(stock: tf.KernelFunc): tf.KernelFunc {
  * and it is what the cpu backend and wasm's own Reshape do.
  */
 export function identity(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     if (x.dtype === "string") return stock(args);
     (args.backend as BackendWasmLike).incRef(x.dataId);
@@ -350,11 +347,11 @@ export function identity(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-/** Name of the one-pass Adam kernel; see {@link ./adam}. */
-export const ADAM_KERNEL = "TslabDlAdam";
+/** Name of the one-pass Adam op; see {@link ./adam}. */
+export const ADAM_OP = "TslabDlAdam";
 
-/** Inputs of {@link ADAM_KERNEL}. */
-export interface AdamInputs {
+/** Inputs of {@link ADAM_OP}. */
+interface AdamInputs {
   value: tf.TensorInfo;
   m: tf.TensorInfo;
   v: tf.TensorInfo;
@@ -362,7 +359,7 @@ export interface AdamInputs {
   oneMinusAccBeta1: tf.TensorInfo;
   oneMinusAccBeta2: tf.TensorInfo;
 }
-/** Attributes of {@link ADAM_KERNEL}. */
+/** Attributes of {@link ADAM_OP}. */
 export interface AdamAttrs {
   beta1: number;
   beta2: number;
@@ -370,14 +367,13 @@ export interface AdamAttrs {
   learningRate: number;
 }
 
-/** {@link ADAM_KERNEL} on the WebAssembly backend: returns [newValue, newM, newV]. */
-export const adamWasm: tf.KernelFunc = (args: KernelArgs) => {
+/** {@link ADAM_OP} on the WebAssembly backend: returns [newValue, newM, newV]. */
+export const adamWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = args.backend as BackendWasmLike;
   const inputs = args.inputs as unknown as AdamInputs;
   const attrs = args.attrs as unknown as AdamAttrs;
-  const kernels = kernelsFor(backend);
-  if (!kernels)
-    throw new Error(`${ADAM_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
+  const ops = opsFor(backend);
+  if (!ops) throw new Error(`${ADAM_OP}: the WebAssembly backend's memory cannot be shared with tslab-dl's ops`);
   const shape = inputs.value.shape;
   const outs = [
     backend.makeOutput(shape, "float32"),
@@ -388,8 +384,8 @@ export const adamWasm: tf.KernelFunc = (args: KernelArgs) => {
   const c1 = heap[offset(backend, inputs.oneMinusAccBeta1) >> 2];
   const c2 = heap[offset(backend, inputs.oneMinusAccBeta2) >> 2];
   const f = Math.fround;
-  kernels.adam(
-    size(shape),
+  ops.adam(
+    elementCount(shape),
     offset(backend, inputs.value),
     offset(backend, inputs.m),
     offset(backend, inputs.v),

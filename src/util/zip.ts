@@ -100,7 +100,7 @@ export function writeZip(entries: { name: string; data: Uint8Array }[], date = n
 }
 
 /** An archive's entries by name. */
-export type ZipEntries = Map<string, Buffer>;
+type ZipEntries = Map<string, Buffer>;
 
 /** Refused above this many bytes in all, declared by all entries together (uncompressed). */
 export const MAX_TOTAL_BYTES = 2 ** 31 - 1;

@@ -2,11 +2,11 @@
  * Widgets that hold others: Output (captured outputs), HBox and VBox.
  */
 import { currentBridge, mimeBundleOrText, type CommBridge, type MimeBundle } from "../display/registry";
-import { xmlEscape } from "../display/svg";
+import { xmlEscape } from "../display/escape";
 import { Widget } from "./widget";
 
 /** The HTML of one bundle in a static page: its HTML, else its picture, else its text. */
-export function bundleHtml(bundle: MimeBundle): string {
+function bundleHtml(bundle: MimeBundle): string {
   if (typeof bundle["text/html"] === "string") return bundle["text/html"];
   if (typeof bundle["image/svg+xml"] === "string") return bundle["image/svg+xml"];
   const png = bundle["image/png"];

@@ -2,7 +2,7 @@
  * Simple controls: Button, Checkbox, Dropdown and Label.
  */
 import type { MimeBundle } from "../display/registry";
-import { xmlEscape } from "../display/svg";
+import { xmlEscape } from "../display/escape";
 import type { WireState } from "./protocol";
 import { Widget, WidgetError, labelHtml, reprText } from "./widget";
 

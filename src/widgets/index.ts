@@ -3,7 +3,7 @@
  * and `interact`, live in any widget front end (classic Notebook, JupyterLab,
  * VS Code) and static pictures everywhere else.
  */
-export { Widget, WidgetError, type Change } from "./widget";
+export { Widget, WidgetError } from "./widget";
 export { IntSlider, FloatSlider, Progress, type SliderOptions, type ProgressOptions } from "./numeric";
 export {
   Button,
@@ -15,5 +15,5 @@ export {
   type DropdownOptions,
 } from "./controls";
 export { Output, HBox, VBox } from "./containers";
-export { interact, interactive, type ValueControl, type ControlValues } from "./interact";
-export { PROTOCOL_VERSION as WIDGET_PROTOCOL_VERSION, WIDGET_VIEW_MIME } from "./protocol";
+export { interact, interactive } from "./interact";
+export { WIDGET_VIEW_MIME } from "./protocol";

@@ -7,10 +7,10 @@ import { Output, VBox } from "./containers";
 import type { Widget } from "./widget";
 
 /** A control with a value: IntSlider, FloatSlider, Checkbox, Dropdown. */
-export type ValueControl<T = unknown> = Widget & { readonly value: T };
+type ValueControl<T = unknown> = Widget & { readonly value: T };
 
 /** The values of a set of controls, by name. */
-export type ControlValues<C extends { [name: string]: ValueControl }> = { [K in keyof C]: C[K]["value"] };
+type ControlValues<C extends { [name: string]: ValueControl }> = { [K in keyof C]: C[K]["value"] };
 
 /**
  * Controls above an Output that shows `fn(values)` again whenever a control

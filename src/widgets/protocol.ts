@@ -23,7 +23,7 @@ import type { CommBridge } from "../display/registry";
 export type WireState = { [key: string]: unknown };
 
 /** The `comm_open` metadata version: ipywidgets 8's widget protocol. */
-export const PROTOCOL_VERSION = "2.1.0";
+const WIDGET_PROTOCOL_VERSION = "2.1.0";
 /** The comm target of widget models. */
 export const WIDGET_TARGET = "jupyter.widget";
 /** The MIME type of a widget view output. */
@@ -40,7 +40,7 @@ export interface ModelNames {
 const V1_MODULE = { name: "jupyter-js-widgets", version: "~2.1.4" };
 
 /** The comm target protocol 1 front ends open to compare versions with the kernel. */
-export const VERSION_TARGET = "jupyter.widget.version";
+const VERSION_TARGET = "jupyter.widget.version";
 
 /**
  * Answer a protocol 1 front end's version check (`jupyter.widget.version`), and
@@ -101,7 +101,7 @@ export function openMessage(
 ): { data: WireState; metadata: WireState } {
   return {
     data: { ...state.v1, ...v1Names(names), state: { ...state.v2, ...v2Names(names) }, buffer_paths: [] },
-    metadata: { version: PROTOCOL_VERSION },
+    metadata: { version: WIDGET_PROTOCOL_VERSION },
   };
 }
 
@@ -111,7 +111,7 @@ export function updateMessage(state: WireState, method: "update" | "echo_update"
 }
 
 /** A message from the front end, decoded. */
-export type Incoming =
+type Incoming =
   | { kind: "update"; state: WireState; protocol: 1 | 2 }
   | { kind: "request_state" }
   | { kind: "custom"; content: unknown }

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { JUPYTER_DISPLAY, currentBridge, type Comm, type MimeBundle } from "../display/registry";
-import { xmlEscape } from "../display/svg";
+import { xmlEscape } from "../display/escape";
 import {
   WIDGET_TARGET,
   WIDGET_VIEW_MIME,
@@ -24,7 +24,7 @@ import {
 } from "./protocol";
 
 /** A change of one state key, as given to {@link Widget.observe} handlers. */
-export interface Change<T> {
+interface Change<T> {
   name: string;
   old: T;
   new: T;

@@ -1,15 +1,18 @@
 /**
  * The classic Notebook server (Debian's jupyter-notebook) on loopback for browser tests,
- * with fresh Jupyter directories so every notebook opens untrusted.
+ * with fresh Jupyter directories so every notebook opens untrusted. The one start-up for
+ * the classic-Notebook browser tests (notebook, pictures, widgets).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
-/** A running server: its port, environment, and how to stop it. */
+/** A running server: its port, environment, what it has printed, and how to stop it. */
 export interface NotebookServer {
   port: number;
   env: NodeJS.ProcessEnv;
+  /** The server's stdout and stderr so far, to explain a failure. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -24,10 +27,19 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Start a server on `notebookDir`, with Jupyter's data, config and runtime folders under `work`. */
-export async function startNotebookServer(work: string, notebookDir: string): Promise<NotebookServer> {
-  const env = {
+/**
+ * Start a server on `notebookDir`, with Jupyter's data, config and runtime folders under `work`
+ * (`work/config` is `JUPYTER_CONFIG_DIR`: write nbconfig there to enable an extension), and
+ * `env` added to its environment (`JUPYTER_PATH` to find a kernel installed for the test).
+ */
+export async function startNotebookServer(
+  work: string,
+  notebookDir: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<NotebookServer> {
+  const serverEnv = {
     ...process.env,
+    ...env,
     JUPYTER_DATA_DIR: join(work, "data"),
     JUPYTER_CONFIG_DIR: join(work, "config"),
     JUPYTER_RUNTIME_DIR: join(work, "runtime"),
@@ -46,9 +58,10 @@ export async function startNotebookServer(work: string, notebookDir: string): Pr
       "--NotebookApp.token=",
       "--NotebookApp.password=",
       `--notebook-dir=${notebookDir}`,
+      // CI containers run as root; the server refuses that without this flag.
       ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
     ],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
+    { env: serverEnv, stdio: ["ignore", "pipe", "pipe"] },
   );
   server.stdout?.on("data", (d) => (log += String(d)));
   server.stderr?.on("data", (d) => (log += String(d)));
@@ -61,7 +74,8 @@ export async function startNotebookServer(work: string, notebookDir: string): Pr
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/status`)).ok) return { port, env, stop };
+      if ((await fetch(`http://127.0.0.1:${port}/api/status`)).ok)
+        return { port, env: serverEnv, log: () => log, stop };
     } catch {
       // not up yet
     }

@@ -10,7 +10,7 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -21,7 +21,6 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -37,6 +36,7 @@ import {
 } from "../../src/display";
 import { plotlySource } from "../../src/display/plotly-html";
 import { lessonHistory } from "../display/fixtures";
+import { startNotebookServer, type NotebookServer } from "./classic-notebook";
 
 const REPO = resolve(__dirname, "../../..");
 const ARTIFACTS = join(REPO, "test-artifacts");
@@ -54,24 +54,12 @@ interface Chart {
 
 let work = "";
 let env: NodeJS.ProcessEnv = {};
-let server: ChildProcess | undefined;
-let serverLog = "";
+let server: NotebookServer | undefined;
 let port = 0;
 let browser: Browser | undefined;
 const charts: Chart[] = [];
 let notebookPath = "";
 const outputSizes: number[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => (typeof address === "object" && address ? res(address.port) : rej(new Error("no port"))));
-    });
-  });
-}
 
 async function realHistory() {
   await tf.setBackend("cpu");
@@ -168,64 +156,20 @@ async function buildNotebook(): Promise<void> {
   writeFileSync(notebookPath, JSON.stringify(notebook, null, 1));
 }
 
-async function startServer(): Promise<void> {
-  port = await freePort();
-  server = spawn(
-    "jupyter",
-    [
-      "notebook",
-      "--no-browser",
-      "--ip=127.0.0.1",
-      `--port=${port}`,
-      "--port-retries=0",
-      "--NotebookApp.token=",
-      "--NotebookApp.password=",
-      `--notebook-dir=${join(work, "notebooks")}`,
-      // CI containers run as root; the server refuses that without this flag.
-      ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-    ],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server.stdout?.on("data", (d) => (serverLog += String(d)));
-  server.stderr?.on("data", (d) => (serverLog += String(d)));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/status`);
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (server.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the notebook server did not start on port ${port}:\n${serverLog}`);
-}
-
 before(async () => {
   if (skipReason) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   work = mkdtempSync(join(tmpdir(), "tslab-dl-browser-"));
-  env = {
-    ...process.env,
-    JUPYTER_DATA_DIR: join(work, "data"),
-    JUPYTER_CONFIG_DIR: join(work, "config"),
-    JUPYTER_RUNTIME_DIR: join(work, "runtime"),
-    IPYTHONDIR: join(work, "ipython"),
-  };
   await buildNotebook();
-  await startServer();
+  server = await startNotebookServer(work, join(work, "notebooks"));
+  ({ port, env } = server);
   const { chromium } = await import("playwright-core");
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server?.once("exit", r));
-    server.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  }
+  await server?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

@@ -6,13 +6,12 @@
  * slider changes a displayed prediction. Screenshots go to test-artifacts/.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { jupyterMissing, tempInstall, type TempInstall } from "../kernel/helpers";
+import { startNotebookServer, type NotebookServer } from "./classic-notebook";
 
 const REPO = resolve(__dirname, "../../..");
 const ARTIFACTS = join(REPO, "test-artifacts");
@@ -61,23 +60,11 @@ const CELLS = [
 
 let work = "";
 let install: TempInstall | undefined;
-let server: ChildProcess | undefined;
-let serverLog = "";
+let server: NotebookServer | undefined;
 let port = 0;
 let browser: Browser | undefined;
 let page: Page | undefined;
 const pageLog: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => (typeof address === "object" && address ? res(address.port) : rej(new Error("no port"))));
-    });
-  });
-}
 
 function writeNotebook(dir: string): void {
   const notebook = {
@@ -92,45 +79,13 @@ function writeNotebook(dir: string): void {
   writeFileSync(join(dir, "widgets.ipynb"), JSON.stringify(notebook, null, 1));
 }
 
-async function startServer(notebookDir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  port = await freePort();
-  server = spawn(
-    "jupyter",
-    [
-      "notebook",
-      "--no-browser",
-      "--ip=127.0.0.1",
-      `--port=${port}`,
-      "--port-retries=0",
-      "--NotebookApp.token=",
-      "--NotebookApp.password=",
-      `--notebook-dir=${notebookDir}`,
-      ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-    ],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server.stdout?.on("data", (d) => (serverLog += String(d)));
-  server.stderr?.on("data", (d) => (serverLog += String(d)));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/status`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (server.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the notebook server did not start on port ${port}:\n${serverLog}`);
-}
-
 before(async () => {
   if (skipReason) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   install = tempInstall();
   // Under the repository, so that the cells import "tslab-dl" by name.
   work = mkdtempSync(join(REPO, "dist", "widgets-browser-"));
-  const config = join(work, "config");
+  const config = join(work, "config"); // the server's JUPYTER_CONFIG_DIR (classic-notebook.ts)
   mkdirSync(join(config, "nbconfig"), { recursive: true });
   // The widget front end, enabled in the private config dir (as `jupyter nbextension enable` writes it).
   writeFileSync(
@@ -140,25 +95,15 @@ before(async () => {
   const notebooks = join(work, "notebooks");
   mkdirSync(notebooks);
   writeNotebook(notebooks);
-  await startServer(notebooks, {
-    ...process.env,
-    JUPYTER_PATH: install.jupyterPath,
-    JUPYTER_DATA_DIR: join(work, "data"),
-    JUPYTER_CONFIG_DIR: config,
-    JUPYTER_RUNTIME_DIR: join(work, "runtime"),
-    IPYTHONDIR: join(work, "ipython"),
-  });
+  server = await startNotebookServer(work, notebooks, { JUPYTER_PATH: install.jupyterPath });
+  port = server.port;
   const { chromium } = await import("playwright-core");
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server?.once("exit", r));
-    server.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  }
+  await server?.stop();
   install?.remove();
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -201,7 +146,7 @@ function cellText(p: Page, index: number): Promise<string> {
 async function failWith(p: Page | undefined, name: string, e: unknown): Promise<never> {
   if (p) await p.screenshot({ path: join(ARTIFACTS, `widgets-${name}-failure.png`) }).catch(() => {});
   throw new Error(
-    `${(e as Error).message}\npage log:\n${pageLog.slice(-30).join("\n")}\nserver log:\n${serverLog.slice(-3000)}`,
+    `${(e as Error).message}\npage log:\n${pageLog.slice(-30).join("\n")}\nserver log:\n${server?.log().slice(-3000) ?? ""}`,
   );
 }
 

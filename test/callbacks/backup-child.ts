@@ -1,7 +1,7 @@
 /**
  * A training run for backup-and-restore.test.ts, run as a child process:
  * `node backup-child.js <backupDir> <resultFile>`; env `KILL_AT=epoch:batch` makes it
- * SIGKILL itself at the end of that batch, `FAST=0` turns tslab-dl's fast kernels off,
+ * SIGKILL itself at the end of that batch, `FAST=0` turns tslab-dl's fast ops off,
  * `SHUFFLE=0` does not shuffle. The model has Dropout, so its masks must be drawn the same on resuming.
  * Writes the final weights and the epochs it ran to `resultFile`.
  */
@@ -12,7 +12,7 @@ import { setRandomSeed } from "../../src/seed";
 
 async function main(): Promise<void> {
   const [backupDir, resultFile] = process.argv.slice(2);
-  await init({ verbose: false, fastKernels: process.env.FAST !== "0" });
+  await init({ verbose: false, fastOps: process.env.FAST !== "0" });
   setRandomSeed(11);
   const x = tf.randomUniform([96, 6, 6]);
   const y = tf.tensor1d(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { init, tf } from "../../src/backend";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import {
   EarlyStopping,
   LearningRateScheduler,
@@ -180,7 +180,7 @@ async function fitWeights(
 
 for (const fast of [true, false]) {
   test(`a rate set by a callback takes effect from the next batch (Adam, fast kernels ${fast ? "on" : "off"})`, async () => {
-    await init({ verbose: false, fastKernels: fast });
+    await init({ verbose: false, fastOps: fast });
     try {
       // Rate 0 from epoch 1 on: Adam then leaves the weights exactly as they are.
       const frozen = await fitWeights(
@@ -194,12 +194,12 @@ for (const fast of [true, false]) {
       assert.deepEqual(moving[0], frozen[0], "same seed, same first epoch");
       assert.notDeepEqual(moving[1], moving[0]);
     } finally {
-      useFastKernels(true);
+      useFastOps(true);
     }
   });
 
   test(`withSchedule sets the rate before every step from the optimizer's step count (fast kernels ${fast ? "on" : "off"})`, async () => {
-    await init({ verbose: false, fastKernels: fast });
+    await init({ verbose: false, fastOps: fast });
     try {
       const optimizer = withSchedule(tf.train.adam(), new ExponentialDecay(0.05, 4, 0.5));
       const seen: number[] = [];
@@ -218,7 +218,7 @@ for (const fast of [true, false]) {
       const byHand = await fitWeights([setter], manual, 2);
       assert.deepEqual(scheduled, byHand);
     } finally {
-      useFastKernels(true);
+      useFastOps(true);
     }
   });
 }

@@ -7,10 +7,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { repoRoot } from "../helpers";
+import { PYTHON, repoRoot } from "../helpers";
 
-/** Debian's Python, the one with h5py. */
-export const PYTHON = "/usr/bin/python3";
+export { PYTHON };
 export const hasH5py = fs.existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import h5py"]).status === 0;
 export const SKIP_H5PY = hasH5py ? undefined : "needs /usr/bin/python3 with h5py (Debian package python3-h5py)";
 

@@ -179,28 +179,41 @@ for (const { key, vocabulary, oneHot } of CH9_MODELS) {
   );
 }
 
-test(
-  "tf.keras 2.9 save_weights .h5 loads into the lesson's model (matched by layer order, not name)",
-  { skip },
-  async () => {
-    const file = "tfkeras2.9.0_mlp_fashion_weights.h5";
-    const model = lessonMlp(["f", "hidden", "drop", "out"]);
-    await loadWeightsH5(model, path.join(dir!, file));
-    const diff = checkPredictions(file, model, images!);
-    console.log(`${file}: max abs diff ${diff.toExponential(2)}`);
+/** A weights file written by Python Keras, loaded into the lesson's model built with other layer names. */
+interface WeightsRow {
+  file: string;
+  /** The test's name: what the file is and how it matches the model's layers. */
+  what: string;
+  load: (model: tf.LayersModel, file: string) => Promise<void>;
+  names: string[];
+}
+
+const WEIGHTS_FILES: WeightsRow[] = [
+  {
+    file: "tfkeras2.9.0_mlp_fashion_weights.h5",
+    what: "tf.keras 2.9 save_weights .h5 loads into the lesson's model (matched by layer order, not name)",
+    load: loadWeightsH5,
+    names: ["f", "hidden", "drop", "out"],
   },
-);
+  {
+    file: "tfkeras2.9.0_mlp_fashion_whole.h5",
+    what: "a whole-model .h5 also serves as a weights file, as in Keras's load_weights",
+    load: loadWeightsH5,
+    names: ["a", "b", "c", "d"],
+  },
+  {
+    file: "keras3.10.0_mlp_fashion.weights.h5",
+    what: "Keras 3.10 .weights.h5 (layers/<class>/vars/0,1) loads into the lesson's model",
+    load: loadWeightsKeras3,
+    names: ["f", "hidden", "drop", "out"],
+  },
+];
 
-test("a whole-model .h5 also serves as a weights file, as in Keras's load_weights", { skip }, async () => {
-  const model = lessonMlp(["a", "b", "c", "d"]);
-  await loadWeightsH5(model, path.join(dir!, "tfkeras2.9.0_mlp_fashion_whole.h5"));
-  checkPredictions("tfkeras2.9.0_mlp_fashion_whole.h5", model, images!);
-});
-
-test("Keras 3.10 .weights.h5 (layers/<class>/vars/0,1) loads into the lesson's model", { skip }, async () => {
-  const file = "keras3.10.0_mlp_fashion.weights.h5";
-  const model = lessonMlp(["f", "hidden", "drop", "out"]);
-  await loadWeightsKeras3(model, path.join(dir!, file));
-  const diff = checkPredictions(file, model, images!);
-  console.log(`${file}: max abs diff ${diff.toExponential(2)}`);
-});
+for (const row of WEIGHTS_FILES) {
+  test(row.what, { skip }, async () => {
+    const model = lessonMlp(row.names);
+    await row.load(model, path.join(dir!, row.file));
+    const diff = checkPredictions(row.file, model, images!);
+    console.log(`${row.file}: max abs diff ${diff.toExponential(2)}`);
+  });
+}

@@ -20,12 +20,11 @@ import {
   saveWeightsKeras3,
 } from "../../src/io/keras";
 import { readZip } from "../../src/util/zip";
-import { repoRoot, tempDir } from "../helpers";
+import { PYTHON, repoRoot, tempDir } from "../helpers";
+import { hasH5py } from "./hostile-helpers";
 import { CH9_MODELS, ch9Input, kerasFixtures, lessonMlp, maxAbsDiff, predict, SKIP_FIXTURES } from "./keras-helpers";
 
-const PYTHON = "/usr/bin/python3";
 const SCRIPT = path.join(repoRoot, "test", "io", "keras_h5_layout.py");
-const hasH5py = fs.existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import h5py"]).status === 0;
 const fixtures = kerasFixtures();
 const skip = !fixtures
   ? SKIP_FIXTURES

@@ -10,10 +10,9 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { installKernel } from "../../kernel/install";
 
-/** The repository root (tests run from dist/test/kernel). */
-export const repoRoot = path.resolve(__dirname, "..", "..", "..");
-/** The Python with Jupyter (Debian's), not the first python3 on PATH. */
-export const PYTHON = "/usr/bin/python3";
+import { PYTHON, repoRoot } from "../helpers";
+
+export { PYTHON, repoRoot };
 /** The kernel tests' Python helpers live beside the TypeScript sources. */
 export const pythonDir = path.join(repoRoot, "test", "kernel");
 
@@ -45,7 +44,7 @@ export function tempInstall(): TempInstall {
 }
 
 /** An iopub output: its type and content. */
-export interface Output {
+export interface IopubOutput {
   msg_type: string;
   content: { [key: string]: unknown };
 }
@@ -53,7 +52,7 @@ export interface Output {
 /** The answer to an `execute` request of the driver. */
 export interface ExecuteAnswer {
   reply: { status: string; execution_count?: number; ename?: string; evalue?: string; [key: string]: unknown };
-  outputs: Output[];
+  outputs: IopubOutput[];
 }
 
 /** Python environment without the pydevd "frozen modules" chatter. */
@@ -129,7 +128,7 @@ export class KernelDriver {
 }
 
 /** The concatenated text of the stream outputs named `name`. */
-export function streamText(outputs: Output[], name: "stdout" | "stderr"): string {
+export function streamText(outputs: IopubOutput[], name: "stdout" | "stderr"): string {
   return outputs
     .filter((o) => o.msg_type === "stream" && o.content.name === name)
     .map((o) => String(o.content.text))
@@ -137,6 +136,6 @@ export function streamText(outputs: Output[], name: "stdout" | "stderr"): string
 }
 
 /** The outputs of one type. */
-export function ofType(outputs: Output[], type: string): Output[] {
+export function ofType(outputs: IopubOutput[], type: string): IopubOutput[] {
   return outputs.filter((o) => o.msg_type === type);
 }

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { UsageError, parseCommand } from "../../kernel/cli";
+import { CommandLineError, parseCommand } from "../../kernel/cli";
 import {
   KernelInstallError,
   cliPath,
@@ -51,7 +51,7 @@ test("the command line: install targets, uninstall, kernel, errors", () => {
     { command: "kernel", connectionFile: "/c.json" },
     "tslab's spelling",
   );
-  assert.throws(() => parseCommand(["install", "--user", "--prefix", "/x"]), UsageError);
+  assert.throws(() => parseCommand(["install", "--user", "--prefix", "/x"]), CommandLineError);
   assert.throws(() => parseCommand(["kernel"]), /needs --connection-file/);
   assert.throws(() => parseCommand(["instal"]), /unknown command "instal"/);
 });

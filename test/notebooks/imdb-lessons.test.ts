@@ -9,53 +9,35 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import { init, tf } from "../../src/backend";
 import { loadImdb, padSequences } from "../../src/data";
 import { loadModel } from "../../src/io";
-import { executeNotebook, findJupyter, LANGS, lessonById, type Lang, notebookPath } from "../../notebooks/tutorial";
+import { LANGS, lessonById, type Lang, notebookPath } from "../../notebooks/tutorial";
 import { SKIP_NUMPY, writeImdb } from "../data/imdb-helpers";
-import { repoRoot, tempDir } from "../helpers";
+import { tempDir } from "../helpers";
+import {
+  type Executed,
+  executeLessons,
+  type Notebook,
+  numberIn,
+  resultOf,
+  SKIP_NBCONVERT,
+  source,
+  text,
+} from "./nbconvert";
 
-interface Output {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-  data?: { [mime: string]: string | string[] | object };
-  ename?: string;
-  evalue?: string;
-}
-interface Cell {
-  cell_type: string;
-  source: string | string[];
-  outputs?: Output[];
-}
-interface Notebook {
-  cells: Cell[];
-}
-
-const text = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : (v ?? ""));
-const source = (c: Cell): string => text(c.source);
-
-let jupyter: string | undefined;
-try {
-  jupyter = findJupyter();
-} catch {
-  jupyter = undefined;
-}
-const skip =
-  (!jupyter && "Jupyter's nbconvert is not installed (apt-get install jupyter-nbconvert jupyter-client)") || SKIP_NUMPY;
+const skip = SKIP_NBCONVERT ?? SKIP_NUMPY;
 
 const IDS = ["09-2", "09-3"] as const;
 const CHECKPOINTS: Record<(typeof IDS)[number], string[]> = {
   "09-2": ["best-simplernn-model.h5", "best-embedding-model.h5"],
   "09-3": ["best-lstm-model.h5", "best-dropout-model.h5", "best-2rnn-model.h5", "best-gru-model.h5"],
 };
-const executed = new Map<string, { nb: Notebook; dir: string }>();
-const run = (lang: Lang, id: string) => executed.get(`${lang}/${id}`)!;
+let executed = new Map<string, Executed>();
+const run = (lang: Lang, id: string): Executed => executed.get(`${lang}/${id}`)!;
 let imdbDir = "";
 
 before(
@@ -66,40 +48,13 @@ before(
     process.env.IMDB_DIR = imdbDir;
     process.env.TSLAB_DL_IMDB_SHA256 = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
     process.env.TSLAB_DL_LESSON_EPOCHS = "2";
-    const prefix = tempDir("tslab-dl-kernel-");
-    execFileSync(process.execPath, [path.join(repoRoot, "dist", "kernel", "cli.js"), "install", "--prefix", prefix]);
-    process.env.JUPYTER_PATH = path.join(prefix, "share", "jupyter");
-    const outDir = path.join(repoRoot, "out", `test-imdb-lessons-${process.pid}`);
-    process.on("exit", () => fs.rmSync(outDir, { recursive: true, force: true }));
-    await Promise.all(
-      LANGS.map(async (lang) => {
-        for (const id of IDS) {
-          const r = await executeNotebook(jupyter as string, lang, outDir, lessonById(id));
-          executed.set(`${lang}/${id}`, {
-            nb: JSON.parse(fs.readFileSync(r.ipynb, "utf8")) as Notebook,
-            dir: path.dirname(r.ipynb),
-          });
-        }
-      }),
+    executed = await executeLessons(
+      "test-imdb-lessons",
+      IDS.map((id) => lessonById(id)),
     );
   },
   { timeout: 60 * 60_000 },
 );
-
-/** The execute_result text of the first code cell whose source includes `marker`. */
-function resultOf(nb: Notebook, marker: string): string {
-  const cell = nb.cells.find((c) => c.cell_type === "code" && source(c).includes(marker));
-  assert.ok(cell, `a code cell containing ${JSON.stringify(marker)}`);
-  const result = cell.outputs?.find((o) => o.output_type === "execute_result");
-  assert.ok(result, `the cell ${JSON.stringify(marker)} has an execute_result`);
-  return text(result.data?.["text/plain"] as string | string[]);
-}
-
-function numberIn(s: string, key: string): number {
-  const m = new RegExp(`${key}: ([0-9.e+-]+)`).exec(s);
-  assert.ok(m, `${key} in ${JSON.stringify(s)}`);
-  return Number(m[1]);
-}
 
 for (const id of IDS) {
   for (const lang of LANGS) {
@@ -127,7 +82,7 @@ for (const id of IDS) {
         );
       }
       for (const c of nb.cells.filter((c) => /stoppedEpoch: earlyStoppingCb/.test(source(c)))) {
-        const r = resultOf({ cells: [c] }, "stoppedEpoch");
+        const r = resultOf({ cells: [c] }, "stoppedEpoch").text;
         assert.ok(numberIn(r, "bestEpoch") <= 1, `two epochs: ${r}`);
       }
     });
@@ -181,7 +136,7 @@ for (const lang of LANGS) {
 for (const lang of LANGS) {
   test(`${lang}/09-3: best-2rnn-model.h5 reloads here to the test loss the notebook printed`, { skip }, async () => {
     const { nb, dir } = run(lang, "09-3");
-    const printed = resultOf(nb, 'loadModel("best-2rnn-model.h5")');
+    const printed = resultOf(nb, 'loadModel("best-2rnn-model.h5")').text;
     const notebookLoss = numberIn(printed, "testLoss");
     const accuracy = numberIn(printed, "testAccuracy");
     assert.ok(Number.isFinite(notebookLoss) && notebookLoss > 0, printed);

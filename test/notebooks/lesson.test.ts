@@ -5,54 +5,26 @@
  * `TSLAB_DL_LESSONS=07-3` (ids separated by commas) runs only some lessons: the CNN of 8-2 trains for long.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import { init, tf } from "../../src/backend";
 import { loadFashionMnist, trainTestSplit } from "../../src/data";
 import { loadModel } from "../../src/io";
+import { LANGS, LESSONS, lessonById, type Lang, type Lesson, notebookPath } from "../../notebooks/tutorial";
+import { hasFashionMnist } from "../helpers";
 import {
-  executeNotebook,
-  findJupyter,
-  LANGS,
-  LESSONS,
-  lessonById,
-  type Lang,
-  type Lesson,
-  notebookPath,
-} from "../../notebooks/tutorial";
-import { hasFashionMnist, repoRoot, tempDir } from "../helpers";
+  type Executed,
+  executeLessons,
+  type Notebook,
+  numberIn,
+  resultOf,
+  SKIP_NBCONVERT,
+  source,
+  text,
+} from "./nbconvert";
 
-interface Output {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-  data?: { [mime: string]: string | string[] | object };
-  ename?: string;
-  evalue?: string;
-}
-interface Cell {
-  cell_type: string;
-  source: string | string[];
-  outputs?: Output[];
-}
-interface Notebook {
-  cells: Cell[];
-}
-
-const text = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : (v ?? ""));
-const source = (c: Cell): string => text(c.source);
-
-let jupyter: string | undefined;
-try {
-  jupyter = findJupyter();
-} catch {
-  jupyter = undefined;
-}
-const skip =
-  (!jupyter && "Jupyter's nbconvert is not installed (apt-get install jupyter-nbconvert jupyter-client)") ||
-  (!hasFashionMnist && "Debian's dataset-fashion-mnist is not installed");
+const skip = SKIP_NBCONVERT ?? (!hasFashionMnist && "Debian's dataset-fashion-mnist is not installed");
 
 /** The IMDB lessons run in imdb-lessons.test.ts, on a generated file (the real one cannot be downloaded here). */
 const ours = LESSONS.filter((l) => !l.data);
@@ -63,57 +35,24 @@ const selected: Lesson[] = process.env.TSLAB_DL_LESSONS
 const lessons = LESSONS.filter(
   (l) => selected.includes(l) || selected.some((s) => s.needs && lessonById(s.needs.lesson) === l),
 );
-const executed = new Map<string, { nb: Notebook; dir: string }>();
-const key = (lang: Lang, id: string): string => `${lang}/${id}`;
+let executed = new Map<string, Executed>();
 /** The executed notebook of a lesson in a language. */
-const run = (lang: Lang, id: string) => executed.get(key(lang, id))!;
+const run = (lang: Lang, id: string): Executed => executed.get(`${lang}/${id}`)!;
 
 before(
   async () => {
     if (skip) return;
-    // The kernel goes into a private prefix; the notebooks run under the repository
-    // (out/ is ignored by git) so that `import … from "tslab-dl"` resolves as for a user.
-    const prefix = tempDir("tslab-dl-kernel-");
-    execFileSync(process.execPath, [path.join(repoRoot, "dist", "kernel", "cli.js"), "install", "--prefix", prefix]);
-    process.env.JUPYTER_PATH = path.join(prefix, "share", "jupyter");
-    const outDir = path.join(repoRoot, "out", `test-notebooks-${process.pid}`);
-    process.on("exit", () => fs.rmSync(outDir, { recursive: true, force: true }));
-    await Promise.all(
-      LANGS.map(async (lang) => {
-        for (const lesson of lessons) {
-          const r = await executeNotebook(jupyter as string, lang, outDir, lesson);
-          executed.set(key(lang, lesson.id), {
-            nb: JSON.parse(fs.readFileSync(r.ipynb, "utf8")) as Notebook,
-            dir: path.dirname(r.ipynb),
-          });
-        }
-      }),
-    );
+    executed = await executeLessons("test-notebooks", lessons);
   },
   // 7-3 takes minutes; the CNN of 8-2 trains for much longer on WebAssembly.
   { timeout: 6 * 60 * 60_000 },
 );
-
-/** The execute_result text of the first code cell whose source includes `marker`. */
-function resultOf(nb: Notebook, marker: string, from = 0): { text: string; index: number } {
-  const index = nb.cells.findIndex((c, i) => i >= from && c.cell_type === "code" && source(c).includes(marker));
-  assert.ok(index >= 0, `a code cell containing ${JSON.stringify(marker)}`);
-  const result = nb.cells[index].outputs?.find((o) => o.output_type === "execute_result");
-  assert.ok(result, `cell ${index} (${JSON.stringify(marker)}) has an execute_result`);
-  return { text: text(result.data?.["text/plain"] as string | string[]), index };
-}
 
 /** The `[loss, accuracy]` of an `evaluate(...)` cell's text (`[0.31, 0.88]  (loss, acc)`). */
 function evaluationIn(s: string): { valLoss: number; valAccuracy: number } {
   const m = /^\[([0-9.e+-]+), ([0-9.e+-]+)\]/.exec(s.trim());
   assert.ok(m, `an evaluation in ${JSON.stringify(s)}`);
   return { valLoss: Number(m[1]), valAccuracy: Number(m[2]) };
-}
-
-function numberIn(s: string, key: string): number {
-  const m = new RegExp(`${key}: ([0-9.e+-]+)`).exec(s);
-  assert.ok(m, `${key} in ${JSON.stringify(s)}`);
-  return Number(m[1]);
 }
 
 /** Cells' output kinds, merging consecutive streams (their split varies from run to run). */

@@ -227,7 +227,7 @@ describe("the packed package, installed as users install it", { skip: missing },
   test("the tarball holds the library, the kernel, the README and package.json, and nothing else", () => {
     const paths = packed.files.map((f) => f.path);
     // The AssemblyScript kernels ship as the two compiled modules (their sources stay out).
-    const kernels = ["dist/src/speed/as/kernels.wasm", "dist/src/speed/as/kernels-fma.wasm"];
+    const kernels = ["dist/src/speed/as/ops.wasm", "dist/src/speed/as/ops-fma.wasm"];
     const outside = paths.filter(
       (p) =>
         !/^dist\/(src|kernel)\/.+\.(js|d\.ts)$/.test(p) &&

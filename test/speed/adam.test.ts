@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { assertClose, random, useWasm } from "./compare";
 
 type Gradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
@@ -12,7 +12,7 @@ before(async () => {
 
 /** Run `steps` Adam updates on fresh variables and return the variables and the optimizer's weights. */
 async function adamRun(fast: boolean, shapes: number[][], steps: number): Promise<Float32Array[]> {
-  useFastKernels(fast);
+  useFastOps(fast);
   const variables = shapes.map((s, i) => tf.variable(random(s, 10 + i), true, `adam_test_${fast}_${i}_${s.join("x")}`));
   const optimizer = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
   for (let step = 0; step < steps; step++) {
@@ -30,11 +30,11 @@ async function adamRun(fast: boolean, shapes: number[][], steps: number): Promis
   ];
   optimizer.dispose();
   tf.dispose(variables);
-  useFastKernels(true);
+  useFastOps(true);
   return out;
 }
 
-test("the one-pass Adam kernel gives the stock optimizer's variables and moments after 20 steps", async () => {
+test("the one-pass Adam op gives the stock optimizer's variables and moments after 20 steps", async () => {
   const shapes = [[785, 100], [100], [7, 33], [1], [3]];
   const stock = await adamRun(false, shapes, 20);
   const fast = await adamRun(true, shapes, 20);
@@ -46,10 +46,10 @@ test("the one-pass Adam kernel gives the stock optimizer's variables and moments
   assert.ok(Math.abs(fast[0][0] - start[0]) > 1e-3);
 });
 
-test("Adam on the cpu backend (no fast kernel there) keeps tfjs's own update", async () => {
+test("Adam on the cpu backend (no fast op there) keeps tfjs's own update", async () => {
   await tf.setBackend("cpu");
   try {
-    useFastKernels(true);
+    useFastOps(true);
     const v = tf.variable(tf.tensor1d([1, 2, 3]));
     const optimizer = tf.train.adam(0.1);
     optimizer.applyGradients({ [v.name]: tf.tensor1d([1, -1, 0]) } as unknown as Gradients);
@@ -68,7 +68,7 @@ test("Adam moments that decay below the smallest normal float are stored as 0, a
   // A weight whose gradient is 0 after the first step: its moments shrink by beta each step
   // and, on the stock optimizer, end up as subnormal numbers.
   const run = async (fast: boolean): Promise<Float32Array[]> => {
-    useFastKernels(fast);
+    useFastOps(fast);
     const v = tf.variable(tf.tensor1d([0.5, -0.5, 0.25, 1, 2]), true, `adam_ftz_${fast}`);
     const optimizer = tf.train.adam(0.001, 0.5, 0.5, 1e-7);
     type G = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
@@ -83,14 +83,14 @@ test("Adam moments that decay below the smallest normal float are stored as 0, a
     ];
     optimizer.dispose();
     v.dispose();
-    useFastKernels(true);
+    useFastOps(true);
     return out;
   };
   const stock = await run(false);
   const fast = await run(true);
   const subnormal = (x: number): boolean => x !== 0 && Math.abs(x) < 1.1754943508222875e-38;
   assert.ok([...stock[1], ...stock[2]].some(subnormal), "the stock optimizer keeps subnormal moments");
-  assert.ok(![...fast[1], ...fast[2]].some(subnormal), "the fast kernel flushes them to 0");
+  assert.ok(![...fast[1], ...fast[2]].some(subnormal), "the fast op flushes them to 0");
   stock.forEach((s, i) => assertClose(fast[i], s, 1e-5, `tensor ${i}`));
 });
 
@@ -108,7 +108,7 @@ test("Adam updates variables in place when nothing shares their memory, with the
   const shapes = [[784, 100], [100], [3, 5]];
   const results: Float32Array[][] = [];
   for (const fast of [false, true]) {
-    useFastKernels(fast);
+    useFastOps(fast);
     const variables = loneVariables(`inplace_${fast}`, shapes);
     const optimizer = tf.train.adam(0.01);
     for (let step = 0; step < 5; step++) {
@@ -128,13 +128,13 @@ test("Adam updates variables in place when nothing shares their memory, with the
     optimizer.dispose();
     tf.dispose(variables);
   }
-  useFastKernels(true);
+  useFastOps(true);
   const [stock, fast] = results;
   stock.forEach((s, i) => assertClose(fast[i], s, 1e-5, `tensor ${i}`));
 });
 
 test("Adam leaves a clone of a variable untouched: shared memory is never written in place", async () => {
-  useFastKernels(true);
+  useFastOps(true);
   const [v] = loneVariables("clone", [[40, 7]]);
   const optimizer = tf.train.adam(0.1);
   const grad = (): Gradients => ({ [v.name]: tf.ones(v.shape) }) as unknown as Gradients;

@@ -1,6 +1,6 @@
 /**
  * The next chapter's CNN (hg-mldl 8-2) trained on the real Fashion-MNIST on the default path
- * (WebAssembly with tslab-dl's kernels): 80/20 split with randomState 42, EarlyStopping
+ * (WebAssembly with tslab-dl's ops): 80/20 split with randomState 42, EarlyStopping
  * (patience 2, restoreBestWeights), then the 10 000 test images. Takes minutes.
  */
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { init, tf } from "../../src/backend";
 import { EarlyStopping } from "../../src/callbacks";
 import { loadFashionMnist, trainTestSplit } from "../../src/data";
 import { setRandomSeed } from "../../src/seed";
-import { fastKernelsInstalled } from "../../src/speed";
+import { fastOpsInstalled } from "../../src/speed";
 import { hasFashionMnist } from "../helpers";
 
 test(
@@ -18,10 +18,7 @@ test(
   { skip: !hasFashionMnist && "Debian's dataset-fashion-mnist is not installed", timeout: 120 * 60_000 },
   async () => {
     assert.equal(await init({ verbose: false }), "wasm");
-    assert.ok(
-      fastKernelsInstalled().includes("wasm/Conv2DBackpropFilter"),
-      "the default path runs tslab-dl's conv kernels",
-    );
+    assert.ok(fastOpsInstalled().includes("wasm/Conv2DBackpropFilter"), "the default path runs tslab-dl's conv ops");
     setRandomSeed(42);
     const [[trainInput, trainTarget], [testInput, testTarget]] = await loadFashionMnist({ download: false });
     const scaled = tf.tidy(() => trainInput.div(255).reshape([-1, 28, 28, 1]));

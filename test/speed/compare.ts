@@ -1,8 +1,8 @@
-/** Helpers for the speed tests: run the same computation on stock and fast kernels and compare. */
+/** Helpers for the speed tests: run the same computation on stock and fast ops and compare. */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 
 /** Switch to the WebAssembly backend once. */
 export async function useWasm(): Promise<void> {
@@ -12,14 +12,14 @@ export async function useWasm(): Promise<void> {
   }
 }
 
-/** Run `f` with stock kernels, then with tslab-dl's, and return both results as plain arrays. */
+/** Run `f` with stock ops, then with tslab-dl's, and return both results as plain arrays. */
 export function stockAndFast<T>(
   f: () => T,
   read: (value: T) => Float32Array[],
 ): { stock: Float32Array[]; fast: Float32Array[] } {
-  useFastKernels(false);
+  useFastOps(false);
   const stock = read(f());
-  useFastKernels(true);
+  useFastOps(true);
   const fast = read(f());
   return { stock, fast };
 }

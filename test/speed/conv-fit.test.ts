@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { cnnModel } from "../../bench/cnn-model";
 import { loadFashionMnist } from "../../src/data";
 import { setRandomSeed } from "../../src/seed";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { assertClose, useWasm } from "./compare";
 import { hasFashionMnist } from "../helpers";
 import { values } from "./conv-grad";
@@ -35,7 +35,7 @@ interface FitResult {
 async function seededFit(backend: "cpu" | "wasm", fast: boolean): Promise<FitResult> {
   if (backend === "wasm") await useWasm();
   else await tf.setBackend("cpu");
-  useFastKernels(fast);
+  useFastOps(fast);
   setRandomSeed(11);
   try {
     const x = tf.tensor4d(values(40 * 9 * 7 * 2, 21), [40, 9, 7, 2]);
@@ -48,7 +48,7 @@ async function seededFit(backend: "cpu" | "wasm", fast: boolean): Promise<FitRes
     return { history: history.history as Record<string, number[]>, weights };
   } finally {
     setRandomSeed(undefined);
-    useFastKernels(true);
+    useFastOps(true);
     await useWasm();
   }
 }
@@ -77,7 +77,7 @@ function assertSameFit(actual: FitResult, expected: FitResult, what: string, rto
   });
 }
 
-test("a seeded fit of a small conv net on wasm (fast kernels) equals the cpu backend's: losses, metrics, weights", async () => {
+test("a seeded fit of a small conv net on wasm (fast ops) equals the cpu backend's: losses, metrics, weights", async () => {
   const cpu = await seededFit("cpu", true);
   const wasm = await seededFit("wasm", true);
   assertSameFit(wasm, cpu, "wasm vs cpu");
@@ -96,14 +96,14 @@ test("a seeded fit of a small conv net on wasm (fast kernels) equals the cpu bac
   );
 });
 
-test("a seeded fit of a small conv net gives the same losses, metrics and weights with the fast kernels as without", async () => {
+test("a seeded fit of a small conv net gives the same losses, metrics and weights with the fast ops as without", async () => {
   const stock = await seededFit("wasm", false);
   const fast = await seededFit("wasm", true);
   assertSameFit(fast, stock, "fast vs stock");
 });
 
 for (const optimizer of ["sgd", "adam"]) {
-  test(`a seeded fit of the next chapter's CNN (${optimizer}) on 256 Fashion-MNIST images gives the same losses, metrics and weights with the fast kernels as with stock`, async (t) => {
+  test(`a seeded fit of the next chapter's CNN (${optimizer}) on 256 Fashion-MNIST images gives the same losses, metrics and weights with the fast ops as with stock`, async (t) => {
     if (!hasFashionMnist) {
       t.skip("Debian's dataset-fashion-mnist is not installed");
       return;
@@ -114,7 +114,7 @@ for (const optimizer of ["sgd", "adam"]) {
     const y = tf.tidy(() => labels.slice(0, 256).toFloat());
     tf.dispose([images, labels]);
     const run = async (fast: boolean): Promise<FitResult> => {
-      useFastKernels(fast);
+      useFastOps(fast);
       setRandomSeed(5);
       try {
         const model = cnnModel(optimizer);
@@ -124,7 +124,7 @@ for (const optimizer of ["sgd", "adam"]) {
         return { history: history.history as Record<string, number[]>, weights };
       } finally {
         setRandomSeed(undefined);
-        useFastKernels(true);
+        useFastOps(true);
       }
     };
     const stock = await run(false);

@@ -1,6 +1,6 @@
 /** Helpers for the convolution tests: one computation on the cpu backend and on wasm, compared. */
 import * as tf from "@tensorflow/tfjs";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { assertClose, useWasm } from "./compare";
 
 /** Deterministic values in [-1, 1) (a small LCG), the same on every backend. */
@@ -14,22 +14,22 @@ export function values(count: number, seed: number): Float32Array {
   return out;
 }
 
-/** Run `f` on `backend` (on wasm with or without the fast kernels) and read its results as plain arrays (tensors disposed). */
+/** Run `f` on `backend` (on wasm with or without the fast ops) and read its results as plain arrays (tensors disposed). */
 export async function on(backend: "cpu" | "wasm", f: () => tf.Tensor[], fast = true): Promise<Float32Array[]> {
   if (backend === "wasm") {
     await useWasm();
-    useFastKernels(fast);
+    useFastOps(fast);
   } else await tf.setBackend("cpu");
   const out = tf.tidy(f);
   const read = out.map((t) => Float32Array.from(t.dataSync()));
   tf.dispose(out);
-  useFastKernels(true);
+  useFastOps(true);
   return read;
 }
 
 /**
  * Assert that `f` gives the same arrays on wasm as on cpu, within float32 summation-order rounding,
- * with tslab-dl's fast kernels (`fast`) or with stock tfjs and tslab-dl's reference kernels.
+ * with tslab-dl's fast ops (`fast`) or with stock tfjs and tslab-dl's reference ops.
  */
 export async function assertSameOnWasmAsCpu(
   f: () => tf.Tensor[],

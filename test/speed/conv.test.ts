@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { useWasm } from "./compare";
 import { assertSameOnWasmAsCpu, values } from "./conv-grad";
 
@@ -22,7 +22,7 @@ interface ConvCase {
   relu?: boolean;
 }
 
-/** Odd shapes: a batch of 3, 7×9 images, 5 channels, 3×2 kernels, and their neighbours. */
+/** Odd shapes: a batch of 3, 7×9 images, 5 channels, 3×2 ops, and their neighbours. */
 const CASES: ConvCase[] = [];
 for (const pad of ["same", "valid"] as const) {
   for (const stride of [1, 2] as const) {
@@ -72,8 +72,8 @@ function describe(c: ConvCase): string {
 }
 
 for (const [c, fast] of CASES.flatMap((c) => [true, false].map((fast) => [c, fast] as const))) {
-  const kernels = fast ? "fast kernels" : "stock and reference kernels";
-  test(`Conv2D's gradients (input, filter${c.bias ? ", bias" : ""}) on wasm (${kernels}) equal the cpu backend's: ${describe(c)}`, async () => {
+  const ops = fast ? "fast ops" : "stock and reference ops";
+  test(`Conv2D's gradients (input, filter${c.bias ? ", bias" : ""}) on wasm (${ops}) equal the cpu backend's: ${describe(c)}`, async () => {
     const [kh, kw] = c.kernel;
     const xShape = [c.batch, c.height, c.width, c.inChannels];
     const wShape = [kh, kw, c.inChannels, c.outChannels];
@@ -133,8 +133,8 @@ for (const kind of ["max", "avg"] as const) {
 
 for (const [p, fast] of POOLS.flatMap((p) => [true, false].map((fast) => [p, fast] as const))) {
   const name = `${p.kind === "max" ? "MaxPool" : "AvgPool"} ${p.size.join("×")} stride ${p.stride.join("×")} ${p.pad}`;
-  const kernels = fast ? "fast kernels" : "stock and reference kernels";
-  test(`${name}: values and gradient on wasm (${kernels}) equal the cpu backend's (batch 3, 7×9×5)`, async () => {
+  const ops = fast ? "fast ops" : "stock and reference ops";
+  test(`${name}: values and gradient on wasm (${ops}) equal the cpu backend's (batch 3, 7×9×5)`, async () => {
     const shape: [number, number, number, number] = [3, 7, 9, 5];
     const f = (): tf.Tensor[] => {
       const x = tf.tensor4d(values(3 * 7 * 9 * 5, 5), shape);
@@ -151,12 +151,12 @@ for (const [p, fast] of POOLS.flatMap((p) => [true, false].map((fast) => [p, fas
   });
 }
 
-test("the Conv2D filter gradient is registered on wasm even with the fast kernels off", async () => {
+test("the Conv2D filter gradient is registered on wasm even with the fast ops off", async () => {
   await useWasm();
-  useFastKernels(false);
+  useFastOps(false);
   try {
     assert.ok(tf.getKernel("Conv2DBackpropFilter", "wasm"));
   } finally {
-    useFastKernels(true);
+    useFastOps(true);
   }
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { assertClose, random, readAll, stockAndFast, useWasm } from "./compare";
 
 before(async () => {
   await useWasm();
-  useFastKernels(true);
+  useFastOps(true);
 });
 
 const OPS = {
@@ -50,7 +50,7 @@ for (const [name, op] of Object.entries(OPS)) {
       const seed = sa.length * 31 + sb.length;
       const { stock, fast } = stockAndFast(() => {
         const a = random(sa, seed);
-        // Keep divisors away from 0 so the comparison is about the kernels, not about infinities.
+        // Keep divisors away from 0 so the comparison is about the ops, not about infinities.
         const b = name === "div" ? tf.add(random(sb, seed + 1), 2) : random(sb, seed + 1);
         const y = op(a, b);
         const w = random(y.shape, seed + 2);

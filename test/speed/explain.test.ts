@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { explainFastPath, useFastKernels } from "../../src";
+import { explainFastPath, useFastOps } from "../../src";
 import { useWasm } from "./compare";
 
 before(async () => {
   await useWasm();
-  useFastKernels(true);
+  useFastOps(true);
 });
 
 test("explainFastPath names the planned layers, the optimizer and the loss of a model on the fast path", () => {
@@ -26,7 +26,7 @@ test("explainFastPath names the planned layers, the optimizer and the loss of a 
   model.dispose();
 });
 
-test("explainFastPath names the layer that sends a model to stock tfjs, and says which kernels still apply", () => {
+test("explainFastPath names the layer that sends a model to stock tfjs, and says which ops still apply", () => {
   const model = tf.sequential({
     layers: [
       tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [8, 8, 1], name: "conv2d_1" }),
@@ -37,7 +37,7 @@ test("explainFastPath names the layer that sends a model to stock tfjs, and says
   model.compile({ optimizer: "sgd", loss: "categoricalCrossentropy" });
   assert.equal(
     explainFastPath(model),
-    "stock tfjs: layer 'conv2d_1' (Conv2D) has no fast unit yet; tslab-dl's kernels (matrix products, Adam, conv) still apply on wasm",
+    "stock tfjs: layer 'conv2d_1' (Conv2D) has no fast unit yet; tslab-dl's ops (matrix products, Adam, conv) still apply on wasm",
   );
   model.dispose();
 });
@@ -54,7 +54,7 @@ test("explainFastPath names the recurrent layers that run each sequence as one o
   model.compile({ optimizer: "rmsprop", loss: "binaryCrossentropy" });
   assert.equal(
     explainFastPath(model),
-    "stock tfjs: layer 'embedding' (Embedding) has no fast unit yet; tslab-dl's kernels (matrix products, Adam, conv) still apply on wasm, and 'lstm' (LSTM), 'gru' (GRU) run each sequence as one op each way",
+    "stock tfjs: layer 'embedding' (Embedding) has no fast unit yet; tslab-dl's ops (matrix products, Adam, conv) still apply on wasm, and 'lstm' (LSTM), 'gru' (GRU) run each sequence as one op each way",
   );
   model.dispose();
 });

@@ -2,16 +2,16 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { setRandomSeed } from "../../src/seed";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { planFor } from "../../src/speed/plan";
-import { STEP_KERNEL, type StepAttrs } from "../../src/speed/step-kernel";
+import { STEP_OP, type StepAttrs } from "../../src/speed/step-op";
 import { planStepCount, tfjsTestLoop } from "../../src/speed/train-function";
 import { fastFitLoopRuns, patchFitLoop } from "../../src/speed/fit-loop";
 import { random, useWasm } from "./compare";
 
 before(async () => {
   await useWasm();
-  useFastKernels(true);
+  useFastOps(true);
 });
 
 /** A small classifier with dropout, as the lesson builds it. */
@@ -28,7 +28,7 @@ function model(): tf.Sequential {
 type Event = [string, number, Record<string, unknown>?];
 
 /**
- * Fit with tfjs's own loop (fast = false) or tslab-dl's, both with the one-kernel step, and
+ * Fit with tfjs's own loop (fast = false) or tslab-dl's, both with the one-op step, and
  * record every callback call with its (resolved) logs, the History and the weights.
  */
 async function run(fast: boolean, fitArgs: (events: Event[], m: tf.Sequential) => tf.ModelFitArgs, n = 203) {
@@ -135,7 +135,7 @@ test("fits the fast loop does not cover run tfjs's own loop, with tfjs's errors"
   m.dispose();
 });
 
-test("the plan's kernel takes its batch as rows of the whole data set, and rejects rows outside it", () => {
+test("the plan's step op takes its batch as rows of the whole data set, and rejects rows outside it", () => {
   const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: "softmax", inputShape: [5] })] });
   m.compile({ optimizer: "sgd", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
   const plan = planFor(m);
@@ -145,7 +145,7 @@ test("the plan's kernel takes its batch as rows of the whole data set, and rejec
   const [w0, w1] = plan.weights.map((w) => w.read());
   const rows = Int32Array.from([7, 2, 2, 4]);
   const step = (inputs: Record<string, tf.Tensor>, attrs: Partial<StepAttrs>): tf.Tensor[] =>
-    tf.engine().runKernel(STEP_KERNEL, { ...inputs, w0, w1 }, {
+    tf.engine().runKernel(STEP_OP, { ...inputs, w0, w1 }, {
       plan,
       mode: "train",
       ...attrs,
@@ -166,7 +166,7 @@ test("the plan's kernel takes its batch as rows of the whole data set, and rejec
   m.dispose();
 });
 
-test("validation and evaluate through the kernel give exactly the numbers of tfjs's test loop", () => {
+test("validation and evaluate through the step op give exactly the numbers of tfjs's test loop", () => {
   setRandomSeed(5);
   try {
     const m = model();
@@ -177,7 +177,7 @@ test("validation and evaluate through the kernel give exactly the numbers of tfj
     const inner = (m as unknown as { model: { testFunction: unknown } }).model; // a Sequential evaluates through its inner model
     const before = planStepCount().evaluate;
     const [stockLoss, stockAcc] = tfjsTestLoop.call(inner as unknown as tf.LayersModel, inner.testFunction, [x, y], 10);
-    assert.equal(planStepCount().evaluate - before, 201, "tfjs's loop ran the kernel's test function on 201 batches");
+    assert.equal(planStepCount().evaluate - before, 201, "tfjs's loop ran the step op's test function on 201 batches");
     assert.equal(loss.dataSync()[0], stockLoss.dataSync()[0]);
     assert.equal(acc.dataSync()[0], stockAcc.dataSync()[0]);
     assert.ok(loss.dataSync()[0] > 0);

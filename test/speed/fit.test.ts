@@ -5,7 +5,7 @@ import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { DEBIAN_FASHION_MNIST_DIR, loadFashionMnist } from "../../src/data";
 import { setRandomSeed } from "../../src/seed";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { tutorialModel } from "../../bench/model";
 import { assertClose, useWasm } from "./compare";
 
@@ -16,7 +16,7 @@ before(async () => {
 const dataPresent = fs.existsSync(path.join(DEBIAN_FASHION_MNIST_DIR, "train-images-idx3-ubyte.gz"));
 
 async function shortFit(fast: boolean, x: tf.Tensor, y: tf.Tensor, xVal: tf.Tensor, yVal: tf.Tensor) {
-  useFastKernels(fast);
+  useFastOps(fast);
   setRandomSeed(7); // same initial weights, Dropout masks and shuffles in both runs
   try {
     const model = tutorialModel();
@@ -26,11 +26,11 @@ async function shortFit(fast: boolean, x: tf.Tensor, y: tf.Tensor, xVal: tf.Tens
     return { history: history.history as Record<string, number[]>, weights };
   } finally {
     setRandomSeed(undefined);
-    useFastKernels(true);
+    useFastOps(true);
   }
 }
 
-test("two epochs of the lesson's model on 3000 Fashion-MNIST images train the same with fast kernels as with stock", async (t) => {
+test("two epochs of the lesson's model on 3000 Fashion-MNIST images train the same with fast ops as with stock", async (t) => {
   if (!dataPresent) {
     t.skip(`Fashion-MNIST not found in ${DEBIAN_FASHION_MNIST_DIR} (apt-get install dataset-fashion-mnist)`);
     return;

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { random, readAll, stockAndFast, useWasm } from "./compare";
 
 before(async () => {
   await useWasm();
-  useFastKernels(true);
+  useFastOps(true);
 });
 
 for (const shape of [[1], [7], [33, 1], [100, 28, 28], [785, 3], [5, 0]]) {

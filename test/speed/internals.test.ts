@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import {
   callbackListPrototype,
   inboundLayers,
@@ -28,7 +28,7 @@ import { useWasm } from "./compare";
 
 before(async () => {
   await useWasm();
-  useFastKernels(true);
+  useFastOps(true);
 });
 
 test("the installed tfjs packages are the 4.22.x the internals were written for", () => {
@@ -56,14 +56,14 @@ test("with another tfjs version, init installs nothing, training runs stock tfjs
     const tf = require("@tensorflow/tfjs");
     tf.version["tfjs-core"] = "4.23.0"; // what an upgrade would report
     const dl = require("./dist/src");
-    const { installFastKernels } = require("./dist/src/speed");
+    const { installFastOps } = require("./dist/src/speed");
     (async () => {
       await dl.init({ backend: "wasm", verbose: false });
-      installFastKernels();
+      installFastOps();
       const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, activation: "softmax", inputShape: [3] })] });
       m.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
       const h = await m.fit(tf.ones([8, 3]), tf.zeros([8]), { epochs: 1, verbose: 0 });
-      console.log(JSON.stringify({ installed: dl.fastKernelsInstalled(), loss: h.history.loss.length, explain: dl.explainFastPath(m) }));
+      console.log(JSON.stringify({ installed: dl.fastOpsInstalled(), loss: h.history.loss.length, explain: dl.explainFastPath(m) }));
     })();`;
   const child = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
   assert.equal(child.status, 0, child.stderr);
@@ -117,11 +117,11 @@ test("the optimizers keep the hyper-parameters and slot lists the in-place updat
   const v = tf.variable(tf.ones([3]), true, "internals_contract_v");
   const step = (optimizer: tf.Optimizer) => {
     // Stock tfjs's update creates the slots under the names the in-place updates create.
-    useFastKernels(false);
+    useFastOps(false);
     try {
       optimizer.applyGradients([{ name: v.name, tensor: tf.ones([3]) }]);
     } finally {
-      useFastKernels(true);
+      useFastOps(true);
     }
     return optimizerInternals(optimizer);
   };

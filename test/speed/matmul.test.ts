@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { fastKernelsInstalled, useFastKernels } from "../../src/speed";
-import { instantiateKernels } from "../../src/speed/wasm-kernels";
+import { fastOpsInstalled, useFastOps } from "../../src/speed";
+import { instantiateOps } from "../../src/speed/wasm-ops";
 import { assertClose, random, readAll, stockAndFast, useWasm } from "./compare";
 
 const RTOL = 1e-5;
 
 before(async () => {
   await useWasm();
-  useFastKernels(true);
+  useFastOps(true);
 });
 
-test("installing replaces the matrix, gather, identity, binary, conv and pooling kernels on wasm and adds the Adam and plan-step kernels", () => {
-  assert.deepEqual(fastKernelsInstalled(), [
+test("installing replaces the matrix, gather, identity, binary, conv and pooling kernels on wasm and adds the Adam and plan-step ops", () => {
+  assert.deepEqual(fastOpsInstalled(), [
     "wasm/Add",
     "wasm/BatchMatMul",
     "wasm/Conv2D",
@@ -32,11 +32,11 @@ test("installing replaces the matrix, gather, identity, binary, conv and pooling
     "wasm/TslabDlPlanStep",
     "wasm/_FusedMatMul",
   ]);
-  useFastKernels(false);
-  assert.deepEqual(fastKernelsInstalled(), []);
+  useFastOps(false);
+  assert.deepEqual(fastOpsInstalled(), []);
   assert.equal(tf.getKernel("TslabDlAdam", "wasm"), undefined);
-  useFastKernels(true);
-  assert.equal(fastKernelsInstalled().length, 17);
+  useFastOps(true);
+  assert.equal(fastOpsInstalled().length, 17);
 });
 
 // Sizes around the tile edges (4 rows, 8/4/1 columns) and the tutorial model's own.
@@ -156,7 +156,7 @@ test("fused matMul without bias and with transposes matches stock", () => {
 
 test("the zero-skipping product gives exactly the plain product's numbers, for bands that are all zeros, partly zero, NaN or odd-sized", () => {
   const memory = new WebAssembly.Memory({ initial: 64 });
-  const k = instantiateKernels(memory);
+  const k = instantiateOps(memory);
   const heap = new Float32Array(memory.buffer);
   // C[M,N] = Aᵀ·B with A stored [K, M] as the weight gradient reads it: M = 27 (6 bands of 4 and 3 single rows), K = 9, N = 13.
   const [m, n, kk] = [27, 13, 9];
@@ -190,9 +190,9 @@ test("the zero-skipping product gives exactly the plain product's numbers, for b
   assert.equal(new Int32Array(memory.buffer)[CNT / 4], 0, "the all-zero band's skip list is empty");
 });
 
-test("the relu-gradient and row-copy kernels: tfjs's relu gradient (NaN for NaN, 0 at or below 0) and rows copied in order, odd sizes included", () => {
+test("the relu-gradient and row-copy ops: tfjs's relu gradient (NaN for NaN, 0 at or below 0) and rows copied in order, odd sizes included", () => {
   const memory = new WebAssembly.Memory({ initial: 4 });
-  const k = instantiateKernels(memory);
+  const k = instantiateOps(memory);
   const heap = new Float32Array(memory.buffer);
   const ints = new Int32Array(memory.buffer);
   const y = [1, -1, 0, -0, NaN, 2e-40, -3, 5, Infinity, -Infinity, 0.5];

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { random, useWasm } from "./compare";
 
 before(async () => {
   await useWasm();
-  useFastKernels(true);
+  useFastOps(true);
 });
 
 const OPTIMIZERS: [string, () => tf.Optimizer][] = [
@@ -21,7 +21,7 @@ const OPTIMIZERS: [string, () => tf.Optimizer][] = [
 
 /** 20 steps of `make()` on two variables with fixed gradients; the variables and every slot afterwards, and whether memory stayed put. */
 function run(fast: boolean, make: () => tf.Optimizer, tag: string) {
-  useFastKernels(fast);
+  useFastOps(fast);
   try {
     const shapes = [[5, 7], [13]];
     const variables = shapes.map((s, i) =>
@@ -48,7 +48,7 @@ function run(fast: boolean, make: () => tf.Optimizer, tag: string) {
       return { values, inPlace, names: weights.map((w) => w.name.replace(/_(true|false)_/, "_")) };
     });
   } finally {
-    useFastKernels(true);
+    useFastOps(true);
   }
 }
 

@@ -2,16 +2,16 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { setRandomSeed } from "../../src/seed";
-import { useFastKernels } from "../../src/speed";
+import { useFastOps } from "../../src/speed";
 import { modelInternals, trainingModel } from "../../src/speed/internals";
 import { planFor, planModel } from "../../src/speed/plan";
-import { STEP_KERNEL, type StepAttrs } from "../../src/speed/step-kernel";
+import { STEP_OP, type StepAttrs } from "../../src/speed/step-op";
 import { planStepCount } from "../../src/speed/train-function";
 import { assertClose, random, useWasm } from "./compare";
 
 before(async () => {
   await useWasm();
-  useFastKernels(true);
+  useFastOps(true);
 });
 
 type LossName = "sparseCategoricalCrossentropy" | "categoricalCrossentropy" | "binaryCrossentropy" | "meanSquaredError";
@@ -47,19 +47,19 @@ function targets(loss: LossName, batch: number, width: number, seed: number): tf
 }
 
 /**
- * The loss, accuracy and gradients of one training batch from the plan's kernel, and the same
+ * The loss, accuracy and gradients of one training batch from the plan's step op, and the same
  * from tfjs: the model's own layers applied under tf.variableGrads with its compiled loss and
- * metric, on stock kernels.
+ * metric, on stock ops.
  */
-function kernelAndReference(model: tf.Sequential, x: tf.Tensor, y: tf.Tensor) {
+function stepAndReference(model: tf.Sequential, x: tf.Tensor, y: tf.Tensor) {
   const plan = planFor(model);
   assert.ok(plan, planModel(model).reason);
   const inputs: Record<string, tf.Tensor> = { x, y };
   plan.weights.forEach((w, i) => (inputs[`w${i}`] = w.read()));
   const attrs: StepAttrs = { plan, mode: "train" };
-  const outs = tf.engine().runKernel(STEP_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  const kernel = outs.map((t) => Float32Array.from(t.dataSync()));
-  useFastKernels(false);
+  const outs = tf.engine().runKernel(STEP_OP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const step = outs.map((t) => Float32Array.from(t.dataSync()));
+  useFastOps(false);
   try {
     const internals = modelInternals(trainingModel(model));
     const lossFn = internals.lossFunctions?.[0] as (t: tf.Tensor, p: tf.Tensor) => tf.Tensor;
@@ -75,9 +75,9 @@ function kernelAndReference(model: tf.Sequential, x: tf.Tensor, y: tf.Tensor) {
       Float32Array.from(t.dataSync()),
     );
     tf.dispose([value, accuracy, output as tf.Tensor, ...outs, ...Object.values(grads)]);
-    return { kernel, reference };
+    return { step, reference };
   } finally {
-    useFastKernels(true);
+    useFastOps(true);
   }
 }
 
@@ -134,11 +134,11 @@ for (const { name, loss, batch, input, layers } of CASES) {
       const x = random([batch, ...input], 3 + batch);
       const width = (model.outputs[0].shape as number[])[1];
       const y = targets(loss, batch, width, 5);
-      const { kernel, reference } = kernelAndReference(model, x, y);
-      assert.equal(kernel.length, reference.length);
-      assertClose(kernel[0], reference[0], 1e-5, "loss");
-      assertClose(kernel[1], reference[1], 1e-6, "accuracy");
-      for (let i = 2; i < kernel.length; i++) assertClose(kernel[i], reference[i], 1e-5, `gradient ${i - 2}`);
+      const { step, reference } = stepAndReference(model, x, y);
+      assert.equal(step.length, reference.length);
+      assertClose(step[0], reference[0], 1e-5, "loss");
+      assertClose(step[1], reference[1], 1e-6, "accuracy");
+      for (let i = 2; i < step.length; i++) assertClose(step[i], reference[i], 1e-5, `gradient ${i - 2}`);
       tf.dispose([x, y]);
       model.dispose();
     } finally {
@@ -167,9 +167,9 @@ test("plan step: confident softmax predictions hit the clip bounds and get tfjs'
     [1, 2, 3, 4],
   ]);
   const y = tf.tensor1d([0, 2, 1]);
-  const { kernel, reference } = kernelAndReference(model, x, y);
-  assert.ok(kernel[0][0] > 5, "saturated: a large loss from the clipped probabilities");
-  for (let i = 0; i < kernel.length; i++) assertClose(kernel[i], reference[i], 1e-5, `output ${i}`);
+  const { step, reference } = stepAndReference(model, x, y);
+  assert.ok(step[0][0] > 5, "saturated: a large loss from the clipped probabilities");
+  for (let i = 0; i < step.length; i++) assertClose(step[i], reference[i], 1e-5, `output ${i}`);
   tf.dispose([x, y]);
   model.dispose();
 });
@@ -236,7 +236,7 @@ test("models the plan covers, and the reason for each model it leaves to tfjs", 
 });
 
 async function seededFit(fast: boolean, model: () => tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batchSize: number) {
-  useFastKernels(fast);
+  useFastOps(fast);
   setRandomSeed(11);
   try {
     const m = model();
@@ -251,7 +251,7 @@ async function seededFit(fast: boolean, model: () => tf.LayersModel, x: tf.Tenso
     return { history: history.history as Record<string, number[]>, weights, steps, inPlace };
   } finally {
     setRandomSeed(undefined);
-    useFastKernels(true);
+    useFastOps(true);
   }
 }
 
@@ -379,7 +379,7 @@ for (const { name, loss, batch, input, classes, model } of FITS) {
     assert.deepEqual(
       fast.steps,
       { train: 3 * Math.ceil(152 / batch), evaluate: 3 * Math.ceil(51 / batch) },
-      "every batch ran the kernel",
+      "every batch ran the step op",
     );
     assert.deepEqual(Object.keys(fast.history).sort(), Object.keys(stock.history).sort());
     for (const key of Object.keys(stock.history)) {
@@ -410,16 +410,16 @@ test("model.fit with sample weights, or on another backend, runs tfjs's own step
   }
   before = planStepCount();
   await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
-  assert.equal(planStepCount().train - before.train, 5, "back on wasm: the kernel");
+  assert.equal(planStepCount().train - before.train, 5, "back on wasm: the step op");
   model.dispose();
   tf.dispose([x, y]);
 });
 
-test("model.evaluate and model.predict through the kernel give tfjs's numbers", () => {
+test("model.evaluate and model.predict through the step op give tfjs's numbers", () => {
   const x = random([77, 12], 8);
   const y = tf.tensor1d(Array.from({ length: 77 }, (_, i) => (i * 5) % 3));
   const run = (fast: boolean) => {
-    useFastKernels(fast);
+    useFastOps(fast);
     setRandomSeed(3);
     try {
       const m = compiled(
@@ -446,7 +446,7 @@ test("model.evaluate and model.predict through the kernel give tfjs's numbers", 
       return result;
     } finally {
       setRandomSeed(undefined);
-      useFastKernels(true);
+      useFastOps(true);
     }
   };
   const stock = run(false);
@@ -484,7 +484,7 @@ test("the plan's path leaks no tensors: fit, evaluate and predict leave tfjs's t
   await round();
   await round();
   assert.equal(tf.memory().numTensors, counted);
-  assert.ok(planStepCount().train - before.train > 0, "the kernel ran");
+  assert.ok(planStepCount().train - before.train > 0, "the step op ran");
   model.dispose();
   tf.dispose([x, y]);
 });

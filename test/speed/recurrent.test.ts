@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { installFastKernels, useFastKernels } from "../../src/speed";
+import { installFastOps, useFastOps } from "../../src/speed";
 import { stockReason } from "../../src/speed/recurrent/fused-call";
 import type { RecurrentLayerInternals } from "../../src/speed/internals";
 import { KerasGRU } from "../../src/layers/gru";
@@ -134,7 +134,7 @@ function outputsAndGradients(c: Case): Float32Array[] {
 
 test("the sequence op gives the cpu backend's outputs and gradients (input, kernel, recurrent kernel, bias)", async () => {
   await useWasm();
-  installFastKernels();
+  installFastOps();
   for (const c of CASES) {
     await tf.setBackend("cpu");
     const cpu = outputsAndGradients(c);
@@ -152,7 +152,7 @@ test("the sequence op gives the cpu backend's outputs and gradients (input, kern
 
 test("the sequence op is what runs on wasm, and the stock loop where it cannot: another backend, a mask, an initial state, goBackwards", async () => {
   await useWasm();
-  installFastKernels();
+  installFastOps();
   const lstm = tf.layers.lstm({ units: 2 }) as unknown as RecurrentLayerInternals & tf.layers.Layer;
   const x = tf.zeros([1, 3, 2]);
   lstm.apply(x);
@@ -168,12 +168,12 @@ test("the sequence op is what runs on wasm, and the stock loop where it cannot: 
   await tf.setBackend("cpu");
   assert.equal(stockReason(lstm, x, null), "backend cpu");
   await useWasm();
-  // With the fast kernels off, the stock loop runs: a step's profile holds its per-step ops.
+  // With the fast ops off, the stock loop runs: a step's profile holds its per-step ops.
   const profile = async () =>
     (await tf.profile(() => tf.tidy(() => lstm.apply(tf.ones([1, 3, 2])) as tf.Tensor))).kernelNames;
   assert.ok(!(await profile()).includes("Unpack"), "fused: no per-step unstacking of the sequence");
-  useFastKernels(false);
+  useFastOps(false);
   assert.ok((await profile()).includes("Unpack"), "stock: tfjs's loop unstacks the sequence");
-  useFastKernels(true);
+  useFastOps(true);
   tf.dispose(x);
 });

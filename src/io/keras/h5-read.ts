@@ -17,7 +17,7 @@ import type { H5Attribute, H5Node, H5Tree, ReadReply, WorkerRequest } from "./h5
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Refuse early what is certainly not HDF5, with a message a learner understands. */
-export function checkHdf5Signature(file: string, shownAs: string = file): number {
+function checkHdf5Signature(file: string, shownAs: string = file): number {
   const { fd, size } = openRegularFile(file, (problem, cause) => new ModelFileError(shownAs, problem, { cause }));
   let zip: boolean;
   try {
@@ -155,7 +155,7 @@ export function h5join(...parts: string[]): string {
 }
 
 /** The attribute `name` of a node, or undefined. */
-export function attr(node: H5Node | undefined, name: string): H5Attribute | undefined {
+function attr(node: H5Node | undefined, name: string): H5Attribute | undefined {
   return node?.attrs.find((a) => a.name === name);
 }
 

@@ -40,7 +40,7 @@ export interface H5Attribute {
 }
 
 /** A dataset's description, without its data. */
-export interface H5DatasetInfo {
+interface H5DatasetInfo {
   shape: number[];
   typeClass: number;
   size: number;
@@ -66,7 +66,7 @@ export interface H5Tree {
   fileBytes?: number;
 }
 
-export interface ScanRequest {
+interface ScanRequest {
   op: "scan";
   path: string;
 }
@@ -87,7 +87,7 @@ export interface ReadReply {
  * The part of h5wasm's API this module uses. Declared here because h5wasm is an
  * ES module whose types a CommonJS build cannot import with this TypeScript.
  */
-export interface H5Metadata {
+interface H5Metadata {
   type: number;
   size: number;
   vlen?: boolean;
@@ -99,7 +99,7 @@ export interface H5Metadata {
   chunks?: number[] | null;
 }
 
-export interface H5AttributeLike {
+interface H5AttributeLike {
   metadata: H5Metadata;
   value: unknown;
 }
@@ -133,7 +133,7 @@ export interface H5FileLike extends H5GroupLike {
 }
 
 /** The Emscripten filesystem calls the reader confines (see `confineTo` in h5-worker). */
-export interface EmscriptenFsLike {
+interface EmscriptenFsLike {
   open(path: string, flags?: unknown, mode?: unknown): unknown;
   cwd(): string;
   ErrnoError: new (errno: number) => Error;

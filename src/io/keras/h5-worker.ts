@@ -29,6 +29,7 @@ import type {
 } from "./h5-types";
 import { H5_LIMITS, maxFilteredBytes } from "./h5-types";
 import { hdf5ErrorSummary } from "./h5-errors";
+import { elementCount } from "../../util/shape";
 
 type H5wasm = H5wasmLike;
 type H5File = H5FileLike;
@@ -119,10 +120,6 @@ function dims(shape: number[] | null | undefined): number[] {
   return Array.isArray(shape) ? shape.map(Number) : [];
 }
 
-function count(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 function readAttribute(owner: H5Group | H5Dataset, name: string): H5Attribute {
   const attr = owner.attrs[name];
   const meta = attr.metadata;
@@ -136,7 +133,7 @@ function readAttribute(owner: H5Group | H5Dataset, name: string): H5Attribute {
     shape,
     value: null,
   };
-  const n = count(shape);
+  const n = elementCount(shape);
   if (!(n <= H5_LIMITS.maxAttributeElements)) {
     throw new FileProblem(
       `attribute "${name}" of ${owner.path} claims ${n} elements (more than ${H5_LIMITS.maxAttributeElements})`,
@@ -277,7 +274,7 @@ function readDatasets(f: H5File, request: ReadRequest, fileSize: number): ReadRe
     if (!(e instanceof h5!.Dataset)) throw new FileProblem(`has no dataset at ${p}`);
     const meta = e.metadata;
     const shape = dims(meta.shape);
-    const n = count(shape);
+    const n = elementCount(shape);
     const bytes = n * meta.size;
     const where = `dataset ${p} (shape [${shape.join(", ")}])`;
     if (meta.type !== H5T_FLOAT && meta.type !== H5T_INTEGER) throw new FileProblem(`${where} is not numeric`);

@@ -28,7 +28,7 @@ async function h5wasm(): Promise<H5wasm> {
 }
 
 /** Character set of a string attribute: what h5py writes for `str` (utf8) and `bytes` (ascii). */
-export type Charset = "ascii" | "utf8";
+type Charset = "ascii" | "utf8";
 
 /** Largest attribute Keras writes in one piece before splitting it into `name0`, `name1`, … */
 const HDF5_OBJECT_HEADER_LIMIT = 64512;

@@ -31,10 +31,10 @@ import { kerasLayers, type PendingLayer, readAndAssign, weightBudget, weightsOf 
 import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntrySizes, ZipProblem } from "../../util/zip";
 
 /** The Keras version our Keras 3 files declare: the layout is Keras 3.10's. */
-export const KERAS3_VERSION = "3.10.0";
+const KERAS3_VERSION = "3.10.0";
 
 /** Keras's `naming.to_snake_case`, which names layer groups after their class. */
-export function toSnakeCase(name: string): string {
+function toSnakeCase(name: string): string {
   return name
     .replace(/\W+/g, "")
     .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")

@@ -27,7 +27,7 @@ import { kerasLayers, matchByName, type PendingLayer, readAndAssign, weightBudge
  * The Keras version our `.h5` files declare: their layout and configs are
  * tf.keras 2.9's, which both tf.keras 2.x and Keras 3 load.
  */
-export const LEGACY_KERAS_VERSION = "2.9.0";
+const LEGACY_KERAS_VERSION = "2.9.0";
 
 /** Run `body` with a ConfigProblem turned into a ModelFileError for `file`. */
 export function configErrors<T>(file: string, body: () => T): T {

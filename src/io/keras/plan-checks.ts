@@ -18,7 +18,7 @@ import { ConfigProblem } from "./config/json";
 import type { ModelPlan } from "./config/read";
 
 /** Most layers in a model read from a file; the deepest Keras applications have under 1,000. */
-export const MAX_LAYERS = 2000;
+const MAX_LAYERS = 2000;
 
 /** Names Keras's `.h5` layout keeps for itself. */
 const RESERVED_NAMES = new Set(["top_level_model_weights"]);

@@ -16,7 +16,7 @@ import { removeIfStale } from "../atomic";
 import { ModelFileError } from "../errors";
 
 /** The prefix every user's scratch folders share; the uid follows. */
-export const SCRATCH_PREFIX = "tslab-dl-keras-";
+const SCRATCH_PREFIX = "tslab-dl-keras-";
 
 /** Folders made before names carried a uid: the prefix and mkdtemp's six characters. */
 const UNOWNED_NAME = /^tslab-dl-keras-[A-Za-z0-9]{6}$/;
@@ -29,7 +29,7 @@ const uid = (): number => process.getuid?.() ?? -1;
  * @example
  * scratchPrefix(); // "tslab-dl-keras-1000-" for uid 1000
  */
-export function scratchPrefix(): string {
+function scratchPrefix(): string {
   return `${SCRATCH_PREFIX}${uid() >= 0 ? uid() : os.userInfo().username}-`;
 }
 
@@ -43,7 +43,7 @@ const noticed = new Set<string>();
  * @example
  * sweepScratchDirs(os.tmpdir());
  */
-export function sweepScratchDirs(tmp: string, now = Date.now()): void {
+function sweepScratchDirs(tmp: string, now = Date.now()): void {
   let names: string[];
   try {
     names = fs.readdirSync(tmp);

@@ -8,9 +8,10 @@ import { type H5Tree, maxFilteredBytes } from "./h5-types";
 import type { H5Reader } from "./h5-read";
 import type { WeightBudget } from "./config/read";
 import { isSequential } from "./config/write";
+import { elementCount } from "../../util/shape";
 
 /** One weight of a layer, with the short name Keras gives it ("kernel", "moving_mean"). */
-export interface LayerWeight {
+interface LayerWeight {
   short: string;
   shape: number[];
   variable: tf.LayerVariable;
@@ -59,7 +60,7 @@ function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-function shapeText(s: number[]): string {
+function bracketShape(s: number[]): string {
   return `[${s.join(", ")}]`;
 }
 
@@ -67,7 +68,7 @@ function shapeText(s: number[]): string {
  * Check that each dataset exists with the shape of the weight it is for; throws
  * a `ModelFileError` naming the layer, the weight, and both shapes.
  */
-export function checkShapes(tree: H5Tree, pending: PendingLayer[], shownAs: string): void {
+function checkShapes(tree: H5Tree, pending: PendingLayer[], shownAs: string): void {
   for (const p of pending) {
     const weights = weightsOf(p.layer);
     p.paths.forEach((datasetPath, i) => {
@@ -83,8 +84,8 @@ export function checkShapes(tree: H5Tree, pending: PendingLayer[], shownAs: stri
       if (!sameShape(fileShape, w.shape)) {
         throw new ModelFileError(
           shownAs,
-          `layer "${p.layer.name}" (${p.layer.getClassName()}): ${w.short} in the file (${datasetPath}) has shape ${shapeText(fileShape)}, ` +
-            `but the model's has shape ${shapeText(w.shape)}; the file was saved from a different architecture`,
+          `layer "${p.layer.name}" (${p.layer.getClassName()}): ${w.short} in the file (${datasetPath}) has shape ${bracketShape(fileShape)}, ` +
+            `but the model's has shape ${bracketShape(w.shape)}; the file was saved from a different architecture`,
         );
       }
       if (node.dataset.typeClass !== 1) {
@@ -155,7 +156,7 @@ export function weightBudget(tree: H5Tree): WeightBudget {
   for (const node of Object.values(tree.nodes)) {
     if (!node.dataset) continue;
     const kind = node.dataset.filters.length > 0 ? "filtered" : "plain";
-    sum[kind] += node.dataset.shape.reduce((a, b) => a * b, 1);
+    sum[kind] += elementCount(node.dataset.shape);
     smallest[kind] = Math.min(smallest[kind], Math.max(1, node.dataset.size));
   }
   const cap = (kind: "plain" | "filtered", bytes: number): number =>

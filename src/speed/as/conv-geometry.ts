@@ -1,6 +1,6 @@
 /**
- * The geometry of a 2-D convolution over NHWC images, passed to the kernels as one block of
- * 16 int32 at a byte address (a kernel taking 16 separate arguments would be harder to call
+ * The geometry of a 2-D convolution over NHWC images, passed to the ops as one block of
+ * 16 int32 at a byte address (an op taking 16 separate arguments would be harder to call
  * and to read). Fields, in order: batch, inHeight, inWidth, inChannels, outHeight, outWidth,
  * outChannels, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight,
  * dilationWidth, padTop, padLeft, (unused).

@@ -1,7 +1,7 @@
 /**
- * tslab-dl's kernels in AssemblyScript, one file per kernel; this list is the module's exports.
- * Built by `npm run build` (see asconfig.json) into dist/src/speed/as/kernels{,-fma}.wasm and
- * loaded by src/speed/as-kernels.ts onto tfjs-backend-wasm's own memory.
+ * tslab-dl's ops in AssemblyScript, one file per op; this list is the module's exports.
+ * Built by `npm run build` (see asconfig.json) into dist/src/speed/as/ops{,-fma}.wasm and
+ * loaded by src/speed/as-ops.ts onto tfjs-backend-wasm's own memory.
  */
 export { gemm, gemmPatches, gemmPatchesT, gemmSkipZeros } from "./gemm";
 export { im2col } from "./im2col";

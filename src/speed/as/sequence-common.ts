@@ -1,5 +1,5 @@
 /**
- * What the recurrent sequence kernels (lstm.ts, gru.ts, simple-rnn.ts) share: a table-free exp
+ * What the recurrent sequence ops (lstm.ts, gru.ts, simple-rnn.ts) share: a table-free exp
  * (the module must have no data segments) and the gates built on it, SIMD row updates and dot
  * products, the recurrent dropout mask, and the two passes over every (sample, step) row that
  * do not depend on the cell: the input projection x·W + b before the recurrence, and the

@@ -29,7 +29,7 @@ export function simpleRnnForward(
 ): void {
   const stateBytes = <usize>(4 * batch * u);
   memory.fill(hs, 0, stateBytes);
-  // Every step's x·W + b straight into its state's place (hs[t + 1], time-major like the kernels' pre-activations).
+  // Every step's x·W + b straight into its state's place (hs[t + 1], time-major like the other sequence ops' pre-activations).
   projectInputs(batch, steps, features, u, x, kernel, bias, hs + stateBytes);
   for (let t = 0; t < steps; t++) {
     const h = hs + <usize>t * stateBytes;

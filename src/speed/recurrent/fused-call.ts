@@ -1,17 +1,17 @@
 /**
  * SimpleRNN, LSTM and GRU layers run their whole sequence as one op on the WebAssembly backend: the
- * layer's `call` is wrapped so that, where the sequence kernels (`sequence.ts`) compute exactly
+ * layer's `call` is wrapped so that, where the sequence ops (`sequence.ts`) compute exactly
  * what tfjs's cell loop computes, the forward pass over all time steps is one `tf.customGrad`
  * op and its gradient is backpropagation through time in one call. tfjs 4.22 instead runs a
  * dozen ops per time step each way (about 500 ms a training step for the book's 9-3 LSTM).
  *
- * A layer takes the stock loop when anything is outside what the kernels model: a mask or an
+ * A layer takes the stock loop when anything is outside what the ops model: a mask or an
  * initial state passed in, `stateful`, `goBackwards`, `returnState`, an activation other than
  * tanh (or, for the gates, sigmoid / hardSigmoid), a backend other than wasm. Dropout masks
  * are made by the cell itself, so a seeded fit draws the same random numbers as stock tfjs.
  */
 import * as tf from "@tensorflow/tfjs";
-import { type AsKernels, asKernelsFor } from "../as-kernels";
+import { type AsOps, asOpsFor } from "../as-ops";
 import {
   type BackendWasmLike,
   inboundLayers,
@@ -23,17 +23,17 @@ import {
 import { kerasGruForwardWasm, lstmForwardWasm, simpleRnnForwardWasm } from "./sequence-wasm";
 import {
   type GateActivation,
-  gruForward,
-  lstmForward,
+  gruForwardJs,
+  lstmForwardJs,
   type SequenceMasks,
   type SequencePass,
   type SequenceShape,
   type SequenceWeights,
-  simpleRnnForward,
+  simpleRnnForwardJs,
 } from "./sequence";
 
-/** A sequence kernel: one layer type's forward pass over a whole sequence (`sequence.ts`). */
-export type SequenceForward = (
+/** A sequence op: one layer type's forward pass over a whole sequence (`sequence.ts`). */
+type SequenceForward = (
   x: Float32Array,
   shape: SequenceShape,
   w: SequenceWeights,
@@ -41,32 +41,32 @@ export type SequenceForward = (
   returnSequences: boolean,
 ) => SequencePass;
 
-/** The layer classes with a sequence kernel, and how many states each cell carries. */
+/** The layer classes with a sequence op, and how many states each cell carries. */
 const FUSED: Record<string, { forward: SequenceForward; states: number }> = {
-  SimpleRNN: { forward: (...args) => onWasm(simpleRnnForwardWasm, simpleRnnForward, args), states: 1 },
-  LSTM: { forward: (...args) => onWasm(lstmForwardWasm, lstmForward, args), states: 2 },
-  GRU: { forward: (x, shape, w, masks, all) => gruForward(x, shape, w, masks, all, "resetBefore"), states: 1 },
+  SimpleRNN: { forward: (...args) => onWasm(simpleRnnForwardWasm, simpleRnnForwardJs, args), states: 1 },
+  LSTM: { forward: (...args) => onWasm(lstmForwardWasm, lstmForwardJs, args), states: 2 },
+  GRU: { forward: (x, shape, w, masks, all) => gruForwardJs(x, shape, w, masks, all, "resetBefore"), states: 1 },
 };
 
 /**
- * Keras's GRU (reset_after) over a sequence, in WebAssembly where it can run there: the kernel
+ * Keras's GRU (reset_after) over a sequence, in WebAssembly where it can run there: the op
  * KerasGRU hands to {@link sequenceOp}.
  *
  * @example
  * sequenceOp(kerasGruSequence, x, weights, settings);
  */
 export const kerasGruSequence: SequenceForward = (...args) =>
-  onWasm(kerasGruForwardWasm, (x, shape, w, m, all) => gruForward(x, shape, w, m, all, "resetAfter"), args);
+  onWasm(kerasGruForwardWasm, (x, shape, w, m, all) => gruForwardJs(x, shape, w, m, all, "resetAfter"), args);
 
-/** A sequence kernel in WebAssembly where the backend's module takes tslab-dl's kernels, else in JavaScript. */
+/** A sequence op in WebAssembly where the backend's module takes tslab-dl's ops, else in JavaScript. */
 function onWasm(
-  inWasm: (backend: BackendWasmLike, kernels: AsKernels) => SequenceForward,
+  inWasm: (backend: BackendWasmLike, ops: AsOps) => SequenceForward,
   inJs: SequenceForward,
   args: Parameters<SequenceForward>,
 ): SequencePass {
   const backend = wasmBackend();
-  const kernels = asKernelsFor(backend);
-  return kernels ? inWasm(backend, kernels)(...args) : inJs(...args);
+  const ops = asOpsFor(backend);
+  return ops ? inWasm(backend, ops)(...args) : inJs(...args);
 }
 
 const stockCalls = new Map<string, RecurrentCall>();
@@ -94,7 +94,7 @@ export function patchRecurrentLayers(on: boolean): void {
 }
 
 /**
- * Whether layers may run their sequence as one op now: the fast kernels are on (the layers'
+ * Whether layers may run their sequence as one op now: the fast ops are on (the layers'
  * calls are wrapped) and the backend is wasm. tslab-dl's own recurrent layers (KerasGRU) ask.
  *
  * @example
@@ -104,7 +104,7 @@ export function sequenceOpsOn(): boolean {
   return stockCalls.size > 0 && tf.getBackend() === "wasm";
 }
 
-/** Why `layer` cannot take the sequence kernel for this call, or null when it can. */
+/** Why `layer` cannot take the sequence op for this call, or null when it can. */
 export function stockReason(
   layer: RecurrentLayerInternals,
   x: tf.Tensor,
@@ -149,7 +149,7 @@ function dropoutMasks(layer: RecurrentLayerInternals, x: tf.Tensor, states: numb
   };
 }
 
-/** The layer's output for this call through the sequence kernel, or null where stock tfjs must run. */
+/** The layer's output for this call through the sequence op, or null where stock tfjs must run. */
 function fusedCall(
   layer: RecurrentLayerInternals,
   forward: SequenceForward,
@@ -179,8 +179,8 @@ function fusedCall(
   });
 }
 
-/** How a layer runs its sequence kernel for one call. */
-export interface SequenceOpSettings {
+/** How a layer runs its sequence op for one call. */
+interface SequenceOpSettings {
   units: number;
   gate: GateActivation;
   masks: SequenceMasks;
@@ -195,7 +195,7 @@ export interface SequenceOpSettings {
  * tracks), and its gradient (backpropagation through time) in one call.
  *
  * @example
- * const y = sequenceOp(lstmForward, x, [kernel, recurrentKernel, bias], { units: 8, gate: "sigmoid", masks, returnSequences: false });
+ * const y = sequenceOp(lstmForwardJs, x, [kernel, recurrentKernel, bias], { units: 8, gate: "sigmoid", masks, returnSequences: false });
  */
 export function sequenceOp(
   forward: SequenceForward,

@@ -1,14 +1,14 @@
 /**
- * The LSTM, SimpleRNN and Keras GRU sequence kernels in WebAssembly (src/speed/as/lstm.ts,
- * simple-rnn.ts, gru.ts), behind the same interface as `sequence.ts`'s `lstmForward`,
- * `simpleRnnForward` and `gruForward(…, "resetAfter")`: the inputs go onto tfjs's WebAssembly heap for the call, the
- * kernel runs the whole sequence there, and what the backward pass needs comes back as arrays,
+ * The LSTM, SimpleRNN and Keras GRU sequence ops in WebAssembly (src/speed/as/lstm.ts,
+ * simple-rnn.ts, gru.ts), behind the same interface as `sequence.ts`'s `lstmForwardJs`,
+ * `simpleRnnForwardJs` and `gruForwardJs(…, "resetAfter")`: the inputs go onto tfjs's WebAssembly heap for the call, the
+ * op runs the whole sequence there, and what the backward pass needs comes back as arrays,
  * so nothing stays allocated on the heap between the passes (a pass that is never
  * differentiated, such as a validation batch, leaves nothing behind).
  */
-import type { AsKernels } from "../as-kernels";
+import type { AsOps } from "../as-ops";
 import type { BackendWasmLike } from "../internals";
-import { withScratch } from "../kernels/conv-geometry";
+import { withScratch } from "../ops/conv-geometry";
 import {
   emit,
   maskedInput,
@@ -47,12 +47,12 @@ function maskInputGradient(input: Float32Array | null, shape: SequenceShape, mas
 }
 
 /**
- * `simpleRnnForward` on the wasm heap with the AssemblyScript kernel.
+ * `simpleRnnForwardJs` on the wasm heap with the AssemblyScript op.
  *
  * @example
- * const pass = simpleRnnForwardWasm(backend, kernels)(x, shape, weights, masks, false);
+ * const pass = simpleRnnForwardWasm(backend, ops)(x, shape, weights, masks, false);
  */
-export function simpleRnnForwardWasm(backend: BackendWasmLike, kernels: AsKernels) {
+export function simpleRnnForwardWasm(backend: BackendWasmLike, ops: AsOps) {
   return (
     x: Float32Array,
     shape: SequenceShape,
@@ -71,7 +71,7 @@ export function simpleRnnForwardWasm(backend: BackendWasmLike, kernels: AsKernel
         4 * batch * u,
       ]),
       ([ax, ak, ar, ab, am, ah, ahm]) => {
-        kernels.simpleRnnForward(
+        ops.simpleRnnForward(
           ...[batch, steps, features, u, put(ax, xm), put(ak, w.kernel), put(ar, w.recurrentKernel)],
           ...[put(ab, w.bias), put(am, masks.recurrent), ah, ahm],
         );
@@ -94,7 +94,7 @@ export function simpleRnnForwardWasm(backend: BackendWasmLike, kernels: AsKernel
             .concat([4 * steps * batch * u, bytes(kernel), bytes(recurrentKernel), bytes(bias), bytes(input)])
             .concat([4 * batch * u, 4 * batch * u]),
           ([ax, ak, ar, am, ah, ady, adp, adk, adr, adb, adx, adh, ahm]) => {
-            kernels.simpleRnnBackward(
+            ops.simpleRnnBackward(
               ...[batch, steps, features, u, put(ax, xm), put(ak, w.kernel), put(ar, w.recurrentKernel)],
               ...[put(am, masks.recurrent), put(ah, hs), put(ady, dy), returnSequences ? 1 : 0, adp, adk, adr],
               ...[bias ? adb : 0, input ? adx : 0, adh, ahm],
@@ -113,12 +113,12 @@ export function simpleRnnForwardWasm(backend: BackendWasmLike, kernels: AsKernel
 }
 
 /**
- * `lstmForward` on the wasm heap with the AssemblyScript kernel.
+ * `lstmForwardJs` on the wasm heap with the AssemblyScript op.
  *
  * @example
- * const pass = lstmForwardWasm(backend, kernels)(x, shape, weights, masks, false);
+ * const pass = lstmForwardWasm(backend, ops)(x, shape, weights, masks, false);
  */
-export function lstmForwardWasm(backend: BackendWasmLike, kernels: AsKernels) {
+export function lstmForwardWasm(backend: BackendWasmLike, ops: AsOps) {
   return (
     x: Float32Array,
     shape: SequenceShape,
@@ -146,7 +146,7 @@ export function lstmForwardWasm(backend: BackendWasmLike, kernels: AsKernels) {
         4 * batch * u,
       ]),
       ([ax, ak, ar, ab, am, ag, az, ah, ac, ahm]) => {
-        kernels.lstmForward(
+        ops.lstmForward(
           batch,
           steps,
           features,
@@ -186,7 +186,7 @@ export function lstmForwardWasm(backend: BackendWasmLike, kernels: AsKernels) {
             .concat([bytes(kernel), bytes(recurrentKernel), bytes(bias), bytes(input), 4 * batch * u])
             .concat([4 * batch * u, 4 * batch * u]),
           ([ax, ak, ar, am, ag, az, ah, ac, ady, adp, adk, adr, adb, adx, adh, adc, ahm]) => {
-            kernels.lstmBackward(
+            ops.lstmBackward(
               batch,
               steps,
               features,
@@ -225,12 +225,12 @@ export function lstmForwardWasm(backend: BackendWasmLike, kernels: AsKernels) {
 }
 
 /**
- * `gruForward(…, "resetAfter")` (Keras's GRU) on the wasm heap with the AssemblyScript kernel.
+ * `gruForwardJs(…, "resetAfter")` (Keras's GRU) on the wasm heap with the AssemblyScript op.
  *
  * @example
- * const pass = kerasGruForwardWasm(backend, kernels)(x, shape, weights, masks, false);
+ * const pass = kerasGruForwardWasm(backend, ops)(x, shape, weights, masks, false);
  */
-export function kerasGruForwardWasm(backend: BackendWasmLike, kernels: AsKernels) {
+export function kerasGruForwardWasm(backend: BackendWasmLike, ops: AsOps) {
   return (
     x: Float32Array,
     shape: SequenceShape,
@@ -257,7 +257,7 @@ export function kerasGruForwardWasm(backend: BackendWasmLike, kernels: AsKernels
         4 * batch * g,
       ]),
       ([ax, ak, ar, ab, am, ag, ak2, ah, ahm, ain]) => {
-        kernels.gruForward(
+        ops.gruForward(
           ...[batch, steps, features, u, put(ax, xm), put(ak, w.kernel), put(ar, w.recurrentKernel)],
           ...[put(ab, w.bias), put(am, masks.recurrent), hard, ag, ak2, ah, ahm, ain],
         );
@@ -282,7 +282,7 @@ export function kerasGruForwardWasm(backend: BackendWasmLike, kernels: AsKernels
             .concat([bytes(hs), bytes(dy), bytes(gates), bytes(kernel), bytes(recurrentKernel), bytes(bias)])
             .concat([bytes(input), 4 * batch * u, 4 * batch * u, 4 * batch * g]),
           ([ax, ak, ar, am, ag, ak2, ah, ady, adp, adk, adr, adb, adx, adh, ahm, adi]) => {
-            kernels.gruBackward(
+            ops.gruBackward(
               ...[batch, steps, features, u, put(ax, xm), put(ak, w.kernel), put(ar, w.recurrentKernel)],
               ...[put(am, masks.recurrent), hard, put(ag, gates), put(ak2, keep), put(ah, hs), put(ady, dy)],
               ...[returnSequences ? 1 : 0, adp, adk, adr, bias ? adb : 0, input ? adx : 0, adh, ahm, adi],

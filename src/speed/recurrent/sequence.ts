@@ -1,17 +1,17 @@
 /**
  * Recurrent layers over a whole sequence in one call each way, as cuDNN's RNN runs them: the
- * forward pass of SimpleRNN or LSTM over all time steps, keeping what the backward pass needs,
+ * forward pass of SimpleRNN, LSTM or GRU over all time steps, keeping what the backward pass needs,
  * and backpropagation through time over all steps, returning the gradients of the input, the
  * kernel, the recurrent kernel and the bias. Plain loops over `Float32Array`s, in the layouts
  * tfjs keeps: input `[batch, time, features]`, kernel `[features, gates·units]`, recurrent
  * kernel `[units, gates·units]`, bias `[gates·units]`, gates in Keras's order (LSTM: i, f, c, o).
  *
- * The arithmetic follows tfjs-layers 4.22's `SimpleRNNCell` and `LSTMCell` (implementation 2:
+ * The arithmetic follows tfjs-layers 4.22's `SimpleRNNCell`, `LSTMCell` and `GRUCell` (implementation 2:
  * one input dropout mask and one recurrent mask per sequence, the same at every step) so that a
  * fit gives tfjs's own numbers to float32 rounding.
  */
 
-/** A gate activation the sequence kernels compute: Keras's `sigmoid` or tfjs's `hardSigmoid`. */
+/** A gate activation the sequence ops compute: Keras's `sigmoid` or tfjs's `hardSigmoid`. */
 export type GateActivation = "sigmoid" | "hardSigmoid";
 
 /** One recurrent layer's weights and settings for a call. */
@@ -40,7 +40,7 @@ export interface SequencePass {
 }
 
 /** Gradients of a call's input (null when not asked for) and weights. */
-export interface SequenceGradients {
+interface SequenceGradients {
   input: Float32Array | null;
   kernel: Float32Array;
   recurrentKernel: Float32Array;
@@ -250,10 +250,10 @@ function maskedState(h: Float32Array, mask: Float32Array | null, scratch: Float3
  * SimpleRNN with tanh over a whole sequence: h_t = tanh(x_t·W + b + (h_{t−1}·m)·U).
  *
  * @example
- * const pass = simpleRnnForward(x, { batch: 2, steps: 5, features: 3 }, weights, masks, false);
+ * const pass = simpleRnnForwardJs(x, { batch: 2, steps: 5, features: 3 }, weights, masks, false);
  * const grads = pass.backward(dy); // dy: [2, units]
  */
-export function simpleRnnForward(
+export function simpleRnnForwardJs(
   x: Float32Array,
   shape: SequenceShape,
   w: SequenceWeights,
@@ -308,10 +308,10 @@ export function simpleRnnForward(
  * c_t = f·c_{t−1} + i·tanh(z_c), h_t = o·tanh(c_t), z = x_t·W + b + (h_{t−1}·m)·U.
  *
  * @example
- * const pass = lstmForward(x, { batch: 2, steps: 5, features: 3 }, weights, masks, true);
+ * const pass = lstmForwardJs(x, { batch: 2, steps: 5, features: 3 }, weights, masks, true);
  * const grads = pass.backward(dy); // dy: [2, 5, units]
  */
-export function lstmForward(
+export function lstmForwardJs(
   x: Float32Array,
   shape: SequenceShape,
   w: SequenceWeights,
@@ -396,7 +396,7 @@ export function lstmForward(
 }
 
 /** Which GRU: Keras's default `reset_after=True` (bias [2, 3·units]) or tfjs's `reset_after=False` cell. */
-export type GruVariant = "resetAfter" | "resetBefore";
+type GruVariant = "resetAfter" | "resetBefore";
 
 /**
  * GRU with tanh over a whole sequence (gates z, r, h; `w.gate` for z and r).
@@ -409,10 +409,10 @@ export type GruVariant = "resetAfter" | "resetBefore";
  *   h' = z·s + (1 − z)·hh.
  *
  * @example
- * const pass = gruForward(x, { batch: 2, steps: 5, features: 3 }, weights, masks, false, "resetAfter");
+ * const pass = gruForwardJs(x, { batch: 2, steps: 5, features: 3 }, weights, masks, false, "resetAfter");
  * const grads = pass.backward(dy);
  */
-export function gruForward(
+export function gruForwardJs(
   x: Float32Array,
   shape: SequenceShape,
   w: SequenceWeights,

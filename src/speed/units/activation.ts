@@ -7,8 +7,8 @@
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
 /** The activations the fast path runs. */
-export const ACTIVATIONS = ["relu", "sigmoid", "tanh", "softmax", "linear"] as const;
-export type ActivationName = (typeof ACTIVATIONS)[number];
+const ACTIVATIONS = ["relu", "sigmoid", "tanh", "softmax", "linear"] as const;
+type ActivationName = (typeof ACTIVATIONS)[number];
 
 export function isActivation(name: unknown): name is ActivationName {
   return (ACTIVATIONS as readonly unknown[]).includes(name);

@@ -30,13 +30,13 @@ export class DenseUnit implements Unit {
   }
 
   forward(step: StepContext, at: UnitBuffers): void {
-    const { kernels, batch: m } = step;
+    const { ops, batch: m } = step;
     const [k, n] = [this.inputSize, this.outputSize];
     const [w, b] = at.weights;
     const ld = 4 * n;
     // (Plain calls: V8 calls into wasm through a slow generic path when arguments are spread.)
     if (this.bias)
-      (this.relu ? kernels.gemmBiasRelu : kernels.gemmBias)(
+      (this.relu ? ops.gemmBiasRelu : ops.gemmBias)(
         m,
         n,
         k,
@@ -51,7 +51,7 @@ export class DenseUnit implements Unit {
         4 * b,
       );
     else
-      (this.relu ? kernels.gemmRelu : kernels.gemm)(
+      (this.relu ? ops.gemmRelu : ops.gemm)(
         m,
         n,
         k,
@@ -67,19 +67,19 @@ export class DenseUnit implements Unit {
   }
 
   backward(step: StepContext, at: UnitBuffers, dz: number, dInput: number | null, grads: number[]): void {
-    const { heap, kernels, batch } = step;
+    const { heap, ops, batch } = step;
     const [k, n] = [this.inputSize, this.outputSize];
     const packed = at.scratch;
     const transposed = packed + batch * Math.max(k, n);
     const skipIdx = transposed + k * n;
     const skipCnt = skipIdx + batch * Math.max(k, n);
-    if (this.relu) kernels.reluGrad(batch * n, 4 * at.output, 4 * dz);
+    if (this.relu) ops.reluGrad(batch * n, 4 * at.output, 4 * dz);
     if (this.bias) columnSums(heap, dz, grads[1], batch, n);
     // dW = inputᵀ · dz: M = inputs, N = units, K = batch. The input's exact zeros (background
     // pixels, relu's zeros) add nothing to dW when dz is finite.
     const ld = 4 * n;
     if (allFinite(heap, dz, batch * n))
-      kernels.gemmSkip(
+      ops.gemmSkip(
         k,
         n,
         batch,
@@ -94,11 +94,11 @@ export class DenseUnit implements Unit {
         4 * skipIdx,
         4 * skipCnt,
       );
-    else kernels.gemm(k, n, batch, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 4 * packed);
+    else ops.gemm(k, n, batch, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 4 * packed);
     if (dInput === null) return;
     // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
     transpose(heap, at.weights[0], transposed, k, n);
-    kernels.gemm(batch, k, n, 4 * dz, 4 * n, 4, 4 * transposed, 4 * k, 4 * dInput, 4 * k, 4 * packed);
+    ops.gemm(batch, k, n, 4 * dz, 4 * n, 4, 4 * transposed, 4 * k, 4 * dInput, 4 * k, 4 * packed);
   }
 }
 

@@ -42,7 +42,7 @@ export class DropoutUnit implements Unit {
   }
 
   backward(step: StepContext, at: UnitBuffers, dy: number, dx: number | null): void {
-    if (dx !== null) step.kernels.mul_vv(step.batch * this.inputSize, 4 * dy, 4 * at.scratch, 4 * dx);
+    if (dx !== null) step.ops.mul_vv(step.batch * this.inputSize, 4 * dy, 4 * at.scratch, 4 * dx);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The unit of the fast path's plan: one layer type's forward and backward pass, in the
  * shape Caffe and Darknet give their layers. A network is a list of units (`plan.ts`); one
- * kernel call (`step-kernel.ts`) runs the list forward, the loss, and the list backward, on
+ * op call (`step-op.ts`) runs the list forward, the loss, and the list backward, on
  * the WebAssembly backend's heap, where the tensors already are.
  *
  * Memory is addressed in float32 elements of the heap (`heap[at + i]`); every activation is
@@ -10,12 +10,12 @@
  * interface with its own `shape`s.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { WasmKernels } from "../wasm-kernels";
+import type { WasmOps } from "../wasm-ops";
 
-/** What every unit of one kernel call shares. */
+/** What every unit of one op call shares. */
 export interface StepContext {
   heap: Float32Array;
-  kernels: WasmKernels;
+  ops: WasmOps;
   batch: number;
   /** Whether this is a training pass (dropout active, gradients wanted). */
   training: boolean;

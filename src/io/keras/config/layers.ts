@@ -19,7 +19,7 @@ import {
   axis,
 } from "./settings";
 
-export interface Field {
+interface Field {
   keras: string;
   tfjs: string;
   conv: Converter;
@@ -34,7 +34,7 @@ const isNull: Accept = (v) => v === null;
 export const isFalse: Accept = (v) => v === false || v === null;
 const anything: Accept = () => true;
 
-export interface LayerSpec {
+interface LayerSpec {
   fields: Field[];
   /** Keras settings accepted only at values that need nothing from tfjs. */
   ignorable: { [key: string]: Accept };

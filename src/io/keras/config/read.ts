@@ -6,11 +6,12 @@
  * cannot run code here.
  */
 import { tf } from "../../../backend";
+import { elementCount } from "../../../util/shape";
 import { ConfigProblem, isObject, type Json, objectClass, own, show } from "./json";
 import { initializer } from "./settings";
 import { COMMON_KEYS, isFalse, LAYERS, REFUSED, SUPPORTED_LAYERS } from "./layers";
 
-export type BatchShape = (number | null)[];
+type BatchShape = (number | null)[];
 
 function asBatchShape(v: Json | undefined, where: string): BatchShape | undefined {
   if (v === undefined || v === null) return undefined;
@@ -30,7 +31,7 @@ function checkDtype(v: Json | undefined, where: string): void {
 }
 
 /** One layer of a Keras config, checked and translated to tfjs arguments. */
-export interface LayerPlan {
+interface LayerPlan {
   className: string;
   name: string;
   /** The full batch input shape given on this layer (InputLayer, or a first layer's batch_input_shape). */
@@ -44,7 +45,7 @@ export interface LayerPlan {
 }
 
 /** Translate one serialized Keras layer. */
-export function planLayer(raw: Json, where: string): LayerPlan {
+function planLayer(raw: Json, where: string): LayerPlan {
   if (!isObject(raw)) throw new ConfigProblem(`${where}: a layer entry is ${show(raw)}, not an object`);
   const cls = raw.class_name;
   const config = raw.config;
@@ -260,7 +261,7 @@ function withBudget(
     const zeros = init.apply.bind(init);
     const weight = key.replace(/Initializer$/, "").replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     init.apply = (shape: number[], dtype?: tf.DataType): tf.Tensor => {
-      const n = shape.reduce((a, b) => a * b, 1);
+      const n = elementCount(shape);
       if (budget.used + n > budget.limit) {
         throw new ConfigProblem(
           `layer "${p.name}" (${p.className}): its ${weight} of shape [${shape.join(", ")}] needs ${n} numbers, ` +

@@ -37,7 +37,7 @@ function snake(name: string): string {
 }
 
 /** What `model.compile` needs, recovered from a Keras training config. */
-export interface CompileArgs {
+interface CompileArgs {
   optimizer: tf.Optimizer;
   loss: string;
   metrics: string[];

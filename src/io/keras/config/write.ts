@@ -20,7 +20,7 @@ function shapeJson(s: unknown): Json {
 }
 
 /** A tfjs layer's config in Keras's words (one entry of `layers`). */
-export function layerToKeras(layer: tf.layers.Layer, dialect: KerasDialect): JsonObject {
+function layerToKeras(layer: tf.layers.Layer, dialect: KerasDialect): JsonObject {
   const cls = kerasClassOf(layer);
   const spec = cls === undefined ? undefined : LAYERS[cls];
   const here = `layer "${layer.name}" (${layer.getClassName()})`;
@@ -92,7 +92,7 @@ function sequentialName(model: tf.LayersModel): string {
 }
 
 /** The layers of a model that are not its InputLayers, in order. */
-export function bodyLayers(model: tf.LayersModel): tf.layers.Layer[] {
+function bodyLayers(model: tf.LayersModel): tf.layers.Layer[] {
   return model.layers.filter((l) => l.getClassName() !== "InputLayer");
 }
 

@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor, asModulePath, GEMM_SCRATCH_BYTES, GEMM_SKIP_SCRATCH_BYTES } from "../../src/speed/as-kernels";
+import { asOpsFor, asModulePath, GEMM_SCRATCH_BYTES, GEMM_SKIP_SCRATCH_BYTES } from "../../src/speed/as-ops";
 import type { BackendWasmLike } from "../../src/speed/internals";
-import { kernelModule } from "../../src/speed/wasm-kernels";
+import { opModule } from "../../src/speed/wasm-ops";
 import { useWasm } from "./compare";
 import { values } from "./conv-grad";
 
 before(async () => {
   await useWasm();
-  kernelModule(); // turns on V8's relaxed-SIMD flag where Node 20 needs it, as the loader does
+  opModule(); // turns on V8's relaxed-SIMD flag where Node 20 needs it, as the loader does
 });
 
 /** The ids of a wasm binary's sections, in order. */
@@ -49,8 +49,8 @@ for (const fma of [false, true]) {
     const names = WebAssembly.Module.customSections(module, "name");
     assert.equal(names.length, 1);
     const text = Buffer.from(names[0]).toString("latin1");
-    for (const kernel of ["gemm", "gemmSkipZeros", "gemmPatches", "maxPoolGrad", "im2col", "col2im", "transpose"])
-      assert.ok(text.includes(`/${kernel}`), kernel);
+    for (const op of ["gemm", "gemmSkipZeros", "gemmPatches", "maxPoolGrad", "im2col", "col2im", "transpose"])
+      assert.ok(text.includes(`/${op}`), op);
   });
 }
 
@@ -81,8 +81,8 @@ for (const [m, n, k] of SHAPES) {
     for (const accumulate of [0, 1]) {
       test(`gemm ${m}×${k} · ${k}×${n}${transposeA ? " (A stored transposed)" : ""}${accumulate ? ", added to C" : ""} equals a float64 product within float32 rounding`, () => {
         const backend = tf.backend() as unknown as BackendWasmLike;
-        const kernels = asKernelsFor(backend);
-        assert.ok(kernels);
+        const ops = asOpsFor(backend);
+        assert.ok(ops);
         const a = values(m * k, 31);
         const b = values(k * n, 32);
         const c0 = values(m * n, 33);
@@ -96,7 +96,7 @@ for (const [m, n, k] of SHAPES) {
           wasm.HEAPF32.set(b, pb >> 2);
           wasm.HEAPF32.set(c0, pc >> 2);
           const [sai, sak] = transposeA ? [4, 4 * m] : [4 * k, 4];
-          kernels.gemm(m, n, k, pa, sai, sak, pb, 4 * n, pc, 4 * n, accumulate, scratch);
+          ops.gemm(m, n, k, pa, sai, sak, pb, 4 * n, pc, 4 * n, accumulate, scratch);
           const got = wasm.HEAPF32.subarray(pc >> 2, (pc >> 2) + m * n);
           const want = reference(m, n, k, a, b, accumulate ? c0 : undefined);
           for (let t = 0; t < m * n; t++) {
@@ -114,8 +114,8 @@ for (const [m, n, k] of SHAPES) {
 for (const [m, n, k] of SHAPES) {
   test(`gemmSkipZeros ${m}×${k} · ${k}×${n} on an A that is mostly zeros equals a float64 product within float32 rounding`, () => {
     const backend = tf.backend() as unknown as BackendWasmLike;
-    const kernels = asKernelsFor(backend);
-    assert.ok(kernels);
+    const ops = asOpsFor(backend);
+    assert.ok(ops);
     // Three values in four are ±0, as in a convolution's dy after max pooling's gradient; whole bands of zeros too.
     const a = values(m * k, 41).map((v, t) => (t % 4 === 0 || (t * 7) % 11 === 0 ? v : t % 2 ? 0 : -0));
     const b = values(k * n, 42);
@@ -127,8 +127,8 @@ for (const [m, n, k] of SHAPES) {
       wasm.HEAPF32.set(a, pa >> 2);
       wasm.HEAPF32.set(b, pb >> 2);
       wasm.HEAPF32.fill(NaN, pc >> 2, (pc >> 2) + m * n);
-      assert.equal(kernels.allFinite(k * n, pb), 1);
-      kernels.gemmSkipZeros(m, n, k, pa, 4 * k, 4, pb, 4 * n, pc, 4 * n, scratch);
+      assert.equal(ops.allFinite(k * n, pb), 1);
+      ops.gemmSkipZeros(m, n, k, pa, 4 * k, 4, pb, 4 * n, pc, 4 * n, scratch);
       const got = wasm.HEAPF32.subarray(pc >> 2, (pc >> 2) + m * n);
       const want = reference(m, n, k, a, b);
       for (let t = 0; t < m * n; t++) {
@@ -142,17 +142,17 @@ for (const [m, n, k] of SHAPES) {
 
 test("allFinite tells a B with a NaN or an infinity from a finite one", () => {
   const backend = tf.backend() as unknown as BackendWasmLike;
-  const kernels = asKernelsFor(backend);
-  assert.ok(kernels);
+  const ops = asOpsFor(backend);
+  assert.ok(ops);
   const wasm = backend.wasm;
   const at = wasm._malloc(4 * 9);
   try {
     for (const bad of [NaN, Infinity, -Infinity]) {
       for (const where of [0, 5, 8]) {
         wasm.HEAPF32.set(values(9, 43), at >> 2);
-        assert.equal(kernels.allFinite(9, at), 1);
+        assert.equal(ops.allFinite(9, at), 1);
         wasm.HEAPF32[(at >> 2) + where] = bad;
-        assert.equal(kernels.allFinite(9, at), 0, `${bad} at ${where}`);
+        assert.equal(ops.allFinite(9, at), 0, `${bad} at ${where}`);
       }
     }
   } finally {

@@ -1,29 +1,29 @@
 /**
- * Loads tslab-dl's AssemblyScript kernels (src/speed/as/, one file per kernel) onto the memory
+ * Loads tslab-dl's AssemblyScript ops (src/speed/as/, one file per op) onto the memory
  * of tfjs's WebAssembly backend, so they read and write tensors where they already are.
  *
  * Design:
  * - `npm run build` compiles src/speed/as/index.ts with `asc` twice (src/speed/as/asconfig.json)
- *   into dist/src/speed/as/kernels.wasm (WebAssembly SIMD) and kernels-fma.wasm (plus relaxed
+ *   into dist/src/speed/as/ops.wasm (WebAssembly SIMD) and ops-fma.wasm (plus relaxed
  *   SIMD's fused multiply-add); this loader reads them from beside itself, so they ship in the
  *   package's `dist/src`. The FMA build is used where this Node compiles relaxed SIMD (see
- *   `kernelModule` in wasm-kernels.ts, which turns on V8's flag for it on Node 20).
+ *   `opModule` in wasm-ops.ts, which turns on V8's flag for it on Node 20).
  * - The modules import tfjs's `WebAssembly.Memory` as `env.memory` and must never write memory
  *   they were not handed: emscripten owns all of it. So they are built with `--runtime stub`
  *   (no garbage collector, and nothing ever allocates), no static data (no data segments: no
  *   strings, no `abort` messages: `--use abort=` and `--noAssert`) and no globals in memory;
- *   a kernel's scratch space is `_malloc`ed from tfjs's heap by the TypeScript caller.
- *   test/speed/as-kernels.test.ts checks the built modules for data segments and imports.
- * - Built with `--debug` (and -O3): the name section keeps each exported kernel's name, so CPU
+ *   an op's scratch space is `_malloc`ed from tfjs's heap by the TypeScript caller.
+ *   test/speed/as-ops.test.ts checks the built modules for data segments and imports.
+ * - Built with `--debug` (and -O3): the name section keeps each exported op's name, so CPU
  *   profiles (node --cpu-prof) show `gemm`, `im2col`, … rather than `wasm-function[12]`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BackendWasmLike, WasmModule } from "./internals";
-import { kernelModule } from "./wasm-kernels";
+import { opModule } from "./wasm-ops";
 
-/** The exports of the AssemblyScript module: see each kernel's file in src/speed/as/. */
-export interface AsKernels {
+/** The exports of the AssemblyScript module: see each op's file in src/speed/as/. */
+export interface AsOps {
   /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, accumulate, scratch)`: C (+)= A·B, byte addresses and strides; scratch 4·256 floats. */
   gemm(
     m: number,
@@ -39,7 +39,7 @@ export interface AsKernels {
     accumulate: number,
     scratch: number,
   ): void;
-  /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, scratch)`: {@link AsKernels.gemm} (no accumulate) leaving out k where a band of 4 rows of A is all ±0; B must be finite; scratch {@link GEMM_SKIP_SCRATCH_BYTES}. */
+  /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, scratch)`: {@link AsOps.gemm} (no accumulate) leaving out k where a band of 4 rows of A is all ±0; B must be finite; scratch {@link GEMM_SKIP_SCRATCH_BYTES}. */
   gemmSkipZeros(
     m: number,
     n: number,
@@ -107,27 +107,27 @@ export interface AsKernels {
   gruBackward(...args: number[]): void;
 }
 
-/** Bytes of scratch {@link AsKernels.gemm} needs. */
+/** Bytes of scratch {@link AsOps.gemm} needs. */
 export const GEMM_SCRATCH_BYTES = 4 * 4 * 256;
-/** Bytes of scratch {@link AsKernels.gemmSkipZeros} needs. */
+/** Bytes of scratch {@link AsOps.gemmSkipZeros} needs. */
 export const GEMM_SKIP_SCRATCH_BYTES = 4 * 5 * 256;
 
 let compiled: WebAssembly.Module | undefined;
 
 /** Where the built modules lie: dist/src/speed/as/ beside this file's compiled form. */
 export function asModulePath(fma: boolean): string {
-  return path.join(__dirname, "as", fma ? "kernels-fma.wasm" : "kernels.wasm");
+  return path.join(__dirname, "as", fma ? "ops-fma.wasm" : "ops.wasm");
 }
 
 function asModule(): WebAssembly.Module {
   if (!compiled) {
-    const file = asModulePath(kernelModule().info.fma);
+    const file = asModulePath(opModule().info.fma);
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(file);
     } catch (e) {
       throw new Error(
-        `tslab-dl: the AssemblyScript kernels ${file} could not be read (${(e as Error).message}); ` +
+        `tslab-dl: the AssemblyScript ops ${file} could not be read (${(e as Error).message}); ` +
           `run \`npm run build\` (a source checkout) or reinstall tslab-dl`,
         { cause: e },
       );
@@ -137,21 +137,21 @@ function asModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** Instantiate the AssemblyScript kernels on `memory` (tfjs's WebAssembly heap). */
-export function instantiateAsKernels(memory: WebAssembly.Memory): AsKernels {
-  return new WebAssembly.Instance(asModule(), { env: { memory } }).exports as unknown as AsKernels;
+/** Instantiate the AssemblyScript ops on `memory` (tfjs's WebAssembly heap). */
+function instantiateAsOps(memory: WebAssembly.Memory): AsOps {
+  return new WebAssembly.Instance(asModule(), { env: { memory } }).exports as unknown as AsOps;
 }
 
-const byModule = new WeakMap<WasmModule, AsKernels | null>();
+const byModule = new WeakMap<WasmModule, AsOps | null>();
 
-/** The AssemblyScript kernels on this backend's memory, or null where it cannot be imported (a threaded build). */
-export function asKernelsFor(backend: BackendWasmLike): AsKernels | null {
+/** The AssemblyScript ops on this backend's memory, or null where it cannot be imported (a threaded build). */
+export function asOpsFor(backend: BackendWasmLike): AsOps | null {
   const wasm = backend.wasm;
-  let kernels = byModule.get(wasm);
-  if (kernels === undefined) {
+  let ops = byModule.get(wasm);
+  if (ops === undefined) {
     const memory = wasm.asm?.memory ?? wasm.wasmMemory;
-    kernels = memory ? instantiateAsKernels(memory) : null;
-    byModule.set(wasm, kernels);
+    ops = memory ? instantiateAsOps(memory) : null;
+    byModule.set(wasm, ops);
   }
-  return kernels;
+  return ops;
 }

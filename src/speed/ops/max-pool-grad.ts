@@ -6,14 +6,14 @@
  * each window's maximum in row-major order.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor } from "../as-kernels";
+import { asOpsFor } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { GEOMETRY_BYTES, withScratch, writePoolGeometry } from "./conv-geometry";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+type OpArgs = Parameters<tf.KernelFunc>[0];
 
 /** Attributes tfjs passes to `MaxPoolGrad` and `AvgPoolGrad`. */
-export interface PoolGradAttrs {
+interface PoolGradAttrs {
   filterSize: number | [number, number];
   strides: number | [number, number];
   pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
@@ -21,7 +21,7 @@ export interface PoolGradAttrs {
 }
 
 /** The pooling geometry of `xShape` under `attrs`. */
-export function poolInfo(xShape: readonly number[], attrs: PoolGradAttrs): tf.backend_util.Conv2DInfo {
+function poolInfo(xShape: readonly number[], attrs: PoolGradAttrs): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computePool2DInfo(
     xShape as [number, number, number, number],
     attrs.filterSize,
@@ -33,7 +33,7 @@ export function poolInfo(xShape: readonly number[], attrs: PoolGradAttrs): tf.ba
 }
 
 /** The kernel function registered as `MaxPoolGrad` on `wasm` (NHWC float32). */
-export const maxPoolGradWasm: tf.KernelFunc = (args: KernelArgs) => {
+export const maxPoolGradWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = args.backend as unknown as BackendWasmLike;
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const info = poolInfo(input.shape, args.attrs as unknown as PoolGradAttrs);
@@ -78,17 +78,17 @@ export const maxPoolGradWasm: tf.KernelFunc = (args: KernelArgs) => {
 
 /** Build the fast `MaxPoolGrad` (AssemblyScript, four channels at a time); `reference` runs the rest. */
 export function maxPoolGradFast(reference: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-    const kernels = asKernelsFor(backend);
-    if (!kernels || input.dtype !== "float32" || dy.dtype !== "float32") return reference(args);
+    const ops = asOpsFor(backend);
+    if (!ops || input.dtype !== "float32" || dy.dtype !== "float32") return reference(args);
     const info = poolInfo(input.shape, args.attrs as unknown as PoolGradAttrs);
     const out = backend.makeOutput([...input.shape], "float32");
     const wasm = backend.wasm;
     withScratch(wasm, [GEOMETRY_BYTES], ([geometry]) => {
       writePoolGeometry(wasm, geometry, info);
-      kernels.maxPoolGrad(geometry, offset(backend, input), offset(backend, dy), offset(backend, out));
+      ops.maxPoolGrad(geometry, offset(backend, input), offset(backend, dy), offset(backend, out));
     });
     return out;
   };

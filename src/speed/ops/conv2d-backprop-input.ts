@@ -4,12 +4,12 @@
  * as a convolution without any blocking.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor, GEMM_SKIP_SCRATCH_BYTES } from "../as-kernels";
+import { asOpsFor, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+type OpArgs = Parameters<tf.KernelFunc>[0];
 
 interface Attrs {
   strides: number | [number, number];
@@ -21,12 +21,12 @@ interface Attrs {
 
 /** Build the replacement for `Conv2DBackpropInput`; `stock` runs NCHW and other dtypes. */
 export function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const attrs = args.attrs as unknown as Attrs;
-    const kernels = asKernelsFor(backend);
-    if (!kernels || attrs.dataFormat === "NCHW" || dy.dtype !== "float32" || filter.dtype !== "float32") {
+    const ops = asOpsFor(backend);
+    if (!ops || attrs.dataFormat === "NCHW" || dy.dtype !== "float32" || filter.dtype !== "float32") {
       return stock(args);
     }
     const info = conv2DInfo(attrs.inputShape, filter.shape, attrs);
@@ -40,14 +40,14 @@ export function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
       [GEOMETRY_BYTES, 4 * patch * co, 4 * pixels * patch, GEMM_SKIP_SCRATCH_BYTES],
       ([geometry, filterT, col, scratch]) => {
         writeConvGeometry(wasm, geometry, info);
-        kernels.transpose(patch, co, offset(backend, filter), filterT);
+        ops.transpose(patch, co, offset(backend, filter), filterT);
         // dy is mostly zeros (max pooling's gradient reaches one input in four, relu's zeroes more):
         // leave out its zero terms, which is exact for a finite filter.
         const dyAt = offset(backend, dy);
-        if (kernels.allFinite(patch * co, filterT) === 1) {
-          kernels.gemmSkipZeros(pixels, patch, co, dyAt, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, scratch);
-        } else kernels.gemm(pixels, patch, co, dyAt, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, scratch);
-        kernels.col2im(geometry, col, offset(backend, out));
+        if (ops.allFinite(patch * co, filterT) === 1) {
+          ops.gemmSkipZeros(pixels, patch, co, dyAt, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, scratch);
+        } else ops.gemm(pixels, patch, co, dyAt, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, scratch);
+        ops.col2im(geometry, col, offset(backend, out));
       },
     );
     return out;

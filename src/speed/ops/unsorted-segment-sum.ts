@@ -12,18 +12,19 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { type BackendWasmLike, offset } from "../internals";
+import { elementCount } from "../../util/shape";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+type OpArgs = Parameters<tf.KernelFunc>[0];
 
 /** The kernel function registered as `UnsortedSegmentSum` on `wasm` (float32 or int32 `x`, int32 ids). */
-export const unsortedSegmentSumWasm: tf.KernelFunc = (args: KernelArgs) => {
+export const unsortedSegmentSumWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = args.backend as unknown as BackendWasmLike;
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const { numSegments } = args.attrs as unknown as { numSegments: number };
   const n = x.shape[0] ?? 1;
   const rowShape = x.shape.slice(1);
-  const width = rowShape.reduce((a, b) => a * b, 1);
-  if (segmentIds.dtype !== "int32" || segmentIds.shape.reduce((a, b) => a * b, 1) !== n)
+  const width = elementCount(rowShape);
+  if (segmentIds.dtype !== "int32" || elementCount(segmentIds.shape) !== n)
     throw new Error(
       `UnsortedSegmentSum on wasm: expected int32 segmentIds of ${n} elements (one per row of x, shape [${x.shape.join(", ")}]), found ${segmentIds.dtype} of shape [${segmentIds.shape.join(", ")}]`,
     );

@@ -6,12 +6,12 @@
  * as it is after every optimizer step, and has no fused multiply-add in WebAssembly.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor, type AsKernels, GEMM_SCRATCH_BYTES } from "../as-kernels";
+import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+type OpArgs = Parameters<tf.KernelFunc>[0];
 
 interface Attrs {
   strides: number | [number, number];
@@ -25,7 +25,7 @@ interface Attrs {
 /** y = conv(x, filter) (+ bias) (relu) into a new tensor. */
 function convolve(
   backend: BackendWasmLike,
-  kernels: AsKernels,
+  ops: AsOps,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
   bias: tf.TensorInfo | undefined,
@@ -56,15 +56,15 @@ function convolve(
       const xAt = offset(backend, x);
       const w = offset(backend, filter);
       const y = offset(backend, out);
-      if (direct) kernels.gemm(pixels, co, patch, xAt, 4 * patch, 4, w, 4 * co, y, 4 * co, 0, scratch);
+      if (direct) ops.gemm(pixels, co, patch, xAt, 4 * patch, 4, w, 4 * co, y, 4 * co, 0, scratch);
       else {
         writeConvGeometry(wasm, geometry, info);
         if (narrow) {
-          kernels.im2col(geometry, xAt, col);
-          kernels.gemm(pixels, co, patch, col, 4 * patch, 4, w, 4 * co, y, 4 * co, 0, scratch);
-        } else kernels.gemmPatches(pixels, co, patch, geometry, xAt, w, 4 * co, y, 4 * co, scratch);
+          ops.im2col(geometry, xAt, col);
+          ops.gemm(pixels, co, patch, col, 4 * patch, 4, w, 4 * co, y, 4 * co, 0, scratch);
+        } else ops.gemmPatches(pixels, co, patch, geometry, xAt, w, 4 * co, y, 4 * co, scratch);
       }
-      if (bias || relu) kernels.biasRelu(pixels, co, y, bias ? offset(backend, bias) : 0, relu ? 1 : 0);
+      if (bias || relu) ops.biasRelu(pixels, co, y, bias ? offset(backend, bias) : 0, relu ? 1 : 0);
     },
   );
   return out;
@@ -76,28 +76,28 @@ function plain(attrs: Attrs, ...tensors: (tf.TensorInfo | undefined)[]): boolean
 
 /** Build the replacement for `Conv2D` (NHWC float32; anything else runs `stock`). */
 export function conv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const attrs = args.attrs as unknown as Attrs;
-    const kernels = asKernelsFor(backend);
-    if (!kernels || !plain(attrs, x, filter)) return stock(args);
-    return convolve(backend, kernels, x, filter, undefined, false, attrs);
+    const ops = asOpsFor(backend);
+    if (!ops || !plain(attrs, x, filter)) return stock(args);
+    return convolve(backend, ops, x, filter, undefined, false, attrs);
   };
 }
 
 /** Build the replacement for `FusedConv2D` with a per-channel bias (or none) and a linear or relu activation. */
 export function fusedConv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const attrs = args.attrs as unknown as Attrs;
-    const kernels = asKernelsFor(backend);
+    const ops = asOpsFor(backend);
     const activation = attrs.activation ?? "linear";
     const channels = filter?.shape[3];
     const biasOk = !bias || (bias.shape.length === 1 && bias.shape[0] === channels);
     if (
-      !kernels ||
+      !ops ||
       !x ||
       !filter ||
       !plain(attrs, x, filter, bias) ||
@@ -107,6 +107,6 @@ export function fusedConv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
     ) {
       return stock(args);
     }
-    return convolve(backend, kernels, x, filter, bias, activation === "relu", attrs);
+    return convolve(backend, ops, x, filter, bias, activation === "relu", attrs);
   };
 }

@@ -107,11 +107,11 @@ function elementwise(
 }
 
 /** `(n, w, g, c)`: w = c·g + w (tfjs's SGD; c = −learning rate). */
-export type SgdFn = (n: number, w: number, g: number, c: number) => void;
+type SgdFn = (n: number, w: number, g: number, c: number) => void;
 /** `(n, w, g, acc, c, m)`: acc = m·acc + g; w = c·acc + w, or for Nesterov c·(g + acc·m) + w. */
-export type MomentumFn = (n: number, w: number, g: number, acc: number, c: number, m: number) => void;
+type MomentumFn = (n: number, w: number, g: number, acc: number, c: number, m: number) => void;
 /** `(n, w, g, ms, mom, decay, 1−decay, momentum, lr, eps)`: tfjs's RMSProp, not centered. */
-export type RmspropFn = (
+type RmspropFn = (
   n: number,
   w: number,
   g: number,
@@ -124,9 +124,9 @@ export type RmspropFn = (
   eps: number,
 ) => void;
 /** `(n, w, g, acc, −lr, eps)`: acc = acc + g²; w = (g / √(acc + eps))·(−lr) + w (tfjs's Adagrad). */
-export type AdagradFn = (n: number, w: number, g: number, acc: number, negLr: number, eps: number) => void;
+type AdagradFn = (n: number, w: number, g: number, acc: number, negLr: number, eps: number) => void;
 
-export interface UpdateKernels {
+export interface UpdateOps {
   sgd: SgdFn;
   momentum: MomentumFn;
   nesterov: MomentumFn;
@@ -149,7 +149,7 @@ function momentumFunction(nesterov: boolean): FunctionDef {
   });
 }
 
-/** The update functions, for the kernel module. */
+/** The update functions, for the op module. */
 export function updateFunctions(): FunctionDef[] {
   const sgd = elementwise("sgd", 2, 1, 0, (e) => e.store(W, () => e.scalar(0).load(G).mul().load(W).add()));
   const [DECAY, OMD, MOM, LR, EPS] = [0, 1, 2, 3, 4];

@@ -1,5 +1,5 @@
 /**
- * WebAssembly SIMD kernels, generated with {@link ./wasm-asm} and run on the memory of
+ * WebAssembly SIMD ops, generated with {@link ./wasm-asm} and run on the memory of
  * tfjs's WebAssembly backend, so they read and write tensors where they already are.
  *
  * - `gemm*`: C[M,N] = A·B (+ bias[N]) (then relu), A read through arbitrary element
@@ -12,14 +12,16 @@
  *   get a gradient (pixels that are 0 in every image) otherwise decay into subnormal
  *   numbers, which x86 multiplies and divides about 60 times slower, and the update they
  *   would make (~1e-31) is far below float32 resolution of any weight.
+ * - the float32 element-wise binary ops (`add_vv`, `mul_vs`, …), relu's gradient, row
+ *   copies, and the optimizers' in-place updates (`update-ops.ts`).
  *
  * All addresses and strides are in bytes.
  */
-import { updateFunctions, type UpdateKernels } from "./update-kernels";
+import { updateFunctions, type UpdateOps } from "./update-ops";
 import { Body, encodeModule, F32, I32, V128, type FunctionDef, type ValType } from "./wasm-asm";
 
-/** The exports of the kernel module. */
-export interface WasmKernels extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, BinaryFn>, UpdateKernels {
+/** The exports of the op module. */
+export interface WasmOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, BinaryFn>, UpdateOps {
   gemm: GemmFn;
   gemmBias: GemmBiasFn;
   gemmBiasRelu: GemmBiasFn;
@@ -31,15 +33,15 @@ export interface WasmKernels extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}
 }
 
 /** `(n, y, dy)`: dy = dy where y > 0, NaN where y is NaN, else 0 (tfjs's relu gradient), in place. */
-export type ReluGradFn = (n: number, y: number, dy: number) => void;
+type ReluGradFn = (n: number, y: number, dy: number) => void;
 /** `(count, rowBytes, src, rows, dst)`: copy rows rows[0..count) (int32 at `rows`) of `src`, each `rowBytes` long (a multiple of 4), to `dst` in order. */
-export type CopyRowsFn = (count: number, rowBytes: number, src: number, rows: number, dst: number) => void;
+type CopyRowsFn = (count: number, rowBytes: number, src: number, rows: number, dst: number) => void;
 
 /**
  * `(M, N, K, a, aRowStride, aColStride, b, bRowStride, c, cRowStride, scratch)`, byte addresses
  * and strides; `scratch` holds M × K floats (A, packed). K must be at least 1.
  */
-export type GemmFn = (
+type GemmFn = (
   m: number,
   n: number,
   k: number,
@@ -53,9 +55,9 @@ export type GemmFn = (
   scratch: number,
 ) => void;
 /** `(n, a, b, out)`: byte addresses of a, b and out. */
-export type BinaryFn = (n: number, a: number, b: number, out: number) => void;
+type BinaryFn = (n: number, a: number, b: number, out: number) => void;
 /** {@link GemmFn} followed by the address of bias[N]. */
-export type GemmBiasFn = (
+type GemmBiasFn = (
   m: number,
   n: number,
   k: number,
@@ -75,7 +77,7 @@ export type GemmBiasFn = (
  * ±0 are skipped; each skipped term is ±0 times a value of B, so for finite B the sums are
  * the same numbers (up to the sign of a zero result). Callers pass a finite B only.
  */
-export type GemmSkipFn = (
+type GemmSkipFn = (
   m: number,
   n: number,
   k: number,
@@ -91,7 +93,7 @@ export type GemmSkipFn = (
   cnt: number,
 ) => void;
 /** `(n, w, m, v, g, outW, outM, outV, beta1, 1-beta1, beta2, 1-beta2, 1-beta1^t, 1-beta2^t, -lr, epsilon)`. */
-export type AdamFn = (
+type AdamFn = (
   n: number,
   w: number,
   m: number,
@@ -112,7 +114,7 @@ export type AdamFn = (
 
 const P = { M: 0, N: 1, K: 2, A: 3, SAI: 4, SAK: 5, B: 6, SBK: 7, C: 8, LDC: 9, SCRATCH: 10, BIAS: 11 } as const;
 /** Rows of A per register tile; each band of this many rows is first packed k-major into scratch. */
-export const GEMM_ROWS = 4;
+const GEMM_ROWS = 4;
 const ROWS = GEMM_ROWS;
 /** Column widths of the tiles tried in turn: vectors of 4 floats, or 0 for one scalar column. */
 const WIDTHS: [number, number][] = [
@@ -545,7 +547,7 @@ const BINARY = {
   mul: ["f32x4.mul", "f32.mul"],
   div: ["f32x4.div", "f32.div"],
 } as const;
-/** The names of the element-wise operations {@link WasmKernels} exports. */
+/** The names of the element-wise operations {@link WasmOps} exports. */
 export type BinaryName = keyof typeof BINARY;
 
 /**
@@ -608,13 +610,13 @@ function encode(fma: boolean): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-/** Which flavour of the module {@link kernelModule} compiled. */
-export interface KernelModuleInfo {
+/** Which flavour of the module {@link opModule} compiled. */
+interface OpModuleInfo {
   /** Fused multiply-add through relaxed SIMD (about twice the GEMM throughput), else separate mul and add. */
   fma: boolean;
 }
 
-let cachedModule: { module: WebAssembly.Module; info: KernelModuleInfo } | undefined;
+let cachedModule: { module: WebAssembly.Module; info: OpModuleInfo } | undefined;
 
 /**
  * Compile relaxed SIMD if this Node can. Node 20's V8 has it behind `--experimental-wasm-relaxed-simd`
@@ -636,8 +638,8 @@ function compileFma(): WebAssembly.Module | undefined {
   }
 }
 
-/** The compiled (not yet instantiated) kernel module; compiled once per process. */
-export function kernelModule(): { module: WebAssembly.Module; info: KernelModuleInfo } {
+/** The compiled (not yet instantiated) op module; compiled once per process. */
+export function opModule(): { module: WebAssembly.Module; info: OpModuleInfo } {
   if (!cachedModule) {
     const fma = process.env.TSLAB_DL_NO_RELAXED_SIMD ? undefined : compileFma();
     cachedModule = fma
@@ -647,8 +649,8 @@ export function kernelModule(): { module: WebAssembly.Module; info: KernelModule
   return cachedModule;
 }
 
-/** Instantiate the kernels on `memory` (tfjs's WebAssembly heap, or a private one). */
-export function instantiateKernels(memory: WebAssembly.Memory): WasmKernels {
-  const instance = new WebAssembly.Instance(kernelModule().module, { env: { memory } });
-  return instance.exports as unknown as WasmKernels;
+/** Instantiate the ops on `memory` (tfjs's WebAssembly heap, or a private one). */
+export function instantiateOps(memory: WebAssembly.Memory): WasmOps {
+  const instance = new WebAssembly.Instance(opModule().module, { env: { memory } });
+  return instance.exports as unknown as WasmOps;
 }

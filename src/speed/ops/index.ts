@@ -1,5 +1,5 @@
 /**
- * tslab-dl's convolution, pooling and segment-sum kernels for tfjs's backends, in one list per role.
+ * tslab-dl's convolution, pooling and segment-sum ops for tfjs's backends, in one list per role.
  */
 import type * as tf from "@tensorflow/tfjs";
 import { conv2DBackpropFilterFast, conv2DBackpropFilterWasm } from "./conv2d-backprop-filter";
@@ -8,16 +8,16 @@ import { conv2DFast, fusedConv2DFast } from "./conv2d";
 import { maxPoolGradFast, maxPoolGradWasm } from "./max-pool-grad";
 import { unsortedSegmentSumWasm } from "./unsorted-segment-sum";
 
-/** Builds a kernel from the one registered before it (stock, or a reference one), which it runs for what it does not handle. */
-export type KernelFactory = (previous: tf.KernelFunc) => tf.KernelFunc;
+/** Builds an op from the kernel registered before it (stock, or a reference one), which it runs for what it does not handle. */
+type KernelFactory = (previous: tf.KernelFunc) => tf.KernelFunc;
 
 /**
  * Kernels a stock backend lacks (`Conv2DBackpropFilter`, `UnsortedSegmentSum`: the gradients of
  * a convolution's filter and of an Embedding's `gather`) or gets wrong (`MaxPoolGrad`) but
  * training needs, by backend and name: plain reference implementations, registered for good,
- * with the fast kernels on or off (see `installFastKernels`).
+ * with the fast ops on or off (see `installFastOps`).
  */
-export const CORRECTNESS_KERNELS: Record<string, Record<string, tf.KernelFunc>> = {
+export const CORRECTNESS_OPS: Record<string, Record<string, tf.KernelFunc>> = {
   wasm: {
     Conv2DBackpropFilter: conv2DBackpropFilterWasm,
     MaxPoolGrad: maxPoolGradWasm,
@@ -25,8 +25,8 @@ export const CORRECTNESS_KERNELS: Record<string, Record<string, tf.KernelFunc>> 
   },
 };
 
-/** The fast conv and pooling kernels on wasm (AssemblyScript, src/speed/as/), replacing those above or stock. */
-export const FAST_CONV_KERNELS: Record<string, KernelFactory> = {
+/** The fast conv and pooling ops on wasm (AssemblyScript, src/speed/as/), replacing those above or stock. */
+export const FAST_CONV_OPS: Record<string, KernelFactory> = {
   Conv2DBackpropFilter: conv2DBackpropFilterFast,
   Conv2DBackpropInput: conv2DBackpropInputFast,
   Conv2D: conv2DFast,

@@ -1,4 +1,4 @@
-/** A convolution's geometry, laid out for the AssemblyScript kernels (src/speed/as/conv-geometry.ts). */
+/** A convolution's geometry, laid out for the AssemblyScript ops (src/speed/as/conv-geometry.ts). */
 import type * as tf from "@tensorflow/tfjs";
 import type { WasmModule } from "../internals";
 
@@ -55,7 +55,7 @@ export function writePoolGeometry(wasm: WasmModule, at: number, info: tf.backend
  * Run `body` with `bytes` of tfjs's heap per entry of `sizes`, freed afterwards (also on a throw).
  *
  * @example
- * withScratch(backend.wasm, [GEOMETRY_BYTES, 4 * n], ([geometry, col]) => kernels.im2col(geometry, x, col));
+ * withScratch(backend.wasm, [GEOMETRY_BYTES, 4 * n], ([geometry, col]) => ops.im2col(geometry, x, col));
  */
 export function withScratch<T>(wasm: WasmModule, sizes: number[], body: (addresses: number[]) => T): T {
   const addresses: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * The kernel that runs a {@link Plan} on the WebAssembly backend in one call: the units'
+ * The op that runs a {@link Plan} on the WebAssembly backend in one call: the units'
  * forward passes, the loss and accuracy, and (training) the units' backward passes, which
  * write each weight's gradient. tfjs's `model.fit` builds the same step from about 150 small
  * ops, each recorded on the gradient tape and each paying the engine's bookkeeping; on the
@@ -10,10 +10,10 @@ import { offset, wasmBackend, type BackendWasmLike } from "./internals";
 import type { Plan } from "./plan";
 import { lossRows, targetWidth } from "./units/loss";
 import type { StepContext, UnitBuffers } from "./units/unit";
-import { kernelsFor } from "./wasm-backend";
+import { opsFor } from "./wasm-backend";
 
-/** The kernel's name in tfjs's registry (registered on the `wasm` backend). */
-export const STEP_KERNEL = "TslabDlPlanStep";
+/** The op's name in tfjs's kernel registry (registered on the `wasm` backend). */
+export const STEP_OP = "TslabDlPlanStep";
 
 /**
  * - `train`: inputs `x`, `y`, `w0`…; outputs `[loss, accuracy?, gradient of w0, …]`.
@@ -27,35 +27,31 @@ export interface StepAttrs {
   mode: StepMode;
   /** Training: each dropout unit's noise seed, in unit order (`String(layerSeed ?? Math.random())`). */
   noiseSeeds?: string[];
-  /** The batch as row numbers of `x` (and `y`), which then hold the whole data set: the kernel copies those rows itself. */
+  /** The batch as row numbers of `x` (and `y`), which then hold the whole data set: the op copies those rows itself. */
   rows?: Int32Array;
 }
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+type OpArgs = Parameters<tf.KernelFunc>[0];
 
-export const planStepWasm: tf.KernelFunc = (args: KernelArgs) => {
+export const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = wasmBackend(args.backend);
   const inputs = args.inputs as unknown as Record<string, tf.TensorInfo>;
   const { plan, mode, noiseSeeds, rows } = args.attrs as unknown as StepAttrs;
-  const kernels = kernelsFor(backend);
-  if (!kernels)
-    throw new Error(`${STEP_KERNEL}: the WebAssembly backend's memory cannot be shared with tslab-dl's kernels`);
+  const ops = opsFor(backend);
+  if (!ops) throw new Error(`${STEP_OP}: the WebAssembly backend's memory cannot be shared with tslab-dl's ops`);
   const training = mode === "train";
   const x = inputs.x;
   const count = x.shape[0];
   const batch = rows ? rows.length : count;
   if (rows) {
     for (let r = 0; r < rows.length; r++) {
-      if (!(rows[r] >= 0 && rows[r] < count))
-        throw new Error(`${STEP_KERNEL}: row ${rows[r]} is not in [0, ${count - 1}]`);
+      if (!(rows[r] >= 0 && rows[r] < count)) throw new Error(`${STEP_OP}: row ${rows[r]} is not in [0, ${count - 1}]`);
     }
   }
   const units = training ? plan.units : plan.units.filter((unit) => !unit.trainingOnly);
   const seeded = units.filter((unit) => unit.seed).length;
   if (training && (noiseSeeds?.length ?? 0) < seeded)
-    throw new Error(
-      `${STEP_KERNEL}: ${seeded} dropout unit(s) need as many noise seeds; got ${noiseSeeds?.length ?? 0}`,
-    );
+    throw new Error(`${STEP_OP}: ${seeded} dropout unit(s) need as many noise seeds; got ${noiseSeeds?.length ?? 0}`);
 
   // Outputs first: allocations may grow (and so replace) the heap's views.
   const outs: tf.TensorInfo[] = [];
@@ -90,9 +86,9 @@ export const planStepWasm: tf.KernelFunc = (args: KernelArgs) => {
     if (rows) {
       const rowsAt = take(batch);
       backend.wasm.HEAP32.set(rows, rowsAt);
-      kernels.copyRows(batch, 4 * plan.inputSize, 4 * at(x), 4 * rowsAt, 4 * input);
+      ops.copyRows(batch, 4 * plan.inputSize, 4 * at(x), 4 * rowsAt, 4 * input);
     }
-    const step: StepContext = { heap, kernels, batch, training };
+    const step: StepContext = { heap, ops, batch, training };
     let weightIndex = 0;
     let seedIndex = 0;
     const buffers: UnitBuffers[] = units.map((unit, i) => {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { KerasGRU } from "../../src/layers/gru";
-import { installFastKernels } from "../../src/speed";
+import { installFastOps } from "../../src/speed";
 import { setRandomSeed } from "../../src/seed";
 import { assertClose, useWasm } from "./compare";
 import { values } from "./conv-grad";
@@ -147,7 +147,7 @@ function targets(book: BookModel, batch: number, seed: number): tf.Tensor {
 }
 
 /** The kernels one training step of `book` runs, by name, found by running it on the cpu backend. */
-async function trainingKernels(book: BookModel): Promise<string[]> {
+async function trainingTfjsKernels(book: BookModel): Promise<string[]> {
   await tf.setBackend("cpu");
   const model = build(book);
   const x = book.input(3);
@@ -163,16 +163,16 @@ async function trainingKernels(book: BookModel): Promise<string[]> {
 
 test("every kernel a training step of a book model (chapters 7–9) calls is registered on wasm", async () => {
   await useWasm();
-  installFastKernels();
+  installFastOps();
   const missing: string[] = [];
   for (const book of [...CHAPTERS_7_8, ...CHAPTER_9]) {
-    const kernels = await trainingKernels(book);
-    console.log(`# ${book.name}: ${kernels.join(" ")}`);
-    assert.ok(kernels.length > 10, `${book.name}: the profile lists its kernels (${kernels.length})`);
-    for (const name of kernels) if (!tf.getKernel(name, "wasm")) missing.push(`${book.name}: ${name}`);
+    const names = await trainingTfjsKernels(book);
+    console.log(`# ${book.name}: ${names.join(" ")}`);
+    assert.ok(names.length > 10, `${book.name}: the profile lists its kernels (${names.length})`);
+    for (const name of names) if (!tf.getKernel(name, "wasm")) missing.push(`${book.name}: ${name}`);
   }
   assert.ok(
-    (await trainingKernels(CHAPTER_9[1])).includes("UnsortedSegmentSum"),
+    (await trainingTfjsKernels(CHAPTER_9[1])).includes("UnsortedSegmentSum"),
     "an Embedding's gradient is an UnsortedSegmentSum",
   );
   await useWasm();

@@ -3,11 +3,11 @@
  * backend with a timer, trains the lesson's model on random data for a few hundred steps and
  * prints calls per step, microseconds per call and share of the step, heaviest first.
  *
- *   node dist/bench/kernel-times.js [--backend wasm] [--fast [--stock Kernel,Kernel]] [--steps 300] [--shapes]
+ *   node dist/bench/op-times.js [--backend wasm] [--fast [--stock Kernel,Kernel]] [--steps 300] [--shapes]
  */
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
-import { installFastKernels } from "../src/speed";
+import { installFastOps } from "../src/speed";
 import { tutorialModel } from "./model";
 
 async function main(): Promise<void> {
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     // --stock A,B: keep these kernels stock, to measure one replacement against the rest.
     const keep = argv.includes("--stock") ? argv[argv.indexOf("--stock") + 1].split(",") : [];
     const stockConfigs = keep.map((name) => tf.getKernel(name, backend)).filter((c) => c !== undefined);
-    installFastKernels();
+    installFastOps();
     for (const config of stockConfigs) {
       tf.unregisterKernel(config.kernelName, backend);
       tf.registerKernel(config);
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const wall = performance.now() - start;
   const kernelMs = [...totals.values()].reduce((a, b) => a + b.ms, 0);
   console.log(
-    `${backend}${argv.includes("--fast") ? " + fast kernels" : ""}: ${(wall / steps).toFixed(3)} ms/step wall, ` +
+    `${backend}${argv.includes("--fast") ? " + fast ops" : ""}: ${(wall / steps).toFixed(3)} ms/step wall, ` +
       `${(kernelMs / steps).toFixed(3)} ms/step inside kernels (nested kernels counted in their callers too)`,
   );
   console.log("kernel                      calls/step   us/call   ms/step   % of wall");

@@ -4,15 +4,15 @@
  * dW[kh, kw, ci, co] = Σ over (b, oh, ow) of x[b, oh·sh + kh·dh − top, ow·sw + kw·dw − left, ci] · dy[b, oh, ow, co].
  *
  * Two versions: {@link conv2DBackpropFilterWasm}, plain loops, always registered (the kernel
- * stock tfjs lacks); and {@link conv2DBackpropFilterFast}, with the fast kernels, as one matrix
+ * stock tfjs lacks); and {@link conv2DBackpropFilterFast}, with the fast ops, as one matrix
  * product dW = im2col(x)ᵀ · dy in AssemblyScript, its patches packed straight from x.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asKernelsFor, GEMM_SCRATCH_BYTES } from "../as-kernels";
+import { asOpsFor, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
+type OpArgs = Parameters<tf.KernelFunc>[0];
 
 /** Attributes tfjs passes to `Conv2DBackpropFilter` (see tfjs-core's `conv2DBackpropFilter`). */
 interface Attrs {
@@ -47,13 +47,13 @@ function unsupported(attrs: Attrs, x: tf.TensorInfo, dy: tf.TensorInfo): boolean
 }
 
 /** The kernel function registered as `Conv2DBackpropFilter` on `wasm` (NHWC float32). */
-export const conv2DBackpropFilterWasm: tf.KernelFunc = (args: KernelArgs) => {
+export const conv2DBackpropFilterWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = args.backend as unknown as BackendWasmLike;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as Attrs;
   if (unsupported(attrs, x, dy)) {
     throw new Error(
-      `Conv2DBackpropFilter on wasm: tslab-dl's kernel takes NHWC float32 tensors, got ${attrs.dataFormat} ` +
+      `Conv2DBackpropFilter on wasm: tslab-dl's op takes NHWC float32 tensors, got ${attrs.dataFormat} ` +
         `${x.dtype}/${dy.dtype}; use the cpu backend or channelsLast`,
     );
   }
@@ -95,12 +95,12 @@ export const conv2DBackpropFilterWasm: tf.KernelFunc = (args: KernelArgs) => {
 
 /** Build the fast `Conv2DBackpropFilter`: dW = im2col(x)ᵀ · dy; anything else runs `reference`. */
 export function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
-  return (args: KernelArgs) => {
+  return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const attrs = args.attrs as unknown as Attrs;
-    const kernels = asKernelsFor(backend);
-    if (!kernels || unsupported(attrs, x, dy)) return reference(args);
+    const ops = asOpsFor(backend);
+    if (!ops || unsupported(attrs, x, dy)) return reference(args);
     const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
     const out = backend.makeOutput([...attrs.filterShape], "float32");
     const pixels = info.batchSize * info.outHeight * info.outWidth;
@@ -110,7 +110,7 @@ export function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFun
       writeConvGeometry(wasm, geometry, info);
       const co = info.outChannels;
       const dyAt = offset(backend, dy);
-      kernels.gemmPatchesT(
+      ops.gemmPatchesT(
         patch,
         co,
         pixels,
