@@ -7,6 +7,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CommManager, commHandlers } from "../../kernel/comms";
 import type { Content, Message } from "../../kernel/wire";
+import { FakeFrontEnd } from "../widgets/front-end";
 import { KernelDriver, type RunningKernel, jupyterMissing, ofType, repoRoot, startTempKernel } from "./helpers";
 
 const REGISTRY = path.join(repoRoot, "dist", "src", "display", "registry");
@@ -17,16 +18,8 @@ interface Sent {
   parent?: string;
 }
 
-function request(msgType: string, content: Content, id = `${msgType}-1`): Message {
-  return {
-    identities: [],
-    header: { msg_id: id, session: "s", username: "u", date: "", msg_type: msgType, version: "5.3" },
-    parent_header: {},
-    metadata: {},
-    content,
-    buffers: [],
-  };
-}
+const request = (msgType: string, content: Content, id = `${msgType}-1`): Message =>
+  FakeFrontEnd.message(msgType, content, id);
 
 /** A reply as it travels (JSON): comm_info's table has no prototype, so a name from the front end finds no Object member. */
 const wire = <T>(reply: T): T => JSON.parse(JSON.stringify(reply)) as T;
