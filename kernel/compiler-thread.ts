@@ -22,7 +22,7 @@ import { InterruptError } from "./interrupt";
 import { tslabConverter, type CodeMetadata, type ConvertResult, type Diagnostic } from "./tslab-internals";
 
 /** The worker data that makes this file a compiler thread. */
-export const WORKER_ROLE = "tslab-dl compiler thread";
+const WORKER_ROLE = "tslab-dl compiler thread";
 
 type Job =
   | { op: "convert"; declarations: string; source: string }
@@ -40,7 +40,7 @@ interface Pending {
 }
 
 /** Raised when the compiler thread stopped for another reason than an interrupt. */
-export class CompilerThreadError extends Error {
+class CompilerThreadError extends Error {
   override name = "CompilerThreadError";
 }
 

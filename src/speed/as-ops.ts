@@ -20,7 +20,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BackendWasmLike, WasmModule } from "./internals";
-import { opModule } from "./wasm-ops";
+import { opModule, type GemmFn } from "./wasm-ops";
+
+/** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: a product with im2col(x) as one operand. */
+type GemmPatchesFn = (
+  m: number,
+  n: number,
+  k: number,
+  geometry: number,
+  x: number,
+  b: number,
+  sbk: number,
+  c: number,
+  ldc: number,
+  scratch: number,
+) => void;
 
 /** The exports of the AssemblyScript module: see each op's file in src/speed/as/. */
 export interface AsOps {
@@ -40,47 +54,13 @@ export interface AsOps {
     scratch: number,
   ): void;
   /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, scratch)`: {@link AsOps.gemm} (no accumulate) leaving out k where a band of 4 rows of A is all ±0; B must be finite; scratch {@link GEMM_SKIP_SCRATCH_BYTES}. */
-  gemmSkipZeros(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    sai: number,
-    sak: number,
-    b: number,
-    sbk: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
+  gemmSkipZeros: GemmFn;
   /** `(n, x)`: 1 if the n floats at x are all finite, else 0. */
   allFinite(n: number, x: number): number;
   /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x) · B (a convolution), m pixels, k = patch size. */
-  gemmPatches(
-    m: number,
-    n: number,
-    k: number,
-    geometry: number,
-    x: number,
-    b: number,
-    sbk: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
+  gemmPatches: GemmPatchesFn;
   /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x)ᵀ · B (a filter gradient), m = patch size, k pixels. */
-  gemmPatchesT(
-    m: number,
-    n: number,
-    k: number,
-    geometry: number,
-    x: number,
-    b: number,
-    sbk: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
+  gemmPatchesT: GemmPatchesFn;
   /** `(geometry, x, col)`: the patches of NHWC `x` as rows of `col`; `geometry` is a {@link writeConvGeometry} block. */
   im2col(geometry: number, x: number, col: number): void;
   /** `(geometry, col, dx)`: dx = 0, then each row of `col` added back under its patch (the inverse of im2col). */

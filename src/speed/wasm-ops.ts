@@ -41,7 +41,7 @@ type CopyRowsFn = (count: number, rowBytes: number, src: number, rows: number, d
  * `(M, N, K, a, aRowStride, aColStride, b, bRowStride, c, cRowStride, scratch)`, byte addresses
  * and strides; `scratch` holds M × K floats (A, packed). K must be at least 1.
  */
-type GemmFn = (
+export type GemmFn = (
   m: number,
   n: number,
   k: number,
@@ -57,41 +57,14 @@ type GemmFn = (
 /** `(n, a, b, out)`: byte addresses of a, b and out. */
 type BinaryFn = (n: number, a: number, b: number, out: number) => void;
 /** {@link GemmFn} followed by the address of bias[N]. */
-type GemmBiasFn = (
-  m: number,
-  n: number,
-  k: number,
-  a: number,
-  sai: number,
-  sak: number,
-  b: number,
-  sbk: number,
-  c: number,
-  ldc: number,
-  scratch: number,
-  bias: number,
-) => void;
+type GemmBiasFn = (...args: [...Parameters<GemmFn>, bias: number]) => void;
 /**
  * {@link GemmFn} that leaves out the terms of A's exact zeros: `idx` holds M × K int32 and
  * `cnt` M int32 of scratch. For each band of rows, the k where all the band's A values are
  * ±0 are skipped; each skipped term is ±0 times a value of B, so for finite B the sums are
  * the same numbers (up to the sign of a zero result). Callers pass a finite B only.
  */
-type GemmSkipFn = (
-  m: number,
-  n: number,
-  k: number,
-  a: number,
-  sai: number,
-  sak: number,
-  b: number,
-  sbk: number,
-  c: number,
-  ldc: number,
-  scratch: number,
-  idx: number,
-  cnt: number,
-) => void;
+type GemmSkipFn = (...args: [...Parameters<GemmFn>, idx: number, cnt: number]) => void;
 /** `(n, w, m, v, g, outW, outM, outV, beta1, 1-beta1, beta2, 1-beta2, 1-beta1^t, 1-beta2^t, -lr, epsilon)`. */
 type AdamFn = (
   n: number,

@@ -9,19 +9,8 @@ import { LivePlot } from "../../src/callbacks/live-plot";
 import { StopButton } from "../../src/callbacks/stop-button";
 import { setDisplayBridge } from "../../src/display/registry";
 import { FakeBridge } from "../display/fake-bridge";
+import { tinyTask } from "../display/fixtures";
 import { FakeFrontEnd } from "../widgets/front-end";
-
-/** 80 samples: 10 batches of 8 per epoch. */
-function tinyTask() {
-  tf.setBackend("cpu");
-  const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 4, activation: "relu", inputShape: [3] }));
-  model.add(tf.layers.dense({ units: 1 }));
-  model.compile({ optimizer: tf.train.adam(0.05), loss: "meanSquaredError" });
-  const x = tf.randomUniform([80, 3], -1, 1, "float32", 7);
-  const y = x.sum(1, true);
-  return { model, x, y };
-}
 
 function stopButtonId(fe: FakeFrontEnd): string {
   const open = fe.published.find(

@@ -1,4 +1,5 @@
-/** Shared test data for the display tests. */
+/** Shared test data for the display and callback tests. */
+import { tf } from "../../src/backend";
 import type { PlotlyFigure, PlotlyTrace } from "../../src/display";
 
 /** A History-shaped object as tfjs returns it (values synced to numbers), with the lesson's metrics. */
@@ -17,4 +18,16 @@ export function lessonHistory() {
 /** The line and marker traces of a Plotly figure (its bar traces left out). */
 export function scatterTraces(fig: PlotlyFigure): PlotlyTrace[] {
   return fig.data.filter((t): t is PlotlyTrace => t.type === "scatter");
+}
+
+/** A tiny compiled regression model on the cpu backend and 80 samples (10 batches of 8 per epoch), for fits that callbacks watch. */
+export function tinyTask() {
+  tf.setBackend("cpu");
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 4, activation: "relu", inputShape: [3] }));
+  model.add(tf.layers.dense({ units: 1 }));
+  model.compile({ optimizer: tf.train.adam(0.05), loss: "meanSquaredError" });
+  const x = tf.randomUniform([80, 3], -1, 1, "float32", 7);
+  const y = x.sum(1, true);
+  return { model, x, y };
 }

@@ -4,19 +4,7 @@ import { tf } from "../../src/backend";
 import { LivePlot } from "../../src/callbacks/live-plot";
 import { resetPlotlyInclusion, type PlotlyFigure } from "../../src/display";
 import { FakeBridge } from "./fake-bridge";
-import { scatterTraces } from "./fixtures";
-
-/** A tiny model and 64 samples: 8 batches of 8 per epoch. */
-function tinyTask() {
-  tf.setBackend("cpu");
-  const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 4, activation: "relu", inputShape: [3] }));
-  model.add(tf.layers.dense({ units: 1 }));
-  model.compile({ optimizer: tf.train.adam(0.05), loss: "meanSquaredError" });
-  const x = tf.randomUniform([80, 3], -1, 1, "float32", 7);
-  const y = x.sum(1, true);
-  return { model, x, y };
-}
+import { scatterTraces, tinyTask } from "./fixtures";
 
 /** A stream that records what is written. */
 function fakeStream(isTTY: boolean) {

@@ -3,12 +3,12 @@
  * round trips through jupyter_client against the installed kernel.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CommManager, commHandlers } from "../../kernel/comms";
 import type { Content, Message } from "../../kernel/wire";
-import { KernelDriver, TempInstall, jupyterMissing, ofType, repoRoot, tempInstall } from "./helpers";
+import { FakeFrontEnd } from "../widgets/front-end";
+import { KernelDriver, type RunningKernel, jupyterMissing, ofType, repoRoot, startTempKernel } from "./helpers";
 
 const REGISTRY = path.join(repoRoot, "dist", "src", "display", "registry");
 
@@ -18,16 +18,8 @@ interface Sent {
   parent?: string;
 }
 
-function request(msgType: string, content: Content, id = `${msgType}-1`): Message {
-  return {
-    identities: [],
-    header: { msg_id: id, session: "s", username: "u", date: "", msg_type: msgType, version: "5.3" },
-    parent_header: {},
-    metadata: {},
-    content,
-    buffers: [],
-  };
-}
+const request = (msgType: string, content: Content, id = `${msgType}-1`): Message =>
+  FakeFrontEnd.message(msgType, content, id);
 
 /** A reply as it travels (JSON): comm_info's table has no prototype, so a name from the front end finds no Object member. */
 const wire = <T>(reply: T): T => JSON.parse(JSON.stringify(reply)) as T;
@@ -135,9 +127,8 @@ describe("CommManager", () => {
 const missing = jupyterMissing();
 
 describe("comms through jupyter_client", { skip: missing }, () => {
-  let install: TempInstall;
+  let running: RunningKernel | undefined;
   let kernel: KernelDriver;
-  let workDir: string;
 
   interface CommAnswer {
     reply: Content | null;
@@ -149,16 +140,11 @@ describe("comms through jupyter_client", { skip: missing }, () => {
     kernel.request<CommAnswer>({ op: "comm", msg_type: msgType, content, timeout: 60, ...extra });
 
   before(async () => {
-    install = tempInstall();
-    workDir = mkdtempSync(path.join(repoRoot, "dist", "kernel-test-"));
-    kernel = await KernelDriver.start(install.jupyterPath, "tslab-dl", workDir);
+    running = await startTempKernel();
+    kernel = running.kernel;
   });
 
-  after(async () => {
-    await kernel?.stop();
-    install?.remove();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => running?.stop());
 
   test("open from the kernel, message both ways, info, close from the client", async () => {
     const cell = await kernel.execute(

@@ -139,3 +139,43 @@ export function streamText(outputs: IopubOutput[], name: "stdout" | "stderr"): s
 export function ofType(outputs: IopubOutput[], type: string): IopubOutput[] {
   return outputs.filter((o) => o.msg_type === type);
 }
+
+/** A kernel started by {@link startTempKernel}, with the folder it runs in. */
+export interface RunningKernel {
+  kernel: KernelDriver;
+  workDir: string;
+  /** Stop the kernel, then remove its install and its folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The tslab-dl kernel installed into a temporary prefix and started under jupyter_client, in a
+ * fresh folder under dist/ (so that cells import "tslab-dl" by package name, as a user's do).
+ *
+ * @example
+ * const running = await startTempKernel();
+ * (await running.kernel.execute("1 + 1")).reply.status; // "ok"
+ * await running.stop();
+ */
+export async function startTempKernel(): Promise<RunningKernel> {
+  const install = tempInstall();
+  const workDir = mkdtempSync(path.join(repoRoot, "dist", "kernel-test-"));
+  const remove = (): void => {
+    install.remove();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    const kernel = await KernelDriver.start(install.jupyterPath, "tslab-dl", workDir);
+    return {
+      kernel,
+      workDir,
+      stop: async () => {
+        await kernel.stop();
+        remove();
+      },
+    };
+  } catch (e) {
+    remove();
+    throw e;
+  }
+}

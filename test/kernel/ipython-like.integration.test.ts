@@ -4,30 +4,22 @@
  * lines, `?`/`??` and Shift-Tab documentation, and magics.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { KernelDriver, TempInstall, jupyterMissing, ofType, repoRoot, streamText, tempInstall } from "./helpers";
+import { KernelDriver, type RunningKernel, jupyterMissing, ofType, startTempKernel, streamText } from "./helpers";
 
 const missing = jupyterMissing();
 const ANSI_COLOR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
 describe("tslab-dl kernel like IPython, under jupyter_client", { skip: missing }, () => {
-  let install: TempInstall;
+  let running: RunningKernel | undefined;
   let kernel: KernelDriver;
-  let workDir: string;
 
   before(async () => {
-    install = tempInstall();
-    workDir = mkdtempSync(path.join(repoRoot, "dist", "kernel-test-"));
-    kernel = await KernelDriver.start(install.jupyterPath, "tslab-dl", workDir);
+    running = await startTempKernel();
+    kernel = running.kernel;
   });
 
-  after(async () => {
-    await kernel?.stop();
-    install?.remove();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => running?.stop());
 
   const result = (outputs: Parameters<typeof ofType>[0]) =>
     (ofType(outputs, "execute_result")[0]?.content.data as { "text/plain"?: string } | undefined)?.["text/plain"];

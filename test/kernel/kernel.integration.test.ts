@@ -11,33 +11,27 @@ import { after, before, describe, test } from "node:test";
 import {
   KernelDriver,
   PYTHON,
-  TempInstall,
+  type RunningKernel,
   jupyterMissing,
   ofType,
   repoRoot,
+  startTempKernel,
   streamText,
-  tempInstall,
 } from "./helpers";
 
 const missing = jupyterMissing();
 
 describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
-  let install: TempInstall;
+  let running: RunningKernel | undefined;
   let kernel: KernelDriver;
   let workDir: string;
 
   before(async () => {
-    install = tempInstall();
-    // A folder under the repository, so that cells import "tslab-dl" by package name.
-    workDir = mkdtempSync(path.join(repoRoot, "dist", "kernel-test-"));
-    kernel = await KernelDriver.start(install.jupyterPath, "tslab-dl", workDir);
+    running = await startTempKernel();
+    ({ kernel, workDir } = running);
   });
 
-  after(async () => {
-    await kernel?.stop();
-    install?.remove();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => running?.stop());
 
   test("a cell that throws reports one error output and the next cell still runs", async () => {
     assert.equal((await kernel.execute("const before = 1;")).reply.status, "ok");

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { setRandomSeed } from "../../src/seed";
 import { useFastOps } from "../../src/speed";
 
 /** Switch to the WebAssembly backend once. */
@@ -53,4 +54,40 @@ export function assertClose(fast: Float32Array, stock: Float32Array, rtol: numbe
 /** A deterministic random tensor (values in [-1, 1)). */
 export function random(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, "float32", seed);
+}
+
+/** What a fit leaves: its History's values and the model's final weights. */
+export interface FitResult {
+  history: Record<string, number[]>;
+  weights: Float32Array[];
+}
+
+/**
+ * One `fit` of a model built after `setRandomSeed(seed)` (same initial weights, Dropout masks
+ * and shuffles on every run), with tslab-dl's fast ops on or off; the model is disposed and
+ * the fast ops are back on afterwards.
+ *
+ * @example
+ * const stock = await fitSeeded(false, 7, tutorialModel, x, y, { epochs: 2, verbose: 0 });
+ */
+export async function fitSeeded(
+  fast: boolean,
+  seed: number,
+  build: () => tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  args: tf.ModelFitArgs,
+): Promise<FitResult> {
+  useFastOps(fast);
+  setRandomSeed(seed);
+  try {
+    const model = build();
+    const history = await model.fit(x, y, args);
+    const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+    model.dispose();
+    return { history: history.history as Record<string, number[]>, weights };
+  } finally {
+    setRandomSeed(undefined);
+    useFastOps(true);
+  }
 }

@@ -4,8 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { cnnModel } from "../../bench/cnn-model";
 import { loadFashionMnist } from "../../src/data";
 import { setRandomSeed } from "../../src/seed";
-import { useFastOps } from "../../src/speed";
-import { assertClose, useWasm } from "./compare";
+import { assertClose, fitSeeded, type FitResult, useWasm } from "./compare";
 import { hasFashionMnist } from "../helpers";
 import { values } from "./conv-grad";
 
@@ -26,29 +25,21 @@ function smallConvNet(): tf.Sequential {
   return model;
 }
 
-interface FitResult {
-  history: Record<string, number[]>;
-  weights: Float32Array[];
-}
-
 /** Two seeded epochs of {@link smallConvNet} on 40 fixed samples (batch 16: a short last batch). */
 async function seededFit(backend: "cpu" | "wasm", fast: boolean): Promise<FitResult> {
   if (backend === "wasm") await useWasm();
   else await tf.setBackend("cpu");
-  useFastOps(fast);
-  setRandomSeed(11);
+  const x = tf.tensor4d(values(40 * 9 * 7 * 2, 21), [40, 9, 7, 2]);
+  const y = tf.tensor1d(Array.from(values(40, 22), (v) => Math.floor((v + 1) * 1.5)));
   try {
-    const x = tf.tensor4d(values(40 * 9 * 7 * 2, 21), [40, 9, 7, 2]);
-    const y = tf.tensor1d(Array.from(values(40, 22), (v) => Math.floor((v + 1) * 1.5)));
-    const model = smallConvNet();
-    const history = await model.fit(x, y, { epochs: 3, batchSize: 16, validationSplit: 0.2, verbose: 0 });
-    const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
-    model.dispose();
-    tf.dispose([x, y]);
-    return { history: history.history as Record<string, number[]>, weights };
+    return await fitSeeded(fast, 11, smallConvNet, x, y, {
+      epochs: 3,
+      batchSize: 16,
+      validationSplit: 0.2,
+      verbose: 0,
+    });
   } finally {
-    setRandomSeed(undefined);
-    useFastOps(true);
+    tf.dispose([x, y]);
     await useWasm();
   }
 }
@@ -113,20 +104,13 @@ for (const optimizer of ["sgd", "adam"]) {
     const x = tf.tidy(() => images.slice(0, 256).toFloat().div(255).reshape([256, 28, 28, 1]));
     const y = tf.tidy(() => labels.slice(0, 256).toFloat());
     tf.dispose([images, labels]);
-    const run = async (fast: boolean): Promise<FitResult> => {
-      useFastOps(fast);
-      setRandomSeed(5);
-      try {
-        const model = cnnModel(optimizer);
-        const history = await model.fit(x, y, { epochs: 2, batchSize: 32, validationSplit: 0.25, verbose: 0 });
-        const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
-        model.dispose();
-        return { history: history.history as Record<string, number[]>, weights };
-      } finally {
-        setRandomSeed(undefined);
-        useFastOps(true);
-      }
-    };
+    const run = (fast: boolean): Promise<FitResult> =>
+      fitSeeded(fast, 5, () => cnnModel(optimizer), x, y, {
+        epochs: 2,
+        batchSize: 32,
+        validationSplit: 0.25,
+        verbose: 0,
+      });
     const stock = await run(false);
     const fast = await run(true);
     if (optimizer === "sgd") assertSameFit(fast, stock, "CNN (sgd) fast vs stock", 1e-4);

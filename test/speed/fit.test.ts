@@ -4,10 +4,8 @@ import * as path from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { DEBIAN_FASHION_MNIST_DIR, loadFashionMnist } from "../../src/data";
-import { setRandomSeed } from "../../src/seed";
-import { useFastOps } from "../../src/speed";
 import { tutorialModel } from "../../bench/model";
-import { assertClose, useWasm } from "./compare";
+import { assertClose, fitSeeded, useWasm } from "./compare";
 
 before(async () => {
   await useWasm();
@@ -15,20 +13,8 @@ before(async () => {
 
 const dataPresent = fs.existsSync(path.join(DEBIAN_FASHION_MNIST_DIR, "train-images-idx3-ubyte.gz"));
 
-async function shortFit(fast: boolean, x: tf.Tensor, y: tf.Tensor, xVal: tf.Tensor, yVal: tf.Tensor) {
-  useFastOps(fast);
-  setRandomSeed(7); // same initial weights, Dropout masks and shuffles in both runs
-  try {
-    const model = tutorialModel();
-    const history = await model.fit(x, y, { epochs: 2, batchSize: 32, validationData: [xVal, yVal], verbose: 0 });
-    const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
-    model.dispose();
-    return { history: history.history as Record<string, number[]>, weights };
-  } finally {
-    setRandomSeed(undefined);
-    useFastOps(true);
-  }
-}
+const shortFit = (fast: boolean, x: tf.Tensor, y: tf.Tensor, xVal: tf.Tensor, yVal: tf.Tensor) =>
+  fitSeeded(fast, 7, tutorialModel, x, y, { epochs: 2, batchSize: 32, validationData: [xVal, yVal], verbose: 0 });
 
 test("two epochs of the lesson's model on 3000 Fashion-MNIST images train the same with fast ops as with stock", async (t) => {
   if (!dataPresent) {

@@ -1,6 +1,14 @@
-/** A convolution's geometry, laid out for the AssemblyScript ops (src/speed/as/conv-geometry.ts). */
+/** The attributes tfjs passes to a convolution, and its geometry laid out for the AssemblyScript ops (src/speed/as/conv-geometry.ts). */
 import type * as tf from "@tensorflow/tfjs";
 import type { WasmModule } from "../internals";
+
+/** The attributes tfjs passes to every 2-D convolution kernel (see tfjs-core's `conv2d`). */
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
+  dataFormat: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
 
 /** Bytes of one geometry block. */
 export const GEOMETRY_BYTES = 64;

@@ -10,16 +10,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
-import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
+import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
 /** Attributes tfjs passes to `Conv2DBackpropFilter` (see tfjs-core's `conv2DBackpropFilter`). */
-interface Attrs {
-  strides: number | [number, number];
-  pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
+interface Attrs extends ConvAttrs {
   filterShape: [number, number, number, number];
 }
 

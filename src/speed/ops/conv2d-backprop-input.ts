@@ -7,15 +7,12 @@ import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
-import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
+import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
+/** Attributes tfjs passes to `Conv2DBackpropInput`. */
+interface Attrs extends ConvAttrs {
   inputShape: [number, number, number, number];
 }
 

@@ -9,16 +9,12 @@ import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
-import { GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
+import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding;
-  dataFormat: "NHWC" | "NCHW";
+interface Attrs extends ConvAttrs {
   dilations: number | [number, number];
-  dimRoundingMode?: "floor" | "round" | "ceil";
   activation?: string;
 }
 
