@@ -11,7 +11,7 @@
 import type * as TS from "@tslab/typescript-for-tslab";
 import type { Executor } from "./tslab-internals";
 import { quickInfo, typescript } from "./protocol";
-import { blankShellLines } from "./shell-lines";
+import { readCell } from "./cell-text";
 
 /** The deepest node of `file` whose text spans `pos` (its end included). */
 function nodeAt(ts: typeof TS, file: TS.SourceFile, pos: number): TS.Node {
@@ -58,24 +58,24 @@ function join(...texts: Array<string | undefined>): string | undefined {
  */
 export function describeAt(executor: Executor, code: string, cursor: number): string | undefined {
   const ts = typescript();
-  const source = blankShellLines(code);
+  const source = readCell(code).blanked;
   const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   // After the last token (e.g. "f(1, |") the cursor is in no node: look at the last one.
   const probe = Math.min(cursor, source.trimEnd().length);
   const callee = calleeAt(ts, file, nodeAt(ts, file, probe), probe);
-  if (!callee) return quickInfo(executor, code, cursor);
+  if (!callee) return quickInfo(executor, source, cursor);
   const at = callee.expression.end - 1;
   const onCallee = probe <= callee.expression.end;
-  const signature = quickInfo(executor, code, at);
+  const signature = quickInfo(executor, source, at);
   let classDocs: string | undefined;
   if (callee.construct) {
     // Without `new`, TypeScript describes the class itself, with its TSDoc.
     const start = callee.construct.getStart(file);
-    classDocs = quickInfo(executor, code.slice(0, start) + "   " + code.slice(start + 3), at);
+    classDocs = quickInfo(executor, source.slice(0, start) + "   " + source.slice(start + 3), at);
   }
   if (onCallee) return join(signature, classDocs);
   // What the cursor is on follows, unless it is an unknown property being typed (`{ pat|`).
-  const here = quickInfo(executor, code, cursor);
+  const here = quickInfo(executor, source, cursor);
   return join(signature, classDocs, here && !/^\(property\) [\w$]+: any$/.test(here) ? here : undefined);
 }
 

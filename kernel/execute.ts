@@ -22,12 +22,12 @@ import {
   type Executor,
 } from "./tslab-internals";
 import { CompiledCells, isCellScript } from "./cell-maps";
+import { readCell } from "./cell-text";
 import { NameRecorder, declaredNames, survivingDeclarations } from "./cell-names";
 import { InterruptError, watchLoadedTfjs } from "./interrupt";
 import { installMagics } from "./magic-commands";
-import { UsageError, rewriteMagics } from "./magics";
+import { UsageError } from "./magics";
 import { typescript } from "./protocol";
-import { rewriteShellLines, shellStatement } from "./shell-lines";
 import { UserSources, sourceOfValue } from "./source-lookup";
 import { Locate, headline, traceback } from "./traceback";
 
@@ -254,7 +254,7 @@ export class CellRunner {
     let ok: boolean;
     let runnable: string;
     try {
-      runnable = rewriteShellLines(rewriteMagics(code), shellStatement);
+      runnable = readCell(code).runnable();
     } catch (e) {
       if (e instanceof UsageError)
         return { status: "error", error: { ...errorContent(e), traceback: [headline(e.name, e.message)] } };

@@ -10,10 +10,12 @@
  * and TypeScript cannot read it as the continuation of the line before (a
  * modulo `a\n%b` is TypeScript and left alone; put `;` at the end of the line
  * before a magic to make it one).
+ *
+ * This module knows what each magic becomes; `cell-text.ts` reads a cell once
+ * and puts the pieces together with its shell lines.
  */
 import type * as TS from "@tslab/typescript-for-tslab";
-import { typescript } from "./protocol";
-import { blankShellLines, findShellLines } from "./shell-lines";
+import { tslabTypeScript as typescript } from "./tslab-internals";
 
 /** The global hook a rewritten magic line calls. */
 export const MAGIC_HOOK: unique symbol = Symbol.for("tslab-dl.magic") as never;
@@ -38,7 +40,7 @@ export class UsageError extends Error {
 }
 
 /** A magic line found in a cell. */
-interface MagicLine {
+export interface MagicLine {
   /** Offsets of the line's first character and just past its last. */
   start: number;
   end: number;
@@ -51,20 +53,17 @@ interface MagicLine {
 
 const CANDIDATE = /^([ \t]*)(%%?)([A-Za-z_]\w*)(.*)$/;
 
+/** A line that looks like a magic; `percent` is the offset of its first `%`. */
+type MagicCandidate = MagicLine & { percent: number };
+
 function parseErrors(ts: typeof TS, code: string): Array<{ start: number }> {
   const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   return (file as unknown as { parseDiagnostics?: Array<{ start: number }> }).parseDiagnostics ?? [];
 }
 
-/**
- * Find the magic lines of a cell.
- *
- * @example
- * findMagicLines("%time const y = f(x)\nconst r = a\n%b");
- * // → [{ start: 0, end: 20, cell: false, name: "time", args: "const y = f(x)" }]
- */
-export function findMagicLines(code: string): MagicLine[] {
-  const candidates: Array<MagicLine & { percent: number }> = [];
+/** The lines that look like magics (`%name …` or `%%name …` first on the line). */
+export function magicCandidates(code: string): MagicCandidate[] {
+  const candidates: MagicCandidate[] = [];
   let offset = 0;
   for (const line of code.split("\n")) {
     const m = CANDIDATE.exec(line.replace(/\r$/, ""));
@@ -75,11 +74,31 @@ export function findMagicLines(code: string): MagicLine[] {
     }
     offset += line.length + 1;
   }
-  if (candidates.length === 0) return [];
-  // Where a "!" would start a shell line, a "%" starts a statement.
-  let probe = code;
-  for (const c of candidates) probe = probe.slice(0, c.percent) + "!" + probe.slice(c.percent + 1);
-  const statementStarts = new Set(findShellLines(probe).map((line) => line.start));
+  return candidates;
+}
+
+/**
+ * The cell with each candidate's `%` made a `!`: where a shell line would start,
+ * a magic starts a statement, so one shell-line scan of this text finds both.
+ */
+export function magicProbe(code: string, candidates: MagicCandidate[]): string {
+  if (candidates.length === 0) return code;
+  const parts: string[] = [];
+  let at = 0;
+  for (const c of candidates) {
+    parts.push(code.slice(at, c.percent), "!");
+    at = c.percent + 1;
+  }
+  parts.push(code.slice(at));
+  return parts.join("");
+}
+
+/**
+ * The candidates that are magics: those that start a statement (`statementStarts`,
+ * from the scan of {@link magicProbe}) and that TypeScript cannot read as code
+ * (`code` is the cell with its shell lines blanked).
+ */
+export function confirmMagics(code: string, candidates: MagicCandidate[], statementStarts: Set<number>): MagicLine[] {
   const ts = typescript();
   const found: MagicLine[] = [];
   let text = code;
@@ -88,9 +107,14 @@ export function findMagicLines(code: string): MagicLine[] {
     const errors = parseErrors(ts, text).filter((e) => e.start >= c.start && e.start <= c.end);
     if (errors.length === 0) continue; // TypeScript reads it: a continued expression such as a modulo
     found.push({ start: c.start, end: c.end, cell: c.cell, name: c.name, args: c.args });
-    text = text.slice(0, c.start) + ";".padEnd(c.end - c.start) + text.slice(c.end);
+    text = padMagic(text, c);
   }
   return found;
+}
+
+/** `code` with a magic line made an empty statement of the same length. */
+export function padMagic(code: string, magic: MagicLine): string {
+  return code.slice(0, magic.start) + ";".padEnd(magic.end - magic.start) + code.slice(magic.end);
 }
 
 const HOOK = `(globalThis as any)[Symbol.for("tslab-dl.magic")]`;
@@ -127,7 +151,17 @@ function statementOf(ts: typeof TS, args: string): string {
   return (last ? args.slice(0, last.end) : "").trim().replace(/;$/, "");
 }
 
-function lineMagic(ts: typeof TS, magic: MagicLine): string {
+/**
+ * The statement a line magic becomes, on one line. Throws {@link UsageError}
+ * for an unknown or misused one.
+ *
+ * @example
+ * lineMagicCall({ start: 0, end: 4, cell: false, name: "who", args: "" });
+ * // → '(globalThis as any)[Symbol.for("tslab-dl.magic")].line("who", "");'
+ */
+export function lineMagicCall(magic: MagicLine): string {
+  if (!Object.hasOwn(LINE_MAGICS, magic.name)) throw unknown(magic);
+  const ts = typescript();
   switch (magic.name) {
     case "time": {
       const statement = statementOf(ts, magic.args);
@@ -148,7 +182,24 @@ function lineMagic(ts: typeof TS, magic: MagicLine): string {
   }
 }
 
-function cellMagic(ts: typeof TS, magic: MagicLine, body: string): { head: string; tail: string; body: string } {
+/** The body of a cell magic's cell, rewritten, and the same body with its shell lines blanked for parsing. */
+interface CellMagicBody {
+  /** What runs: line magics and shell lines rewritten. */
+  body: string;
+  /** Line magics rewritten, shell lines blanked: what the parser reads. */
+  parsed: string;
+  /** An offset of `parsed` as an offset of `body`. */
+  toBody: (offset: number) => number;
+}
+
+/**
+ * What a cell magic (`%%time`, `%%timeit` on the first line) wraps around its
+ * cell's body. Throws {@link UsageError} for an unknown or misused one.
+ */
+export function cellMagicCall(magic: MagicLine, cell: CellMagicBody): { head: string; tail: string; body: string } {
+  if (!Object.hasOwn(CELL_MAGICS, magic.name)) throw unknown(magic);
+  const ts = typescript();
+  const body = cell.body;
   if (magic.name === "timeit") {
     const { options, statement } = timeitArgs(magic.args);
     if (statement)
@@ -158,12 +209,12 @@ function cellMagic(ts: typeof TS, magic: MagicLine, body: string): { head: strin
   }
   if (magic.args) throw new UsageError(`%%time takes nothing on its line, found ${JSON.stringify(magic.args)}`);
   // The cell's value stays its value: the last expression statement is wrapped.
-  const file = ts.createSourceFile("cell.ts", blankShellLines(body), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const file = ts.createSourceFile("cell.ts", cell.parsed, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const last = file.statements[file.statements.length - 1];
   if (!last || !ts.isExpressionStatement(last))
     return { head: `${HOOK}.timeStart();`, tail: `\n${HOOK}.timeEnd();`, body };
-  const from = last.expression.getStart(file);
-  const to = last.expression.end;
+  const from = cell.toBody(last.expression.getStart(file));
+  const to = cell.toBody(last.expression.end);
   const wrapped = `${body.slice(0, from)}${HOOK}.timeEnd((${body.slice(from, to)}))${body.slice(to)}`;
   return { head: `${HOOK}.timeStart();`, tail: "", body: wrapped };
 }
@@ -178,33 +229,4 @@ function unknown(magic: MagicLine): UsageError {
     `${kind} magic function \`${magic.cell ? "%%" : "%"}${magic.name}\` not found. ` +
       `Line magics: ${list(LINE_MAGICS, "%")}. Cell magics: ${list(CELL_MAGICS, "%%")}.`,
   );
-}
-
-/**
- * The cell with its magic lines replaced by calls of the magic hook, every
- * line number unchanged. Throws {@link UsageError} for an unknown or misused magic.
- *
- * @example
- * rewriteMagics("%who"); // → '(globalThis as any)[Symbol.for("tslab-dl.magic")].line("who", "");'
- */
-export function rewriteMagics(code: string): string {
-  const magics = findMagicLines(code);
-  if (magics.length === 0) return code;
-  const ts = typescript();
-  let out = "";
-  let at = 0;
-  for (const magic of magics) {
-    if (magic.cell) {
-      const first = code.slice(0, magic.start).trim() === "";
-      if (!first) throw new UsageError(`the cell magic %%${magic.name} must be on the cell's first line`);
-      if (!(magic.name in CELL_MAGICS)) throw unknown(magic);
-      const rest = rewriteMagics(" ".repeat(magic.end) + code.slice(magic.end));
-      const parts = cellMagic(ts, magic, rest.slice(magic.end));
-      return code.slice(0, magic.start) + parts.head.padEnd(magic.end - magic.start) + parts.body + parts.tail;
-    }
-    if (!(magic.name in LINE_MAGICS)) throw unknown(magic);
-    out += code.slice(at, magic.start) + lineMagic(ts, magic);
-    at = magic.end;
-  }
-  return out + code.slice(at);
 }

@@ -7,7 +7,7 @@
 import "./light-builder"; // first: before tslab's converter loads
 import { createRequire } from "node:module";
 import { tslabConverter, tslabInspect, tslabTypeScript, type Executor } from "./tslab-internals";
-import { blankShellLines } from "./shell-lines";
+import { readCell } from "./cell-text";
 import { PROTOCOL_VERSION } from "./wire";
 
 /** The kernel's name in Jupyter (kernelspec folder and `--kernel` argument). */
@@ -72,7 +72,7 @@ interface IsCompleteReply {
  * isComplete("const = 5;");     // → { status: "invalid" }
  */
 export function isComplete(code: string): IsCompleteReply {
-  const source = blankShellLines(code);
+  const source = readCell(code).blanked;
   const tslab = tslabConverter().isCompleteCode(source);
   if (!tslab.completed) return { status: "incomplete", indent: tslab.indent ?? "" };
   const ts = typescript();
@@ -83,13 +83,13 @@ export function isComplete(code: string): IsCompleteReply {
 
 /** The `complete_reply` content, from tslab's completion on the cell without its shell lines. */
 export function complete(executor: Executor, code: string, cursor: number): Record<string, unknown> {
-  const info = executor.complete(blankShellLines(code), cursor);
+  const info = executor.complete(readCell(code).blanked, cursor);
   return { status: "ok", matches: info.candidates, cursor_start: info.start, cursor_end: info.end, metadata: {} };
 }
 
-/** The type and documentation of the symbol at `cursor`, or `undefined`. */
-export function quickInfo(executor: Executor, code: string, cursor: number): string | undefined {
-  const info = executor.inspect(blankShellLines(code), cursor);
+/** The type and documentation of the symbol at `cursor` of a cell whose shell lines are blanked, or `undefined`. */
+export function quickInfo(executor: Executor, blanked: string, cursor: number): string | undefined {
+  const info = executor.inspect(blanked, cursor);
   return info ? tslabInspect().printQuickInfo(info) : undefined;
 }
 

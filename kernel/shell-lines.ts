@@ -22,7 +22,7 @@ import { StringDecoder } from "node:string_decoder";
 import { tslabTypeScript } from "./tslab-internals";
 
 /** A shell line found in a cell. */
-interface ShellLine {
+export interface ShellLine {
   /** Offset of the line's first character. */
   start: number;
   /** Offset just past the line's last character (before its newline). */
@@ -224,39 +224,10 @@ function afterToken(
   return "operand";
 }
 
-/**
- * Replace each shell line with `replace(command)`, keeping every other
- * character (and so every line number) in place.
- *
- * @example
- * rewriteShellLines("!pwd\n1", (cmd) => `await run(${JSON.stringify(cmd)});`);
- * // → 'await run("pwd");\n1'
- */
-export function rewriteShellLines(code: string, replace: (command: string) => string): string {
-  let out = "";
-  let at = 0;
-  for (const line of findShellLines(code)) {
-    out += code.slice(at, line.start) + replace(line.command);
-    at = line.end;
-  }
-  return out + code.slice(at);
-}
-
 /** The statement a shell line becomes in the compiled cell. */
 export function shellStatement(command: string): string {
   // Not "await (…)": where await is not allowed TypeScript reads that as a call to a function named await.
   return `await Promise.resolve((globalThis as any)[Symbol.for("tslab-dl.shell")](${JSON.stringify(command)}));`;
-}
-
-/** The cell with its shell lines blanked to spaces: same offsets, for completion and inspection. */
-export function blankShellLines(code: string): string {
-  let out = "";
-  let at = 0;
-  for (const line of findShellLines(code)) {
-    out += code.slice(at, line.start) + " ".repeat(line.end - line.start);
-    at = line.end;
-  }
-  return out + code.slice(at);
 }
 
 /** Options of {@link runShellCommand}. */

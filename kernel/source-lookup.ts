@@ -13,7 +13,7 @@ import path from "node:path";
 import type * as TS from "@tslab/typescript-for-tslab";
 import { statementNames } from "./cell-names";
 import { typescript } from "./protocol";
-import { blankShellLines } from "./shell-lines";
+import { readCell } from "./cell-text";
 
 /** Where a user's name was declared. */
 interface Declared {
@@ -35,7 +35,7 @@ export class UserSources {
   /** Record a cell that ran; `only`, when given, limits it to the names whose statements ran. */
   record(label: string, code: string, only?: Set<string>): void {
     const ts = typescript();
-    const file = ts.createSourceFile("cell.ts", blankShellLines(code), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const file = ts.createSourceFile("cell.ts", readCell(code).blanked, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     for (const statement of file.statements) {
       // An imported name's source is the module's, found by value.
       if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement)) continue;

@@ -3,14 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import {
-  blankShellLines,
-  findShellLines,
-  interruptShellCommand,
-  rewriteShellLines,
-  runShellCommand,
-  shellStatement,
-} from "../../kernel/shell-lines";
+import { readCell } from "../../kernel/cell-text";
+import { findShellLines, interruptShellCommand, runShellCommand } from "../../kernel/shell-lines";
 
 const commands = (code: string) => findShellLines(code).map((l) => l.command);
 
@@ -64,7 +58,7 @@ test("/ after an operand divides, as TypeScript's scanner reads it: a template t
   ];
   for (const code of cases) {
     assert.deepEqual(commands(code), [], code);
-    assert.equal(rewriteShellLines(code, shellStatement), code, `unchanged: ${code}`);
+    assert.equal(readCell(code).runnable(), code, `unchanged: ${code}`);
   }
 });
 
@@ -78,13 +72,13 @@ test("/ after if (…), a block or a keyword starts a regex, so what follows it 
 
 test("rewriting keeps line numbers; blanking keeps every offset", () => {
   const code = "const a = 1;\n!ls -al\na";
-  const rewritten = rewriteShellLines(code, shellStatement);
+  const rewritten = readCell(code).runnable();
   assert.equal(rewritten.split("\n").length, 3);
   assert.equal(
     rewritten.split("\n")[1],
     'await Promise.resolve((globalThis as any)[Symbol.for("tslab-dl.shell")]("ls -al"));',
   );
-  const blank = blankShellLines(code);
+  const blank = readCell(code).blanked;
   assert.equal(blank.length, code.length);
   assert.equal(blank, "const a = 1;\n       \na");
 });
