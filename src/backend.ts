@@ -107,7 +107,7 @@ function announce(name: BackendName, verbose: boolean): void {
     wasm: "WebAssembly (@tensorflow/tfjs-backend-wasm)",
     cpu: "plain JavaScript CPU (slow: install @tensorflow/tfjs-node or @tensorflow/tfjs-backend-wasm)",
   };
-  const fast = name === "wasm" && fastOpsInstalled().length > 0 ? " with tslab-dl's fast kernels" : "";
+  const fast = name === "wasm" && fastOpsInstalled().length > 0 ? " with tslab-dl's fast ops" : "";
   console.log(`tslab-dl: TensorFlow.js backend = ${name}, ${labels[name]}${fast}`);
 }
 

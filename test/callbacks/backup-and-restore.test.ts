@@ -28,7 +28,7 @@ for (const [fast, shuffle] of [
   ["0", "1"],
   ["1", "0"],
 ]) {
-  const how = `fast kernels ${fast === "1" ? "on" : "off"}, ${shuffle === "1" ? "shuffled" : "not shuffled"}`;
+  const how = `fast ops ${fast === "1" ? "on" : "off"}, ${shuffle === "1" ? "shuffled" : "not shuffled"}`;
   test(`a training process killed mid-epoch resumes from its last epoch to the weights of an uninterrupted seeded run (${how})`, () => {
     const env = { FAST: fast, SHUFFLE: shuffle };
     const reference = child(path.join(tempDir(), "backup"), env);

@@ -179,7 +179,7 @@ async function fitWeights(
 }
 
 for (const fast of [true, false]) {
-  test(`a rate set by a callback takes effect from the next batch (Adam, fast kernels ${fast ? "on" : "off"})`, async () => {
+  test(`a rate set by a callback takes effect from the next batch (Adam, fast ops ${fast ? "on" : "off"})`, async () => {
     await init({ verbose: false, fastOps: fast });
     try {
       // Rate 0 from epoch 1 on: Adam then leaves the weights exactly as they are.
@@ -198,7 +198,7 @@ for (const fast of [true, false]) {
     }
   });
 
-  test(`withSchedule sets the rate before every step from the optimizer's step count (fast kernels ${fast ? "on" : "off"})`, async () => {
+  test(`withSchedule sets the rate before every step from the optimizer's step count (fast ops ${fast ? "on" : "off"})`, async () => {
     await init({ verbose: false, fastOps: fast });
     try {
       const optimizer = withSchedule(tf.train.adam(), new ExponentialDecay(0.05, 4, 0.5));
