@@ -156,3 +156,23 @@ test("a cell compiles on the compiler thread: the event loop stays free, and an 
   const typed = await runner.run("const wrong: string = beforeBig;");
   assert.equal(typed.status, "error", "the fresh compiler thread still checks against the session's declarations");
 });
+
+test("a /** @module */ cell is known to the compiler thread, also after an interrupt restarted it", async () => {
+  const added = await runner.run(
+    "/** @module shapes */\nexport function area(r: number): number { return 3 * r * r; }",
+  );
+  assert.deepEqual(added, { status: "ok", hasValue: false });
+  assert.deepEqual(await runner.run('import { area } from "./shapes";\narea(2)'), {
+    status: "ok",
+    hasValue: true,
+    value: 12,
+  });
+  const big = `const bigAgain = [${Array.from({ length: 150_000 }, (_, i) => i % 1000).join(",")}];`;
+  const interrupted = runner.run(big);
+  setTimeout(() => runner.interrupt(), 300);
+  assert.equal((await interrupted).status, "error");
+  const again = await runner.run('import { area as area2 } from "./shapes";\narea2(3)');
+  assert.deepEqual(again, { status: "ok", hasValue: true, value: 27 });
+  const wrong = await runner.run('import { area as area3 } from "./shapes";\nconst s: string = area3(1);');
+  assert.equal(wrong.status, "error", "the module's types are checked by the fresh compiler thread");
+});

@@ -73,7 +73,15 @@ export class KernelDriver {
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
     createInterface({ input: child.stdout }).on("line", (line) => {
-      this.pending.shift()?.resolve(JSON.parse(line));
+      const waiting = this.pending.shift();
+      try {
+        waiting?.resolve(JSON.parse(line));
+      } catch (e) {
+        // A line that is not JSON fails the request that waits for it, not the whole test process.
+        waiting?.reject(
+          new Error(`kernel driver answered a line that is not JSON (${(e as Error).message}): ${line.slice(0, 300)}`),
+        );
+      }
     });
     child.once("exit", (code) => {
       for (const { reject } of this.pending.splice(0))
