@@ -95,8 +95,8 @@ function metricText(values: { [key: string]: number }): string {
  * text progress bar (`\r` updates on a TTY, one line per epoch otherwise).
  *
  * Per batch it only counts and, at most every `updateEvery` ms, reads the
- * running loss; the chart is rebuilt once per epoch. Pass `verbose: 0` to `fit`
- * if another progress printer (tfjs-node's) is active. An instance can be
+ * running loss; the chart is rebuilt once per epoch. Pass `verbose: 0` to `fit`:
+ * its default (1) also prints Keras's per-epoch lines (and tfjs-node's bar, where it runs). An instance can be
  * reused: its state is reset when training begins.
  *
  * The chart also shows the running training loss within each epoch (`batchPoints`),
