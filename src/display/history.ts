@@ -4,7 +4,7 @@
 import { Figure } from "./figure";
 import { COLORS, FigureError, type PanelSpec, type SeriesSpec } from "./figure-spec";
 import { registerFormatter, type MimeBundle } from "./registry";
-import { arquero, type Table, tableText } from "./tables";
+import { arquero, type Table } from "./tables";
 
 /** A number, or a tfjs scalar whose value has not been read yet. */
 export type ScalarLike = number | { dataSync(): unknown };
@@ -228,13 +228,15 @@ export function historyTable(history: HistoryLike): Table {
   return arquero().table({ epoch: data.epochs, ...data.metrics });
 }
 
+/**
+ * A History's bundle: the loss curves, and as `text/plain` two lines (epochs, best and last
+ * values; the keys), not a table of every epoch: `historyTable(history)` is that.
+ */
 function historyBundle(value: unknown): MimeBundle {
   const figure = plotHistory(value as HistoryLike);
   const bundle = figure.mimeBundle();
   const data = historyData(value as HistoryLike);
-  const columns = ["epoch", ...Object.keys(data.metrics)];
-  const rows = data.epochs.map((e, i) => [e, ...Object.keys(data.metrics).map((k) => data.metrics[k][i])]);
-  bundle["text/plain"] = `${figure.toString()}\n${tableText(columns, rows, 20)}`;
+  bundle["text/plain"] = `${figure.toString()}\nkeys: ${Object.keys(data.metrics).join(", ")}`;
   return bundle;
 }
 

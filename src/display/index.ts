@@ -1,6 +1,6 @@
 /**
  * Display: MIME bundles for notebooks. Importing this module registers the
- * formatters for tfjs History (loss curves), tensors, LayersModel summaries and
+ * formatters for tfjs History (loss curves), tensors, optimizers, LayersModel summaries, `model.layers` and
  * arquero tables.
  */
 import "./tslab-fallback"; // under the stock tslab kernel, display() uses tslab's own display
@@ -25,7 +25,8 @@ export { plotHistory, historyTable, type PlotHistoryOptions } from "./history";
 export { plt, Pyplot, SubplotsFigure, type PlotOptions, type FigureOptions, type ShowOptions } from "./plt";
 export { Axes } from "./axes";
 export { setTableRowLimit, isTable, type Table } from "./tables";
-export { tensorText, modelSummaryHTML } from "./tfjs-format";
+export { tensorText } from "./tfjs-format";
+export { modelSummaryHTML } from "./model-summary";
 export { predictionView, type PredictionViewOptions } from "./prediction";
 export { Evaluation, evaluate } from "./evaluation";
 export { plotHistories, type PlotHistoriesOptions } from "./histories";

@@ -115,7 +115,7 @@ function tableHTML(columns: string[], rows: unknown[][], total: number, options:
 }
 
 /** Aligned text of rows, the first `limit` shown, with a note of how many are hidden. */
-export function tableText(columns: string[], rows: unknown[][], limit: number, total = rows.length): string {
+function tableText(columns: string[], rows: unknown[][], limit: number, total = rows.length): string {
   const shown = rows.slice(0, limit);
   const numeric = columns.map((_, c) => isNumeric(shown, c));
   const cells = shown.map((r) => r.map(cellText));

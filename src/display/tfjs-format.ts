@@ -1,11 +1,13 @@
 /**
  * Formatters for TensorFlow.js objects we do not own: tensors print like NumPy
- * arrays (summarised with `...` beyond 1000 values), models print their summary
- * as an HTML table and as Keras-style text.
+ * arrays (summarised with `...` beyond 1000 values), an array of tensors one line
+ * each, an optimizer as one line with its settings. (Models and `model.layers`:
+ * `model-summary.ts`.)
  */
+import type * as tfjs from "@tensorflow/tfjs";
 import { tf } from "../backend";
+import { optimizerInternals } from "../speed/internals";
 import { registerFormatter, type MimeBundle } from "./registry";
-import { xmlEscape } from "./escape";
 
 /** Tensors with more values than this are summarised (NumPy's `threshold`). */
 const THRESHOLD = 1000;
@@ -123,33 +125,6 @@ function keptValues(t: TensorShape, kept: number[][]): unknown[] {
   }
 }
 
-interface LayerShape {
-  name: string;
-  getClassName(): string;
-  countParams(): number;
-  outputShape?: unknown;
-}
-
-interface ModelShape {
-  name: string;
-  layers: LayerShape[];
-  trainableWeights: Array<{ shape: Array<number | null> }>;
-  nonTrainableWeights: Array<{ shape: Array<number | null> }>;
-  summary(lineLength?: number, positions?: number[], printFn?: (message?: unknown) => void): void;
-}
-
-/** Whether a value is shaped like a tfjs LayersModel / Sequential. */
-function isLayersModel(value: unknown): value is ModelShape {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Partial<Record<keyof ModelShape, unknown>>;
-  return (
-    Array.isArray(v.layers) &&
-    typeof v.summary === "function" &&
-    Array.isArray(v.trainableWeights) &&
-    Array.isArray(v.nonTrainableWeights)
-  );
-}
-
 /** A shape as Keras prints it: `(None, 784)`. */
 export function shapeText(shape: unknown): string {
   if (!Array.isArray(shape)) return String(shape);
@@ -158,95 +133,104 @@ export function shapeText(shape: unknown): string {
   return `(${dims.join(", ")}${dims.length === 1 ? "," : ""})`;
 }
 
-function weightCount(weights: Array<{ shape: Array<number | null> }>): number {
-  return weights.reduce((a, w) => a + w.shape.reduce((p: number, d) => p * (d ?? 0), 1), 0);
-}
-
-/** One row per layer: name, class, output shape, parameter count. */
-function modelRows(model: ModelShape): Array<{ layer: string; type: string; outputShape: string; params: number }> {
-  return model.layers.map((layer) => {
-    let outputShape: string;
-    try {
-      outputShape = shapeText(layer.outputShape);
-    } catch {
-      outputShape = "multiple";
-    }
-    let params: number;
-    try {
-      params = layer.countParams();
-    } catch {
-      params = 0;
-    }
-    return { layer: layer.name, type: layer.getClassName(), outputShape, params };
-  });
-}
-
-function thousands(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-/** The model summary as an HTML table (Layer (type), Output Shape, Param #) with totals. */
-export function modelSummaryHTML(model: ModelShape): string {
-  const rows = modelRows(model);
-  const trainable = weightCount(model.trainableWeights);
-  const nonTrainable = weightCount(model.nonTrainableWeights);
-  const body = rows
-    .map(
-      (r) =>
-        `<tr><td style="text-align:left">${xmlEscape(r.layer)} (${xmlEscape(r.type)})</td><td style="text-align:left">${xmlEscape(r.outputShape)}</td><td style="text-align:right">${thousands(r.params)}</td></tr>`,
-    )
-    .join("\n");
-  return (
-    `<table class="tslab-dl-model-summary">\n<caption style="text-align:left">Model: "${xmlEscape(model.name)}"</caption>\n` +
-    `<thead><tr><th style="text-align:left">Layer (type)</th><th style="text-align:left">Output Shape</th><th style="text-align:right">Param #</th></tr></thead>\n` +
-    `<tbody>\n${body}\n</tbody>\n` +
-    `<tfoot>\n<tr><td colspan="2" style="text-align:left">Total params</td><td style="text-align:right">${thousands(trainable + nonTrainable)}</td></tr>\n` +
-    `<tr><td colspan="2" style="text-align:left">Trainable params</td><td style="text-align:right">${thousands(trainable)}</td></tr>\n` +
-    `<tr><td colspan="2" style="text-align:left">Non-trainable params</td><td style="text-align:right">${thousands(nonTrainable)}</td></tr>\n</tfoot>\n</table>`
-  );
-}
-
-/**
- * The model summary as text, laid out as Keras prints it (Layer (type), Output
- * Shape, Param #, totals). tfjs's own `model.summary()` adds an Input Shape column.
- */
-function modelSummaryText(model: ModelShape): string {
-  const rows = modelRows(model);
-  const trainable = weightCount(model.trainableWeights);
-  const nonTrainable = weightCount(model.nonTrainableWeights);
-  const widths = [29, 26, 10];
-  const fit = (cells: string[]) =>
-    cells
-      .map((c, i) => ` ${c}`.padEnd(widths[i]))
-      .join("")
-      .trimEnd();
-  const total = widths.reduce((a, b) => a + b, 0);
-  const lines = [
-    `Model: "${model.name}"`,
-    "_".repeat(total),
-    fit(["Layer (type)", "Output Shape", "Param #"]),
-    "=".repeat(total),
-  ];
-  rows.forEach((r, i) => {
-    lines.push(fit([`${r.layer} (${r.type})`, r.outputShape, String(r.params)]));
-    lines.push(i === rows.length - 1 ? "=".repeat(total) : "");
-  });
-  if (rows.length === 0) lines.push("=".repeat(total));
-  lines.push(`Total params: ${thousands(trainable + nonTrainable)}`);
-  lines.push(`Trainable params: ${thousands(trainable)}`);
-  lines.push(`Non-trainable params: ${thousands(nonTrainable)}`);
-  lines.push("_".repeat(total));
-  return lines.join("\n");
-}
-
 function tensorBundle(value: unknown): MimeBundle {
   return { "text/plain": tensorText(value as TensorShape) };
 }
 
-function modelBundle(value: unknown): MimeBundle {
-  const model = value as ModelShape;
-  return { "text/html": modelSummaryHTML(model), "text/plain": modelSummaryText(model) };
+/** Characters of values shown on a tensor's one line in an array's display. */
+const EXCERPT_CHARS = 64;
+
+/** A tensor on one line: `tf.Tensor float32 [2, 2]  [[1., 2.], [3., 4.]]`, values cut at 64 characters. */
+function tensorLine(t: TensorShape): string {
+  const [header, ...body] = tensorText(t).split("\n");
+  const values = body.join("\n").replace(/\n+\s*/g, " ");
+  if (!values) return header;
+  return `${header}  ${values.length > EXCERPT_CHARS ? `${values.slice(0, EXCERPT_CHARS)} ...` : values}`;
+}
+
+/** Whether a value is a non-empty array of tensors, not all one-value ones (`evaluate`'s result has its own display). */
+function isTensorArray(value: unknown): value is TensorShape[] {
+  return Array.isArray(value) && value.length > 0 && value.every(isTensor) && value.some((t) => t.size !== 1);
+}
+
+/**
+ * An array of tensors (what `trainTestSplit` returns): one line each.
+ *
+ * @example
+ * // Array of 2 tensors:
+ * // [0] tf.Tensor float32 [2, 2]  [[1., 2.], [3., 4.]]
+ * // [1] tf.Tensor int32 [2]  [0, 1]
+ */
+function tensorArrayBundle(value: unknown): MimeBundle {
+  const tensors = value as TensorShape[];
+  const lines = tensors.map((t, i) => `[${i}] ${tensorLine(t)}`);
+  return {
+    "text/plain": [`Array of ${tensors.length} tensor${tensors.length === 1 ? "" : "s"}:`, ...lines].join("\n"),
+  };
+}
+
+/** A number as Python prints a float: `0.1`, `1.0`, `1e-07`. */
+function pyFloat(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
+  if (v !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e16)) {
+    return v.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
+  }
+  return String(v);
+}
+
+/** Whether a value is shaped like a tfjs optimizer. */
+function isOptimizer(value: unknown): value is tfjs.Optimizer {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as { getClassName?: unknown; applyGradients?: unknown; minimize?: unknown };
+  return (
+    typeof v.getClassName === "function" && typeof v.applyGradients === "function" && typeof v.minimize === "function"
+  );
+}
+
+/**
+ * An optimizer on one line with Keras's names for its settings, e.g.
+ * `<SGD learning_rate=0.1, iterations=0>`, `<Adam learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, iterations=0>`.
+ * tfjs's Momentum is Keras's SGD with momentum, its RMSProp Keras's RMSprop (`rho` is tfjs's `decay`).
+ */
+function optimizerText(optimizer: tfjs.Optimizer): string {
+  const o = optimizerInternals(optimizer) as ReturnType<typeof optimizerInternals> & { rho?: number };
+  const className = optimizer.getClassName();
+  const settings: Array<[string, number | boolean | undefined]> = [["learning_rate", o.learningRate]];
+  let name = className;
+  switch (className) {
+    case "Momentum":
+      name = "SGD";
+      settings.push(["momentum", o.momentum], ["nesterov", o.useNesterov ?? false]);
+      break;
+    case "RMSProp":
+      name = "RMSprop";
+      settings.push(["rho", o.decay], ["momentum", o.momentum], ["epsilon", o.epsilon], ["centered", o.centered]);
+      break;
+    case "Adagrad":
+      settings.push(["initial_accumulator_value", o.initialAccumulatorValue]);
+      break;
+    case "Adadelta":
+      settings.push(["rho", o.rho], ["epsilon", o.epsilon]);
+      break;
+    case "Adam":
+    case "Adamax":
+      settings.push(["beta_1", o.beta1], ["beta_2", o.beta2], ["epsilon", o.epsilon]);
+      if (className === "Adamax") settings.push(["decay", o.decay]);
+      break;
+  }
+  const iterations = (optimizer as unknown as { iterations?: number }).iterations;
+  const parts = settings
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === "boolean" ? (v ? "True" : "False") : pyFloat(v as number)}`);
+  if (typeof iterations === "number") parts.push(`iterations=${iterations}`);
+  return `<${name} ${parts.join(", ")}>`;
 }
 
 registerFormatter({ name: "tslab-dl.tensor", test: isTensor, format: tensorBundle });
-registerFormatter({ name: "tslab-dl.layers-model", test: isLayersModel, format: modelBundle });
+registerFormatter({ name: "tslab-dl.tensor-array", test: isTensorArray, format: tensorArrayBundle });
+registerFormatter({
+  name: "tslab-dl.optimizer",
+  test: isOptimizer,
+  format: (v) => ({ "text/plain": optimizerText(v as tfjs.Optimizer) }),
+});

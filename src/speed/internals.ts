@@ -29,17 +29,21 @@ const SUPPORTED_TFJS = "4.22.x";
 
 /** The installed versions of the tfjs packages the fast path reads. */
 export function installedTfjsVersions(): Record<string, string> {
-  const versions: Record<string, string> = {
-    tfjs: tf.version.tfjs,
-    "tfjs-core": tf.version["tfjs-core"],
-    "tfjs-layers": tf.version["tfjs-layers"],
-  };
+  const versions = layersVersions();
   try {
     versions["tfjs-backend-wasm"] = (require("@tensorflow/tfjs-backend-wasm") as { version_wasm: string }).version_wasm;
   } catch {
     versions["tfjs-backend-wasm"] = "not installed";
   }
   return versions;
+}
+
+/**
+ * The versions of tfjs, tfjs-core and tfjs-layers, read without loading the wasm backend
+ * (loading it registers it as tfjs's preferred backend, which must not happen on import).
+ */
+function layersVersions(): Record<string, string> {
+  return { tfjs: tf.version.tfjs, "tfjs-core": tf.version["tfjs-core"], "tfjs-layers": tf.version["tfjs-layers"] };
 }
 
 /** Why the installed tfjs cannot take the fast path, or null when it can. */
@@ -299,4 +303,51 @@ export function offset(backend: BackendWasmLike, t: tf.TensorInfo): number {
 /** The memory of the wasm backend's module (where tslab-dl's ops are instantiated). */
 export function wasmMemory(backend: BackendWasmLike): WebAssembly.Memory | undefined {
   return backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+/** `LayersModel.summary`'s arguments, as tfjs 4.22 declares them. */
+export type SummaryArgs = [lineLength?: number, positions?: number[], printFn?: (message?: unknown) => void];
+
+const STOCK_SUMMARY = Symbol.for("tslab-dl.stock-summary");
+
+type SummaryMethod = ((this: tf.LayersModel, ...args: SummaryArgs) => void) & {
+  [STOCK_SUMMARY]?: (this: tf.LayersModel, ...args: SummaryArgs) => void;
+};
+
+/**
+ * Replace `LayersModel.prototype.summary` (which `Sequential`'s `summary` calls once it has built
+ * the model) with `print`, called only for a built model: tfjs's own method still raises its
+ * error for a model never built. Only with the tfjs-layers version above (otherwise tfjs's
+ * layout stays); a second copy of tslab-dl replaces the first's patch, not wraps it.
+ */
+export function patchModelSummary(print: (model: tf.LayersModel, ...args: SummaryArgs) => void): void {
+  if (unsupportedReason(layersVersions()) !== null) return;
+  const proto = tf.LayersModel.prototype as unknown as { summary: SummaryMethod };
+  const stock = proto.summary[STOCK_SUMMARY] ?? proto.summary;
+  const patched: SummaryMethod = function (this: tf.LayersModel, ...args: SummaryArgs): void {
+    if (!this.built) return stock.call(this, args[0], args[1], () => undefined);
+    print(this, ...args);
+  };
+  patched[STOCK_SUMMARY] = stock;
+  proto.summary = patched;
+}
+
+/** A model's layers as tfjs 4.22 links them: each node's inbound layers with their node and tensor indices. */
+interface NodeInternals {
+  inboundLayers: { name: string }[];
+  nodeIndices: number[];
+  tensorIndices: number[];
+}
+
+/** The nodes of a functional model, by depth (`nodesByDepth`), and a layer's inbound nodes. */
+export function modelNodes(model: tf.LayersModel): NodeInternals[] {
+  const byDepth = (model as unknown as { nodesByDepth?: { [depth: string]: NodeInternals[] } }).nodesByDepth ?? {};
+  return Object.values(byDepth).flat();
+}
+
+export function inboundNodes(layer: tf.layers.Layer): NodeInternals[] {
+  return (layer as unknown as { inboundNodes?: NodeInternals[] }).inboundNodes ?? [];
 }

@@ -186,7 +186,10 @@ test("a chart's bundle carries Plotly JSON, HTML with the static picture, SVG an
   const plotly = bundle["application/vnd.plotly.v1+json"] as { data: unknown[]; layout: object };
   assert.equal(plotly.data.length, 5);
   assert.match(String(bundle["text/plain"]), /^Training history: 10 epochs, best epoch 6 \(val_loss 0\.352\)/);
-  assert.match(String(bundle["text/plain"]), /epoch\s+loss\s+acc\s+val_loss\s+val_acc/);
+  const text = String(bundle["text/plain"]).split("\n");
+  assert.equal(text.length, 2, "a few lines, not a table of every epoch");
+  assert.match(text[0], /; last epoch 9: loss=[\d.]+ acc=[\d.]+ val_loss=[\d.]+ val_acc=[\d.]+$/);
+  assert.equal(text[1], "keys: loss, acc, val_loss, val_acc");
   const html = String(bundle["text/html"]);
   const img = /<img src="data:image\/svg\+xml;base64,([^"]+)" width="920" height="400"/.exec(html);
   assert.ok(img, "the HTML shows the SVG as an <img> sized like the Plotly chart");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../../src/backend";
-import { mimeBundleOf, tensorText, modelSummaryHTML } from "../../src/display";
+import { mimeBundleOf, tensorText } from "../../src/display";
 
 test("a small tensor prints its dtype, shape and every value, aligned like NumPy", () => {
   const t = tf.tensor2d([
@@ -55,58 +55,42 @@ test("NaN and infinities print as nan and inf", () => {
   t.dispose();
 });
 
-function lessonModel() {
-  const model = tf.sequential({ name: "lesson" });
-  model.add(tf.layers.flatten({ inputShape: [28, 28], name: "flatten" }));
-  model.add(tf.layers.dense({ units: 100, activation: "relu", name: "dense" }));
-  model.add(tf.layers.dropout({ rate: 0.3, name: "dropout" }));
-  model.add(tf.layers.dense({ units: 10, activation: "softmax", name: "dense_1" }));
-  return model;
-}
-
-test("a model's summary is an HTML table with Layer (type), Output Shape, Param # and totals, Dropout included", () => {
-  const model = lessonModel();
-  const html = String(mimeBundleOf(model)?.["text/html"]);
-  assert.equal(html, modelSummaryHTML(model as unknown as Parameters<typeof modelSummaryHTML>[0]));
-  assert.match(html, /<th[^>]*>Layer \(type\)<\/th><th[^>]*>Output Shape<\/th><th[^>]*>Param #<\/th>/);
-  const rows = [...html.matchAll(/<tr><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><\/tr>/g)].map(
-    (m) => m.slice(1),
-  );
-  assert.deepEqual(rows, [
-    ["flatten (Flatten)", "(None, 784)", "0"],
-    ["dense (Dense)", "(None, 100)", "78,500"],
-    ["dropout (Dropout)", "(None, 100)", "0"],
-    ["dense_1 (Dense)", "(None, 10)", "1,010"],
-  ]);
-  assert.match(html, /Total params<\/td><td[^>]*>79,510</);
-  assert.match(html, /Trainable params<\/td><td[^>]*>79,510</);
-  assert.match(html, /Non-trainable params<\/td><td[^>]*>0</);
-  model.dispose();
+test("an array of tensors shows one line each: shape, dtype and the first values", () => {
+  const x = tf.range(0, 2000 * 3).reshape([2000, 3]);
+  const y = tf.tensor1d([9, 0, 0, 3], "int32");
+  const text = String(mimeBundleOf([x, y])?.["text/plain"]);
+  const lines = text.split("\n");
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0], "Array of 2 tensors:");
+  assert.match(lines[1], /^\[0\] tf\.Tensor float32 \[2000, 3\] {2}\[\[ {3}0\., {4}1\., {4}2\.\], /);
+  assert.ok(lines[1].endsWith(" ..."), lines[1]);
+  assert.ok(lines[1].length < 120, `one short line, got ${lines[1].length} characters`);
+  assert.equal(lines[2], "[1] tf.Tensor int32 [4]  [9, 0, 0, 3]");
+  tf.dispose([x, y]);
 });
 
-test("a model's text/plain is laid out as Keras's summary", () => {
-  const model = lessonModel();
-  const text = String(mimeBundleOf(model)?.["text/plain"]);
-  assert.equal(
-    text,
+test("an optimizer shows one line with its settings under Keras's names", () => {
+  const cases: Array<[import("@tensorflow/tfjs").Optimizer, string]> = [
+    [tf.train.sgd(0.1), "<SGD learning_rate=0.1, iterations=0>"],
+    [tf.train.momentum(0.01, 0.9, true), "<SGD learning_rate=0.01, momentum=0.9, nesterov=True, iterations=0>"],
     [
-      'Model: "lesson"',
-      "_".repeat(65),
-      " Layer (type)                 Output Shape              Param #",
-      "=".repeat(65),
-      " flatten (Flatten)            (None, 784)               0",
-      "",
-      " dense (Dense)                (None, 100)               78500",
-      "",
-      " dropout (Dropout)            (None, 100)               0",
-      "",
-      " dense_1 (Dense)              (None, 10)                1010",
-      "=".repeat(65),
-      "Total params: 79,510",
-      "Trainable params: 79,510",
-      "Non-trainable params: 0",
-      "_".repeat(65),
-    ].join("\n"),
-  );
-  model.dispose();
+      tf.train.rmsprop(0.001, 0.9, 0, 1e-7),
+      "<RMSprop learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-07, centered=False, iterations=0>",
+    ],
+    [
+      tf.train.adam(0.001, 0.9, 0.999, 1e-7),
+      "<Adam learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, iterations=0>",
+    ],
+    [tf.train.adagrad(0.001), "<Adagrad learning_rate=0.001, initial_accumulator_value=0.1, iterations=0>"],
+  ];
+  for (const [optimizer, text] of cases) assert.deepEqual(mimeBundleOf(optimizer), { "text/plain": text });
+});
+
+test("an optimizer's line counts the steps it has taken", () => {
+  const v = tf.variable(tf.scalar(3));
+  const sgd = tf.train.sgd(0.5);
+  sgd.minimize(() => v.square() as import("@tensorflow/tfjs").Scalar);
+  sgd.minimize(() => v.square() as import("@tensorflow/tfjs").Scalar);
+  assert.equal(mimeBundleOf(sgd)?.["text/plain"], "<SGD learning_rate=0.5, iterations=2>");
+  v.dispose();
 });

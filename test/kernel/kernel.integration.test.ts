@@ -247,6 +247,78 @@ describe("tslab-dl kernel under jupyter_client", { skip: missing }, () => {
     assert.deepEqual(ofType(answer.outputs, "display_data")[0]?.content.data, { "text/html": "<p>tslab</p>" });
   });
 
+  test("model.summary() as a statement in a function shows Keras's table; model.layers, tensors, optimizers and History print in a few lines", async () => {
+    const setup = await kernel.execute(
+      [
+        'import { tf, trainTestSplit } from "tslab-dl";',
+        'await tf.setBackend("cpu");',
+        'const m22 = tf.sequential({ name: "m22" });',
+        'm22.add(tf.layers.dense({ units: 4, inputShape: [3], activation: "relu", name: "hidden" }));',
+        'm22.add(tf.layers.dense({ units: 2, activation: "softmax", name: "out" }));',
+        'm22.compile({ optimizer: tf.train.sgd(0.1), loss: "sparseCategoricalCrossentropy", metrics: ["acc"] });',
+        "const x22 = tf.randomNormal([40, 3]);",
+        "const y22 = tf.tensor1d(Array.from({ length: 40 }, (_, i) => i % 2));",
+        "function describe22() {\n  m22.summary();\n}",
+        "describe22();",
+      ].join("\n"),
+    );
+    assert.equal(setup.reply.status, "ok", JSON.stringify(setup.reply));
+    assert.equal(streamText(setup.outputs, "stdout"), "", "the summary is a display, not printed text");
+    type Data = { [mime: string]: unknown } | undefined;
+    const summary = ofType(setup.outputs, "display_data")[0]?.content.data as Data;
+    const summaryText = String(summary?.["text/plain"]).split("\n");
+    assert.deepEqual(summaryText.slice(0, 3), [
+      'Model: "m22"',
+      "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓",
+      "┃ Layer (type)                         ┃ Output Shape                ┃         Param # ┃",
+    ]);
+    assert.ok(
+      summaryText.includes("│ hidden (Dense)                       │ (None, 4)                   │              16 │"),
+    );
+    assert.equal(summaryText.length, 11);
+    assert.equal(summaryText[8], " Total params: 26 (104.00 B)");
+    assert.match(String(summary?.["text/html"]), /<table class="tslab-dl-model-summary">/);
+
+    const resultText = async (code: string): Promise<string[]> => {
+      const answer = await kernel.execute(code);
+      assert.equal(answer.reply.status, "ok", JSON.stringify(answer.reply));
+      const data = ofType(answer.outputs, "execute_result")[0]?.content.data as Data;
+      return String(data?.["text/plain"]).split("\n");
+    };
+    assert.deepEqual(await resultText("m22.layers"), [
+      "[<Dense name=hidden, built=True>,",
+      " <Dense name=out, built=True>]",
+    ]);
+    const split = await resultText(
+      "let a22, b22, c22, d22;\n[a22, b22, c22, d22] = trainTestSplit(x22, y22, { testSize: 0.25, randomState: 42 });",
+    );
+    assert.equal(split.length, 5, split.join("\n"));
+    assert.equal(split[0], "Array of 4 tensors:");
+    assert.match(split[1], /^\[0\] tf\.Tensor float32 \[30, 3\] {2}\[\[/);
+    assert.match(split[4], /^\[3\] tf\.Tensor float32 \[10\] {2}\[[01]\., /);
+    assert.deepEqual(await resultText("tf.train.sgd(0.1)"), ["<SGD learning_rate=0.1, iterations=0>"]);
+    assert.deepEqual(await resultText("tf.tensor2d([[1, 2], [3, 4]])"), [
+      "tf.Tensor float32 [2, 2]",
+      "[[1., 2.],",
+      " [3., 4.]]",
+    ]);
+
+    // plotly.js (shipped with a session's first chart, megabytes) is marked as shipped: the reply stays small.
+    const fit = await kernel.execute(
+      '(globalThis as any)[Symbol.for("tslab-dl.display.plotlyShipped")] = true;\nawait m22.fit(x22, y22, { epochs: 3, verbose: 0 })',
+    );
+    assert.equal(fit.reply.status, "ok", JSON.stringify(fit.reply));
+    const history = ofType(fit.outputs, "execute_result")[0]?.content.data as Data;
+    const historyText = String(history?.["text/plain"]).split("\n");
+    assert.equal(historyText.length, 2, historyText.join("\n"));
+    assert.match(
+      historyText[0],
+      /^Training history: 3 epochs, best epoch \d \(loss [\d.]+\); last epoch 2: loss=[\d.]+ acc=[\d.]+$/,
+    );
+    assert.equal(historyText[1], "keys: loss, acc");
+    assert.ok(history?.["application/vnd.plotly.v1+json"], "the loss curves are still there");
+  });
+
   test("user_expressions are evaluated after the cell and returned in the reply", async () => {
     const answer = await kernel.execute("const ue = 20;", {
       user_expressions: { doubled: "ue * 2", broken: "ue.nope()" },
