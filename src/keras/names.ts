@@ -9,7 +9,7 @@
 const taken = new Map<string, number>();
 
 /** Keras's `to_snake_case`: `Conv2D` → `conv2d`, `MaxPooling2D` → `max_pooling2d`, `SimpleRNN` → `simple_rnn`. */
-export function toSnakeCase(className: string): string {
+function toSnakeCase(className: string): string {
   return className
     .replace(/\W+/g, "")
     .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
@@ -18,7 +18,7 @@ export function toSnakeCase(className: string): string {
 }
 
 /** The next automatic name for `snakeName`: `dense`, then `dense_1`, `dense_2`, … */
-export function uniqueName(snakeName: string): string {
+function uniqueName(snakeName: string): string {
   const count = taken.get(snakeName) ?? 0;
   taken.set(snakeName, count + 1);
   return count === 0 ? snakeName : `${snakeName}_${count}`;
