@@ -120,3 +120,4 @@ export {
   type DropdownOptions,
 } from "./widgets";
 export { useFastOps, fastOpsInstalled, explainFastPath } from "./speed";
+export * as keras from "./keras";

@@ -1,0 +1,44 @@
+/**
+ * Keras 3's automatic names (`keras/src/utils/naming.py`): a layer or model without a `name`
+ * is named after its class in snake case, the first one plain (`dense`), the next ones
+ * numbered from 1 (`dense_1`, `dense_2`), one counter per name, shared by the whole process
+ * until {@link clearSession}. tfjs's own `tf.layers` keep tfjs's counters (`dense_Dense1`).
+ */
+
+/** How many objects have taken each automatic name since the last {@link clearSession}. */
+const taken = new Map<string, number>();
+
+/** Keras's `to_snake_case`: `Conv2D` → `conv2d`, `MaxPooling2D` → `max_pooling2d`, `SimpleRNN` → `simple_rnn`. */
+export function toSnakeCase(className: string): string {
+  return className
+    .replace(/\W+/g, "")
+    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+/** The next automatic name for `snakeName`: `dense`, then `dense_1`, `dense_2`, … */
+export function uniqueName(snakeName: string): string {
+  const count = taken.get(snakeName) ?? 0;
+  taken.set(snakeName, count + 1);
+  return count === 0 ? snakeName : `${snakeName}_${count}`;
+}
+
+/** The user's name if given, else the next automatic one for a Keras class (`"Dense"` → `dense_1`). */
+export function nameFor(className: string, name: string | undefined): string {
+  return name ?? uniqueName(toSnakeCase(className));
+}
+
+/**
+ * Reset Keras's name counters, as `keras.backend.clear_session()` does: the next `Dense` is
+ * `dense` again, the next model `sequential`. Models built before keep their names and weights
+ * (tfjs's variables are not disposed; `model.dispose()` frees a model's memory).
+ *
+ * @example
+ * keras.layers.Dense(10).name; // "dense"
+ * keras.backend.clearSession();
+ * keras.layers.Dense(10).name; // "dense" again
+ */
+export function clearSession(): void {
+  taken.clear();
+}
