@@ -10,7 +10,8 @@
  * 2. No unused exports in `src/`, `kernel/`, `bench/` and `notebooks/`: every exported
  *    name is imported by some other file. Exempt: the public surface (what the
  *    entry points in package.json — "main", "types", "exports", "bin" — export, with
- *    their source under `src/` or `kernel/`). An export used only by tests counts as
+ *    their source under `src/` or `kernel/`, and any module they export whole as a
+ *    namespace, `export * as keras from "./keras"`). An export used only by tests counts as
  *    used: a test that checks a module's helper directly (a tick rule, a file
  *    parser) needs the name exported. Names that only a test uses are listed with
  *    `--test-only`, for a reader to judge; they do not fail the check.
@@ -149,6 +150,17 @@ const entries = new Set(
         .replace(/(\.d)?\.js$|\.d\.ts$/, ".ts"),
     ),
 );
+
+// A module an entry point exports whole as a namespace (`export * as keras from "./keras"`) is public too.
+for (const sf of ours) {
+  if (!entries.has(rel(sf.fileName))) continue;
+  for (const statement of sf.statements) {
+    if (!ts.isExportDeclaration(statement) || !statement.exportClause || !ts.isNamespaceExport(statement.exportClause))
+      continue;
+    const target = statement.moduleSpecifier && targetOf(statement.moduleSpecifier);
+    if (target) entries.add(rel(target.fileName));
+  }
+}
 
 const testOnly = [];
 for (const sf of ours) {

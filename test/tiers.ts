@@ -26,7 +26,6 @@ export const SLOW_TESTS: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /^callbacks\/early-stopping\.test\.js$/, why: "one test trains on the real Fashion-MNIST" },
   { pattern: /^data\/fashion-mnist\.test\.js$/, why: "reads the real Fashion-MNIST files" },
   { pattern: /^keras\/fit\.test\.js$/, why: "trains on the real Fashion-MNIST; HDF5 in worker threads" },
-  { pattern: /^keras\/fit\.test\.js$/, why: "trains on the real Fashion-MNIST; saves HDF5 in worker threads" },
 ];
 
 /** Whether a test file (relative to dist/test, with forward slashes) is in the slow tier. */

@@ -6,7 +6,7 @@
  */
 import { tf } from "../backend";
 import { GLOROT_UNIFORM } from "./layers-core";
-import { nameFor } from "./names";
+import { layerNameFor } from "./names";
 
 type Args<F extends (args: never) => unknown> = NonNullable<Parameters<F>[0]>;
 
@@ -44,7 +44,7 @@ export function Conv2D(
     biasInitializer: "zeros",
     ...args,
     filters,
-    name: nameFor("Conv2D", args.name),
+    name: layerNameFor("Conv2D", args.name),
   });
 }
 
@@ -69,7 +69,7 @@ export function MaxPooling2D(
   args: Pooling2DRestArgs = {},
 ): tf.layers.Layer {
   const all = poolingArgs(poolSize, args);
-  return tf.layers.maxPooling2d({ ...all, name: nameFor("MaxPooling2D", all.name) });
+  return tf.layers.maxPooling2d({ ...all, name: layerNameFor("MaxPooling2D", all.name) });
 }
 
 /**
@@ -84,5 +84,5 @@ export function AveragePooling2D(
   args: Pooling2DRestArgs = {},
 ): tf.layers.Layer {
   const all = poolingArgs(poolSize, args);
-  return tf.layers.averagePooling2d({ ...all, name: nameFor("AveragePooling2D", all.name) });
+  return tf.layers.averagePooling2d({ ...all, name: layerNameFor("AveragePooling2D", all.name) });
 }

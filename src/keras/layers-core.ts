@@ -7,7 +7,7 @@
  * any tfjs layer. An argument the caller gives always wins over these defaults.
  */
 import { tf } from "../backend";
-import { nameFor } from "./names";
+import { layerNameFor } from "./names";
 
 type Args<F extends (args: never) => unknown> = NonNullable<Parameters<F>[0]>;
 
@@ -42,7 +42,7 @@ export function Dense(units: number, args: DenseArgs = {}): tf.layers.Layer {
     biasInitializer: "zeros",
     ...args,
     units,
-    name: nameFor("Dense", args.name),
+    name: layerNameFor("Dense", args.name),
   });
 }
 
@@ -53,7 +53,7 @@ export function Dense(units: number, args: DenseArgs = {}): tf.layers.Layer {
  * keras.layers.Flatten({ inputShape: [28, 28] });
  */
 export function Flatten(args: FlattenArgs = {}): tf.layers.Layer {
-  return tf.layers.flatten({ ...args, name: nameFor("Flatten", args.name) });
+  return tf.layers.flatten({ ...args, name: layerNameFor("Flatten", args.name) });
 }
 
 /**
@@ -63,7 +63,7 @@ export function Flatten(args: FlattenArgs = {}): tf.layers.Layer {
  * keras.layers.Dropout(0.3);
  */
 export function Dropout(rate: number, args: DropoutArgs = {}): tf.layers.Layer {
-  return tf.layers.dropout({ ...args, rate, name: nameFor("Dropout", args.name) });
+  return tf.layers.dropout({ ...args, rate, name: layerNameFor("Dropout", args.name) });
 }
 
 /**
@@ -73,7 +73,7 @@ export function Dropout(rate: number, args: DropoutArgs = {}): tf.layers.Layer {
  * keras.layers.Reshape([28, 28, 1], { inputShape: [784] });
  */
 export function Reshape(targetShape: number[], args: ReshapeArgs = {}): tf.layers.Layer {
-  return tf.layers.reshape({ ...args, targetShape, name: nameFor("Reshape", args.name) });
+  return tf.layers.reshape({ ...args, targetShape, name: layerNameFor("Reshape", args.name) });
 }
 
 /**
@@ -83,7 +83,7 @@ export function Reshape(targetShape: number[], args: ReshapeArgs = {}): tf.layer
  * keras.layers.Activation("relu");
  */
 export function Activation(activation: ActivationName, args: ActivationArgs = {}): tf.layers.Layer {
-  return tf.layers.activation({ ...args, activation, name: nameFor("Activation", args.name) });
+  return tf.layers.activation({ ...args, activation, name: layerNameFor("Activation", args.name) });
 }
 
 /**
@@ -99,6 +99,6 @@ export function Embedding(inputDim: number, outputDim: number, args: EmbeddingAr
     ...args,
     inputDim,
     outputDim,
-    name: nameFor("Embedding", args.name),
+    name: layerNameFor("Embedding", args.name),
   });
 }

@@ -8,7 +8,7 @@
 import { tf } from "../backend";
 import { KerasGRU, type KerasGRUArgs } from "../layers/gru";
 import { GLOROT_UNIFORM } from "./layers-core";
-import { nameFor } from "./names";
+import { layerNameFor } from "./names";
 
 type Args<F extends (args: never) => unknown> = NonNullable<Parameters<F>[0]>;
 
@@ -37,7 +37,7 @@ const RECURRENT_DEFAULTS = {
  * keras.layers.SimpleRNN(8, { inputShape: [100, 500] });
  */
 export function SimpleRNN(units: number, args: SimpleRNNArgs = {}): tf.layers.Layer {
-  return tf.layers.simpleRNN({ ...RECURRENT_DEFAULTS, ...args, units, name: nameFor("SimpleRNN", args.name) });
+  return tf.layers.simpleRNN({ ...RECURRENT_DEFAULTS, ...args, units, name: layerNameFor("SimpleRNN", args.name) });
 }
 
 /**
@@ -53,7 +53,7 @@ export function LSTM(units: number, args: LSTMArgs = {}): tf.layers.Layer {
     unitForgetBias: true,
     ...args,
     units,
-    name: nameFor("LSTM", args.name),
+    name: layerNameFor("LSTM", args.name),
   });
 }
 
@@ -66,7 +66,7 @@ export function LSTM(units: number, args: LSTMArgs = {}): tf.layers.Layer {
  * keras.layers.GRU(8, { resetAfter: false, dropout: 0.2 });
  */
 export function GRU(units: number, args: GRUArgs = {}): tf.layers.Layer {
-  const name = nameFor("GRU", args.name);
+  const name = layerNameFor("GRU", args.name);
   if (args.resetAfter === false) {
     const { resetAfter: _, ...rest } = args;
     return tf.layers.gru({ ...RECURRENT_DEFAULTS, recurrentActivation: "sigmoid", ...rest, units, name });

@@ -8,7 +8,7 @@
  */
 import { tf } from "../backend";
 import { tfjsCompileArgs, type KerasCompileArgs } from "./compile";
-import { nameFor } from "./names";
+import { layerNameFor, nameFor } from "./names";
 
 type PredictArgs = Parameters<tf.LayersModel["predict"]>[1];
 /** What `keras.Sequential` and `add` take: a layer, or `keras.Input(…)` (or an `InputLayer`) first. */
@@ -44,7 +44,7 @@ export function Input(args: InputArgs): tf.SymbolicTensor {
   return tf.input({
     batchShape: batchShapeOf(args, "keras.Input"),
     dtype: args.dtype,
-    name: nameFor("InputLayer", args.name),
+    name: layerNameFor("InputLayer", args.name),
   });
 }
 
@@ -58,7 +58,7 @@ export function InputLayer(args: InputArgs): tf.layers.Layer {
   return tf.layers.inputLayer({
     batchInputShape: batchShapeOf(args, "keras.layers.InputLayer"),
     dtype: args.dtype,
-    name: nameFor("InputLayer", args.name),
+    name: layerNameFor("InputLayer", args.name),
   });
 }
 
@@ -112,7 +112,7 @@ export class KerasSequential extends tf.Sequential {
           : tf.input({
               batchShape: added.batchInputShape,
               dtype: added.dtype,
-              name: nameFor("InputLayer", undefined),
+              name: layerNameFor("InputLayer", undefined),
             }));
       if (first) added.apply(first);
       this.pendingInput = null;
@@ -174,12 +174,19 @@ export class KerasFunctional extends tf.LayersModel {
  *   keras.layers.Dense(10, { activation: "softmax" }),
  * ]);
  * model.compile({ loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+ * const named = keras.Sequential({ name: "패션 MNIST 모델" }); // then named.add(…)
  */
+export function Sequential(layers?: SequentialItem | SequentialItem[], options?: { name?: string }): KerasSequential;
+/** An empty Sequential with a name, as Keras's `keras.Sequential(name="…")`; then `add`. */
+export function Sequential(options: { name?: string }): KerasSequential;
 export function Sequential(
-  layers: SequentialItem | SequentialItem[] = [],
+  first: SequentialItem | SequentialItem[] | { name?: string } = [],
   options: { name?: string } = {},
 ): KerasSequential {
-  const list = Array.isArray(layers) ? layers : [layers];
+  if (!Array.isArray(first) && !(first instanceof tf.layers.Layer) && !(first instanceof tf.SymbolicTensor)) {
+    return new KerasSequential([], nameFor("Sequential", first.name));
+  }
+  const list = Array.isArray(first) ? first : [first];
   return new KerasSequential(list, nameFor("Sequential", options.name));
 }
 

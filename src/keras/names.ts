@@ -9,7 +9,7 @@
 const taken = new Map<string, number>();
 
 /** Keras's `to_snake_case`: `Conv2D` → `conv2d`, `MaxPooling2D` → `max_pooling2d`, `SimpleRNN` → `simple_rnn`. */
-export function toSnakeCase(className: string): string {
+function toSnakeCase(className: string): string {
   return className
     .replace(/\W+/g, "")
     .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
@@ -18,7 +18,7 @@ export function toSnakeCase(className: string): string {
 }
 
 /** The next automatic name for `snakeName`: `dense`, then `dense_1`, `dense_2`, … */
-export function uniqueName(snakeName: string): string {
+function uniqueName(snakeName: string): string {
   const count = taken.get(snakeName) ?? 0;
   taken.set(snakeName, count + 1);
   return count === 0 ? snakeName : `${snakeName}_${count}`;
@@ -27,6 +27,30 @@ export function uniqueName(snakeName: string): string {
 /** The user's name if given, else the next automatic one for a Keras class (`"Dense"` → `dense_1`). */
 export function nameFor(className: string, name: string | undefined): string {
   return name ?? uniqueName(toSnakeCase(className));
+}
+
+/** What tfjs accepts in a layer's name: it scopes the layer's weights and tensors by it (`dense/kernel`). */
+const LAYER_NAME = /^[A-Za-z0-9][-A-Za-z0-9._]*$/;
+
+/**
+ * A layer's name: the user's, checked, or the next automatic one. Keras 3 takes any name
+ * without `/`; tfjs takes only ASCII letters, digits, `-`, `.` and `_` (it names the weights
+ * `<layer>/kernel` and refuses others when the layer is built), so a name like `"은닉층"` is
+ * refused here, when it is given. A model's name may be anything (`"패션 MNIST 모델"`).
+ *
+ * @example
+ * layerNameFor("Dense", undefined); // "dense", then "dense_1"
+ * layerNameFor("Dense", "hidden"); // "hidden"
+ */
+export function layerNameFor(className: string, name: string | undefined): string {
+  if (name !== undefined && !LAYER_NAME.test(name)) {
+    throw new Error(
+      `keras.layers.${className}: the name ${JSON.stringify(name)} is not one tfjs can give a layer; ` +
+        "expected ASCII letters, digits, '-', '.' and '_', starting with a letter or digit (e.g. \"hidden\"). " +
+        'A model\'s name may be any text (keras.Sequential(layers, { name: "패션 MNIST 모델" }))',
+    );
+  }
+  return nameFor(className, name);
 }
 
 /**

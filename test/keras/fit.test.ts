@@ -22,7 +22,7 @@ test(
     const x = tf.tidy(() => trainInput.slice([0, 0, 0], [3000, 28, 28]).div(255));
     const y = trainTarget.slice([0], [3000]);
 
-    const model = keras.Sequential();
+    const model = keras.Sequential({ name: "패션 MNIST 모델" });
     model.add(keras.layers.Flatten({ inputShape: [28, 28] }));
     model.add(keras.layers.Dense(100, { activation: "relu" }));
     model.add(keras.layers.Dense(10, { activation: "softmax" }));
@@ -49,6 +49,7 @@ test(
         ["flatten", "dense", "dense_1"],
         file,
       );
+      assert.equal(loaded.name, "패션 MNIST 모델", file);
       const diff = tf
         .sub(expected, loaded.predict(probe) as tf.Tensor)
         .abs()

@@ -71,6 +71,7 @@ test("models are sequential, sequential_1 and functional, and a Sequential's inp
     "functional_1",
   );
   assert.equal(keras.Sequential([], { name: "mine" }).name, "mine");
+  assert.equal(keras.Sequential({ name: "yours" }).name, "yours");
 });
 
 test("a Sequential takes keras.Input first, or add() after an empty start, and its input is that input", () => {
@@ -99,4 +100,28 @@ test("clearSession resets the counters: the next Dense is dense, the next model 
   assert.equal(keras.layers.Dense(1).name, "dense");
   const m = keras.Sequential(keras.layers.Dense(1, { inputShape: [1] }));
   assert.deepEqual([m.name, m.inputs[0].sourceLayer.name], ["sequential", "input_layer"]);
+});
+
+test("a model's name may be any text (the book's Korean one); a layer's name tfjs cannot scope by is refused when given", () => {
+  const model = keras.Sequential(
+    [
+      keras.layers.Dense(100, { activation: "sigmoid", inputShape: [784], name: "hidden" }),
+      keras.layers.Dense(10, { activation: "softmax", name: "output" }),
+    ],
+    { name: "패션 MNIST 모델" },
+  );
+  assert.equal(model.name, "패션 MNIST 모델");
+  assert.deepEqual(
+    model.layers.map((l) => l.name),
+    ["hidden", "output"],
+  );
+  assert.deepEqual(model.predict(tf.ones([1, 784])).shape, [1, 10]);
+  assert.throws(
+    () => keras.layers.Dense(100, { name: "은닉층" }),
+    /keras\.layers\.Dense: the name "은닉층" is not one tfjs can give a layer; expected ASCII letters/,
+  );
+  assert.throws(
+    () => keras.layers.Conv2D(4, { kernelSize: 3, name: "conv 1" }),
+    /keras\.layers\.Conv2D: the name "conv 1"/,
+  );
 });

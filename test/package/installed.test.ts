@@ -98,6 +98,18 @@ const CELLS = [
     "const scores = evaluate(model, xs, ys);",
     "[axs.length, scores.length]",
   ].join("\n"),
+  // The book's Keras cells as typed (7-2's compile without an optimizer, 8-3's functional model, no casts).
+  [
+    'import { keras } from "tslab-dl";',
+    'const km = keras.Sequential([keras.layers.Dense(4, { activation: "relu", inputShape: [2] }), keras.layers.Dense(1)]);',
+    'km.compile({ loss: "mse" });',
+    "const kh = await km.fit(xs, ys, { epochs: 2, verbose: 0 });",
+    "const kp = km.predict(xs);",
+    "const acti = keras.Model(km.inputs, km.layers[0].output);",
+    "const maps = acti.predict(xs);",
+    "const sgd = keras.optimizers.SGD({ momentum: 0.9, nesterov: true });",
+    '[km.name, km.layers[0].name, km.optimizer.getClassName(), kp.shape.join("x"), maps.shape.join("x"), sgd.getClassName()].join(" ")',
+  ].join("\n"),
 ];
 
 /**
@@ -175,7 +187,7 @@ function errors(outputs: Output[] = []): string[] {
 
 /** What every install must show: the cells of {@link CELLS} ran as a user expects. */
 function checkNotebook(nb: Notebook, calls: PublicCall[]): void {
-  const [imports, own, typeError, fit, ls, book, declared, used] = nb.cells.map((c) => c.outputs ?? []);
+  const [imports, own, typeError, fit, ls, book, kerasCells, declared, used] = nb.cells.map((c) => c.outputs ?? []);
   assert.deepEqual(errors(imports), [], "the package, tfjs and the local module import");
   assert.equal(resultText(imports), "[ true, 42 ]", "tfjs by name is the package's own copy; the local module runs");
   assert.deepEqual(errors(own), []);
@@ -194,6 +206,12 @@ function checkNotebook(nb: Notebook, calls: PublicCall[]): void {
   assert.deepEqual(listing.split("\n").filter(Boolean).sort(), ["course.ipynb", "helper.ts", "node_modules"]);
   assert.deepEqual(errors(book), [], "the book's cells declare their results as top-level consts");
   assert.equal(resultText(book), "[ 2, 1 ]", "two axes; the loss (the model has no metric)");
+  assert.deepEqual(errors(kerasCells), [], "the book's Keras cells compile and run, each result a top-level const");
+  assert.match(
+    resultText(kerasCells),
+    /sequential dense RMSProp 4x1 4x4 Momentum/,
+    "Keras's names, RMSprop without an optimizer, predict's shapes",
+  );
   assert.ok(calls.length > 100, `every public call is declared (${calls.length})`);
   const failed = errors(declared).join("\n");
   const named = [...failed.matchAll(/\br(\d+)\b/g)].map((m) => calls[Number(m[1])]?.name);

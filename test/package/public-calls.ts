@@ -74,23 +74,36 @@ export function publicCalls(indexDts: string): PublicCall[] {
     if (SKIP.has(name) || typeOnly(exported)) continue;
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     if (!(symbol.flags & ts.SymbolFlags.Value)) continue;
-    const type = checker.getTypeOfSymbolAtLocation(symbol, source);
-    if (type.getConstructSignatures().length > 0) {
-      add(`new ${name}`, `new ${name}(...arg<ConstructorParameters<typeof ${name}>>())`);
-      const instance = `InstanceType<typeof ${name}>`;
-      const instanceType = type.getConstructSignatures()[0].getReturnType();
-      for (const method of callableMembers(checker, instanceType, source, packageDir))
-        add(`${name}#${method}`, `arg<${instance}>().${method}(...arg<Parameters<${instance}["${method}"]>>())`);
-      for (const method of callableMembers(checker, type, source, packageDir))
-        add(`${name}.${method}`, `${name}.${method}(...arg<Parameters<(typeof ${name})["${method}"]>>())`);
-    } else if (type.getCallSignatures().length > 0) {
-      add(name, `${name}(...arg<Parameters<typeof ${name}>>())`);
-    } else {
-      for (const method of callableMembers(checker, type, source, packageDir))
-        add(`${name}.${method}`, `${name}.${method}(...arg<Parameters<(typeof ${name})["${method}"]>>())`);
-    }
+    addValue(name, `typeof ${name}`, checker.getTypeOfSymbolAtLocation(symbol, source), 2);
   }
   return calls;
+
+  /** The calls of one value: a class (`new`, its instances' methods, its static ones), a function, or an object's members. */
+  function addValue(expr: string, typeExpr: string, type: ts.Type, depth: number): void {
+    if (type.getConstructSignatures().length > 0) {
+      add(`new ${expr}`, `new ${expr}(...arg<ConstructorParameters<${typeExpr}>>())`);
+      const instance = `InstanceType<${typeExpr}>`;
+      const instanceType = type.getConstructSignatures()[0].getReturnType();
+      for (const method of callableMembers(checker, instanceType, source!, packageDir))
+        add(`${expr}#${method}`, `arg<${instance}>().${method}(...arg<Parameters<${instance}["${method}"]>>())`);
+    } else if (type.getCallSignatures().length > 0) {
+      add(expr, `${expr}(...arg<Parameters<${typeExpr}>>())`);
+      return;
+    }
+    for (const method of callableMembers(checker, type, source!, packageDir))
+      add(`${expr}.${method}`, `${expr}.${method}(...arg<Parameters<(${typeExpr})["${method}"]>>())`);
+    // A namespace or an object of functions (`keras.layers.Dense`, `keras.KerasSequential`): its members too.
+    if (depth === 0 || type.getConstructSignatures().length > 0) return;
+    for (const member of checker.getPropertiesOfType(type)) {
+      if (!isPublicMember(member) || !declaredIn(packageDir, member) || !/^[A-Za-z_$][\w$]*$/.test(member.name))
+        continue;
+      const memberType = checker.getTypeOfSymbolAtLocation(member, source!);
+      if (memberType.getCallSignatures().length > 0) continue; // called above
+      const isObject = memberType.getConstructSignatures().length > 0 || memberType.getProperties().length > 0;
+      if (isObject && (memberType.flags & ts.TypeFlags.Object) !== 0)
+        addValue(`${expr}.${member.name}`, `(${typeExpr})["${member.name}"]`, memberType, depth - 1);
+    }
+  }
 }
 
 /**
