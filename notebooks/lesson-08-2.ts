@@ -127,8 +127,8 @@ As in 7-3: one import, \`init()\` picks the backend, and \`setRandomSeed(42)\` m
   ),
   {
     code: `import {
-  tf, init, setRandomSeed, loadFashionMnist, trainTestSplit,
-  EarlyStopping, ModelCheckpoint, LivePlot, plt, plotModel,
+  keras, init, setRandomSeed, loadFashionMnist, trainTestSplit,
+  EarlyStopping, ModelCheckpoint, LivePlot, plt, plotModel, evaluate,
 } from "tslab-dl";
 
 await init();
@@ -170,16 +170,17 @@ The summary lists each layer's output shape (\`None\` is the batch size, not fix
     PY_MODEL,
   ),
   {
-    code: `const model = tf.sequential();
-model.add(tf.layers.conv2d({
-  filters: 32, kernelSize: 3, activation: "relu", padding: "same", inputShape: [28, 28, 1] }));
-model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-model.add(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], activation: "relu", padding: "same" }));
-model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-model.add(tf.layers.flatten());
-model.add(tf.layers.dense({ units: 100, activation: "relu" }));
-model.add(tf.layers.dropout({ rate: 0.4 }));
-model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+    code: `const model = keras.Sequential();
+model.add(keras.layers.Conv2D(32, { kernelSize: 3, activation: "relu",
+                                    padding: "same", inputShape: [28, 28, 1] }));
+model.add(keras.layers.MaxPooling2D(2));
+model.add(keras.layers.Conv2D(64, { kernelSize: [3, 3], activation: "relu",
+                                    padding: "same" }));
+model.add(keras.layers.MaxPooling2D(2));
+model.add(keras.layers.Flatten());
+model.add(keras.layers.Dense(100, { activation: "relu" }));
+model.add(keras.layers.Dropout(0.4));
+model.add(keras.layers.Dense(10, { activation: "softmax" }));
 model`,
   },
   md(
@@ -212,12 +213,12 @@ A convolution does far more arithmetic than a dense layer of the same size, so e
     PY_FIT,
   ),
   {
-    code: `model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+    code: `model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
 const checkpointCb = new ModelCheckpoint("best-cnn-model.h5", { saveBestOnly: true });
 const earlyStoppingCb = new EarlyStopping({ patience: 2, restoreBestWeights: true });
 const started = Date.now();
 const history = await model.fit(trainScaled, trainTarget, {
-  epochs: 20, batchSize: 32, verbose: 0,
+  epochs: 20, verbose: 0,
   validationData: [valScaled, valTarget],
   callbacks: [checkpointCb, earlyStoppingCb, new LivePlot()],
 });`,
@@ -260,8 +261,7 @@ The restored best weights give the validation loss of the best epoch, and an acc
     PY_EVALUATE,
   ),
   {
-    code: `const [valLoss, valAccuracy] = (model.evaluate(valScaled, valTarget) as tf.Scalar[]).map((t) => t.dataSync()[0]);
-({ valLoss, valAccuracy })`,
+    code: `evaluate(model, valScaled, valTarget)`,
   },
   md(
     `## Looking at one image
@@ -287,7 +287,7 @@ plt.show();`,
     PY_PREDICT,
   ),
   {
-    code: `const preds = model.predict(firstImage) as tf.Tensor;
+    code: `const preds = model.predict(firstImage);
 preds`,
   },
   md(
@@ -326,8 +326,7 @@ Finally the test set, which played no part in training or in choosing the epoch:
   ),
   {
     code: `const testScaled = testInput.reshape([-1, 28, 28, 1]).div(255);
-const [testLoss, testAccuracy] = (model.evaluate(testScaled, testTarget) as tf.Scalar[]).map((t) => t.dataSync()[0]);
-({ testLoss, testAccuracy })`,
+evaluate(model, testScaled, testTarget)`,
   },
   md(
     `## Summary

@@ -113,7 +113,7 @@ Run the 8-2 notebook first, in the same folder: this one reads the file it wrote
 먼저 같은 폴더에서 8-2 노트북을 실행하세요. 이 노트북은 8-2가 저장한 파일을 읽습니다.`,
   ),
   {
-    code: `import { tf, init, setRandomSeed, loadFashionMnist, loadModel, plt } from "tslab-dl";
+    code: `import { keras, tf, init, setRandomSeed, loadFashionMnist, loadModel, plt } from "tslab-dl";
 
 await init();
 setRandomSeed(42);`,
@@ -192,9 +192,9 @@ A new Conv2D layer starts from Glorot-uniform random weights: spread evenly over
     PY_FRESH,
   ),
   {
-    code: `const noTrainingModel = tf.sequential();
-noTrainingModel.add(tf.layers.conv2d({
-  filters: 32, kernelSize: 3, activation: "relu", padding: "same", inputShape: [28, 28, 1] }));
+    code: `const noTrainingModel = keras.Sequential();
+noTrainingModel.add(keras.layers.Conv2D(32, { kernelSize: 3, activation: "relu",
+                                              padding: "same", inputShape: [28, 28, 1] }));
 const noTrainingWeights = noTrainingModel.layers[0].getWeights()[0];
 const freshMoments = tf.moments(noTrainingWeights);
 console.log({
@@ -226,15 +226,15 @@ plt.show();`,
   md(
     `## The functional API
 
-A Sequential model is a chain of layers, but any model is a graph from input tensors to output tensors. \`tf.model({ inputs, outputs })\` builds a new model over the same layers (and the same weights) that ends wherever we choose. Ending at the first layer's \`output\` gives a model whose prediction is the first convolution's feature maps.`,
+A Sequential model is a chain of layers, but any model is a graph from input tensors to output tensors. \`keras.Model(inputs, outputs)\` builds a new model over the same layers (and the same weights) that ends wherever we choose. Ending at the first layer's \`output\` gives a model whose prediction is the first convolution's feature maps.`,
     `## 함수형 API
 
-Sequential 모델은 층을 한 줄로 이은 것이지만, 어떤 모델이든 입력 텐서에서 출력 텐서로 가는 그래프입니다. \`tf.model({ inputs, outputs })\`은 같은 층(과 같은 가중치)을 쓰되 원하는 곳에서 끝나는 새 모델을 만듭니다. 첫 번째 층의 \`output\`에서 끝내면, 예측 결과가 첫 번째 합성곱 층의 특성 맵인 모델이 됩니다.`,
+Sequential 모델은 층을 한 줄로 이은 것이지만, 어떤 모델이든 입력 텐서에서 출력 텐서로 가는 그래프입니다. \`keras.Model(inputs, outputs)\`은 같은 층(과 같은 가중치)을 쓰되 원하는 곳에서 끝나는 새 모델을 만듭니다. 첫 번째 층의 \`output\`에서 끝내면, 예측 결과가 첫 번째 합성곱 층의 특성 맵인 모델이 됩니다.`,
     PY_FUNCTIONAL,
   ),
   {
     code: `console.log(model.inputs[0].shape);
-const convActi = tf.model({ inputs: model.inputs, outputs: model.layers[0].output as tf.SymbolicTensor });
+const convActi = keras.Model(model.input, model.layers[0].output);
 convActi.outputs[0].shape`,
   },
   md(
@@ -258,7 +258,7 @@ plt.show();`,
   ),
   {
     code: `const inputs = trainInput.slice(0, 1).reshape([-1, 28, 28, 1]).div(255);
-const featureMaps = convActi.predict(inputs) as tf.Tensor;
+const featureMaps = convActi.predict(inputs);
 console.log(featureMaps.shape);
 const maps = tf.unstack(featureMaps.reshape([28, 28, 32]), 2);
 const [fig, axs] = plt.subplots(4, 8, { figsize: [15, 8] });
@@ -280,8 +280,8 @@ The second Conv2D (\`model.layers[2]\`) sees the 32 pooled maps of 14×14 and pr
     PY_MAPS2,
   ),
   {
-    code: `const conv2Acti = tf.model({ inputs: model.inputs, outputs: model.layers[2].output as tf.SymbolicTensor });
-const featureMaps2 = conv2Acti.predict(inputs) as tf.Tensor;
+    code: `const conv2Acti = keras.Model(model.input, model.layers[2].output);
+const featureMaps2 = conv2Acti.predict(inputs);
 console.log(featureMaps2.shape);
 const maps2 = tf.unstack(featureMaps2.reshape([14, 14, 64]), 2);
 const [fig, axs] = plt.subplots(8, 8, { figsize: [12, 12] });
@@ -298,13 +298,13 @@ plt.show();`,
 
 - A Conv2D layer's kernel has the shape \`[height, width, input channels, filters]\`; training turns small random weights into contrasting patterns.
 - \`plt.hist\`, \`plt.imshow\` and \`plt.subplots\` show weights and images as in matplotlib.
-- The functional API, \`tf.model({ inputs, outputs })\`, builds a model that stops at any layer: its predictions are that layer's feature maps.
+- The functional API, \`keras.Model(inputs, outputs)\`, builds a model that stops at any layer: its predictions are that layer's feature maps.
 - The first convolution finds edges and simple shapes; deeper layers combine them into more abstract features.`,
     `## 정리
 
 - Conv2D 층의 커널 모양은 \`[높이, 너비, 입력 채널, 필터 개수]\`입니다. 훈련은 작은 무작위 가중치를 대비가 뚜렷한 패턴으로 바꿉니다.
 - \`plt.hist\`, \`plt.imshow\`, \`plt.subplots\`는 matplotlib처럼 가중치와 이미지를 보여 줍니다.
-- 함수형 API \`tf.model({ inputs, outputs })\`로 원하는 층에서 멈추는 모델을 만들면, 그 예측이 바로 그 층의 특성 맵입니다.
+- 함수형 API \`keras.Model(inputs, outputs)\`로 원하는 층에서 멈추는 모델을 만들면, 그 예측이 바로 그 층의 특성 맵입니다.
 - 첫 번째 합성곱 층은 경계와 단순한 모양을 찾고, 깊은 층은 이를 조합해 더 추상적인 특성을 만듭니다.`,
   ),
 ];

@@ -161,7 +161,7 @@ As in the earlier lessons: one import, \`init()\` picks the backend, \`setRandom
   ),
   {
     code: `import {
-  tf, init, setRandomSeed, loadImdb, trainTestSplit, padSequences, toCategorical,
+  keras, tf, init, setRandomSeed, loadImdb, trainTestSplit, padSequences, toCategorical,
   EarlyStopping, ModelCheckpoint, plt,
 } from "tslab-dl";
 
@@ -263,9 +263,9 @@ The model: a \`SimpleRNN\` of 8 units reads the 100 steps of a review, each step
     PY_MODEL,
   ),
   {
-    code: `const model = tf.sequential();
-model.add(tf.layers.simpleRNN({ units: 8, inputShape: [100, 300] }));
-model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));`,
+    code: `const model = keras.Sequential();
+model.add(keras.layers.SimpleRNN(8, { inputShape: [100, 300] }));
+model.add(keras.layers.Dense(1, { activation: "sigmoid" }));`,
   },
   md(
     `A word index is a name, not an amount: word 20 is not twice word 10. **One-hot** encoding turns each index into 300 numbers, all 0 except a 1 at the index. \`toCategorical\` (Keras's \`to_categorical\`) does it for every word of every review: \`[N, 100]\` becomes \`[N, 100, 300]\`.
@@ -315,8 +315,8 @@ RMSprop with a small learning rate (1e-4), binary cross-entropy for the two clas
     PY_FIT,
   ),
   {
-    code: `const rmsprop = tf.train.rmsprop(1e-4);
-model.compile({ optimizer: rmsprop, loss: "binaryCrossentropy", metrics: ["accuracy"] });
+    code: `const rmsprop = keras.optimizers.RMSprop({ learningRate: 1e-4 });
+model.compile({ optimizer: rmsprop, loss: "binary_crossentropy", metrics: ["accuracy"] });
 const checkpointCb = new ModelCheckpoint("best-simplernn-model.h5", { saveBestOnly: true });
 const earlyStoppingCb = new EarlyStopping({ patience: 3, restoreBestWeights: true });
 const history = await model.fitDataset(oneHotBatches(trainSeq, trainTarget, true), {
@@ -360,10 +360,10 @@ An **Embedding** layer learns a dense vector for each word — here 16 numbers i
     PY_EMBEDDING,
   ),
   {
-    code: `const model2 = tf.sequential();
-model2.add(tf.layers.embedding({ inputDim: 300, outputDim: 16, inputLength: 100 }));
-model2.add(tf.layers.simpleRNN({ units: 8 }));
-model2.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
+    code: `const model2 = keras.Sequential();
+model2.add(keras.layers.Embedding(300, 16, { inputLength: 100 }));
+model2.add(keras.layers.SimpleRNN(8));
+model2.add(keras.layers.Dense(1, { activation: "sigmoid" }));
 model2`,
   },
   md(
@@ -372,8 +372,8 @@ model2`,
     PY_FIT2,
   ),
   {
-    code: `const rmsprop2 = tf.train.rmsprop(1e-4);
-model2.compile({ optimizer: rmsprop2, loss: "binaryCrossentropy", metrics: ["accuracy"] });
+    code: `const rmsprop2 = keras.optimizers.RMSprop({ learningRate: 1e-4 });
+model2.compile({ optimizer: rmsprop2, loss: "binary_crossentropy", metrics: ["accuracy"] });
 const checkpointCb2 = new ModelCheckpoint("best-embedding-model.h5", { saveBestOnly: true });
 const earlyStoppingCb2 = new EarlyStopping({ patience: 3, restoreBestWeights: true });
 const history2 = await model2.fit(trainSeq, trainTarget, {

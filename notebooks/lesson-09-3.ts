@@ -85,8 +85,8 @@ const md = (en: string, ko: string, python = ""): LessonCell => ({
 
 /** The book's training cell for one model and its checkpoint file (suffix: this cell's names). */
 const fit = (model: string, file: string, n: string): LessonCell => ({
-  code: `const rmsprop${n} = tf.train.rmsprop(1e-4);
-${model}.compile({ optimizer: rmsprop${n}, loss: "binaryCrossentropy", metrics: ["accuracy"] });
+  code: `const rmsprop${n} = keras.optimizers.RMSprop({ learningRate: 1e-4 });
+${model}.compile({ optimizer: rmsprop${n}, loss: "binary_crossentropy", metrics: ["accuracy"] });
 const checkpointCb${n} = new ModelCheckpoint("${file}", { saveBestOnly: true });
 const earlyStoppingCb${n} = new EarlyStopping({ patience: 3, restoreBestWeights: true });
 const history${n} = await ${model}.fit(trainSeq, trainTarget, {
@@ -144,8 +144,8 @@ The same import and seed as in 9-2, and the same steps: \`loadImdb\` with \`numW
   ),
   {
     code: `import {
-  tf, init, setRandomSeed, loadImdb, trainTestSplit, padSequences,
-  EarlyStopping, ModelCheckpoint, KerasGRU, loadModel, plt,
+  keras, init, setRandomSeed, loadImdb, trainTestSplit, padSequences,
+  EarlyStopping, ModelCheckpoint, loadModel, plt, evaluate,
 } from "tslab-dl";
 
 await init();
@@ -165,19 +165,19 @@ const valSeq = padSequences(valInput, { maxlen: 100 });`,
 
 An LSTM cell keeps two states, the hidden state and a **cell state**, and has four small networks inside: the forget, input and output gates and the candidate. Each has 16 × 8 input weights, 8 × 8 recurrent weights and 8 biases: 4 × 200 = 800 parameters.
 
-One difference to know: the gates' activation. Keras's LSTM uses \`sigmoid\`; tfjs's \`tf.layers.lstm\` defaults to \`hardSigmoid\`, a piecewise-linear approximation. \`recurrentActivation: "sigmoid"\` makes it the cell Keras builds (and the one its \`.h5\` files hold).`,
+\`keras.layers.LSTM\` is the cell Keras builds: its gates use the \`sigmoid\` (tfjs's own \`tf.layers.lstm\` defaults to \`hardSigmoid\`, a piecewise-linear approximation), its forget gate starts with a bias of 1, and it saves and loads as Keras's \`LSTM\`.`,
     `## LSTM 신경망
 
 LSTM 셀은 은닉 상태와 **셀 상태**, 두 가지 상태를 유지하고, 안에 작은 신경망 네 개가 있습니다. 삭제 게이트, 입력 게이트, 출력 게이트, 그리고 후보 값입니다. 각각 입력 가중치 16 × 8개, 순환 가중치 8 × 8개, 절편 8개를 가지므로 모두 4 × 200 = 800개의 파라미터입니다.
 
-알아 둘 차이가 하나 있습니다. 게이트의 활성화 함수입니다. Keras의 LSTM은 \`sigmoid\`를 쓰지만 tfjs의 \`tf.layers.lstm\`은 기본값이 구간별 선형 근사인 \`hardSigmoid\`입니다. \`recurrentActivation: "sigmoid"\`를 주면 Keras가 만드는(그리고 Keras의 \`.h5\` 파일에 담긴) 셀과 같아집니다.`,
+\`keras.layers.LSTM\`은 Keras가 만드는 셀과 같습니다. 게이트는 \`sigmoid\`를 쓰고(tfjs의 \`tf.layers.lstm\`은 기본값이 구간별 선형 근사인 \`hardSigmoid\`입니다), 삭제 게이트의 절편은 1에서 시작하며, Keras의 \`LSTM\`으로 저장하고 읽습니다.`,
     PY_LSTM,
   ),
   {
-    code: `const model = tf.sequential();
-model.add(tf.layers.embedding({ inputDim: 500, outputDim: 16, inputLength: 100 }));
-model.add(tf.layers.lstm({ units: 8, recurrentActivation: "sigmoid" }));
-model.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
+    code: `const model = keras.Sequential();
+model.add(keras.layers.Embedding(500, 16, { inputLength: 100 }));
+model.add(keras.layers.LSTM(8));
+model.add(keras.layers.Dense(1, { activation: "sigmoid" }));
 model`,
   },
   md(
@@ -202,10 +202,10 @@ A recurrent layer has its own \`dropout\` option: it drops parts of each step's 
     PY_DROPOUT,
   ),
   {
-    code: `const model2 = tf.sequential();
-model2.add(tf.layers.embedding({ inputDim: 500, outputDim: 16, inputLength: 100 }));
-model2.add(tf.layers.lstm({ units: 8, dropout: 0.3, recurrentActivation: "sigmoid" }));
-model2.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));`,
+    code: `const model2 = keras.Sequential();
+model2.add(keras.layers.Embedding(500, 16, { inputLength: 100 }));
+model2.add(keras.layers.LSTM(8, { dropout: 0.3 }));
+model2.add(keras.layers.Dense(1, { activation: "sigmoid" }));`,
   },
   md(
     `The same training, into \`best-dropout-model.h5\`.`,
@@ -229,11 +229,11 @@ To put a recurrent layer on another, the first must hand on its state at **every
     PY_2RNN,
   ),
   {
-    code: `const model3 = tf.sequential();
-model3.add(tf.layers.embedding({ inputDim: 500, outputDim: 16, inputLength: 100 }));
-model3.add(tf.layers.lstm({ units: 8, dropout: 0.3, returnSequences: true, recurrentActivation: "sigmoid" }));
-model3.add(tf.layers.lstm({ units: 8, dropout: 0.3, recurrentActivation: "sigmoid" }));
-model3.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
+    code: `const model3 = keras.Sequential();
+model3.add(keras.layers.Embedding(500, 16, { inputLength: 100 }));
+model3.add(keras.layers.LSTM(8, { dropout: 0.3, returnSequences: true }));
+model3.add(keras.layers.LSTM(8, { dropout: 0.3 }));
+model3.add(keras.layers.Dense(1, { activation: "sigmoid" }));
 model3`,
   },
   md(
@@ -247,17 +247,17 @@ model3`,
   md(
     `## A GRU
 
-A GRU cell has one state and three small networks (update gate, reset gate, candidate), so fewer parameters than an LSTM. Keras's GRU applies the reset gate **after** multiplying by the recurrent weights (\`reset_after=True\`, Keras's default since 2.x) and has two biases per gate; tfjs's \`tf.layers.gru\` refuses that variant. \`KerasGRU\` is Keras's GRU as a tfjs layer: 3 × (16 × 8 + 8 × 8 + 2 × 8) = 624 parameters, as in the book's summary, and it saves and loads as Keras's \`GRU\`.`,
+A GRU cell has one state and three small networks (update gate, reset gate, candidate), so fewer parameters than an LSTM. Keras's GRU applies the reset gate **after** multiplying by the recurrent weights (\`reset_after=True\`, Keras's default since 2.x) and has two biases per gate; tfjs's own \`tf.layers.gru\` refuses that variant. \`keras.layers.GRU\` is Keras's GRU: 3 × (16 × 8 + 8 × 8 + 2 × 8) = 624 parameters, as in the book's summary, and it saves and loads as Keras's \`GRU\`.`,
     `## GRU 구조
 
-GRU 셀은 상태가 하나이고 작은 신경망 세 개(업데이트 게이트, 리셋 게이트, 후보 값)로 되어 있어서 LSTM보다 파라미터가 적습니다. Keras의 GRU는 순환 가중치를 곱한 **뒤에** 리셋 게이트를 적용하고(\`reset_after=True\`, 2.x부터 Keras의 기본값) 게이트마다 절편이 두 개입니다. tfjs의 \`tf.layers.gru\`는 이 방식을 지원하지 않습니다. \`KerasGRU\`는 Keras의 GRU를 tfjs 층으로 만든 것입니다. 파라미터는 책의 요약과 같이 3 × (16 × 8 + 8 × 8 + 2 × 8) = 624개이고, Keras의 \`GRU\`로 저장하고 읽습니다.`,
+GRU 셀은 상태가 하나이고 작은 신경망 세 개(업데이트 게이트, 리셋 게이트, 후보 값)로 되어 있어서 LSTM보다 파라미터가 적습니다. Keras의 GRU는 순환 가중치를 곱한 **뒤에** 리셋 게이트를 적용하고(\`reset_after=True\`, 2.x부터 Keras의 기본값) 게이트마다 절편이 두 개입니다. tfjs의 \`tf.layers.gru\`는 이 방식을 지원하지 않습니다. \`keras.layers.GRU\`는 Keras의 GRU입니다. 파라미터는 책의 요약과 같이 3 × (16 × 8 + 8 × 8 + 2 × 8) = 624개이고, Keras의 \`GRU\`로 저장하고 읽습니다.`,
     PY_GRU,
   ),
   {
-    code: `const model4 = tf.sequential();
-model4.add(tf.layers.embedding({ inputDim: 500, outputDim: 16, inputLength: 100 }));
-model4.add(new KerasGRU({ units: 8 }));
-model4.add(tf.layers.dense({ units: 1, activation: "sigmoid" }));
+    code: `const model4 = keras.Sequential();
+model4.add(keras.layers.Embedding(500, 16, { inputLength: 100 }));
+model4.add(keras.layers.GRU(8));
+model4.add(keras.layers.Dense(1, { activation: "sigmoid" }));
 model4`,
   },
   md(
@@ -280,19 +280,18 @@ The test reviews are padded the same way, and the two-layer LSTM is reloaded fro
   {
     code: `const testSeq = padSequences(testInput, { maxlen: 100 });
 const rnnModel = await loadModel("best-2rnn-model.h5");
-const [testLoss, testAccuracy] = (rnnModel.evaluate(testSeq, testTarget) as tf.Scalar[]).map((t) => t.dataSync()[0]);
-({ testLoss, testAccuracy })`,
+evaluate(rnnModel, testSeq, testTarget)`,
   },
   md(
     `## Summary
 
-- \`tf.layers.lstm\` with \`recurrentActivation: "sigmoid"\` is Keras's LSTM; \`dropout\` drops inputs inside the cell; \`returnSequences: true\` lets another recurrent layer follow.
-- \`KerasGRU\` is Keras's GRU (\`reset_after=True\`), which \`tf.layers.gru\` cannot build.
+- \`keras.layers.LSTM\` is Keras's LSTM; \`dropout\` drops inputs inside the cell; \`returnSequences: true\` lets another recurrent layer follow.
+- \`keras.layers.GRU\` is Keras's GRU (\`reset_after=True\`), which \`tf.layers.gru\` cannot build.
 - \`ModelCheckpoint\` files reload with \`loadModel\` and evaluate on the test set, padded like the training set.`,
     `## 정리
 
-- \`recurrentActivation: "sigmoid"\`를 준 \`tf.layers.lstm\`이 Keras의 LSTM입니다. \`dropout\`은 셀 안에서 입력을 끄고, \`returnSequences: true\`는 다음 순환층을 쌓을 수 있게 합니다.
-- \`KerasGRU\`는 \`tf.layers.gru\`가 만들 수 없는 Keras의 GRU(\`reset_after=True\`)입니다.
+- \`keras.layers.LSTM\`이 Keras의 LSTM입니다. \`dropout\`은 셀 안에서 입력을 끄고, \`returnSequences: true\`는 다음 순환층을 쌓을 수 있게 합니다.
+- \`keras.layers.GRU\`는 \`tf.layers.gru\`가 만들 수 없는 Keras의 GRU(\`reset_after=True\`)입니다.
 - \`ModelCheckpoint\` 파일은 \`loadModel\`로 다시 읽고, 훈련 세트처럼 패딩한 테스트 세트로 평가합니다.`,
   ),
 ];

@@ -134,14 +134,14 @@ Each step shows the lesson's Python first, then the TypeScript that does the sam
   {
     en: `## Setting up
 
-One import brings everything: \`tf\` is the TensorFlow.js namespace. \`init()\` picks the fastest backend this machine has (native TensorFlow, else WebAssembly) and prints it. \`setRandomSeed(42)\` plays the part of \`keras.utils.set_random_seed(42)\`: initial weights, Dropout and shuffling repeat from run to run.`,
+One import brings everything: \`keras\` builds models as Keras does (Keras's layer names, initial weights and defaults), \`tf\` is the TensorFlow.js namespace. \`init()\` picks the fastest backend this machine has (native TensorFlow, else WebAssembly) and prints it. \`setRandomSeed(42)\` plays the part of \`keras.utils.set_random_seed(42)\`: initial weights, Dropout and shuffling repeat from run to run.`,
     ko: `## 준비
 
-import 한 줄로 필요한 것을 모두 가져옵니다. \`tf\`는 TensorFlow.js 네임스페이스입니다. \`init()\`은 이 컴퓨터에서 가장 빠른 백엔드(네이티브 TensorFlow, 없으면 WebAssembly)를 골라 출력합니다. \`setRandomSeed(42)\`는 \`keras.utils.set_random_seed(42)\`와 같은 역할을 합니다. 초기 가중치, 드롭아웃, 데이터 섞기가 실행할 때마다 똑같이 반복됩니다.`,
+import 한 줄로 필요한 것을 모두 가져옵니다. \`keras\`는 케라스처럼(케라스의 층 이름, 초기 가중치, 기본값으로) 모델을 만들고, \`tf\`는 TensorFlow.js 네임스페이스입니다. \`init()\`은 이 컴퓨터에서 가장 빠른 백엔드(네이티브 TensorFlow, 없으면 WebAssembly)를 골라 출력합니다. \`setRandomSeed(42)\`는 \`keras.utils.set_random_seed(42)\`와 같은 역할을 합니다. 초기 가중치, 드롭아웃, 데이터 섞기가 실행할 때마다 똑같이 반복됩니다.`,
   },
   {
     code: `import {
-  tf, init, setRandomSeed, loadFashionMnist, trainTestSplit,
+  keras, tf, init, setRandomSeed, loadFashionMnist, trainTestSplit,
   EarlyStopping, ModelCheckpoint, LivePlot, plt,
   saveWeights, loadWeights, saveModel, loadModel, evaluate,
 } from "tslab-dl";
@@ -181,12 +181,12 @@ ${PY_MODEL_FN}`,
 ${PY_MODEL_FN}`,
   },
   {
-    code: `function modelFn(aLayer?: tf.layers.Layer): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [28, 28] }));
-  model.add(tf.layers.dense({ units: 100, activation: "relu" }));
+    code: `function modelFn(aLayer?: tf.layers.Layer) {
+  const model = keras.Sequential();
+  model.add(keras.layers.Flatten({ inputShape: [28, 28] }));
+  model.add(keras.layers.Dense(100, { activation: "relu" }));
   if (aLayer) model.add(aLayer);
-  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  model.add(keras.layers.Dense(10, { activation: "softmax" }));
   return model;
 }
 
@@ -206,8 +206,8 @@ ${PY_FIT5}`,
   },
   {
     code: `const model = modelFn();
-model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-const history = await model.fit(trainScaled, trainTarget, { epochs: 5, batchSize: 32, verbose: 0 });
+model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+const history = await model.fit(trainScaled, trainTarget, { epochs: 5, verbose: 0 });
 console.log(Object.keys(history.history));
 history`,
   },
@@ -243,9 +243,9 @@ ${PY_FIT20_VAL}`,
   },
   {
     code: `const model = modelFn();
-model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
 const history = await model.fit(trainScaled, trainTarget, {
-  epochs: 20, batchSize: 32, verbose: 0,
+  epochs: 20, verbose: 0,
   validationData: [valScaled, valTarget],
   callbacks: [new LivePlot()],
 });`,
@@ -283,7 +283,7 @@ ${PY_DROPOUT_SUMMARY}`,
 ${PY_DROPOUT_SUMMARY}`,
   },
   {
-    code: `const model = modelFn(tf.layers.dropout({ rate: 0.3 }));
+    code: `const model = modelFn(keras.layers.Dropout(0.3));
 model`,
   },
   {
@@ -291,10 +291,10 @@ model`,
     ko: `드롭아웃은 훈련할 때만 작동합니다. 평가하거나 예측할 때는 모든 뉴런을 써야 올바른 결과가 나오며, TensorFlow.js도 Keras처럼 이때 드롭아웃을 알아서 끕니다. 그래서 같은 이미지를 두 번 예측하면 결과가 정확히 같습니다.`,
   },
   {
-    code: `const model = modelFn(tf.layers.dropout({ rate: 0.3 }));
+    code: `const model = modelFn(keras.layers.Dropout(0.3));
 const image = valScaled.slice(0, 1);
-const first = model.predict(image) as tf.Tensor;
-const second = model.predict(image) as tf.Tensor;
+const first = model.predict(image);
+const second = model.predict(image);
 first.equal(second).all().dataSync()[0] === 1`,
   },
   {
@@ -316,12 +316,12 @@ ${PY_CALLBACKS}`,
 ${PY_CALLBACKS}`,
   },
   {
-    code: `const model = modelFn(tf.layers.dropout({ rate: 0.3 }));
-model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+    code: `const model = modelFn(keras.layers.Dropout(0.3));
+model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
 const checkpointCb = new ModelCheckpoint("best-model.h5", { saveBestOnly: true });
 const earlyStoppingCb = new EarlyStopping({ patience: 2, restoreBestWeights: true });
 const history = await model.fit(trainScaled, trainTarget, {
-  epochs: 20, batchSize: 32, verbose: 0,
+  epochs: 20, verbose: 0,
   validationData: [valScaled, valTarget],
   callbacks: [checkpointCb, earlyStoppingCb, new LivePlot()],
 });`,
@@ -416,9 +416,9 @@ ${PY_LOAD_WEIGHTS}`,
 ${PY_LOAD_WEIGHTS}`,
   },
   {
-    code: `const model = modelFn(tf.layers.dropout({ rate: 0.3 }));
+    code: `const model = modelFn(keras.layers.Dropout(0.3));
 await loadWeights(model, "model-weights.h5");
-const valLabels = (model.predict(valScaled) as tf.Tensor).argMax(-1);
+const valLabels = model.predict(valScaled).argMax(-1);
 valLabels.equal(valTarget.cast("int32")).cast("float32").mean().dataSync()[0]`,
   },
   {
@@ -456,9 +456,9 @@ With a widget front end (Jupyter Notebook, JupyterLab, VS Code) the slider below
   {
     code: `import { IntSlider, interact, predictionView } from "tslab-dl";
 const classNames = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-const images = valScaled.slice(0, 100).arraySync() as number[][][];
-const probabilities = (best.predict(valScaled.slice(0, 100)) as tf.Tensor).arraySync() as number[][];
-const targets = valTarget.slice(0, 100).arraySync() as number[];
+const images = tf.unstack(valScaled.slice(0, 100));
+const probabilities = tf.unstack(best.predict(valScaled.slice(0, 100)) as tf.Tensor);
+const targets = valTarget.slice(0, 100).dataSync();
 interact(
   ({ i }) => predictionView(images[i], probabilities[i], { labels: classNames, target: targets[i] }),
   { i: new IntSlider({ value: 0, max: 99, description: "image" }) },

@@ -48,7 +48,7 @@ To keep it short, we train on a quarter of Fashion-MNIST's training set.`,
   },
   {
     code: `import {
-  tf, init, setRandomSeed, loadFashionMnist, trainTestSplit,
+  keras, tf, init, setRandomSeed, loadFashionMnist, trainTestSplit,
   EarlyStopping, ReduceLROnPlateau, CSVLogger, LivePlot, plotHistories, evaluate,
 } from "tslab-dl";
 
@@ -60,12 +60,12 @@ const n = 15000; // a quarter of the training set
 const [trainScaled, valScaled, trainTarget, valTarget] = trainTestSplit(
   trainInput.slice(0, n).div(255), trainTargetAll.slice(0, n), { testSize: 0.2, randomState: 42 });
 
-function modelFn(aLayer?: tf.layers.Layer): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [28, 28] }));
-  model.add(tf.layers.dense({ units: 100, activation: "relu" }));
+function modelFn(aLayer?: tf.layers.Layer) {
+  const model = keras.Sequential();
+  model.add(keras.layers.Flatten({ inputShape: [28, 28] }));
+  model.add(keras.layers.Dense(100, { activation: "relu" }));
   if (aLayer) model.add(aLayer);
-  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  model.add(keras.layers.Dense(10, { activation: "softmax" }));
   return model;
 }
 trainScaled.shape`,
@@ -83,13 +83,13 @@ ${PY_PLATEAU}`,
 ${PY_PLATEAU}`,
   },
   {
-    code: `const model = modelFn(tf.layers.dropout({ rate: 0.3 }));
-model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+    code: `const model = modelFn(keras.layers.Dropout(0.3));
+model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
 const reduceLr = new ReduceLROnPlateau({ factor: 0.5, patience: 1, verbose: 1 });
 const earlyStopping = new EarlyStopping({ patience: 3, restoreBestWeights: true });
 const csvLogger = new CSVLogger("training-log.csv");
 const history = await model.fit(trainScaled, trainTarget, {
-  epochs: 20, batchSize: 32, verbose: 0, validationData: [valScaled, valTarget],
+  epochs: 20, verbose: 0, validationData: [valScaled, valTarget],
   callbacks: [reduceLr, earlyStopping, csvLogger, new LivePlot({ title: "ReduceLROnPlateau + EarlyStopping" })],
 });`,
   },
@@ -124,13 +124,13 @@ ${PY_COMPARE}`,
     code: `async function train(aLayer?: tf.layers.Layer): Promise<tf.History> {
   setRandomSeed(42);
   const m = modelFn(aLayer);
-  m.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  m.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
   return m.fit(trainScaled, trainTarget, {
-    epochs: 10, batchSize: 32, verbose: 0, validationData: [valScaled, valTarget],
+    epochs: 10, verbose: 0, validationData: [valScaled, valTarget],
   });
 }
 const noDropout = await train();
-const dropout = await train(tf.layers.dropout({ rate: 0.3 }));
+const dropout = await train(keras.layers.Dropout(0.3));
 plotHistories({ "no dropout": noDropout, "dropout 0.3": dropout }, { title: "Loss without and with Dropout" })`,
   },
   {

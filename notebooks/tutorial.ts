@@ -19,12 +19,15 @@ import * as path from "node:path";
 import { findJupyter } from "../kernel/install";
 import { writeFileAtomic } from "../src/io/atomic";
 import { LESSON, type LessonCell } from "./lesson";
+import { LESSON_07_1 } from "./lesson-07-1";
+import { LESSON_07_2 } from "./lesson-07-2";
 import { LESSON_08_2 } from "./lesson-08-2";
 import { LESSON_08_3 } from "./lesson-08-3";
 import { LESSON_09_2 } from "./lesson-09-2";
 import { LESSON_09_3 } from "./lesson-09-3";
 import { IMDB_FILE, IMDB_MIRROR, imdbSearchPath } from "../src/data/imdb";
 import { MORE_CALLBACKS } from "./more-callbacks";
+import { PROGRESS_FILE_ENV } from "../src/callbacks/progress-file";
 
 export const LANGS = ["en", "ko"] as const;
 export type Lang = (typeof LANGS)[number];
@@ -42,6 +45,8 @@ export interface Lesson {
 
 /** Every lesson, in the order they run. */
 export const LESSONS: Lesson[] = [
+  { id: "07-1", file: "07-1-neural-network.ipynb", cells: LESSON_07_1 },
+  { id: "07-2", file: "07-2-deep-neural-network.ipynb", cells: LESSON_07_2 },
   { id: "07-3", file: "07-3-regularization.ipynb", cells: LESSON },
   { id: "08-2", file: "08-2-convolutional-network.ipynb", cells: LESSON_08_2 },
   {
@@ -80,8 +85,8 @@ export function lessonById(id: string): Lesson {
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
-/** The committed notebook of a language (default: the 7-3 lesson). */
-export function notebookPath(lang: Lang, lesson: Lesson = LESSONS[0]): string {
+/** The committed notebook of a lesson in a language. */
+export function notebookPath(lang: Lang, lesson: Lesson): string {
   return path.join(repoRoot, "notebooks", lang, lesson.file);
 }
 
@@ -91,7 +96,7 @@ function sourceLines(text: string): string[] {
 }
 
 /** The notebook JSON of a lesson in a language, from its source, without outputs. */
-function buildNotebook(lang: Lang, lesson: Lesson = LESSONS[0]): object {
+function buildNotebook(lang: Lang, lesson: Lesson): object {
   const cells = lesson.cells.map((cell, i) => {
     const id = `${lang}-${String(i).padStart(2, "0")}`;
     if ("code" in cell) {
@@ -156,9 +161,9 @@ export function findNbconvertJupyter(): string {
   );
 }
 
-function run(cmd: string, args: string[], cwd: string, label: string): Promise<void> {
+function run(cmd: string, args: string[], cwd: string, label: string, env = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stdout.on("data", () => {});
     child.stderr.on("data", (d: Buffer) => {
@@ -172,15 +177,36 @@ function run(cmd: string, args: string[], cwd: string, label: string): Promise<v
   });
 }
 
+/** The file in a language's folder where its running kernel reports each fit's epoch. */
+export function progressFile(outDir: string, lang: Lang): string {
+  return path.join(outDir, lang, ".tslab-dl-progress");
+}
+
 /**
- * Execute one language's notebook of a lesson (default 7-3) into `outDir/<lang>/`
- * and export it to HTML. A lesson that reads an earlier lesson's file expects it in that folder.
+ * What a language's running lesson has reached: `07-2 fit 2: epoch 3/5`, the lesson's id
+ * alone before its first fit, or undefined when none runs.
+ */
+export function progressOf(outDir: string, lang: Lang): string | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(progressFile(outDir, lang), "utf8").split("\n").filter(Boolean);
+  } catch {
+    return undefined; // no lesson has started in this language yet
+  }
+  const [lesson, ...fits] = lines;
+  return fits.length > 0 ? `${lesson} ${fits[fits.length - 1]}` : lesson;
+}
+
+/**
+ * Execute one language's notebook of a lesson into `outDir/<lang>/` and export it to HTML.
+ * A lesson that reads an earlier lesson's file expects it in that folder. While it runs, its
+ * kernel appends each fit's epoch to {@link progressFile}, headed by the lesson's id.
  */
 export async function executeNotebook(
   jupyter: string,
   lang: Lang,
   outDir: string,
-  lesson: Lesson = LESSONS[0],
+  lesson: Lesson,
 ): Promise<{ ipynb: string; html: string }> {
   const dir = path.join(outDir, lang);
   fs.mkdirSync(dir, { recursive: true });
@@ -188,6 +214,8 @@ export async function executeNotebook(
   const source = notebookPath(lang, lesson);
   const input = path.join(dir, NOTEBOOK);
   fs.copyFileSync(source, input);
+  const progress = progressFile(outDir, lang);
+  fs.writeFileSync(progress, `${lesson.id}\n`);
   await run(
     jupyter,
     [
@@ -205,6 +233,7 @@ export async function executeNotebook(
     ],
     dir,
     `executing ${lang}/${NOTEBOOK}`,
+    { ...process.env, [PROGRESS_FILE_ENV]: progress },
   );
   await run(jupyter, ["nbconvert", "--to", "html", NOTEBOOK], dir, `exporting ${lang}/${NOTEBOOK} to HTML`);
   return { ipynb: input, html: input.replace(/\.ipynb$/, ".html") };
@@ -293,7 +322,13 @@ async function main(argv: string[]): Promise<void> {
   console.log(
     `Running ${lessons.map((l) => l.id).join(", ")} in ${langs.join(" and ")} headlessly (minutes of training each)...`,
   );
-  const ticker = setInterval(() => console.log(`  ... ${Math.round((Date.now() - started) / 1000)} s`), 30_000);
+  const ticker = setInterval(() => {
+    const running = langs.flatMap((lang) => {
+      const p = progressOf(outDir, lang);
+      return p ? [`${lang} ${p}`] : [];
+    });
+    console.log(`  ... ${Math.round((Date.now() - started) / 1000)} s${running.map((r) => `; ${r}`).join("")}`);
+  }, 30_000);
   try {
     await Promise.all(
       langs.map(async (lang) => {

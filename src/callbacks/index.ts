@@ -1,4 +1,5 @@
 import "./progbar-logger"; // Keras's per-epoch lines for fit's `verbose` (registered with tfjs)
+import "./progress-file"; // each fit's epoch, for `npm run tutorial` (registered with tfjs)
 export { EarlyStopping, type EarlyStoppingArgs } from "./early-stopping";
 export { ModelCheckpoint, type ModelCheckpointArgs } from "./model-checkpoint";
 export { formatPath, PathTemplateError } from "./format-path";

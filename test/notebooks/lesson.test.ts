@@ -226,6 +226,51 @@ for (const lesson of lessons) {
   }
 }
 
+/** The book's validation accuracies (hg-mldl's notebooks, Keras 3), in the order the lesson evaluates. */
+const BOOK_ACCURACY: { [id: string]: number[] } = { "07-1": [0.8458], "07-2": [0.8665, 0.8726] };
+
+for (const id of Object.keys(BOOK_ACCURACY).filter(has)) {
+  for (const lang of LANGS) {
+    test(
+      `${lang}/${id}: each evaluate is within 0.015 of the book's validation accuracy (${BOOK_ACCURACY[id].join(", ")})`,
+      { skip },
+      () => {
+        const { nb } = run(lang, id);
+        const accuracies = nb.cells
+          .filter((c) => c.cell_type === "code" && source(c).trim() === "evaluate(model, valScaled, valTarget)")
+          .map((c) => evaluationIn(resultOf({ cells: [c] }, "evaluate(").text).valAccuracy);
+        assert.equal(accuracies.length, BOOK_ACCURACY[id].length, "one evaluate per book number");
+        accuracies.forEach((accuracy, i) => {
+          const book = BOOK_ACCURACY[id][i];
+          assert.ok(Math.abs(accuracy - book) <= 0.015, `evaluate ${i + 1}: ${accuracy}, the book ${book}`);
+        });
+      },
+    );
+
+    test(`${lang}/${id}: every fit prints Keras's per-epoch lines, up to Epoch 5/5`, { skip }, () => {
+      const { nb } = run(lang, id);
+      const fits = nb.cells.filter((c) => c.cell_type === "code" && source(c).includes("await model.fit("));
+      assert.ok(fits.length >= 1);
+      for (const c of fits) {
+        const printed = (c.outputs ?? [])
+          .map((o) => text(o.text) + text(o.data?.["text/plain"] as string | string[] | undefined))
+          .join("");
+        for (let epoch = 1; epoch <= 5; epoch++) assert.match(printed, new RegExp(`Epoch ${epoch}/5\\n1500/1500 `));
+      }
+    });
+  }
+}
+
+for (const lang of has("07-1") ? LANGS : []) {
+  test(`${lang}/07-1: the split's first training targets are the book's (scikit-learn's rows)`, { skip }, () => {
+    const { nb } = run(lang, "07-1");
+    assert.equal(
+      resultOf(nb, "trainTarget.slice(0, 10).arraySync()").text.replace(/\s+/g, " "),
+      "[ 7, 3, 5, 8, 6, 9, 3, 3, 9, 9 ]",
+    );
+  });
+}
+
 for (const lang of has("08-2") ? LANGS : []) {
   test(
     `${lang}/08-2: the CNN stops early with patience 2 and reaches ≥ 0.90 accuracy on validation and test sets`,
@@ -239,8 +284,8 @@ for (const lang of has("08-2") ? LANGS : []) {
         `stoppedEpoch ${stoppedEpoch} (0-based) is before the 20th epoch`,
       );
       assert.equal(stoppedEpoch - numberIn(stop.text, "bestEpoch"), 2, "patience 2");
-      assert.ok(numberIn(resultOf(nb, "model.evaluate(valScaled, valTarget)").text, "valAccuracy") >= 0.9);
-      assert.ok(numberIn(resultOf(nb, "model.evaluate(testScaled, testTarget)").text, "testAccuracy") >= 0.9);
+      assert.ok(evaluationIn(resultOf(nb, "evaluate(model, valScaled, valTarget)").text).valAccuracy >= 0.9);
+      assert.ok(evaluationIn(resultOf(nb, "evaluate(model, testScaled, testTarget)").text).valAccuracy >= 0.9);
     },
   );
 
@@ -263,7 +308,7 @@ for (const lang of has("08-2") ? LANGS : []) {
 
   test(`${lang}/08-2: best-cnn-model.h5 reloads here to the notebook's validation loss`, { skip }, async () => {
     const { nb, dir } = run(lang, "08-2");
-    const notebookLoss = numberIn(resultOf(nb, "model.evaluate(valScaled, valTarget)").text, "valLoss");
+    const notebookLoss = evaluationIn(resultOf(nb, "evaluate(model, valScaled, valTarget)").text).valLoss;
     await init({ verbose: false });
     const [[images, labels]] = await loadFashionMnist({ download: false });
     const [, valScaled, , valTarget] = trainTestSplit(images.reshape([-1, 28, 28, 1]).div(255), labels, {
