@@ -61,7 +61,16 @@ export {
   type LambdaCallbackArgs,
   type BackupAndRestoreArgs,
 } from "./callbacks";
-export { saveModel, loadModel, saveWeights, loadWeights, formatOf, ModelFileError, type ModelFormat } from "./io";
+export {
+  saveModel,
+  loadModel,
+  saveWeights,
+  loadWeights,
+  formatOf,
+  ModelFileError,
+  type ModelFormat,
+  type LoadedModel,
+} from "./io";
 export { KerasGRU, type KerasGRUArgs } from "./layers/gru";
 export {
   display,

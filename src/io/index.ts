@@ -12,6 +12,7 @@ import { tf } from "../backend";
 import { ModelFileError } from "./errors";
 import { fileHandler, loadArtifacts, registerFileRouter, stripFileScheme } from "./tfjs-files";
 import type * as KerasIO from "./keras";
+import { requireOneOutput } from "../keras/models";
 
 export { ModelFileError } from "./errors";
 
@@ -77,7 +78,40 @@ export async function saveModel(model: tf.LayersModel, path: string): Promise<vo
  * @example
  * const model = await loadModel("model-whole.h5");
  */
-export async function loadModel(path: string): Promise<tf.LayersModel> {
+export async function loadModel(path: string): Promise<LoadedModel> {
+  return asLoaded(await loadLayersModel(path));
+}
+
+type PredictArgs = Parameters<tf.LayersModel["predict"]>[1];
+
+/**
+ * A model {@link loadModel} returns: tfjs's `LayersModel` (a `Sequential` where the file holds
+ * one), whose `predict` returns one `tf.Tensor`, as `keras.Sequential`'s and `keras.Model`'s do:
+ * a model with several outputs refuses `predict` and answers `predictAll`.
+ */
+export interface LoadedModel extends tf.LayersModel {
+  /** The model's one output for `x`; a model with several outputs refuses (use `predictAll`). */
+  predict(x: tf.Tensor | tf.Tensor[], args?: PredictArgs): tf.Tensor;
+  /** One tensor per output of the model, in the order of its outputs. */
+  predictAll(x: tf.Tensor | tf.Tensor[], args?: PredictArgs): tf.Tensor[];
+}
+
+/** The loaded model itself, with `predict` typed and checked as a Keras model's, and `predictAll`. */
+function asLoaded(model: tf.LayersModel): LoadedModel {
+  const predict = model.predict.bind(model);
+  return Object.assign(model, {
+    predict(x: tf.Tensor | tf.Tensor[], args?: PredictArgs): tf.Tensor {
+      requireOneOutput(model);
+      return predict(x, args) as tf.Tensor;
+    },
+    predictAll(x: tf.Tensor | tf.Tensor[], args?: PredictArgs): tf.Tensor[] {
+      const out = predict(x, args);
+      return Array.isArray(out) ? out : [out];
+    },
+  });
+}
+
+async function loadLayersModel(path: string): Promise<tf.LayersModel> {
   switch (formatOf(path)) {
     case "keras-h5":
       return keras().loadModelH5(stripFileScheme(path));

@@ -131,6 +131,17 @@ export class KerasSequential extends tf.Sequential {
   }
 }
 
+/** `predict` returns one tensor: a model with several outputs is refused, pointing to `predictAll`. */
+export function requireOneOutput(model: tf.LayersModel): void {
+  if (model.outputs.length !== 1) {
+    throw new Error(
+      `predict: model '${model.name}' has ${model.outputs.length} outputs ` +
+        `(${model.outputs.map((o) => o.name).join(", ")}); predict returns one tensor. ` +
+        `Use predictAll(x), which returns one tensor per output`,
+    );
+  }
+}
+
 /**
  * A model built from inputs and outputs, as Keras's functional `Model` (see {@link Model}): a
  * `tf.LayersModel` whose `compile` takes Keras's settings and whose `predict` returns the one
@@ -144,13 +155,7 @@ export class KerasFunctional extends tf.LayersModel {
 
   /** The model's one output for `x`; a model with several outputs refuses (use {@link predictAll}). */
   override predict(x: tf.Tensor | tf.Tensor[], args?: PredictArgs): tf.Tensor {
-    if (this.outputs.length !== 1) {
-      throw new Error(
-        `predict: model '${this.name}' has ${this.outputs.length} outputs ` +
-          `(${this.outputs.map((o) => o.name).join(", ")}); predict returns one tensor. ` +
-          `Use predictAll(x), which returns one tensor per output`,
-      );
-    }
+    requireOneOutput(this);
     return super.predict(x, args) as tf.Tensor;
   }
 

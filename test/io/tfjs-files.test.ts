@@ -152,3 +152,31 @@ test("bad input: the wrong call for a file kind says which call to use", async (
   await assert.rejects(loadModel("x.weights.h5"), /build the model, then loadWeights/);
   await assert.rejects(saveWeights(model, "x.keras"), /holds a whole model: use saveModel/);
 });
+
+test("a loaded model's predict returns one tensor (typed, no cast); a model with two outputs refuses it and answers predictAll", async () => {
+  const dir = tempDir();
+  const one = await loadModel(await saved(compiled(), path.join(dir, "one")));
+  const y: tf.Tensor = one.predict(input);
+  assert.deepEqual(y.shape, [3, 10]);
+  assert.equal(one.predictAll(input).length, 1);
+
+  const x = tf.input({ shape: [4] });
+  const two = tf.model({
+    inputs: x,
+    outputs: [tf.layers.dense({ units: 2 }).apply(x), tf.layers.dense({ units: 3 }).apply(x)] as tf.SymbolicTensor[],
+  });
+  const loaded = await loadModel(await saved(two, path.join(dir, "two")));
+  assert.throws(() => loaded.predict(tf.ones([1, 4])), /has 2 outputs .*Use predictAll\(x\)/);
+  assert.deepEqual(
+    loaded.predictAll(tf.ones([1, 4])).map((t) => t.shape),
+    [
+      [1, 2],
+      [1, 3],
+    ],
+  );
+});
+
+async function saved(model: tf.LayersModel, where: string): Promise<string> {
+  await saveModel(model, where);
+  return where;
+}
