@@ -457,7 +457,7 @@ With a widget front end (Jupyter Notebook, JupyterLab, VS Code) the slider below
     code: `import { IntSlider, interact, predictionView } from "tslab-dl";
 const classNames = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 const images = tf.unstack(valScaled.slice(0, 100));
-const probabilities = tf.unstack(best.predict(valScaled.slice(0, 100)) as tf.Tensor);
+const probabilities = tf.unstack(best.predict(valScaled.slice(0, 100)));
 const targets = valTarget.slice(0, 100).dataSync();
 interact(
   ({ i }) => predictionView(images[i], probabilities[i], { labels: classNames, target: targets[i] }),
