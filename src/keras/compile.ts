@@ -6,6 +6,8 @@
  */
 import { tf } from "../backend";
 import { optimizerNamed, RMSprop } from "./optimizers";
+import { own } from "../io/keras/config/json";
+import { KERAS_LOSSES } from "../io/keras/config/training";
 
 type TfCompileArgs = Parameters<tf.LayersModel["compile"]>[0];
 
@@ -19,36 +21,12 @@ export interface KerasCompileArgs {
   metrics?: TfCompileArgs["metrics"];
 }
 
-/** Keras's loss names and aliases (keras/src/losses/__init__.py) → tfjs-layers' names. */
-const KERAS_LOSSES: Record<string, string> = {
-  sparse_categorical_crossentropy: "sparseCategoricalCrossentropy",
-  categorical_crossentropy: "categoricalCrossentropy",
-  binary_crossentropy: "binaryCrossentropy",
-  mean_squared_error: "meanSquaredError",
-  mse: "meanSquaredError",
-  mean_absolute_error: "meanAbsoluteError",
-  mae: "meanAbsoluteError",
-  mean_absolute_percentage_error: "meanAbsolutePercentageError",
-  mape: "meanAbsolutePercentageError",
-  mean_squared_logarithmic_error: "meanSquaredLogarithmicError",
-  msle: "meanSquaredLogarithmicError",
-  hinge: "hinge",
-  squared_hinge: "squaredHinge",
-  categorical_hinge: "categoricalHinge",
-  kl_divergence: "kullbackLeiblerDivergence",
-  kld: "kullbackLeiblerDivergence",
-  kullback_leibler_divergence: "kullbackLeiblerDivergence",
-  poisson: "poisson",
-  log_cosh: "logcosh",
-  logcosh: "logcosh",
-  cosine_similarity: "cosineProximity",
-};
 const TFJS_LOSSES = [...new Set(Object.values(KERAS_LOSSES))];
 
 /** One loss name as tfjs knows it, or a clear error listing the known ones. */
 function lossName(name: string): string {
   if (TFJS_LOSSES.includes(name)) return name;
-  const tfjs = KERAS_LOSSES[name];
+  const tfjs = own(KERAS_LOSSES, name);
   if (tfjs) return tfjs;
   throw new Error(
     `compile: unknown loss '${name}'; expected one of Keras's ${Object.keys(KERAS_LOSSES).join(", ")} ` +

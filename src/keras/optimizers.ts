@@ -198,7 +198,8 @@ const BY_NAME: Record<string, () => tf.Optimizer> = {
  * optimizerNamed("adagrad"); // Adagrad at 0.001
  */
 export function optimizerNamed(name: string, where = "compile"): tf.Optimizer {
-  const make = BY_NAME[name.toLowerCase()];
+  const key = name.toLowerCase();
+  const make = Object.hasOwn(BY_NAME, key) ? BY_NAME[key] : undefined;
   if (!make) {
     throw new Error(
       `${where}: unknown optimizer '${name}'; expected one of ${Object.keys(BY_NAME).join(", ")} ` +

@@ -97,4 +97,7 @@ test("compile takes Keras's and tfjs's loss names, and refuses others listing th
     () => m.compile({ optimizer: "lion", loss: "mse" }),
     /compile: unknown optimizer 'lion'; expected one of sgd, rmsprop, adagrad, adam, adamax, adadelta/,
   );
+  // Names are looked up as the tables' own keys: Object's prototype does not answer for them.
+  assert.throws(() => m.compile({ loss: "constructor" }), /compile: unknown loss 'constructor'/);
+  assert.throws(() => m.compile({ optimizer: "constructor", loss: "mse" }), /compile: unknown optimizer 'constructor'/);
 });

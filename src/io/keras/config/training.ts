@@ -6,7 +6,8 @@
 import { tf } from "../../../backend";
 import { isObject, type Json, type JsonObject, type KerasDialect, kerasObject, num, own, show } from "./json";
 
-const LOSSES: { [keras: string]: string } = {
+/** Keras's loss names and aliases (keras/src/losses/__init__.py) → tfjs-layers' names: for files and for `keras.*`'s `compile`. */
+export const KERAS_LOSSES: { readonly [keras: string]: string } = {
   sparse_categorical_crossentropy: "sparseCategoricalCrossentropy",
   categorical_crossentropy: "categoricalCrossentropy",
   binary_crossentropy: "binaryCrossentropy",
@@ -22,6 +23,7 @@ const LOSSES: { [keras: string]: string } = {
   squared_hinge: "squaredHinge",
   categorical_hinge: "categoricalHinge",
   kl_divergence: "kullbackLeiblerDivergence",
+  kld: "kullbackLeiblerDivergence",
   kullback_leibler_divergence: "kullbackLeiblerDivergence",
   poisson: "poisson",
   cosine_similarity: "cosineProximity",
@@ -64,7 +66,7 @@ export function compileArgsFrom(raw: Json | undefined): CompileArgs | string {
       return `loss ${loss.registered_name} is custom`;
     lossName = snake(loss.class_name);
   }
-  const tfjsLoss = lossName === undefined ? undefined : own(LOSSES, lossName);
+  const tfjsLoss = lossName === undefined ? undefined : own(KERAS_LOSSES, lossName);
   if (!tfjsLoss) return `loss ${show(loss)} is not one tslab-dl knows`;
   const metrics: string[] = [];
   const visit = (m: Json): void => {
@@ -76,11 +78,11 @@ export function compileArgsFrom(raw: Json | undefined): CompileArgs | string {
     }
   };
   if (raw.metrics != null) visit(raw.metrics);
-  const known = metrics.filter((m) => m === "accuracy" || own(LOSSES, m));
+  const known = metrics.filter((m) => m === "accuracy" || own(KERAS_LOSSES, m));
   return {
     optimizer: optimizer,
     loss: tfjsLoss,
-    metrics: [...new Set(known.map((m) => (m === "accuracy" ? m : (own(LOSSES, m) as string))))],
+    metrics: [...new Set(known.map((m) => (m === "accuracy" ? m : (own(KERAS_LOSSES, m) as string))))],
   };
 }
 
@@ -260,8 +262,8 @@ function optimizerToKeras(opt: tf.Optimizer, dialect: KerasDialect): JsonObject 
 
 function lossToKeras(loss: unknown): string | undefined {
   if (typeof loss !== "string") return undefined;
-  if (own(LOSSES, loss)) return loss;
-  const entry = Object.entries(LOSSES).find(([k, v]) => v === loss && k.length > 4);
+  if (own(KERAS_LOSSES, loss)) return loss;
+  const entry = Object.entries(KERAS_LOSSES).find(([k, v]) => v === loss && k.length > 4);
   return entry?.[0];
 }
 
