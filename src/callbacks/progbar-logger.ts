@@ -21,6 +21,7 @@
  * Keras average an epoch), training metrics in alphabetical order, then validation metrics.
  */
 import { tf } from "../backend";
+import { registerOnce } from "./register-once";
 import { JUPYTER_DISPLAY, currentBridge, display, updateDisplay } from "../display/registry";
 
 /** Cells of Keras's bar. */
@@ -169,18 +170,5 @@ export class ProgbarLogger extends tf.Callback {
   }
 }
 
-const REGISTERED = Symbol.for("tslab-dl.progbar-logger");
-
-/**
- * Register {@link ProgbarLogger} for `verbose >= 1`, once per copy of tfjs (two copies of
- * tslab-dl sharing one tfjs must not print each line twice).
- */
-function register(): void {
-  const slots = globalThis as unknown as { [REGISTERED]?: WeakSet<object> };
-  const registered = (slots[REGISTERED] ??= new WeakSet());
-  if (registered.has(tf.registerCallbackConstructor)) return;
-  registered.add(tf.registerCallbackConstructor);
-  tf.registerCallbackConstructor(1, ProgbarLogger);
-}
-
-register();
+// For `verbose >= 1`.
+registerOnce("tslab-dl.progbar-logger", 1, ProgbarLogger);

@@ -10,6 +10,7 @@
  */
 import * as fs from "node:fs";
 import { tf } from "../backend";
+import { registerOnce } from "./register-once";
 
 /** The environment variable that names the progress file. */
 export const PROGRESS_FILE_ENV = "TSLAB_DL_PROGRESS_FILE";
@@ -48,15 +49,4 @@ class ProgressFile extends tf.Callback {
   }
 }
 
-const REGISTERED = Symbol.for("tslab-dl.progress-file");
-
-/** Register {@link ProgressFile} at verbosity 0, once per copy of tfjs. */
-function register(): void {
-  const slots = globalThis as unknown as { [REGISTERED]?: WeakSet<object> };
-  const registered = (slots[REGISTERED] ??= new WeakSet());
-  if (registered.has(tf.registerCallbackConstructor)) return;
-  registered.add(tf.registerCallbackConstructor);
-  tf.registerCallbackConstructor(0, ProgressFile);
-}
-
-register();
+registerOnce("tslab-dl.progress-file", 0, ProgressFile);

@@ -4,18 +4,10 @@
  * numbered from 1 (`dense_1`, `dense_2`), one counter per name, shared by the whole process
  * until {@link clearSession}. tfjs's own `tf.layers` keep tfjs's counters (`dense_Dense1`).
  */
+import { toSnakeCase } from "../util/snake-case";
 
 /** How many objects have taken each automatic name since the last {@link clearSession}. */
 const taken = new Map<string, number>();
-
-/** Keras's `to_snake_case`: `Conv2D` → `conv2d`, `MaxPooling2D` → `max_pooling2d`, `SimpleRNN` → `simple_rnn`. */
-function toSnakeCase(className: string): string {
-  return className
-    .replace(/\W+/g, "")
-    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
-    .replace(/([a-z])([A-Z])/g, "$1_$2")
-    .toLowerCase();
-}
 
 /** The next automatic name for `snakeName`: `dense`, then `dense_1`, `dense_2`, … */
 function uniqueName(snakeName: string): string {

@@ -19,6 +19,7 @@ import { checkConfigSize } from "../json-limits";
 import { isObject } from "./config/json";
 import { kerasClassOf, specOf } from "./config/layers";
 import { buildModel, type ModelPlan, readModelConfig } from "./config/read";
+import { toSnakeCase } from "../../util/snake-case";
 import { trainingConfigOf } from "./config/training";
 import { modelToKeras } from "./config/write";
 import { h5join, H5Reader } from "./h5-read";
@@ -32,15 +33,6 @@ import { MAX_TOTAL_BYTES, readZip, writeZip, zipEntrySizes, ZipProblem } from ".
 
 /** The Keras version our Keras 3 files declare: the layout is Keras 3.10's. */
 const KERAS3_VERSION = "3.10.0";
-
-/** Keras's `naming.to_snake_case`, which names layer groups after their class. */
-function toSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, "")
-    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
-    .replace(/([a-z])([A-Z])/g, "$1_$2")
-    .toLowerCase();
-}
 
 /** Where a layer's variables sit: its own `vars`, or its cell's (`layers/lstm/cell/vars`) for a recurrent layer. */
 function varsOf(layer: tf.layers.Layer, key: string): string {
