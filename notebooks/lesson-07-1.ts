@@ -4,7 +4,7 @@
  * RMSprop), `fit` for 5 epochs and `evaluate` on the validation set (the book: 0.8458).
  * The scikit-learn part of the chapter (SGDClassifier) is only shown, not run.
  */
-import { py, type LessonCell } from "./lesson";
+import { md, py, type LessonCell } from "./lesson";
 
 const PY_SEED = py(`
 import tensorflow as tf
@@ -63,11 +63,6 @@ model.fit(train_scaled, train_target, epochs=5)
 const PY_EVALUATE = py(`
 model.evaluate(val_scaled, val_target)
 `);
-
-const md = (en: string, ko: string, python = ""): LessonCell => ({
-  en: python ? `${en}\n\n${python}` : en,
-  ko: python ? `${ko}\n\n${python}` : ko,
-});
 
 export const LESSON_07_1: LessonCell[] = [
   md(

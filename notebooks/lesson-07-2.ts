@@ -3,7 +3,7 @@
  * hidden layer, `summary`, named models, `add`, Flatten and relu trained with Keras's default
  * RMSprop (the book: 0.8665), the optimizers by name and by class, and the Adam model (0.8726).
  */
-import { py, type LessonCell } from "./lesson";
+import { md, py, type LessonCell } from "./lesson";
 
 const PY_SEED = py(`
 import tensorflow as tf
@@ -93,11 +93,6 @@ model.add(keras.layers.Dense(10, activation='softmax'))
 model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
 model.fit(train_scaled, train_target, epochs=5)
 `);
-
-const md = (en: string, ko: string, python = ""): LessonCell => ({
-  en: python ? `${en}\n\n${python}` : en,
-  ko: python ? `${ko}\n\n${python}` : ko,
-});
 
 export const LESSON_07_2: LessonCell[] = [
   md(

@@ -4,7 +4,7 @@
  * `npm run notebooks:build` writes `notebooks/{en,ko}/08-2-convolutional-network.ipynb`.
  * It leaves `best-cnn-model.h5` in the notebook's folder for lesson 8-3.
  */
-import { py, type LessonCell } from "./lesson";
+import { md, py, type LessonCell } from "./lesson";
 
 const PY_LOAD = py(`
 from tensorflow import keras
@@ -83,12 +83,6 @@ const PY_TEST = py(`
 test_scaled = test_input.reshape(-1, 28, 28, 1) / 255.0
 model.evaluate(test_scaled, test_target)
 `);
-
-/** Markdown in both languages with the same Python listing under each. */
-const md = (en: string, ko: string, python = ""): LessonCell => ({
-  en: python ? `${en}\n\n${python}` : en,
-  ko: python ? `${ko}\n\n${python}` : ko,
-});
 
 export const LESSON_08_2: LessonCell[] = [
   md(

@@ -3,7 +3,7 @@
  * the filters of the model that lesson 8-2 saved, and the feature maps it computes.
  * It reads `best-cnn-model.h5` from the notebook's folder, where 8-2 wrote it: run 8-2 first.
  */
-import { py, type LessonCell } from "./lesson";
+import { md, py, type LessonCell } from "./lesson";
 
 const PY_LOAD = py(`
 from tensorflow import keras
@@ -83,11 +83,6 @@ for i in range(8):
         axs[i, j].axis('off')
 plt.show()
 `);
-
-const md = (en: string, ko: string, python = ""): LessonCell => ({
-  en: python ? `${en}\n\n${python}` : en,
-  ko: python ? `${ko}\n\n${python}` : ko,
-});
 
 export const LESSON_08_3: LessonCell[] = [
   md(

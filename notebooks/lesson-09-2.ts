@@ -4,7 +4,7 @@
  * `npm run notebooks:build -- --lesson 09-2` writes `notebooks/{en,ko}/09-2-imdb-simplernn.ipynb`.
  * It needs the real `imdb.npz` (see {@link IMDB_NOTE}); without it the notebooks are committed without outputs.
  */
-import { py, type LessonCell } from "./lesson";
+import { md, py, type LessonCell } from "./lesson";
 
 /** Both lessons' note that their outputs come from running them on the real data. */
 export const IMDB_NOTE = {
@@ -110,12 +110,6 @@ history = model2.fit(train_seq, train_target, epochs=100, batch_size=64,
                      validation_data=(val_seq, val_target),
                      callbacks=[checkpoint_cb, early_stopping_cb])
 `);
-
-/** Markdown in both languages with the same Python listing under each. */
-const md = (en: string, ko: string, python = ""): LessonCell => ({
-  en: python ? `${en}\n\n${python}` : en,
-  ko: python ? `${ko}\n\n${python}` : ko,
-});
 
 const CURVES = `plt.plot(history.history.loss);
 plt.plot(history.history.val_loss);

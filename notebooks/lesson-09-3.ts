@@ -4,7 +4,7 @@
  * `npm run notebooks:build -- --lesson 09-3` writes `notebooks/{en,ko}/09-3-lstm-gru.ipynb`.
  * Like 9-2 it needs the real `imdb.npz`.
  */
-import { py, type LessonCell } from "./lesson";
+import { md, py, type LessonCell } from "./lesson";
 import { IMDB_NOTE } from "./lesson-09-2";
 
 const PY_LOAD = py(`
@@ -76,12 +76,6 @@ test_seq = pad_sequences(test_input, maxlen=100)
 rnn_model = keras.models.load_model('best-2rnn-model.h5')
 rnn_model.evaluate(test_seq, test_target)
 `);
-
-/** Markdown in both languages with the same Python listing under each. */
-const md = (en: string, ko: string, python = ""): LessonCell => ({
-  en: [en, python].filter(Boolean).join("\n\n"),
-  ko: [ko, python].filter(Boolean).join("\n\n"),
-});
 
 /** The book's training cell for one model and its checkpoint file (suffix: this cell's names). */
 const fit = (model: string, file: string, n: string): LessonCell => ({

@@ -14,6 +14,12 @@ export type LessonCell = { code: string } | { en: string; ko: string };
 
 export const py = (code: string): string => "```python\n" + code.trim() + "\n```";
 
+/** Markdown in both languages with the same Python listing (`py`) under each. */
+export const md = (en: string, ko: string, python = ""): LessonCell => ({
+  en: python ? `${en}\n\n${python}` : en,
+  ko: python ? `${ko}\n\n${python}` : ko,
+});
+
 /** The lesson's Python, shown above the TypeScript that does the same (both languages). */
 const PY_LOAD = py(`
 from tensorflow import keras
