@@ -16,8 +16,8 @@ export const py = (code: string): string => "```python\n" + code.trim() + "\n```
 
 /** Markdown in both languages with the same Python listing (`py`) under each. */
 export const md = (en: string, ko: string, python = ""): LessonCell => ({
-  en: python ? `${en}\n\n${python}` : en,
-  ko: python ? `${ko}\n\n${python}` : ko,
+  en: [en, python].filter(Boolean).join("\n\n"),
+  ko: [ko, python].filter(Boolean).join("\n\n"),
 });
 
 /** The lesson's Python, shown above the TypeScript that does the same (both languages). */
