@@ -12,7 +12,7 @@ import { tf } from "../backend";
 import { ModelFileError } from "./errors";
 import { fileHandler, loadArtifacts, registerFileRouter, stripFileScheme } from "./tfjs-files";
 import type * as KerasIO from "./keras";
-import { requireOneOutput } from "../keras/models";
+import { requireOneOutput } from "../util/one-output";
 
 export { ModelFileError } from "./errors";
 

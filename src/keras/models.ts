@@ -9,6 +9,7 @@
 import { tf } from "../backend";
 import { tfjsCompileArgs, type KerasCompileArgs } from "./compile";
 import { layerNameFor, nameFor } from "./names";
+import { requireOneOutput } from "../util/one-output";
 
 type PredictArgs = Parameters<tf.LayersModel["predict"]>[1];
 /** What `keras.Sequential` and `add` take: a layer, or `keras.Input(…)` (or an `InputLayer`) first. */
@@ -128,17 +129,6 @@ export class KerasSequential extends tf.Sequential {
   /** The model's output for `x`: one tensor (a Sequential has one output). */
   override predict(x: tf.Tensor | tf.Tensor[], args?: PredictArgs): tf.Tensor {
     return super.predict(x, args) as tf.Tensor;
-  }
-}
-
-/** `predict` returns one tensor: a model with several outputs is refused, pointing to `predictAll`. */
-export function requireOneOutput(model: tf.LayersModel): void {
-  if (model.outputs.length !== 1) {
-    throw new Error(
-      `predict: model '${model.name}' has ${model.outputs.length} outputs ` +
-        `(${model.outputs.map((o) => o.name).join(", ")}); predict returns one tensor. ` +
-        `Use predictAll(x), which returns one tensor per output`,
-    );
   }
 }
 
