@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { optimizerInternals, registeredVariable, type OptimizerSlot } from "./internals";
-import { ADAM_OP, type AdamAttrs } from "./wasm-backend";
+import { ADAM_OP, type AdamAttrs } from "./ops/adam";
 
 type ApplyGradients = tf.AdamOptimizer["applyGradients"];
 

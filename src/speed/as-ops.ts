@@ -1,13 +1,14 @@
 /**
- * Loads tslab-dl's AssemblyScript ops (src/speed/as/, one file per op) onto the memory
- * of tfjs's WebAssembly backend, so they read and write tensors where they already are.
+ * Loads tslab-dl's WebAssembly ops, all AssemblyScript (src/speed/as/, one file per op), onto
+ * the memory of tfjs's WebAssembly backend, so they read and write tensors where they already
+ * are: the one loader and the one cache of compiled and instantiated ops.
  *
  * Design:
  * - `npm run build` compiles src/speed/as/index.ts with `asc` twice (src/speed/as/asconfig.json)
  *   into dist/src/speed/as/ops.wasm (WebAssembly SIMD) and ops-fma.wasm (plus relaxed
  *   SIMD's fused multiply-add); this loader reads them from beside itself, so they ship in the
- *   package's `dist/src`. The FMA build is used where this Node compiles relaxed SIMD (see
- *   `opModule` in wasm-ops.ts, which turns on V8's flag for it on Node 20).
+ *   package's `dist/src`. The FMA build is used where this Node compiles relaxed SIMD
+ *   ({@link asModule}, which turns on V8's flag for it on Node 20).
  * - The modules import tfjs's `WebAssembly.Memory` as `env.memory` and must never write memory
  *   they were not handed: emscripten owns all of it. So they are built with `--runtime stub`
  *   (no garbage collector, and nothing ever allocates), no static data (no data segments: no
@@ -19,8 +20,24 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { BackendWasmLike, WasmModule } from "./internals";
-import { opModule, type GemmFn } from "./wasm-ops";
+import { wasmMemory, type BackendWasmLike, type WasmModule } from "./internals";
+
+/**
+ * The matrix arguments every product takes: C = A·B for an m × k A and a k × n B, byte
+ * addresses and strides (A[i][kk] at a + i·sai + kk·sak; B's and C's row strides sbk and ldc).
+ */
+type GemmArgs = [
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  sai: number,
+  sak: number,
+  b: number,
+  sbk: number,
+  c: number,
+  ldc: number,
+];
 
 /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: a product with im2col(x) as one operand. */
 type GemmPatchesFn = (
@@ -36,25 +53,68 @@ type GemmPatchesFn = (
   scratch: number,
 ) => void;
 
+/** `(n, a, b, out)`: byte addresses of a, b and out. */
+type BinaryFn = (n: number, a: number, b: number, out: number) => void;
+
+/** The element-wise operations the module exports as `add_vv`, `mul_vs`, …: see as/binary.ts. */
+export type BinaryName = "add" | "sub" | "mul" | "div";
+
 /** The exports of the AssemblyScript module: see each op's file in src/speed/as/. */
-export interface AsOps {
+export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, BinaryFn> {
   /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, accumulate, scratch)`: C (+)= A·B, byte addresses and strides; scratch 4·256 floats. */
-  gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    sai: number,
-    sak: number,
-    b: number,
-    sbk: number,
-    c: number,
-    ldc: number,
-    accumulate: number,
-    scratch: number,
-  ): void;
+  gemm(...args: [...GemmArgs, accumulate: number, scratch: number]): void;
+  /**
+   * `(m, n, k, a, sai, sak, b, sbk, c, ldc, scratch, bias, relu)`: C = A·B (+ bias[n], bias 0:
+   * none) (then relu if `relu` is 1), applied as C is stored; for few rows (a batch) all of A
+   * is packed once and K is not blocked. Scratch {@link gemmScratchBytes}(m, k).
+   */
+  gemmBiasRelu(...args: [...GemmArgs, scratch: number, bias: number, relu: number]): void;
   /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, scratch)`: {@link AsOps.gemm} (no accumulate) leaving out k where a band of 4 rows of A is all ±0; B must be finite; scratch {@link GEMM_SKIP_SCRATCH_BYTES}. */
-  gemmSkipZeros: GemmFn;
+  gemmSkipZeros(...args: [...GemmArgs, scratch: number]): void;
+  /** `(n, y, dy)`: dy = dy where y > 0, NaN where y is NaN, else 0 (tfjs's relu gradient), in place. */
+  reluGrad(n: number, y: number, dy: number): void;
+  /** `(count, rowBytes, src, rows, dst)`: rows rows[0..count) (int32 at `rows`) of `src`, each `rowBytes` long, copied to `dst` in order. */
+  copyRows(count: number, rowBytes: number, src: number, rows: number, dst: number): void;
+  /** `(n, w, g, c)`: w = c·g + w (tfjs's SGD; c = −learning rate), in place. */
+  sgd(n: number, w: number, g: number, c: number): void;
+  /** `(n, w, g, acc, c, m)`: acc = m·acc + g; w = c·acc + w (tfjs's Momentum), in place. */
+  momentum(n: number, w: number, g: number, acc: number, c: number, m: number): void;
+  /** `(n, w, g, acc, c, m)`: acc = m·acc + g; w = c·(g + acc·m) + w (Nesterov's), in place. */
+  nesterov(n: number, w: number, g: number, acc: number, c: number, m: number): void;
+  /** `(n, w, g, ms, mom, decay, 1−decay, momentum, lr, eps)`: tfjs's RMSProp (not centered), in place. */
+  rmsprop(
+    n: number,
+    w: number,
+    g: number,
+    ms: number,
+    mom: number,
+    decay: number,
+    oneMinusDecay: number,
+    momentum: number,
+    lr: number,
+    eps: number,
+  ): void;
+  /** `(n, w, g, acc, −lr, eps)`: acc = acc + g²; w = (g / √(acc + eps))·(−lr) + w (tfjs's Adagrad), in place. */
+  adagrad(n: number, w: number, g: number, acc: number, negLr: number, eps: number): void;
+  /** `(n, w, m, v, g, outW, outM, outV, β1, 1−β1, β2, 1−β2, 1−β1ᵗ, 1−β2ᵗ, −lr, ε)`: one pass of tfjs's Adam (as/adam.ts). */
+  adam(
+    n: number,
+    w: number,
+    m: number,
+    v: number,
+    g: number,
+    outW: number,
+    outM: number,
+    outV: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    negLr: number,
+    epsilon: number,
+  ): void;
   /** `(n, x)`: 1 if the n floats at x are all finite, else 0. */
   allFinite(n: number, x: number): number;
   /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x) · B (a convolution), m pixels, k = patch size. */
@@ -92,34 +152,86 @@ export const GEMM_SCRATCH_BYTES = 4 * 4 * 256;
 /** Bytes of scratch {@link AsOps.gemmSkipZeros} needs. */
 export const GEMM_SKIP_SCRATCH_BYTES = 4 * 5 * 256;
 
-let compiled: WebAssembly.Module | undefined;
+/**
+ * Bytes of scratch {@link AsOps.gemmBiasRelu} needs for an m × k A.
+ *
+ * @example
+ * const scratch = wasm._malloc(gemmScratchBytes(32, 784));
+ */
+export function gemmScratchBytes(m: number, k: number): number {
+  return Math.max(4 * m * k, GEMM_SCRATCH_BYTES);
+}
+
+/** Which of the two builds {@link asModule} loaded. */
+interface AsModuleInfo {
+  /** Fused multiply-add through relaxed SIMD (about twice the GEMM throughput), else separate mul and add. */
+  fma: boolean;
+}
+
+let compiled: { module: WebAssembly.Module; info: AsModuleInfo } | undefined;
 
 /** Where the built modules lie: dist/src/speed/as/ beside this file's compiled form. */
 export function asModulePath(fma: boolean): string {
   return path.join(__dirname, "as", fma ? "ops-fma.wasm" : "ops.wasm");
 }
 
-function asModule(): WebAssembly.Module {
+function readModule(fma: boolean): Uint8Array<ArrayBuffer> {
+  const file = asModulePath(fma);
+  try {
+    return new Uint8Array(fs.readFileSync(file));
+  } catch (e) {
+    throw new Error(
+      `tslab-dl: the AssemblyScript ops ${file} could not be read (${(e as Error).message}); ` +
+        `run \`npm run build\` (a source checkout) or reinstall tslab-dl`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * The FMA build, if this Node compiles relaxed SIMD. Node 20's V8 has it behind
+ * `--experimental-wasm-relaxed-simd` (on by default from Node 22); the flag only makes more
+ * instructions compile, so it is turned on here unless `TSLAB_DL_NO_RELAXED_SIMD` is set.
+ */
+function compileFma(): WebAssembly.Module | undefined {
+  const bytes = readModule(true);
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch {
+    if (process.env.TSLAB_DL_NO_RELAXED_SIMD) return undefined;
+  }
+  try {
+    (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--experimental-wasm-relaxed-simd");
+    return new WebAssembly.Module(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The compiled (not yet instantiated) module, FMA build where it compiles; once per process.
+ *
+ * @example
+ * asModule().info.fma; // true on a CPU and Node with relaxed SIMD
+ */
+export function asModule(): { module: WebAssembly.Module; info: AsModuleInfo } {
   if (!compiled) {
-    const file = asModulePath(opModule().info.fma);
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      throw new Error(
-        `tslab-dl: the AssemblyScript ops ${file} could not be read (${(e as Error).message}); ` +
-          `run \`npm run build\` (a source checkout) or reinstall tslab-dl`,
-        { cause: e },
-      );
-    }
-    compiled = new WebAssembly.Module(new Uint8Array(bytes));
+    const fma = process.env.TSLAB_DL_NO_RELAXED_SIMD ? undefined : compileFma();
+    compiled = fma
+      ? { module: fma, info: { fma: true } }
+      : { module: new WebAssembly.Module(readModule(false)), info: { fma: false } };
   }
   return compiled;
 }
 
-/** Instantiate the AssemblyScript ops on `memory` (tfjs's WebAssembly heap). */
-function instantiateAsOps(memory: WebAssembly.Memory): AsOps {
-  return new WebAssembly.Instance(asModule(), { env: { memory } }).exports as unknown as AsOps;
+/**
+ * Instantiate the AssemblyScript ops on `memory` (tfjs's WebAssembly heap, or a test's own).
+ *
+ * @example
+ * const ops = instantiateAsOps(new WebAssembly.Memory({ initial: 4 }));
+ */
+export function instantiateAsOps(memory: WebAssembly.Memory): AsOps {
+  return new WebAssembly.Instance(asModule().module, { env: { memory } }).exports as unknown as AsOps;
 }
 
 const byModule = new WeakMap<WasmModule, AsOps | null>();
@@ -129,7 +241,7 @@ export function asOpsFor(backend: BackendWasmLike): AsOps | null {
   const wasm = backend.wasm;
   let ops = byModule.get(wasm);
   if (ops === undefined) {
-    const memory = wasm.asm?.memory ?? wasm.wasmMemory;
+    const memory = wasmMemory(backend);
     ops = memory ? instantiateAsOps(memory) : null;
     byModule.set(wasm, ops);
   }

@@ -11,12 +11,11 @@
  *   multiply-add where Node compiles it), `GatherV2` along axis 0 (row copies), `Identity`
  *   (shares memory), float32 `Add`/`Sub`/`Multiply`/`RealDiv` (SIMD loops called without
  *   tfjs-wasm's `ccall`), float32 `Sum` over leading or trailing axes, contiguous `Slice`s,
- *   `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput`, `Conv2DBackpropFilter` and `MaxPoolGrad` (im2col and
- *   GEMM in AssemblyScript, `ops/`, `as/`); anything a replacement does not handle runs the
- *   stock kernel;
- * - adds Adam's update as one op per variable ({@link ADAM_OP}) and, for models of Flatten,
+ *   `Conv2D`, `FusedConv2D`, `Conv2DBackpropInput`, `Conv2DBackpropFilter` and `MaxPoolGrad`
+ *   (im2col and GEMM); anything a replacement does not handle runs the stock kernel;
+ * - adds Adam's update as one op per variable (`TslabDlAdam`, `ops/adam.ts`) and, for models of Flatten,
  *   Reshape, Dense, Dropout and Activation layers (`plan.ts`), one op per batch over a
- *   per-layer plan ({@link STEP_OP}; `units/`, `step-op.ts`, `train-function.ts`), with the
+ *   per-layer plan (`TslabDlPlanStep`; `units/`, `step-op.ts`, `train-function.ts`), with the
  *   batch loop gathering each batch inside that op (`fit-loop.ts`);
  * - updates SGD, Momentum, RMSProp, Adagrad and Adam in place (`optimizers.ts`);
  * - runs SimpleRNN, LSTM and GRU layers over their whole sequence as one op each way
@@ -24,6 +23,9 @@
  * Ops that fix what stock tfjs lacks or gets wrong (`Conv2DBackpropFilter`,
  * `UnsortedSegmentSum`, `MaxPoolGrad` on wasm) are registered with the fast ops on or off.
  * Other backends are left alone. {@link explainFastPath} says which path a model takes.
+ * Each op is one file of `ops/` (its kernel name, backend and role, `ops/op-config.ts`), all
+ * listed in `ops/registry.ts`; their WebAssembly is AssemblyScript, one file per op in `as/`,
+ * loaded by `as-ops.ts`.
  *
  * All of this relies on tfjs internals, reached through `internals.ts` only, and only with
  * the tfjs versions it was written for (4.22.x); other versions run stock tfjs with one warning.
@@ -32,56 +34,24 @@ import * as tf from "@tensorflow/tfjs";
 import { adamOpApplyGradients } from "./adam";
 import { patchFitLoop } from "./fit-loop";
 import { internalsSupported } from "./internals";
-import { CORRECTNESS_OPS, FAST_CONV_OPS } from "./ops";
+import type { OpConfig } from "./ops/op-config";
+import { OP_CONFIGS } from "./ops/registry";
 import { patchOptimizers, setFallback } from "./optimizers";
 import { patchRecurrentLayers } from "./recurrent/fused-call";
-import { planStepWasm, STEP_OP } from "./step-op";
 import { patchTrainFunction } from "./train-function";
-import {
-  ADAM_OP,
-  adamWasm,
-  batchMatMul,
-  BINARY_OPS,
-  binary,
-  fusedMatMul,
-  gatherV2,
-  identity,
-  slice,
-  sum,
-} from "./wasm-backend";
 
 export { explainFastPath } from "./explain";
 
-type Factory = (stock: tf.KernelFunc) => tf.KernelFunc;
-
-/** What replaces what, per backend. A null factory adds an op tfjs has no kernel for. */
-const REPLACEMENTS: Record<string, Record<string, Factory | tf.KernelFunc>> = {
-  wasm: {
-    BatchMatMul: batchMatMul as Factory,
-    _FusedMatMul: fusedMatMul as Factory,
-    GatherV2: gatherV2 as Factory,
-    Identity: identity as Factory,
-    Slice: slice as Factory,
-    Sum: sum as Factory,
-    ...Object.fromEntries(Object.entries(BINARY_OPS).map(([name, op]) => [name, binary(op)])),
-    ...FAST_CONV_OPS,
-  },
-};
-const ADDED: Record<string, Record<string, tf.KernelFunc>> = {
-  wasm: { [ADAM_OP]: adamWasm, [STEP_OP]: planStepWasm },
-};
-
-/** The stock configs we replaced, to put back; keyed by `backend/kernel`. */
+/** The kernels we replaced, as they were, to put back; keyed by `backend/kernel`. */
 const replaced = new Map<string, tf.KernelConfig>();
 const added = new Set<string>();
 let enabled = true;
 
-function backendsPresent(): string[] {
-  return Object.keys(REPLACEMENTS).filter((name) => tf.getKernelsForBackend(name).length > 0);
-}
+const keyOf = (config: OpConfig): string => `${config.backendName}/${config.kernelName}`;
+const backendLoaded = (backendName: string): boolean => tf.getKernelsForBackend(backendName).length > 0;
 
 /**
- * Register tslab-dl's fast ops on every backend that has replacements and is loaded
+ * Register tslab-dl's fast ops (`ops/registry.ts`) on every backend they are for that is loaded
  * (today: `wasm`), route optimizers through their in-place updates and plannable models through the per-layer step op. Idempotent; call it after
  * `require("@tensorflow/tfjs-backend-wasm")` and before or after `tf.setBackend`.
  * Does nothing after {@link useFastOps}(false).
@@ -96,20 +66,22 @@ export function installFastOps(): void {
   if (!internalsSupported()) return;
   installCorrectnessOps();
   if (!enabled) return;
-  for (const backendName of backendsPresent()) {
-    for (const [kernelName, factory] of Object.entries(REPLACEMENTS[backendName])) {
-      const key = `${backendName}/${kernelName}`;
-      if (replaced.has(key)) continue;
-      const stock = tf.getKernel(kernelName, backendName);
-      if (!stock) continue;
-      tf.unregisterKernel(kernelName, backendName);
-      tf.registerKernel({ ...stock, kernelFunc: (factory as Factory)(stock.kernelFunc) });
-      replaced.set(key, stock);
-    }
-    for (const [kernelName, kernelFunc] of Object.entries(ADDED[backendName] ?? {})) {
-      const key = `${backendName}/${kernelName}`;
-      if (added.has(key) || tf.getKernel(kernelName, backendName)) continue;
-      tf.registerKernel({ kernelName, backendName, kernelFunc });
+  for (const config of OP_CONFIGS) {
+    const key = keyOf(config);
+    if (config.role === "correct" || !backendLoaded(config.backendName)) continue;
+    const previous = tf.getKernel(config.kernelName, config.backendName);
+    if (config.role === "replace") {
+      if (replaced.has(key) || !previous) continue;
+      tf.unregisterKernel(config.kernelName, config.backendName);
+      tf.registerKernel({ ...previous, kernelFunc: config.wrap(previous.kernelFunc) });
+      replaced.set(key, previous);
+    } else {
+      if (added.has(key) || previous) continue;
+      tf.registerKernel({
+        kernelName: config.kernelName,
+        backendName: config.backendName,
+        kernelFunc: config.kernelFunc,
+      });
       added.add(key);
     }
   }
@@ -127,16 +99,18 @@ export function installFastOps(): void {
  */
 const correctnessInstalled = new Set<string>();
 function installCorrectnessOps(): void {
-  for (const [backendName, ops] of Object.entries(CORRECTNESS_OPS)) {
-    if (tf.getKernelsForBackend(backendName).length === 0) continue;
-    for (const [kernelName, kernelFunc] of Object.entries(ops)) {
-      const key = `${backendName}/${kernelName}`;
-      if (correctnessInstalled.has(key)) continue;
-      const stock = tf.getKernel(kernelName, backendName);
-      if (stock) tf.unregisterKernel(kernelName, backendName);
-      tf.registerKernel({ ...stock, kernelName, backendName, kernelFunc });
-      correctnessInstalled.add(key);
-    }
+  for (const config of OP_CONFIGS) {
+    const key = keyOf(config);
+    if (config.role !== "correct" || correctnessInstalled.has(key) || !backendLoaded(config.backendName)) continue;
+    const stock = tf.getKernel(config.kernelName, config.backendName);
+    if (stock) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel({
+      ...stock,
+      kernelName: config.kernelName,
+      backendName: config.backendName,
+      kernelFunc: config.kernelFunc,
+    });
+    correctnessInstalled.add(key);
   }
 }
 

@@ -3,7 +3,8 @@
  * variable, no tensor created or disposed. tfjs's optimizers build each update from several
  * element-wise ops, each a pass over the weights plus the engine's bookkeeping; this runs
  * the same arithmetic in the same order, each operation rounded to float32 as tfjs's ops
- * round it (WebAssembly ops: `update-ops.ts`, and Adam's in `wasm-ops.ts`), for SGD, Momentum (and Nesterov), RMSProp (not centered), Adagrad and Adam.
+ * round it (AssemblyScript ops: as/sgd.ts, as/momentum.ts, as/rmsprop.ts, as/adagrad.ts, as/adam.ts), for SGD,
+ * Momentum (and Nesterov), RMSProp (not centered), Adagrad and Adam.
  *
  * Each optimizer is one {@link UpdateRule}: the slots tfjs creates for a variable (same
  * names, same initial values, so saving and resuming see tfjs's own state) and the update.
@@ -21,8 +22,7 @@ import {
   type OptimizerInternals,
   type OptimizerSlot,
 } from "./internals";
-import { opsFor } from "./wasm-backend";
-import type { WasmOps } from "./wasm-ops";
+import { asOpsFor, type AsOps } from "./as-ops";
 
 type SlotList = (OptimizerSlot | undefined)[];
 type Grad = { name: string; tensor: tf.Tensor | undefined };
@@ -36,7 +36,7 @@ interface UpdateRule {
   /** The slot lists tfjs keeps, each with its name suffix and initial value. */
   slots(o: OptimizerInternals): { list: SlotList; suffix: string; initial: number }[];
   /** Update n weights at w with gradient g and slots s (same order as `slots`). */
-  update(o: OptimizerInternals, heap: Float32Array, ops: WasmOps, n: number, w: number, g: number, s: number[]): void;
+  update(o: OptimizerInternals, heap: Float32Array, ops: AsOps, n: number, w: number, g: number, s: number[]): void;
   /** After all variables: per-step state (Adam's β powers). */
   after?(o: OptimizerInternals, heap: Float32Array): void;
 }
@@ -172,7 +172,7 @@ function updateInPlace(rule: UpdateRule, optimizer: tf.Optimizer, grads: Grad[])
   const o = optimizerInternals(optimizer);
   if (rule.unsupported(o)) return false;
   const backend = wasmBackend();
-  const ops = opsFor(backend);
+  const ops = asOpsFor(backend);
   if (!ops || typeof backend.refCount !== "function") return false;
   const alone = (t: tf.Tensor): boolean => backend.refCount(t.dataId) === 1 && t.dtype === "float32";
   const work: { n: number; tensors: tf.Tensor[] }[] = [];

@@ -10,7 +10,8 @@ import { offset, wasmBackend, type BackendWasmLike } from "./internals";
 import type { Plan } from "./plan";
 import { lossRows, targetWidth } from "./units/loss";
 import type { StepContext, UnitBuffers } from "./units/unit";
-import { opsFor } from "./wasm-backend";
+import type { OpConfig } from "./ops/op-config";
+import { asOpsFor } from "./as-ops";
 
 /** The op's name in tfjs's kernel registry (registered on the `wasm` backend). */
 export const STEP_OP = "TslabDlPlanStep";
@@ -33,11 +34,11 @@ export interface StepAttrs {
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
-export const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
+const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = wasmBackend(args.backend);
   const inputs = args.inputs as unknown as Record<string, tf.TensorInfo>;
   const { plan, mode, noiseSeeds, rows } = args.attrs as unknown as StepAttrs;
-  const ops = opsFor(backend);
+  const ops = asOpsFor(backend);
   if (!ops) throw new Error(`${STEP_OP}: the WebAssembly backend's memory cannot be shared with tslab-dl's ops`);
   const training = mode === "train";
   const x = inputs.x;
@@ -134,6 +135,13 @@ export const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
   } finally {
     backend.wasm._free(scratch);
   }
+};
+
+export const planStepConfig: OpConfig = {
+  kernelName: STEP_OP,
+  backendName: "wasm",
+  role: "add",
+  kernelFunc: planStepWasm,
 };
 
 /** The batch's targets as float32 rows of `width`: the first `batch` rows of `y`, or rows `rows`. */

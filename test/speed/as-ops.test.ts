@@ -2,15 +2,22 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, asModulePath, GEMM_SCRATCH_BYTES, GEMM_SKIP_SCRATCH_BYTES } from "../../src/speed/as-ops";
+import {
+  type AsOps,
+  asModule,
+  asOpsFor,
+  asModulePath,
+  GEMM_SCRATCH_BYTES,
+  GEMM_SKIP_SCRATCH_BYTES,
+  gemmScratchBytes,
+} from "../../src/speed/as-ops";
 import type { BackendWasmLike } from "../../src/speed/internals";
-import { opModule } from "../../src/speed/wasm-ops";
 import { useWasm } from "./compare";
 import { values } from "./conv-grad";
 
 before(async () => {
   await useWasm();
-  opModule(); // turns on V8's relaxed-SIMD flag where Node 20 needs it, as the loader does
+  asModule(); // turns on V8's relaxed-SIMD flag where Node 20 needs it, as the loader does
 });
 
 /** The ids of a wasm binary's sections, in order. */
@@ -76,36 +83,50 @@ const SHAPES: [number, number, number][] = [
   [13, 64, 288],
 ];
 
+/**
+ * Copy `arrays` onto tfjs's heap (and allocate `scratch` bytes more), run `body` with the ops
+ * and the addresses (scratch last), then free them.
+ */
+function onHeap(
+  arrays: Float32Array[],
+  scratch: number,
+  body: (ops: AsOps, at: number[], heap: () => Float32Array) => void,
+): void {
+  const backend = tf.backend() as unknown as BackendWasmLike;
+  const ops = asOpsFor(backend);
+  assert.ok(ops);
+  const wasm = backend.wasm;
+  const at = [...arrays.map((x) => wasm._malloc(4 * x.length)), wasm._malloc(scratch)];
+  try {
+    arrays.forEach((x, i) => wasm.HEAPF32.set(x, at[i] >> 2));
+    body(ops, at, () => wasm.HEAPF32);
+  } finally {
+    for (const p of at) wasm._free(p);
+  }
+}
+
+/** An m × k A as stored for the product: row-major, or transposed (k × m). */
+const storedA = (a: Float32Array, m: number, k: number, transposed: boolean): Float32Array =>
+  transposed ? Float32Array.from({ length: m * k }, (_, t) => a[(t % m) * k + Math.floor(t / m)]) : a;
+
+/** The m·n floats at `c` are within `tolerance` of `want`. */
+function assertNear(heap: Float32Array, c: number, want: ArrayLike<number>, tolerance: number): void {
+  const got = heap.subarray(c >> 2, (c >> 2) + want.length);
+  for (let t = 0; t < want.length; t++) {
+    assert.ok(Math.abs(got[t] - want[t]) <= tolerance, `element ${t}: ${got[t]} vs ${want[t]}`);
+  }
+}
+
 for (const [m, n, k] of SHAPES) {
   for (const transposeA of [false, true]) {
     for (const accumulate of [0, 1]) {
       test(`gemm ${m}×${k} · ${k}×${n}${transposeA ? " (A stored transposed)" : ""}${accumulate ? ", added to C" : ""} equals a float64 product within float32 rounding`, () => {
-        const backend = tf.backend() as unknown as BackendWasmLike;
-        const ops = asOpsFor(backend);
-        assert.ok(ops);
-        const a = values(m * k, 31);
-        const b = values(k * n, 32);
-        const c0 = values(m * n, 33);
-        const wasm = backend.wasm;
-        const [pa, pb, pc, scratch] = [4 * m * k, 4 * k * n, 4 * m * n, GEMM_SCRATCH_BYTES].map((s) => wasm._malloc(s));
-        try {
-          const stored = transposeA
-            ? Float32Array.from({ length: m * k }, (_, t) => a[(t % m) * k + Math.floor(t / m)])
-            : a;
-          wasm.HEAPF32.set(stored, pa >> 2);
-          wasm.HEAPF32.set(b, pb >> 2);
-          wasm.HEAPF32.set(c0, pc >> 2);
+        const [a, b, c0] = [values(m * k, 31), values(k * n, 32), values(m * n, 33)];
+        onHeap([storedA(a, m, k, transposeA), b, c0], GEMM_SCRATCH_BYTES, (ops, [pa, pb, pc, scratch], heap) => {
           const [sai, sak] = transposeA ? [4, 4 * m] : [4 * k, 4];
           ops.gemm(m, n, k, pa, sai, sak, pb, 4 * n, pc, 4 * n, accumulate, scratch);
-          const got = wasm.HEAPF32.subarray(pc >> 2, (pc >> 2) + m * n);
-          const want = reference(m, n, k, a, b, accumulate ? c0 : undefined);
-          for (let t = 0; t < m * n; t++) {
-            const tolerance = 1e-6 * (k + 1) * 2;
-            assert.ok(Math.abs(got[t] - want[t]) <= tolerance, `element ${t}: ${got[t]} vs ${want[t]}`);
-          }
-        } finally {
-          for (const p of [pa, pb, pc, scratch]) wasm._free(p);
-        }
+          assertNear(heap(), pc, reference(m, n, k, a, b, accumulate ? c0 : undefined), 2e-6 * (k + 1));
+        });
       });
     }
   }
@@ -113,31 +134,54 @@ for (const [m, n, k] of SHAPES) {
 
 for (const [m, n, k] of SHAPES) {
   test(`gemmSkipZeros ${m}×${k} · ${k}×${n} on an A that is mostly zeros equals a float64 product within float32 rounding`, () => {
-    const backend = tf.backend() as unknown as BackendWasmLike;
-    const ops = asOpsFor(backend);
-    assert.ok(ops);
     // Three values in four are ±0, as in a convolution's dy after max pooling's gradient; whole bands of zeros too.
     const a = values(m * k, 41).map((v, t) => (t % 4 === 0 || (t * 7) % 11 === 0 ? v : t % 2 ? 0 : -0));
     const b = values(k * n, 42);
-    const wasm = backend.wasm;
-    const [pa, pb, pc, scratch] = [4 * m * k, 4 * k * n, 4 * m * n, GEMM_SKIP_SCRATCH_BYTES].map((s) =>
-      wasm._malloc(s),
-    );
-    try {
-      wasm.HEAPF32.set(a, pa >> 2);
-      wasm.HEAPF32.set(b, pb >> 2);
-      wasm.HEAPF32.fill(NaN, pc >> 2, (pc >> 2) + m * n);
+    const c = new Float32Array(m * n).fill(NaN);
+    onHeap([a, b, c], GEMM_SKIP_SCRATCH_BYTES, (ops, [pa, pb, pc, scratch], heap) => {
       assert.equal(ops.allFinite(k * n, pb), 1);
       ops.gemmSkipZeros(m, n, k, pa, 4 * k, 4, pb, 4 * n, pc, 4 * n, scratch);
-      const got = wasm.HEAPF32.subarray(pc >> 2, (pc >> 2) + m * n);
-      const want = reference(m, n, k, a, b);
-      for (let t = 0; t < m * n; t++) {
-        assert.ok(Math.abs(got[t] - want[t]) <= 2e-6 * (k + 1), `element ${t}: ${got[t]} vs ${want[t]}`);
-      }
-    } finally {
-      for (const p of [pa, pb, pc, scratch]) wasm._free(p);
-    }
+      assertNear(heap(), pc, reference(m, n, k, a, b), 2e-6 * (k + 1));
+    });
   });
+}
+
+// Few rows (all of A packed once, no K blocks) and many (K blocked at 256), around the tile
+// edges (4 rows; 8, 4 and 1 columns) and an inner size of 0.
+const DENSE_SHAPES: [number, number, number][] = [
+  [32, 100, 784],
+  [3, 13, 5],
+  [64, 10, 300],
+  [65, 14, 600],
+  [100, 7, 32],
+  [5, 9, 0],
+];
+
+for (const [m, n, k] of DENSE_SHAPES) {
+  for (const [bias, relu, transposeA] of [
+    [false, false, false],
+    [true, false, true],
+    [true, true, false],
+    [false, true, true],
+  ] as const) {
+    test(`gemmBiasRelu ${m}×${k} · ${k}×${n}${bias ? " + bias" : ""}${relu ? ", relu" : ""}${transposeA ? " (A stored transposed)" : ""} equals a float64 product within float32 rounding`, () => {
+      const [a, b, bv] = [values(m * k, 51), values(k * n, 52), values(n, 53)];
+      const c = new Float32Array(m * n).fill(NaN);
+      onHeap(
+        [storedA(a, m, k, transposeA), b, bv, c],
+        gemmScratchBytes(m, k),
+        (ops, [pa, pb, pbias, pc, scratch], heap) => {
+          const [sai, sak] = transposeA ? [4, 4 * m] : [4 * k, 4];
+          ops.gemmBiasRelu(m, n, k, pa, sai, sak, pb, 4 * n, pc, 4 * n, scratch, bias ? pbias : 0, relu ? 1 : 0);
+          const want = reference(m, n, k, a, b).map((v, t) => {
+            const z = bias ? v + bv[t % n] : v;
+            return relu ? Math.max(z, 0) : z;
+          });
+          assertNear(heap(), pc, want, 2e-6 * (k + 1));
+        },
+      );
+    });
+  }
 }
 
 test("allFinite tells a B with a NaN or an infinity from a finite one", () => {

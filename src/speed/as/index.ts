@@ -3,7 +3,10 @@
  * Built by `npm run build` (see asconfig.json) into dist/src/speed/as/ops{,-fma}.wasm and
  * loaded by src/speed/as-ops.ts onto tfjs-backend-wasm's own memory.
  */
-export { gemm, gemmPatches, gemmPatchesT, gemmSkipZeros } from "./gemm";
+export { gemm } from "./gemm";
+export { gemmBiasRelu } from "./gemm-bias-relu";
+export { gemmSkipZeros } from "./gemm-skip-zeros";
+export { gemmPatches, gemmPatchesT } from "./gemm-patches";
 export { im2col } from "./im2col";
 export { col2im } from "./col2im";
 export { transpose } from "./transpose";
@@ -11,6 +14,27 @@ export { maxPoolGrad } from "./max-pool-grad";
 export { biasRelu } from "./bias-relu";
 export { sumRows } from "./sum-rows";
 export { allFinite } from "./all-finite";
+export {
+  add_vv,
+  add_vs,
+  add_sv,
+  sub_vv,
+  sub_vs,
+  sub_sv,
+  mul_vv,
+  mul_vs,
+  mul_sv,
+  div_vv,
+  div_vs,
+  div_sv,
+} from "./binary";
+export { reluGrad } from "./relu-grad";
+export { copyRows } from "./copy-rows";
+export { sgd } from "./sgd";
+export { momentum, nesterov } from "./momentum";
+export { rmsprop } from "./rmsprop";
+export { adagrad } from "./adagrad";
+export { adam } from "./adam";
 export { lstmForward, lstmBackward } from "./lstm";
 export { simpleRnnForward, simpleRnnBackward } from "./simple-rnn";
 export { gruForward, gruBackward } from "./gru";

@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
+import type { OpConfig } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -43,7 +44,7 @@ function unsupported(attrs: Attrs, x: tf.TensorInfo, dy: tf.TensorInfo): boolean
 }
 
 /** The kernel function registered as `Conv2DBackpropFilter` on `wasm` (NHWC float32). */
-export const conv2DBackpropFilterWasm: tf.KernelFunc = (args: OpArgs) => {
+const conv2DBackpropFilterWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = args.backend as unknown as BackendWasmLike;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as Attrs;
@@ -90,7 +91,7 @@ export const conv2DBackpropFilterWasm: tf.KernelFunc = (args: OpArgs) => {
 };
 
 /** Build the fast `Conv2DBackpropFilter`: dW = im2col(x)ᵀ · dy; anything else runs `reference`. */
-export function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
+function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
   return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
@@ -122,3 +123,17 @@ export function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFun
     return out;
   };
 }
+
+/** Stock wasm has none: without it no conv net trains. */
+export const conv2DBackpropFilterConfig: OpConfig = {
+  kernelName: "Conv2DBackpropFilter",
+  backendName: "wasm",
+  role: "correct",
+  kernelFunc: conv2DBackpropFilterWasm,
+};
+export const conv2DBackpropFilterFastConfig: OpConfig = {
+  kernelName: "Conv2DBackpropFilter",
+  backendName: "wasm",
+  role: "replace",
+  wrap: conv2DBackpropFilterFast,
+};

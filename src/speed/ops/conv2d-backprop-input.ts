@@ -8,6 +8,7 @@ import { asOpsFor, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
+import type { OpConfig } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -17,7 +18,7 @@ interface Attrs extends ConvAttrs {
 }
 
 /** Build the replacement for `Conv2DBackpropInput`; `stock` runs NCHW and other dtypes. */
-export function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
+function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
@@ -50,3 +51,10 @@ export function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
     return out;
   };
 }
+
+export const conv2DBackpropInputConfig: OpConfig = {
+  kernelName: "Conv2DBackpropInput",
+  backendName: "wasm",
+  role: "replace",
+  wrap: conv2DBackpropInputFast,
+};

@@ -10,6 +10,7 @@ import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
+import type { OpConfig } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -71,7 +72,7 @@ function plain(attrs: Attrs, ...tensors: (tf.TensorInfo | undefined)[]): boolean
 }
 
 /** Build the replacement for `Conv2D` (NHWC float32; anything else runs `stock`). */
-export function conv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
+function conv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
@@ -83,7 +84,7 @@ export function conv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
 }
 
 /** Build the replacement for `FusedConv2D` with a per-channel bias (or none) and a linear or relu activation. */
-export function fusedConv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
+function fusedConv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
@@ -106,3 +107,11 @@ export function fusedConv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
     return convolve(backend, ops, x, filter, bias, activation === "relu", attrs);
   };
 }
+
+export const conv2DConfig: OpConfig = { kernelName: "Conv2D", backendName: "wasm", role: "replace", wrap: conv2DFast };
+export const fusedConv2DConfig: OpConfig = {
+  kernelName: "FusedConv2D",
+  backendName: "wasm",
+  role: "replace",
+  wrap: fusedConv2DFast,
+};

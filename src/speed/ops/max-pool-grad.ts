@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { asOpsFor } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { GEOMETRY_BYTES, withScratch, writePoolGeometry } from "./conv-geometry";
+import type { OpConfig } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -33,7 +34,7 @@ function poolInfo(xShape: readonly number[], attrs: PoolGradAttrs): tf.backend_u
 }
 
 /** The kernel function registered as `MaxPoolGrad` on `wasm` (NHWC float32). */
-export const maxPoolGradWasm: tf.KernelFunc = (args: OpArgs) => {
+const maxPoolGradWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = args.backend as unknown as BackendWasmLike;
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const info = poolInfo(input.shape, args.attrs as unknown as PoolGradAttrs);
@@ -77,7 +78,7 @@ export const maxPoolGradWasm: tf.KernelFunc = (args: OpArgs) => {
 };
 
 /** Build the fast `MaxPoolGrad` (AssemblyScript, four channels at a time); `reference` runs the rest. */
-export function maxPoolGradFast(reference: tf.KernelFunc): tf.KernelFunc {
+function maxPoolGradFast(reference: tf.KernelFunc): tf.KernelFunc {
   return (args: OpArgs) => {
     const backend = args.backend as unknown as BackendWasmLike;
     const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
@@ -93,3 +94,16 @@ export function maxPoolGradFast(reference: tf.KernelFunc): tf.KernelFunc {
     return out;
   };
 }
+
+export const maxPoolGradConfig: OpConfig = {
+  kernelName: "MaxPoolGrad",
+  backendName: "wasm",
+  role: "correct",
+  kernelFunc: maxPoolGradWasm,
+};
+export const maxPoolGradFastConfig: OpConfig = {
+  kernelName: "MaxPoolGrad",
+  backendName: "wasm",
+  role: "replace",
+  wrap: maxPoolGradFast,
+};

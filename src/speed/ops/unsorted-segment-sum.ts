@@ -13,11 +13,12 @@
 import type * as tf from "@tensorflow/tfjs";
 import { type BackendWasmLike, offset } from "../internals";
 import { elementCount } from "../../util/shape";
+import type { OpConfig } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
 /** The kernel function registered as `UnsortedSegmentSum` on `wasm` (float32 or int32 `x`, int32 ids). */
-export const unsortedSegmentSumWasm: tf.KernelFunc = (args: OpArgs) => {
+const unsortedSegmentSumWasm: tf.KernelFunc = (args: OpArgs) => {
   const backend = args.backend as unknown as BackendWasmLike;
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const { numSegments } = args.attrs as unknown as { numSegments: number };
@@ -42,4 +43,11 @@ export const unsortedSegmentSumWasm: tf.KernelFunc = (args: OpArgs) => {
     for (let j = 0; j < width; j++) heap[to + j] += heap[from + j];
   }
   return out;
+};
+
+export const unsortedSegmentSumConfig: OpConfig = {
+  kernelName: "UnsortedSegmentSum",
+  backendName: "wasm",
+  role: "correct",
+  kernelFunc: unsortedSegmentSumWasm,
 };

@@ -4,6 +4,7 @@
  * {@link ActivationUnit}, as tfjs applies them after the bias add).
  */
 import type * as tf from "@tensorflow/tfjs";
+import { gemmScratchBytes, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
 export class DenseUnit implements Unit {
@@ -24,9 +25,10 @@ export class DenseUnit implements Unit {
 
   scratchFloats(batch: number, training: boolean): number {
     const [k, n] = [this.inputSize, this.outputSize];
-    const packed = batch * Math.max(k, n); // the GEMM's packed A
-    // Training: Wᵀ for d input, and the skip lists of dW's product (indices and counts).
-    return training ? packed + k * n + packed + k : packed;
+    // The products' packed A (forward: batch × k; d input: batch × n; dW's skip lists fit too).
+    const packed = Math.max(gemmScratchBytes(batch, Math.max(k, n)), GEMM_SKIP_SCRATCH_BYTES) / 4;
+    // Training: Wᵀ for d input.
+    return training ? packed + k * n : packed;
   }
 
   forward(step: StepContext, at: UnitBuffers): void {
@@ -34,78 +36,42 @@ export class DenseUnit implements Unit {
     const [k, n] = [this.inputSize, this.outputSize];
     const [w, b] = at.weights;
     const ld = 4 * n;
-    // (Plain calls: V8 calls into wasm through a slow generic path when arguments are spread.)
-    if (this.bias)
-      (this.relu ? ops.gemmBiasRelu : ops.gemmBias)(
-        m,
-        n,
-        k,
-        4 * at.input,
-        4 * k,
-        4,
-        4 * w,
-        ld,
-        4 * at.output,
-        ld,
-        4 * at.scratch,
-        4 * b,
-      );
-    else
-      (this.relu ? ops.gemmRelu : ops.gemm)(
-        m,
-        n,
-        k,
-        4 * at.input,
-        4 * k,
-        4,
-        4 * w,
-        ld,
-        4 * at.output,
-        ld,
-        4 * at.scratch,
-      );
+    const bias = this.bias ? 4 * b : 0;
+    ops.gemmBiasRelu(
+      m,
+      n,
+      k,
+      4 * at.input,
+      4 * k,
+      4,
+      4 * w,
+      ld,
+      4 * at.output,
+      ld,
+      4 * at.scratch,
+      bias,
+      this.relu ? 1 : 0,
+    );
   }
 
   backward(step: StepContext, at: UnitBuffers, dz: number, dInput: number | null, grads: number[]): void {
     const { heap, ops, batch } = step;
     const [k, n] = [this.inputSize, this.outputSize];
     const packed = at.scratch;
-    const transposed = packed + batch * Math.max(k, n);
-    const skipIdx = transposed + k * n;
-    const skipCnt = skipIdx + batch * Math.max(k, n);
+    const transposed = packed + this.scratchFloats(batch, false);
     if (this.relu) ops.reluGrad(batch * n, 4 * at.output, 4 * dz);
     if (this.bias) columnSums(heap, dz, grads[1], batch, n);
     // dW = inputᵀ · dz: M = inputs, N = units, K = batch. The input's exact zeros (background
     // pixels, relu's zeros) add nothing to dW when dz is finite.
     const ld = 4 * n;
-    if (allFinite(heap, dz, batch * n))
-      ops.gemmSkip(
-        k,
-        n,
-        batch,
-        4 * at.input,
-        4,
-        4 * k,
-        4 * dz,
-        ld,
-        4 * grads[0],
-        ld,
-        4 * packed,
-        4 * skipIdx,
-        4 * skipCnt,
-      );
-    else ops.gemm(k, n, batch, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 4 * packed);
+    if (ops.allFinite(batch * n, 4 * dz))
+      ops.gemmSkipZeros(k, n, batch, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 4 * packed);
+    else ops.gemmBiasRelu(k, n, batch, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 4 * packed, 0, 0);
     if (dInput === null) return;
     // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
-    transpose(heap, at.weights[0], transposed, k, n);
-    ops.gemm(batch, k, n, 4 * dz, 4 * n, 4, 4 * transposed, 4 * k, 4 * dInput, 4 * k, 4 * packed);
+    ops.transpose(k, n, 4 * at.weights[0], 4 * transposed);
+    ops.gemmBiasRelu(batch, k, n, 4 * dz, 4 * n, 4, 4 * transposed, 4 * k, 4 * dInput, 4 * k, 4 * packed, 0, 0);
   }
-}
-
-/** Whether n floats from `at` are all finite. */
-function allFinite(heap: Float32Array, at: number, n: number): boolean {
-  for (let j = 0; j < n; j++) if (!Number.isFinite(heap[at + j])) return false;
-  return true;
 }
 
 /** Column sums of a rows × cols matrix, each added in row order. */
@@ -116,11 +82,4 @@ function columnSums(heap: Float32Array, at: number, out: number, rows: number, c
     for (let j = 0; j < cols; j++) totals[j] += heap[row + j];
   }
   for (let j = 0; j < cols; j++) heap[out + j] = totals[j];
-}
-
-/** dst = srcᵀ, for a rows × cols row-major src. */
-function transpose(heap: Float32Array, src: number, dst: number, rows: number, cols: number): void {
-  for (let row = 0; row < rows; row++) {
-    for (let col = 0; col < cols; col++) heap[dst + col * rows + row] = heap[src + row * cols + col];
-  }
 }

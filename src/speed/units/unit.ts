@@ -10,12 +10,12 @@
  * interface with its own `shape`s.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { WasmOps } from "../wasm-ops";
+import type { AsOps } from "../as-ops";
 
 /** What every unit of one op call shares. */
 export interface StepContext {
   heap: Float32Array;
-  ops: WasmOps;
+  ops: AsOps;
   batch: number;
   /** Whether this is a training pass (dropout active, gradients wanted). */
   training: boolean;

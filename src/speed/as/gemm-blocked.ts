@@ -1,0 +1,119 @@
+/**
+ * The blocked matrix product behind gemm, gemmSkipZeros, gemmPatches and gemmPatchesT (and
+ * gemmBiasRelu for many rows): K in blocks of {@link KC}; in each block, every band of 4 rows
+ * of A is first packed k-major into `scratch` (4·KC floats, stays in L1), then multiplied by
+ * each panel of B's block (KC × N floats, stays in L2) in a register tile (gemm-tiles.ts).
+ * For few rows (a dense layer's batch) gemm-bias-relu.ts packs all of A once instead.
+ */
+import { packBand, packBandSkip } from "./pack-band";
+import { packPatchColumns, packPatchRows } from "./patches";
+import { tile4x4Skip, tile4x8Skip, tileAt, tileColumn, widthAt } from "./gemm-tiles";
+
+/** Greatest depth of one K block. */
+export const KC: i32 = 256;
+
+/** How {@link multiply} reads A: a strided matrix, the patch matrix of images (see patches.ts) or its transpose, or a strided matrix whose zeros it skips. */
+export const MATRIX = 0;
+export const PATCH_ROWS = 1;
+export const PATCH_COLUMNS = 2;
+export const MATRIX_SKIP = 3;
+
+/**
+ * One skip-packed band of 4 rows times all of B's block: the 8- and 4-column tiles take only
+ * the band's kept k; the columns left of the last 4 take every k (the band packed again).
+ */
+function bandSkip(
+  a: usize,
+  sai: i32,
+  sak: i32,
+  i: i32,
+  k0: i32,
+  kc: i32,
+  b: usize,
+  sbk: i32,
+  n: i32,
+  c: usize,
+  ldc: i32,
+  first: bool,
+  scratch: usize,
+): void {
+  const list = scratch + <usize>(16 * KC);
+  const count = packBandSkip(a, sai, sak, i, k0, kc, sbk, scratch, list);
+  let j = 0;
+  for (; j + 8 <= n; j += 8) tile4x8Skip(scratch, list, count, b + <usize>(4 * j), c + <usize>(4 * j), ldc, first);
+  if (j + 4 <= n) {
+    tile4x4Skip(scratch, list, count, b + <usize>(4 * j), c + <usize>(4 * j), ldc, first);
+    j += 4;
+  }
+  if (j < n) packBand(a, sai, sak, i, 4, k0, kc, scratch);
+  for (; j < n; j++) tileColumn(scratch, 4, b + <usize>(4 * j), sbk, kc, c + <usize>(4 * j), ldc, first, 0, false);
+}
+
+/**
+ * C = A·B (+ C if `accumulate`), then + bias[N] (0: none) and relu (`relu` 1) on the last K
+ * block; `kind` says how A is read (for the patch kinds `sai` is the geometry block).
+ * `scratch` holds 4·KC floats, and KC int32 more for MATRIX_SKIP.
+ */
+export function multiply(
+  m: i32,
+  n: i32,
+  k: i32,
+  kind: i32,
+  a: usize,
+  sai: i32,
+  sak: i32,
+  b: usize,
+  sbk: i32,
+  c: usize,
+  ldc: i32,
+  accumulate: i32,
+  scratch: usize,
+  bias: usize,
+  relu: i32,
+): void {
+  if (k == 0 && accumulate == 0) {
+    for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc), 0, <usize>(4 * n));
+  }
+  // K blocks of equal depth, at most KC.
+  const blocks = (k + KC - 1) / KC;
+  const depth = (k + blocks - 1) / max(blocks, 1);
+  for (let k0 = 0; k0 < k; k0 += depth) {
+    const kc = min(depth, k - k0);
+    const first = accumulate == 0 && k0 == 0;
+    const last = k0 + kc >= k;
+    const blockBias = last ? bias : 0;
+    const blockRelu = last && relu != 0;
+    const bBlock = b + <usize>(k0 * sbk);
+    for (let i = 0; i < m;) {
+      const rows = i + 4 <= m ? 4 : 1;
+      const cRow = c + <usize>(i * ldc);
+      if (kind == MATRIX_SKIP && rows == 4) {
+        bandSkip(a, sai, sak, i, k0, kc, bBlock, sbk, n, cRow, ldc, first, scratch);
+        i += rows;
+        continue;
+      }
+      if (kind == PATCH_ROWS) packPatchRows(<usize>sai, a, i, rows, k0, kc, scratch);
+      else if (kind == PATCH_COLUMNS) packPatchColumns(<usize>sai, a, i, rows, k0, kc, scratch);
+      else packBand(a, sai, sak, i, rows, k0, kc, scratch);
+      for (let j = 0; j < n;) {
+        const width = widthAt(j, n);
+        const at = <usize>(4 * j);
+        tileAt(
+          width,
+          rows,
+          scratch,
+          bBlock + at,
+          sbk,
+          kc,
+          cRow + at,
+          ldc,
+          first,
+          blockBias ? blockBias + at : 0,
+          blockRelu,
+        );
+        j += width;
+      }
+      i += rows;
+    }
+  }
+}
