@@ -8,7 +8,7 @@
  * registers over all of K: blocking K would store C and pack A once per block.
  */
 import { MATRIX, multiply } from "./gemm-blocked";
-import { tileAt, widthAt } from "./gemm-tiles";
+import { panels } from "./gemm-tiles";
 import { packBand } from "./pack-band";
 
 /** Rows of A up to which all of A is packed at once (64 × 784 floats: 200 KB, in L2). */
@@ -43,15 +43,9 @@ export function gemmBiasRelu(
     packBand(a, sai, sak, i, rows, 0, k, scratch + <usize>(4 * i * k));
     i += rows;
   }
-  for (let j = 0; j < n;) {
-    const width = widthAt(j, n);
-    const at = <usize>(4 * j);
-    for (let i = 0; i < m;) {
-      const rows = i + 4 <= m ? 4 : 1;
-      const pa = scratch + <usize>(4 * i * k);
-      tileAt(width, rows, pa, b + at, sbk, k, c + <usize>(i * ldc) + at, ldc, true, bias ? bias + at : 0, relu != 0);
-      i += rows;
-    }
-    j += width;
-  }
+  if (bias) {
+    if (relu) panels(m, n, k, scratch, b, sbk, c, ldc, true, bias, true);
+    else panels(m, n, k, scratch, b, sbk, c, ldc, true, bias, false);
+  } else if (relu) panels(m, n, k, scratch, b, sbk, c, ldc, false, 0, true);
+  else panels(m, n, k, scratch, b, sbk, c, ldc, false, 0, false);
 }

@@ -46,7 +46,7 @@ function bandSkip(
     j += 4;
   }
   if (j < n) packBand(a, sai, sak, i, 4, k0, kc, scratch);
-  for (; j < n; j++) tileColumn(scratch, 4, b + <usize>(4 * j), sbk, kc, c + <usize>(4 * j), ldc, first, 0, false);
+  for (; j < n; j++) tileColumn(scratch, 4, b + <usize>(4 * j), sbk, kc, c + <usize>(4 * j), ldc, first);
 }
 
 /**
@@ -108,7 +108,8 @@ export function multiply(
           cRow + at,
           ldc,
           first,
-          blockBias ? blockBias + at : 0,
+          blockBias != 0,
+          blockBias + at,
           blockRelu,
         );
         j += width;
