@@ -4,8 +4,12 @@
  * operations in the same order as tfjs's separate ops. Whole vectors of 4, then a scalar tail.
  */
 
-/** The update; `nesterov` 1 for Nesterov's. */
-function update(n: i32, w: usize, g: usize, acc: usize, c: f32, m: f32, nesterov: bool): void {
+/**
+ * The update; `nesterov` (a compile-time constant where it is inlined) for Nesterov's. (This file
+ * is in .prettierignore: prettier does not parse decorators on functions.)
+ */
+// @ts-ignore: decorator
+@inline function update(n: i32, w: usize, g: usize, acc: usize, c: f32, m: f32, nesterov: bool): void {
   const cv = f32x4.splat(c);
   const mv = f32x4.splat(m);
   const vecEnd = (<usize>(n & ~3)) << 2;
