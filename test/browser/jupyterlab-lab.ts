@@ -30,7 +30,8 @@ export interface Lab {
   /** The server's notebook folder: write notebooks here, open them by their relative path. */
   notebooks: string;
   server: NotebookServer;
-  browser: Browser;
+  /** Headless Chromium; undefined when started with `{ browser: false }` (by hand). */
+  browser?: Browser;
   stop(): Promise<void>;
 }
 
@@ -86,8 +87,8 @@ async function bundle(dir: string): Promise<void> {
   });
 }
 
-/** Start the server with the page and a browser; `name` names the work folder. */
-export async function startLab(name: string): Promise<Lab> {
+/** Start the server with the page and (unless `browser: false`) a browser; `name` names the work folder. */
+export async function startLab(name: string, options: { browser?: boolean } = {}): Promise<Lab> {
   mkdirSync(join(REPO, "out"), { recursive: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   const work = mkdtempSync(join(REPO, "out", `jupyterlab-${name}-`));
@@ -114,13 +115,14 @@ export async function startLab(name: string): Promise<Lab> {
     { token, args: [`--NotebookApp.extra_static_paths=${JSON.stringify([statics])}`] },
   );
   const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser =
+    options.browser === false ? undefined : await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     notebooks,
     server,
     browser,
     async stop() {
-      await browser.close();
+      await browser?.close();
       await server.stop();
       install.remove();
       rmSync(work, { recursive: true, force: true });
@@ -130,6 +132,7 @@ export async function startLab(name: string): Promise<Lab> {
 
 /** Open the page and, in it, the notebook at `path` (relative to `lab.notebooks`), its kernel started. */
 export async function openNotebook(lab: Lab, path: string): Promise<LabSession> {
+  if (!lab.browser) throw new Error("this lab was started without a browser ({ browser: false })");
   const page = await lab.browser.newPage({ viewport: { width: 1280, height: 1000 } });
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));

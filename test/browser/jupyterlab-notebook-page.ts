@@ -164,3 +164,7 @@ const lab: LabNotebookPage = {
 };
 
 (window as unknown as { lab: LabNotebookPage }).lab = lab;
+
+// By hand (jupyterlab-serve.ts): `lab.html?path=en/07-3-regularization.ipynb` opens that notebook.
+const opened = new URLSearchParams(location.search).get("path");
+if (opened) void lab.open(opened);
