@@ -2,15 +2,16 @@
  * The fast path's plan for a model: its layers as units (`units/`), its loss and accuracy,
  * and every trainable weight in order, or the reason it cannot have one. A Sequential or
  * single-input, single-output functional model that is a plain chain of Flatten, Reshape,
- * Dense, Dropout, Activation, Conv2D and MaxPooling2D layers (activations relu, sigmoid,
+ * Dense, Dropout, Activation, Conv2D, MaxPooling2D and AveragePooling2D layers (activations relu, sigmoid,
  * tanh, softmax, linear; images channels-last, convolutions undilated), compiled with sparse
  * or categorical cross-entropy, binary cross-entropy or mean squared error, and no metric or
- * accuracy only, gets a plan (the 8-2 lesson's CNN, and models of `keras.layers.Conv2D` and
- * `MaxPooling2D`, included); anything else runs stock tfjs.
+ * accuracy only, gets a plan (the 8-2 lesson's CNN, and models of `keras.layers.Conv2D`,
+ * `MaxPooling2D` and `AveragePooling2D`, included); anything else runs stock tfjs.
  */
 import * as tf from "@tensorflow/tfjs";
 import { inboundLayers, modelInternals, trainingModel } from "./internals";
 import { ActivationUnit, isActivation } from "./units/activation";
+import { AveragePooling2DUnit } from "./units/average-pooling2d";
 import { Conv2DUnit } from "./units/conv2d";
 import { DenseUnit } from "./units/dense";
 import { DropoutUnit } from "./units/dropout";
@@ -120,17 +121,17 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
     }
     case "Conv2D":
       return conv2DUnits(layer, config, where, inShape);
-    case "MaxPooling2D": {
+    case "MaxPooling2D":
+    case "AveragePooling2D": {
       if (config.dataFormat !== "channelsLast") return `${where} is channels-first`;
       if (inShape.length !== 3) return `${where} takes a rank-${inShape.length + 1} input, not images`;
-      return [
-        new MaxPooling2DUnit({
-          inShape: inShape as [number, number, number],
-          poolSize: pair(config.poolSize),
-          strides: pair(config.strides),
-          padding: config.padding as "same" | "valid",
-        }),
-      ];
+      const settings = {
+        inShape: inShape as [number, number, number],
+        poolSize: pair(config.poolSize),
+        strides: pair(config.strides),
+        padding: config.padding as "same" | "valid",
+      };
+      return [kind === "MaxPooling2D" ? new MaxPooling2DUnit(settings) : new AveragePooling2DUnit(settings)];
     }
     default:
       return `${where} has no fast unit yet`;

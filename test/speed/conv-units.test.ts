@@ -1,5 +1,5 @@
 /**
- * The plan's Conv2D and MaxPooling2D units against the cpu backend: one training step of small
+ * The plan's Conv2D, MaxPooling2D and AveragePooling2D units against the cpu backend: one training step of small
  * models through the plan's step op (on wasm) gives the loss, accuracy and every weight's
  * gradient that tfjs's own layers, loss and metric give on the cpu backend, on odd shapes
  * (batch 3, 7×5 images, 3 channels in, 5 filters; kernels 3, 2 and 3×2; strides 1 and 2;
@@ -181,6 +181,33 @@ for (const c of POOL_CASES) {
     pooled.dispose();
     const { step, cpu, layers } = await planStepAndCpu(m, x, y);
     assert.equal(layers[1].startsWith("MaxPooling2D"), true, layers.join(", "));
+    assertStepMatchesCpu(step, cpu, name);
+    tf.dispose([x, y]);
+    m.dispose();
+  });
+}
+
+const AVERAGE_CASES: Omit<PoolCase, "relu">[] = [
+  { poolSize: 2, padding: "valid", channels: 4 },
+  { poolSize: 3, strides: 2, padding: "same", channels: 6 },
+  { poolSize: [1, 2], padding: "same", channels: 3 },
+  { poolSize: 3, strides: 1, padding: "valid", channels: 4 },
+];
+
+for (const c of AVERAGE_CASES) {
+  const name = `pool ${c.poolSize}, strides ${c.strides ?? "= pool"}, ${c.padding}, ${c.channels} channels`;
+  test(`AveragePooling2D unit: a planned step gives the cpu backend's loss, accuracy and gradients, windows cut by same padding included (${name})`, async () => {
+    const m = model(
+      tf.layers.conv2d({ filters: c.channels, kernelSize: 2, padding: "same", inputShape: IMAGE, activation: "relu" }),
+      [
+        tf.layers.averagePooling2d({ poolSize: c.poolSize, strides: c.strides, padding: c.padding }),
+        tf.layers.conv2d({ filters: 5, kernelSize: 2, padding: "same", activation: "relu" }),
+      ],
+    );
+    const x = tf.tensor4d(values(BATCH * 7 * 5 * 3, 61), [BATCH, ...IMAGE]);
+    const y = labels();
+    const { step, cpu, layers } = await planStepAndCpu(m, x, y);
+    assert.equal(layers[1].startsWith("AveragePooling2D"), true, layers.join(", "));
     assertStepMatchesCpu(step, cpu, name);
     tf.dispose([x, y]);
     m.dispose();

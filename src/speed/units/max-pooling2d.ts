@@ -12,7 +12,7 @@ import { scratchBlocks, scratchFloatsFor } from "./scratch";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
 /** A 2-D pooling layer's settings (Keras's, resolved to pairs). */
-interface Pooling2DSettings {
+export interface Pooling2DSettings {
   /** The input's [height, width, channels] per sample. */
   inShape: [number, number, number];
   poolSize: [number, number];
@@ -21,7 +21,7 @@ interface Pooling2DSettings {
 }
 
 /** The pooling geometry of `settings` for a batch of one, as tfjs's pooling ops compute it. */
-function poolGeometry(settings: Pooling2DSettings): tf.backend_util.Conv2DInfo {
+export function poolGeometry(settings: Pooling2DSettings): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computePool2DInfo(
     [1, ...settings.inShape],
     settings.poolSize,
