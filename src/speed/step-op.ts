@@ -6,6 +6,7 @@
  * WebAssembly backend that bookkeeping costs more than the arithmetic.
  */
 import * as tf from "@tensorflow/tfjs";
+import { asOpsFor } from "./as-ops";
 import { offset, wasmBackend, type BackendWasmLike } from "./internals";
 import type { Plan } from "./plan";
 import { lossRows, targetWidth } from "./units/loss";
@@ -38,7 +39,9 @@ export const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
   const inputs = args.inputs as unknown as Record<string, tf.TensorInfo>;
   const { plan, mode, noiseSeeds, rows } = args.attrs as unknown as StepAttrs;
   const ops = opsFor(backend);
-  if (!ops) throw new Error(`${STEP_OP}: the WebAssembly backend's memory cannot be shared with tslab-dl's ops`);
+  const asOps = asOpsFor(backend);
+  if (!ops || !asOps)
+    throw new Error(`${STEP_OP}: the WebAssembly backend's memory cannot be shared with tslab-dl's ops`);
   const training = mode === "train";
   const x = inputs.x;
   const count = x.shape[0];
@@ -88,7 +91,7 @@ export const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
       backend.wasm.HEAP32.set(rows, rowsAt);
       ops.copyRows(batch, 4 * plan.inputSize, 4 * at(x), 4 * rowsAt, 4 * input);
     }
-    const step: StepContext = { heap, ops, batch, training };
+    const step: StepContext = { heap, ops, asOps, batch, training };
     let weightIndex = 0;
     let seedIndex = 0;
     const buffers: UnitBuffers[] = units.map((unit, i) => {

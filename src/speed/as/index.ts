@@ -7,6 +7,8 @@ export { gemm, gemmPatches, gemmPatchesT, gemmSkipZeros } from "./gemm";
 export { im2col } from "./im2col";
 export { col2im } from "./col2im";
 export { transpose } from "./transpose";
+export { maxPool } from "./max-pool";
+export { avgPool, avgPoolGrad } from "./avg-pool";
 export { maxPoolGrad } from "./max-pool-grad";
 export { biasRelu } from "./bias-relu";
 export { sumRows } from "./sum-rows";

@@ -97,7 +97,7 @@ export class DenseUnit implements Unit {
     else ops.gemm(k, n, batch, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 4 * packed);
     if (dInput === null) return;
     // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
-    transpose(heap, at.weights[0], transposed, k, n);
+    step.asOps.transpose(k, n, 4 * at.weights[0], 4 * transposed);
     ops.gemm(batch, k, n, 4 * dz, 4 * n, 4, 4 * transposed, 4 * k, 4 * dInput, 4 * k, 4 * packed);
   }
 }
@@ -116,11 +116,4 @@ function columnSums(heap: Float32Array, at: number, out: number, rows: number, c
     for (let j = 0; j < cols; j++) totals[j] += heap[row + j];
   }
   for (let j = 0; j < cols; j++) heap[out + j] = totals[j];
-}
-
-/** dst = srcᵀ, for a rows × cols row-major src. */
-function transpose(heap: Float32Array, src: number, dst: number, rows: number, cols: number): void {
-  for (let row = 0; row < rows; row++) {
-    for (let col = 0; col < cols; col++) heap[dst + col * rows + row] = heap[src + row * cols + col];
-  }
 }

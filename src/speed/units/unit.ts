@@ -10,12 +10,15 @@
  * interface with its own `shape`s.
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { AsOps } from "../as-ops";
 import type { WasmOps } from "../wasm-ops";
 
 /** What every unit of one op call shares. */
 export interface StepContext {
   heap: Float32Array;
   ops: WasmOps;
+  /** The AssemblyScript ops (src/speed/as/) on the same heap: the conv and pooling units' kernels. */
+  asOps: AsOps;
   batch: number;
   /** Whether this is a training pass (dropout active, gradients wanted). */
   training: boolean;
