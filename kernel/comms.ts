@@ -17,7 +17,13 @@ import type { Handler } from "./server";
 import { type Content, type Message, PROTOCOL_VERSION } from "./wire";
 
 /** Sends one iopub message as a child of `parent`. */
-type CommPublish = (msgType: string, content: Content, parent: Message | undefined, buffers?: Buffer[]) => void;
+type CommPublish = (
+  msgType: string,
+  content: Content,
+  parent: Message | undefined,
+  buffers?: Buffer[],
+  metadata?: Content,
+) => void;
 
 /** The shell requests about comms; the server runs them at once, even while a cell runs. */
 export const COMM_REQUESTS: ReadonlySet<string> = new Set(["comm_open", "comm_msg", "comm_close", "comm_info_request"]);
@@ -111,8 +117,8 @@ export class CommManager {
   ) {}
 
   /** Send on iopub as a child of the message being handled, else of the running cell. */
-  publish(msgType: string, content: Content, buffers?: Buffer[]): void {
-    this.send(msgType, content, this.handling ?? this.cellParent(), buffers);
+  publish(msgType: string, content: Content, buffers?: Buffer[], metadata?: Content): void {
+    this.send(msgType, content, this.handling ?? this.cellParent(), buffers, metadata);
   }
 
   forget(id: string): void {
@@ -125,10 +131,15 @@ export class CommManager {
       open: (target, data, options = {}) => {
         const comm = new KernelComm(options.id ?? randomUUID().replace(/-/g, ""), target, this);
         this.comms.set(comm.id, comm);
+        // The metadata (a widget's protocol version) both in the content, where protocol 1 front
+        // ends read it, and as the message's metadata, where ipykernel puts it and
+        // @jupyter-widgets/base-manager (JupyterLab's widget manager) reads it.
+        const metadata = options.metadata ?? {};
         this.publish(
           "comm_open",
-          { comm_id: comm.id, target_name: target, data, metadata: options.metadata ?? {} },
+          { comm_id: comm.id, target_name: target, data, metadata },
           toBuffers(options.buffers),
+          metadata,
         );
         return comm;
       },

@@ -51,7 +51,7 @@ export class Kernel {
     const stderr = process.stderr.write.bind(process.stderr);
     this.log = (text) => stderr(`tslab-dl kernel: ${text}\n`);
     this.comms = new CommManager(
-      (type, content, parent, buffers) => this.server.publish(type, content, parent, buffers),
+      (type, content, parent, buffers, metadata) => this.server.publish(type, content, parent, buffers, metadata),
       () => this.parent,
       this.log,
     );

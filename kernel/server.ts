@@ -160,12 +160,17 @@ export class KernelServer {
     this.publish("status", { execution_state: "starting" });
   }
 
-  /** Send a message on iopub, as a child of `parent` when given, with binary `buffers` as extra frames. */
-  publish(msgType: string, content: Content, parent?: Message, buffers: Buffer[] = []): void {
+  /**
+   * Send a message on iopub, as a child of `parent` when given, with binary `buffers` as extra
+   * frames and `metadata` as the message's metadata (where a widget's `comm_open` carries its
+   * protocol version, as ipykernel sends it).
+   */
+  publish(msgType: string, content: Content, parent?: Message, buffers: Buffer[] = [], metadata?: Content): void {
     if (!this.sockets || this.closed) return;
     if (msgType !== "stream") this.options.beforePublish?.();
     const msg = respond(parent, msgType, content, this.session, [Buffer.from(`kernel.${this.session}.${msgType}`)]);
     msg.buffers = buffers;
+    if (metadata) msg.metadata = metadata;
     void this.sends.get("iopub")!.send(encode(msg, this.signer));
   }
 

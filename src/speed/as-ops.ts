@@ -127,6 +127,12 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   col2im(geometry: number, col: number, dx: number): void;
   /** `(rows, cols, a, out)`: out = aᵀ for a row-major rows×cols float32 matrix. */
   transpose(rows: number, cols: number, a: number, out: number): void;
+  /** `(geometry, x, y)`: max pooling of NHWC `x` into `y`; `geometry` is a {@link writePoolGeometry} block. */
+  maxPool(geometry: number, x: number, y: number): void;
+  /** `(geometry, x, y)`: average pooling of NHWC `x` into `y` (a window cut by the edge divides by what it covers). */
+  avgPool(geometry: number, x: number, y: number): void;
+  /** `(geometry, dy, dx)`: average pooling's input gradient, tfjs's way (each dy over the whole window's size). */
+  avgPoolGrad(geometry: number, dy: number, dx: number): void;
   /** `(geometry, x, dy, dx)`: max pooling's input gradient; `geometry` is a {@link writePoolGeometry} block. */
   maxPoolGrad(geometry: number, x: number, dy: number, dx: number): void;
   /** `(rows, n, y, bias, relu)`: y += bias (bias 0: none), then relu if `relu` is 1, in place. */

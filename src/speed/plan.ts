@@ -2,15 +2,20 @@
  * The fast path's plan for a model: its layers as units (`units/`), its loss and accuracy,
  * and every trainable weight in order, or the reason it cannot have one. A Sequential or
  * single-input, single-output functional model that is a plain chain of Flatten, Reshape,
- * Dense, Dropout and Activation layers (activations relu, sigmoid, tanh, softmax, linear),
- * compiled with sparse or categorical cross-entropy, binary cross-entropy or mean squared
- * error, and no metric or accuracy only, gets a plan; anything else runs stock tfjs.
+ * Dense, Dropout, Activation, Conv2D, MaxPooling2D and AveragePooling2D layers (activations relu, sigmoid,
+ * tanh, softmax, linear; images channels-last, convolutions undilated), compiled with sparse
+ * or categorical cross-entropy, binary cross-entropy or mean squared error, and no metric or
+ * accuracy only, gets a plan (the 8-2 lesson's CNN, and models of `keras.layers.Conv2D`,
+ * `MaxPooling2D` and `AveragePooling2D`, included); anything else runs stock tfjs.
  */
 import * as tf from "@tensorflow/tfjs";
 import { inboundLayers, modelInternals, trainingModel } from "./internals";
 import { ActivationUnit, isActivation } from "./units/activation";
+import { AveragePooling2DUnit } from "./units/average-pooling2d";
+import { Conv2DUnit } from "./units/conv2d";
 import { DenseUnit } from "./units/dense";
 import { DropoutUnit } from "./units/dropout";
+import { MaxPooling2DUnit } from "./units/max-pooling2d";
 import { LOSSES, type AccuracyName, type LossName, type LossSpec } from "./units/loss";
 import type { Unit } from "./units/unit";
 import { elementCount } from "../util/shape";
@@ -114,9 +119,68 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
       const unit = new DenseUnit(inSize, units, activation === "relu", kernel, bias ?? null, activation);
       return fused ? [unit] : [unit, new ActivationUnit(activation, units, units, `(${activation})`)];
     }
+    case "Conv2D":
+      return conv2DUnits(layer, config, where, inShape);
+    case "MaxPooling2D":
+    case "AveragePooling2D": {
+      if (config.dataFormat !== "channelsLast") return `${where} is channels-first`;
+      if (inShape.length !== 3) return `${where} takes a rank-${inShape.length + 1} input, not images`;
+      const settings = {
+        inShape: inShape as [number, number, number],
+        poolSize: pair(config.poolSize),
+        strides: pair(config.strides),
+        padding: config.padding as "same" | "valid",
+      };
+      return [kind === "MaxPooling2D" ? new MaxPooling2DUnit(settings) : new AveragePooling2DUnit(settings)];
+    }
     default:
       return `${where} has no fast unit yet`;
   }
+}
+
+/** A number or a pair, as a pair (Keras's `kernel_size=3` is 3×3). */
+function pair(value: unknown): [number, number] {
+  return Array.isArray(value) ? [value[0] as number, value[1] as number] : [value as number, value as number];
+}
+
+/** The units of a Conv2D layer (the convolution, then its activation unless tfjs fuses it), or why it has none. */
+function conv2DUnits(
+  layer: LayerWithConfig,
+  config: Record<string, unknown>,
+  where: string,
+  inShape: number[],
+): Unit[] | string {
+  if (config.dataFormat !== "channelsLast") return `${where} is channels-first`;
+  if (inShape.length !== 3) return `${where} takes a rank-${inShape.length + 1} input, not images`;
+  const dilation = pair(config.dilationRate ?? 1);
+  if (dilation[0] !== 1 || dilation[1] !== 1)
+    return `${where} has dilation rate ${dilation.join("×")} (the fast path convolves undilated only)`;
+  if (config.padding !== "same" && config.padding !== "valid")
+    return `${where} has padding '${String(config.padding)}' (same or valid only)`;
+  if (config.kernelRegularizer != null || config.biasRegularizer != null) return `${where} has a regularizer`;
+  if (config.kernelConstraint != null || config.biasConstraint != null) return `${where} has a constraint`;
+  const activation = config.activation;
+  if (!isActivation(activation)) return `${where}: activation '${String(activation)}' has no fast unit yet`;
+  // Public: a built Conv2D layer's weights are its kernel, then its bias if it has one.
+  const [kernel, bias] = layer.weights;
+  if (!kernel) return `${where} is not built`;
+  const filters = config.filters as number;
+  // tfjs fuses relu and linear into the convolution; it applies the others after the bias add.
+  const fused = activation === "relu" || activation === "linear";
+  const unit = new Conv2DUnit(
+    {
+      inShape: inShape as [number, number, number],
+      filters,
+      kernelSize: pair(config.kernelSize),
+      strides: pair(config.strides),
+      padding: config.padding,
+      relu: activation === "relu",
+      activation,
+    },
+    kernel,
+    bias ?? null,
+  );
+  return fused ? [unit] : [unit, new ActivationUnit(activation, unit.outputSize, filters, `(${activation})`)];
 }
 
 /** The layer's name in an explanation: "Dense relu", "Dropout 0.3", "Flatten". */
@@ -149,6 +213,11 @@ export function planModel(model: tf.LayersModel): PlanResult {
     const outShape = (layer.outputShape as (number | null)[]).slice(1) as number[];
     const planned = unitsFor(layer, shape, outShape);
     if (typeof planned === "string") return { reason: planned };
+    const last = planned[planned.length - 1];
+    if (last && last.outputSize !== elementCount(outShape))
+      return {
+        reason: `layer '${layer.name}' gives ${elementCount(outShape)} floats per sample, its unit ${last.outputSize}`,
+      };
     units.push(...planned);
     labels.push(layerLabel(layer, planned));
     shape = outShape;

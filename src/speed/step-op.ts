@@ -6,12 +6,12 @@
  * WebAssembly backend that bookkeeping costs more than the arithmetic.
  */
 import * as tf from "@tensorflow/tfjs";
+import { asOpsFor } from "./as-ops";
 import { offset, wasmBackend, type BackendWasmLike } from "./internals";
 import type { Plan } from "./plan";
 import { lossRows, targetWidth } from "./units/loss";
 import type { StepContext, UnitBuffers } from "./units/unit";
 import type { OpConfig } from "./ops/op-config";
-import { asOpsFor } from "./as-ops";
 
 /** The op's name in tfjs's kernel registry (registered on the `wasm` backend). */
 export const STEP_OP = "TslabDlPlanStep";

@@ -27,15 +27,26 @@ function freePort(): Promise<number> {
   });
 }
 
+/** More for the server: a token it requires (none by default) and more command-line flags. */
+export interface ServerOptions {
+  token?: string;
+  args?: string[];
+}
+
 /**
  * Start a server on `notebookDir`, with Jupyter's data, config and runtime folders under `work`
  * (`work/config` is `JUPYTER_CONFIG_DIR`: write nbconfig there to enable an extension), and
  * `env` added to its environment (`JUPYTER_PATH` to find a kernel installed for the test).
+ *
+ * @example
+ * const server = await startNotebookServer(work, notebooks, {}, { token: "t0k3n" });
+ * await fetch(`http://127.0.0.1:${server.port}/api/kernelspecs`, { headers: { Authorization: "token t0k3n" } });
  */
 export async function startNotebookServer(
   work: string,
   notebookDir: string,
   env: NodeJS.ProcessEnv = {},
+  options: ServerOptions = {},
 ): Promise<NotebookServer> {
   const serverEnv = {
     ...process.env,
@@ -55,11 +66,12 @@ export async function startNotebookServer(
       "--ip=127.0.0.1",
       `--port=${port}`,
       "--port-retries=0",
-      "--NotebookApp.token=",
+      `--NotebookApp.token=${options.token ?? ""}`,
       "--NotebookApp.password=",
       `--notebook-dir=${notebookDir}`,
       // CI containers run as root; the server refuses that without this flag.
       ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+      ...(options.args ?? []),
     ],
     { env: serverEnv, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -74,7 +86,8 @@ export async function startNotebookServer(
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/status`)).ok)
+      const headers = options.token ? { Authorization: `token ${options.token}` } : undefined;
+      if ((await fetch(`http://127.0.0.1:${port}/api/status`, { headers })).ok)
         return { port, env: serverEnv, log: () => log, stop };
     } catch {
       // not up yet

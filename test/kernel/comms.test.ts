@@ -16,6 +16,8 @@ interface Sent {
   type: string;
   content: Content;
   parent?: string;
+  /** The message's own metadata, when the kernel gives it one. */
+  metadata?: Content;
 }
 
 const request = (msgType: string, content: Content, id = `${msgType}-1`): Message =>
@@ -29,7 +31,8 @@ function manager(): { comms: CommManager; sent: Sent[]; logged: string[] } {
   const logged: string[] = [];
   const cell = request("execute_request", {}, "cell-1");
   const comms = new CommManager(
-    (type, content, parent) => sent.push({ type, content, parent: parent?.header.msg_id }),
+    (type, content, parent, _buffers, metadata) =>
+      sent.push({ type, content, parent: parent?.header.msg_id, ...(metadata ? { metadata } : {}) }),
     () => cell,
     (text) => logged.push(text),
   );
@@ -45,6 +48,8 @@ describe("CommManager", () => {
         type: "comm_open",
         content: { comm_id: "c1", target_name: "my.target", data: { a: 1 }, metadata: { version: "2.1.0" } },
         parent: "cell-1",
+        // The message's metadata too: where ipykernel puts it and JupyterLab's widget manager reads it.
+        metadata: { version: "2.1.0" },
       },
     ]);
     assert.equal(comm.id, "c1");

@@ -21,6 +21,7 @@ import {
   resultOf,
   SKIP_NBCONVERT,
   source,
+  structure,
   text,
 } from "./nbconvert";
 
@@ -53,23 +54,6 @@ function evaluationIn(s: string): { valLoss: number; valAccuracy: number } {
   const m = /^\[([0-9.e+-]+), ([0-9.e+-]+)\]/.exec(s.trim());
   assert.ok(m, `an evaluation in ${JSON.stringify(s)}`);
   return { valLoss: Number(m[1]), valAccuracy: Number(m[2]) };
-}
-
-/** Cells' output kinds, merging consecutive streams (their split varies from run to run). */
-function structure(nb: Notebook): string[][] {
-  return nb.cells.map((c) => {
-    const kinds: string[] = [];
-    for (const o of c.outputs ?? []) {
-      const kind =
-        o.output_type === "stream"
-          ? `stream:${o.name}`
-          : `${o.output_type}:${Object.keys(o.data ?? {})
-              .sort()
-              .join(",")}`;
-      if (kinds[kinds.length - 1] !== kind || !kind.startsWith("stream")) kinds.push(kind);
-    }
-    return kinds;
-  });
 }
 
 const has = (id: string): boolean => lessons.some((l) => l.id === id);

@@ -100,3 +100,25 @@ export function numberIn(s: string, key: string): number {
   assert.ok(m, `${key} in ${JSON.stringify(s)}`);
   return Number(m[1]);
 }
+
+/**
+ * Cells' output kinds, merging consecutive streams (their split varies from run to run).
+ *
+ * @example
+ * assert.deepEqual(structure(committed), structure(executed)); // [["stream:stdout"], ["display_data:image/png,text/plain"], …]
+ */
+export function structure(nb: { cells: Array<{ outputs?: Output[] }> }): string[][] {
+  return nb.cells.map((c) => {
+    const kinds: string[] = [];
+    for (const o of c.outputs ?? []) {
+      const kind =
+        o.output_type === "stream"
+          ? `stream:${o.name}`
+          : `${o.output_type}:${Object.keys(o.data ?? {})
+              .sort()
+              .join(",")}`;
+      if (kinds[kinds.length - 1] !== kind || !kind.startsWith("stream")) kinds.push(kind);
+    }
+    return kinds;
+  });
+}

@@ -56,7 +56,18 @@ for (const fma of [false, true]) {
     const names = WebAssembly.Module.customSections(module, "name");
     assert.equal(names.length, 1);
     const text = Buffer.from(names[0]).toString("latin1");
-    for (const op of ["gemm", "gemmSkipZeros", "gemmPatches", "maxPoolGrad", "im2col", "col2im", "transpose"])
+    for (const op of [
+      "gemm",
+      "gemmSkipZeros",
+      "gemmPatches",
+      "maxPool",
+      "maxPoolGrad",
+      "avgPool",
+      "avgPoolGrad",
+      "im2col",
+      "col2im",
+      "transpose",
+    ])
       assert.ok(text.includes(`/${op}`), op);
   });
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { cnnModel } from "../../bench/cnn-model";
 import { explainFastPath, useFastOps } from "../../src";
 import { useWasm } from "./compare";
 
@@ -26,10 +27,20 @@ test("explainFastPath names the planned layers, the optimizer and the loss of a 
   model.dispose();
 });
 
+test("explainFastPath reports the 8-2 CNN as planned, each of its layers a unit", () => {
+  const model = cnnModel();
+  assert.equal(
+    explainFastPath(model),
+    "fast path: 8 layers planned (Conv2D 3×3 relu, MaxPooling2D 2×2, Conv2D 3×3 relu, MaxPooling2D 2×2, Flatten, " +
+      "Dense relu, Dropout 0.4, Dense softmax), adam, sparse CE, accuracy",
+  );
+  model.dispose();
+});
+
 test("explainFastPath names the layer that sends a model to stock tfjs, and says which ops still apply", () => {
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [8, 8, 1], name: "conv2d_1" }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, dilationRate: 2, inputShape: [8, 8, 1], name: "conv2d_1" }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 10, activation: "softmax" }),
     ],
@@ -37,7 +48,8 @@ test("explainFastPath names the layer that sends a model to stock tfjs, and says
   model.compile({ optimizer: "sgd", loss: "categoricalCrossentropy" });
   assert.equal(
     explainFastPath(model),
-    "stock tfjs: layer 'conv2d_1' (Conv2D) has no fast unit yet; tslab-dl's ops (matrix products, Adam, conv) still apply on wasm",
+    "stock tfjs: layer 'conv2d_1' (Conv2D) has dilation rate 2×2 (the fast path convolves undilated only); " +
+      "tslab-dl's ops (matrix products, Adam, conv) still apply on wasm",
   );
   model.dispose();
 });

@@ -10,6 +10,8 @@ export { gemmPatches, gemmPatchesT } from "./gemm-patches";
 export { im2col } from "./im2col";
 export { col2im } from "./col2im";
 export { transpose } from "./transpose";
+export { maxPool } from "./max-pool";
+export { avgPool, avgPoolGrad } from "./avg-pool";
 export { maxPoolGrad } from "./max-pool-grad";
 export { biasRelu } from "./bias-relu";
 export { sumRows } from "./sum-rows";

@@ -14,7 +14,11 @@ export interface ConvAttrs {
 export const GEOMETRY_BYTES = 64;
 
 /** Write `info` as the 16 int32 of a geometry block at byte address `at` of the heap. */
-export function writeConvGeometry(wasm: WasmModule, at: number, info: tf.backend_util.Conv2DInfo): void {
+export function writeConvGeometry(
+  wasm: Pick<WasmModule, "HEAP32">,
+  at: number,
+  info: tf.backend_util.Conv2DInfo,
+): void {
   wasm.HEAP32.set(
     [
       info.batchSize,
@@ -39,7 +43,11 @@ export function writeConvGeometry(wasm: WasmModule, at: number, info: tf.backend
 }
 
 /** Write pooling geometry `info` as the 12 int32 of a pool geometry block (src/speed/as/pool-geometry.ts) at `at`. */
-export function writePoolGeometry(wasm: WasmModule, at: number, info: tf.backend_util.Conv2DInfo): void {
+export function writePoolGeometry(
+  wasm: Pick<WasmModule, "HEAP32">,
+  at: number,
+  info: tf.backend_util.Conv2DInfo,
+): void {
   wasm.HEAP32.set(
     [
       info.batchSize,

@@ -8,8 +8,8 @@
  * product dW = im2col(x)ᵀ · dy in AssemblyScript, its patches packed straight from x.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, GEMM_SCRATCH_BYTES } from "../as-ops";
-import { type BackendWasmLike, offset } from "../internals";
+import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
+import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 import type { OpConfig } from "./op-config";
 
@@ -90,6 +90,32 @@ const conv2DBackpropFilterWasm: tf.KernelFunc = (args: OpArgs) => {
   return out;
 };
 
+/** The scratch {@link filterGradientAt} needs, in bytes: the geometry block and the product's. */
+export function filterGradientScratch(): number[] {
+  return [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES];
+}
+
+/**
+ * dW = im2col(x)ᵀ · dy at byte addresses of the heap, `scratch` as {@link filterGradientScratch}
+ * says: the registered `Conv2DBackpropFilter` and the plan's Conv2D unit both run it.
+ */
+export function filterGradientAt(
+  ops: AsOps,
+  heap: Pick<WasmModule, "HEAP32">,
+  info: tf.backend_util.Conv2DInfo,
+  scratch: number[],
+  x: number,
+  dy: number,
+  dW: number,
+): void {
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patch = info.filterHeight * info.filterWidth * info.inChannels;
+  const co = info.outChannels;
+  const [geometry, gemmScratch] = scratch;
+  writeConvGeometry(heap, geometry, info);
+  ops.gemmPatchesT(patch, co, pixels, geometry, x, dy, 4 * co, dW, 4 * co, gemmScratch);
+}
+
 /** Build the fast `Conv2DBackpropFilter`: dW = im2col(x)ᵀ · dy; anything else runs `reference`. */
 function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
   return (args: OpArgs) => {
@@ -100,26 +126,9 @@ function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
     if (!ops || unsupported(attrs, x, dy)) return reference(args);
     const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
     const out = backend.makeOutput([...attrs.filterShape], "float32");
-    const pixels = info.batchSize * info.outHeight * info.outWidth;
-    const patch = info.filterHeight * info.filterWidth * info.inChannels;
-    const wasm = backend.wasm;
-    withScratch(wasm, [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES], ([geometry, scratch]) => {
-      writeConvGeometry(wasm, geometry, info);
-      const co = info.outChannels;
-      const dyAt = offset(backend, dy);
-      ops.gemmPatchesT(
-        patch,
-        co,
-        pixels,
-        geometry,
-        offset(backend, x),
-        dyAt,
-        4 * co,
-        offset(backend, out),
-        4 * co,
-        scratch,
-      );
-    });
+    withScratch(backend.wasm, filterGradientScratch(), (scratch) =>
+      filterGradientAt(ops, backend.wasm, info, scratch, offset(backend, x), offset(backend, dy), offset(backend, out)),
+    );
     return out;
   };
 }

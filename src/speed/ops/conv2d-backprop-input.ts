@@ -4,8 +4,8 @@
  * as a convolution without any blocking.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
-import { type BackendWasmLike, offset } from "../internals";
+import { asOpsFor, type AsOps, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
+import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 import type { OpConfig } from "./op-config";
@@ -15,6 +15,40 @@ type OpArgs = Parameters<tf.KernelFunc>[0];
 /** Attributes tfjs passes to `Conv2DBackpropInput`. */
 interface Attrs extends ConvAttrs {
   inputShape: [number, number, number, number];
+}
+
+/** The scratch {@link inputGradientAt} needs, in bytes: the geometry block, Wᵀ, dy · Wᵀ, the product's. */
+export function inputGradientScratch(info: tf.backend_util.Conv2DInfo): number[] {
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patch = info.filterHeight * info.filterWidth * info.inChannels;
+  return [GEOMETRY_BYTES, 4 * patch * info.outChannels, 4 * pixels * patch, GEMM_SKIP_SCRATCH_BYTES];
+}
+
+/**
+ * dx = col2im(dy · Wᵀ) at byte addresses of the heap, `scratch` as {@link inputGradientScratch}
+ * says: the registered `Conv2DBackpropInput` and the plan's Conv2D unit both run it.
+ */
+export function inputGradientAt(
+  ops: AsOps,
+  heap: Pick<WasmModule, "HEAP32">,
+  info: tf.backend_util.Conv2DInfo,
+  scratch: number[],
+  dy: number,
+  filter: number,
+  dx: number,
+): void {
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patch = info.filterHeight * info.filterWidth * info.inChannels;
+  const co = info.outChannels;
+  const [geometry, filterT, col, gemmScratch] = scratch;
+  writeConvGeometry(heap, geometry, info);
+  ops.transpose(patch, co, filter, filterT);
+  // dy is mostly zeros (max pooling's gradient reaches one input in four, relu's zeroes more):
+  // leave out its zero terms, which is exact for a finite filter.
+  if (ops.allFinite(patch * co, filterT) === 1) {
+    ops.gemmSkipZeros(pixels, patch, co, dy, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, gemmScratch);
+  } else ops.gemm(pixels, patch, co, dy, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, gemmScratch);
+  ops.col2im(geometry, col, dx);
 }
 
 /** Build the replacement for `Conv2DBackpropInput`; `stock` runs NCHW and other dtypes. */
@@ -29,24 +63,16 @@ function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
     }
     const info = conv2DInfo(attrs.inputShape, filter.shape, attrs);
     const out = backend.makeOutput([...attrs.inputShape], "float32");
-    const pixels = info.batchSize * info.outHeight * info.outWidth;
-    const patch = info.filterHeight * info.filterWidth * info.inChannels;
-    const co = info.outChannels;
-    const wasm = backend.wasm;
-    withScratch(
-      wasm,
-      [GEOMETRY_BYTES, 4 * patch * co, 4 * pixels * patch, GEMM_SKIP_SCRATCH_BYTES],
-      ([geometry, filterT, col, scratch]) => {
-        writeConvGeometry(wasm, geometry, info);
-        ops.transpose(patch, co, offset(backend, filter), filterT);
-        // dy is mostly zeros (max pooling's gradient reaches one input in four, relu's zeroes more):
-        // leave out its zero terms, which is exact for a finite filter.
-        const dyAt = offset(backend, dy);
-        if (ops.allFinite(patch * co, filterT) === 1) {
-          ops.gemmSkipZeros(pixels, patch, co, dyAt, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, scratch);
-        } else ops.gemm(pixels, patch, co, dyAt, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, scratch);
-        ops.col2im(geometry, col, offset(backend, out));
-      },
+    withScratch(backend.wasm, inputGradientScratch(info), (scratch) =>
+      inputGradientAt(
+        ops,
+        backend.wasm,
+        info,
+        scratch,
+        offset(backend, dy),
+        offset(backend, filter),
+        offset(backend, out),
+      ),
     );
     return out;
   };

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
-import { type BackendWasmLike, offset } from "../internals";
+import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
 import type { OpConfig } from "./op-config";
@@ -17,6 +17,62 @@ type OpArgs = Parameters<tf.KernelFunc>[0];
 interface Attrs extends ConvAttrs {
   dilations: number | [number, number];
   activation?: string;
+}
+
+/** Whether a convolution reads x itself as its patch matrix: a 1×1 filter at stride 1 without padding. */
+function isDirect(info: tf.backend_util.Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0
+  );
+}
+
+/** Images of 1–3 channels (a first layer) pack faster as a whole patch matrix than band by band. */
+function isNarrow(info: tf.backend_util.Conv2DInfo): boolean {
+  return !isDirect(info) && info.inChannels < 4;
+}
+
+/** The scratch {@link convolveAt} needs, in bytes: the geometry block, the product's, the patch matrix's. */
+export function convolveScratch(info: tf.backend_util.Conv2DInfo): number[] {
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patch = info.filterHeight * info.filterWidth * info.inChannels;
+  return [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES, isNarrow(info) ? 4 * pixels * patch : 0];
+}
+
+/**
+ * y = conv(x, filter) (+ bias) (relu) at byte addresses of the heap (`bias` 0: none), with
+ * `scratch` laid out as {@link convolveScratch} says: the registered `Conv2D` and `FusedConv2D`
+ * and the plan's Conv2D unit (units/conv2d.ts) all convolve here.
+ */
+export function convolveAt(
+  ops: AsOps,
+  heap: Pick<WasmModule, "HEAP32">,
+  info: tf.backend_util.Conv2DInfo,
+  scratch: number[],
+  x: number,
+  filter: number,
+  bias: number,
+  relu: boolean,
+  y: number,
+): void {
+  const pixels = info.batchSize * info.outHeight * info.outWidth;
+  const patch = info.filterHeight * info.filterWidth * info.inChannels;
+  const co = info.outChannels;
+  if (pixels * co === 0) return;
+  const [geometry, gemmScratch, col] = scratch;
+  if (isDirect(info)) ops.gemm(pixels, co, patch, x, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch);
+  else {
+    writeConvGeometry(heap, geometry, info);
+    if (isNarrow(info)) {
+      ops.im2col(geometry, x, col);
+      ops.gemm(pixels, co, patch, col, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch);
+    } else ops.gemmPatches(pixels, co, patch, geometry, x, filter, 4 * co, y, 4 * co, gemmScratch);
+  }
+  if (bias || relu) ops.biasRelu(pixels, co, y, bias, relu ? 1 : 0);
 }
 
 /** y = conv(x, filter) (+ bias) (relu) into a new tensor. */
@@ -31,39 +87,20 @@ function convolve(
 ): tf.TensorInfo {
   const info = conv2DInfo(x.shape, filter.shape, attrs, attrs.dilations);
   const out = backend.makeOutput([...info.outShape], "float32");
-  const pixels = info.batchSize * info.outHeight * info.outWidth;
-  const patch = info.filterHeight * info.filterWidth * info.inChannels;
-  const co = info.outChannels;
-  if (pixels * co === 0) return out;
-  // A 1×1 filter at stride 1 without padding reads x itself as the patch matrix.
-  const direct =
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.left === 0;
-  const wasm = backend.wasm;
-  // Images of 1–3 channels (a first layer) pack faster as a whole patch matrix than band by band.
-  const narrow = !direct && info.inChannels < 4;
-  withScratch(
-    wasm,
-    [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES, narrow ? 4 * pixels * patch : 0],
-    ([geometry, scratch, col]) => {
-      const xAt = offset(backend, x);
-      const w = offset(backend, filter);
-      const y = offset(backend, out);
-      if (direct) ops.gemm(pixels, co, patch, xAt, 4 * patch, 4, w, 4 * co, y, 4 * co, 0, scratch);
-      else {
-        writeConvGeometry(wasm, geometry, info);
-        if (narrow) {
-          ops.im2col(geometry, xAt, col);
-          ops.gemm(pixels, co, patch, col, 4 * patch, 4, w, 4 * co, y, 4 * co, 0, scratch);
-        } else ops.gemmPatches(pixels, co, patch, geometry, xAt, w, 4 * co, y, 4 * co, scratch);
-      }
-      if (bias || relu) ops.biasRelu(pixels, co, y, bias ? offset(backend, bias) : 0, relu ? 1 : 0);
-    },
-  );
+  withScratch(backend.wasm, convolveScratch(info), (scratch) => {
+    const biasAt = bias ? offset(backend, bias) : 0;
+    convolveAt(
+      ops,
+      backend.wasm,
+      info,
+      scratch,
+      offset(backend, x),
+      offset(backend, filter),
+      biasAt,
+      relu,
+      offset(backend, out),
+    );
+  });
   return out;
 }
 
