@@ -4,11 +4,12 @@
  * Embedding at batch 64 × 100 tokens), through tfjs's kernel registry, so the same script times
  * whatever a checkout registers: run it from two builds to compare them kernel by kernel.
  *
- *   node dist/bench/kernel-times.js [--stock] [--rounds 7] [--json]
+ *   node dist/bench/kernel-times.js [--stock] [--rounds 7] [--json] [--only _FusedMatMul]
  *
  * Prints, per kernel and shape, the median and the fastest of `rounds` rounds in microseconds
  * per call (each round times enough calls to last about 50 ms). `--stock` times tfjs's own
- * kernels instead (fast ops off); `--json` prints one JSON line per kernel instead of a table.
+ * kernels instead (fast ops off); `--json` prints one JSON line per kernel instead of a table;
+ * `--only` times one kernel's cases.
  */
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
@@ -216,7 +217,8 @@ async function main(): Promise<void> {
   const rounds = argv.includes("--rounds") ? Number(argv[argv.indexOf("--rounds") + 1]) : 7;
   await init({ backend: "wasm", verbose: false, fastOps: !stock });
   const before = tf.memory().numTensors;
-  const timings = CASES.map((c) => time(c, rounds));
+  const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : undefined;
+  const timings = CASES.filter((c) => only === undefined || c.kernel === only).map((c) => time(c, rounds));
   if (tf.memory().numTensors !== before)
     throw new Error(`kernel-times leaked ${tf.memory().numTensors - before} tensors`);
   if (json) {
