@@ -46,6 +46,9 @@ const fusedMatMul = (m: number, k: number, n: number): Case => ({
   attrs: { transposeA: false, transposeB: false, activation: "relu" },
 });
 
+/** tfjs's attributes of a stride-1, same-padded NHWC convolution and its gradients (no rounding mode). */
+const SAME_CONV = { strides: [1, 1], pad: "same", dataFormat: "NHWC", dimRoundingMode: null as unknown as string };
+
 const conv = (x: number[], filter: number[], fused: boolean): Case => ({
   kernel: fused ? "FusedConv2D" : "Conv2D",
   shape: `[${x.join(",")}] ⊛ [${filter.join(",")}] same${fused ? " + bias, relu" : ""}`,
@@ -54,14 +57,7 @@ const conv = (x: number[], filter: number[], fused: boolean): Case => ({
     filter: random(filter),
     ...(fused ? { bias: random([filter[3]]) } : {}),
   }),
-  attrs: {
-    strides: [1, 1],
-    pad: "same",
-    dataFormat: "NHWC",
-    dilations: [1, 1],
-    dimRoundingMode: null as unknown as string,
-    ...(fused ? { activation: "relu" } : {}),
-  },
+  attrs: { ...SAME_CONV, dilations: [1, 1], ...(fused ? { activation: "relu" } : {}) },
 });
 
 const CASES: Case[] = [
@@ -80,25 +76,13 @@ const CASES: Case[] = [
     kernel: "Conv2DBackpropFilter",
     shape: "x [32,14,14,32], dy [32,14,14,64] → [3,3,32,64]",
     inputs: () => ({ x: relued([32, 14, 14, 32]), dy: random([32, 14, 14, 64]) }),
-    attrs: {
-      strides: [1, 1],
-      pad: "same",
-      dataFormat: "NHWC",
-      dimRoundingMode: null as unknown as string,
-      filterShape: [3, 3, 32, 64],
-    },
+    attrs: { ...SAME_CONV, filterShape: [3, 3, 32, 64] },
   },
   {
     kernel: "Conv2DBackpropInput",
     shape: "dy [32,14,14,64], filter [3,3,32,64] → [32,14,14,32]",
     inputs: () => ({ dy: random([32, 14, 14, 64]), filter: random([3, 3, 32, 64]) }),
-    attrs: {
-      strides: [1, 1],
-      pad: "same",
-      dataFormat: "NHWC",
-      dimRoundingMode: null as unknown as string,
-      inputShape: [32, 14, 14, 32],
-    },
+    attrs: { ...SAME_CONV, inputShape: [32, 14, 14, 32] },
   },
   {
     kernel: "MaxPoolGrad",
