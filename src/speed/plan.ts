@@ -3,7 +3,8 @@
  * and every trainable weight in order, or the reason it cannot have one. A Sequential or
  * single-input, single-output functional model that is a plain chain of Flatten, Reshape,
  * Dense, Dropout, Activation, Conv2D, MaxPooling2D and AveragePooling2D layers (activations relu, sigmoid,
- * tanh, softmax, linear; images channels-last, convolutions undilated), compiled with sparse
+ * tanh, softmax, linear; images channels-last, convolutions undilated) and SimpleRNN, LSTM and
+ * KerasGRU layers (tanh, sigmoid or hardSigmoid gates: `plan-recurrent.ts`), compiled with sparse
  * or categorical cross-entropy, binary cross-entropy or mean squared error, and no metric or
  * accuracy only, gets a plan (the 8-2 lesson's CNN, and models of `keras.layers.Conv2D`,
  * `MaxPooling2D` and `AveragePooling2D`, included); anything else runs stock tfjs.
@@ -16,6 +17,7 @@ import { Conv2DUnit } from "./units/conv2d";
 import { DenseUnit } from "./units/dense";
 import { DropoutUnit } from "./units/dropout";
 import { MaxPooling2DUnit } from "./units/max-pooling2d";
+import { recurrentUnits } from "./plan-recurrent";
 import { LOSSES, type AccuracyName, type LossName, type LossSpec } from "./units/loss";
 import type { Unit } from "./units/unit";
 import { elementCount } from "../util/shape";
@@ -121,6 +123,11 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
     }
     case "Conv2D":
       return conv2DUnits(layer, config, where, inShape);
+    case "SimpleRNN":
+    case "LSTM":
+    case "GRU":
+    case "KerasGRU":
+      return recurrentUnits(layer, config, where, inShape);
     case "MaxPooling2D":
     case "AveragePooling2D": {
       if (config.dataFormat !== "channelsLast") return `${where} is channels-first`;

@@ -10,7 +10,7 @@ import { asOpsFor } from "./as-ops";
 import { offset, wasmBackend, type BackendWasmLike } from "./internals";
 import type { Plan } from "./plan";
 import { lossRows, targetWidth } from "./units/loss";
-import type { StepContext, UnitBuffers } from "./units/unit";
+import type { StepContext, Unit, UnitBuffers } from "./units/unit";
 import type { OpConfig } from "./ops/op-config";
 
 /** The op's name in tfjs's kernel registry (registered on the `wasm` backend). */
@@ -26,7 +26,7 @@ export type StepMode = "train" | "test" | "predict";
 export interface StepAttrs {
   plan: Plan;
   mode: StepMode;
-  /** Training: each dropout unit's noise seed, in unit order (`String(layerSeed ?? Math.random())`). */
+  /** Training: each dropout unit's noise seeds ({@link seedCount} each), in unit order (`String(layerSeed ?? Math.random())`). */
   noiseSeeds?: string[];
   /** The batch as row numbers of `x` (and `y`), which then hold the whole data set: the op copies those rows itself. */
   rows?: Int32Array;
@@ -50,9 +50,9 @@ const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
     }
   }
   const units = training ? plan.units : plan.units.filter((unit) => !unit.trainingOnly);
-  const seeded = units.filter((unit) => unit.seed).length;
+  const seeded = units.reduce((n, unit) => n + seedCount(unit), 0);
   if (training && (noiseSeeds?.length ?? 0) < seeded)
-    throw new Error(`${STEP_OP}: ${seeded} dropout unit(s) need as many noise seeds; got ${noiseSeeds?.length ?? 0}`);
+    throw new Error(`${STEP_OP}: ${seeded} noise seed(s) needed by the dropout units; got ${noiseSeeds?.length ?? 0}`);
 
   // Outputs first: allocations may grow (and so replace) the heap's views.
   const outs: tf.TensorInfo[] = [];
@@ -96,8 +96,10 @@ const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
       const last = i === units.length - 1;
       const output = last && mode === "predict" ? at(outs[0]) : take(batch * unit.outputSize);
       const weights = unit.weights.map(() => at(inputs[`w${weightIndex++}`]));
-      const seed = training && unit.seed ? (noiseSeeds as string[])[seedIndex++] : undefined;
-      const b: UnitBuffers = { input, output, weights, scratch: take(unit.scratchFloats(batch, training)), seed };
+      const count = training ? seedCount(unit) : 0;
+      const seeds = count > 0 ? (noiseSeeds as string[]).slice(seedIndex, (seedIndex += count)) : undefined;
+      const scratchAt = take(unit.scratchFloats(batch, training));
+      const b: UnitBuffers = { input, output, weights, scratch: scratchAt, seed: seeds?.[0], seeds };
       input = output;
       return b;
     });
@@ -136,6 +138,11 @@ const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
     backend.wasm._free(scratch);
   }
 };
+
+/** How many noise seeds `unit` takes per training step. */
+export function seedCount(unit: Unit): number {
+  return unit.seed ? (unit.seed.count ?? 1) : 0;
+}
 
 export const planStepConfig: OpConfig = {
   kernelName: STEP_OP,

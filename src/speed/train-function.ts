@@ -18,7 +18,7 @@ import {
   type TrainFunction,
 } from "./internals";
 import { planFor, type Plan } from "./plan";
-import { STEP_OP, type StepAttrs, type StepMode } from "./step-op";
+import { seedCount, STEP_OP, type StepAttrs, type StepMode } from "./step-op";
 import { targetWidth } from "./units/loss";
 
 const proto = modelPrototype();
@@ -77,7 +77,9 @@ function runStep(plan: Plan, mode: StepMode, inputs: Record<string, tf.Tensor>, 
   const attrs: StepAttrs = { plan, mode, ...(rows ? { rows } : {}) };
   // Dropout noise: the seeds tfjs's Dropout layers would draw, in the same order.
   if (mode === "train")
-    attrs.noiseSeeds = plan.units.filter((u) => u.seed).map((u) => String(u.seed?.layerSeed ?? Math.random()));
+    attrs.noiseSeeds = plan.units.flatMap((u) =>
+      Array.from({ length: seedCount(u) }, () => String(u.seed?.layerSeed ?? Math.random())),
+    );
   return tf
     .engine()
     .runKernel(STEP_OP, inputs as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];

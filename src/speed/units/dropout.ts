@@ -68,6 +68,22 @@ function dropoutForward(
   n: number,
   rate: number,
 ): void {
+  writeMultipliers(heap, state, mult, n, rate);
+  for (let j = 0; j < n; j++) heap[out + j] = Math.fround(heap[x + j] * heap[mult + j]);
+}
+
+/**
+ * The multipliers `tf.dropout(tf.ones([n]), rate, undefined, seed)` gives (`1 / keep` or 0,
+ * float32), written at `heap[at…at + n)`: the masks tfjs's recurrent cells draw.
+ *
+ * @example
+ * writeDropoutMask(step.heap, at.seeds[0], maskAt, batch * features, 0.3);
+ */
+export function writeDropoutMask(heap: Float32Array, seed: string, at: number, n: number, rate: number): void {
+  writeMultipliers(heap, aleaState(seed), at, n, rate);
+}
+
+function writeMultipliers(heap: Float32Array, state: AleaState, mult: number, n: number, rate: number): void {
   const f = Math.fround;
   // With u in [0, 1] and keep in (0, 1), u + keep is below 2: the floor is 1 when the sum reaches 1, else 0.
   const keep = f(1 - rate);
@@ -80,8 +96,6 @@ function dropoutForward(
     s1 = s2;
     c = t | 0;
     s2 = t - c;
-    const m = f(f(s2) + keep) >= 1 ? scale : 0;
-    heap[mult + j] = m;
-    heap[out + j] = f(heap[x + j] * m);
+    heap[mult + j] = f(f(s2) + keep) >= 1 ? scale : 0;
   }
 }

@@ -31,8 +31,10 @@ export interface UnitBuffers {
   weights: number[];
   /** {@link Unit.scratchFloats} floats of the unit's own, kept from forward to backward. */
   scratch: number;
-  /** Dropout's noise seed for this step (the string `tf.randomUniform` would seed alea with). */
+  /** Dropout's noise seed for this step (the string `tf.randomUniform` would seed alea with): `seeds[0]`. */
   seed?: string;
+  /** All of the unit's noise seeds for this step ({@link Unit.seed}'s `count` of them), in the order tfjs draws them. */
+  seeds?: string[];
 }
 
 /** One layer type, planned for one layer of a model. */
@@ -44,8 +46,11 @@ export interface Unit {
   readonly outputSize: number;
   /** The layer's trainable weights, in the order tfjs trains them. */
   readonly weights: readonly tf.LayerVariable[];
-  /** Whether it draws a noise seed per training step (dropout): one `Math.random()` each, in unit order. */
-  readonly seed?: { layerSeed: number | undefined };
+  /**
+   * Whether it draws noise seeds per training step (dropout): `count` (default 1) `Math.random()`s
+   * each, in unit order, as many as tfjs's layer draws (a recurrent cell draws one per gate).
+   */
+  readonly seed?: { layerSeed: number | undefined; count?: number };
   /** Runs only in training; inference passes the input on unchanged (dropout). */
   readonly trainingOnly?: boolean;
   /** Scratch floats this unit needs for a batch of `batch` rows. */
