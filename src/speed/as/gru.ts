@@ -7,6 +7,7 @@
  * the input bias then the recurrent bias (6u), or is 0.
  */
 import {
+  clearGradients,
   axpy,
   gate,
   inputGradients,
@@ -14,6 +15,7 @@ import {
   projectInputs,
   recurrentGradients,
   recurrentProduct,
+  stateGradient,
   slope,
   tanhd,
 } from "./sequence-common";
@@ -110,10 +112,7 @@ export function gruBackward(
 ): void {
   const g = 3 * u;
   const stateBytes = <usize>(4 * batch * u);
-  memory.fill(dh, 0, stateBytes);
-  memory.fill(dRecurrent, 0, <usize>(4 * u * g));
-  memory.fill(dKernel, 0, <usize>(4 * features * g));
-  if (dBias != 0) memory.fill(dBias, 0, <usize>(8 * g));
+  clearGradients(batch, features, u, g, 2 * g, dh, dKernel, dRecurrent, dBias);
   for (let t = steps - 1; t >= 0; t--) {
     const h = hs + <usize>t * stateBytes;
     for (let b = 0; b < batch; b++) {
@@ -130,9 +129,7 @@ export function gruBackward(
         const z = <f64>load<f32>(gr + oz);
         const r = <f64>load<f32>(gr + or);
         const hh = <f64>load<f32>(gr + oh);
-        let gh = <f64>load<f32>(dh + s);
-        if (sequences) gh += <f64>load<f32>(dy + <usize>(4 * ((b * steps + t) * u + j)));
-        else if (t == steps - 1) gh += <f64>load<f32>(dy + s);
+        const gh = stateGradient(dh, dy, sequences, steps, u, t, b, j, s);
         const dz = gh * (<f64>load<f32>(h + s) - hh) * slope(hard, <f64>load<f32>(kr + oz), z);
         const da = gh * (1 - z) * (1 - hh * hh);
         const drr = da * <f64>load<f32>(kr + oh) * slope(hard, <f64>load<f32>(kr + or), r);

@@ -9,12 +9,14 @@
  */
 
 import {
+  clearGradients,
   gate,
   inputGradients,
   maskedState,
   projectInputs,
   recurrentGradients,
   recurrentProduct,
+  stateGradient,
   slope,
   tanhd,
 } from "./sequence-common";
@@ -108,11 +110,8 @@ export function lstmBackward(
 ): void {
   const g = 4 * u;
   const stateBytes = <usize>(4 * batch * u);
-  memory.fill(dh, 0, stateBytes);
+  clearGradients(batch, features, u, g, g, dh, dKernel, dRecurrent, dBias);
   memory.fill(dc, 0, stateBytes);
-  memory.fill(dRecurrent, 0, <usize>(4 * u * g));
-  memory.fill(dKernel, 0, <usize>(4 * features * g));
-  if (dBias != 0) memory.fill(dBias, 0, <usize>(4 * g));
   for (let t = steps - 1; t >= 0; t--) {
     const cPrev = cs + <usize>t * stateBytes;
     const cNow = cPrev + stateBytes;
@@ -128,9 +127,7 @@ export function lstmBackward(
         const gg = <f64>load<f32>(gates + r + q + 2 * qu);
         const o = <f64>load<f32>(gates + r + q + 3 * qu);
         const tc = tanhd(<f64>load<f32>(cNow + s));
-        let gh = <f64>load<f32>(dh + s);
-        if (sequences) gh += <f64>load<f32>(dy + <usize>(4 * ((b * steps + t) * u + j)));
-        else if (t == steps - 1) gh += <f64>load<f32>(dy + s);
+        const gh = stateGradient(dh, dy, sequences, steps, u, t, b, j, s);
         const gc = gh * o * (1 - tc * tc) + <f64>load<f32>(dc + s);
         const d = dpre + r;
         store<f32>(d + q, <f32>(gc * gg * slope(hard, <f64>load<f32>(zs + r + q), i)));

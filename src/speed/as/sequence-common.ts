@@ -194,3 +194,46 @@ export function recurrentGradients(
     }
   }
 }
+
+/**
+ * Zeroes what a backward pass accumulates into: the state's gradient dh [batch, u], dRecurrent
+ * [u, g], dKernel [features, g] and, unless 0, dBias (`biasFloats`: g, or 2g for GRU's two biases).
+ */
+export function clearGradients(
+  batch: i32,
+  features: i32,
+  u: i32,
+  g: i32,
+  biasFloats: i32,
+  dh: usize,
+  dKernel: usize,
+  dRecurrent: usize,
+  dBias: usize,
+): void {
+  memory.fill(dh, 0, <usize>(4 * batch * u));
+  memory.fill(dRecurrent, 0, <usize>(4 * u * g));
+  memory.fill(dKernel, 0, <usize>(4 * features * g));
+  if (dBias != 0) memory.fill(dBias, 0, <usize>(4 * biasFloats));
+}
+
+/**
+ * d(loss)/d(h_t) of sample b, unit j (byte offset `s` of the state row): what the later steps
+ * sent back (dh) plus the output's own gradient, dy [batch, steps, u] when `sequences`, else
+ * dy [batch, u] at the last step only.
+ */
+export function stateGradient(
+  dh: usize,
+  dy: usize,
+  sequences: i32,
+  steps: i32,
+  u: i32,
+  t: i32,
+  b: i32,
+  j: i32,
+  s: usize,
+): f64 {
+  let gh = <f64>load<f32>(dh + s);
+  if (sequences) gh += <f64>load<f32>(dy + <usize>(4 * ((b * steps + t) * u + j)));
+  else if (t == steps - 1) gh += <f64>load<f32>(dy + s);
+  return gh;
+}

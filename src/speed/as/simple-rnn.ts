@@ -6,11 +6,13 @@
  * dropout mask applied; a one-hot input's zeros are skipped.
  */
 import {
+  clearGradients,
   inputGradients,
   maskedState,
   projectInputs,
   recurrentGradients,
   recurrentProduct,
+  stateGradient,
   tanhd,
 } from "./sequence-common";
 
@@ -70,19 +72,14 @@ export function simpleRnnBackward(
   hm: usize,
 ): void {
   const stateBytes = <usize>(4 * batch * u);
-  memory.fill(dh, 0, stateBytes);
-  memory.fill(dRecurrent, 0, <usize>(4 * u * u));
-  memory.fill(dKernel, 0, <usize>(4 * features * u));
-  if (dBias != 0) memory.fill(dBias, 0, <usize>(4 * u));
+  clearGradients(batch, features, u, u, u, dh, dKernel, dRecurrent, dBias);
   for (let t = steps - 1; t >= 0; t--) {
     const hNow = hs + <usize>(t + 1) * stateBytes;
     const step = dpre + <usize>t * stateBytes;
     for (let b = 0; b < batch; b++) {
       for (let j = 0; j < u; j++) {
         const s = <usize>(4 * (b * u + j));
-        let gh = <f64>load<f32>(dh + s);
-        if (sequences) gh += <f64>load<f32>(dy + <usize>(4 * ((b * steps + t) * u + j)));
-        else if (t == steps - 1) gh += <f64>load<f32>(dy + s);
+        const gh = stateGradient(dh, dy, sequences, steps, u, t, b, j, s);
         const h = <f64>load<f32>(hNow + s);
         store<f32>(step + s, <f32>(gh * (1 - h * h)));
       }
