@@ -8,14 +8,15 @@ import { planModel } from "./plan";
 import { STEP_OP } from "./step-op";
 import { LOSS_LABELS } from "./units/loss";
 
-/** The recurrent layers src/speed/recurrent/ runs as one op per sequence. */
+/** The recurrent layers src/speed/recurrent/ runs as one op per sequence where the plan does not cover the model. */
 const SEQUENCE_OP_LAYERS = ["SimpleRNN", "LSTM", "GRU", "KerasGRU"];
 
 /**
  * Which path a model trains on, in one line: the fast path (each layer a planned unit, the
  * whole step one WebAssembly op call, the optimizer updating in place) or stock tfjs,
- * with the reason. Dense chains and convolutional nets of Conv2D and MaxPooling2D (the 8-2
- * lesson's CNN: "Conv2D 3×3 relu, MaxPooling2D 2×2, …") are planned; a model that is not
+ * with the reason. Dense chains, convolutional nets of Conv2D and MaxPooling2D (the 8-2
+ * lesson's CNN: "Conv2D 3×3 relu, MaxPooling2D 2×2, …") and recurrent nets of SimpleRNN,
+ * LSTM and KerasGRU ("SimpleRNN 8, Dense sigmoid") are planned; a model that is not
  * still uses tslab-dl's faster ops (matrix products, Adam, and the conv ops) on the
  * WebAssembly backend.
  *

@@ -21,7 +21,7 @@ import type { StepContext, Unit, UnitBuffers } from "./unit";
 export type CellKind = "SimpleRNN" | "LSTM" | "KerasGRU";
 
 /** One call's sizes. */
-export interface CellShape {
+interface CellShape {
   batch: number;
   steps: number;
   features: number;
@@ -29,7 +29,7 @@ export interface CellShape {
 }
 
 /** Byte addresses of one forward call's arrays (0: none). */
-export interface CellArrays {
+interface CellArrays {
   /** `[batch, steps, features]`, dropout mask already applied. */
   x: number;
   kernel: number;
@@ -46,7 +46,7 @@ export interface CellArrays {
 }
 
 /** Byte addresses of one backward call's arrays (0: none). */
-export interface CellGradientArrays {
+interface CellGradientArrays {
   /** d(loss)/d(output): `[batch, steps, units]` when `sequences`, else `[batch, units]`. */
   dy: number;
   sequences: boolean;
@@ -61,7 +61,7 @@ export interface CellGradientArrays {
 }
 
 /** One cell type's kernels and the scratch they take. */
-export interface CellKernels {
+interface CellKernels {
   /** Gate columns per unit: the kernel is `[features, gates·units]`. */
   gates: number;
   /** Masks tfjs's cell draws for each kind of dropout (one `Math.random()` each), of which it uses the first. */
@@ -143,7 +143,7 @@ export const CELLS: Record<CellKind, CellKernels> = {
 };
 
 /** A recurrent layer's settings the unit needs. */
-export interface RecurrentSettings {
+interface RecurrentSettings {
   kind: CellKind;
   steps: number;
   features: number;
