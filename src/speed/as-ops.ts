@@ -151,6 +151,10 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   gruForward(...args: number[]): void;
   /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hard, gates, keep, hs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, hm, dInner)`. */
   gruBackward(...args: number[]): void;
+  /** tfjs's GRU (reset_after false) over a sequence (src/speed/as/gru-reset-before.ts): `(batch, steps, features, units, x, kernel, recurrent, bias, recMask, hard, gates, keep, hs, hm)`. */
+  gruResetBeforeForward(...args: number[]): void;
+  /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hard, gates, keep, hs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, hm)`. */
+  gruResetBeforeBackward(...args: number[]): void;
 }
 
 /** Bytes of scratch {@link AsOps.gemm} needs. */

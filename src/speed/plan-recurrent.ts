@@ -1,6 +1,6 @@
 /**
- * The plan's case for recurrent layers: tfjs's SimpleRNN and LSTM and tslab-dl's KerasGRU
- * (Keras's GRU, reset_after) become a {@link RecurrentUnit} when they compute what its kernels
+ * The plan's case for recurrent layers: tfjs's SimpleRNN, LSTM and GRU (reset_after false) and
+ * tslab-dl's KerasGRU (Keras's GRU, reset_after) become a {@link RecurrentUnit} when they compute what its kernels
  * compute (tanh; sigmoid or hardSigmoid gates; the whole sequence from zero states), or the
  * one-sentence reason they do not. A refused layer still runs its sequence as one fused op
  * each way (recurrent/fused-call.ts).
@@ -30,10 +30,7 @@ export function recurrentUnits(
   where: string,
   inShape: number[],
 ): Unit[] | string {
-  const className = layer.getClassName();
-  if (className === "GRU")
-    return `${where} is tfjs's GRU (reset_after false), which has no fast kernel yet (KerasGRU, reset_after true, has one)`;
-  const kind = className as CellKind;
+  const kind = layer.getClassName() as CellKind;
   if (inShape.length !== 2 || inShape.some((d) => !(d > 0)))
     return `${where} takes a rank-${inShape.length + 1} input, not [batch, steps, features] of known size`;
   for (const [key, what] of UNSUPPORTED_FLAGS) if (config[key] === true) return `${where} ${what}`;

@@ -1,5 +1,5 @@
 /**
- * The plan's SimpleRNN, LSTM and KerasGRU units (src/speed/units/recurrent.ts) against the cpu
+ * The plan's SimpleRNN, LSTM, GRU (tfjs's, reset before) and KerasGRU units (src/speed/units/recurrent.ts) against the cpu
  * backend: one training step of small models through the plan's step op (on wasm) gives the
  * loss, accuracy and every weight's gradient (kernel, recurrent kernel, bias) that tfjs's own
  * layers give on the cpu backend, on odd shapes (batch 3, 7 steps, 4 features, 5 units), with
@@ -29,7 +29,7 @@ before(async () => {
 
 const [BATCH, STEPS, FEATURES, UNITS, CLASSES] = [3, 7, 4, 5, 4];
 
-type Kind = "SimpleRNN" | "LSTM" | "KerasGRU";
+type Kind = "SimpleRNN" | "LSTM" | "GRU" | "KerasGRU";
 
 interface LayerArgs {
   returnSequences?: boolean;
@@ -47,6 +47,7 @@ function recurrent(kind: Kind, units: number, args: LayerArgs): tf.layers.Layer 
     return tf.layers.simpleRNN({ units, ...rest });
   }
   if (kind === "LSTM") return tf.layers.lstm({ units, ...args });
+  if (kind === "GRU") return tf.layers.gru({ units, ...args });
   return new KerasGRU({ units, ...args });
 }
 
@@ -131,7 +132,7 @@ interface Case {
 }
 
 const CASES: Case[] = [];
-for (const kind of ["SimpleRNN", "LSTM", "KerasGRU"] as const) {
+for (const kind of ["SimpleRNN", "LSTM", "GRU", "KerasGRU"] as const) {
   for (const returnSequences of [false, true]) CASES.push({ kind, args: { returnSequences }, stacked: false });
   CASES.push({ kind, args: { useBias: false }, stacked: true });
   CASES.push({ kind, args: { returnSequences: true, dropout: 0.3, recurrentDropout: 0.2 }, stacked: true });
@@ -152,10 +153,10 @@ for (const c of CASES) {
     const x = tf.tensor3d(values(BATCH * STEPS * FEATURES, 71), [BATCH, STEPS, FEATURES]);
     const y = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => (i * 3) % CLASSES));
     const { step, cpu, layers: planned, seeds } = await planStepAndCpu(m, x, y, 72);
-    const label = c.kind === "KerasGRU" ? "GRU" : c.kind;
+    const label = { SimpleRNN: "SimpleRNN", LSTM: "LSTM", GRU: "GRU (reset before)", KerasGRU: "GRU" }[c.kind];
     assert.equal(planned[c.stacked ? 1 : 0].startsWith(`${label} ${UNITS}`), true, planned.join(", "));
     // tfjs's cells draw one mask per gate (KerasGRU one) for each kind of dropout.
-    const perKind = c.kind === "LSTM" ? 4 : 1;
+    const perKind = { SimpleRNN: 1, LSTM: 4, GRU: 3, KerasGRU: 1 }[c.kind];
     const kinds = Number((c.args.dropout ?? 0) > 0) + Number((c.args.recurrentDropout ?? 0) > 0);
     assert.equal(seeds, perKind * kinds, "noise seeds drawn");
     assertStepMatchesCpu(step, cpu, name);
@@ -243,7 +244,7 @@ test("a seeded fit of SimpleRNN(8) on one-hot sequences (20 steps × 30 tokens) 
   tf.dispose([x, y]);
 });
 
-for (const kind of ["LSTM", "KerasGRU"] as const) {
+for (const kind of ["LSTM", "GRU", "KerasGRU"] as const) {
   test(`a seeded fit of ${kind}(8) on float sequences, with dropout and recurrent dropout, through the plan equals stock tfjs on the cpu backend`, async () => {
     const [count, steps, features] = [48, 12, 3];
     const x = tf.tensor3d(values(count * steps * features, 93), [count, steps, features]);
@@ -268,6 +269,7 @@ test("explainFastPath says a stacked recurrent model is planned, naming each lay
   const m = tf.sequential({
     layers: [
       tf.layers.lstm({ units: 6, returnSequences: true, inputShape: [10, 3] }),
+      tf.layers.gru({ units: 5, returnSequences: true }),
       new KerasGRU({ units: 4 }),
       tf.layers.dense({ units: 1, activation: "sigmoid" }),
     ],
@@ -275,7 +277,7 @@ test("explainFastPath says a stacked recurrent model is planned, naming each lay
   m.compile({ optimizer: "rmsprop", loss: "binaryCrossentropy", metrics: ["accuracy"] });
   assert.equal(
     explainFastPath(m),
-    "fast path: 3 layers planned (LSTM 6 all steps, GRU 4, Dense sigmoid), rmsprop, binary CE, accuracy",
+    "fast path: 4 layers planned (LSTM 6 all steps, GRU (reset before) 5 all steps, GRU 4, Dense sigmoid), rmsprop, binary CE, accuracy",
   );
   m.dispose();
 });
@@ -283,7 +285,7 @@ test("explainFastPath says a stacked recurrent model is planned, naming each lay
 test("the plan refuses recurrent layers its kernels do not model, naming the layer and the setting", () => {
   const input = { inputShape: [5, 3] };
   const refused: [RegExp, () => tf.layers.Layer[]][] = [
-    [/'r' \(GRU\) is tfjs's GRU \(reset_after false\)/, () => [tf.layers.gru({ units: 2, name: "r", ...input })]],
+    [/'r' \(GRU\) runs backwards/, () => [tf.layers.gru({ units: 2, name: "r", goBackwards: true, ...input })]],
     [
       /'r' \(LSTM\) is stateful/,
       () => [tf.layers.lstm({ units: 2, name: "r", stateful: true, batchInputShape: [4, 5, 3] })],
@@ -334,4 +336,12 @@ test("the plan refuses recurrent layers its kernels do not model, naming the lay
     "layer 'r' (SimpleRNN) is fed a mask by 'e' (masking is not supported by the fast path)",
   );
   m.dispose();
+  // returnState (a Sequential cannot hold it: two outputs).
+  const stateful = tf.layers.gru({ units: 2, name: "s", returnState: true }) as tf.layers.Layer & {
+    getConfig(): Record<string, unknown>;
+  };
+  assert.equal(
+    recurrentUnits(stateful, stateful.getConfig(), "layer 's' (GRU)", [5, 3]),
+    "layer 's' (GRU) returns its state (returnState)",
+  );
 });

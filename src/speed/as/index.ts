@@ -40,3 +40,4 @@ export { adam } from "./adam";
 export { lstmForward, lstmBackward } from "./lstm";
 export { simpleRnnForward, simpleRnnBackward } from "./simple-rnn";
 export { gruForward, gruBackward } from "./gru";
+export { gruResetBeforeForward, gruResetBeforeBackward } from "./gru-reset-before";

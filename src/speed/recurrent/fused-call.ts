@@ -20,7 +20,7 @@ import {
   type RecurrentLayerInternals,
   wasmBackend,
 } from "../internals";
-import { kerasGruForwardWasm, lstmForwardWasm, simpleRnnForwardWasm } from "./sequence-wasm";
+import { kerasGruForwardWasm, lstmForwardWasm, simpleRnnForwardWasm, tfjsGruForwardWasm } from "./sequence-wasm";
 import {
   type GateActivation,
   gruForwardJs,
@@ -45,7 +45,11 @@ type SequenceForward = (
 const FUSED: Record<string, { forward: SequenceForward; states: number }> = {
   SimpleRNN: { forward: (...args) => onWasm(simpleRnnForwardWasm, simpleRnnForwardJs, args), states: 1 },
   LSTM: { forward: (...args) => onWasm(lstmForwardWasm, lstmForwardJs, args), states: 2 },
-  GRU: { forward: (x, shape, w, masks, all) => gruForwardJs(x, shape, w, masks, all, "resetBefore"), states: 1 },
+  GRU: {
+    forward: (...args) =>
+      onWasm(tfjsGruForwardWasm, (x, shape, w, m, all) => gruForwardJs(x, shape, w, m, all, "resetBefore"), args),
+    states: 1,
+  },
 };
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The LSTM, SimpleRNN and Keras GRU sequence ops in WebAssembly (src/speed/as/lstm.ts,
- * simple-rnn.ts, gru.ts), behind the same interface as `sequence.ts`'s `lstmForwardJs`,
- * `simpleRnnForwardJs` and `gruForwardJs(…, "resetAfter")`: the inputs go onto tfjs's WebAssembly heap for the call, the
+ * The LSTM, SimpleRNN and both GRUs' sequence ops in WebAssembly (src/speed/as/lstm.ts,
+ * simple-rnn.ts, gru.ts, gru-reset-before.ts), behind the same interface as `sequence.ts`'s `lstmForwardJs`,
+ * `simpleRnnForwardJs` and `gruForwardJs`: the inputs go onto tfjs's WebAssembly heap for the call, the
  * op runs the whole sequence there, and what the backward pass needs comes back as arrays,
  * so nothing stays allocated on the heap between the passes (a pass that is never
  * differentiated, such as a validation batch, leaves nothing behind). The three cells differ
@@ -163,3 +163,11 @@ export const lstmForwardWasm = sequenceWasm("LSTM");
  * const pass = kerasGruForwardWasm(backend, ops)(x, shape, weights, masks, false);
  */
 export const kerasGruForwardWasm = sequenceWasm("KerasGRU");
+
+/**
+ * `gruForwardJs(…, "resetBefore")` (tfjs's GRU) on the wasm heap with the AssemblyScript op.
+ *
+ * @example
+ * const pass = tfjsGruForwardWasm(backend, ops)(x, shape, weights, masks, false);
+ */
+export const tfjsGruForwardWasm = sequenceWasm("GRU");

@@ -1,12 +1,13 @@
 /**
- * SimpleRNN, LSTM and Keras's GRU (reset_after, tslab-dl's KerasGRU) as units of the plan: the
- * whole sequence in one AssemblyScript call forward and one backward (backpropagation through
- * time inside the kernel, src/speed/as/simple-rnn.ts, lstm.ts, gru.ts), at the plan's heap
+ * SimpleRNN, LSTM and both GRUs (Keras's reset_after, tslab-dl's KerasGRU; tfjs's reset-before
+ * GRU) as units of the plan: the whole sequence in one AssemblyScript call forward and one
+ * backward (backpropagation through time inside the kernel, src/speed/as/simple-rnn.ts,
+ * lstm.ts, gru.ts, gru-reset-before.ts), at the plan's heap
  * addresses, as cuDNN runs an RNN. Input `[steps, features]` per sample, output `[units]` (the
  * last state) or `[steps, units]` (`returnSequences`).
  *
  * The cells differ only in their kernels and the arrays those keep between the passes, so one
- * class runs all three from a table ({@link CELLS}); the fused path (recurrent/sequence-wasm.ts)
+ * class runs all four from a table ({@link CELLS}); the fused path (recurrent/sequence-wasm.ts)
  * calls the same table. Dropout masks are drawn as tfjs-layers 4.22's cells draw them (one
  * `tf.dropout` of ones per gate at the first step, only the first mask of each kind used), so
  * a seeded fit drops the same inputs and states either way.
@@ -17,8 +18,8 @@ import type { GateActivation } from "../recurrent/sequence";
 import { writeDropoutMask } from "./dropout";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
-/** The layer types with a cell in {@link CELLS}. */
-export type CellKind = "SimpleRNN" | "LSTM" | "KerasGRU";
+/** The layer types with a cell in {@link CELLS}: tfjs's SimpleRNN, LSTM and GRU (reset_after false), tslab-dl's KerasGRU. */
+export type CellKind = "SimpleRNN" | "LSTM" | "GRU" | "KerasGRU";
 
 /** One call's sizes. */
 interface CellShape {
@@ -117,6 +118,28 @@ export const CELLS: Record<CellKind, CellKernels> = {
       );
     },
   },
+  GRU: {
+    gates: 3,
+    masksDrawn: 3,
+    // Gates, and z's and r's pre-activations then r·s, [steps, batch, 3u].
+    kept: (s) => [perStep(s, 3 * s.units), perStep(s, 3 * s.units)],
+    temporary: (s) => [perStep(s, 3 * s.units), s.batch * s.units],
+    forward: (ops, s, hard, a) => {
+      const [gates, keep] = a.kept;
+      ops.gruResetBeforeForward(
+        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.bias, a.recMask, hard],
+        ...[gates, keep, a.hs, a.hm],
+      );
+    },
+    backward: (ops, s, hard, a, g) => {
+      const [gates, keep] = a.kept;
+      const [dpre, dh] = g.temporary;
+      ops.gruResetBeforeBackward(
+        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.recMask, hard, gates, keep, a.hs],
+        ...[g.dy, g.sequences ? 1 : 0, dpre, g.kernel, g.recurrent, g.bias, g.input, dh, a.hm],
+      );
+    },
+  },
   KerasGRU: {
     gates: 3,
     // KerasGRU draws one mask of each kind (src/layers/gru.ts).
@@ -140,6 +163,14 @@ export const CELLS: Record<CellKind, CellKernels> = {
       );
     },
   },
+};
+
+/** How {@link explainFastPath} names each cell: Keras's GRU is "GRU", tfjs's the reset-before one. */
+const LABELS: Record<CellKind, string> = {
+  SimpleRNN: "SimpleRNN",
+  LSTM: "LSTM",
+  GRU: "GRU (reset before)",
+  KerasGRU: "GRU",
 };
 
 /** A recurrent layer's settings the unit needs. */
@@ -189,7 +220,7 @@ export class RecurrentUnit implements Unit {
     this.cell = CELLS[kind];
     this.inputSize = steps * features;
     this.outputSize = returnSequences ? steps * units : units;
-    this.label = `${kind === "KerasGRU" ? "GRU" : kind} ${units}${returnSequences ? " all steps" : ""}`;
+    this.label = `${LABELS[kind]} ${units}${returnSequences ? " all steps" : ""}`;
     this.weights = bias ? [kernel, recurrentKernel, bias] : [kernel, recurrentKernel];
     // The cell's draws: every input mask, then every recurrent one (tfjs's cells have no seed of their own).
     const count = this.cell.masksDrawn * (Number(active(settings.dropout)) + Number(active(settings.recurrentDropout)));
