@@ -3,8 +3,8 @@
  * and every trainable weight in order, or the reason it cannot have one. A Sequential or
  * single-input, single-output functional model that is a plain chain of Flatten, Reshape,
  * Dense, Dropout, Activation, Conv2D, MaxPooling2D and AveragePooling2D layers (activations relu, sigmoid,
- * tanh, softmax, linear; images channels-last, convolutions undilated) and SimpleRNN, LSTM and
- * KerasGRU layers (tanh, sigmoid or hardSigmoid gates: `plan-recurrent.ts`), compiled with sparse
+ * tanh, softmax, linear; images channels-last, convolutions undilated) and SimpleRNN, LSTM, GRU
+ * and KerasGRU layers (tanh, sigmoid or hardSigmoid gates: `plan-recurrent.ts`), compiled with sparse
  * or categorical cross-entropy, binary cross-entropy or mean squared error, and no metric or
  * accuracy only, gets a plan (the 8-2 lesson's CNN, and models of `keras.layers.Conv2D`,
  * `MaxPooling2D` and `AveragePooling2D`, included); anything else runs stock tfjs.
