@@ -23,7 +23,13 @@ const UNSUPPORTED_FLAGS: [key: string, what: string][] = [
 
 const WEIGHT_SETTINGS = ["kernel", "recurrent", "bias"];
 
-/** The unit for a SimpleRNN, LSTM, GRU or KerasGRU layer, or why it has none. */
+/**
+ * The unit for a SimpleRNN, LSTM, GRU or KerasGRU layer, or why it has none (one sentence,
+ * naming the layer and the setting).
+ *
+ * @example
+ * recurrentUnits(layer, layer.getConfig(), "layer 'lstm' (LSTM)", [100, 16]); // [RecurrentUnit "LSTM 8"]
+ */
 export function recurrentUnits(
   layer: LayerWithConfig,
   config: Record<string, unknown>,

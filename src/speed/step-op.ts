@@ -97,7 +97,8 @@ const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
       const output = last && mode === "predict" ? at(outs[0]) : take(batch * unit.outputSize);
       const weights = unit.weights.map(() => at(inputs[`w${weightIndex++}`]));
       const count = training ? seedCount(unit) : 0;
-      const seeds = count > 0 ? (noiseSeeds as string[]).slice(seedIndex, (seedIndex += count)) : undefined;
+      const seeds = count > 0 ? (noiseSeeds as string[]).slice(seedIndex, seedIndex + count) : undefined;
+      seedIndex += count;
       const scratchAt = take(unit.scratchFloats(batch, training));
       const b: UnitBuffers = { input, output, weights, scratch: scratchAt, seed: seeds?.[0], seeds };
       input = output;

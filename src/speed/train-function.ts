@@ -75,7 +75,7 @@ export function stepBatch(model: tf.LayersModel, plan: Plan, data: unknown): [tf
 function runStep(plan: Plan, mode: StepMode, inputs: Record<string, tf.Tensor>, rows?: Int32Array): tf.Tensor[] {
   plan.weights.forEach((w, i) => (inputs[`w${i}`] = w.read()));
   const attrs: StepAttrs = { plan, mode, ...(rows ? { rows } : {}) };
-  // Dropout noise: the seeds tfjs's Dropout layers would draw, in the same order.
+  // Dropout noise: the seeds tfjs's Dropout layers and recurrent cells would draw, in the same order.
   if (mode === "train")
     attrs.noiseSeeds = plan.units.flatMap((u) =>
       Array.from({ length: seedCount(u) }, () => String(u.seed?.layerSeed ?? Math.random())),

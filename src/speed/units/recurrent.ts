@@ -202,6 +202,16 @@ interface Layout {
   floats: number;
 }
 
+/**
+ * One recurrent layer of a plan: the cell's forward kernel over the whole sequence, then its
+ * output (the last state or every step's) copied out of the states; backward, the cell's
+ * backpropagation through time writing the weights' gradients (and the input's, unless the
+ * layer is the first).
+ *
+ * @example
+ * new RecurrentUnit({ kind: "LSTM", steps: 100, features: 16, units: 8, returnSequences: false,
+ *   gate: "sigmoid", dropout: 0, recurrentDropout: 0 }, kernel, recurrentKernel, bias);
+ */
 export class RecurrentUnit implements Unit {
   readonly label: string;
   readonly inputSize: number;
