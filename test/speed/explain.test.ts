@@ -54,10 +54,11 @@ test("explainFastPath names the layer that sends a model to stock tfjs, and says
   model.dispose();
 });
 
-test("explainFastPath names the recurrent layers that run each sequence as one op", () => {
+test("explainFastPath names the recurrent layers that run each sequence as one op when a layer without a unit keeps the model off the fast path", () => {
+  // The recurrent layers have units; the Conv1D below them has none.
   const model = tf.sequential({
     layers: [
-      tf.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 6, name: "embedding" }),
+      tf.layers.conv1d({ filters: 4, kernelSize: 2, inputShape: [6, 3], name: "conv" }),
       tf.layers.lstm({ units: 3, returnSequences: true, name: "lstm" }),
       tf.layers.gru({ units: 3, name: "gru" }),
       tf.layers.dense({ units: 1, activation: "sigmoid" }),
@@ -66,7 +67,7 @@ test("explainFastPath names the recurrent layers that run each sequence as one o
   model.compile({ optimizer: "rmsprop", loss: "binaryCrossentropy" });
   assert.equal(
     explainFastPath(model),
-    "stock tfjs: layer 'embedding' (Embedding) has no fast unit yet; tslab-dl's ops (matrix products, Adam, conv) still apply on wasm, and 'lstm' (LSTM), 'gru' (GRU) run each sequence as one op each way",
+    "stock tfjs: layer 'conv' (Conv1D) has no fast unit yet; tslab-dl's ops (matrix products, Adam, conv) still apply on wasm, and 'lstm' (LSTM), 'gru' (GRU) run each sequence as one op each way",
   );
   model.dispose();
 });
