@@ -8,7 +8,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import { inboundLayers } from "./internals";
 import type { GateActivation } from "./recurrent/sequence";
-import { type CellKind, RecurrentUnit } from "./units/recurrent";
+import type { CellKind } from "./recurrent/cells";
+import { RecurrentUnit } from "./units/recurrent";
 import type { Unit } from "./units/unit";
 
 type LayerWithConfig = tf.layers.Layer & { getConfig(): Record<string, unknown> };

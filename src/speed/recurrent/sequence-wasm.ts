@@ -4,14 +4,14 @@
  * `simpleRnnForwardJs` and `gruForwardJs`: the inputs go onto tfjs's WebAssembly heap for the call, the
  * op runs the whole sequence there, and what the backward pass needs comes back as arrays,
  * so nothing stays allocated on the heap between the passes (a pass that is never
- * differentiated, such as a validation batch, leaves nothing behind). The three cells differ
- * only in their kernels and the arrays those keep, which units/recurrent.ts's table `CELLS`
- * (shared with the plan's recurrent unit) says.
+ * differentiated, such as a validation batch, leaves nothing behind). The four cells differ
+ * only in their kernels and the arrays those keep, which cells.ts's table `CELLS` (shared
+ * with the plan's recurrent unit) says.
  */
 import type { AsOps } from "../as-ops";
 import type { BackendWasmLike } from "../internals";
 import { withScratch } from "../ops/conv-geometry";
-import { type CellKind, CELLS } from "../units/recurrent";
+import { type CellKind, CELLS } from "./cells";
 import {
   emit,
   maskedInput,
