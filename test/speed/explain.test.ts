@@ -66,7 +66,7 @@ test("explainFastPath names the recurrent layers that run each sequence as one o
   model.compile({ optimizer: "rmsprop", loss: "binaryCrossentropy" });
   assert.equal(
     explainFastPath(model),
-    "stock tfjs: layer 'embedding' (Embedding) has no fast unit yet; tslab-dl's ops (matrix products, Adam, conv) still apply on wasm, and 'lstm' (LSTM), 'gru' (GRU) run each sequence as one op each way",
+    "stock tfjs: layer 'lstm' (LSTM) has no fast unit yet; tslab-dl's ops (matrix products, Adam, conv) still apply on wasm, and 'lstm' (LSTM), 'gru' (GRU) run each sequence as one op each way",
   );
   model.dispose();
 });
