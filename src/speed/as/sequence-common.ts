@@ -177,6 +177,57 @@ export function maskedState(n: i32, h: usize, mask: usize, hm: usize): usize {
   return hm;
 }
 
+/**
+ * z[0..g) = init[0..g) (init 0: zeros) + Σ_p v[p]·m[p] over the k rows of the k × g matrix m,
+ * v's zeros skipped (one-hot inputs), each column's terms added in order of p in float32: what
+ * {@link axpy} row by row gives, bit for bit, with 16 columns at a time kept in registers
+ * across all of p instead of loaded and stored for each. `init` may be `z` itself.
+ */
+export function rowTimesMatrix(k: i32, g: i32, v: usize, m: usize, init: usize, z: usize): void {
+  const rowBytes = <usize>(4 * g);
+  const zero = f32x4.splat(0);
+  let j = 0;
+  for (; j + 16 <= g; j += 16) {
+    const o = <usize>(4 * j);
+    let a0 = init != 0 ? v128.load(init + o) : zero;
+    let a1 = init != 0 ? v128.load(init + o + 16) : zero;
+    let a2 = init != 0 ? v128.load(init + o + 32) : zero;
+    let a3 = init != 0 ? v128.load(init + o + 48) : zero;
+    for (let p = 0; p < k; p++) {
+      const s = load<f32>(v + <usize>(4 * p));
+      if (s == 0) continue;
+      const sv = f32x4.splat(s);
+      const row = m + <usize>p * rowBytes + o;
+      a0 = f32x4.add(a0, f32x4.mul(sv, v128.load(row)));
+      a1 = f32x4.add(a1, f32x4.mul(sv, v128.load(row + 16)));
+      a2 = f32x4.add(a2, f32x4.mul(sv, v128.load(row + 32)));
+      a3 = f32x4.add(a3, f32x4.mul(sv, v128.load(row + 48)));
+    }
+    v128.store(z + o, a0);
+    v128.store(z + o + 16, a1);
+    v128.store(z + o + 32, a2);
+    v128.store(z + o + 48, a3);
+  }
+  for (; j + 4 <= g; j += 4) {
+    const o = <usize>(4 * j);
+    let a = init != 0 ? v128.load(init + o) : zero;
+    for (let p = 0; p < k; p++) {
+      const s = load<f32>(v + <usize>(4 * p));
+      if (s != 0) a = f32x4.add(a, f32x4.mul(f32x4.splat(s), v128.load(m + <usize>p * rowBytes + o)));
+    }
+    v128.store(z + o, a);
+  }
+  for (; j < g; j++) {
+    const o = <usize>(4 * j);
+    let a: f32 = init != 0 ? load<f32>(init + o) : 0;
+    for (let p = 0; p < k; p++) {
+      const s = load<f32>(v + <usize>(4 * p));
+      if (s != 0) a = a + s * load<f32>(m + <usize>p * rowBytes + o);
+    }
+    store<f32>(z + o, a);
+  }
+}
+
 /** pre[t, b] = bias + x[b, t]·kernel for every row (x's zeros skipped: one-hot inputs). */
 export function projectInputs(
   batch: i32,
@@ -188,24 +239,58 @@ export function projectInputs(
   bias: usize,
   pre: usize,
 ): void {
-  const rowBytes = <usize>(4 * g);
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < batch; b++) {
       const z = pre + <usize>(4 * (t * batch + b) * g);
-      if (bias != 0) memory.copy(z, bias, rowBytes);
-      else memory.fill(z, 0, rowBytes);
-      const xr = x + <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(xr + <usize>(4 * p));
-        if (v != 0) axpy(g, v, kernel + <usize>(4 * p * g), z);
-      }
+      rowTimesMatrix(features, g, x + <usize>(4 * (b * steps + t) * features), kernel, bias, z);
     }
   }
 }
 
 /**
+ * out[p] = {@link dot}(g, a, m[p]) for the `count` rows of the count × g matrix m, bit for bit:
+ * four rows at a time, sharing a's loads, their four lanes' partial sums transposed so that
+ * one vector add chain gives each row's `0 + lane 0 + lane 1 + lane 2 + lane 3`, the order
+ * {@link dot} adds them in. g must be a multiple of 4 (no scalar tail).
+ */
+function dotRows4(g: i32, a: usize, m: usize, count: i32, out: usize): void {
+  const rowBytes = <usize>(4 * g);
+  let p = 0;
+  for (; p + 4 <= count; p += 4) {
+    const m0 = m + <usize>p * rowBytes;
+    const m1 = m0 + rowBytes;
+    const m2 = m1 + rowBytes;
+    const m3 = m2 + rowBytes;
+    let s0 = f32x4.splat(0);
+    let s1 = s0;
+    let s2 = s0;
+    let s3 = s0;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const av = v128.load(a + o);
+      s0 = f32x4.add(s0, f32x4.mul(av, v128.load(m0 + o)));
+      s1 = f32x4.add(s1, f32x4.mul(av, v128.load(m1 + o)));
+      s2 = f32x4.add(s2, f32x4.mul(av, v128.load(m2 + o)));
+      s3 = f32x4.add(s3, f32x4.mul(av, v128.load(m3 + o)));
+    }
+    // lanes[l] = (s0[l], s1[l], s2[l], s3[l])
+    const t0 = v128.shuffle<f32>(s0, s1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(s2, s3, 0, 4, 1, 5);
+    const t2 = v128.shuffle<f32>(s0, s1, 2, 6, 3, 7);
+    const t3 = v128.shuffle<f32>(s2, s3, 2, 6, 3, 7);
+    let total = f32x4.add(f32x4.splat(0), v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+    total = f32x4.add(total, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+    total = f32x4.add(total, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+    total = f32x4.add(total, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+    v128.store(out + <usize>(4 * p), total);
+  }
+  for (; p < count; p++) store<f32>(out + <usize>(4 * p), dot(g, a, m + <usize>p * rowBytes));
+}
+
+/**
  * From the pre-activations' gradient dpre [steps, batch, g]: dKernel += xᵀ·dpre, dBias += Σ
- * rows (0: none), and dx = dpre·kernelᵀ (0: not wanted).
+ * rows (0: none), and dx = dpre·kernelᵀ (0: not wanted). Each of dKernel's and dBias's
+ * elements adds its rows in (step, sample) order, as one {@link axpy} per row would, with 16
+ * columns kept in registers over a step's batch of rows.
  */
 export function inputGradients(
   batch: i32,
@@ -219,17 +304,72 @@ export function inputGradients(
   dBias: usize,
   dx: usize,
 ): void {
+  const rowBytes = <usize>(4 * g);
+  const xStep = <usize>(4 * features);
+  const xSample = <usize>(4 * steps * features);
   for (let t = 0; t < steps; t++) {
+    const dzs = dpre + <usize>(4 * t * batch * g);
+    const xs = x + <usize>t * xStep;
+    for (let p = 0; p < features; p++)
+      accumulateRows(batch, g, xs + <usize>(4 * p), xSample, dzs, dKernel + <usize>p * rowBytes);
+    if (dBias != 0) accumulateRows(batch, g, 0, 0, dzs, dBias);
+    if (dx == 0) continue;
     for (let b = 0; b < batch; b++) {
-      const dz = dpre + <usize>(4 * (t * batch + b) * g);
-      const row = <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(x + row + <usize>(4 * p));
-        if (v != 0) axpy(g, v, dz, dKernel + <usize>(4 * p * g));
-        if (dx != 0) store<f32>(dx + row + <usize>(4 * p), dot(g, dz, kernel + <usize>(4 * p * g)));
-      }
-      if (dBias != 0) axpy(g, 1, dz, dBias);
+      const dz = dzs + <usize>b * rowBytes;
+      const out = dx + <usize>(4 * (b * steps + t) * features);
+      if ((g & 3) == 0) dotRows4(g, dz, kernel, features, out);
+      else
+        for (let p = 0; p < features; p++) store<f32>(out + <usize>(4 * p), dot(g, dz, kernel + <usize>p * rowBytes));
     }
+  }
+}
+
+/**
+ * acc[0..g) += s_b · rows[b] for b = 0..count in order, s_b the float32 at `scales + b·stride`
+ * (zeros skipped), or 1 for every row when `scales` is 0: {@link axpy} row by row, bit for bit,
+ * 16 columns at a time kept in registers across the rows.
+ */
+function accumulateRows(count: i32, g: i32, scales: usize, stride: usize, rows: usize, acc: usize): void {
+  const rowBytes = <usize>(4 * g);
+  let j = 0;
+  for (; j + 16 <= g; j += 16) {
+    const o = <usize>(4 * j);
+    let a0 = v128.load(acc + o);
+    let a1 = v128.load(acc + o + 16);
+    let a2 = v128.load(acc + o + 32);
+    let a3 = v128.load(acc + o + 48);
+    for (let b = 0; b < count; b++) {
+      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      if (s == 0) continue;
+      const sv = f32x4.splat(s);
+      const row = rows + <usize>b * rowBytes + o;
+      a0 = f32x4.add(a0, f32x4.mul(sv, v128.load(row)));
+      a1 = f32x4.add(a1, f32x4.mul(sv, v128.load(row + 16)));
+      a2 = f32x4.add(a2, f32x4.mul(sv, v128.load(row + 32)));
+      a3 = f32x4.add(a3, f32x4.mul(sv, v128.load(row + 48)));
+    }
+    v128.store(acc + o, a0);
+    v128.store(acc + o + 16, a1);
+    v128.store(acc + o + 32, a2);
+    v128.store(acc + o + 48, a3);
+  }
+  for (; j + 4 <= g; j += 4) {
+    const o = <usize>(4 * j);
+    let a = v128.load(acc + o);
+    for (let b = 0; b < count; b++) {
+      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      if (s != 0) a = f32x4.add(a, f32x4.mul(f32x4.splat(s), v128.load(rows + <usize>b * rowBytes + o)));
+    }
+    v128.store(acc + o, a);
+  }
+  for (; j < g; j++) {
+    const o = <usize>(4 * j);
+    let a = load<f32>(acc + o);
+    for (let b = 0; b < count; b++) {
+      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      if (s != 0) a = a + s * load<f32>(rows + <usize>b * rowBytes + o);
+    }
+    store<f32>(acc + o, a);
   }
 }
 
@@ -237,10 +377,7 @@ export function inputGradients(
 export function recurrentProduct(batch: i32, u: i32, g: i32, src: usize, recurrent: usize, out: usize): void {
   for (let b = 0; b < batch; b++) {
     const z = out + <usize>(4 * b * g);
-    for (let p = 0; p < u; p++) {
-      const v = load<f32>(src + <usize>(4 * (b * u + p)));
-      if (v != 0) axpy(g, v, recurrent + <usize>(4 * p * g), z);
-    }
+    rowTimesMatrix(u, g, src + <usize>(4 * b * u), recurrent, z, z);
   }
 }
 
