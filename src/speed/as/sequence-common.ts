@@ -329,7 +329,7 @@ export function inputGradients(
  * (zeros skipped), or 1 for every row when `scales` is 0: {@link axpy} row by row, bit for bit,
  * 16 columns at a time kept in registers across the rows.
  */
-function accumulateRows(count: i32, g: i32, scales: usize, stride: usize, rows: usize, acc: usize): void {
+export function accumulateRows(count: i32, g: i32, scales: usize, stride: usize, rows: usize, acc: usize): void {
   const rowBytes = <usize>(4 * g);
   let j = 0;
   for (; j + 16 <= g; j += 16) {
