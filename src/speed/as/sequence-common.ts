@@ -248,41 +248,44 @@ export function projectInputs(
 }
 
 /**
- * out[p] = {@link dot}(g, a, m[p]) for the `count` rows of the count × g matrix m, bit for bit:
- * four rows at a time, sharing a's loads, their four lanes' partial sums transposed so that
- * one vector add chain gives each row's `0 + lane 0 + lane 1 + lane 2 + lane 3`, the order
- * {@link dot} adds them in. g must be a multiple of 4 (no scalar tail).
+ * {@link dot}(g, a, m0 + i·rowBytes) for i = 0..3 as one vector, bit for bit: the four rows
+ * share a's loads, and their lanes' partial sums are transposed so that one vector add chain
+ * gives each row's `0 + lane 0 + lane 1 + lane 2 + lane 3`, the order {@link dot} adds them
+ * in. g must be a multiple of 4 (no scalar tail).
  */
-function dotRows4(g: i32, a: usize, m: usize, count: i32, out: usize): void {
+function dot4(g: i32, a: usize, m0: usize, rowBytes: usize): v128 {
+  const m1 = m0 + rowBytes;
+  const m2 = m1 + rowBytes;
+  const m3 = m2 + rowBytes;
+  const end = <usize>(4 * g);
+  let s0 = f32x4.splat(0);
+  let s1 = s0;
+  let s2 = s0;
+  let s3 = s0;
+  for (let o: usize = 0; o < end; o += 16) {
+    const av = v128.load(a + o);
+    s0 = f32x4.add(s0, f32x4.mul(av, v128.load(m0 + o)));
+    s1 = f32x4.add(s1, f32x4.mul(av, v128.load(m1 + o)));
+    s2 = f32x4.add(s2, f32x4.mul(av, v128.load(m2 + o)));
+    s3 = f32x4.add(s3, f32x4.mul(av, v128.load(m3 + o)));
+  }
+  // Lane l of the shuffles below is (s0[l], s1[l], s2[l], s3[l]).
+  const t0 = v128.shuffle<f32>(s0, s1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(s2, s3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(s0, s1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(s2, s3, 2, 6, 3, 7);
+  let total = f32x4.add(f32x4.splat(0), v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  total = f32x4.add(total, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  total = f32x4.add(total, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  return f32x4.add(total, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+/** out[p] = {@link dot}(g, a, m[p]) for the `count` rows of the count × g matrix m, four rows at a time where g is a multiple of 4. */
+function dotRows(g: i32, a: usize, m: usize, count: i32, out: usize): void {
   const rowBytes = <usize>(4 * g);
   let p = 0;
-  for (; p + 4 <= count; p += 4) {
-    const m0 = m + <usize>p * rowBytes;
-    const m1 = m0 + rowBytes;
-    const m2 = m1 + rowBytes;
-    const m3 = m2 + rowBytes;
-    let s0 = f32x4.splat(0);
-    let s1 = s0;
-    let s2 = s0;
-    let s3 = s0;
-    for (let o: usize = 0; o < rowBytes; o += 16) {
-      const av = v128.load(a + o);
-      s0 = f32x4.add(s0, f32x4.mul(av, v128.load(m0 + o)));
-      s1 = f32x4.add(s1, f32x4.mul(av, v128.load(m1 + o)));
-      s2 = f32x4.add(s2, f32x4.mul(av, v128.load(m2 + o)));
-      s3 = f32x4.add(s3, f32x4.mul(av, v128.load(m3 + o)));
-    }
-    // lanes[l] = (s0[l], s1[l], s2[l], s3[l])
-    const t0 = v128.shuffle<f32>(s0, s1, 0, 4, 1, 5);
-    const t1 = v128.shuffle<f32>(s2, s3, 0, 4, 1, 5);
-    const t2 = v128.shuffle<f32>(s0, s1, 2, 6, 3, 7);
-    const t3 = v128.shuffle<f32>(s2, s3, 2, 6, 3, 7);
-    let total = f32x4.add(f32x4.splat(0), v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-    total = f32x4.add(total, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-    total = f32x4.add(total, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-    total = f32x4.add(total, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
-    v128.store(out + <usize>(4 * p), total);
-  }
+  if ((g & 3) == 0)
+    for (; p + 4 <= count; p += 4) v128.store(out + <usize>(4 * p), dot4(g, a, m + <usize>p * rowBytes, rowBytes));
   for (; p < count; p++) store<f32>(out + <usize>(4 * p), dot(g, a, m + <usize>p * rowBytes));
 }
 
@@ -317,9 +320,7 @@ export function inputGradients(
     for (let b = 0; b < batch; b++) {
       const dz = dzs + <usize>b * rowBytes;
       const out = dx + <usize>(4 * (b * steps + t) * features);
-      if ((g & 3) == 0) dotRows4(g, dz, kernel, features, out);
-      else
-        for (let p = 0; p < features; p++) store<f32>(out + <usize>(4 * p), dot(g, dz, kernel + <usize>p * rowBytes));
+      dotRows(g, dz, kernel, features, out);
     }
   }
 }
@@ -399,13 +400,23 @@ export function recurrentGradients(
   dh: usize,
   accumulate: i32,
 ): void {
+  const rowBytes = <usize>(4 * g);
+  // dRecurrent: each element adds the batch's rows in order, as one axpy per (sample, unit) did.
+  for (let p = 0; p < u; p++)
+    accumulateRows(batch, g, src + <usize>(4 * p), <usize>(4 * u), dz, dRecurrent + <usize>p * rowBytes);
   for (let b = 0; b < batch; b++) {
-    const row = dz + <usize>(4 * b * g);
-    for (let p = 0; p < u; p++) {
+    const row = dz + <usize>b * rowBytes;
+    let p = 0;
+    if ((g & 3) == 0)
+      for (; p + 4 <= u; p += 4) {
+        const s = <usize>(4 * (b * u + p));
+        let back = dot4(g, row, recurrent + <usize>p * rowBytes, rowBytes);
+        if (recMask != 0) back = f32x4.mul(back, v128.load(recMask + s));
+        v128.store(dh + s, accumulate ? f32x4.add(v128.load(dh + s), back) : back);
+      }
+    for (; p < u; p++) {
       const s = <usize>(4 * (b * u + p));
-      const v = load<f32>(src + s);
-      if (v != 0) axpy(g, v, row, dRecurrent + <usize>(4 * p * g));
-      let back = dot(g, row, recurrent + <usize>(4 * p * g));
+      let back = dot(g, row, recurrent + <usize>p * rowBytes);
       if (recMask != 0) back *= load<f32>(recMask + s);
       store<f32>(dh + s, accumulate ? load<f32>(dh + s) + back : back);
     }
