@@ -15,7 +15,8 @@ const SEQUENCE_OP_LAYERS = ["SimpleRNN", "LSTM", "GRU", "KerasGRU"];
  * Which path a model trains on, in one line: the fast path (each layer a planned unit, the
  * whole step one WebAssembly op call, the optimizer updating in place) or stock tfjs,
  * with the reason. Dense chains and convolutional nets of Conv2D and MaxPooling2D (the 8-2
- * lesson's CNN: "Conv2D 3×3 relu, MaxPooling2D 2×2, …") are planned; a model that is not
+ * lesson's CNN: "Conv2D 3×3 relu, MaxPooling2D 2×2, …"), after an optional Embedding of the
+ * input's ids ("Embedding 500×16, Flatten, …"), are planned; a model that is not
  * still uses tslab-dl's faster ops (matrix products, Adam, and the conv ops) on the
  * WebAssembly backend.
  *
