@@ -75,6 +75,10 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   reluGrad(n: number, y: number, dy: number): void;
   /** `(count, rowBytes, src, rows, dst)`: rows rows[0..count) (int32 at `rows`) of `src`, each `rowBytes` long, copied to `dst` in order. */
   copyRows(count: number, rowBytes: number, src: number, rows: number, dst: number): void;
+  /** `(n, ids, int32, rows, out)`: token ids (float32, or int32 where `int32` is 1) truncated to int32 row numbers at `out`; the first position not in [0, rows), or −1. */
+  tokenRows(n: number, ids: number, int32: number, rows: number, out: number): number;
+  /** `(count, width, src, rows, dst)`: dst[rows[r]] += src[r] for rows of `width` floats, r in order (int32 rows at `rows`). */
+  scatterAddRows(count: number, width: number, src: number, rows: number, dst: number): void;
   /** `(n, w, g, c)`: w = c·g + w (tfjs's SGD; c = −learning rate), in place. */
   sgd(n: number, w: number, g: number, c: number): void;
   /** `(n, w, g, acc, c, m)`: acc = m·acc + g; w = c·acc + w (tfjs's Momentum), in place. */

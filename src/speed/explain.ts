@@ -16,7 +16,8 @@ const SEQUENCE_OP_LAYERS = ["SimpleRNN", "LSTM", "GRU", "KerasGRU"];
  * whole step one WebAssembly op call, the optimizer updating in place) or stock tfjs,
  * with the reason. Dense chains, convolutional nets of Conv2D and MaxPooling2D (the 8-2
  * lesson's CNN: "Conv2D 3×3 relu, MaxPooling2D 2×2, …") and recurrent nets of SimpleRNN,
- * LSTM, GRU and KerasGRU ("SimpleRNN 8, Dense sigmoid") are planned; a model that is not
+ * LSTM, GRU and KerasGRU ("SimpleRNN 8, Dense sigmoid"), after an optional Embedding of the
+ * input's ids ("Embedding 500×16, LSTM 8, Dense sigmoid"), are planned; a model that is not
  * still uses tslab-dl's faster ops (matrix products, Adam, and the conv ops) on the
  * WebAssembly backend.
  *

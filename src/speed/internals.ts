@@ -287,6 +287,8 @@ export interface BackendWasmLike {
   wasm: WasmModule;
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** Public (KernelBackend's): frees an output made by {@link BackendWasmLike.makeOutput} that no tensor holds. */
+  disposeData(dataId: tf.DataId, force?: boolean): boolean;
   epsilon(): number;
 }
 

@@ -4,7 +4,8 @@
  * single-input, single-output functional model that is a plain chain of Flatten, Reshape,
  * Dense, Dropout, Activation, Conv2D, MaxPooling2D and AveragePooling2D layers (activations relu, sigmoid,
  * tanh, softmax, linear; images channels-last, convolutions undilated) and SimpleRNN, LSTM, GRU
- * and KerasGRU layers (tanh, sigmoid or hardSigmoid gates: `plan-recurrent.ts`), compiled with sparse
+ * and KerasGRU layers (tanh, sigmoid or hardSigmoid gates: `plan-recurrent.ts`), after an optional
+ * Embedding of the input's ids, compiled with sparse
  * or categorical cross-entropy, binary cross-entropy or mean squared error, and no metric or
  * accuracy only, gets a plan (the 8-2 lesson's CNN, and models of `keras.layers.Conv2D`,
  * `MaxPooling2D` and `AveragePooling2D`, included); anything else runs stock tfjs.
@@ -16,6 +17,7 @@ import { AveragePooling2DUnit } from "./units/average-pooling2d";
 import { Conv2DUnit } from "./units/conv2d";
 import { DenseUnit } from "./units/dense";
 import { DropoutUnit } from "./units/dropout";
+import { EmbeddingUnit } from "./units/embedding";
 import { MaxPooling2DUnit } from "./units/max-pooling2d";
 import { recurrentUnits } from "./plan-recurrent";
 import { LOSSES, type AccuracyName, type LossName, type LossSpec } from "./units/loss";
@@ -121,6 +123,8 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
       const unit = new DenseUnit(inSize, units, activation === "relu", kernel, bias ?? null, activation);
       return fused ? [unit] : [unit, new ActivationUnit(activation, units, units, `(${activation})`)];
     }
+    case "Embedding":
+      return embeddingUnits(layer, config, where, inShape);
     case "Conv2D":
       return conv2DUnits(layer, config, where, inShape);
     case "SimpleRNN":
@@ -143,6 +147,25 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
     default:
       return `${where} has no fast unit yet`;
   }
+}
+
+/** The unit of an Embedding layer, or why it has none. */
+function embeddingUnits(
+  layer: LayerWithConfig,
+  config: Record<string, unknown>,
+  where: string,
+  inShape: number[],
+): Unit[] | string {
+  if (inShape.length !== 1)
+    return `${where} takes a rank-${inShape.length + 1} input (the fast path embeds [batch, steps] ids only)`;
+  if (config.maskZero === true) return `${where} has maskZero: true (the fast path passes no masks)`;
+  if (config.embeddingsRegularizer != null) return `${where} has a regularizer`;
+  if (config.embeddingsConstraint != null) return `${where} has a constraint`;
+  // Public: a built Embedding layer's one weight is its [inputDim, outputDim] table.
+  const [table] = layer.weights;
+  if (!table) return `${where} is not built`;
+  const [inputDim, outputDim] = table.shape as number[];
+  return [new EmbeddingUnit(layer.name, inShape[0], inputDim, outputDim, table)];
 }
 
 /** A number or a pair, as a pair (Keras's `kernel_size=3` is 3×3). */
@@ -220,6 +243,10 @@ export function planModel(model: tf.LayersModel): PlanResult {
     const outShape = (layer.outputShape as (number | null)[]).slice(1) as number[];
     const planned = unitsFor(layer, shape, outShape);
     if (typeof planned === "string") return { reason: planned };
+    if (i > 1 && planned.some((unit) => unit.takesIds))
+      return {
+        reason: `layer '${layer.name}' (${layer.getClassName()}) does not take the model's input (the fast path embeds the input's ids only)`,
+      };
     const last = planned[planned.length - 1];
     if (last && last.outputSize !== elementCount(outShape))
       return {

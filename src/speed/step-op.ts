@@ -75,6 +75,7 @@ const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
   if (training) floats += 2 * batch * gradWidth;
   if (rows) floats += batch * plan.inputSize + batch; // the batch's rows, and their row numbers
   const scratch = backend.wasm._malloc(4 * floats);
+  let done = false;
   try {
     const heap = backend.wasm.HEAPF32;
     const at = (t: tf.TensorInfo): number => offset(backend, t) >> 2;
@@ -89,7 +90,7 @@ const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
       backend.wasm.HEAP32.set(rows, rowsAt);
       ops.copyRows(batch, 4 * plan.inputSize, 4 * at(x), 4 * rowsAt, 4 * input);
     }
-    const step: StepContext = { heap, ops, batch, training };
+    const step: StepContext = { heap, ops, batch, training, inputInt32: x.dtype === "int32", rows };
     let weightIndex = 0;
     let seedIndex = 0;
     const buffers: UnitBuffers[] = units.map((unit, i) => {
@@ -105,7 +106,8 @@ const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
       return b;
     });
     units.forEach((unit, i) => unit.forward(step, buffers[i]));
-    if (mode === "predict") return outs;
+    done = mode === "predict";
+    if (done) return outs;
 
     const dA = training ? take(batch * gradWidth) : -1;
     const dB = training ? take(batch * gradWidth) : -1;
@@ -122,7 +124,8 @@ const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
     );
     heap[at(outs[0])] = loss / batch;
     if (plan.accuracy) heap[at(outs[1])] = accuracy / batch;
-    if (!training) return outs;
+    done = !training;
+    if (done) return outs;
 
     // Backward, last unit first; `dz` holds d(loss)/d(unit output) on the way down.
     let [dz, spare] = [dA, dB];
@@ -134,9 +137,12 @@ const planStepWasm: tf.KernelFunc = (args: OpArgs) => {
       unit.backward(step, buffers[i], dz, i === firstWeighted ? null : spare, grads);
       [dz, spare] = [spare, dz];
     }
+    done = true;
     return [...outs, ...gradOuts];
   } finally {
     backend.wasm._free(scratch);
+    // A unit threw (an Embedding's bad token id): no tensor will ever hold the outputs.
+    if (!done) for (const out of [...outs, ...gradOuts]) backend.disposeData(out.dataId);
   }
 };
 

@@ -49,7 +49,8 @@ function runnable(model: tf.LayersModel, plan: Plan, x: tf.Tensor, y: tf.Tensor 
   const outputs = plan.units[plan.units.length - 1].outputSize;
   return (
     stepOpReady() &&
-    x.dtype === "float32" &&
+    // Token ids may come as int32 to a plan whose first unit takes ids (Embedding).
+    (x.dtype === "float32" || (x.dtype === "int32" && plan.units[0].takesIds === true)) &&
     x.rank === plan.inputRank &&
     x.shape[0] > 0 &&
     x.size === x.shape[0] * plan.inputSize &&

@@ -32,6 +32,8 @@ export {
 } from "./binary";
 export { reluGrad } from "./relu-grad";
 export { copyRows } from "./copy-rows";
+export { tokenRows } from "./token-rows";
+export { scatterAddRows } from "./scatter-add-rows";
 export { sgd } from "./sgd";
 export { momentum, nesterov } from "./momentum";
 export { rmsprop } from "./rmsprop";

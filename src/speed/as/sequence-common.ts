@@ -38,6 +38,86 @@ export function tanhd(x: f64): f64 {
   return (e - 1) / (e + 1);
 }
 
+/*
+ * The same functions on two f64 lanes at a time (f64x2): each lane runs exactly the scalar
+ * function's operations in the same order, so every result is bit for bit the scalar one's
+ * (IEEE-754 f64 arithmetic is the same in a lane as in a scalar register); the branches become
+ * selects. The cells run their element-wise math over pairs of state columns with these.
+ */
+
+/** Two float32s at `at`, as two f64 lanes. */
+export function load2(at: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(at));
+}
+
+/** Two f64 lanes rounded to float32 and stored at `at`. */
+export function store2(at: usize, v: v128): void {
+  v128.store64_lane(at, f32x4.demote_f64x2_zero(v), 0);
+}
+
+/** Each lane rounded to float32 and back (the scalar code's `<f64>(<f32>v)`). */
+export function round2(v: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+}
+
+/** {@link expd} in each lane. */
+export function expd2(x: v128): v128 {
+  const xc = f64x2.min(f64x2.max(x, f64x2.splat(-700)), f64x2.splat(700));
+  const n = f64x2.nearest(f64x2.mul(xc, f64x2.splat(1.4426950408889634)));
+  const r = f64x2.sub(
+    f64x2.sub(xc, f64x2.mul(n, f64x2.splat(6.9314718036912381649e-1))),
+    f64x2.mul(n, f64x2.splat(1.90821492927058770002e-10)),
+  );
+  let p = f64x2.splat(1.0 / 362880.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // 2ⁿ: n + 1023 in the exponent field (|x| ≤ 700 keeps it in [13, 2033]).
+  const exponent = i64x2.add(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n)), i64x2.splat(1023));
+  const e = f64x2.mul(p, i64x2.shl(exponent, 52));
+  return v128.bitselect(
+    f64x2.splat(0),
+    v128.bitselect(f64x2.splat(Infinity), e, f64x2.gt(x, f64x2.splat(700))),
+    f64x2.lt(x, f64x2.splat(-700)),
+  );
+}
+
+/** {@link tanhd} in each lane. */
+export function tanhd2(x: v128): v128 {
+  const e = expd2(f64x2.mul(f64x2.splat(2), x));
+  const general = f64x2.div(f64x2.sub(e, f64x2.splat(1)), f64x2.add(e, f64x2.splat(1)));
+  const small = f64x2.sub(x, f64x2.div(f64x2.mul(f64x2.mul(x, x), x), f64x2.splat(3)));
+  let t = v128.bitselect(small, general, f64x2.lt(f64x2.abs(x), f64x2.splat(1e-4)));
+  t = v128.bitselect(f64x2.splat(1), t, f64x2.gt(x, f64x2.splat(20)));
+  return v128.bitselect(f64x2.splat(-1), t, f64x2.lt(x, f64x2.splat(-20)));
+}
+
+/** {@link gate} in each lane. */
+export function gate2(hard: i32, z: v128): v128 {
+  if (hard)
+    return f64x2.min(
+      f64x2.splat(1.0),
+      f64x2.max(f64x2.splat(0.0), f64x2.add(f64x2.mul(f64x2.splat(0.2), z), f64x2.splat(0.5))),
+    );
+  return f64x2.div(f64x2.splat(1.0), f64x2.add(f64x2.splat(1.0), expd2(f64x2.neg(z))));
+}
+
+/** {@link slope} in each lane. */
+export function slope2(hard: i32, z: v128, value: v128): v128 {
+  if (hard) {
+    const y = f64x2.add(f64x2.mul(f64x2.splat(0.2), z), f64x2.splat(0.5));
+    const inside = v128.and(f64x2.ge(y, f64x2.splat(0)), f64x2.le(y, f64x2.splat(1)));
+    return v128.bitselect(f64x2.splat(0.2), f64x2.splat(0), inside);
+  }
+  return f64x2.mul(value, f64x2.sub(f64x2.splat(1), value));
+}
+
 /** A gate's value: sigmoid (hard 0) or tfjs's hardSigmoid clip(0.2·z + 0.5, 0, 1) (hard 1). */
 export function gate(hard: i32, z: f64): f64 {
   if (hard) return min(1.0, max(0.0, 0.2 * z + 0.5));
@@ -97,6 +177,57 @@ export function maskedState(n: i32, h: usize, mask: usize, hm: usize): usize {
   return hm;
 }
 
+/**
+ * z[0..g) = init[0..g) (init 0: zeros) + Σ_p v[p]·m[p] over the k rows of the k × g matrix m,
+ * v's zeros skipped (one-hot inputs), each column's terms added in order of p in float32: what
+ * {@link axpy} row by row gives, bit for bit, with 16 columns at a time kept in registers
+ * across all of p instead of loaded and stored for each. `init` may be `z` itself.
+ */
+export function rowTimesMatrix(k: i32, g: i32, v: usize, m: usize, init: usize, z: usize): void {
+  const rowBytes = <usize>(4 * g);
+  const zero = f32x4.splat(0);
+  let j = 0;
+  for (; j + 16 <= g; j += 16) {
+    const o = <usize>(4 * j);
+    let a0 = init != 0 ? v128.load(init + o) : zero;
+    let a1 = init != 0 ? v128.load(init + o + 16) : zero;
+    let a2 = init != 0 ? v128.load(init + o + 32) : zero;
+    let a3 = init != 0 ? v128.load(init + o + 48) : zero;
+    for (let p = 0; p < k; p++) {
+      const s = load<f32>(v + <usize>(4 * p));
+      if (s == 0) continue;
+      const sv = f32x4.splat(s);
+      const row = m + <usize>p * rowBytes + o;
+      a0 = f32x4.add(a0, f32x4.mul(sv, v128.load(row)));
+      a1 = f32x4.add(a1, f32x4.mul(sv, v128.load(row + 16)));
+      a2 = f32x4.add(a2, f32x4.mul(sv, v128.load(row + 32)));
+      a3 = f32x4.add(a3, f32x4.mul(sv, v128.load(row + 48)));
+    }
+    v128.store(z + o, a0);
+    v128.store(z + o + 16, a1);
+    v128.store(z + o + 32, a2);
+    v128.store(z + o + 48, a3);
+  }
+  for (; j + 4 <= g; j += 4) {
+    const o = <usize>(4 * j);
+    let a = init != 0 ? v128.load(init + o) : zero;
+    for (let p = 0; p < k; p++) {
+      const s = load<f32>(v + <usize>(4 * p));
+      if (s != 0) a = f32x4.add(a, f32x4.mul(f32x4.splat(s), v128.load(m + <usize>p * rowBytes + o)));
+    }
+    v128.store(z + o, a);
+  }
+  for (; j < g; j++) {
+    const o = <usize>(4 * j);
+    let a: f32 = init != 0 ? load<f32>(init + o) : 0;
+    for (let p = 0; p < k; p++) {
+      const s = load<f32>(v + <usize>(4 * p));
+      if (s != 0) a = a + s * load<f32>(m + <usize>p * rowBytes + o);
+    }
+    store<f32>(z + o, a);
+  }
+}
+
 /** pre[t, b] = bias + x[b, t]·kernel for every row (x's zeros skipped: one-hot inputs). */
 export function projectInputs(
   batch: i32,
@@ -108,24 +239,61 @@ export function projectInputs(
   bias: usize,
   pre: usize,
 ): void {
-  const rowBytes = <usize>(4 * g);
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < batch; b++) {
       const z = pre + <usize>(4 * (t * batch + b) * g);
-      if (bias != 0) memory.copy(z, bias, rowBytes);
-      else memory.fill(z, 0, rowBytes);
-      const xr = x + <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(xr + <usize>(4 * p));
-        if (v != 0) axpy(g, v, kernel + <usize>(4 * p * g), z);
-      }
+      rowTimesMatrix(features, g, x + <usize>(4 * (b * steps + t) * features), kernel, bias, z);
     }
   }
 }
 
 /**
+ * {@link dot}(g, a, m0 + i·rowBytes) for i = 0..3 as one vector, bit for bit: the four rows
+ * share a's loads, and their lanes' partial sums are transposed so that one vector add chain
+ * gives each row's `0 + lane 0 + lane 1 + lane 2 + lane 3`, the order {@link dot} adds them
+ * in. g must be a multiple of 4 (no scalar tail).
+ */
+function dot4(g: i32, a: usize, m0: usize, rowBytes: usize): v128 {
+  const m1 = m0 + rowBytes;
+  const m2 = m1 + rowBytes;
+  const m3 = m2 + rowBytes;
+  const end = <usize>(4 * g);
+  let s0 = f32x4.splat(0);
+  let s1 = s0;
+  let s2 = s0;
+  let s3 = s0;
+  for (let o: usize = 0; o < end; o += 16) {
+    const av = v128.load(a + o);
+    s0 = f32x4.add(s0, f32x4.mul(av, v128.load(m0 + o)));
+    s1 = f32x4.add(s1, f32x4.mul(av, v128.load(m1 + o)));
+    s2 = f32x4.add(s2, f32x4.mul(av, v128.load(m2 + o)));
+    s3 = f32x4.add(s3, f32x4.mul(av, v128.load(m3 + o)));
+  }
+  // Lane l of the shuffles below is (s0[l], s1[l], s2[l], s3[l]).
+  const t0 = v128.shuffle<f32>(s0, s1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(s2, s3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(s0, s1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(s2, s3, 2, 6, 3, 7);
+  let total = f32x4.add(f32x4.splat(0), v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  total = f32x4.add(total, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  total = f32x4.add(total, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  return f32x4.add(total, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+/** out[p] = {@link dot}(g, a, m[p]) for the `count` rows of the count × g matrix m, four rows at a time where g is a multiple of 4. */
+function dotRows(g: i32, a: usize, m: usize, count: i32, out: usize): void {
+  const rowBytes = <usize>(4 * g);
+  let p = 0;
+  if ((g & 3) == 0)
+    for (; p + 4 <= count; p += 4) v128.store(out + <usize>(4 * p), dot4(g, a, m + <usize>p * rowBytes, rowBytes));
+  for (; p < count; p++) store<f32>(out + <usize>(4 * p), dot(g, a, m + <usize>p * rowBytes));
+}
+
+/**
  * From the pre-activations' gradient dpre [steps, batch, g]: dKernel += xᵀ·dpre, dBias += Σ
- * rows (0: none), and dx = dpre·kernelᵀ (0: not wanted).
+ * rows (0: none), and dx = dpre·kernelᵀ (0: not wanted). Each of dKernel's and dBias's
+ * elements adds its rows in (step, sample) order, as one {@link axpy} per row would, with 16
+ * columns kept in registers over a step's batch of rows.
  */
 export function inputGradients(
   batch: i32,
@@ -139,17 +307,70 @@ export function inputGradients(
   dBias: usize,
   dx: usize,
 ): void {
+  const rowBytes = <usize>(4 * g);
+  const xStep = <usize>(4 * features);
+  const xSample = <usize>(4 * steps * features);
   for (let t = 0; t < steps; t++) {
+    const dzs = dpre + <usize>(4 * t * batch * g);
+    const xs = x + <usize>t * xStep;
+    for (let p = 0; p < features; p++)
+      accumulateRows(batch, g, xs + <usize>(4 * p), xSample, dzs, dKernel + <usize>p * rowBytes);
+    if (dBias != 0) accumulateRows(batch, g, 0, 0, dzs, dBias);
+    if (dx == 0) continue;
     for (let b = 0; b < batch; b++) {
-      const dz = dpre + <usize>(4 * (t * batch + b) * g);
-      const row = <usize>(4 * (b * steps + t) * features);
-      for (let p = 0; p < features; p++) {
-        const v = load<f32>(x + row + <usize>(4 * p));
-        if (v != 0) axpy(g, v, dz, dKernel + <usize>(4 * p * g));
-        if (dx != 0) store<f32>(dx + row + <usize>(4 * p), dot(g, dz, kernel + <usize>(4 * p * g)));
-      }
-      if (dBias != 0) axpy(g, 1, dz, dBias);
+      const dz = dzs + <usize>b * rowBytes;
+      const out = dx + <usize>(4 * (b * steps + t) * features);
+      dotRows(g, dz, kernel, features, out);
     }
+  }
+}
+
+/**
+ * acc[0..g) += s_b · rows[b] for b = 0..count in order, s_b the float32 at `scales + b·stride`
+ * (zeros skipped), or 1 for every row when `scales` is 0: {@link axpy} row by row, bit for bit,
+ * 16 columns at a time kept in registers across the rows.
+ */
+export function accumulateRows(count: i32, g: i32, scales: usize, stride: usize, rows: usize, acc: usize): void {
+  const rowBytes = <usize>(4 * g);
+  let j = 0;
+  for (; j + 16 <= g; j += 16) {
+    const o = <usize>(4 * j);
+    let a0 = v128.load(acc + o);
+    let a1 = v128.load(acc + o + 16);
+    let a2 = v128.load(acc + o + 32);
+    let a3 = v128.load(acc + o + 48);
+    for (let b = 0; b < count; b++) {
+      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      if (s == 0) continue;
+      const sv = f32x4.splat(s);
+      const row = rows + <usize>b * rowBytes + o;
+      a0 = f32x4.add(a0, f32x4.mul(sv, v128.load(row)));
+      a1 = f32x4.add(a1, f32x4.mul(sv, v128.load(row + 16)));
+      a2 = f32x4.add(a2, f32x4.mul(sv, v128.load(row + 32)));
+      a3 = f32x4.add(a3, f32x4.mul(sv, v128.load(row + 48)));
+    }
+    v128.store(acc + o, a0);
+    v128.store(acc + o + 16, a1);
+    v128.store(acc + o + 32, a2);
+    v128.store(acc + o + 48, a3);
+  }
+  for (; j + 4 <= g; j += 4) {
+    const o = <usize>(4 * j);
+    let a = v128.load(acc + o);
+    for (let b = 0; b < count; b++) {
+      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      if (s != 0) a = f32x4.add(a, f32x4.mul(f32x4.splat(s), v128.load(rows + <usize>b * rowBytes + o)));
+    }
+    v128.store(acc + o, a);
+  }
+  for (; j < g; j++) {
+    const o = <usize>(4 * j);
+    let a = load<f32>(acc + o);
+    for (let b = 0; b < count; b++) {
+      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      if (s != 0) a = a + s * load<f32>(rows + <usize>b * rowBytes + o);
+    }
+    store<f32>(acc + o, a);
   }
 }
 
@@ -157,10 +378,7 @@ export function inputGradients(
 export function recurrentProduct(batch: i32, u: i32, g: i32, src: usize, recurrent: usize, out: usize): void {
   for (let b = 0; b < batch; b++) {
     const z = out + <usize>(4 * b * g);
-    for (let p = 0; p < u; p++) {
-      const v = load<f32>(src + <usize>(4 * (b * u + p)));
-      if (v != 0) axpy(g, v, recurrent + <usize>(4 * p * g), z);
-    }
+    rowTimesMatrix(u, g, src + <usize>(4 * b * u), recurrent, z, z);
   }
 }
 
@@ -182,13 +400,23 @@ export function recurrentGradients(
   dh: usize,
   accumulate: i32,
 ): void {
+  const rowBytes = <usize>(4 * g);
+  // dRecurrent: each element adds the batch's rows in order, as one axpy per (sample, unit) did.
+  for (let p = 0; p < u; p++)
+    accumulateRows(batch, g, src + <usize>(4 * p), <usize>(4 * u), dz, dRecurrent + <usize>p * rowBytes);
   for (let b = 0; b < batch; b++) {
-    const row = dz + <usize>(4 * b * g);
-    for (let p = 0; p < u; p++) {
+    const row = dz + <usize>b * rowBytes;
+    let p = 0;
+    if ((g & 3) == 0)
+      for (; p + 4 <= u; p += 4) {
+        const s = <usize>(4 * (b * u + p));
+        let back = dot4(g, row, recurrent + <usize>p * rowBytes, rowBytes);
+        if (recMask != 0) back = f32x4.mul(back, v128.load(recMask + s));
+        v128.store(dh + s, accumulate ? f32x4.add(v128.load(dh + s), back) : back);
+      }
+    for (; p < u; p++) {
       const s = <usize>(4 * (b * u + p));
-      const v = load<f32>(src + s);
-      if (v != 0) axpy(g, v, row, dRecurrent + <usize>(4 * p * g));
-      let back = dot(g, row, recurrent + <usize>(4 * p * g));
+      let back = dot(g, row, recurrent + <usize>p * rowBytes);
       if (recMask != 0) back *= load<f32>(recMask + s);
       store<f32>(dh + s, accumulate ? load<f32>(dh + s) + back : back);
     }

@@ -7,10 +7,13 @@
  * `out[s] = Σ x[i]` over the rows i with `segmentIds[i] = s`, for `x` of shape [n, …] and
  * `segmentIds` of shape [n] (how `gather`'s gradient calls it): a scatter-add into the rows that
  * occur, the rest zero. Ids outside [0, numSegments) add nothing, as TensorFlow drops negative ids.
- * It runs on the backend's heap where the tensors already are; an Embedding's gradient is a few
- * thousand rows of 16–128 floats, so the plain loop costs microseconds.
+ * It runs on the backend's heap where the tensors already are: float32 rows whose ids are all
+ * in range through the AssemblyScript scatter-add the planned Embedding unit uses
+ * (as/scatter-add-rows.ts), anything else through the plain loop below, both adding each row
+ * in order in float32.
  */
 import type * as tf from "@tensorflow/tfjs";
+import { asOpsFor } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { elementCount } from "../../util/shape";
 import type { OpConfig } from "./op-config";
@@ -35,6 +38,12 @@ const unsortedSegmentSumWasm: tf.KernelFunc = (args: OpArgs) => {
   const xo = offset(backend, x) >> 2;
   const ids = offset(backend, segmentIds) >> 2;
   heap.fill(0, o, o + numSegments * width);
+  const ops = x.dtype === "float32" ? asOpsFor(backend) : null;
+  if (ops && idsInRange(backend.wasm.HEAP32, ids, n, numSegments)) {
+    // The same adds in the same order, four lanes at a time (as/scatter-add-rows.ts, also the planned Embedding's).
+    ops.scatterAddRows(n, width, 4 * xo, 4 * ids, 4 * o);
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     const s = backend.wasm.HEAP32[ids + i];
     if (s < 0 || s >= numSegments) continue;
@@ -44,6 +53,15 @@ const unsortedSegmentSumWasm: tf.KernelFunc = (args: OpArgs) => {
   }
   return out;
 };
+
+/** Whether the n int32 ids at `at` all lie in [0, segments). */
+function idsInRange(heap: Int32Array, at: number, n: number, segments: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const s = heap[at + i];
+    if (s < 0 || s >= segments) return false;
+  }
+  return true;
+}
 
 export const unsortedSegmentSumConfig: OpConfig = {
   kernelName: "UnsortedSegmentSum",

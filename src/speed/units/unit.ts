@@ -19,6 +19,10 @@ export interface StepContext {
   batch: number;
   /** Whether this is a training pass (dropout active, gradients wanted). */
   training: boolean;
+  /** Whether the batch is int32 (token ids); only a unit that {@link Unit.takesIds} is ever handed one. */
+  inputInt32?: boolean;
+  /** The batch's row numbers in the data (when the step copied them out), for errors that name a sample. */
+  rows?: Int32Array;
 }
 
 /** Where one unit's data lives for this call, as float indices into `heap`. */
@@ -51,6 +55,8 @@ export interface Unit {
    * each, in unit order, as many as tfjs's layer draws (a recurrent cell draws one per gate).
    */
   readonly seed?: { layerSeed: number | undefined; count?: number };
+  /** Its input is token ids, float32 or int32, straight from the batch (Embedding): the plan's first unit only. */
+  readonly takesIds?: boolean;
   /** Runs only in training; inference passes the input on unchanged (dropout). */
   readonly trainingOnly?: boolean;
   /** Scratch floats this unit needs for a batch of `batch` rows. */
