@@ -184,13 +184,17 @@ interface AsModuleInfo {
 
 let compiled: { module: WebAssembly.Module; info: AsModuleInfo } | undefined;
 
-/** Where the built modules lie: dist/src/speed/as/ beside this file's compiled form. */
-export function asModulePath(fma: boolean): string {
-  return path.join(__dirname, "as", fma ? "ops-fma.wasm" : "ops.wasm");
+/**
+ * Where the built modules lie: dist/src/speed/as/ beside this file's compiled form. The
+ * `shared` builds import a shared memory (the second core's, second-core.ts); otherwise the
+ * same code.
+ */
+export function asModulePath(fma: boolean, shared = false): string {
+  return path.join(__dirname, "as", `ops${fma ? "-fma" : ""}${shared ? "-shared" : ""}.wasm`);
 }
 
-function readModule(fma: boolean): Uint8Array<ArrayBuffer> {
-  const file = asModulePath(fma);
+function readModule(fma: boolean, shared = false): Uint8Array<ArrayBuffer> {
+  const file = asModulePath(fma, shared);
   try {
     return new Uint8Array(fs.readFileSync(file));
   } catch (e) {
@@ -238,14 +242,30 @@ export function asModule(): { module: WebAssembly.Module; info: AsModuleInfo } {
   return compiled;
 }
 
+let compiledShared: WebAssembly.Module | undefined;
+
 /**
- * Instantiate the AssemblyScript ops on `memory` (tfjs's WebAssembly heap, or a test's own).
+ * The build of {@link asModule}'s kind (FMA or not: both cores must round alike) that imports a
+ * shared memory; once per process. A worker is handed this compiled module, not a file name.
+ *
+ * @example
+ * new Worker(file, { workerData: { ops: asSharedModule(), memory } });
+ */
+export function asSharedModule(): WebAssembly.Module {
+  compiledShared ??= new WebAssembly.Module(readModule(asModule().info.fma, true));
+  return compiledShared;
+}
+
+/**
+ * Instantiate the AssemblyScript ops on `memory` (tfjs's WebAssembly heap, a test's own, or
+ * the second core's shared memory: then the shared build).
  *
  * @example
  * const ops = instantiateAsOps(new WebAssembly.Memory({ initial: 4 }));
  */
-export function instantiateAsOps(memory: WebAssembly.Memory): AsOps {
-  return new WebAssembly.Instance(asModule().module, { env: { memory } }).exports as unknown as AsOps;
+export function instantiateAsOps(memory: WebAssembly.Memory, module?: WebAssembly.Module): AsOps {
+  const chosen = module ?? (memory.buffer instanceof SharedArrayBuffer ? asSharedModule() : asModule().module);
+  return new WebAssembly.Instance(chosen, { env: { memory } }).exports as unknown as AsOps;
 }
 
 const byModule = new WeakMap<WasmModule, AsOps | null>();

@@ -72,6 +72,39 @@ for (const fma of [false, true]) {
   });
 }
 
+/** The bytes of a wasm binary's section `id`. */
+function section(bytes: Uint8Array, id: number): Uint8Array {
+  let at = 8;
+  while (at < bytes.length) {
+    const sectionId = bytes[at++];
+    let size = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = bytes[at++];
+      size |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    if (sectionId === id) return bytes.subarray(at, at + size);
+    at += size;
+  }
+  return new Uint8Array(0);
+}
+
+for (const fma of [false, true]) {
+  test(`the second core's build ${fma ? "with" : "without"} FMA is the same code on a shared memory`, () => {
+    const [own, shared] = [asModulePath(fma), asModulePath(fma, true)].map((f) => new Uint8Array(fs.readFileSync(f)));
+    const code = 10;
+    assert.ok(section(own, code).length > 10_000);
+    assert.deepEqual(section(shared, code), section(own, code), "the code sections are byte for byte the same");
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(shared));
+    assert.deepEqual(imports, [{ module: "env", name: "memory", kind: "memory" }]);
+    assert.ok(!sectionIds(shared).includes(11), "no data section");
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16384, shared: true });
+    assert.doesNotThrow(() => new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory } }));
+  });
+}
+
 /** C = A·B (+ C0) in float64, A m×k and B k×n row-major. */
 function reference(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c0?: Float32Array): Float64Array {
   const c = new Float64Array(m * n);
