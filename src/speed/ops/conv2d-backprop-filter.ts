@@ -97,7 +97,9 @@ export function filterGradientScratch(): number[] {
 
 /**
  * dW = im2col(x)ᵀ · dy at byte addresses of the heap, `scratch` as {@link filterGradientScratch}
- * says: the registered `Conv2DBackpropFilter` and the plan's Conv2D unit both run it.
+ * says: the registered `Conv2DBackpropFilter` and the plan's Conv2D unit both run it. `columns`
+ * `[from, count]` computes only those filters' columns of dW (each column's sums are the same
+ * either way: the second core takes part of them).
  */
 export function filterGradientAt(
   ops: AsOps,
@@ -107,13 +109,15 @@ export function filterGradientAt(
   x: number,
   dy: number,
   dW: number,
+  columns: [from: number, count: number] = [0, info.outChannels],
 ): void {
   const pixels = info.batchSize * info.outHeight * info.outWidth;
   const patch = info.filterHeight * info.filterWidth * info.inChannels;
   const co = info.outChannels;
   const [geometry, gemmScratch] = scratch;
+  const [from, count] = columns;
   writeConvGeometry(heap, geometry, info);
-  ops.gemmPatchesT(patch, co, pixels, geometry, x, dy, 4 * co, dW, 4 * co, gemmScratch);
+  ops.gemmPatchesT(patch, count, pixels, geometry, x, dy + 4 * from, 4 * co, dW + 4 * from, 4 * co, gemmScratch);
 }
 
 /** Build the fast `Conv2DBackpropFilter`: dW = im2col(x)ᵀ · dy; anything else runs `reference`. */

@@ -11,6 +11,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { conv2DInfo, filterGradientAt, filterGradientScratch } from "../ops/conv2d-backprop-filter";
 import { inputGradientAt, inputGradientScratch } from "../ops/conv2d-backprop-input";
 import { convolveAt, convolveScratch } from "../ops/conv2d";
+import { runPart, secondCore, secondCoreSettings, type HeapRun, type Part } from "../second-core";
 import { scratchBlocks, scratchFloatsFor } from "./scratch";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
@@ -67,12 +68,63 @@ export class Conv2DUnit implements Unit {
     return Math.max(forward, scratchFloatsFor(filterGradientScratch()), scratchFloatsFor(inputGradientScratch(info)));
   }
 
+  /** Twice the multiply-adds of the convolution's product for `images` images (forward, or either gradient). */
+  private flops(images: number): number {
+    const i = this.info;
+    return 2 * images * i.outHeight * i.outWidth * i.filterHeight * i.filterWidth * i.inChannels * i.outChannels;
+  }
+
+  /**
+   * How many of a batch's images this thread keeps when the second core takes the rest: about
+   * half, so that its rows of the product start on a band of 4 (the same bands as unsplit);
+   * the whole batch where the other half is too little work to pay for its copies.
+   */
+  private ownImages(batch: number): number {
+    const pixels = this.info.outHeight * this.info.outWidth;
+    let own = Math.ceil(batch / 2);
+    while (own < batch && (own * pixels) % 4 !== 0) own++;
+    return this.flops(batch - own) >= secondCoreSettings.minPartFlops ? own : batch;
+  }
+
+  /** The first filter whose column of dW the second core computes (a multiple of 8: the same register tiles as unsplit), or all filters where it does not pay. */
+  private ownFilters(batch: number): number {
+    const co = this.info.outChannels;
+    const own = 8 * Math.ceil(co / 16);
+    return own < co && (this.flops(batch) * (co - own)) / co >= secondCoreSettings.minPartFlops ? own : co;
+  }
+
   forward(step: StepContext, at: UnitBuffers): void {
-    const info = this.geometry(step.batch);
-    const scratch = scratchBlocks(at.scratch, convolveScratch(info));
     const [w, b] = at.weights;
     const bias = this.bias ? 4 * b : 0;
-    convolveAt(step.ops, int32(step), info, scratch, 4 * at.input, 4 * w, bias, this.settings.relu, 4 * at.output);
+    const { relu } = this.settings;
+    const convolve = (first: number, images: number): void => {
+      const info = this.geometry(images);
+      const scratch = scratchBlocks(at.scratch, convolveScratch(info));
+      const [x, y] = [at.input + first * this.inputSize, at.output + first * this.outputSize];
+      convolveAt(step.ops, int32(step), info, scratch, 4 * x, 4 * w, bias, relu, 4 * y);
+    };
+    const own = this.ownImages(step.batch);
+    const core = own < step.batch ? secondCore() : null;
+    if (!core) return convolve(0, step.batch);
+    const images = step.batch - own;
+    const info = this.geometry(images);
+    const part: Part = {
+      inputs: [
+        [at.input + own * this.inputSize, images * this.inputSize],
+        [w, this.filterFloats()],
+        ...(this.bias ? [[b, info.outChannels] as HeapRun] : []),
+      ],
+      outputs: [[at.output + own * this.outputSize, images * this.outputSize]],
+      scratch: convolveScratch(info),
+      job: ([x, filter, b = 0], [y], scratch) => ({ kind: "convolve", info, scratch, x, filter, bias: b, relu, y }),
+    };
+    runPart(
+      core,
+      step.heap,
+      part,
+      () => convolve(0, own),
+      () => convolve(own, images),
+    );
   }
 
   backward(step: StepContext, at: UnitBuffers, dz: number, dInput: number | null, grads: number[]): void {
@@ -83,19 +135,85 @@ export class Conv2DUnit implements Unit {
     // d(pre-activation): tfjs's fused relu passes dy where y > 0 (NaN where y is NaN).
     if (this.settings.relu) ops.reluGrad(pixels * co, 4 * at.output, 4 * dz);
     if (this.bias) ops.sumRows(pixels, co, 4 * dz, 4 * grads[1]);
-    const heap32 = int32(step);
-    filterGradientAt(
-      ops,
-      heap32,
-      info,
-      scratchBlocks(at.scratch, filterGradientScratch()),
-      4 * at.input,
-      4 * dz,
-      4 * grads[0],
+    this.filterGradient(step, at, dz, grads[0]);
+    if (dInput !== null) this.inputGradient(step, at, dz, dInput);
+  }
+
+  /** dW = im2col(x)ᵀ · dz, the second core taking the later filters' columns where it pays. */
+  private filterGradient(step: StepContext, at: UnitBuffers, dz: number, dW: number): void {
+    const info = this.geometry(step.batch);
+    const co = info.outChannels;
+    const columns = (from: number, count: number): void => {
+      const scratch = scratchBlocks(at.scratch, filterGradientScratch());
+      filterGradientAt(step.ops, int32(step), info, scratch, 4 * at.input, 4 * dz, 4 * dW, [from, count]);
+    };
+    const own = this.ownFilters(step.batch);
+    const core = own < co ? secondCore() : null;
+    if (!core) return columns(0, co);
+    const patch = info.filterHeight * info.filterWidth * info.inChannels;
+    const part: Part = {
+      inputs: [
+        [at.input, step.batch * this.inputSize],
+        [dz, step.batch * this.outputSize],
+      ],
+      outputs: [[dW + own, co - own, patch, co]],
+      scratch: filterGradientScratch(),
+      // The output block starts at column `own` of row 0: dW itself lies `own` floats before it.
+      job: ([x, dy], [block], scratch) => ({
+        kind: "filterGradient",
+        info,
+        scratch,
+        x,
+        dy,
+        dW: block - 4 * own,
+        columns: [own, co - own],
+      }),
+    };
+    runPart(
+      core,
+      step.heap,
+      part,
+      () => columns(0, own),
+      () => columns(own, co - own),
     );
-    if (dInput === null) return;
-    const scratch = scratchBlocks(at.scratch, inputGradientScratch(info));
-    inputGradientAt(ops, heap32, info, scratch, 4 * dz, 4 * at.weights[0], 4 * dInput);
+  }
+
+  /** dx = col2im(dz · Wᵀ), the second core taking the later images where it pays. */
+  private inputGradient(step: StepContext, at: UnitBuffers, dz: number, dInput: number): void {
+    const w = at.weights[0];
+    const images = (first: number, count: number): void => {
+      const info = this.geometry(count);
+      const scratch = scratchBlocks(at.scratch, inputGradientScratch(info));
+      const [dy, dx] = [dz + first * this.outputSize, dInput + first * this.inputSize];
+      inputGradientAt(step.ops, int32(step), info, scratch, 4 * dy, 4 * w, 4 * dx);
+    };
+    const own = this.ownImages(step.batch);
+    const core = own < step.batch ? secondCore() : null;
+    if (!core) return images(0, step.batch);
+    const count = step.batch - own;
+    const info = this.geometry(count);
+    const part: Part = {
+      inputs: [
+        [dz + own * this.outputSize, count * this.outputSize],
+        [w, this.filterFloats()],
+      ],
+      outputs: [[dInput + own * this.inputSize, count * this.inputSize]],
+      scratch: inputGradientScratch(info),
+      job: ([dy, filter], [dx], scratch) => ({ kind: "inputGradient", info, scratch, dy, filter, dx }),
+    };
+    runPart(
+      core,
+      step.heap,
+      part,
+      () => images(0, own),
+      () => images(own, count),
+    );
+  }
+
+  /** Floats of the kernel. */
+  private filterFloats(): number {
+    const i = this.info;
+    return i.filterHeight * i.filterWidth * i.inChannels * i.outChannels;
   }
 }
 

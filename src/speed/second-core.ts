@@ -1,0 +1,265 @@
+/**
+ * A second core for the plan's largest products. tfjs's WebAssembly heap belongs to one
+ * thread, so a worker thread runs the same AssemblyScript ops (the shared build of the same
+ * kind, as-ops.ts) on a memory of its own that this thread shares. A layer hands it a part of
+ * its work: the part's inputs are copied in, the worker starts, this thread does its own part
+ * on tfjs's heap meanwhile, waits, and copies the part's outputs back.
+ *
+ * A part is whole images (or whole output columns) computed by the same function as the rest,
+ * so a split changes no bit of any result. Copies cost about 0.1 ms per MB; a part pays when it
+ * is many times that (units/conv2d.ts decides; bench/second-core.ts measures it).
+ *
+ * Off where the machine has one core, and with `TSLAB_DL_THREADS=1`. Never hangs: a worker
+ * that does not answer within {@link PATIENCE_MS} is retired and the caller computes the part
+ * itself; a part that fails in the worker throws here with the worker's message.
+ */
+import * as os from "node:os";
+import * as path from "node:path";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { asSharedModule } from "./as-ops";
+import type { SecondCoreJob } from "./second-core-jobs";
+
+/** How long a part may take before the worker is given up for this process. */
+const PATIENCE_MS = 60_000;
+
+/**
+ * What decides the hand-over: `minPartFlops`, the least work (2 × multiply-adds) a part must be
+ * to go to the second core (about 1 ms of products, against 0.05–0.3 ms of copies and
+ * hand-over; bench/second-core.ts measures both sides for the 8-2 CNN's convolutions), and
+ * `enabled` (tests and the bench compare one core with two in one process).
+ */
+export const secondCoreSettings = { minPartFlops: 20e6, enabled: true };
+
+/** The shared memory's largest size in 64 KiB pages (1 GiB): the shared builds' `maximumMemory`. */
+const MAX_PAGES = 16384;
+
+/**
+ * Slots of the control block both threads read: a part's number when it starts and when it
+ * ends, and 1 once the worker has its ops (until then every part stays here: a worker that
+ * cannot start costs nothing).
+ */
+export const STARTED = 0;
+export const ENDED = 1;
+export const READY = 2;
+
+/** Addresses in the shared memory below this stay unused (0 means "none" to the ops). */
+const FIRST_BYTE = 1024;
+
+/**
+ * The worker thread, its shared memory and the control block: one per process
+ * ({@link secondCore}). One part at a time: {@link SecondCore.start}, then {@link SecondCore.finish}.
+ */
+export class SecondCore {
+  private readonly memory: WebAssembly.Memory;
+  private readonly control: Int32Array;
+  private readonly port: MessagePort;
+  private readonly worker: Worker;
+  private parts = 0;
+  /** The kind of the part in hand, for an error's message. */
+  private kind = "";
+  private retired = false;
+  /** Parts the worker finished, for tests and the bench. */
+  done = 0;
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+    this.control = new Int32Array(new SharedArrayBuffer(16));
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(path.join(__dirname, "second-core-worker.js"), {
+      workerData: { ops: asSharedModule(), memory: this.memory, control: this.control, port: port2 },
+      transferList: [port2],
+    });
+    // The worker sleeps in Atomics.wait between parts; it must not keep a notebook's process alive.
+    this.worker.unref();
+    this.port.unref();
+    this.worker.on("error", () => this.retire());
+  }
+
+  /** Whether this worker has been retired (it never takes parts again). */
+  get retiredForGood(): boolean {
+    return this.retired;
+  }
+
+  /** Whether the worker takes parts: it is up and has not been retired. */
+  get usable(): boolean {
+    return !this.retired && Atomics.load(this.control, READY) === 1;
+  }
+
+  /** The shared memory as floats (a new view: the memory may have grown). */
+  get heap(): Float32Array {
+    return new Float32Array(this.memory.buffer);
+  }
+
+  /**
+   * Byte addresses for blocks of `bytes` each, 16-byte aligned, growing the memory to hold
+   * them; null where they cannot fit (the caller then keeps the part).
+   */
+  layout(bytes: number[]): number[] | null {
+    let next = FIRST_BYTE;
+    const blocks = bytes.map((b) => {
+      const at = next;
+      next += 16 * Math.ceil(b / 16);
+      return at;
+    });
+    const pages = Math.ceil(next / 65536);
+    const have = this.memory.buffer.byteLength / 65536;
+    if (pages > MAX_PAGES) return null;
+    try {
+      if (pages > have) this.memory.grow(pages - have);
+    } catch {
+      return null; // the system would not give the memory: this part stays on this thread
+    }
+    return blocks;
+  }
+
+  /** Hand the worker `job` (its inputs already copied in). */
+  start(job: SecondCoreJob): void {
+    this.parts += 1;
+    this.kind = job.kind;
+    this.port.postMessage(job);
+    Atomics.store(this.control, STARTED, this.parts);
+    Atomics.notify(this.control, STARTED);
+  }
+
+  /**
+   * Wait for the part {@link SecondCore.start} handed over: true when it is done; false when the
+   * worker did not answer within {@link PATIENCE_MS} (it is retired; compute the part here).
+   * Throws what the part threw in the worker.
+   */
+  finish(): boolean {
+    const waitedFrom = Date.now();
+    let ended = Atomics.load(this.control, ENDED);
+    while (ended !== this.parts) {
+      if (Date.now() - waitedFrom > PATIENCE_MS) {
+        this.retire();
+        return false;
+      }
+      Atomics.wait(this.control, ENDED, ended, 1000);
+      ended = Atomics.load(this.control, ENDED);
+    }
+    const reply = receiveMessageOnPort(this.port)?.message as { error?: string } | undefined;
+    if (reply?.error !== undefined)
+      throw new Error(`tslab-dl: the second core's part (${this.kind}) failed: ${reply.error}`);
+    this.done += 1;
+    return true;
+  }
+
+  /** Stop the worker for good (this process then computes every part on one core). */
+  retire(): void {
+    if (this.retired) return;
+    this.retired = true;
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * Floats on tfjs's heap a part reads or writes: `[at, floats]`, or `[at, floats, rows, stride]`
+ * for `rows` runs of `floats`, `stride` apart (some columns of a matrix).
+ */
+export type HeapRun = [at: number, floats: number] | [at: number, floats: number, rows: number, stride: number];
+
+/** A part of a layer's work, described for {@link runPart}. */
+export interface Part {
+  /** What the part reads, copied in before it starts. */
+  inputs: HeapRun[];
+  /** What the part writes, copied out when it ends. */
+  outputs: HeapRun[];
+  /** Bytes of each scratch block it needs. */
+  scratch: number[];
+  /** The job, given the byte addresses of its inputs', outputs' and scratch blocks in the shared memory. */
+  job(inputs: number[], outputs: number[], scratch: number[]): SecondCoreJob;
+}
+
+/** Floats a run spans. */
+function spanOf(run: HeapRun): number {
+  return run.length === 2 ? run[1] : (run[2] - 1) * run[3] + run[1];
+}
+
+/** Copy `run` between tfjs's heap and the shared memory at float index `shared`. */
+function copyRun(run: HeapRun, heap: Float32Array, shared: Float32Array, at: number, inward: boolean): void {
+  const [from, floats] = run;
+  const [rows, stride] = run.length === 2 ? [1, 0] : [run[2], run[3]];
+  for (let r = 0; r < rows; r++) {
+    const h = from + r * stride;
+    const s = at + r * stride;
+    if (inward) shared.set(heap.subarray(h, h + floats), s);
+    else heap.set(shared.subarray(s, s + floats), h);
+  }
+}
+
+/**
+ * Run `part` on the second core while `own` runs on this thread; where the part cannot be
+ * handed over (it does not fit the shared memory) or the worker has gone, `fallback` computes
+ * it here after `own`. `heap` is tfjs's heap as floats.
+ *
+ * @example
+ * runPart(core, step.heap, part, () => convolveAt(…own images…), () => convolveAt(…the rest…));
+ */
+export function runPart(core: SecondCore, heap: Float32Array, part: Part, own: () => void, fallback: () => void): void {
+  const runs = [...part.inputs, ...part.outputs];
+  const blocks = core.layout([...runs.map((r) => 4 * spanOf(r)), ...part.scratch]);
+  if (!blocks) {
+    own();
+    fallback();
+    return;
+  }
+  const shared = core.heap;
+  part.inputs.forEach((run, i) => copyRun(run, heap, shared, blocks[i] / 4, true));
+  const outputs = blocks.slice(part.inputs.length, runs.length);
+  core.start(part.job(blocks.slice(0, part.inputs.length), outputs, blocks.slice(runs.length)));
+  let done: boolean;
+  try {
+    own();
+  } finally {
+    done = core.finish(); // even when `own` threw: the next part must not meet this one's end
+  }
+  if (!done) {
+    fallback();
+    return;
+  }
+  part.outputs.forEach((run, i) => copyRun(run, heap, shared, outputs[i] / 4, false));
+}
+
+let core: SecondCore | null | undefined;
+
+/** Whether this process may use a second core: two or more cores, and not `TSLAB_DL_THREADS=1`. */
+function allowed(): boolean {
+  if (process.env.TSLAB_DL_THREADS === "1") return false;
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return cores >= 2 && typeof SharedArrayBuffer === "function";
+}
+
+/**
+ * The process's second core, started on first use; null where it is off or gone.
+ *
+ * @example
+ * const core = secondCore();
+ * if (core) core.start(job);
+ */
+export function secondCore(): SecondCore | null {
+  if (!secondCoreSettings.enabled) return null;
+  if (core === undefined) core = allowed() ? new SecondCore() : null;
+  return core?.usable ? core : null;
+}
+
+/**
+ * Start the second core if it is allowed, and resolve once it takes parts: true, or false where
+ * it is off or not up within `timeoutMs`.
+ *
+ * @example
+ * await whenSecondCoreReady(); // before timing a step
+ */
+export async function whenSecondCoreReady(timeoutMs = 10_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!secondCore()) {
+    if (!secondCoreSettings.enabled || core === null || core?.retiredForGood || Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+/** The worker's finished parts so far in this process (0 where none ran). */
+export function secondCoreParts(): number {
+  return core ? core.done : 0;
+}

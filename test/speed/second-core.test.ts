@@ -1,0 +1,163 @@
+/**
+ * The second core (src/speed/second-core.ts): a Conv2D unit's work split between this thread
+ * and the worker gives every loss, metric and gradient bit for bit as one core does, on odd
+ * shapes (batch 7, 9×11 images, 12 and 20 filters, same and valid padding, stride 2) and on the
+ * 8-2 CNN at its own threshold; a part that fails in the worker throws the worker's error
+ * here; and the sleeping worker does not keep a process alive.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { useFastOps } from "../../src/speed";
+import { planFor, planModel } from "../../src/speed/plan";
+import {
+  secondCore,
+  secondCoreParts,
+  secondCoreSettings,
+  whenSecondCoreReady,
+  type SecondCore,
+} from "../../src/speed/second-core";
+import { STEP_OP, type StepAttrs } from "../../src/speed/step-op";
+import { useWasm } from "./compare";
+
+before(async () => {
+  await useWasm();
+  useFastOps(true);
+  assert.ok(await whenSecondCoreReady(), "the second core starts on this machine (2 cores)");
+});
+
+/** One training step through the plan: `[loss, accuracy, ...gradients]`, and how many parts the worker ran. */
+function planStep(m: tf.Sequential, x: tf.Tensor, y: tf.Tensor): { outs: Float32Array[]; parts: number } {
+  const plan = planFor(m);
+  assert.ok(plan, planModel(m).reason);
+  const inputs: Record<string, tf.Tensor> = { x, y };
+  plan.weights.forEach((w, i) => (inputs[`w${i}`] = w.read()));
+  const attrs: StepAttrs = { plan, mode: "train" };
+  const before = secondCoreParts();
+  const result = tf.engine().runKernel(STEP_OP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const outs = result.map((t) => Float32Array.from(t.dataSync()));
+  tf.dispose(result);
+  return { outs, parts: secondCoreParts() - before };
+}
+
+/** The same step with the second core and with one core. */
+function bothWays(
+  m: tf.Sequential,
+  x: tf.Tensor,
+  y: tf.Tensor,
+): { two: Float32Array[]; one: Float32Array[]; parts: number } {
+  const { outs: two, parts } = planStep(m, x, y);
+  secondCoreSettings.enabled = false;
+  try {
+    const { outs: one, parts: none } = planStep(m, x, y);
+    assert.equal(none, 0, "with the second core off, no part goes to it");
+    return { two, one, parts };
+  } finally {
+    secondCoreSettings.enabled = true;
+  }
+}
+
+function assertSameBits(two: Float32Array[], one: Float32Array[], what: string): void {
+  assert.equal(two.length, one.length, `${what}: outputs`);
+  two.forEach((t, i) => {
+    const [a, b] = [new Uint32Array(t.buffer), new Uint32Array(one[i].buffer)];
+    const differs = a.findIndex((bits, j) => bits !== b[j]);
+    assert.equal(differs, -1, `${what}: output ${i} differs at ${differs}: ${t[differs]} vs ${one[i][differs]}`);
+    assert.equal(a.length, b.length, `${what}: output ${i} length`);
+  });
+}
+
+test("odd shapes: every part split between two cores gives the same bits as one core", () => {
+  const saved = secondCoreSettings.minPartFlops;
+  secondCoreSettings.minPartFlops = 0; // split every convolution, however small
+  try {
+    const m = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [9, 11, 3], filters: 12, kernelSize: 3, padding: "same", activation: "relu" }),
+        tf.layers.conv2d({ filters: 20, kernelSize: [3, 2], strides: 2, padding: "valid", activation: "relu" }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 4, activation: "softmax" }),
+      ],
+    });
+    m.compile({ optimizer: "sgd", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+    const x = tf.randomUniform([7, 9, 11, 3], -1, 1, "float32", 3);
+    const y = tf.tensor1d([0, 1, 2, 3, 1, 2, 0]);
+    const { two, one, parts } = bothWays(m, x, y);
+    // Two forward passes, two filter gradients, one input gradient (the first layer has none).
+    assert.equal(parts, 5, "parts the worker ran in one step");
+    assertSameBits(two, one, "odd shapes");
+    tf.dispose([x, y]);
+    m.dispose();
+  } finally {
+    secondCoreSettings.minPartFlops = saved;
+  }
+});
+
+test("the 8-2 CNN's convolutions at batch 32: the second one's three products go to the second core, same bits", () => {
+  // 8-2's layers (bench/cnn-model.ts) without its Dropout, which needs fit's noise seeds: the convolutions are what split.
+  const m = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", padding: "same", inputShape: [28, 28, 1] }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", padding: "same" }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 100, activation: "relu" }),
+      tf.layers.dense({ units: 10, activation: "softmax" }),
+    ],
+  });
+  m.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  const x = tf.randomUniform([32, 28, 28, 1], 0, 1, "float32", 5);
+  const y = tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10));
+  const { two, one, parts } = bothWays(m, x, y);
+  assert.equal(parts, 3, "forward, filter gradient and input gradient of the 14×14×32 → 64 convolution");
+  assertSameBits(two, one, "8-2 CNN");
+  tf.dispose([x, y]);
+  m.dispose();
+});
+
+test("a part that fails in the worker throws the worker's error here, and the next part still runs", () => {
+  const core: SecondCore | null = secondCore();
+  assert.ok(core);
+  const info = tf.backend_util.computeConv2DInfo([1, 4, 4, 1], [3, 3, 1, 2], 1, 1, "same");
+  const beyond = 2 ** 31; // far past the shared memory's end
+  core.start({
+    kind: "convolve",
+    info,
+    scratch: [beyond, beyond, 0],
+    x: beyond,
+    filter: beyond,
+    bias: 0,
+    relu: false,
+    y: beyond,
+  });
+  assert.throws(() => core.finish(), /the second core's part \(convolve\) failed: .*out of bounds/);
+  const [xAt, filterAt, yAt, geometry, scratch, col] = core.layout([64, 72, 128, 64, 4096, 576]) as number[];
+  const heap = core.heap;
+  heap.fill(1, xAt / 4, xAt / 4 + 16);
+  heap.fill(1, filterAt / 4, filterAt / 4 + 18);
+  core.start({
+    kind: "convolve",
+    info,
+    scratch: [geometry, scratch, col],
+    x: xAt,
+    filter: filterAt,
+    bias: 0,
+    relu: false,
+    y: yAt,
+  });
+  assert.equal(core.finish(), true);
+  // A corner of a 4×4 image of ones under a 3×3 filter of ones, same padding: 4 terms; the centre: 9.
+  assert.deepEqual([core.heap[yAt / 4], core.heap[yAt / 4 + 2 * 5]], [4, 9]);
+});
+
+test("the sleeping worker does not keep a process alive", () => {
+  const module = path.join(__dirname, "../../src/speed/second-core.js");
+  const script = `const s = require(${JSON.stringify(module)}); s.whenSecondCoreReady().then((ok) => console.log("ready", ok));`;
+  const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 });
+  assert.equal(run.error, undefined, "the process ended by itself within 30 s");
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), "ready true");
+});
