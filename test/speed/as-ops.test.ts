@@ -20,12 +20,12 @@ before(async () => {
   asModule(); // turns on V8's relaxed-SIMD flag where Node 20 needs it, as the loader does
 });
 
-/** The ids of a wasm binary's sections, in order. */
-function sectionIds(bytes: Uint8Array): number[] {
-  const ids: number[] = [];
+/** A wasm binary's sections in order: each one's id and bytes. */
+function sections(bytes: Uint8Array): { id: number; body: Uint8Array }[] {
+  const found: { id: number; body: Uint8Array }[] = [];
   let at = 8;
   while (at < bytes.length) {
-    ids.push(bytes[at++]);
+    const id = bytes[at++];
     let size = 0;
     let shift = 0;
     let byte: number;
@@ -34,10 +34,14 @@ function sectionIds(bytes: Uint8Array): number[] {
       size |= (byte & 0x7f) << shift;
       shift += 7;
     } while (byte & 0x80);
+    found.push({ id, body: bytes.subarray(at, at + size) });
     at += size;
   }
-  return ids;
+  return found;
 }
+
+/** The ids of a wasm binary's sections, in order. */
+const sectionIds = (bytes: Uint8Array): number[] => sections(bytes).map((s) => s.id);
 
 for (const fma of [false, true]) {
   const file = asModulePath(fma);
@@ -72,24 +76,9 @@ for (const fma of [false, true]) {
   });
 }
 
-/** The bytes of a wasm binary's section `id`. */
-function section(bytes: Uint8Array, id: number): Uint8Array {
-  let at = 8;
-  while (at < bytes.length) {
-    const sectionId = bytes[at++];
-    let size = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = bytes[at++];
-      size |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    if (sectionId === id) return bytes.subarray(at, at + size);
-    at += size;
-  }
-  return new Uint8Array(0);
-}
+/** The bytes of a wasm binary's section `id` (empty where it has none). */
+const section = (bytes: Uint8Array, id: number): Uint8Array =>
+  sections(bytes).find((s) => s.id === id)?.body ?? new Uint8Array(0);
 
 for (const fma of [false, true]) {
   test(`the second core's build ${fma ? "with" : "without"} FMA is the same code on a shared memory`, () => {
