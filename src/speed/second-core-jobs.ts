@@ -59,5 +59,6 @@ const RUN_JOB: {
 
 /** Run `job` with `ops` on the memory `heap` views. */
 export function runJob(ops: AsOps, heap: Heap, job: SecondCoreJob): void {
+  if (!Object.hasOwn(RUN_JOB, job.kind)) throw new Error(`no part of the kind ${JSON.stringify(job.kind)}`);
   (RUN_JOB[job.kind] as (ops: AsOps, heap: Heap, job: SecondCoreJob) => void)(ops, heap, job);
 }

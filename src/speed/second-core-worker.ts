@@ -1,11 +1,11 @@
 /**
  * The second core's thread (second-core.ts): the AssemblyScript ops on the shared memory,
- * sleeping until a part starts, running it, and saying when it ended (with the error, if it
- * threw, posted first).
+ * sleeping until a part starts, reading its job from the mailbox, running it, and saying when
+ * it ended (with the error, if it threw, written to the mailbox first).
  */
-import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
+import { workerData } from "node:worker_threads";
 import { instantiateAsOps } from "./as-ops";
-import { ENDED, READY, STARTED } from "./second-core";
+import { ENDED, ERROR_BYTES, JOB_BYTES, MAILBOX_BYTES, RAN, READY, STARTED } from "./second-core";
 import { runJob, type SecondCoreJob } from "./second-core-jobs";
 
 interface Start {
@@ -13,23 +13,33 @@ interface Start {
   ops: WebAssembly.Module;
   memory: WebAssembly.Memory;
   control: Int32Array;
-  port: MessagePort;
+  mailbox: Uint8Array;
 }
 
 const start = workerData as Start;
-const { memory, control, port } = start;
+const { memory, control, mailbox } = start;
 const ops = instantiateAsOps(memory, start.ops);
 Atomics.store(control, READY, 1);
 let seen = 0;
 for (;;) {
-  Atomics.wait(control, STARTED, seen);
+  // A wait can end with no new part (the tslab kernel under load): only a new number starts one.
+  while (Atomics.load(control, STARTED) === seen) {
+    Atomics.wait(control, STARTED, seen);
+  }
   seen = Atomics.load(control, STARTED);
-  const job = receiveMessageOnPort(port)?.message as SecondCoreJob;
   try {
+    // A copy: TextDecoder does not read a shared buffer.
+    const job = JSON.parse(
+      new TextDecoder().decode(mailbox.slice(0, Atomics.load(control, JOB_BYTES))),
+    ) as SecondCoreJob;
     runJob(ops, { HEAP32: new Int32Array(memory.buffer) }, job);
   } catch (error) {
-    port.postMessage({ error: error instanceof Error ? error.message : String(error) });
+    const message = new TextEncoder().encode(error instanceof Error ? error.message : String(error));
+    const bytes = message.subarray(0, MAILBOX_BYTES);
+    mailbox.set(bytes);
+    Atomics.store(control, ERROR_BYTES, bytes.length);
   }
+  Atomics.add(control, RAN, 1);
   Atomics.store(control, ENDED, seen);
   Atomics.notify(control, ENDED);
 }

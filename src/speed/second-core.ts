@@ -15,7 +15,7 @@
  */
 import * as os from "node:os";
 import * as path from "node:path";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { asSharedModule } from "./as-ops";
 import type { SecondCoreJob } from "./second-core-jobs";
 
@@ -35,12 +35,25 @@ const MAX_PAGES = 16384;
 
 /**
  * Slots of the control block both threads read: a part's number when it starts and when it
- * ends, and 1 once the worker has its ops (until then every part stays here: a worker that
- * cannot start costs nothing).
+ * ends; 1 once the worker has its ops (until then every part stays here: a worker that cannot
+ * start costs nothing); the bytes of the job in the mailbox; the bytes of the error the part
+ * threw (0: none); the parts the worker ran.
  */
 export const STARTED = 0;
 export const ENDED = 1;
 export const READY = 2;
+export const JOB_BYTES = 3;
+export const ERROR_BYTES = 4;
+/** How many parts the worker ran (tests check that it runs each once). */
+export const RAN = 5;
+
+/**
+ * Bytes of the mailbox the job (as JSON) and a part's error pass through. Each thread writes it
+ * only while the other waits on the control block, so the part a number names is always there
+ * to read, whatever wakes the worker (in the tslab kernel under load, an Atomics.wait has
+ * returned with no new part: the worker checks the number, and a wake alone runs nothing).
+ */
+export const MAILBOX_BYTES = 65536;
 
 /** Addresses in the shared memory below this stay unused (0 means "none" to the ops). */
 const FIRST_BYTE = 1024;
@@ -52,7 +65,7 @@ const FIRST_BYTE = 1024;
 export class SecondCore {
   private readonly memory: WebAssembly.Memory;
   private readonly control: Int32Array;
-  private readonly port: MessagePort;
+  private readonly mailbox: Uint8Array;
   private readonly worker: Worker;
   private parts = 0;
   /** The kind of the part in hand, for an error's message. */
@@ -63,16 +76,13 @@ export class SecondCore {
 
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    this.control = new Int32Array(new SharedArrayBuffer(16));
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
+    this.control = new Int32Array(new SharedArrayBuffer(32));
+    this.mailbox = new Uint8Array(new SharedArrayBuffer(MAILBOX_BYTES));
     this.worker = new Worker(path.join(__dirname, "second-core-worker.js"), {
-      workerData: { ops: asSharedModule(), memory: this.memory, control: this.control, port: port2 },
-      transferList: [port2],
+      workerData: { ops: asSharedModule(), memory: this.memory, control: this.control, mailbox: this.mailbox },
     });
     // The worker sleeps in Atomics.wait between parts; it must not keep a notebook's process alive.
     this.worker.unref();
-    this.port.unref();
     this.worker.on("error", () => this.retire());
   }
 
@@ -115,9 +125,15 @@ export class SecondCore {
 
   /** Hand the worker `job` (its inputs already copied in). */
   start(job: SecondCoreJob): void {
+    const bytes = new TextEncoder().encode(JSON.stringify(job));
+    if (bytes.length > MAILBOX_BYTES)
+      throw new Error(`tslab-dl: a second-core job of ${bytes.length} bytes exceeds the ${MAILBOX_BYTES}-byte mailbox`);
     this.parts += 1;
     this.kind = job.kind;
-    this.port.postMessage(job);
+    this.mailbox.set(bytes);
+    Atomics.store(this.control, ERROR_BYTES, 0);
+    Atomics.store(this.control, JOB_BYTES, bytes.length);
+    // The store to STARTED orders the mailbox's bytes before it for the worker's load of STARTED.
     Atomics.store(this.control, STARTED, this.parts);
     Atomics.notify(this.control, STARTED);
   }
@@ -138,11 +154,23 @@ export class SecondCore {
       Atomics.wait(this.control, ENDED, ended, 1000);
       ended = Atomics.load(this.control, ENDED);
     }
-    const reply = receiveMessageOnPort(this.port)?.message as { error?: string } | undefined;
-    if (reply?.error !== undefined)
-      throw new Error(`tslab-dl: the second core's part (${this.kind}) failed: ${reply.error}`);
+    const errorBytes = Atomics.load(this.control, ERROR_BYTES);
+    if (errorBytes > 0) {
+      const error = new TextDecoder().decode(this.mailbox.slice(0, errorBytes));
+      throw new Error(`tslab-dl: the second core's part (${this.kind}) failed: ${error}`);
+    }
     this.done += 1;
     return true;
+  }
+
+  /** Parts the worker has run so far. */
+  get workerRuns(): number {
+    return Atomics.load(this.control, RAN);
+  }
+
+  /** Wake the worker with no new part, as a spurious wake would (tests: it must run nothing). */
+  wakeWithoutPart(): void {
+    Atomics.notify(this.control, STARTED);
   }
 
   /** Stop the worker for good (this process then computes every part on one core). */

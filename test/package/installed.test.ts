@@ -244,8 +244,9 @@ describe("the packed package, installed as users install it", { skip: missing },
 
   test("the tarball holds the library, the kernel, the README and package.json, and nothing else", () => {
     const paths = packed.files.map((f) => f.path);
-    // The AssemblyScript kernels ship as the two compiled modules (their sources stay out).
-    const kernels = ["dist/src/speed/as/ops.wasm", "dist/src/speed/as/ops-fma.wasm"];
+    // The AssemblyScript kernels ship as the compiled modules, each also built on a shared memory
+    // for the second core (their sources stay out).
+    const kernels = ["ops", "ops-fma", "ops-shared", "ops-fma-shared"].map((m) => `dist/src/speed/as/${m}.wasm`);
     const outside = paths.filter(
       (p) =>
         !/^dist\/(src|kernel)\/.+\.(js|d\.ts)$/.test(p) &&

@@ -153,6 +153,39 @@ test("a part that fails in the worker throws the worker's error here, and the ne
   assert.deepEqual([core.heap[yAt / 4], core.heap[yAt / 4 + 2 * 5]], [4, 9]);
 });
 
+test("a wake with no new part runs nothing: each part runs once, with its own job", () => {
+  const core: SecondCore | null = secondCore();
+  assert.ok(core);
+  const info = tf.backend_util.computeConv2DInfo([1, 4, 4, 1], [3, 3, 1, 2], 1, 1, "same");
+  const [xAt, filterAt, yAt, geometry, scratch, col] = core.layout([64, 72, 128, 64, 4096, 576]) as number[];
+  const heap = core.heap;
+  const job = (value: number) => {
+    heap.fill(value, xAt / 4, xAt / 4 + 16);
+    heap.fill(1, filterAt / 4, filterAt / 4 + 18);
+    core.start({
+      kind: "convolve",
+      info,
+      scratch: [geometry, scratch, col],
+      x: xAt,
+      filter: filterAt,
+      bias: 0,
+      relu: false,
+      y: yAt,
+    });
+    assert.equal(core.finish(), true);
+    return core.heap[yAt / 4 + 2 * 5];
+  };
+  assert.equal(job(1), 9);
+  const ran = core.workerRuns;
+  for (let i = 0; i < 20; i++) {
+    core.wakeWithoutPart();
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // give the worker time to (wrongly) run
+  }
+  assert.equal(core.workerRuns, ran, "woken without a part, the worker ran nothing");
+  assert.equal(job(2), 18, "the next part runs its own job");
+  assert.equal(core.workerRuns, ran + 1);
+});
+
 test("the sleeping worker does not keep a process alive", () => {
   const module = path.join(__dirname, "../../src/speed/second-core.js");
   const script = `const s = require(${JSON.stringify(module)}); s.whenSecondCoreReady().then((ok) => console.log("ready", ok));`;
