@@ -118,71 +118,43 @@ test("the 8-2 CNN's convolutions at batch 32: the second one's three products go
   m.dispose();
 });
 
+/** A 4×4 one-channel image of `value`s under a 3×3 filter of ones (2 filters, same padding). */
+const ONES_INFO = tf.backend_util.computeConv2DInfo([1, 4, 4, 1], [3, 3, 1, 2], 1, 1, "same");
+
+/** Run that convolution on the second core: `[corner, centre]` of the first filter's output. */
+function convolveOnes(core: SecondCore, value: number): [number, number] {
+  const [xAt, filterAt, yAt, geometry, scratch, col] = core.layout([64, 72, 128, 64, 4096, 576]) as number[];
+  const heap = core.heap;
+  heap.fill(value, xAt / 4, xAt / 4 + 16);
+  heap.fill(1, filterAt / 4, filterAt / 4 + 18);
+  const at = { x: xAt, filter: filterAt, bias: 0, relu: false, y: yAt };
+  core.start({ kind: "convolve", info: ONES_INFO, scratch: [geometry, scratch, col], ...at });
+  assert.equal(core.finish(), true);
+  return [core.heap[yAt / 4], core.heap[yAt / 4 + 2 * 5]];
+}
+
 test("a part that fails in the worker throws the worker's error here, and the next part still runs", () => {
   const core: SecondCore | null = secondCore();
   assert.ok(core);
-  const info = tf.backend_util.computeConv2DInfo([1, 4, 4, 1], [3, 3, 1, 2], 1, 1, "same");
   const beyond = 2 ** 31; // far past the shared memory's end
-  core.start({
-    kind: "convolve",
-    info,
-    scratch: [beyond, beyond, 0],
-    x: beyond,
-    filter: beyond,
-    bias: 0,
-    relu: false,
-    y: beyond,
-  });
+  const at = { x: beyond, filter: beyond, bias: 0, relu: false, y: beyond };
+  core.start({ kind: "convolve", info: ONES_INFO, scratch: [beyond, beyond, 0], ...at });
   assert.throws(() => core.finish(), /the second core's part \(convolve\) failed: .*out of bounds/);
-  const [xAt, filterAt, yAt, geometry, scratch, col] = core.layout([64, 72, 128, 64, 4096, 576]) as number[];
-  const heap = core.heap;
-  heap.fill(1, xAt / 4, xAt / 4 + 16);
-  heap.fill(1, filterAt / 4, filterAt / 4 + 18);
-  core.start({
-    kind: "convolve",
-    info,
-    scratch: [geometry, scratch, col],
-    x: xAt,
-    filter: filterAt,
-    bias: 0,
-    relu: false,
-    y: yAt,
-  });
-  assert.equal(core.finish(), true);
   // A corner of a 4×4 image of ones under a 3×3 filter of ones, same padding: 4 terms; the centre: 9.
-  assert.deepEqual([core.heap[yAt / 4], core.heap[yAt / 4 + 2 * 5]], [4, 9]);
+  assert.deepEqual(convolveOnes(core, 1), [4, 9]);
 });
 
 test("a wake with no new part runs nothing: each part runs once, with its own job", () => {
   const core: SecondCore | null = secondCore();
   assert.ok(core);
-  const info = tf.backend_util.computeConv2DInfo([1, 4, 4, 1], [3, 3, 1, 2], 1, 1, "same");
-  const [xAt, filterAt, yAt, geometry, scratch, col] = core.layout([64, 72, 128, 64, 4096, 576]) as number[];
-  const heap = core.heap;
-  const job = (value: number) => {
-    heap.fill(value, xAt / 4, xAt / 4 + 16);
-    heap.fill(1, filterAt / 4, filterAt / 4 + 18);
-    core.start({
-      kind: "convolve",
-      info,
-      scratch: [geometry, scratch, col],
-      x: xAt,
-      filter: filterAt,
-      bias: 0,
-      relu: false,
-      y: yAt,
-    });
-    assert.equal(core.finish(), true);
-    return core.heap[yAt / 4 + 2 * 5];
-  };
-  assert.equal(job(1), 9);
+  assert.deepEqual(convolveOnes(core, 1), [4, 9]);
   const ran = core.workerRuns;
   for (let i = 0; i < 20; i++) {
     core.wakeWithoutPart();
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // give the worker time to (wrongly) run
   }
   assert.equal(core.workerRuns, ran, "woken without a part, the worker ran nothing");
-  assert.equal(job(2), 18, "the next part runs its own job");
+  assert.deepEqual(convolveOnes(core, 2), [8, 18], "the next part runs its own job");
   assert.equal(core.workerRuns, ran + 1);
 });
 
