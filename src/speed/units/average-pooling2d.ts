@@ -5,37 +5,12 @@
  * `same` padding cut it, and the unit keeps that so its numbers are stock tfjs's. Both ways
  * are src/speed/as/avg-pool.ts.
  */
-import type * as tf from "@tensorflow/tfjs";
-import { GEOMETRY_BYTES, writePoolGeometry } from "../ops/conv-geometry";
-import { int32 } from "./conv2d";
-import { poolGeometry, type Pooling2DSettings } from "./max-pooling2d";
-import { scratchBlocks, scratchFloatsFor } from "./scratch";
-import type { StepContext, Unit, UnitBuffers } from "./unit";
+import { Pooling2DUnit, type Pooling2DSettings } from "./pooling2d";
+import type { StepContext, UnitBuffers } from "./unit";
 
-export class AveragePooling2DUnit implements Unit {
-  readonly label: string;
-  readonly weights = [];
-  readonly inputSize: number;
-  readonly outputSize: number;
-  private readonly info: tf.backend_util.Conv2DInfo;
-
+export class AveragePooling2DUnit extends Pooling2DUnit {
   constructor(settings: Pooling2DSettings) {
-    this.info = poolGeometry(settings);
-    const [h, w, c] = settings.inShape;
-    this.inputSize = h * w * c;
-    this.outputSize = this.info.outHeight * this.info.outWidth * c;
-    this.label = `AveragePooling2D ${settings.poolSize.join("×")}`;
-  }
-
-  scratchFloats(): number {
-    return scratchFloatsFor([GEOMETRY_BYTES]);
-  }
-
-  /** The geometry block for `step`'s batch, written into the unit's scratch; its byte address. */
-  private geometry(step: StepContext, at: UnitBuffers): number {
-    const [geometry] = scratchBlocks(at.scratch, [GEOMETRY_BYTES]);
-    writePoolGeometry(int32(step), geometry, { ...this.info, batchSize: step.batch });
-    return geometry;
+    super("AveragePooling2D", settings);
   }
 
   forward(step: StepContext, at: UnitBuffers): void {

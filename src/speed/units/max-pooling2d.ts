@@ -5,56 +5,12 @@
  * adding up where windows overlap. Forward is src/speed/as/max-pool.ts; backward is the
  * registered `MaxPoolGrad` kernel's AssemblyScript (src/speed/as/max-pool-grad.ts).
  */
-import * as tf from "@tensorflow/tfjs";
-import { GEOMETRY_BYTES, writePoolGeometry } from "../ops/conv-geometry";
-import { int32 } from "./conv2d";
-import { scratchBlocks, scratchFloatsFor } from "./scratch";
-import type { StepContext, Unit, UnitBuffers } from "./unit";
+import { Pooling2DUnit, type Pooling2DSettings } from "./pooling2d";
+import type { StepContext, UnitBuffers } from "./unit";
 
-/** A 2-D pooling layer's settings (Keras's, resolved to pairs). */
-export interface Pooling2DSettings {
-  /** The input's [height, width, channels] per sample. */
-  inShape: [number, number, number];
-  poolSize: [number, number];
-  strides: [number, number];
-  padding: "same" | "valid";
-}
-
-/** The pooling geometry of `settings` for a batch of one, as tfjs's pooling ops compute it. */
-export function poolGeometry(settings: Pooling2DSettings): tf.backend_util.Conv2DInfo {
-  return tf.backend_util.computePool2DInfo(
-    [1, ...settings.inShape],
-    settings.poolSize,
-    settings.strides,
-    1,
-    settings.padding,
-  );
-}
-
-export class MaxPooling2DUnit implements Unit {
-  readonly label: string;
-  readonly weights = [];
-  readonly inputSize: number;
-  readonly outputSize: number;
-  private readonly info: tf.backend_util.Conv2DInfo;
-
+export class MaxPooling2DUnit extends Pooling2DUnit {
   constructor(settings: Pooling2DSettings) {
-    this.info = poolGeometry(settings);
-    const [h, w, c] = settings.inShape;
-    this.inputSize = h * w * c;
-    this.outputSize = this.info.outHeight * this.info.outWidth * c;
-    this.label = `MaxPooling2D ${settings.poolSize.join("×")}`;
-  }
-
-  scratchFloats(): number {
-    return scratchFloatsFor([GEOMETRY_BYTES]);
-  }
-
-  /** The geometry block for `step`'s batch, written into the unit's scratch; its byte address. */
-  private geometry(step: StepContext, at: UnitBuffers): number {
-    const [geometry] = scratchBlocks(at.scratch, [GEOMETRY_BYTES]);
-    writePoolGeometry(int32(step), geometry, { ...this.info, batchSize: step.batch });
-    return geometry;
+    super("MaxPooling2D", settings);
   }
 
   forward(step: StepContext, at: UnitBuffers): void {
