@@ -19,7 +19,7 @@ export interface Pooling2DSettings {
 }
 
 /** The pooling geometry of `settings` for a batch of one, as tfjs's pooling ops compute it. */
-export function poolGeometry(settings: Pooling2DSettings): tf.backend_util.Conv2DInfo {
+function poolGeometry(settings: Pooling2DSettings): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computePool2DInfo(
     [1, ...settings.inShape],
     settings.poolSize,
