@@ -4,30 +4,32 @@
  * vectors of 4 first, then a scalar tail; the same IEEE float32 operation either way, so
  * results are those of a scalar loop (and of tfjs's kernels).
  *
- * One generic loop (`@inline`, the operation and the repeated side compile-time constants),
- * one named export per case. (This file is in .prettierignore: prettier does not parse
- * decorators on functions.)
+ * One generic loop (`@inline`, the operation and the repeated side compile-time constants;
+ * its step generic over the lane type, lanes.ts), one named export per case. (This file is
+ * in .prettierignore: prettier does not parse decorators on functions.)
  */
+import { add, div, floatBytes, mul, sub, vectorBytes } from "./lanes";
 
 enum Op { Add, Sub, Mul, Div }
 
 /** Which operand is one scalar repeated. */
 enum Repeated { None, B, A }
 
+/** `a ∘ b`, for one lane or four. */
 // @ts-ignore: decorator
-@inline function vector(op: Op, a: v128, b: v128): v128 {
-  if (op == Op.Add) return f32x4.add(a, b);
-  if (op == Op.Sub) return f32x4.sub(a, b);
-  if (op == Op.Mul) return f32x4.mul(a, b);
-  return f32x4.div(a, b);
+@inline function apply<T>(op: Op, a: T, b: T): T {
+  if (op == Op.Add) return add<T>(a, b);
+  if (op == Op.Sub) return sub<T>(a, b);
+  if (op == Op.Mul) return mul<T>(a, b);
+  return div<T>(a, b);
 }
 
+/** `out = a ∘ b` at one position; the repeated side is `sa` or `sb`, already splat for v128. */
 // @ts-ignore: decorator
-@inline function scalar(op: Op, a: f32, b: f32): f32 {
-  if (op == Op.Add) return a + b;
-  if (op == Op.Sub) return a - b;
-  if (op == Op.Mul) return a * b;
-  return a / b;
+@inline function step<T>(op: Op, repeated: Repeated, a: usize, b: usize, out: usize, sa: T, sb: T): void {
+  const x = repeated == Repeated.A ? sa : load<T>(a);
+  const y = repeated == Repeated.B ? sb : load<T>(b);
+  store<T>(out, apply<T>(op, x, y));
 }
 
 // @ts-ignore: decorator
@@ -36,19 +38,11 @@ enum Repeated { None, B, A }
   const sb = repeated == Repeated.B ? load<f32>(b) : 0;
   const va = f32x4.splat(sa);
   const vb = f32x4.splat(sb);
-  const vecEnd = <usize>(n & ~3) << 2;
-  const end = <usize>n << 2;
+  const vecEnd = vectorBytes(n);
+  const end = floatBytes(n);
   let off: usize = 0;
-  for (; off < vecEnd; off += 16) {
-    const x = repeated == Repeated.A ? va : v128.load(a + off);
-    const y = repeated == Repeated.B ? vb : v128.load(b + off);
-    v128.store(out + off, vector(op, x, y));
-  }
-  for (; off < end; off += 4) {
-    const x = repeated == Repeated.A ? sa : load<f32>(a + off);
-    const y = repeated == Repeated.B ? sb : load<f32>(b + off);
-    store<f32>(out + off, scalar(op, x, y));
-  }
+  for (; off < vecEnd; off += 16) step<v128>(op, repeated, a + off, b + off, out + off, va, vb);
+  for (; off < end; off += 4) step<f32>(op, repeated, a + off, b + off, out + off, sa, sb);
 }
 
 export function add_vv(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Add, Repeated.None, n, a, b, out); }

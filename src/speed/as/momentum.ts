@@ -1,34 +1,31 @@
 /**
  * tfjs's Momentum update in place, for n floats: acc = m·acc + g, then w = c·acc + w, or with
  * Nesterov w = c·(g + acc·m) + w; c = −learning rate, m the momentum. The same float32
- * operations in the same order as tfjs's separate ops. Whole vectors of 4, then a scalar tail.
+ * operations in the same order as tfjs's separate ops. Whole vectors of 4, then a scalar tail,
+ * both through {@link step}. (This file is in .prettierignore: prettier does not parse
+ * decorators on functions.)
  */
+import { add, floatBytes, mul, vectorBytes } from "./lanes";
 
-/**
- * The update; `nesterov` (a compile-time constant where it is inlined) for Nesterov's. (This file
- * is in .prettierignore: prettier does not parse decorators on functions.)
- */
+// @ts-ignore: decorator
+@inline function step<T>(w: usize, g: usize, acc: usize, c: T, m: T, nesterov: bool): void {
+  const gv = load<T>(g);
+  const a = add<T>(mul<T>(m, load<T>(acc)), gv);
+  store<T>(acc, a);
+  const change = nesterov ? mul<T>(c, add<T>(gv, mul<T>(a, m))) : mul<T>(c, a);
+  store<T>(w, add<T>(change, load<T>(w)));
+}
+
+/** The update; `nesterov` (a compile-time constant where it is inlined) for Nesterov's. */
 // @ts-ignore: decorator
 @inline function update(n: i32, w: usize, g: usize, acc: usize, c: f32, m: f32, nesterov: bool): void {
   const cv = f32x4.splat(c);
   const mv = f32x4.splat(m);
-  const vecEnd = (<usize>(n & ~3)) << 2;
-  const end = (<usize>n) << 2;
+  const vecEnd = vectorBytes(n);
+  const end = floatBytes(n);
   let off: usize = 0;
-  for (; off < vecEnd; off += 16) {
-    const gv = v128.load(g + off);
-    const a = f32x4.add(f32x4.mul(mv, v128.load(acc + off)), gv);
-    v128.store(acc + off, a);
-    const step = nesterov ? f32x4.mul(cv, f32x4.add(gv, f32x4.mul(a, mv))) : f32x4.mul(cv, a);
-    v128.store(w + off, f32x4.add(step, v128.load(w + off)));
-  }
-  for (; off < end; off += 4) {
-    const gs = load<f32>(g + off);
-    const a = m * load<f32>(acc + off) + gs;
-    store<f32>(acc + off, a);
-    const step = nesterov ? c * (gs + a * m) : c * a;
-    store<f32>(w + off, step + load<f32>(w + off));
-  }
+  for (; off < vecEnd; off += 16) step<v128>(w + off, g + off, acc + off, cv, mv, nesterov);
+  for (; off < end; off += 4) step<f32>(w + off, g + off, acc + off, c, m, nesterov);
 }
 
 export function momentum(n: i32, w: usize, g: usize, acc: usize, c: f32, m: f32): void {
