@@ -12,7 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { inboundLayers, modelInternals, trainingModel } from "./internals";
-import { ActivationUnit, isActivation } from "./units/activation";
+import { ActivationUnit, isActivation, type ActivationName } from "./units/activation";
 import { AveragePooling2DUnit } from "./units/average-pooling2d";
 import { Conv2DUnit } from "./units/conv2d";
 import { DenseUnit } from "./units/dense";
@@ -110,18 +110,15 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
     case "Dense": {
       if (inShape.length !== 1)
         return `${where} takes a rank-${inShape.length + 1} input (the fast path flattens first)`;
-      if (config.kernelRegularizer != null || config.biasRegularizer != null) return `${where} has a regularizer`;
-      if (config.kernelConstraint != null || config.biasConstraint != null) return `${where} has a constraint`;
-      const activation = config.activation;
-      if (!isActivation(activation)) return `${where}: activation '${String(activation)}' has no fast unit yet`;
-      // Public: a built Dense layer's weights are its kernel, then its bias if it has one.
-      const [kernel, bias] = layer.weights;
-      if (!kernel) return `${where} is not built`;
+      const weights = kernelAndBias(layer, config, where);
+      if (typeof weights === "string") return weights;
+      const { activation, kernel, bias } = weights;
       const units = outShape[0];
-      // tfjs fuses relu and linear into the product; it applies the others after the bias add.
-      const fused = activation === "relu" || activation === "linear";
-      const unit = new DenseUnit(inSize, units, activation === "relu", kernel, bias ?? null, activation);
-      return fused ? [unit] : [unit, new ActivationUnit(activation, units, units, `(${activation})`)];
+      return withActivation(
+        new DenseUnit(inSize, units, activation === "relu", kernel, bias, activation),
+        activation,
+        units,
+      );
     }
     case "Embedding":
       return embeddingUnits(layer, config, where, inShape);
@@ -187,16 +184,10 @@ function conv2DUnits(
     return `${where} has dilation rate ${dilation.join("×")} (the fast path convolves undilated only)`;
   if (config.padding !== "same" && config.padding !== "valid")
     return `${where} has padding '${String(config.padding)}' (same or valid only)`;
-  if (config.kernelRegularizer != null || config.biasRegularizer != null) return `${where} has a regularizer`;
-  if (config.kernelConstraint != null || config.biasConstraint != null) return `${where} has a constraint`;
-  const activation = config.activation;
-  if (!isActivation(activation)) return `${where}: activation '${String(activation)}' has no fast unit yet`;
-  // Public: a built Conv2D layer's weights are its kernel, then its bias if it has one.
-  const [kernel, bias] = layer.weights;
-  if (!kernel) return `${where} is not built`;
+  const weights = kernelAndBias(layer, config, where);
+  if (typeof weights === "string") return weights;
+  const { activation, kernel, bias } = weights;
   const filters = config.filters as number;
-  // tfjs fuses relu and linear into the convolution; it applies the others after the bias add.
-  const fused = activation === "relu" || activation === "linear";
   const unit = new Conv2DUnit(
     {
       inShape: inShape as [number, number, number],
@@ -208,9 +199,36 @@ function conv2DUnits(
       activation,
     },
     kernel,
-    bias ?? null,
+    bias,
   );
-  return fused ? [unit] : [unit, new ActivationUnit(activation, unit.outputSize, filters, `(${activation})`)];
+  return withActivation(unit, activation, filters);
+}
+
+/**
+ * What a Dense and a Conv2D layer need alike: no regularizer or constraint, an activation
+ * with a fast unit, and built weights (public: its kernel, then its bias if it has one).
+ */
+function kernelAndBias(
+  layer: LayerWithConfig,
+  config: Record<string, unknown>,
+  where: string,
+): { activation: ActivationName; kernel: tf.LayerVariable; bias: tf.LayerVariable | null } | string {
+  if (config.kernelRegularizer != null || config.biasRegularizer != null) return `${where} has a regularizer`;
+  if (config.kernelConstraint != null || config.biasConstraint != null) return `${where} has a constraint`;
+  const activation = config.activation;
+  if (!isActivation(activation)) return `${where}: activation '${String(activation)}' has no fast unit yet`;
+  const [kernel, bias] = layer.weights;
+  if (!kernel) return `${where} is not built`;
+  return { activation, kernel, bias: bias ?? null };
+}
+
+/**
+ * `unit`, then a unit for its activation over rows of `rowLength` unless tfjs fuses it: relu
+ * and linear go into the product, the others are applied after the bias add.
+ */
+function withActivation(unit: Unit, activation: ActivationName, rowLength: number): Unit[] {
+  if (activation === "relu" || activation === "linear") return [unit];
+  return [unit, new ActivationUnit(activation, unit.outputSize, rowLength, `(${activation})`)];
 }
 
 /** The layer's name in an explanation: "Dense relu", "Dropout 0.3", "Flatten". */

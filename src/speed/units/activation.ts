@@ -8,7 +8,7 @@ import type { StepContext, Unit, UnitBuffers } from "./unit";
 
 /** The activations the fast path runs. */
 const ACTIVATIONS = ["relu", "sigmoid", "tanh", "softmax", "linear"] as const;
-type ActivationName = (typeof ACTIVATIONS)[number];
+export type ActivationName = (typeof ACTIVATIONS)[number];
 
 export function isActivation(name: unknown): name is ActivationName {
   return (ACTIVATIONS as readonly unknown[]).includes(name);

@@ -60,21 +60,23 @@ export function lossRows(
   const hi = f(1 - epsilon);
   const target = new Float32Array(width);
   const scratch = new Float64Array(width); // each row's d(loss)/d(normalised output)
+  // One record, moved from row to row, so the row functions allocate nothing.
+  const at: Row = { heap, row: 0, t: target, g: -1, n: width, batch, lo, hi };
   for (let r = 0; r < batch; r++) {
     const row = p + r * width;
-    const g = dp === null ? -1 : dp + r * width;
+    at.row = row;
+    at.g = dp === null ? -1 : dp + r * width;
     if (spec.loss === "sparseCategoricalCrossentropy") {
       const label = targets[r];
       const c = Math.floor(label);
       target.fill(0);
       if (c >= 0 && c < width) target[c] = 1;
-      loss += crossEntropyRow(heap, row, target, g, width, batch, lo, hi, true, scratch);
+      loss += crossEntropyRow(at, true, scratch);
     } else {
       target.set(targets.subarray(r * width, (r + 1) * width));
-      if (spec.loss === "categoricalCrossentropy")
-        loss += crossEntropyRow(heap, row, target, g, width, batch, lo, hi, false, scratch);
-      else if (spec.loss === "binaryCrossentropy") loss += binaryRow(heap, row, target, g, width, batch, lo, hi);
-      else loss += squaredErrorRow(heap, row, target, g, width, batch);
+      if (spec.loss === "categoricalCrossentropy") loss += crossEntropyRow(at, false, scratch);
+      else if (spec.loss === "binaryCrossentropy") loss += binaryRow(at);
+      else loss += squaredErrorRow(at);
     }
     if (spec.accuracy === "binary") {
       let hits = 0;
@@ -97,21 +99,27 @@ function argMax(values: Float32Array, at: number, n: number): number {
 }
 
 /**
+ * One row of the batch for the row functions: its n outputs at `heap[row]`, its target `t`,
+ * where its gradient goes (`g`, or −1: none), the batch size the mean loss divides by, and
+ * the clip range [lo, hi].
+ */
+interface Row {
+  heap: Float32Array;
+  row: number;
+  t: Float32Array;
+  g: number;
+  n: number;
+  batch: number;
+  lo: number;
+  hi: number;
+}
+
+/**
  * One row of categorical cross-entropy (after a first clip when `clipFirst`, as the sparse
  * loss does): q = c / Σc, r = clip(q), loss = −Σ t·log r; gradient written at g unless g < 0.
  */
-function crossEntropyRow(
-  heap: Float32Array,
-  row: number,
-  t: Float32Array,
-  g: number,
-  n: number,
-  batch: number,
-  lo: number,
-  hi: number,
-  clipFirst: boolean,
-  dq: Float64Array,
-): number {
+function crossEntropyRow(at: Row, clipFirst: boolean, dq: Float64Array): number {
+  const { heap, row, t, g, n, batch, lo, hi } = at;
   const f = Math.fround;
   const clip = (v: number): number => Math.min(Math.max(v, lo), hi);
   let total = 0;
@@ -142,16 +150,8 @@ function crossEntropyRow(
 }
 
 /** One row of binary cross-entropy, tfjs's way: through the logit of the clipped output. */
-function binaryRow(
-  heap: Float32Array,
-  row: number,
-  t: Float32Array,
-  g: number,
-  n: number,
-  batch: number,
-  lo: number,
-  hi: number,
-): number {
+function binaryRow(at: Row): number {
+  const { heap, row, t, g, n, batch, lo, hi } = at;
   const f = Math.fround;
   let total = 0;
   const scale = 1 / (batch * n);
@@ -174,14 +174,8 @@ function binaryRow(
 }
 
 /** One row of mean squared error. */
-function squaredErrorRow(
-  heap: Float32Array,
-  row: number,
-  t: Float32Array,
-  g: number,
-  n: number,
-  batch: number,
-): number {
+function squaredErrorRow(at: Row): number {
+  const { heap, row, t, g, n, batch } = at;
   let total = 0;
   const scale = 2 / (batch * n);
   for (let j = 0; j < n; j++) {
