@@ -40,7 +40,7 @@ export function gemmBiasRelu(
   // Band i (4 rows or 1) is packed at scratch + i·K floats.
   for (let i = 0; i < m;) {
     const rows = i + 4 <= m ? 4 : 1;
-    packBand(a, sai, sak, i, rows, 0, k, scratch + <usize>(4 * i * k));
+    packBand(a + <usize>(i * sai), sai, sak, rows, k, scratch + <usize>(4 * i * k));
     i += rows;
   }
   if (bias) {

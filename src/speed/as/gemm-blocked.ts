@@ -19,15 +19,14 @@ export const PATCH_COLUMNS = 2;
 export const MATRIX_SKIP = 3;
 
 /**
- * One skip-packed band of 4 rows times all of B's block: the 8- and 4-column tiles take only
- * the band's kept k; the columns left of the last 4 take every k (the band packed again).
+ * One skip-packed band of 4 rows (from A[i][k0] at `band`) times all of B's block: the 8- and
+ * 4-column tiles take only the band's kept k; the columns left of the last 4 take every k
+ * (the band packed again).
  */
 function bandSkip(
-  a: usize,
+  band: usize,
   sai: i32,
   sak: i32,
-  i: i32,
-  k0: i32,
   kc: i32,
   b: usize,
   sbk: i32,
@@ -38,14 +37,14 @@ function bandSkip(
   scratch: usize,
 ): void {
   const list = scratch + <usize>(16 * KC);
-  const count = packBandSkip(a, sai, sak, i, k0, kc, sbk, scratch, list);
+  const count = packBandSkip(band, sai, sak, kc, sbk, scratch, list);
   let j = 0;
   for (; j + 8 <= n; j += 8) tile4x8Skip(scratch, list, count, b + <usize>(4 * j), c + <usize>(4 * j), ldc, first);
   if (j + 4 <= n) {
     tile4x4Skip(scratch, list, count, b + <usize>(4 * j), c + <usize>(4 * j), ldc, first);
     j += 4;
   }
-  if (j < n) packBand(a, sai, sak, i, 4, k0, kc, scratch);
+  if (j < n) packBand(band, sai, sak, 4, kc, scratch);
   for (; j < n; j++) tileColumn(scratch, 4, b + <usize>(4 * j), sbk, kc, c + <usize>(4 * j), ldc, first);
 }
 
@@ -87,14 +86,15 @@ export function multiply(
     for (let i = 0; i < m;) {
       const rows = i + 4 <= m ? 4 : 1;
       const cRow = c + <usize>(i * ldc);
+      const band = a + <usize>(i * sai + k0 * sak);
       if (kind == MATRIX_SKIP && rows == 4) {
-        bandSkip(a, sai, sak, i, k0, kc, bBlock, sbk, n, cRow, ldc, first, scratch);
+        bandSkip(band, sai, sak, kc, bBlock, sbk, n, cRow, ldc, first, scratch);
         i += rows;
         continue;
       }
       if (kind == PATCH_ROWS) packPatchRows(<usize>sai, a, i, rows, k0, kc, scratch);
       else if (kind == PATCH_COLUMNS) packPatchColumns(<usize>sai, a, i, rows, k0, kc, scratch);
-      else packBand(a, sai, sak, i, rows, k0, kc, scratch);
+      else packBand(band, sai, sak, rows, kc, scratch);
       for (let j = 0; j < n;) {
         const width = widthAt(j, n);
         const at = <usize>(4 * j);

@@ -1,12 +1,13 @@
 /**
- * Packing a band of A for the register tiles (gemm-tiles.ts): rows i..i+rows (4 or 1) of A's
- * columns [k0, k0+kc), read through any element strides, stored k-major as [kc][rows] floats,
- * so a tile reads the band with one pointer and constant offsets.
+ * Packing a band of A for the register tiles (gemm-tiles.ts): `rows` rows (4 or 1) of kc of A's
+ * columns from `band` (the byte address of the band's first value, A[i][k0]), read through
+ * any element strides, stored k-major as [kc][rows] floats, so a tile reads the band with one
+ * pointer and constant offsets.
  */
 
-/** Copy rows i..i+rows of A's K block [k0, k0+kc) into `scratch` as [kc][rows]. */
-export function packBand(a: usize, sai: i32, sak: i32, i: i32, rows: i32, k0: i32, kc: i32, scratch: usize): void {
-  let src = a + <usize>(i * sai + k0 * sak);
+/** Copy the band's `rows` rows of kc values into `scratch` as [kc][rows]. */
+export function packBand(band: usize, sai: i32, sak: i32, rows: i32, kc: i32, scratch: usize): void {
+  let src = band;
   let dst = scratch;
   if (rows == 4) {
     for (let k = 0; k < kc; k++) {
@@ -32,18 +33,8 @@ export function packBand(a: usize, sai: i32, sak: i32, i: i32, rows: i32, k0: i3
  * were kept. A product over the kept k gives the same sums for a finite B (each left-out
  * term is ±0 times a finite value), up to the sign of a zero.
  */
-export function packBandSkip(
-  a: usize,
-  sai: i32,
-  sak: i32,
-  i: i32,
-  k0: i32,
-  kc: i32,
-  sbk: i32,
-  scratch: usize,
-  list: usize,
-): i32 {
-  let src = a + <usize>(i * sai + k0 * sak);
+export function packBandSkip(band: usize, sai: i32, sak: i32, kc: i32, sbk: i32, scratch: usize, list: usize): i32 {
+  let src = band;
   let dst = scratch;
   let count = 0;
   const zero = f32x4.splat(0);
