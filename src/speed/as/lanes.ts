@@ -19,12 +19,6 @@
 }
 
 // @ts-ignore: decorator
-@inline export function splat<T>(x: f32): T {
-  if (isVector<T>()) return f32x4.splat(x);
-  else return x;
-}
-
-// @ts-ignore: decorator
 @inline export function add<T>(a: T, b: T): T {
   if (isVector<T>()) return f32x4.add(a, b);
   else return a + b;

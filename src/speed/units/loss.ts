@@ -61,22 +61,22 @@ export function lossRows(
   const target = new Float32Array(width);
   const scratch = new Float64Array(width); // each row's d(loss)/d(normalised output)
   // One record, moved from row to row, so the row functions allocate nothing.
-  const at: Row = { heap, row: 0, t: target, g: -1, n: width, batch, lo, hi };
+  const current: Row = { heap, row: 0, t: target, g: -1, n: width, batch, lo, hi };
   for (let r = 0; r < batch; r++) {
     const row = p + r * width;
-    at.row = row;
-    at.g = dp === null ? -1 : dp + r * width;
+    current.row = row;
+    current.g = dp === null ? -1 : dp + r * width;
     if (spec.loss === "sparseCategoricalCrossentropy") {
       const label = targets[r];
       const c = Math.floor(label);
       target.fill(0);
       if (c >= 0 && c < width) target[c] = 1;
-      loss += crossEntropyRow(at, true, scratch);
+      loss += crossEntropyRow(current, true, scratch);
     } else {
       target.set(targets.subarray(r * width, (r + 1) * width));
-      if (spec.loss === "categoricalCrossentropy") loss += crossEntropyRow(at, false, scratch);
-      else if (spec.loss === "binaryCrossentropy") loss += binaryRow(at);
-      else loss += squaredErrorRow(at);
+      if (spec.loss === "categoricalCrossentropy") loss += crossEntropyRow(current, false, scratch);
+      else if (spec.loss === "binaryCrossentropy") loss += binaryRow(current);
+      else loss += squaredErrorRow(current);
     }
     if (spec.accuracy === "binary") {
       let hits = 0;
