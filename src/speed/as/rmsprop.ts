@@ -8,12 +8,15 @@
 import { add, div, floatBytes, mul, sqrt, sub, vectorBytes } from "./lanes";
 
 // @ts-ignore: decorator
-@inline function step<T>(w: usize, g: usize, ms: usize, mom: usize, d: T, od: T, mm: T, l: T, e: T): void {
+@inline function step<T>(
+  w: usize, g: usize, ms: usize, mom: usize,
+  decay: T, oneMinusDecay: T, momentum: T, lr: T, eps: T,
+): void {
   const gv = load<T>(g);
-  const s = add<T>(mul<T>(load<T>(ms), d), mul<T>(mul<T>(gv, gv), od));
+  const s = add<T>(mul<T>(load<T>(ms), decay), mul<T>(mul<T>(gv, gv), oneMinusDecay));
   store<T>(ms, s);
-  const change = div<T>(mul<T>(gv, l), sqrt<T>(add<T>(s, e)));
-  const mo = add<T>(mul<T>(load<T>(mom), mm), change);
+  const change = div<T>(mul<T>(gv, lr), sqrt<T>(add<T>(s, eps)));
+  const mo = add<T>(mul<T>(load<T>(mom), momentum), change);
   store<T>(mom, mo);
   store<T>(w, sub<T>(load<T>(w), mo));
 }
