@@ -14,6 +14,7 @@ import {
   gate,
   inputGradients,
   maskedState,
+  outputGradientRow,
   projectInputs,
   slope,
   stateGradient,
@@ -127,12 +128,13 @@ export function gruResetBeforeBackward(
       const d = dpre + row;
       const sr = src + <usize>(4 * b * u);
       const dhr = dh + <usize>(4 * b * u);
+      const dyRow = outputGradientRow(dy, sequences, steps, u, t, b);
       // dz, d(hh's pre-activation), and the direct path through z·s into s's gradient (in dh).
       for (let j = 0; j < u; j++) {
         const oz = <usize>(4 * j);
         const z = <f64>load<f32>(gr + oz);
         const hh = <f64>load<f32>(gr + 2 * qu + oz);
-        const gh = stateGradient(dh, dy, sequences, steps, u, t, b, j, <usize>(4 * b * u) + oz);
+        const gh = stateGradient(dhr + oz, dyRow, oz);
         store<f32>(d + oz, <f32>(gh * (<f64>load<f32>(sr + oz) - hh) * slope(hard, <f64>load<f32>(kr + oz), z)));
         store<f32>(d + 2 * qu + oz, <f32>(gh * (1 - z) * (1 - hh * hh)));
         store<f32>(dhr + oz, <f32>(gh * z));

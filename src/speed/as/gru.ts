@@ -13,11 +13,12 @@ import {
   gate2,
   inputGradients,
   load2,
-  maskedState,
+  outputGradientRow,
   projectInputs,
   recurrentGradients,
   recurrentProduct,
   stateGradient,
+  stateGradient2,
   round2,
   slope,
   slope2,
@@ -51,13 +52,12 @@ export function gruForward(
   for (let t = 0; t < steps; t++) {
     const h = hs + <usize>t * stateBytes;
     const hn = h + stateBytes;
-    const src = maskedState(batch * u, h, recMask, hm);
     for (let b = 0; b < batch; b++) {
       const q = inner + <usize>(4 * b * g);
       if (bias != 0) memory.copy(q, bias + rowBytes, rowBytes);
       else memory.fill(q, 0, rowBytes);
     }
-    recurrentProduct(batch, u, g, src, recurrent, inner);
+    recurrentProduct(batch, u, g, recurrent, h, recMask, hm, inner);
     for (let b = 0; b < batch; b++) {
       const q = inner + <usize>(4 * b * g);
       const row = <usize>(4 * (t * batch + b) * g);
@@ -148,6 +148,7 @@ export function gruBackward(
       const kr = keep + row;
       const dr0 = dpre + row;
       const di = dInner + <usize>(4 * b * g);
+      const dyRow = outputGradientRow(dy, sequences, steps, u, t, b);
       let j = 0;
       // Two state columns at a time (f64x2, the same numbers as the scalar loop below), then the odd one.
       for (; j + 2 <= u; j += 2) {
@@ -159,9 +160,7 @@ export function gruBackward(
         const z = load2(gr + oz);
         const r = load2(gr + or);
         const hh = load2(gr + oh);
-        let gh = load2(dh + s);
-        if (sequences) gh = f64x2.add(gh, load2(dy + <usize>(4 * ((b * steps + t) * u + j))));
-        else if (t == steps - 1) gh = f64x2.add(gh, load2(dy + s));
+        const gh = stateGradient2(dh + s, dyRow, oz);
         const dz = f64x2.mul(f64x2.mul(gh, f64x2.sub(load2(h + s), hh)), slope2(hard, load2(kr + oz), z));
         const da = f64x2.mul(f64x2.mul(gh, f64x2.sub(one, z)), f64x2.sub(one, f64x2.mul(hh, hh)));
         const drr = f64x2.mul(f64x2.mul(da, load2(kr + oh)), slope2(hard, load2(kr + or), r));
@@ -181,7 +180,7 @@ export function gruBackward(
         const z = <f64>load<f32>(gr + oz);
         const r = <f64>load<f32>(gr + or);
         const hh = <f64>load<f32>(gr + oh);
-        const gh = stateGradient(dh, dy, sequences, steps, u, t, b, j, s);
+        const gh = stateGradient(dh + s, dyRow, oz);
         const dz = gh * (<f64>load<f32>(h + s) - hh) * slope(hard, <f64>load<f32>(kr + oz), z);
         const da = gh * (1 - z) * (1 - hh * hh);
         const drr = da * <f64>load<f32>(kr + oh) * slope(hard, <f64>load<f32>(kr + or), r);
@@ -194,9 +193,8 @@ export function gruBackward(
         store<f32>(dh + s, <f32>(gh * z));
       }
     }
-    const src = maskedState(batch * u, h, recMask, hm);
     if (dBias != 0) accumulateRows(batch, g, 0, 0, dInner, dBias + <usize>(4 * g));
-    recurrentGradients(batch, u, g, src, dInner, recurrent, recMask, dRecurrent, dh, 1);
+    recurrentGradients(batch, u, g, h, recMask, hm, dInner, recurrent, dRecurrent, dh, 1);
   }
   inputGradients(batch, steps, features, g, x, kernel, dpre, dKernel, dBias, dx);
 }

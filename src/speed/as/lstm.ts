@@ -14,11 +14,12 @@ import {
   gate2,
   inputGradients,
   load2,
-  maskedState,
+  outputGradientRow,
   projectInputs,
   recurrentGradients,
   recurrentProduct,
   stateGradient,
+  stateGradient2,
   round2,
   slope,
   slope2,
@@ -55,9 +56,8 @@ export function lstmForward(
     const c = cs + <usize>t * stateBytes;
     const hn = h + stateBytes;
     const cn = c + stateBytes;
-    const src = maskedState(batch * u, h, recMask, hm);
     const step = gates + <usize>(4 * t * batch * g);
-    recurrentProduct(batch, u, g, src, recurrent, step);
+    recurrentProduct(batch, u, g, recurrent, h, recMask, hm, step);
     memory.copy(zs + <usize>(4 * t * batch * g), step, <usize>(4 * batch * g));
     for (let b = 0; b < batch; b++) {
       const z = step + <usize>(4 * b * g);
@@ -144,6 +144,7 @@ export function lstmBackward(
     const step = <usize>(4 * t * batch * g);
     for (let b = 0; b < batch; b++) {
       const r = step + <usize>(4 * b * g);
+      const dyRow = outputGradientRow(dy, sequences, steps, u, t, b);
       let j = 0;
       // Two state columns at a time (f64x2, the same numbers as the scalar loop below), then the odd one.
       for (; j + 2 <= u; j += 2) {
@@ -155,9 +156,7 @@ export function lstmBackward(
         const gg = load2(gates + r + q + 2 * qu);
         const o = load2(gates + r + q + 3 * qu);
         const tc = tanhd2(load2(cNow + s));
-        let gh = load2(dh + s);
-        if (sequences) gh = f64x2.add(gh, load2(dy + <usize>(4 * ((b * steps + t) * u + j))));
-        else if (t == steps - 1) gh = f64x2.add(gh, load2(dy + s));
+        const gh = stateGradient2(dh + s, dyRow, q);
         const one = f64x2.splat(1);
         const gc = f64x2.add(f64x2.mul(f64x2.mul(gh, o), f64x2.sub(one, f64x2.mul(tc, tc))), load2(dc + s));
         const d = dpre + r;
@@ -176,7 +175,7 @@ export function lstmBackward(
         const gg = <f64>load<f32>(gates + r + q + 2 * qu);
         const o = <f64>load<f32>(gates + r + q + 3 * qu);
         const tc = tanhd(<f64>load<f32>(cNow + s));
-        const gh = stateGradient(dh, dy, sequences, steps, u, t, b, j, s);
+        const gh = stateGradient(dh + s, dyRow, q);
         const gc = gh * o * (1 - tc * tc) + <f64>load<f32>(dc + s);
         const d = dpre + r;
         store<f32>(d + q, <f32>(gc * gg * slope(hard, <f64>load<f32>(zs + r + q), i)));
@@ -186,8 +185,7 @@ export function lstmBackward(
         store<f32>(dc + s, <f32>(gc * f));
       }
     }
-    const src = maskedState(batch * u, hs + <usize>t * stateBytes, recMask, hm);
-    recurrentGradients(batch, u, g, src, dpre + step, recurrent, recMask, dRecurrent, dh, 0);
+    recurrentGradients(batch, u, g, hs + <usize>t * stateBytes, recMask, hm, dpre + step, recurrent, dRecurrent, dh, 0);
   }
   inputGradients(batch, steps, features, g, x, kernel, dpre, dKernel, dBias, dx);
 }

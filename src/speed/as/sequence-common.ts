@@ -178,57 +178,16 @@ export function maskedState(n: i32, h: usize, mask: usize, hm: usize): usize {
 }
 
 /**
- * z[0..g) = init[0..g) (init 0: zeros) + Σ_p v[p]·m[p] over the k rows of the k × g matrix m,
+ * z[0..g) = init[0..g) + Σ_p v[p]·m[p] over the k rows of the k × g matrix m,
  * v's zeros skipped (one-hot inputs), each column's terms added in order of p in float32: what
  * {@link axpy} row by row gives, bit for bit, with 16 columns at a time kept in registers
  * across all of p instead of loaded and stored for each. `init` may be `z` itself.
  */
 export function rowTimesMatrix(k: i32, g: i32, v: usize, m: usize, init: usize, z: usize): void {
-  const rowBytes = <usize>(4 * g);
-  const zero = f32x4.splat(0);
-  let j = 0;
-  for (; j + 16 <= g; j += 16) {
-    const o = <usize>(4 * j);
-    let a0 = init != 0 ? v128.load(init + o) : zero;
-    let a1 = init != 0 ? v128.load(init + o + 16) : zero;
-    let a2 = init != 0 ? v128.load(init + o + 32) : zero;
-    let a3 = init != 0 ? v128.load(init + o + 48) : zero;
-    for (let p = 0; p < k; p++) {
-      const s = load<f32>(v + <usize>(4 * p));
-      if (s == 0) continue;
-      const sv = f32x4.splat(s);
-      const row = m + <usize>p * rowBytes + o;
-      a0 = f32x4.add(a0, f32x4.mul(sv, v128.load(row)));
-      a1 = f32x4.add(a1, f32x4.mul(sv, v128.load(row + 16)));
-      a2 = f32x4.add(a2, f32x4.mul(sv, v128.load(row + 32)));
-      a3 = f32x4.add(a3, f32x4.mul(sv, v128.load(row + 48)));
-    }
-    v128.store(z + o, a0);
-    v128.store(z + o + 16, a1);
-    v128.store(z + o + 32, a2);
-    v128.store(z + o + 48, a3);
-  }
-  for (; j + 4 <= g; j += 4) {
-    const o = <usize>(4 * j);
-    let a = init != 0 ? v128.load(init + o) : zero;
-    for (let p = 0; p < k; p++) {
-      const s = load<f32>(v + <usize>(4 * p));
-      if (s != 0) a = f32x4.add(a, f32x4.mul(f32x4.splat(s), v128.load(m + <usize>p * rowBytes + o)));
-    }
-    v128.store(z + o, a);
-  }
-  for (; j < g; j++) {
-    const o = <usize>(4 * j);
-    let a: f32 = init != 0 ? load<f32>(init + o) : 0;
-    for (let p = 0; p < k; p++) {
-      const s = load<f32>(v + <usize>(4 * p));
-      if (s != 0) a = a + s * load<f32>(m + <usize>p * rowBytes + o);
-    }
-    store<f32>(z + o, a);
-  }
+  sumScaledRows(k, g, v, 4, false, m, init, z);
 }
 
-/** pre[t, b] = bias + x[b, t]·kernel for every row (x's zeros skipped: one-hot inputs). */
+/** pre[t, b] = bias (0: none) + x[b, t]·kernel for every row (x's zeros skipped: one-hot inputs). */
 export function projectInputs(
   batch: i32,
   steps: i32,
@@ -242,7 +201,9 @@ export function projectInputs(
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < batch; b++) {
       const z = pre + <usize>(4 * (t * batch + b) * g);
-      rowTimesMatrix(features, g, x + <usize>(4 * (b * steps + t) * features), kernel, bias, z);
+      // No bias: the sums start from a row of zeros, as the registers did.
+      if (bias == 0) memory.fill(z, 0, <usize>(4 * g));
+      rowTimesMatrix(features, g, x + <usize>(4 * (b * steps + t) * features), kernel, bias != 0 ? bias : z, z);
     }
   }
 }
@@ -331,16 +292,36 @@ export function inputGradients(
  * 16 columns at a time kept in registers across the rows.
  */
 export function accumulateRows(count: i32, g: i32, scales: usize, stride: usize, rows: usize, acc: usize): void {
+  sumScaledRows(count, g, scales, stride, scales == 0, rows, acc, acc);
+}
+
+/**
+ * out[0..g) = init[0..g) + Σ_b s_b · rows[b] for b = 0..count in order, in
+ * float32, s_b the float32 at `scales + b·stride` (zeros skipped) or 1 for every row when
+ * `ones`. Inlined so that {@link rowTimesMatrix}'s literal `ones` = false leaves no test in
+ * its inner loop.
+ */
+// @ts-ignore: decorator
+@inline function sumScaledRows(
+  count: i32,
+  g: i32,
+  scales: usize,
+  stride: usize,
+  ones: bool,
+  rows: usize,
+  init: usize,
+  out: usize,
+): void {
   const rowBytes = <usize>(4 * g);
   let j = 0;
   for (; j + 16 <= g; j += 16) {
     const o = <usize>(4 * j);
-    let a0 = v128.load(acc + o);
-    let a1 = v128.load(acc + o + 16);
-    let a2 = v128.load(acc + o + 32);
-    let a3 = v128.load(acc + o + 48);
+    let a0 = v128.load(init + o);
+    let a1 = v128.load(init + o + 16);
+    let a2 = v128.load(init + o + 32);
+    let a3 = v128.load(init + o + 48);
     for (let b = 0; b < count; b++) {
-      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      const s: f32 = ones ? 1 : load<f32>(scales + <usize>b * stride);
       if (s == 0) continue;
       const sv = f32x4.splat(s);
       const row = rows + <usize>b * rowBytes + o;
@@ -349,33 +330,46 @@ export function accumulateRows(count: i32, g: i32, scales: usize, stride: usize,
       a2 = f32x4.add(a2, f32x4.mul(sv, v128.load(row + 32)));
       a3 = f32x4.add(a3, f32x4.mul(sv, v128.load(row + 48)));
     }
-    v128.store(acc + o, a0);
-    v128.store(acc + o + 16, a1);
-    v128.store(acc + o + 32, a2);
-    v128.store(acc + o + 48, a3);
+    v128.store(out + o, a0);
+    v128.store(out + o + 16, a1);
+    v128.store(out + o + 32, a2);
+    v128.store(out + o + 48, a3);
   }
   for (; j + 4 <= g; j += 4) {
     const o = <usize>(4 * j);
-    let a = v128.load(acc + o);
+    let a = v128.load(init + o);
     for (let b = 0; b < count; b++) {
-      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      const s: f32 = ones ? 1 : load<f32>(scales + <usize>b * stride);
       if (s != 0) a = f32x4.add(a, f32x4.mul(f32x4.splat(s), v128.load(rows + <usize>b * rowBytes + o)));
     }
-    v128.store(acc + o, a);
+    v128.store(out + o, a);
   }
   for (; j < g; j++) {
     const o = <usize>(4 * j);
-    let a = load<f32>(acc + o);
+    let a = load<f32>(init + o);
     for (let b = 0; b < count; b++) {
-      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      const s: f32 = ones ? 1 : load<f32>(scales + <usize>b * stride);
       if (s != 0) a = a + s * load<f32>(rows + <usize>b * rowBytes + o);
     }
-    store<f32>(acc + o, a);
+    store<f32>(out + o, a);
   }
 }
 
-/** out[b] += src[b]·recurrent for each of `batch` rows: the state's part of one step's pre-activations (rows of g). */
-export function recurrentProduct(batch: i32, u: i32, g: i32, src: usize, recurrent: usize, out: usize): void {
+/**
+ * out[b] += s[b]·recurrent for each of `batch` rows, s = h·recMask ({@link maskedState}, into
+ * the scratch `hm`): the state's part of one step's pre-activations (rows of g).
+ */
+export function recurrentProduct(
+  batch: i32,
+  u: i32,
+  g: i32,
+  recurrent: usize,
+  h: usize,
+  recMask: usize,
+  hm: usize,
+  out: usize,
+): void {
+  const src = maskedState(batch * u, h, recMask, hm);
   for (let b = 0; b < batch; b++) {
     const z = out + <usize>(4 * b * g);
     rowTimesMatrix(u, g, src + <usize>(4 * b * u), recurrent, z, z);
@@ -384,22 +378,24 @@ export function recurrentProduct(batch: i32, u: i32, g: i32, src: usize, recurre
 
 /**
  * One step's recurrent gradients from dz [batch, g] (the gradient of what the state's product
- * fed): dRecurrent += srcᵀ·dz, and the state's gradient dz·recurrentᵀ (times the dropout mask)
- * stored into dh, or added to it when `accumulate` (a cell whose state also reaches the next
- * step directly, as GRU's z·h).
+ * fed, s = h·recMask as {@link recurrentProduct} took it): dRecurrent += sᵀ·dz, and the state's
+ * gradient dz·recurrentᵀ (times the dropout mask) stored into dh, or added to it when
+ * `accumulate` (a cell whose state also reaches the next step directly, as GRU's z·h).
  */
 export function recurrentGradients(
   batch: i32,
   u: i32,
   g: i32,
-  src: usize,
+  h: usize,
+  recMask: usize,
+  hm: usize,
   dz: usize,
   recurrent: usize,
-  recMask: usize,
   dRecurrent: usize,
   dh: usize,
   accumulate: i32,
 ): void {
+  const src = maskedState(batch * u, h, recMask, hm);
   const rowBytes = <usize>(4 * g);
   // dRecurrent: each element adds the batch's rows in order, as one axpy per (sample, unit) did.
   for (let p = 0; p < u; p++)
@@ -445,23 +441,27 @@ export function clearGradients(
 }
 
 /**
- * d(loss)/d(h_t) of sample b, unit j (byte offset `s` of the state row): what the later steps
- * sent back (dh) plus the output's own gradient, dy [batch, steps, u] when `sequences`, else
- * dy [batch, u] at the last step only.
+ * Where d(loss)/d(output) of sample b at step t starts: dy [batch, steps, u] when `sequences`,
+ * else dy [batch, u] at the last step only; 0 where the output has no gradient at t.
  */
-export function stateGradient(
-  dh: usize,
-  dy: usize,
-  sequences: i32,
-  steps: i32,
-  u: i32,
-  t: i32,
-  b: i32,
-  j: i32,
-  s: usize,
-): f64 {
-  let gh = <f64>load<f32>(dh + s);
-  if (sequences) gh += <f64>load<f32>(dy + <usize>(4 * ((b * steps + t) * u + j)));
-  else if (t == steps - 1) gh += <f64>load<f32>(dy + s);
+export function outputGradientRow(dy: usize, sequences: i32, steps: i32, u: i32, t: i32, b: i32): usize {
+  if (sequences) return dy + <usize>(4 * (b * steps + t) * u);
+  return t == steps - 1 ? dy + <usize>(4 * b * u) : 0;
+}
+
+/**
+ * d(loss)/d(h_t) of one unit: what the later steps sent back (the float32 at `dhAt`) plus the
+ * output's own gradient at byte `o` of its row `dyRow` ({@link outputGradientRow}; 0: none).
+ */
+export function stateGradient(dhAt: usize, dyRow: usize, o: usize): f64 {
+  let gh = <f64>load<f32>(dhAt);
+  if (dyRow != 0) gh += <f64>load<f32>(dyRow + o);
   return gh;
+}
+
+/** {@link stateGradient} for two adjacent units, in two f64 lanes. */
+// @ts-ignore: decorator
+@inline export function stateGradient2(dhAt: usize, dyRow: usize, o: usize): v128 {
+  const gh = load2(dhAt);
+  return dyRow != 0 ? f64x2.add(gh, load2(dyRow + o)) : gh;
 }

@@ -9,7 +9,7 @@ import {
   clearGradients,
   inputGradients,
   load2,
-  maskedState,
+  outputGradientRow,
   projectInputs,
   recurrentGradients,
   recurrentProduct,
@@ -39,8 +39,7 @@ export function simpleRnnForward(
   for (let t = 0; t < steps; t++) {
     const h = hs + <usize>t * stateBytes;
     const hn = h + stateBytes;
-    const src = maskedState(batch * u, h, recMask, hm);
-    recurrentProduct(batch, u, u, src, recurrent, hn);
+    recurrentProduct(batch, u, u, recurrent, h, recMask, hm, hn);
     // Two at a time (f64x2, the same numbers as the scalar tanhd), then the odd one.
     const n = batch * u;
     let i = 0;
@@ -87,15 +86,15 @@ export function simpleRnnBackward(
     const hNow = hs + <usize>(t + 1) * stateBytes;
     const step = dpre + <usize>t * stateBytes;
     for (let b = 0; b < batch; b++) {
+      const dyRow = outputGradientRow(dy, sequences, steps, u, t, b);
       for (let j = 0; j < u; j++) {
         const s = <usize>(4 * (b * u + j));
-        const gh = stateGradient(dh, dy, sequences, steps, u, t, b, j, s);
+        const gh = stateGradient(dh + s, dyRow, <usize>(4 * j));
         const h = <f64>load<f32>(hNow + s);
         store<f32>(step + s, <f32>(gh * (1 - h * h)));
       }
     }
-    const src = maskedState(batch * u, hs + <usize>t * stateBytes, recMask, hm);
-    recurrentGradients(batch, u, u, src, step, recurrent, recMask, dRecurrent, dh, 0);
+    recurrentGradients(batch, u, u, hs + <usize>t * stateBytes, recMask, hm, step, recurrent, dRecurrent, dh, 0);
   }
   inputGradients(batch, steps, features, u, x, kernel, dpre, dKernel, dBias, dx);
 }
