@@ -441,17 +441,17 @@ export function clearGradients(
 }
 
 /**
- * Where d(loss)/d(output) of sample b at step t starts: dy [batch, steps, u] when `sequences`,
- * else dy [batch, u] at the last step only; 0 where the output has no gradient at t.
+ * Where d(loss)/d(output) at step t starts (sample 0's row): dy [batch, steps, u] when
+ * `sequences`, else dy [batch, u] at the last step only; 0 where the output has no gradient at t.
  */
-export function outputGradientRow(dy: usize, sequences: i32, steps: i32, u: i32, t: i32, b: i32): usize {
-  if (sequences) return dy + <usize>(4 * (b * steps + t) * u);
-  return t == steps - 1 ? dy + <usize>(4 * b * u) : 0;
+export function outputGradientStep(dy: usize, sequences: i32, steps: i32, u: i32, t: i32): usize {
+  if (sequences) return dy + <usize>(4 * t * u);
+  return t == steps - 1 ? dy : 0;
 }
 
 /**
  * d(loss)/d(h_t) of one unit: what the later steps sent back (the float32 at `dhAt`) plus the
- * output's own gradient at byte `o` of its row `dyRow` ({@link outputGradientRow}; 0: none).
+ * output's own gradient at byte `o` of its row `dyRow` (a sample's row from {@link outputGradientStep}; 0: none).
  */
 export function stateGradient(dhAt: usize, dyRow: usize, o: usize): f64 {
   let gh = <f64>load<f32>(dhAt);
