@@ -6,7 +6,8 @@
  * z = σ(x_z + s·U_z), r = σ(x_r + s·U_r), hh = tanh(x_h + (r·s)·U_h), h' = z·s + (1 − z)·hh
  * (tfjs carries the masked state s, not h). Rows as src/speed/as/gru.ts's.
  */
-import { axpy, dot, gate, slope, stateGradient, tanhd } from "./sequence-common";
+import { gate, slope, tanhd } from "./activations";
+import { axpy, dot, stateGradient } from "./sequence-common";
 
 /**
  * From the step's x·W + b in `gates` [batch, 3u] and s = `src` [batch, u]: the gates z, r, hh

@@ -6,19 +6,8 @@
  * the arguments are one step's rows.
  */
 
-import {
-  gate,
-  gate2,
-  load2,
-  round2,
-  slope,
-  slope2,
-  stateGradient,
-  stateGradient2,
-  store2,
-  tanhd,
-  tanhd2,
-} from "./sequence-common";
+import { gate, gate2, load2, round2, slope, slope2, store2, tanhd, tanhd2 } from "./activations";
+import { stateGradient, stateGradient2 } from "./sequence-common";
 
 /**
  * The gates from their pre-activations `z` [batch, 4u] (x·W + b + (h·m)·U, overwritten; a copy

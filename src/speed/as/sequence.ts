@@ -15,9 +15,9 @@ import {
   inputGradients,
   maskedState,
   outputGradientStep,
-  projectInputs,
   recurrentGradients,
   recurrentProduct,
+  rowTimesMatrix,
 } from "./sequence-common";
 import { simpleRnnBackwardStep, simpleRnnForwardStep } from "./simple-rnn";
 
@@ -72,8 +72,15 @@ export function recurrentSequence(
   if (!backward) {
     memory.fill(hs, 0, stateBytes);
     if (cell == LSTM) memory.fill(k2, 0, stateBytes);
-    // SimpleRNN's x·W + b go straight into their states' places (hs[t + 1]).
-    projectInputs(batch, steps, features, g, x, kernel, bias, cell == SIMPLE_RNN ? hs + stateBytes : k0);
+    // x·W + b for every (step, sample) row, x's zeros skipped (one-hot inputs); SimpleRNN's
+    // straight into its states' places (hs[t + 1]). No bias: the sums start from zeros.
+    const pre = cell == SIMPLE_RNN ? hs + stateBytes : k0;
+    for (let t = 0; t < steps; t++)
+      for (let b = 0; b < batch; b++) {
+        const z = pre + <usize>(4 * (t * batch + b) * g);
+        if (bias == 0) memory.fill(z, 0, <usize>(4 * g));
+        rowTimesMatrix(features, g, x + <usize>(4 * (b * steps + t) * features), kernel, bias != 0 ? bias : z, z);
+      }
     for (let t = 0; t < steps; t++) {
       const h = hs + <usize>t * stateBytes;
       const hn = h + stateBytes;
