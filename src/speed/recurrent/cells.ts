@@ -1,9 +1,8 @@
 /**
- * The recurrent cells' AssemblyScript kernels (src/speed/as/simple-rnn.ts, lstm.ts, gru.ts,
- * gru-reset-before.ts) as one table: each cell's forward and backward call over a whole
- * sequence at heap addresses, and the arrays it keeps between the two. The plan's recurrent
- * unit (units/recurrent.ts) and the fused path's heap plumbing (sequence-wasm.ts) both call
- * the kernels through it.
+ * The recurrent cells' AssemblyScript kernel (src/speed/as/sequence.ts's recurrentSequence) as
+ * one table: each cell's forward and backward call over a whole sequence at heap addresses,
+ * and the arrays it keeps between the two. The plan's recurrent unit (units/recurrent.ts) and
+ * the fused path's heap plumbing (sequence-wasm.ts) both call the kernel through it.
  */
 import type { AsOps } from "../as-ops";
 
