@@ -266,6 +266,25 @@ function stateGradients(
   }
 }
 
+/**
+ * What a backward pass fills as it goes: the pre-activations' gradient dpre [steps, batch,
+ * width] (time-major), the recurrent kernel's dU [u, width], the state's dh [batch, u], and
+ * room for one step's {@link stateGradients}.
+ */
+function backwardArrays(
+  shape: SequenceShape,
+  u: number,
+  width: number,
+): { dpre: Float32Array; dU: Float32Array; dh: Float32Array; gh: Float64Array } {
+  const { batch, steps } = shape;
+  return {
+    dpre: new Float32Array(steps * batch * width),
+    dU: new Float32Array(u * width),
+    dh: new Float32Array(batch * u),
+    gh: new Float64Array(batch * u),
+  };
+}
+
 /** Step t's rows of a time-major array of `n` floats a step. */
 const atStep = (a: Float32Array, t: number, n: number): Float32Array => a.subarray(t * n, (t + 1) * n);
 
@@ -302,10 +321,7 @@ export const simpleRnnForwardJs: SequenceForward = (x, shape, w, masks, returnSe
   return {
     output,
     backward(dy, wantInput = true) {
-      const dpre = new Float32Array(steps * batch * u);
-      const dU = new Float32Array(u * u);
-      const dh = new Float32Array(batch * u);
-      const gh = new Float64Array(batch * u);
+      const { dpre, dU, dh, gh } = backwardArrays(shape, u, u);
       for (let t = steps - 1; t >= 0; t--) {
         const h = atStep(states, t + 1, batch * u);
         const dz = atStep(dpre, t, batch * u);
@@ -365,11 +381,8 @@ export const lstmForwardJs: SequenceForward = (x, shape, w, masks, returnSequenc
   return {
     output,
     backward(dy, wantInput = true) {
-      const dpre = new Float32Array(steps * batch * width);
-      const dU = new Float32Array(u * width);
-      const dh = new Float32Array(batch * u);
+      const { dpre, dU, dh, gh: ghs } = backwardArrays(shape, u, width);
       const dc = new Float32Array(batch * u);
-      const ghs = new Float64Array(batch * u);
       for (let t = steps - 1; t >= 0; t--) {
         const base = t * batch * u;
         const gates = atStep(pre, t, batch * width);
@@ -499,13 +512,10 @@ export function gruForwardJs(
   return {
     output,
     backward(dy, wantInput = true) {
-      const dpre = new Float32Array(steps * batch * width);
-      const dU = new Float32Array(u * width);
+      const { dpre, dU, dh, gh: ghs } = backwardArrays(shape, u, width);
       const dRecurrentBias = recurrentBias ? new Float32Array(width) : null;
-      const dh = new Float32Array(batch * u);
       const dInner = new Float32Array(batch * width);
       const ds = new Float32Array(batch * u);
-      const ghs = new Float64Array(batch * u);
       for (let t = steps - 1; t >= 0; t--) {
         const h = atStep(hs, t, batch * u);
         const gates = atStep(pre, t, batch * width);
