@@ -143,22 +143,12 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   biasRelu(rows: number, n: number, y: number, bias: number, relu: number): void;
   /** `(rows, n, x, out)`: out[j] = Σ_r x[r][j], rows added in order in float32. */
   sumRows(rows: number, n: number, x: number, out: number): void;
-  /** LSTM over a sequence (src/speed/as/lstm.ts): `(batch, steps, features, units, x, kernel, recurrent, bias, recMask, hard, gates, zs, hs, cs, hm)`. */
-  lstmForward(...args: number[]): void;
-  /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hard, gates, zs, hs, cs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, dc, hm)`. */
-  lstmBackward(...args: number[]): void;
-  /** SimpleRNN over a sequence (src/speed/as/simple-rnn.ts): `(batch, steps, features, units, x, kernel, recurrent, bias, recMask, hs, hm)`. */
-  simpleRnnForward(...args: number[]): void;
-  /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, hm)`. */
-  simpleRnnBackward(...args: number[]): void;
-  /** Keras's GRU (reset_after) over a sequence (src/speed/as/gru.ts): `(batch, steps, features, units, x, kernel, recurrent, bias, recMask, hard, gates, keep, hs, hm, inner)`. */
-  gruForward(...args: number[]): void;
-  /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hard, gates, keep, hs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, hm, dInner)`. */
-  gruBackward(...args: number[]): void;
-  /** tfjs's GRU (reset_after false) over a sequence (src/speed/as/gru-reset-before.ts): `(batch, steps, features, units, x, kernel, recurrent, bias, recMask, hard, gates, keep, hs, hm)`. */
-  gruResetBeforeForward(...args: number[]): void;
-  /** Its backpropagation through time: `(batch, steps, features, units, x, kernel, recurrent, recMask, hard, gates, keep, hs, dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, hm)`. */
-  gruResetBeforeBackward(...args: number[]): void;
+  /**
+   * A recurrent layer's forward or backward pass over a sequence (src/speed/as/sequence.ts):
+   * `(backward, cell, hard, batch, steps, features, units, x, kernel, recurrent, bias, recMask, hs, hm, k0, k1, k2,
+   * dy, sequences, dpre, dKernel, dRecurrent, dBias, dx, dh, scratch)`; the forward pass passes 0 from dy on.
+   */
+  recurrentSequence(...args: number[]): void;
 }
 
 /** Bytes of scratch {@link AsOps.gemm} needs. */

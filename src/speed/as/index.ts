@@ -39,7 +39,4 @@ export { momentum, nesterov } from "./momentum";
 export { rmsprop } from "./rmsprop";
 export { adagrad } from "./adagrad";
 export { adam } from "./adam";
-export { lstmForward, lstmBackward } from "./lstm";
-export { simpleRnnForward, simpleRnnBackward } from "./simple-rnn";
-export { gruForward, gruBackward } from "./gru";
-export { gruResetBeforeForward, gruResetBeforeBackward } from "./gru-reset-before";
+export { recurrentSequence } from "./sequence";

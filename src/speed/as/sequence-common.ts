@@ -1,137 +1,13 @@
 /**
- * What the recurrent sequence ops (lstm.ts, gru.ts, simple-rnn.ts) share: a table-free exp
- * (the module must have no data segments) and the gates built on it, SIMD row updates and dot
- * products, the recurrent dropout mask, and the two passes over every (sample, step) row that
- * do not depend on the cell: the input projection x·W + b before the recurrence, and the
- * kernel's, bias's and input's gradients from the pre-activations' after it. Layouts: x
+ * What the recurrent cells' time loops (sequence.ts) and steps share: SIMD row updates and dot
+ * products (x·W + b row by row, the recurrent product), the recurrent dropout mask, and the
+ * pass over every (sample, step) row after the recurrence that does not depend on the cell:
+ * the kernel's, bias's and input's gradients from the pre-activations'. Layouts: x
  * [batch, steps, features] (already dropout-masked), kernel [features, g], rows of the
- * pre-activations time-major [steps, batch, g], g = the cell's gate columns.
+ * pre-activations time-major [steps, batch, g], g = the cell's gate columns. The activations
+ * are in activations.ts.
  */
-
-/**
- * e^x in f64 without tables: x = n·ln2 + r, |r| ≤ ln2/2, e^r by its Taylor series to r⁹
- * (truncation below 3e-11 relative: far under float32's 6e-8, where every result is stored).
- */
-export function expd(x: f64): f64 {
-  if (x > 700) return Infinity;
-  if (x < -700) return 0;
-  const n = nearest(x * 1.4426950408889634);
-  const r = x - n * 6.9314718036912381649e-1 - n * 1.90821492927058770002e-10;
-  let p: f64 = 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  return p * reinterpret<f64>((<i64>(<i32>n + 1023)) << 52);
-}
-
-export function tanhd(x: f64): f64 {
-  if (x > 20) return 1;
-  if (x < -20) return -1;
-  if (abs(x) < 1e-4) return x - (x * x * x) / 3;
-  const e = expd(2 * x);
-  return (e - 1) / (e + 1);
-}
-
-/*
- * The same functions on two f64 lanes at a time (f64x2): each lane runs exactly the scalar
- * function's operations in the same order, so every result is bit for bit the scalar one's
- * (IEEE-754 f64 arithmetic is the same in a lane as in a scalar register); the branches become
- * selects. The cells run their element-wise math over pairs of state columns with these.
- */
-
-/** Two float32s at `at`, as two f64 lanes. */
-export function load2(at: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(at));
-}
-
-/** Two f64 lanes rounded to float32 and stored at `at`. */
-export function store2(at: usize, v: v128): void {
-  v128.store64_lane(at, f32x4.demote_f64x2_zero(v), 0);
-}
-
-/** Each lane rounded to float32 and back (the scalar code's `<f64>(<f32>v)`). */
-export function round2(v: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
-}
-
-/** {@link expd} in each lane. */
-export function expd2(x: v128): v128 {
-  const xc = f64x2.min(f64x2.max(x, f64x2.splat(-700)), f64x2.splat(700));
-  const n = f64x2.nearest(f64x2.mul(xc, f64x2.splat(1.4426950408889634)));
-  const r = f64x2.sub(
-    f64x2.sub(xc, f64x2.mul(n, f64x2.splat(6.9314718036912381649e-1))),
-    f64x2.mul(n, f64x2.splat(1.90821492927058770002e-10)),
-  );
-  let p = f64x2.splat(1.0 / 362880.0);
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  // 2ⁿ: n + 1023 in the exponent field (|x| ≤ 700 keeps it in [13, 2033]).
-  const exponent = i64x2.add(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n)), i64x2.splat(1023));
-  const e = f64x2.mul(p, i64x2.shl(exponent, 52));
-  return v128.bitselect(
-    f64x2.splat(0),
-    v128.bitselect(f64x2.splat(Infinity), e, f64x2.gt(x, f64x2.splat(700))),
-    f64x2.lt(x, f64x2.splat(-700)),
-  );
-}
-
-/** {@link tanhd} in each lane. */
-export function tanhd2(x: v128): v128 {
-  const e = expd2(f64x2.mul(f64x2.splat(2), x));
-  const general = f64x2.div(f64x2.sub(e, f64x2.splat(1)), f64x2.add(e, f64x2.splat(1)));
-  const small = f64x2.sub(x, f64x2.div(f64x2.mul(f64x2.mul(x, x), x), f64x2.splat(3)));
-  let t = v128.bitselect(small, general, f64x2.lt(f64x2.abs(x), f64x2.splat(1e-4)));
-  t = v128.bitselect(f64x2.splat(1), t, f64x2.gt(x, f64x2.splat(20)));
-  return v128.bitselect(f64x2.splat(-1), t, f64x2.lt(x, f64x2.splat(-20)));
-}
-
-/** {@link gate} in each lane. */
-export function gate2(hard: i32, z: v128): v128 {
-  if (hard)
-    return f64x2.min(
-      f64x2.splat(1.0),
-      f64x2.max(f64x2.splat(0.0), f64x2.add(f64x2.mul(f64x2.splat(0.2), z), f64x2.splat(0.5))),
-    );
-  return f64x2.div(f64x2.splat(1.0), f64x2.add(f64x2.splat(1.0), expd2(f64x2.neg(z))));
-}
-
-/** {@link slope} in each lane. */
-export function slope2(hard: i32, z: v128, value: v128): v128 {
-  if (hard) {
-    const y = f64x2.add(f64x2.mul(f64x2.splat(0.2), z), f64x2.splat(0.5));
-    const inside = v128.and(f64x2.ge(y, f64x2.splat(0)), f64x2.le(y, f64x2.splat(1)));
-    return v128.bitselect(f64x2.splat(0.2), f64x2.splat(0), inside);
-  }
-  return f64x2.mul(value, f64x2.sub(f64x2.splat(1), value));
-}
-
-/** A gate's value: sigmoid (hard 0) or tfjs's hardSigmoid clip(0.2·z + 0.5, 0, 1) (hard 1). */
-export function gate(hard: i32, z: f64): f64 {
-  if (hard) return min(1.0, max(0.0, 0.2 * z + 0.5));
-  return 1.0 / (1.0 + expd(-z));
-}
-
-/** The gate's derivative in z, from its value (sigmoid) or z (hardSigmoid: tfjs's clip passes ends). */
-export function slope(hard: i32, z: f64, value: f64): f64 {
-  if (hard) {
-    const y = 0.2 * z + 0.5;
-    return y >= 0 && y <= 1 ? 0.2 : 0;
-  }
-  return value * (1 - value);
-}
+import { load2 } from "./activations";
 
 /** row[0..n) += v · b[0..n): four lanes at a time, then the rest one by one. */
 export function axpy(n: i32, v: f32, b: usize, row: usize): void {
@@ -178,73 +54,13 @@ export function maskedState(n: i32, h: usize, mask: usize, hm: usize): usize {
 }
 
 /**
- * z[0..g) = init[0..g) (init 0: zeros) + Σ_p v[p]·m[p] over the k rows of the k × g matrix m,
+ * z[0..g) = init[0..g) + Σ_p v[p]·m[p] over the k rows of the k × g matrix m,
  * v's zeros skipped (one-hot inputs), each column's terms added in order of p in float32: what
  * {@link axpy} row by row gives, bit for bit, with 16 columns at a time kept in registers
  * across all of p instead of loaded and stored for each. `init` may be `z` itself.
  */
 export function rowTimesMatrix(k: i32, g: i32, v: usize, m: usize, init: usize, z: usize): void {
-  const rowBytes = <usize>(4 * g);
-  const zero = f32x4.splat(0);
-  let j = 0;
-  for (; j + 16 <= g; j += 16) {
-    const o = <usize>(4 * j);
-    let a0 = init != 0 ? v128.load(init + o) : zero;
-    let a1 = init != 0 ? v128.load(init + o + 16) : zero;
-    let a2 = init != 0 ? v128.load(init + o + 32) : zero;
-    let a3 = init != 0 ? v128.load(init + o + 48) : zero;
-    for (let p = 0; p < k; p++) {
-      const s = load<f32>(v + <usize>(4 * p));
-      if (s == 0) continue;
-      const sv = f32x4.splat(s);
-      const row = m + <usize>p * rowBytes + o;
-      a0 = f32x4.add(a0, f32x4.mul(sv, v128.load(row)));
-      a1 = f32x4.add(a1, f32x4.mul(sv, v128.load(row + 16)));
-      a2 = f32x4.add(a2, f32x4.mul(sv, v128.load(row + 32)));
-      a3 = f32x4.add(a3, f32x4.mul(sv, v128.load(row + 48)));
-    }
-    v128.store(z + o, a0);
-    v128.store(z + o + 16, a1);
-    v128.store(z + o + 32, a2);
-    v128.store(z + o + 48, a3);
-  }
-  for (; j + 4 <= g; j += 4) {
-    const o = <usize>(4 * j);
-    let a = init != 0 ? v128.load(init + o) : zero;
-    for (let p = 0; p < k; p++) {
-      const s = load<f32>(v + <usize>(4 * p));
-      if (s != 0) a = f32x4.add(a, f32x4.mul(f32x4.splat(s), v128.load(m + <usize>p * rowBytes + o)));
-    }
-    v128.store(z + o, a);
-  }
-  for (; j < g; j++) {
-    const o = <usize>(4 * j);
-    let a: f32 = init != 0 ? load<f32>(init + o) : 0;
-    for (let p = 0; p < k; p++) {
-      const s = load<f32>(v + <usize>(4 * p));
-      if (s != 0) a = a + s * load<f32>(m + <usize>p * rowBytes + o);
-    }
-    store<f32>(z + o, a);
-  }
-}
-
-/** pre[t, b] = bias + x[b, t]·kernel for every row (x's zeros skipped: one-hot inputs). */
-export function projectInputs(
-  batch: i32,
-  steps: i32,
-  features: i32,
-  g: i32,
-  x: usize,
-  kernel: usize,
-  bias: usize,
-  pre: usize,
-): void {
-  for (let t = 0; t < steps; t++) {
-    for (let b = 0; b < batch; b++) {
-      const z = pre + <usize>(4 * (t * batch + b) * g);
-      rowTimesMatrix(features, g, x + <usize>(4 * (b * steps + t) * features), kernel, bias, z);
-    }
-  }
+  sumScaledRows(k, g, v, 4, false, m, init, z);
 }
 
 /**
@@ -331,16 +147,36 @@ export function inputGradients(
  * 16 columns at a time kept in registers across the rows.
  */
 export function accumulateRows(count: i32, g: i32, scales: usize, stride: usize, rows: usize, acc: usize): void {
+  sumScaledRows(count, g, scales, stride, scales == 0, rows, acc, acc);
+}
+
+/**
+ * out[0..g) = init[0..g) + Σ_b s_b · rows[b] for b = 0..count in order, in
+ * float32, s_b the float32 at `scales + b·stride` (zeros skipped) or 1 for every row when
+ * `ones`. Inlined so that {@link rowTimesMatrix}'s literal `ones` = false leaves no test in
+ * its inner loop.
+ */
+// @ts-ignore: decorator
+@inline function sumScaledRows(
+  count: i32,
+  g: i32,
+  scales: usize,
+  stride: usize,
+  ones: bool,
+  rows: usize,
+  init: usize,
+  out: usize,
+): void {
   const rowBytes = <usize>(4 * g);
   let j = 0;
   for (; j + 16 <= g; j += 16) {
     const o = <usize>(4 * j);
-    let a0 = v128.load(acc + o);
-    let a1 = v128.load(acc + o + 16);
-    let a2 = v128.load(acc + o + 32);
-    let a3 = v128.load(acc + o + 48);
+    let a0 = v128.load(init + o);
+    let a1 = v128.load(init + o + 16);
+    let a2 = v128.load(init + o + 32);
+    let a3 = v128.load(init + o + 48);
     for (let b = 0; b < count; b++) {
-      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      const s: f32 = ones ? 1 : load<f32>(scales + <usize>b * stride);
       if (s == 0) continue;
       const sv = f32x4.splat(s);
       const row = rows + <usize>b * rowBytes + o;
@@ -349,33 +185,46 @@ export function accumulateRows(count: i32, g: i32, scales: usize, stride: usize,
       a2 = f32x4.add(a2, f32x4.mul(sv, v128.load(row + 32)));
       a3 = f32x4.add(a3, f32x4.mul(sv, v128.load(row + 48)));
     }
-    v128.store(acc + o, a0);
-    v128.store(acc + o + 16, a1);
-    v128.store(acc + o + 32, a2);
-    v128.store(acc + o + 48, a3);
+    v128.store(out + o, a0);
+    v128.store(out + o + 16, a1);
+    v128.store(out + o + 32, a2);
+    v128.store(out + o + 48, a3);
   }
   for (; j + 4 <= g; j += 4) {
     const o = <usize>(4 * j);
-    let a = v128.load(acc + o);
+    let a = v128.load(init + o);
     for (let b = 0; b < count; b++) {
-      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      const s: f32 = ones ? 1 : load<f32>(scales + <usize>b * stride);
       if (s != 0) a = f32x4.add(a, f32x4.mul(f32x4.splat(s), v128.load(rows + <usize>b * rowBytes + o)));
     }
-    v128.store(acc + o, a);
+    v128.store(out + o, a);
   }
   for (; j < g; j++) {
     const o = <usize>(4 * j);
-    let a = load<f32>(acc + o);
+    let a = load<f32>(init + o);
     for (let b = 0; b < count; b++) {
-      const s: f32 = scales != 0 ? load<f32>(scales + <usize>b * stride) : 1;
+      const s: f32 = ones ? 1 : load<f32>(scales + <usize>b * stride);
       if (s != 0) a = a + s * load<f32>(rows + <usize>b * rowBytes + o);
     }
-    store<f32>(acc + o, a);
+    store<f32>(out + o, a);
   }
 }
 
-/** out[b] += src[b]·recurrent for each of `batch` rows: the state's part of one step's pre-activations (rows of g). */
-export function recurrentProduct(batch: i32, u: i32, g: i32, src: usize, recurrent: usize, out: usize): void {
+/**
+ * out[b] += s[b]·recurrent for each of `batch` rows, s = h·recMask ({@link maskedState}, into
+ * the scratch `hm`): the state's part of one step's pre-activations (rows of g).
+ */
+export function recurrentProduct(
+  batch: i32,
+  u: i32,
+  g: i32,
+  recurrent: usize,
+  h: usize,
+  recMask: usize,
+  hm: usize,
+  out: usize,
+): void {
+  const src = maskedState(batch * u, h, recMask, hm);
   for (let b = 0; b < batch; b++) {
     const z = out + <usize>(4 * b * g);
     rowTimesMatrix(u, g, src + <usize>(4 * b * u), recurrent, z, z);
@@ -384,22 +233,24 @@ export function recurrentProduct(batch: i32, u: i32, g: i32, src: usize, recurre
 
 /**
  * One step's recurrent gradients from dz [batch, g] (the gradient of what the state's product
- * fed): dRecurrent += srcᵀ·dz, and the state's gradient dz·recurrentᵀ (times the dropout mask)
- * stored into dh, or added to it when `accumulate` (a cell whose state also reaches the next
- * step directly, as GRU's z·h).
+ * fed, s = h·recMask as {@link recurrentProduct} took it): dRecurrent += sᵀ·dz, and the state's
+ * gradient dz·recurrentᵀ (times the dropout mask) stored into dh, or added to it when
+ * `accumulate` (a cell whose state also reaches the next step directly, as GRU's z·h).
  */
 export function recurrentGradients(
   batch: i32,
   u: i32,
   g: i32,
-  src: usize,
+  h: usize,
+  recMask: usize,
+  hm: usize,
   dz: usize,
   recurrent: usize,
-  recMask: usize,
   dRecurrent: usize,
   dh: usize,
   accumulate: i32,
 ): void {
+  const src = maskedState(batch * u, h, recMask, hm);
   const rowBytes = <usize>(4 * g);
   // dRecurrent: each element adds the batch's rows in order, as one axpy per (sample, unit) did.
   for (let p = 0; p < u; p++)
@@ -445,23 +296,27 @@ export function clearGradients(
 }
 
 /**
- * d(loss)/d(h_t) of sample b, unit j (byte offset `s` of the state row): what the later steps
- * sent back (dh) plus the output's own gradient, dy [batch, steps, u] when `sequences`, else
- * dy [batch, u] at the last step only.
+ * Where d(loss)/d(output) at step t starts (sample 0's row): dy [batch, steps, u] when
+ * `sequences`, else dy [batch, u] at the last step only; 0 where the output has no gradient at t.
  */
-export function stateGradient(
-  dh: usize,
-  dy: usize,
-  sequences: i32,
-  steps: i32,
-  u: i32,
-  t: i32,
-  b: i32,
-  j: i32,
-  s: usize,
-): f64 {
-  let gh = <f64>load<f32>(dh + s);
-  if (sequences) gh += <f64>load<f32>(dy + <usize>(4 * ((b * steps + t) * u + j)));
-  else if (t == steps - 1) gh += <f64>load<f32>(dy + s);
+export function outputGradientStep(dy: usize, sequences: i32, steps: i32, u: i32, t: i32): usize {
+  if (sequences) return dy + <usize>(4 * t * u);
+  return t == steps - 1 ? dy : 0;
+}
+
+/**
+ * d(loss)/d(h_t) of one unit: what the later steps sent back (the float32 at `dhAt`) plus the
+ * output's own gradient at byte `o` of its row `dyRow` (a sample's row from {@link outputGradientStep}; 0: none).
+ */
+export function stateGradient(dhAt: usize, dyRow: usize, o: usize): f64 {
+  let gh = <f64>load<f32>(dhAt);
+  if (dyRow != 0) gh += <f64>load<f32>(dyRow + o);
   return gh;
+}
+
+/** {@link stateGradient} for two adjacent units, in two f64 lanes. */
+// @ts-ignore: decorator
+@inline export function stateGradient2(dhAt: usize, dyRow: usize, o: usize): v128 {
+  const gh = load2(dhAt);
+  return dyRow != 0 ? f64x2.add(gh, load2(dyRow + o)) : gh;
 }

@@ -1,9 +1,8 @@
 /**
- * The recurrent cells' AssemblyScript kernels (src/speed/as/simple-rnn.ts, lstm.ts, gru.ts,
- * gru-reset-before.ts) as one table: each cell's forward and backward call over a whole
- * sequence at heap addresses, and the arrays it keeps between the two. The plan's recurrent
- * unit (units/recurrent.ts) and the fused path's heap plumbing (sequence-wasm.ts) both call
- * the kernels through it.
+ * The recurrent cells' AssemblyScript kernel (src/speed/as/sequence.ts's recurrentSequence) as
+ * one table: each cell's forward and backward call over a whole sequence at heap addresses,
+ * and the arrays it keeps between the two. The plan's recurrent unit (units/recurrent.ts) and
+ * the fused path's heap plumbing (sequence-wasm.ts) both call the kernel through it.
  */
 import type { AsOps } from "../as-ops";
 
@@ -66,90 +65,60 @@ export interface CellKernels {
 
 const perStep = (s: CellShape, columns: number): number => s.steps * s.batch * columns;
 
-/** The three cells' kernels (argument orders: src/speed/as-ops.ts). */
+/** The arguments both passes of {@link AsOps.recurrentSequence} take after `backward`: the cell, the shapes, the forward arrays. */
+function sequenceArguments(cell: number, s: CellShape, hard: number, a: CellArrays): number[] {
+  const [k0 = 0, k1 = 0, k2 = 0] = a.kept;
+  const shape = [cell, hard, s.batch, s.steps, s.features, s.units];
+  return [...shape, a.x, a.kernel, a.recurrent, a.bias, a.recMask, a.hs, a.hm, k0, k1, k2];
+}
+
+/**
+ * A cell's table entry; `cell` is its number in src/speed/as/sequence.ts. The backward pass's
+ * temporaries are dpre, dh and the cell's own scratch, if any.
+ */
+function cellKernels(cell: number, sizes: Omit<CellKernels, "forward" | "backward">): CellKernels {
+  return {
+    ...sizes,
+    forward: (ops, s, hard, a) =>
+      ops.recurrentSequence(0, ...sequenceArguments(cell, s, hard, a), ...[0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    backward: (ops, s, hard, a, g) => {
+      const [dpre, dh, scratch = 0] = g.temporary;
+      ops.recurrentSequence(
+        ...[1, ...sequenceArguments(cell, s, hard, a), g.dy, g.sequences ? 1 : 0, dpre, g.kernel, g.recurrent, g.bias],
+        ...[g.input, dh, scratch],
+      );
+    },
+  };
+}
+
+/** The cells' kernels. */
 export const CELLS: Record<CellKind, CellKernels> = {
-  SimpleRNN: {
+  SimpleRNN: cellKernels(0, {
     gates: 1,
     masksDrawn: 1,
     kept: () => [],
     temporary: (s) => [perStep(s, s.units), s.batch * s.units],
-    forward: (ops, s, _hard, a) =>
-      ops.simpleRnnForward(
-        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.bias, a.recMask, a.hs, a.hm],
-      ),
-    backward: (ops, s, _hard, a, g) => {
-      const [dpre, dh] = g.temporary;
-      ops.simpleRnnBackward(
-        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.recMask, a.hs, g.dy],
-        ...[g.sequences ? 1 : 0, dpre, g.kernel, g.recurrent, g.bias, g.input, dh, a.hm],
-      );
-    },
-  },
-  LSTM: {
+  }),
+  LSTM: cellKernels(1, {
     gates: 4,
     masksDrawn: 4,
-    // Gates and pre-activations [steps, batch, 4u]; cell states [steps + 1, batch, u].
+    // Gates and pre-activations [steps, batch, 4u]; cell states [steps + 1, batch, u]; c's gradient [batch, u].
     kept: (s) => [perStep(s, 4 * s.units), perStep(s, 4 * s.units), (s.steps + 1) * s.batch * s.units],
     temporary: (s) => [perStep(s, 4 * s.units), s.batch * s.units, s.batch * s.units],
-    forward: (ops, s, hard, a) => {
-      const [gates, zs, cs] = a.kept;
-      ops.lstmForward(
-        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.bias, a.recMask, hard],
-        ...[gates, zs, a.hs, cs, a.hm],
-      );
-    },
-    backward: (ops, s, hard, a, g) => {
-      const [gates, zs, cs] = a.kept;
-      const [dpre, dh, dc] = g.temporary;
-      ops.lstmBackward(
-        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.recMask, hard, gates, zs, a.hs, cs],
-        ...[g.dy, g.sequences ? 1 : 0, dpre, g.kernel, g.recurrent, g.bias, g.input, dh, dc, a.hm],
-      );
-    },
-  },
-  GRU: {
+  }),
+  GRU: cellKernels(2, {
     gates: 3,
     masksDrawn: 3,
     // Gates, and z's and r's pre-activations then r·s, [steps, batch, 3u].
     kept: (s) => [perStep(s, 3 * s.units), perStep(s, 3 * s.units)],
     temporary: (s) => [perStep(s, 3 * s.units), s.batch * s.units],
-    forward: (ops, s, hard, a) => {
-      const [gates, keep] = a.kept;
-      ops.gruResetBeforeForward(
-        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.bias, a.recMask, hard],
-        ...[gates, keep, a.hs, a.hm],
-      );
-    },
-    backward: (ops, s, hard, a, g) => {
-      const [gates, keep] = a.kept;
-      const [dpre, dh] = g.temporary;
-      ops.gruResetBeforeBackward(
-        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.recMask, hard, gates, keep, a.hs],
-        ...[g.dy, g.sequences ? 1 : 0, dpre, g.kernel, g.recurrent, g.bias, g.input, dh, a.hm],
-      );
-    },
-  },
-  KerasGRU: {
+  }),
+  KerasGRU: cellKernels(3, {
     gates: 3,
     // KerasGRU draws one mask of each kind (src/layers/gru.ts).
     masksDrawn: 1,
-    // Gates and pre-activations [steps, batch, 3u]; one step's recurrent product [batch, 3u].
+    // Gates and pre-activations [steps, batch, 3u]; one step's recurrent product [batch, 3u], and its gradient.
     kept: (s) => [perStep(s, 3 * s.units), perStep(s, 3 * s.units), 3 * s.batch * s.units],
     temporary: (s) => [perStep(s, 3 * s.units), s.batch * s.units, 3 * s.batch * s.units],
-    forward: (ops, s, hard, a) => {
-      const [gates, keep, inner] = a.kept;
-      ops.gruForward(
-        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.bias, a.recMask, hard],
-        ...[gates, keep, a.hs, a.hm, inner],
-      );
-    },
-    backward: (ops, s, hard, a, g) => {
-      const [gates, keep] = a.kept;
-      const [dpre, dh, dInner] = g.temporary;
-      ops.gruBackward(
-        ...[s.batch, s.steps, s.features, s.units, a.x, a.kernel, a.recurrent, a.recMask, hard, gates, keep, a.hs],
-        ...[g.dy, g.sequences ? 1 : 0, dpre, g.kernel, g.recurrent, g.bias, g.input, dh, a.hm, dInner],
-      );
-    },
-  },
+  }),
 };

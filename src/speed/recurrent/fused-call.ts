@@ -25,21 +25,11 @@ import {
   type GateActivation,
   gruForwardJs,
   lstmForwardJs,
+  type SequenceForward,
   type SequenceMasks,
   type SequencePass,
-  type SequenceShape,
-  type SequenceWeights,
   simpleRnnForwardJs,
 } from "./sequence";
-
-/** A sequence op: one layer type's forward pass over a whole sequence (`sequence.ts`). */
-type SequenceForward = (
-  x: Float32Array,
-  shape: SequenceShape,
-  w: SequenceWeights,
-  masks: SequenceMasks,
-  returnSequences: boolean,
-) => SequencePass;
 
 /** The layer classes with a sequence op, and how many states each cell carries. */
 const FUSED: Record<string, { forward: SequenceForward; states: number }> = {

@@ -1,6 +1,6 @@
 /**
- * The LSTM, SimpleRNN and both GRUs' sequence ops in WebAssembly (src/speed/as/lstm.ts,
- * simple-rnn.ts, gru.ts, gru-reset-before.ts), behind the same interface as `sequence.ts`'s `lstmForwardJs`,
+ * The LSTM, SimpleRNN and both GRUs' sequence ops in WebAssembly (src/speed/as/sequence.ts and
+ * the cells' steps), behind the same interface as `sequence.ts`'s `lstmForwardJs`,
  * `simpleRnnForwardJs` and `gruForwardJs`: the inputs go onto tfjs's WebAssembly heap for the call, the
  * op runs the whole sequence there, and what the backward pass needs comes back as arrays,
  * so nothing stays allocated on the heap between the passes (a pass that is never

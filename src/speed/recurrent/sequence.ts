@@ -39,6 +39,15 @@ export interface SequencePass {
   backward(dy: Float32Array, wantInput?: boolean): SequenceGradients;
 }
 
+/** A sequence op: one layer type's forward pass over a whole sequence. */
+export type SequenceForward = (
+  x: Float32Array,
+  shape: SequenceShape,
+  w: SequenceWeights,
+  masks: SequenceMasks,
+  returnSequences: boolean,
+) => SequencePass;
+
 /** Gradients of a call's input (null when not asked for) and weights. */
 interface SequenceGradients {
   input: Float32Array | null;
@@ -53,29 +62,34 @@ export interface SequenceMasks {
   recurrent: Float32Array | null;
 }
 
-/** C[m×n] += A[m×k]·B[k×n], row-major, with row strides. */
+/** c[co..co + n) += v·b[bo..bo + n). */
+function addScaled(n: number, v: number, b: Float32Array, bo: number, c: Float32Array, co: number): void {
+  for (let j = 0; j < n; j++) c[co + j] += v * b[bo + j];
+}
+
+/**
+ * C += A·B for A[m×k] (rows from `ao`), B[k×n] and C[m×n] (rows from `co`), or, `transposed`,
+ * C[k×n] += Aᵀ·B for B[m×n] (rows from `bo`); A's zeros skipped, rows of C added in order of p.
+ */
 function gemmAdd(
   m: number,
   n: number,
   k: number,
   a: Float32Array,
   ao: number,
-  lda: number,
   b: Float32Array,
+  bo: number,
   c: Float32Array,
   co: number,
-  ldc: number,
+  transposed = false,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const ai = ao + i * lda;
-    const ci = co + i * ldc;
+  for (let i = 0; i < m; i++)
     for (let p = 0; p < k; p++) {
-      const v = a[ai + p];
+      const v = a[ao + i * k + p];
       if (v === 0) continue;
-      const bp = p * n;
-      for (let j = 0; j < n; j++) c[ci + j] += v * b[bp + j];
+      if (transposed) addScaled(n, v, b, bo + i * n, c, co + p * n);
+      else addScaled(n, v, b, bo + p * n, c, co + i * n);
     }
-  }
 }
 
 /** C[m×n] += A[m×k]·Bᵀ, B stored [n×k]. */
@@ -85,15 +99,13 @@ function gemmAddBt(
   k: number,
   a: Float32Array,
   ao: number,
-  lda: number,
   b: Float32Array,
   c: Float32Array,
   co: number,
-  ldc: number,
 ): void {
   for (let i = 0; i < m; i++) {
-    const ai = ao + i * lda;
-    const ci = co + i * ldc;
+    const ai = ao + i * k;
+    const ci = co + i * n;
     for (let j = 0; j < n; j++) {
       const bj = j * k;
       let s = 0;
@@ -103,29 +115,25 @@ function gemmAddBt(
   }
 }
 
-/** C[k×n] += Aᵀ·B for A[m×k] and B[m×n] (rows with strides). */
-function gemmAddAt(
-  m: number,
-  n: number,
-  k: number,
-  a: Float32Array,
-  ao: number,
-  lda: number,
-  b: Float32Array,
-  bo: number,
-  ldb: number,
-  c: Float32Array,
+/**
+ * Back through the state's product z += s·U: dU += sᵀ·dz, and `ds` = dz·Uᵀ (times the
+ * recurrent mask, where given), for `batch` rows of `width` gate columns.
+ */
+function backThroughProduct(
+  batch: number,
+  u: number,
+  width: number,
+  s: Float32Array,
+  dz: Float32Array,
+  rk: Float32Array,
+  dU: Float32Array,
+  mask: Float32Array | null,
+  ds: Float32Array,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const ai = ao + i * lda;
-    const bi = bo + i * ldb;
-    for (let p = 0; p < k; p++) {
-      const v = a[ai + p];
-      if (v === 0) continue;
-      const cp = p * n;
-      for (let j = 0; j < n; j++) c[cp + j] += v * b[bi + j];
-    }
-  }
+  gemmAdd(batch, width, u, s, 0, dz, 0, dU, 0, true);
+  ds.fill(0);
+  gemmAddBt(batch, u, width, dz, 0, rk, ds, 0);
+  if (mask) for (let i = 0; i < ds.length; i++) ds[i] *= mask[i];
 }
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
@@ -176,7 +184,7 @@ function inputProjection(
     for (let b = 0; b < batch; b++) {
       const row = (t * batch + b) * width;
       if (bias) pre.set(bias, row);
-      gemmAdd(1, width, features, x, (b * steps + t) * features, features, kernel, pre, row, width);
+      gemmAdd(1, width, features, x, (b * steps + t) * features, kernel, 0, pre, row);
     }
   return pre;
 }
@@ -200,8 +208,8 @@ function inputGradients(
     for (let b = 0; b < batch; b++) {
       const row = (t * batch + b) * width;
       const xRow = (b * steps + t) * features;
-      gemmAddAt(1, width, features, xm, xRow, features, dpre, row, width, kernel);
-      if (input) gemmAddBt(1, features, width, dpre, row, width, w.kernel, input, xRow, features);
+      gemmAdd(1, width, features, xm, xRow, dpre, row, kernel, 0, true);
+      if (input) gemmAddBt(1, features, width, dpre, row, w.kernel, input, xRow);
       if (bias) for (let j = 0; j < width; j++) bias[j] += dpre[row + j];
     }
   if (mask && input)
@@ -239,6 +247,47 @@ export function emit(
   }
 }
 
+/**
+ * d(loss)/d(h_t) of every (sample, unit) into `gh`, in float64 as the cells use it: what the
+ * later steps sent back (dh) plus the output's own gradient at step t, if the output has step t.
+ */
+function stateGradients(
+  dh: Float32Array,
+  dy: Float32Array,
+  returnSequences: boolean,
+  shape: SequenceShape,
+  u: number,
+  t: number,
+  gh: Float64Array,
+): void {
+  for (let b = 0; b < shape.batch; b++) {
+    const at = rowAt(returnSequences, shape, u, t, b);
+    for (let j = 0; j < u; j++) gh[b * u + j] = dh[b * u + j] + (at >= 0 ? dy[at + j] : 0);
+  }
+}
+
+/**
+ * What a backward pass fills as it goes: the pre-activations' gradient dpre [steps, batch,
+ * width] (time-major), the recurrent kernel's dU [u, width], the state's dh [batch, u], and
+ * room for one step's {@link stateGradients}.
+ */
+function backwardArrays(
+  shape: SequenceShape,
+  u: number,
+  width: number,
+): { dpre: Float32Array; dU: Float32Array; dh: Float32Array; gh: Float64Array } {
+  const { batch, steps } = shape;
+  return {
+    dpre: new Float32Array(steps * batch * width),
+    dU: new Float32Array(u * width),
+    dh: new Float32Array(batch * u),
+    gh: new Float64Array(batch * u),
+  };
+}
+
+/** Step t's rows of a time-major array of `n` floats a step. */
+const atStep = (a: Float32Array, t: number, n: number): Float32Array => a.subarray(t * n, (t + 1) * n);
+
 /** The state as the recurrent product sees it: dropout-masked, or itself. */
 function maskedState(h: Float32Array, mask: Float32Array | null, scratch: Float32Array): Float32Array {
   if (!mask) return h;
@@ -253,13 +302,7 @@ function maskedState(h: Float32Array, mask: Float32Array | null, scratch: Float3
  * const pass = simpleRnnForwardJs(x, { batch: 2, steps: 5, features: 3 }, weights, masks, false);
  * const grads = pass.backward(dy); // dy: [2, units]
  */
-export function simpleRnnForwardJs(
-  x: Float32Array,
-  shape: SequenceShape,
-  w: SequenceWeights,
-  masks: SequenceMasks,
-  returnSequences: boolean,
-): SequencePass {
+export const simpleRnnForwardJs: SequenceForward = (x, shape, w, masks, returnSequences) => {
   const { batch, steps } = shape;
   const u = w.units;
   const xm = maskedInput(x, shape, masks.input);
@@ -268,40 +311,29 @@ export function simpleRnnForwardJs(
   const scratch = new Float32Array(batch * u);
   const output = new Float32Array(returnSequences ? batch * steps * u : batch * u);
   for (let t = 0; t < steps; t++) {
-    const prev = maskedState(states.subarray(t * batch * u, (t + 1) * batch * u), masks.recurrent, scratch);
-    const z = pre.subarray(t * batch * u, (t + 1) * batch * u);
-    gemmAdd(batch, u, u, prev, 0, u, w.recurrentKernel, z, 0, u);
-    const h = states.subarray((t + 1) * batch * u, (t + 2) * batch * u);
+    const prev = maskedState(atStep(states, t, batch * u), masks.recurrent, scratch);
+    const z = atStep(pre, t, batch * u);
+    gemmAdd(batch, u, u, prev, 0, w.recurrentKernel, 0, z, 0);
+    const h = atStep(states, t + 1, batch * u);
     for (let i = 0; i < batch * u; i++) h[i] = Math.tanh(z[i]);
     emit(output, h, returnSequences, shape, u, t);
   }
   return {
     output,
     backward(dy, wantInput = true) {
-      const dpre = new Float32Array(steps * batch * u);
-      const dU = new Float32Array(u * u);
-      const dh = new Float32Array(batch * u);
+      const { dpre, dU, dh, gh } = backwardArrays(shape, u, u);
       for (let t = steps - 1; t >= 0; t--) {
-        const h = states.subarray((t + 1) * batch * u, (t + 2) * batch * u);
-        const dz = dpre.subarray(t * batch * u, (t + 1) * batch * u);
-        for (let b = 0; b < batch; b++) {
-          const at = rowAt(returnSequences, shape, u, t, b);
-          for (let j = 0; j < u; j++) {
-            const i = b * u + j;
-            const g = dh[i] + (at >= 0 ? dy[at + j] : 0);
-            dz[i] = g * (1 - h[i] * h[i]);
-          }
-        }
-        const prev = maskedState(states.subarray(t * batch * u, (t + 1) * batch * u), masks.recurrent, scratch);
-        gemmAddAt(batch, u, u, prev, 0, u, dz, 0, u, dU);
-        dh.fill(0);
-        gemmAddBt(batch, u, u, dz, 0, u, w.recurrentKernel, dh, 0, u);
-        if (masks.recurrent) for (let i = 0; i < dh.length; i++) dh[i] *= masks.recurrent[i];
+        const h = atStep(states, t + 1, batch * u);
+        const dz = atStep(dpre, t, batch * u);
+        stateGradients(dh, dy, returnSequences, shape, u, t, gh);
+        for (let i = 0; i < batch * u; i++) dz[i] = gh[i] * (1 - h[i] * h[i]);
+        const prev = maskedState(atStep(states, t, batch * u), masks.recurrent, scratch);
+        backThroughProduct(batch, u, u, prev, dz, w.recurrentKernel, dU, masks.recurrent, dh);
       }
       return inputGradients(dpre, xm, shape, w, u, masks.input, dU, wantInput);
     },
   };
-}
+};
 
 /**
  * LSTM with tanh over a whole sequence (gates i, f, c, o; `w.gate` for i, f and o):
@@ -311,13 +343,7 @@ export function simpleRnnForwardJs(
  * const pass = lstmForwardJs(x, { batch: 2, steps: 5, features: 3 }, weights, masks, true);
  * const grads = pass.backward(dy); // dy: [2, 5, units]
  */
-export function lstmForwardJs(
-  x: Float32Array,
-  shape: SequenceShape,
-  w: SequenceWeights,
-  masks: SequenceMasks,
-  returnSequences: boolean,
-): SequencePass {
+export const lstmForwardJs: SequenceForward = (x, shape, w, masks, returnSequences) => {
   const { batch, steps } = shape;
   const u = w.units;
   const width = 4 * u;
@@ -330,9 +356,9 @@ export function lstmForwardJs(
   const output = new Float32Array(returnSequences ? batch * steps * u : batch * u);
   for (let t = 0; t < steps; t++) {
     const base = t * batch * u;
-    const prev = maskedState(hs.subarray(base, base + batch * u), masks.recurrent, scratch);
-    const z = pre.subarray(t * batch * width, (t + 1) * batch * width);
-    gemmAdd(batch, width, u, prev, 0, u, w.recurrentKernel, z, 0, width);
+    const prev = maskedState(atStep(hs, t, batch * u), masks.recurrent, scratch);
+    const z = atStep(pre, t, batch * width);
+    gemmAdd(batch, width, u, prev, 0, w.recurrentKernel, 0, z, 0);
     zs.set(z, t * batch * width);
     for (let b = 0; b < batch; b++) {
       const r = b * width;
@@ -350,22 +376,20 @@ export function lstmForwardJs(
         hs[base + batch * u + b * u + j] = o * Math.tanh(c);
       }
     }
-    emit(output, hs.subarray(base + batch * u, base + 2 * batch * u), returnSequences, shape, u, t);
+    emit(output, atStep(hs, t + 1, batch * u), returnSequences, shape, u, t);
   }
   return {
     output,
     backward(dy, wantInput = true) {
-      const dpre = new Float32Array(steps * batch * width);
-      const dU = new Float32Array(u * width);
-      const dh = new Float32Array(batch * u);
+      const { dpre, dU, dh, gh: ghs } = backwardArrays(shape, u, width);
       const dc = new Float32Array(batch * u);
       for (let t = steps - 1; t >= 0; t--) {
         const base = t * batch * u;
-        const gates = pre.subarray(t * batch * width, (t + 1) * batch * width);
-        const z = zs.subarray(t * batch * width, (t + 1) * batch * width);
-        const dz = dpre.subarray(t * batch * width, (t + 1) * batch * width);
+        const gates = atStep(pre, t, batch * width);
+        const z = atStep(zs, t, batch * width);
+        const dz = atStep(dpre, t, batch * width);
+        stateGradients(dh, dy, returnSequences, shape, u, t, ghs);
         for (let b = 0; b < batch; b++) {
-          const at = rowAt(returnSequences, shape, u, t, b);
           const r = b * width;
           for (let j = 0; j < u; j++) {
             const s = b * u + j;
@@ -375,7 +399,7 @@ export function lstmForwardJs(
             const o = gates[r + 3 * u + j];
             const c = cs[base + batch * u + s];
             const tc = Math.tanh(c);
-            const gh = dh[s] + (at >= 0 ? dy[at + j] : 0);
+            const gh = ghs[s];
             const gc = gh * o * (1 - tc * tc) + dc[s];
             dz[r + j] = gc * g * gateSlope(w.gate, z[r + j], i);
             dz[r + u + j] = gc * cs[base + s] * gateSlope(w.gate, z[r + u + j], f);
@@ -384,16 +408,13 @@ export function lstmForwardJs(
             dc[s] = gc * f;
           }
         }
-        const prev = maskedState(hs.subarray(base, base + batch * u), masks.recurrent, scratch);
-        gemmAddAt(batch, width, u, prev, 0, u, dz, 0, width, dU);
-        dh.fill(0);
-        gemmAddBt(batch, u, width, dz, 0, width, w.recurrentKernel, dh, 0, u);
-        if (masks.recurrent) for (let i = 0; i < dh.length; i++) dh[i] *= masks.recurrent[i];
+        const prev = maskedState(atStep(hs, t, batch * u), masks.recurrent, scratch);
+        backThroughProduct(batch, u, width, prev, dz, w.recurrentKernel, dU, masks.recurrent, dh);
       }
       return inputGradients(dpre, xm, shape, w, width, masks.input, dU, wantInput);
     },
   };
-}
+};
 
 /** Which GRU: Keras's default `reset_after=True` (bias [2, 3·units]) or tfjs's `reset_after=False` cell. */
 type GruVariant = "resetAfter" | "resetBefore";
@@ -435,22 +456,21 @@ export function gruForwardJs(
   const output = new Float32Array(returnSequences ? batch * steps * u : batch * u);
   const rk = w.recurrentKernel;
   for (let t = 0; t < steps; t++) {
-    const base = t * batch * u;
-    const h = hs.subarray(base, base + batch * u);
+    const h = atStep(hs, t, batch * u);
     const s = maskedState(h, masks.recurrent, scratch);
-    const g = pre.subarray(t * batch * width, (t + 1) * batch * width);
-    const keep = zs.subarray(t * batch * width, (t + 1) * batch * width);
+    const g = atStep(pre, t, batch * width);
+    const keep = atStep(zs, t, batch * width);
     inner.fill(0);
     if (after) {
       for (let b = 0; b < batch; b++) if (recurrentBias) inner.set(recurrentBias, b * width);
-      gemmAdd(batch, width, u, s, 0, u, rk, inner, 0, width);
+      gemmAdd(batch, width, u, s, 0, rk, 0, inner, 0);
     } else {
       // s·U for the z and r columns only: U is [u, 3u], rows of stride 3u.
       for (let b = 0; b < batch; b++)
         for (let p = 0; p < u; p++) {
           const v = s[b * u + p];
           if (v === 0) continue;
-          for (let j = 0; j < 2 * u; j++) inner[b * width + j] += v * rk[p * width + j];
+          addScaled(2 * u, v, rk, p * width, inner, b * width);
         }
     }
     for (let b = 0; b < batch; b++) {
@@ -475,12 +495,12 @@ export function gruForwardJs(
         for (let p = 0; p < u; p++) {
           const v = keep[b * width + 2 * u + p];
           if (v === 0) continue;
-          for (let j = 0; j < u; j++) g[b * width + 2 * u + j] += v * rk[p * width + 2 * u + j];
+          addScaled(u, v, rk, p * width + 2 * u, g, b * width + 2 * u);
         }
       for (let b = 0; b < batch; b++)
         for (let j = 0; j < u; j++) g[b * width + 2 * u + j] = Math.tanh(g[b * width + 2 * u + j]);
     }
-    const next = hs.subarray(base + batch * u, base + 2 * batch * u);
+    const next = atStep(hs, t + 1, batch * u);
     const carried = after ? h : s;
     for (let b = 0; b < batch; b++)
       for (let j = 0; j < u; j++) {
@@ -492,31 +512,28 @@ export function gruForwardJs(
   return {
     output,
     backward(dy, wantInput = true) {
-      const dpre = new Float32Array(steps * batch * width);
-      const dU = new Float32Array(u * width);
+      const { dpre, dU, dh, gh: ghs } = backwardArrays(shape, u, width);
       const dRecurrentBias = recurrentBias ? new Float32Array(width) : null;
-      const dh = new Float32Array(batch * u);
       const dInner = new Float32Array(batch * width);
       const ds = new Float32Array(batch * u);
       for (let t = steps - 1; t >= 0; t--) {
-        const base = t * batch * u;
-        const h = hs.subarray(base, base + batch * u);
-        const gates = pre.subarray(t * batch * width, (t + 1) * batch * width);
-        const keep = zs.subarray(t * batch * width, (t + 1) * batch * width);
-        const dx = dpre.subarray(t * batch * width, (t + 1) * batch * width);
+        const h = atStep(hs, t, batch * u);
+        const gates = atStep(pre, t, batch * width);
+        const keep = atStep(zs, t, batch * width);
+        const dx = atStep(dpre, t, batch * width);
         const s = maskedState(h, masks.recurrent, scratch);
         const carried = after ? h : s;
         ds.fill(0);
         dInner.fill(0);
+        stateGradients(dh, dy, returnSequences, shape, u, t, ghs);
         for (let b = 0; b < batch; b++) {
-          const at = rowAt(returnSequences, shape, u, t, b);
           const r0 = b * width;
           for (let j = 0; j < u; j++) {
             const i = b * u + j;
             const z = gates[r0 + j];
             const r = gates[r0 + u + j];
             const hh = gates[r0 + 2 * u + j];
-            const gh = dh[i] + (at >= 0 ? dy[at + j] : 0);
+            const gh = ghs[i];
             const dz = gh * (carried[i] - hh) * gateSlope(w.gate, keep[r0 + j], z);
             const da = gh * (1 - z) * (1 - hh * hh);
             dx[r0 + j] = dz;
@@ -546,7 +563,7 @@ export function gruForwardJs(
               dInner[b * width + u + p] = dr;
               ds[b * u + p] += acc * r;
               const rs = keep[b * width + 2 * u + p];
-              if (rs !== 0) for (let j = 0; j < u; j++) dU[p * width + 2 * u + j] += rs * dx[b * width + 2 * u + j];
+              if (rs !== 0) addScaled(u, rs, dx, b * width + 2 * u, dU, p * width + 2 * u);
             }
           // The z and r columns: dU_{z,r} += sᵀ·dInner, ds += dInner·U_{z,r}ᵀ.
           for (let b = 0; b < batch; b++)
@@ -562,11 +579,9 @@ export function gruForwardJs(
             }
           for (let i = 0; i < batch * u; i++) dh[i] = masks.recurrent ? ds[i] * masks.recurrent[i] : ds[i];
         } else {
-          gemmAddAt(batch, width, u, s, 0, u, dInner, 0, width, dU);
+          backThroughProduct(batch, u, width, s, dInner, rk, dU, null, ds);
           if (dRecurrentBias)
             for (let b = 0; b < batch; b++) for (let j = 0; j < width; j++) dRecurrentBias[j] += dInner[b * width + j];
-          ds.fill(0);
-          gemmAddBt(batch, u, width, dInner, 0, width, rk, ds, 0, u);
           for (let i = 0; i < batch * u; i++) dh[i] += masks.recurrent ? ds[i] * masks.recurrent[i] : ds[i];
         }
       }

@@ -1,10 +1,9 @@
 /**
  * SimpleRNN, LSTM and both GRUs (Keras's reset_after, tslab-dl's KerasGRU; tfjs's reset-before
  * GRU) as units of the plan: the whole sequence in one AssemblyScript call forward and one
- * backward (backpropagation through time inside the kernel, src/speed/as/simple-rnn.ts,
- * lstm.ts, gru.ts, gru-reset-before.ts), at the plan's heap
- * addresses, as cuDNN runs an RNN. Input `[steps, features]` per sample, output `[units]` (the
- * last state) or `[steps, units]` (`returnSequences`).
+ * backward (backpropagation through time inside the kernel, src/speed/as/sequence.ts), at the
+ * plan's heap addresses, as cuDNN runs an RNN. Input `[steps, features]` per sample, output
+ * `[units]` (the last state) or `[steps, units]` (`returnSequences`).
  *
  * The cells differ only in their kernels and the arrays those keep between the passes, so one
  * class runs all four from a table (recurrent/cells.ts); the fused path (recurrent/sequence-wasm.ts)
