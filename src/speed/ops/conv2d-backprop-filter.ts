@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
-import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
+import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
 import type { OpConfig } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
@@ -111,13 +111,11 @@ export function filterGradientAt(
   dW: number,
   columns: [from: number, count: number] = [0, info.outChannels],
 ): void {
-  const pixels = info.batchSize * info.outHeight * info.outWidth;
-  const patch = info.filterHeight * info.filterWidth * info.inChannels;
-  const co = info.outChannels;
+  const { pixels, patch, co } = productSize(info);
   const [geometry, gemmScratch] = scratch;
   const [from, count] = columns;
   writeConvGeometry(heap, geometry, info);
-  ops.gemmPatchesT(patch, count, pixels, geometry, x, dy + 4 * from, 4 * co, dW + 4 * from, 4 * co, gemmScratch);
+  ops.gemmPatches(1, patch, count, pixels, geometry, x, dy + 4 * from, 4 * co, dW + 4 * from, 4 * co, gemmScratch);
 }
 
 /** Build the fast `Conv2DBackpropFilter`: dW = im2col(x)ᵀ · dy; anything else runs `reference`. */
