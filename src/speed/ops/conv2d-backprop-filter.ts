@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
-import type { OpConfig } from "./op-config";
+import { correctOnWasm, replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -136,15 +136,5 @@ function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
 }
 
 /** Stock wasm has none: without it no conv net trains. */
-export const conv2DBackpropFilterConfig: OpConfig = {
-  kernelName: "Conv2DBackpropFilter",
-  backendName: "wasm",
-  role: "correct",
-  kernelFunc: conv2DBackpropFilterWasm,
-};
-export const conv2DBackpropFilterFastConfig: OpConfig = {
-  kernelName: "Conv2DBackpropFilter",
-  backendName: "wasm",
-  role: "replace",
-  wrap: conv2DBackpropFilterFast,
-};
+export const conv2DBackpropFilterConfig = correctOnWasm("Conv2DBackpropFilter", conv2DBackpropFilterWasm);
+export const conv2DBackpropFilterFastConfig = replaceOnWasm("Conv2DBackpropFilter", conv2DBackpropFilterFast);

@@ -8,7 +8,7 @@ import { asOpsFor, type AsOps, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
-import type { OpConfig } from "./op-config";
+import { replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -75,9 +75,4 @@ function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-export const conv2DBackpropInputConfig: OpConfig = {
-  kernelName: "Conv2DBackpropInput",
-  backendName: "wasm",
-  role: "replace",
-  wrap: conv2DBackpropInputFast,
-};
+export const conv2DBackpropInputConfig = replaceOnWasm("Conv2DBackpropInput", conv2DBackpropInputFast);

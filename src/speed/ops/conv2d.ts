@@ -10,7 +10,7 @@ import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
-import type { OpConfig } from "./op-config";
+import { replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -142,10 +142,5 @@ function fusedConv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-export const conv2DConfig: OpConfig = { kernelName: "Conv2D", backendName: "wasm", role: "replace", wrap: conv2DFast };
-export const fusedConv2DConfig: OpConfig = {
-  kernelName: "FusedConv2D",
-  backendName: "wasm",
-  role: "replace",
-  wrap: fusedConv2DFast,
-};
+export const conv2DConfig = replaceOnWasm("Conv2D", conv2DFast);
+export const fusedConv2DConfig = replaceOnWasm("FusedConv2D", fusedConv2DFast);
