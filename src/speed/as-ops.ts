@@ -39,8 +39,9 @@ type GemmArgs = [
   ldc: number,
 ];
 
-/** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: a product with im2col(x) as one operand. */
+/** `(transposed, m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: a product with im2col(x) as one operand. */
 type GemmPatchesFn = (
+  transposed: 0 | 1,
   m: number,
   n: number,
   k: number,
@@ -121,10 +122,11 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   ): void;
   /** `(n, x)`: 1 if the n floats at x are all finite, else 0. */
   allFinite(n: number, x: number): number;
-  /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x) · B (a convolution), m pixels, k = patch size. */
+  /**
+   * `(transposed, m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x) · B (0: a convolution, m pixels,
+   * k = patch size) or C = im2col(x)ᵀ · B (1: a filter gradient, m = patch size, k pixels).
+   */
   gemmPatches: GemmPatchesFn;
-  /** `(m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x)ᵀ · B (a filter gradient), m = patch size, k pixels. */
-  gemmPatchesT: GemmPatchesFn;
   /** `(geometry, x, col)`: the patches of NHWC `x` as rows of `col`; `geometry` is a {@link writeConvGeometry} block. */
   im2col(geometry: number, x: number, col: number): void;
   /** `(geometry, col, dx)`: dx = 0, then each row of `col` added back under its patch (the inverse of im2col). */

@@ -13,12 +13,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { inboundLayers, modelInternals, trainingModel } from "./internals";
 import { ActivationUnit, isActivation, type ActivationName } from "./units/activation";
-import { AveragePooling2DUnit } from "./units/average-pooling2d";
 import { Conv2DUnit } from "./units/conv2d";
 import { DenseUnit } from "./units/dense";
 import { DropoutUnit } from "./units/dropout";
 import { EmbeddingUnit } from "./units/embedding";
-import { MaxPooling2DUnit } from "./units/max-pooling2d";
+import { Pooling2DUnit } from "./units/pooling2d";
 import { recurrentUnits } from "./plan-recurrent";
 import { LOSSES, type AccuracyName, type LossName, type LossSpec } from "./units/loss";
 import type { Unit } from "./units/unit";
@@ -139,7 +138,7 @@ function unitsFor(layer: LayerWithConfig, inShape: number[], outShape: number[])
         strides: pair(config.strides),
         padding: config.padding as "same" | "valid",
       };
-      return [kind === "MaxPooling2D" ? new MaxPooling2DUnit(settings) : new AveragePooling2DUnit(settings)];
+      return [new Pooling2DUnit(kind, settings)];
     }
     default:
       return `${where} has no fast unit yet`;

@@ -1,5 +1,5 @@
 /**
- * The blocked matrix product behind gemm, gemmSkipZeros, gemmPatches and gemmPatchesT (and
+ * The blocked matrix product behind gemm, gemmSkipZeros and gemmPatches, both ways (and
  * gemmBiasRelu for many rows): K in blocks of {@link KC}; in each block, every band of 4 rows
  * of A is first packed k-major into `scratch` (4·KC floats, stays in L1), then multiplied by
  * each panel of B's block (KC × N floats, stays in L2) in a register tile (gemm-tiles.ts).

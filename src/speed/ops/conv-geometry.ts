@@ -13,33 +13,40 @@ export interface ConvAttrs {
 /** Bytes of one geometry block. */
 export const GEOMETRY_BYTES = 64;
 
+/**
+ * The sizes of a convolution as one matrix product, y = im2col(x) · W: `pixels` rows (output
+ * pixels), `patch` = filterHeight·filterWidth·inChannels columns of im2col(x), `co` output channels.
+ */
+export function productSize(info: tf.backend_util.Conv2DInfo): { pixels: number; patch: number; co: number } {
+  return {
+    pixels: info.batchSize * info.outHeight * info.outWidth,
+    patch: info.filterHeight * info.filterWidth * info.inChannels,
+    co: info.outChannels,
+  };
+}
+
+/** The fields both geometry blocks start with: batch, inHeight, inWidth, (in)channels, outHeight, outWidth. */
+function imageFields(info: tf.backend_util.Conv2DInfo): number[] {
+  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth];
+}
+
 /** Write `info` as the 16 int32 of a geometry block at byte address `at` of the heap. */
 export function writeConvGeometry(
   wasm: Pick<WasmModule, "HEAP32">,
   at: number,
   info: tf.backend_util.Conv2DInfo,
 ): void {
-  wasm.HEAP32.set(
-    [
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.outChannels,
-      info.filterHeight,
-      info.filterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.dilationHeight,
-      info.dilationWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-      0,
-    ],
-    at >> 2,
-  );
+  const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  const filter = [
+    info.outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+  ];
+  wasm.HEAP32.set([...imageFields(info), ...filter, padInfo.top, padInfo.left, 0], at >> 2);
 }
 
 /** Write pooling geometry `info` as the 12 int32 of a pool geometry block (src/speed/as/pool-geometry.ts) at `at`. */
@@ -48,23 +55,8 @@ export function writePoolGeometry(
   at: number,
   info: tf.backend_util.Conv2DInfo,
 ): void {
-  wasm.HEAP32.set(
-    [
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.effectiveFilterHeight,
-      info.effectiveFilterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    ],
-    at >> 2,
-  );
+  const window = [info.effectiveFilterHeight, info.effectiveFilterWidth, info.strideHeight, info.strideWidth];
+  wasm.HEAP32.set([...imageFields(info), ...window, info.padInfo.top, info.padInfo.left], at >> 2);
 }
 
 /**

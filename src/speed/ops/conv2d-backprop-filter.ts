@@ -10,8 +10,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
-import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
-import type { OpConfig } from "./op-config";
+import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
+import { correctOnWasm, replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -111,13 +111,11 @@ export function filterGradientAt(
   dW: number,
   columns: [from: number, count: number] = [0, info.outChannels],
 ): void {
-  const pixels = info.batchSize * info.outHeight * info.outWidth;
-  const patch = info.filterHeight * info.filterWidth * info.inChannels;
-  const co = info.outChannels;
+  const { pixels, patch, co } = productSize(info);
   const [geometry, gemmScratch] = scratch;
   const [from, count] = columns;
   writeConvGeometry(heap, geometry, info);
-  ops.gemmPatchesT(patch, count, pixels, geometry, x, dy + 4 * from, 4 * co, dW + 4 * from, 4 * co, gemmScratch);
+  ops.gemmPatches(1, patch, count, pixels, geometry, x, dy + 4 * from, 4 * co, dW + 4 * from, 4 * co, gemmScratch);
 }
 
 /** Build the fast `Conv2DBackpropFilter`: dW = im2col(x)ᵀ · dy; anything else runs `reference`. */
@@ -138,15 +136,5 @@ function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
 }
 
 /** Stock wasm has none: without it no conv net trains. */
-export const conv2DBackpropFilterConfig: OpConfig = {
-  kernelName: "Conv2DBackpropFilter",
-  backendName: "wasm",
-  role: "correct",
-  kernelFunc: conv2DBackpropFilterWasm,
-};
-export const conv2DBackpropFilterFastConfig: OpConfig = {
-  kernelName: "Conv2DBackpropFilter",
-  backendName: "wasm",
-  role: "replace",
-  wrap: conv2DBackpropFilterFast,
-};
+export const conv2DBackpropFilterConfig = correctOnWasm("Conv2DBackpropFilter", conv2DBackpropFilterWasm);
+export const conv2DBackpropFilterFastConfig = replaceOnWasm("Conv2DBackpropFilter", conv2DBackpropFilterFast);

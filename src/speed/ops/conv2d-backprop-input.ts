@@ -7,8 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, type AsOps, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
-import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
-import type { OpConfig } from "./op-config";
+import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
+import { replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -19,9 +19,8 @@ interface Attrs extends ConvAttrs {
 
 /** The scratch {@link inputGradientAt} needs, in bytes: the geometry block, Wᵀ, dy · Wᵀ, the product's. */
 export function inputGradientScratch(info: tf.backend_util.Conv2DInfo): number[] {
-  const pixels = info.batchSize * info.outHeight * info.outWidth;
-  const patch = info.filterHeight * info.filterWidth * info.inChannels;
-  return [GEOMETRY_BYTES, 4 * patch * info.outChannels, 4 * pixels * patch, GEMM_SKIP_SCRATCH_BYTES];
+  const { pixels, patch, co } = productSize(info);
+  return [GEOMETRY_BYTES, 4 * patch * co, 4 * pixels * patch, GEMM_SKIP_SCRATCH_BYTES];
 }
 
 /**
@@ -37,9 +36,7 @@ export function inputGradientAt(
   filter: number,
   dx: number,
 ): void {
-  const pixels = info.batchSize * info.outHeight * info.outWidth;
-  const patch = info.filterHeight * info.filterWidth * info.inChannels;
-  const co = info.outChannels;
+  const { pixels, patch, co } = productSize(info);
   const [geometry, filterT, col, gemmScratch] = scratch;
   writeConvGeometry(heap, geometry, info);
   ops.transpose(patch, co, filter, filterT);
@@ -78,9 +75,4 @@ function conv2DBackpropInputFast(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-export const conv2DBackpropInputConfig: OpConfig = {
-  kernelName: "Conv2DBackpropInput",
-  backendName: "wasm",
-  role: "replace",
-  wrap: conv2DBackpropInputFast,
-};
+export const conv2DBackpropInputConfig = replaceOnWasm("Conv2DBackpropInput", conv2DBackpropInputFast);

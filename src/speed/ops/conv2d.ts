@@ -9,8 +9,8 @@ import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
-import { type ConvAttrs, GEOMETRY_BYTES, withScratch, writeConvGeometry } from "./conv-geometry";
-import type { OpConfig } from "./op-config";
+import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
+import { replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -38,8 +38,7 @@ function isNarrow(info: tf.backend_util.Conv2DInfo): boolean {
 
 /** The scratch {@link convolveAt} needs, in bytes: the geometry block, the product's, the patch matrix's. */
 export function convolveScratch(info: tf.backend_util.Conv2DInfo): number[] {
-  const pixels = info.batchSize * info.outHeight * info.outWidth;
-  const patch = info.filterHeight * info.filterWidth * info.inChannels;
+  const { pixels, patch } = productSize(info);
   return [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES, isNarrow(info) ? 4 * pixels * patch : 0];
 }
 
@@ -59,9 +58,7 @@ export function convolveAt(
   relu: boolean,
   y: number,
 ): void {
-  const pixels = info.batchSize * info.outHeight * info.outWidth;
-  const patch = info.filterHeight * info.filterWidth * info.inChannels;
-  const co = info.outChannels;
+  const { pixels, patch, co } = productSize(info);
   if (pixels * co === 0) return;
   const [geometry, gemmScratch, col] = scratch;
   if (isDirect(info)) ops.gemm(pixels, co, patch, x, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch);
@@ -70,7 +67,7 @@ export function convolveAt(
     if (isNarrow(info)) {
       ops.im2col(geometry, x, col);
       ops.gemm(pixels, co, patch, col, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch);
-    } else ops.gemmPatches(pixels, co, patch, geometry, x, filter, 4 * co, y, 4 * co, gemmScratch);
+    } else ops.gemmPatches(0, pixels, co, patch, geometry, x, filter, 4 * co, y, 4 * co, gemmScratch);
   }
   if (bias || relu) ops.biasRelu(pixels, co, y, bias, relu ? 1 : 0);
 }
@@ -145,10 +142,5 @@ function fusedConv2DFast(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-export const conv2DConfig: OpConfig = { kernelName: "Conv2D", backendName: "wasm", role: "replace", wrap: conv2DFast };
-export const fusedConv2DConfig: OpConfig = {
-  kernelName: "FusedConv2D",
-  backendName: "wasm",
-  role: "replace",
-  wrap: fusedConv2DFast,
-};
+export const conv2DConfig = replaceOnWasm("Conv2D", conv2DFast);
+export const fusedConv2DConfig = replaceOnWasm("FusedConv2D", fusedConv2DFast);

@@ -5,7 +5,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { elementCount } from "../../util/shape";
 import { offset, type BackendWasmLike } from "../internals";
-import type { OpConfig } from "./op-config";
+import { replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -42,9 +42,4 @@ function gatherV2(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-export const gatherV2Config: OpConfig = {
-  kernelName: "GatherV2",
-  backendName: "wasm",
-  role: "replace",
-  wrap: gatherV2,
-};
+export const gatherV2Config = replaceOnWasm("GatherV2", gatherV2);

@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { asOpsFor } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { GEOMETRY_BYTES, withScratch, writePoolGeometry } from "./conv-geometry";
-import type { OpConfig } from "./op-config";
+import { correctOnWasm, replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -95,15 +95,5 @@ function maxPoolGradFast(reference: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-export const maxPoolGradConfig: OpConfig = {
-  kernelName: "MaxPoolGrad",
-  backendName: "wasm",
-  role: "correct",
-  kernelFunc: maxPoolGradWasm,
-};
-export const maxPoolGradFastConfig: OpConfig = {
-  kernelName: "MaxPoolGrad",
-  backendName: "wasm",
-  role: "replace",
-  wrap: maxPoolGradFast,
-};
+export const maxPoolGradConfig = correctOnWasm("MaxPoolGrad", maxPoolGradWasm);
+export const maxPoolGradFastConfig = replaceOnWasm("MaxPoolGrad", maxPoolGradFast);

@@ -24,3 +24,13 @@ interface OpConfigBase {
 export type OpConfig =
   | (OpConfigBase & { role: Extract<OpRole, "replace">; wrap: (previous: tf.KernelFunc) => tf.KernelFunc })
   | (OpConfigBase & { role: Exclude<OpRole, "replace">; kernelFunc: tf.KernelFunc });
+
+/** The config of a `replace` op on wasm: `wrap` builds the kernel from the one registered before it. */
+export function replaceOnWasm(kernelName: string, wrap: (previous: tf.KernelFunc) => tf.KernelFunc): OpConfig {
+  return { kernelName, backendName: "wasm", role: "replace", wrap };
+}
+
+/** The config of a `correct` op on wasm: `kernelFunc` registered for good. */
+export function correctOnWasm(kernelName: string, kernelFunc: tf.KernelFunc): OpConfig {
+  return { kernelName, backendName: "wasm", role: "correct", kernelFunc };
+}

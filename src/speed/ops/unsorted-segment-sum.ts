@@ -16,7 +16,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { asOpsFor } from "../as-ops";
 import { type BackendWasmLike, offset } from "../internals";
 import { elementCount } from "../../util/shape";
-import type { OpConfig } from "./op-config";
+import { correctOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
 
@@ -63,9 +63,4 @@ function idsInRange(heap: Int32Array, at: number, n: number, segments: number): 
   return true;
 }
 
-export const unsortedSegmentSumConfig: OpConfig = {
-  kernelName: "UnsortedSegmentSum",
-  backendName: "wasm",
-  role: "correct",
-  kernelFunc: unsortedSegmentSumWasm,
-};
+export const unsortedSegmentSumConfig = correctOnWasm("UnsortedSegmentSum", unsortedSegmentSumWasm);

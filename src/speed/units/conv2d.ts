@@ -11,6 +11,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { conv2DInfo, filterGradientAt, filterGradientScratch } from "../ops/conv2d-backprop-filter";
 import { inputGradientAt, inputGradientScratch } from "../ops/conv2d-backprop-input";
 import { convolveAt, convolveScratch } from "../ops/conv2d";
+import { productSize } from "../ops/conv-geometry";
 import { runPart, secondCore, secondCoreSettings, type HeapRun, type Part } from "../second-core";
 import { scratchBlocks, scratchFloatsFor } from "./scratch";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
@@ -103,35 +104,25 @@ export class Conv2DUnit implements Unit {
       const [x, y] = [at.input + first * this.inputSize, at.output + first * this.outputSize];
       convolveAt(step.ops, int32(step), info, scratch, 4 * x, 4 * w, bias, relu, 4 * y);
     };
-    const own = this.ownImages(step.batch);
-    const core = own < step.batch ? secondCore() : null;
-    if (!core) return convolve(0, step.batch);
-    const images = step.batch - own;
-    const info = this.geometry(images);
-    const part: Part = {
-      inputs: [
-        [at.input + own * this.inputSize, images * this.inputSize],
-        [w, this.filterFloats()],
-        ...(this.bias ? [[b, info.outChannels] as HeapRun] : []),
-      ],
-      outputs: [[at.output + own * this.outputSize, images * this.outputSize]],
-      scratch: convolveScratch(info),
-      job: ([x, filter, b = 0], [y], scratch) => ({ kind: "convolve", info, scratch, x, filter, bias: b, relu, y }),
-    };
-    runPart(
-      core,
-      step.heap,
-      part,
-      () => convolve(0, own),
-      () => convolve(own, images),
-    );
+    splitWork(step, this.ownImages(step.batch), step.batch, convolve, (own, images) => {
+      const info = this.geometry(images);
+      return {
+        inputs: [
+          [at.input + own * this.inputSize, images * this.inputSize],
+          [w, this.filterFloats()],
+          ...(this.bias ? [[b, info.outChannels] as HeapRun] : []),
+        ],
+        outputs: [[at.output + own * this.outputSize, images * this.outputSize]],
+        scratch: convolveScratch(info),
+        job: ([x, filter, b = 0], [y], scratch) => ({ kind: "convolve", info, scratch, x, filter, bias: b, relu, y }),
+      };
+    });
   }
 
   backward(step: StepContext, at: UnitBuffers, dz: number, dInput: number | null, grads: number[]): void {
     const { ops, batch } = step;
     const info = this.geometry(batch);
-    const pixels = batch * info.outHeight * info.outWidth;
-    const co = info.outChannels;
+    const { pixels, co } = productSize(info);
     // d(pre-activation): tfjs's fused relu passes dy where y > 0 (NaN where y is NaN).
     if (this.settings.relu) ops.reluGrad(pixels * co, 4 * at.output, 4 * dz);
     if (this.bias) ops.sumRows(pixels, co, 4 * dz, 4 * grads[1]);
@@ -147,11 +138,8 @@ export class Conv2DUnit implements Unit {
       const scratch = scratchBlocks(at.scratch, filterGradientScratch());
       filterGradientAt(step.ops, int32(step), info, scratch, 4 * at.input, 4 * dz, 4 * dW, [from, count]);
     };
-    const own = this.ownFilters(step.batch);
-    const core = own < co ? secondCore() : null;
-    if (!core) return columns(0, co);
-    const patch = info.filterHeight * info.filterWidth * info.inChannels;
-    const part: Part = {
+    const { patch } = productSize(info);
+    splitWork(step, this.ownFilters(step.batch), co, columns, (own) => ({
       inputs: [
         [at.input, step.batch * this.inputSize],
         [dz, step.batch * this.outputSize],
@@ -168,14 +156,7 @@ export class Conv2DUnit implements Unit {
         dW: block - 4 * own,
         columns: [own, co - own],
       }),
-    };
-    runPart(
-      core,
-      step.heap,
-      part,
-      () => columns(0, own),
-      () => columns(own, co - own),
-    );
+    }));
   }
 
   /** dx = col2im(dz · Wᵀ), the second core taking the later images where it pays. */
@@ -187,27 +168,18 @@ export class Conv2DUnit implements Unit {
       const [dy, dx] = [dz + first * this.outputSize, dInput + first * this.inputSize];
       inputGradientAt(step.ops, int32(step), info, scratch, 4 * dy, 4 * w, 4 * dx);
     };
-    const own = this.ownImages(step.batch);
-    const core = own < step.batch ? secondCore() : null;
-    if (!core) return images(0, step.batch);
-    const count = step.batch - own;
-    const info = this.geometry(count);
-    const part: Part = {
-      inputs: [
-        [dz + own * this.outputSize, count * this.outputSize],
-        [w, this.filterFloats()],
-      ],
-      outputs: [[dInput + own * this.inputSize, count * this.inputSize]],
-      scratch: inputGradientScratch(info),
-      job: ([dy, filter], [dx], scratch) => ({ kind: "inputGradient", info, scratch, dy, filter, dx }),
-    };
-    runPart(
-      core,
-      step.heap,
-      part,
-      () => images(0, own),
-      () => images(own, count),
-    );
+    splitWork(step, this.ownImages(step.batch), step.batch, images, (own, count) => {
+      const info = this.geometry(count);
+      return {
+        inputs: [
+          [dz + own * this.outputSize, count * this.outputSize],
+          [w, this.filterFloats()],
+        ],
+        outputs: [[dInput + own * this.inputSize, count * this.inputSize]],
+        scratch: inputGradientScratch(info),
+        job: ([dy, filter], [dx], scratch) => ({ kind: "inputGradient", info, scratch, dy, filter, dx }),
+      };
+    });
   }
 
   /** Floats of the kernel. */
@@ -215,6 +187,29 @@ export class Conv2DUnit implements Unit {
     const i = this.info;
     return i.filterHeight * i.filterWidth * i.inChannels * i.outChannels;
   }
+}
+
+/**
+ * `run(0, total)`, or, where `own` < `total`, `run(0, own)` here while the second core runs the
+ * rest, `run(own, total − own)`, as `part(own, total − own)` describes (runPart's fallback: the
+ * same call here).
+ */
+function splitWork(
+  step: StepContext,
+  own: number,
+  total: number,
+  run: (first: number, count: number) => void,
+  part: (own: number, count: number) => Part,
+): void {
+  const core = own < total ? secondCore() : null;
+  if (!core) return run(0, total);
+  runPart(
+    core,
+    step.heap,
+    part(own, total - own),
+    () => run(0, own),
+    () => run(own, total - own),
+  );
 }
 
 /** The heap as int32, for the geometry blocks the ops read. */
