@@ -74,6 +74,10 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   gemmSkipZeros(...args: [...GemmArgs, scratch: number]): void;
   /** `(n, y, dy)`: dy = dy where y > 0, NaN where y is NaN, else 0 (tfjs's relu gradient), in place. */
   reluGrad(n: number, y: number, dy: number): void;
+  /** `(n, x, y)`: y = 1 / (1 + e^−x) in float64, rounded to float32 (tfjs's cpu sigmoid); y may be x. */
+  sigmoid(n: number, x: number, y: number): void;
+  /** `(n, y, dy, dx)`: dx = dy·(y·(1 − y)) in float32, from sigmoid's output y; dx may be dy. */
+  sigmoidGrad(n: number, y: number, dy: number, dx: number): void;
   /** `(count, rowBytes, src, rows, dst)`: rows rows[0..count) (int32 at `rows`) of `src`, each `rowBytes` long, copied to `dst` in order. */
   copyRows(count: number, rowBytes: number, src: number, rows: number, dst: number): void;
   /** `(n, ids, int32, rows, out)`: token ids (float32, or int32 where `int32` is 1) truncated to int32 row numbers at `out`; the first position not in [0, rows), or −1. */

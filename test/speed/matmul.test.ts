@@ -209,3 +209,43 @@ test("the relu-gradient and row-copy ops: tfjs's relu gradient (NaN for NaN, 0 a
   const rows = [3, 0, 3, 1].flatMap((r) => Array.from({ length: 7 }, (_, c) => r * 7 + c + 0.25));
   assert.deepEqual(Array.from(heap.slice(3000, 3000 + 28)), rows);
 });
+
+test("the sigmoid ops: the forward pass equals 1 / (1 + Math.exp(−x)) rounded to float32 and the gradient dy·(y·(1 − y)) in float32, specials and odd sizes included", () => {
+  const memory = new WebAssembly.Memory({ initial: 4 });
+  const k = instantiateAsOps(memory);
+  const heap = new Float32Array(memory.buffer);
+  const specials = [0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30, 88.7, -88.7, 103.9, -103.9, 750, -750, 3.4e38];
+  const x = new Float32Array([...specials, ...Array.from(randomFloats(4099, 11), (v) => 24 * v)]);
+  const n = x.length;
+  heap.set(x, 0);
+  k.sigmoid(n, 0, 4 * 8192);
+  const y = heap.slice(8192, 8192 + n);
+  const expected = Float32Array.from(x, (v) => 1 / (1 + Math.exp(-v)));
+  let differing = 0;
+  for (let i = 0; i < n; i++) {
+    if (Object.is(y[i], expected[i])) continue;
+    differing++;
+    // The table-free exp is within about 1e-13 of Math.exp: a float32 result may round the other way, by one ulp.
+    assert.ok(
+      Math.abs(y[i] - expected[i]) <= 1.2e-7 * Math.abs(expected[i]),
+      `sigmoid(${x[i]}) = ${y[i]}, expected ${expected[i]}`,
+    );
+  }
+  assert.ok(differing <= 2, `${differing} of ${n} sigmoids differ from Math.exp's by an ulp`);
+  const dy = randomFloats(n, 12);
+  heap.set(dy, 16384);
+  k.sigmoidGrad(n, 4 * 8192, 4 * 16384, 4 * 24576);
+  const f = Math.fround;
+  const grad = Float32Array.from(y, (v, i) => dy[i] * f(v * f(1 - v)));
+  assert.deepEqual(heap.slice(24576, 24576 + n), grad);
+  // In place (dx = dy), as the activation unit calls it.
+  k.sigmoidGrad(n, 4 * 8192, 4 * 16384, 4 * 16384);
+  assert.deepEqual(heap.slice(16384, 16384 + n), grad);
+});
+
+function randomFloats(n: number, seed: number): Float32Array {
+  const t = random([n], seed);
+  const values = t.dataSync() as Float32Array;
+  t.dispose();
+  return values;
+}

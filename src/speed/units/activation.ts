@@ -51,7 +51,7 @@ export class ActivationUnit implements Unit {
         }
         break;
       case "sigmoid":
-        for (let j = 0; j < n; j++) heap[y + j] = 1 / (1 + Math.exp(-heap[x + j]));
+        step.ops.sigmoid(n, 4 * x, 4 * y);
         break;
       case "tanh":
         for (let j = 0; j < n; j++) heap[y + j] = Math.tanh(heap[x + j]);
@@ -78,10 +78,7 @@ export class ActivationUnit implements Unit {
         }
         break;
       case "sigmoid":
-        for (let j = 0; j < n; j++) {
-          const v = heap[y + j];
-          heap[dx + j] = heap[dy + j] * f(v * f(1 - v));
-        }
+        step.ops.sigmoidGrad(n, 4 * y, 4 * dy, 4 * dx);
         break;
       case "tanh":
         for (let j = 0; j < n; j++) {
