@@ -122,8 +122,16 @@ interface PoolCase {
   size: [number, number];
   stride: [number, number];
   pad: "same" | "valid";
+  /** `[batch, height, width, channels]`; default 3 × 7 × 9 × 5. */
+  shape?: [number, number, number, number];
+  /** Relu'd input: windows of equal zeros, where the first position takes the gradient. */
+  relu?: boolean;
 }
-const POOLS: PoolCase[] = [];
+const POOLS: PoolCase[] = [
+  // Windows that tile the input (8-2's pools): every input in exactly one window.
+  { kind: "max", size: [2, 2], stride: [2, 2], pad: "valid", shape: [3, 8, 6, 6] },
+  { kind: "max", size: [2, 3], stride: [2, 3], pad: "same", shape: [2, 4, 9, 9], relu: true },
+];
 for (const kind of ["max", "avg"] as const) {
   POOLS.push({ kind, size: [2, 2], stride: [2, 2], pad: "valid" });
   POOLS.push({ kind, size: [2, 2], stride: [2, 2], pad: "same" });
@@ -134,10 +142,15 @@ for (const kind of ["max", "avg"] as const) {
 for (const [p, fast] of POOLS.flatMap((p) => [true, false].map((fast) => [p, fast] as const))) {
   const name = `${p.kind === "max" ? "MaxPool" : "AvgPool"} ${p.size.join("×")} stride ${p.stride.join("×")} ${p.pad}`;
   const ops = fast ? "fast ops" : "stock and reference ops";
-  test(`${name}: values and gradient on wasm (${ops}) equal the cpu backend's (batch 3, 7×9×5)`, async () => {
-    const shape: [number, number, number, number] = [3, 7, 9, 5];
+  const shape = p.shape ?? [3, 7, 9, 5];
+  const input = `batch ${shape[0]}, ${shape.slice(1).join("×")}${p.relu ? ", relu'd" : ""}`;
+  test(`${name}: values and gradient on wasm (${ops}) equal the cpu backend's (${input})`, async () => {
     const f = (): tf.Tensor[] => {
-      const x = tf.tensor4d(values(3 * 7 * 9 * 5, 5), shape);
+      const raw = values(
+        shape.reduce((a, b) => a * b),
+        5,
+      );
+      const x = tf.tensor4d(p.relu ? raw.map((v) => Math.max(v, 0)) : raw, shape);
       const pool = (xi: tf.Tensor): tf.Tensor =>
         p.kind === "max"
           ? tf.maxPool(xi as tf.Tensor4D, p.size, p.stride, p.pad)
