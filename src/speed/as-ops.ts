@@ -74,6 +74,17 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   gemmSkipZeros(...args: [...GemmArgs, scratch: number]): void;
   /** `(n, y, dy)`: dy = dy where y > 0, NaN where y is NaN, else 0 (tfjs's relu gradient), in place. */
   reluGrad(n: number, y: number, dy: number): void;
+  /** `(n, s0, s1, s2, c, keep, scale, mult)`: n dropout multipliers (scale or 0) at mult, drawn by seedrandom's alea from state (s0, s1, s2, c): as/dropout-mask.ts. */
+  dropoutMask(
+    n: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    c: number,
+    keep: number,
+    scale: number,
+    mult: number,
+  ): void;
   /** `(n, x, y)`: y = 1 / (1 + e^−x) in float64, rounded to float32 (tfjs's cpu sigmoid); y may be x. */
   sigmoid(n: number, x: number, y: number): void;
   /** `(n, y, dy, dx)`: dx = dy·(y·(1 − y)) in float32, from sigmoid's output y; dx may be dy. */

@@ -31,6 +31,7 @@ export {
   div_sv,
 } from "./binary";
 export { reluGrad } from "./relu-grad";
+export { dropoutMask } from "./dropout-mask";
 export { sigmoid, sigmoidGrad } from "./sigmoid";
 export { copyRows } from "./copy-rows";
 export { tokenRows } from "./token-rows";

@@ -30,15 +30,9 @@ export class DropoutUnit implements Unit {
 
   forward(step: StepContext, at: UnitBuffers): void {
     if (at.seed === undefined) throw new Error(`${this.label}: a training step needs the layer's noise seed`);
-    dropoutForward(
-      step.heap,
-      aleaState(at.seed),
-      at.input,
-      at.scratch,
-      at.output,
-      step.batch * this.inputSize,
-      this.rate,
-    );
+    const n = step.batch * this.inputSize;
+    writeDropoutMask(step, at.seed, at.scratch, n, this.rate);
+    step.ops.mul_vv(n, 4 * at.input, 4 * at.scratch, 4 * at.output);
   }
 
   backward(step: StepContext, at: UnitBuffers, dy: number, dx: number | null): void {
@@ -54,48 +48,18 @@ interface AleaState {
   c: number;
 }
 
-/** The state of seedrandom's alea seeded with `seed` (its seeding hashes the string), before its first number. */
-function aleaState(seed: string): AleaState {
-  return seedrandom.alea(seed, { state: true }).state() as AleaState;
-}
-
-function dropoutForward(
-  heap: Float32Array,
-  state: AleaState,
-  x: number,
-  mult: number,
-  out: number,
-  n: number,
-  rate: number,
-): void {
-  writeMultipliers(heap, state, mult, n, rate);
-  for (let j = 0; j < n; j++) heap[out + j] = Math.fround(heap[x + j] * heap[mult + j]);
-}
-
 /**
  * The multipliers `tf.dropout(tf.ones([n]), rate, undefined, seed)` gives (`1 / keep` or 0,
- * float32), written at `heap[at…at + n)`: the masks tfjs's recurrent cells draw.
+ * float32), written at `heap[at…at + n)`: also the masks tfjs's recurrent cells draw. Alea's
+ * seeding (a hash of the seed string) runs here; its numbers are drawn in as/dropout-mask.ts.
  *
  * @example
- * writeDropoutMask(step.heap, at.seeds[0], maskAt, batch * features, 0.3);
+ * writeDropoutMask(step, at.seeds[0], maskAt, batch * features, 0.3);
  */
-export function writeDropoutMask(heap: Float32Array, seed: string, at: number, n: number, rate: number): void {
-  writeMultipliers(heap, aleaState(seed), at, n, rate);
-}
-
-function writeMultipliers(heap: Float32Array, state: AleaState, mult: number, n: number, rate: number): void {
+export function writeDropoutMask(step: StepContext, seed: string, at: number, n: number, rate: number): void {
   const f = Math.fround;
   // With u in [0, 1] and keep in (0, 1), u + keep is below 2: the floor is 1 when the sum reaches 1, else 0.
   const keep = f(1 - rate);
-  const scale = f(1 / keep);
-  let { s0, s1, s2, c } = state;
-  for (let j = 0; j < n; j++) {
-    // Alea's step (Baagøe's multiply-with-carry in doubles), as seedrandom computes it.
-    const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
-    s0 = s1;
-    s1 = s2;
-    c = t | 0;
-    s2 = t - c;
-    heap[mult + j] = f(f(s2) + keep) >= 1 ? scale : 0;
-  }
+  const { s0, s1, s2, c } = seedrandom.alea(seed, { state: true }).state() as AleaState;
+  step.ops.dropoutMask(n, s0, s1, s2, c, keep, f(1 / keep), 4 * at);
 }

@@ -145,13 +145,13 @@ export class RecurrentUnit implements Unit {
     }
     if (l.x >= 0) {
       const mask = at.scratch + l.inputMask;
-      writeDropoutMask(heap, seeds[0], mask, batch * s.features, dropout);
+      writeDropoutMask(step, seeds[0], mask, batch * s.features, dropout);
       maskRows(heap, at.input, mask, at.scratch + l.x, batch, s.steps, s.features);
     }
     if (l.recurrentMask >= 0) {
       // The first recurrent mask follows all of the cell's input masks.
       const first = l.x >= 0 ? this.cell.masksDrawn : 0;
-      writeDropoutMask(heap, seeds[first], at.scratch + l.recurrentMask, batch * s.units, recurrentDropout);
+      writeDropoutMask(step, seeds[first], at.scratch + l.recurrentMask, batch * s.units, recurrentDropout);
     }
     this.cell.forward(step.ops, s, this.hard(), this.arrays(at, l));
     emitStates(heap, at.scratch + l.hs, at.output, s, returnSequences);
