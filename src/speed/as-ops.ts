@@ -22,37 +22,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { wasmMemory, type BackendWasmLike, type WasmModule } from "./internals";
 
-/**
- * The matrix arguments every product takes: C = A·B for an m × k A and a k × n B, byte
- * addresses and strides (A[i][kk] at a + i·sai + kk·sak; B's and C's row strides sbk and ldc).
- */
-type GemmArgs = [
-  m: number,
-  n: number,
-  k: number,
-  a: number,
-  sai: number,
-  sak: number,
-  b: number,
-  sbk: number,
-  c: number,
-  ldc: number,
-];
+/** A product's sizes: C = A·B for an m × k A and a k × n B. */
+type Dims = [m: number, n: number, k: number];
+/** Its matrices' byte addresses and strides: A[i][kk] at a + i·sai + kk·sak; B's and C's row strides sbk and ldc. */
+type Operands = [a: number, sai: number, sak: number, b: number, sbk: number, c: number, ldc: number];
 
-/** `(transposed, m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: a product with im2col(x) as one operand. */
-type GemmPatchesFn = (
-  transposed: 0 | 1,
-  m: number,
-  n: number,
-  k: number,
-  geometry: number,
-  x: number,
-  b: number,
-  sbk: number,
-  c: number,
-  ldc: number,
-  scratch: number,
-) => void;
+/**
+ * How {@link AsOps.gemm} reads A: as/gemm.ts's constants of the same names (see there), which
+ * the module cannot export (it has no globals); test/speed/as-ops.test.ts, matmul.test.ts and
+ * conv.test.ts run each kind against a reference.
+ */
+export const MATRIX = 0;
+export const PATCH_ROWS = 1;
+export const PATCH_COLUMNS = 2;
+export const MATRIX_SKIP = 3;
+type GemmKind = typeof MATRIX | typeof PATCH_ROWS | typeof PATCH_COLUMNS | typeof MATRIX_SKIP;
 
 /** `(n, a, b, out)`: byte addresses of a, b and out. */
 type BinaryFn = (n: number, a: number, b: number, out: number) => void;
@@ -62,16 +46,21 @@ export type BinaryName = "add" | "sub" | "mul" | "div";
 
 /** The exports of the AssemblyScript module: see each op's file in src/speed/as/. */
 export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, BinaryFn> {
-  /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, accumulate, scratch)`: C (+)= A·B, byte addresses and strides; scratch 4·256 floats. */
-  gemm(...args: [...GemmArgs, accumulate: number, scratch: number]): void;
+  /**
+   * `(m, n, k, kind, a, sai, sak, b, sbk, c, ldc, accumulate, scratch, bias, relu)`: C (+)= A·B
+   * (+ bias[n], bias 0: none) (then relu if `relu` is 1), A read as `kind` says (for the patch
+   * kinds, `a` is the NHWC images and `sai` their geometry block); scratch 4·256 floats, or
+   * {@link GEMM_SKIP_SCRATCH_BYTES} for MATRIX_SKIP.
+   */
+  gemm(
+    ...args: [...Dims, kind: GemmKind, ...Operands, accumulate: number, scratch: number, bias: number, relu: number]
+  ): void;
   /**
    * `(m, n, k, a, sai, sak, b, sbk, c, ldc, scratch, bias, relu)`: C = A·B (+ bias[n], bias 0:
    * none) (then relu if `relu` is 1), applied as C is stored; for few rows (a batch) all of A
    * is packed once and K is not blocked. Scratch {@link gemmScratchBytes}(m, k).
    */
-  gemmBiasRelu(...args: [...GemmArgs, scratch: number, bias: number, relu: number]): void;
-  /** `(m, n, k, a, sai, sak, b, sbk, c, ldc, scratch)`: {@link AsOps.gemm} (no accumulate) leaving out k where a band of 4 rows of A is all ±0; B must be finite; scratch {@link GEMM_SKIP_SCRATCH_BYTES}. */
-  gemmSkipZeros(...args: [...GemmArgs, scratch: number]): void;
+  gemmBiasRelu(...args: [...Dims, ...Operands, scratch: number, bias: number, relu: number]): void;
   /** `(n, y, dy)`: dy = dy where y > 0, NaN where y is NaN, else 0 (tfjs's relu gradient), in place. */
   reluGrad(n: number, y: number, dy: number): void;
   /** `(n, s0, s1, s2, c, keep, scale, mult)`: n dropout multipliers (scale or 0) at mult, drawn by seedrandom's alea from state (s0, s1, s2, c): as/dropout-mask.ts. */
@@ -137,11 +126,6 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   ): void;
   /** `(n, x)`: 1 if the n floats at x are all finite, else 0. */
   allFinite(n: number, x: number): number;
-  /**
-   * `(transposed, m, n, k, geometry, x, b, sbk, c, ldc, scratch)`: C = im2col(x) · B (0: a convolution, m pixels,
-   * k = patch size) or C = im2col(x)ᵀ · B (1: a filter gradient, m = patch size, k pixels).
-   */
-  gemmPatches: GemmPatchesFn;
   /** `(geometry, x, col)`: the patches of NHWC `x` as rows of `col`; `geometry` is a {@link writeConvGeometry} block. */
   im2col(geometry: number, x: number, col: number): void;
   /** `(geometry, col, dx)`: dx = 0, then each row of `col` added back under its patch (the inverse of im2col). */
@@ -170,7 +154,7 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
 
 /** Bytes of scratch {@link AsOps.gemm} needs. */
 export const GEMM_SCRATCH_BYTES = 4 * 4 * 256;
-/** Bytes of scratch {@link AsOps.gemmSkipZeros} needs. */
+/** Bytes of scratch {@link AsOps.gemm} needs to skip zeros (MATRIX_SKIP). */
 export const GEMM_SKIP_SCRATCH_BYTES = 4 * 5 * 256;
 
 /**

@@ -10,6 +10,8 @@ import {
   GEMM_SCRATCH_BYTES,
   GEMM_SKIP_SCRATCH_BYTES,
   gemmScratchBytes,
+  MATRIX,
+  MATRIX_SKIP,
 } from "../../src/speed/as-ops";
 import type { BackendWasmLike } from "../../src/speed/internals";
 import { useWasm } from "./compare";
@@ -62,8 +64,7 @@ for (const fma of [false, true]) {
     const text = Buffer.from(names[0]).toString("latin1");
     for (const op of [
       "gemm",
-      "gemmSkipZeros",
-      "gemmPatches",
+      "gemmBiasRelu",
       "maxPool",
       "maxPoolGrad",
       "avgPool",
@@ -157,7 +158,7 @@ for (const [m, n, k] of SHAPES) {
         const [a, b, c0] = [values(m * k, 31), values(k * n, 32), values(m * n, 33)];
         onHeap([storedA(a, m, k, transposeA), b, c0], GEMM_SCRATCH_BYTES, (ops, [pa, pb, pc, scratch], heap) => {
           const [sai, sak] = transposeA ? [4, 4 * m] : [4 * k, 4];
-          ops.gemm(m, n, k, pa, sai, sak, pb, 4 * n, pc, 4 * n, accumulate, scratch);
+          ops.gemm(m, n, k, MATRIX, pa, sai, sak, pb, 4 * n, pc, 4 * n, accumulate, scratch, 0, 0);
           assertNear(heap(), pc, reference(m, n, k, a, b, accumulate ? c0 : undefined), 2e-6 * (k + 1));
         });
       });
@@ -173,7 +174,7 @@ for (const [m, n, k] of SHAPES) {
     const c = new Float32Array(m * n).fill(NaN);
     onHeap([a, b, c], GEMM_SKIP_SCRATCH_BYTES, (ops, [pa, pb, pc, scratch], heap) => {
       assert.equal(ops.allFinite(k * n, pb), 1);
-      ops.gemmSkipZeros(m, n, k, pa, 4 * k, 4, pb, 4 * n, pc, 4 * n, scratch);
+      ops.gemm(m, n, k, MATRIX_SKIP, pa, 4 * k, 4, pb, 4 * n, pc, 4 * n, 0, scratch, 0, 0);
       assertNear(heap(), pc, reference(m, n, k, a, b), 2e-6 * (k + 1));
     });
   });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { fastOpsInstalled, useFastOps } from "../../src/speed";
-import { instantiateAsOps } from "../../src/speed/as-ops";
+import { instantiateAsOps, MATRIX, MATRIX_SKIP } from "../../src/speed/as-ops";
 import { assertClose, random, readAll, stockAndFast, useWasm } from "./compare";
 
 const RTOL = 1e-5;
@@ -174,8 +174,8 @@ test("the zero-skipping product gives exactly the plain product's numbers, for b
     }
   }
   for (let t = 0; t < kk * n; t++) heap[B / 4 + t] = next();
-  k.gemm(m, n, kk, A, 4, 4 * m, B, 4 * n, C1, 4 * n, 0, S);
-  k.gemmSkipZeros(m, n, kk, A, 4, 4 * m, B, 4 * n, C2, 4 * n, S);
+  k.gemm(m, n, kk, MATRIX, A, 4, 4 * m, B, 4 * n, C1, 4 * n, 0, S, 0, 0);
+  k.gemm(m, n, kk, MATRIX_SKIP, A, 4, 4 * m, B, 4 * n, C2, 4 * n, 0, S, 0, 0);
   const plain = heap.slice(C1 / 4, C1 / 4 + m * n);
   const skipped = heap.slice(C2 / 4, C2 / 4 + m * n);
   assert.deepEqual(

@@ -1,13 +1,13 @@
 /**
  * A dense layer's product: C = A·B (+ bias[N]) (then relu), the bias and relu applied as each
  * register tile is stored, so C is written once. A is read through any element strides, B has
- * contiguous columns. The loop order is chosen by shape: for many rows, gemm-blocked.ts's (K
+ * contiguous columns. The loop order is chosen by shape: for many rows, gemm.ts's (K
  * in blocks of 256); for at most {@link FEW_ROWS} (a batch: 32 × 784 times 784 × 100) all of A
  * is packed once (band by band, [K][rows] each, M·K floats of `scratch`), then each panel of B
  * (K × 8 floats, stays in L1) is swept across every band of A, and each tile keeps its sums in
  * registers over all of K: blocking K would store C and pack A once per block.
  */
-import { MATRIX, multiply } from "./gemm-blocked";
+import { gemm, MATRIX } from "./gemm";
 import { panels } from "./gemm-tiles";
 import { packBand } from "./pack-band";
 
@@ -34,7 +34,7 @@ export function gemmBiasRelu(
   relu: i32,
 ): void {
   if (m > FEW_ROWS && k > 0) {
-    multiply(m, n, k, MATRIX, a, sai, sak, b, sbk, c, ldc, 0, scratch, bias, relu);
+    gemm(m, n, k, MATRIX, a, sai, sak, b, sbk, c, ldc, 0, scratch, bias, relu);
     return;
   }
   // Band i (4 rows or 1) is packed at scratch + i·K floats.

@@ -5,8 +5,6 @@
  */
 export { gemm } from "./gemm";
 export { gemmBiasRelu } from "./gemm-bias-relu";
-export { gemmSkipZeros } from "./gemm-skip-zeros";
-export { gemmPatches } from "./gemm-patches";
 export { im2col } from "./im2col";
 export { col2im } from "./col2im";
 export { transpose } from "./transpose";

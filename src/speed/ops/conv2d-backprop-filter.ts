@@ -8,7 +8,7 @@
  * product dW = im2col(x)ᵀ · dy in AssemblyScript, its patches packed straight from x.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
+import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES, PATCH_COLUMNS } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
 import { correctOnWasm, replaceOnWasm } from "./op-config";
@@ -115,7 +115,23 @@ export function filterGradientAt(
   const [geometry, gemmScratch] = scratch;
   const [from, count] = columns;
   writeConvGeometry(heap, geometry, info);
-  ops.gemmPatches(1, patch, count, pixels, geometry, x, dy + 4 * from, 4 * co, dW + 4 * from, 4 * co, gemmScratch);
+  ops.gemm(
+    patch,
+    count,
+    pixels,
+    PATCH_COLUMNS,
+    x,
+    geometry,
+    0,
+    dy + 4 * from,
+    4 * co,
+    dW + 4 * from,
+    4 * co,
+    0,
+    gemmScratch,
+    0,
+    0,
+  );
 }
 
 /** Build the fast `Conv2DBackpropFilter`: dW = im2col(x)ᵀ · dy; anything else runs `reference`. */

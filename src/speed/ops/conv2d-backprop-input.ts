@@ -4,7 +4,7 @@
  * as a convolution without any blocking.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, type AsOps, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
+import { asOpsFor, type AsOps, GEMM_SKIP_SCRATCH_BYTES, MATRIX, MATRIX_SKIP } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
@@ -43,8 +43,8 @@ export function inputGradientAt(
   // dy is mostly zeros (max pooling's gradient reaches one input in four, relu's zeroes more):
   // leave out its zero terms, which is exact for a finite filter.
   if (ops.allFinite(patch * co, filterT) === 1) {
-    ops.gemmSkipZeros(pixels, patch, co, dy, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, gemmScratch);
-  } else ops.gemm(pixels, patch, co, dy, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, gemmScratch);
+    ops.gemm(pixels, patch, co, MATRIX_SKIP, dy, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, gemmScratch, 0, 0);
+  } else ops.gemm(pixels, patch, co, MATRIX, dy, 4 * co, 4, filterT, 4 * patch, col, 4 * patch, 0, gemmScratch, 0, 0);
   ops.col2im(geometry, col, dx);
 }
 

@@ -6,7 +6,7 @@
  * as it is after every optimizer step, and has no fused multiply-add in WebAssembly.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES } from "../as-ops";
+import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES, MATRIX, PATCH_ROWS } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
@@ -61,13 +61,14 @@ export function convolveAt(
   const { pixels, patch, co } = productSize(info);
   if (pixels * co === 0) return;
   const [geometry, gemmScratch, col] = scratch;
-  if (isDirect(info)) ops.gemm(pixels, co, patch, x, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch);
+  if (isDirect(info))
+    ops.gemm(pixels, co, patch, MATRIX, x, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch, 0, 0);
   else {
     writeConvGeometry(heap, geometry, info);
     if (isNarrow(info)) {
       ops.im2col(geometry, x, col);
-      ops.gemm(pixels, co, patch, col, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch);
-    } else ops.gemmPatches(0, pixels, co, patch, geometry, x, filter, 4 * co, y, 4 * co, gemmScratch);
+      ops.gemm(pixels, co, patch, MATRIX, col, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch, 0, 0);
+    } else ops.gemm(pixels, co, patch, PATCH_ROWS, x, geometry, 0, filter, 4 * co, y, 4 * co, 0, gemmScratch, 0, 0);
   }
   if (bias || relu) ops.biasRelu(pixels, co, y, bias, relu ? 1 : 0);
 }

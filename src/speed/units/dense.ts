@@ -4,7 +4,7 @@
  * {@link ActivationUnit}, as tfjs applies them after the bias add).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { gemmScratchBytes, GEMM_SKIP_SCRATCH_BYTES } from "../as-ops";
+import { gemmScratchBytes, GEMM_SKIP_SCRATCH_BYTES, MATRIX_SKIP } from "../as-ops";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
 export class DenseUnit implements Unit {
@@ -65,7 +65,7 @@ export class DenseUnit implements Unit {
     // pixels, relu's zeros) add nothing to dW when dz is finite.
     const ld = 4 * n;
     if (ops.allFinite(batch * n, 4 * dz))
-      ops.gemmSkipZeros(k, n, batch, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 4 * packed);
+      ops.gemm(k, n, batch, MATRIX_SKIP, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 0, 4 * packed, 0, 0);
     else ops.gemmBiasRelu(k, n, batch, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 4 * packed, 0, 0);
     if (dInput === null) return;
     // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
