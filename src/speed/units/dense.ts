@@ -55,12 +55,12 @@ export class DenseUnit implements Unit {
   }
 
   backward(step: StepContext, at: UnitBuffers, dz: number, dInput: number | null, grads: number[]): void {
-    const { ops, batch } = step;
+    const { heap, ops, batch } = step;
     const [k, n] = [this.inputSize, this.outputSize];
     const packed = at.scratch;
     const transposed = packed + this.scratchFloats(batch, false);
     if (this.relu) ops.reluGrad(batch * n, 4 * at.output, 4 * dz);
-    if (this.bias) ops.sumRows(batch, n, 4 * dz, 4 * grads[1]);
+    if (this.bias) columnSums(heap, dz, grads[1], batch, n);
     // dW = inputᵀ · dz: M = inputs, N = units, K = batch. The input's exact zeros (background
     // pixels, relu's zeros) add nothing to dW when dz is finite.
     const ld = 4 * n;
@@ -72,4 +72,14 @@ export class DenseUnit implements Unit {
     ops.transpose(k, n, 4 * at.weights[0], 4 * transposed);
     ops.gemmBiasRelu(batch, k, n, 4 * dz, 4 * n, 4, 4 * transposed, 4 * k, 4 * dInput, 4 * k, 4 * packed, 0, 0);
   }
+}
+
+/** Column sums of a rows × cols matrix, each added in row order. */
+function columnSums(heap: Float32Array, at: number, out: number, rows: number, cols: number): void {
+  const totals = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const row = at + r * cols;
+    for (let j = 0; j < cols; j++) totals[j] += heap[row + j];
+  }
+  for (let j = 0; j < cols; j++) heap[out + j] = totals[j];
 }
