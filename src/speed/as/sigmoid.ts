@@ -1,22 +1,17 @@
 /**
  * The sigmoid activation and its gradient, as tfjs's cpu backend computes them: the forward
  * pass 1 / (1 + e^−x) in float64, rounded once to float32 (the recurrent kernels' table-free
- * exp, four floats as two pairs of doubles); the gradient dy·(y·(1 − y)) in float32.
+ * exp); the gradient dy·(y·(1 − y)) in float32.
  */
-import { gate, gate2 } from "./activations";
+import { gate, gate2, load2, store2 } from "./activations";
 
-/** y = sigmoid(x) for n floats; y may be x. */
+/** y = sigmoid(x) for n floats, two at a time as f64 lanes; y may be x. */
 export function sigmoid(n: i32, x: usize, y: usize): void {
-  const vecEnd = (<usize>(n & ~3)) << 2;
+  const pairEnd = (<usize>(n & ~1)) << 2;
   const end = (<usize>n) << 2;
   let off: usize = 0;
-  for (; off < vecEnd; off += 16) {
-    const v = v128.load(x + off);
-    const low = f32x4.demote_f64x2_zero(gate2(0, f64x2.promote_low_f32x4(v)));
-    const high = f32x4.demote_f64x2_zero(gate2(0, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))));
-    v128.store(y + off, v128.shuffle<f32>(low, high, 0, 1, 4, 5));
-  }
-  for (; off < end; off += 4) store<f32>(y + off, <f32>gate(0, <f64>load<f32>(x + off)));
+  for (; off < pairEnd; off += 8) store2(y + off, gate2(0, load2(x + off)));
+  if (off < end) store<f32>(y + off, <f32>gate(0, <f64>load<f32>(x + off)));
 }
 
 /** dx = dy·(y·(1 − y)) for n floats, from sigmoid's output y; dx may be dy. */
