@@ -21,12 +21,20 @@ interface Setting {
   name: string;
   enabled: boolean;
   minPartFlops: number;
+  ownShare: number;
 }
 
+const { minPartFlops, ownShare } = secondCoreSettings;
 const SETTINGS: Setting[] = [
-  { name: "one core", enabled: false, minPartFlops: Infinity },
-  { name: "two cores, parts ≥ 20 MFLOP (the default)", enabled: true, minPartFlops: secondCoreSettings.minPartFlops },
-  { name: "two cores, every convolution", enabled: true, minPartFlops: 0 },
+  { name: "one core", enabled: false, minPartFlops: Infinity, ownShare },
+  { name: `two cores, parts ≥ 20 MFLOP, this thread ${ownShare} (the default)`, enabled: true, minPartFlops, ownShare },
+  { name: "two cores, every convolution", enabled: true, minPartFlops: 0, ownShare },
+  ...[0.5625, 0.625].map((share) => ({
+    name: `two cores, this thread ${share}`,
+    enabled: true,
+    minPartFlops,
+    ownShare: share,
+  })),
 ];
 
 function option(argv: string[], name: string, fallback: number): number {
@@ -62,7 +70,11 @@ async function main(): Promise<void> {
   const parts: number[] = SETTINGS.map(() => 0);
   for (let round = 0; round < rounds; round++) {
     for (const [i, setting] of SETTINGS.entries()) {
-      Object.assign(secondCoreSettings, { enabled: setting.enabled, minPartFlops: setting.minPartFlops });
+      Object.assign(secondCoreSettings, {
+        enabled: setting.enabled,
+        minPartFlops: setting.minPartFlops,
+        ownShare: setting.ownShare,
+      });
       const [used, start, before] = [process.cpuUsage(), performance.now(), secondCoreParts()];
       await model.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0 });
       wall[i].push((performance.now() - start) / steps);
@@ -77,7 +89,7 @@ async function main(): Promise<void> {
   for (const [i, setting] of SETTINGS.entries()) {
     const w = wall[i];
     console.log(
-      `${setting.name.padEnd(44)} ${median(w).toFixed(2)} ms/step (${Math.min(...w).toFixed(2)}–${Math.max(...w).toFixed(2)}), ` +
+      `${setting.name.padEnd(56)} ${median(w).toFixed(2)} ms/step (${Math.min(...w).toFixed(2)}–${Math.max(...w).toFixed(2)}), ` +
         `CPU ${median(cpu[i]).toFixed(2)} ms/step, ${parts[i]} parts/step on the second core`,
     );
   }

@@ -25,10 +25,11 @@ const PATIENCE_MS = 60_000;
 /**
  * What decides the hand-over: `minPartFlops`, the least work (2 × multiply-adds) a part must be
  * to go to the second core (about 1 ms of products, against 0.05–0.3 ms of copies and
- * hand-over; bench/second-core.ts measures both sides for the 8-2 CNN's convolutions), and
- * `enabled` (tests and the bench compare one core with two in one process).
+ * hand-over; bench/second-core.ts measures both sides for the 8-2 CNN's convolutions),
+ * `ownShare`, the part of a split layer's work this thread keeps (it also copies the other
+ * part in and out), and `enabled` (tests and the bench compare one core with two in one process).
  */
-export const secondCoreSettings = { minPartFlops: 20e6, enabled: true };
+export const secondCoreSettings = { minPartFlops: 20e6, ownShare: 0.5, enabled: true };
 
 /** The shared memory's largest size in 64 KiB pages (1 GiB): the shared builds' `maximumMemory`. */
 const MAX_PAGES = 16384;

@@ -77,20 +77,20 @@ export class Conv2DUnit implements Unit {
 
   /**
    * How many of a batch's images this thread keeps when the second core takes the rest: about
-   * half, so that its rows of the product start on a band of 4 (the same bands as unsplit);
+   * `secondCoreSettings.ownShare` of them, so that its rows of the product start on a band of 4 (the same bands as unsplit);
    * the whole batch where the other half is too little work to pay for its copies.
    */
   private ownImages(batch: number): number {
     const pixels = this.info.outHeight * this.info.outWidth;
-    let own = Math.ceil(batch / 2);
+    let own = Math.ceil(batch * secondCoreSettings.ownShare);
     while (own < batch && (own * pixels) % 4 !== 0) own++;
     return this.flops(batch - own) >= secondCoreSettings.minPartFlops ? own : batch;
   }
 
-  /** The first filter whose column of dW the second core computes (a multiple of 8: the same register tiles as unsplit), or all filters where it does not pay. */
+  /** The first filter whose column of dW the second core computes (about `ownShare` of them, a multiple of 8: the same register tiles as unsplit), or all filters where it does not pay. */
   private ownFilters(batch: number): number {
     const co = this.info.outChannels;
-    const own = 8 * Math.ceil(co / 16);
+    const own = 8 * Math.ceil((co * secondCoreSettings.ownShare) / 8);
     return own < co && (this.flops(batch) * (co - own)) / co >= secondCoreSettings.minPartFlops ? own : co;
   }
 
