@@ -68,8 +68,9 @@ function addScaled(n: number, v: number, b: Float32Array, bo: number, c: Float32
 }
 
 /**
- * C += A·B for A[m×k] (rows from `ao`), B[k×n] and C[m×n] (rows from `co`), or, `transposed`,
- * C[k×n] += Aᵀ·B for B[m×n] (rows from `bo`); A's zeros skipped, rows of C added in order of p.
+ * C += A·B for A[m×k] (rows from `ao`), B[k×n] (from `bo`) and C[m×n] (rows from `co`);
+ * `form` "AtB": C[k×n] += Aᵀ·B for B[m×n]; "ABt": C[m×n] += A·Bᵀ, B stored [n×k]. "AB" and
+ * "AtB" skip A's zeros and add C's rows in order of p; "ABt" sums each dot product first.
  */
 function gemmAdd(
   m: number,
@@ -81,38 +82,24 @@ function gemmAdd(
   bo: number,
   c: Float32Array,
   co: number,
-  transposed = false,
+  form: "AB" | "AtB" | "ABt" = "AB",
 ): void {
+  if (form === "ABt") {
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += a[ao + i * k + p] * b[bo + j * k + p];
+        c[co + i * n + j] += sum;
+      }
+    return;
+  }
   for (let i = 0; i < m; i++)
     for (let p = 0; p < k; p++) {
       const v = a[ao + i * k + p];
       if (v === 0) continue;
-      if (transposed) addScaled(n, v, b, bo + i * n, c, co + p * n);
+      if (form === "AtB") addScaled(n, v, b, bo + i * n, c, co + p * n);
       else addScaled(n, v, b, bo + p * n, c, co + i * n);
     }
-}
-
-/** C[m×n] += A[m×k]·Bᵀ, B stored [n×k]. */
-function gemmAddBt(
-  m: number,
-  n: number,
-  k: number,
-  a: Float32Array,
-  ao: number,
-  b: Float32Array,
-  c: Float32Array,
-  co: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    const ai = ao + i * k;
-    const ci = co + i * n;
-    for (let j = 0; j < n; j++) {
-      const bj = j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
-      c[ci + j] += s;
-    }
-  }
 }
 
 /**
@@ -130,9 +117,9 @@ function backThroughProduct(
   mask: Float32Array | null,
   ds: Float32Array,
 ): void {
-  gemmAdd(batch, width, u, s, 0, dz, 0, dU, 0, true);
+  gemmAdd(batch, width, u, s, 0, dz, 0, dU, 0, "AtB");
   ds.fill(0);
-  gemmAddBt(batch, u, width, dz, 0, rk, ds, 0);
+  gemmAdd(batch, u, width, dz, 0, rk, 0, ds, 0, "ABt");
   if (mask) for (let i = 0; i < ds.length; i++) ds[i] *= mask[i];
 }
 
@@ -208,8 +195,8 @@ function inputGradients(
     for (let b = 0; b < batch; b++) {
       const row = (t * batch + b) * width;
       const xRow = (b * steps + t) * features;
-      gemmAdd(1, width, features, xm, xRow, dpre, row, kernel, 0, true);
-      if (input) gemmAddBt(1, features, width, dpre, row, w.kernel, input, xRow);
+      gemmAdd(1, width, features, xm, xRow, dpre, row, kernel, 0, "AtB");
+      if (input) gemmAdd(1, features, width, dpre, row, w.kernel, 0, input, xRow, "ABt");
       if (bias) for (let j = 0; j < width; j++) bias[j] += dpre[row + j];
     }
   if (mask && input)
@@ -269,20 +256,48 @@ function stateGradients(
 /**
  * What a backward pass fills as it goes: the pre-activations' gradient dpre [steps, batch,
  * width] (time-major), the recurrent kernel's dU [u, width], the state's dh [batch, u], and
- * room for one step's {@link stateGradients}.
+ * room for one step's {@link stateGradients}, gh.
  */
-function backwardArrays(
+interface BackwardArrays {
+  dpre: Float32Array;
+  dU: Float32Array;
+  dh: Float32Array;
+  gh: Float64Array;
+}
+
+/**
+ * Back through time: for t = steps − 1 … 0, step t's {@link stateGradients} into `gh`, then
+ * `cell(t, dz)`, which fills dz (step t's rows of dpre) and sends the state's gradient back
+ * into dh for step t − 1. Returns what it filled.
+ */
+function backThroughTime(
   shape: SequenceShape,
   u: number,
   width: number,
-): { dpre: Float32Array; dU: Float32Array; dh: Float32Array; gh: Float64Array } {
+  dy: Float32Array,
+  returnSequences: boolean,
+  cell: (t: number, dz: Float32Array, arrays: BackwardArrays) => void,
+): BackwardArrays {
   const { batch, steps } = shape;
-  return {
+  const arrays: BackwardArrays = {
     dpre: new Float32Array(steps * batch * width),
     dU: new Float32Array(u * width),
     dh: new Float32Array(batch * u),
     gh: new Float64Array(batch * u),
   };
+  for (let t = steps - 1; t >= 0; t--) {
+    stateGradients(arrays.dh, dy, returnSequences, shape, u, t, arrays.gh);
+    cell(t, atStep(arrays.dpre, t, batch * width), arrays);
+  }
+  return arrays;
+}
+
+/**
+ * `body(s, r)` for every sample b and unit j, in that order: s = b·u + j, the index of its
+ * state, and r = b·width + j, of its first gate column (gate q at r + q·u).
+ */
+function eachUnit(batch: number, u: number, width: number, body: (s: number, r: number) => void): void {
+  for (let b = 0; b < batch; b++) for (let j = 0; j < u; j++) body(b * u + j, b * width + j);
 }
 
 /** Step t's rows of a time-major array of `n` floats a step. */
@@ -321,15 +336,12 @@ export const simpleRnnForwardJs: SequenceForward = (x, shape, w, masks, returnSe
   return {
     output,
     backward(dy, wantInput = true) {
-      const { dpre, dU, dh, gh } = backwardArrays(shape, u, u);
-      for (let t = steps - 1; t >= 0; t--) {
+      const { dpre, dU } = backThroughTime(shape, u, u, dy, returnSequences, (t, dz, { dU, dh, gh }) => {
         const h = atStep(states, t + 1, batch * u);
-        const dz = atStep(dpre, t, batch * u);
-        stateGradients(dh, dy, returnSequences, shape, u, t, gh);
         for (let i = 0; i < batch * u; i++) dz[i] = gh[i] * (1 - h[i] * h[i]);
         const prev = maskedState(atStep(states, t, batch * u), masks.recurrent, scratch);
         backThroughProduct(batch, u, u, prev, dz, w.recurrentKernel, dU, masks.recurrent, dh);
-      }
+      });
       return inputGradients(dpre, xm, shape, w, u, masks.input, dU, wantInput);
     },
   };
@@ -360,57 +372,47 @@ export const lstmForwardJs: SequenceForward = (x, shape, w, masks, returnSequenc
     const z = atStep(pre, t, batch * width);
     gemmAdd(batch, width, u, prev, 0, w.recurrentKernel, 0, z, 0);
     zs.set(z, t * batch * width);
-    for (let b = 0; b < batch; b++) {
-      const r = b * width;
-      for (let j = 0; j < u; j++) {
-        const i = gateAt(w.gate, z[r + j]);
-        const f = gateAt(w.gate, z[r + u + j]);
-        const g = Math.tanh(z[r + 2 * u + j]);
-        const o = gateAt(w.gate, z[r + 3 * u + j]);
-        z[r + j] = i;
-        z[r + u + j] = f;
-        z[r + 2 * u + j] = g;
-        z[r + 3 * u + j] = o;
-        const c = f * cs[base + b * u + j] + i * g;
-        cs[base + batch * u + b * u + j] = c;
-        hs[base + batch * u + b * u + j] = o * Math.tanh(c);
-      }
-    }
+    eachUnit(batch, u, width, (s, r) => {
+      const i = gateAt(w.gate, z[r]);
+      const f = gateAt(w.gate, z[r + u]);
+      const g = Math.tanh(z[r + 2 * u]);
+      const o = gateAt(w.gate, z[r + 3 * u]);
+      z[r] = i;
+      z[r + u] = f;
+      z[r + 2 * u] = g;
+      z[r + 3 * u] = o;
+      const c = f * cs[base + s] + i * g;
+      cs[base + batch * u + s] = c;
+      hs[base + batch * u + s] = o * Math.tanh(c);
+    });
     emit(output, atStep(hs, t + 1, batch * u), returnSequences, shape, u, t);
   }
   return {
     output,
     backward(dy, wantInput = true) {
-      const { dpre, dU, dh, gh: ghs } = backwardArrays(shape, u, width);
       const dc = new Float32Array(batch * u);
-      for (let t = steps - 1; t >= 0; t--) {
+      const { dpre, dU } = backThroughTime(shape, u, width, dy, returnSequences, (t, dz, { dU, dh, gh: ghs }) => {
         const base = t * batch * u;
         const gates = atStep(pre, t, batch * width);
         const z = atStep(zs, t, batch * width);
-        const dz = atStep(dpre, t, batch * width);
-        stateGradients(dh, dy, returnSequences, shape, u, t, ghs);
-        for (let b = 0; b < batch; b++) {
-          const r = b * width;
-          for (let j = 0; j < u; j++) {
-            const s = b * u + j;
-            const i = gates[r + j];
-            const f = gates[r + u + j];
-            const g = gates[r + 2 * u + j];
-            const o = gates[r + 3 * u + j];
-            const c = cs[base + batch * u + s];
-            const tc = Math.tanh(c);
-            const gh = ghs[s];
-            const gc = gh * o * (1 - tc * tc) + dc[s];
-            dz[r + j] = gc * g * gateSlope(w.gate, z[r + j], i);
-            dz[r + u + j] = gc * cs[base + s] * gateSlope(w.gate, z[r + u + j], f);
-            dz[r + 2 * u + j] = gc * i * (1 - g * g);
-            dz[r + 3 * u + j] = gh * tc * gateSlope(w.gate, z[r + 3 * u + j], o);
-            dc[s] = gc * f;
-          }
-        }
+        eachUnit(batch, u, width, (s, r) => {
+          const i = gates[r];
+          const f = gates[r + u];
+          const g = gates[r + 2 * u];
+          const o = gates[r + 3 * u];
+          const c = cs[base + batch * u + s];
+          const tc = Math.tanh(c);
+          const gh = ghs[s];
+          const gc = gh * o * (1 - tc * tc) + dc[s];
+          dz[r] = gc * g * gateSlope(w.gate, z[r], i);
+          dz[r + u] = gc * cs[base + s] * gateSlope(w.gate, z[r + u], f);
+          dz[r + 2 * u] = gc * i * (1 - g * g);
+          dz[r + 3 * u] = gh * tc * gateSlope(w.gate, z[r + 3 * u], o);
+          dc[s] = gc * f;
+        });
         const prev = maskedState(atStep(hs, t, batch * u), masks.recurrent, scratch);
         backThroughProduct(batch, u, width, prev, dz, w.recurrentKernel, dU, masks.recurrent, dh);
-      }
+      });
       return inputGradients(dpre, xm, shape, w, width, masks.input, dU, wantInput);
     },
   };
@@ -512,45 +514,38 @@ export function gruForwardJs(
   return {
     output,
     backward(dy, wantInput = true) {
-      const { dpre, dU, dh, gh: ghs } = backwardArrays(shape, u, width);
       const dRecurrentBias = recurrentBias ? new Float32Array(width) : null;
       const dInner = new Float32Array(batch * width);
       const ds = new Float32Array(batch * u);
-      for (let t = steps - 1; t >= 0; t--) {
+      const { dpre, dU } = backThroughTime(shape, u, width, dy, returnSequences, (t, dx, { dU, dh, gh: ghs }) => {
         const h = atStep(hs, t, batch * u);
         const gates = atStep(pre, t, batch * width);
         const keep = atStep(zs, t, batch * width);
-        const dx = atStep(dpre, t, batch * width);
         const s = maskedState(h, masks.recurrent, scratch);
         const carried = after ? h : s;
         ds.fill(0);
         dInner.fill(0);
-        stateGradients(dh, dy, returnSequences, shape, u, t, ghs);
-        for (let b = 0; b < batch; b++) {
-          const r0 = b * width;
-          for (let j = 0; j < u; j++) {
-            const i = b * u + j;
-            const z = gates[r0 + j];
-            const r = gates[r0 + u + j];
-            const hh = gates[r0 + 2 * u + j];
-            const gh = ghs[i];
-            const dz = gh * (carried[i] - hh) * gateSlope(w.gate, keep[r0 + j], z);
-            const da = gh * (1 - z) * (1 - hh * hh);
-            dx[r0 + j] = dz;
-            dx[r0 + 2 * u + j] = da;
-            dInner[r0 + j] = dz;
-            if (after) {
-              const uh = keep[r0 + 2 * u + j];
-              const dr = da * uh * gateSlope(w.gate, keep[r0 + u + j], r);
-              dx[r0 + u + j] = dr;
-              dInner[r0 + u + j] = dr;
-              dInner[r0 + 2 * u + j] = da * r;
-              dh[i] = gh * z; // the direct path through z·h; the products' part is added below
-            } else {
-              ds[i] += gh * z; // the direct path through z·s; r's and the products' parts follow
-            }
+        eachUnit(batch, u, width, (i, r0) => {
+          const z = gates[r0];
+          const r = gates[r0 + u];
+          const hh = gates[r0 + 2 * u];
+          const gh = ghs[i];
+          const dz = gh * (carried[i] - hh) * gateSlope(w.gate, keep[r0], z);
+          const da = gh * (1 - z) * (1 - hh * hh);
+          dx[r0] = dz;
+          dx[r0 + 2 * u] = da;
+          dInner[r0] = dz;
+          if (after) {
+            const uh = keep[r0 + 2 * u];
+            const dr = da * uh * gateSlope(w.gate, keep[r0 + u], r);
+            dx[r0 + u] = dr;
+            dInner[r0 + u] = dr;
+            dInner[r0 + 2 * u] = da * r;
+            dh[i] = gh * z; // the direct path through z·h; the products' part is added below
+          } else {
+            ds[i] += gh * z; // the direct path through z·s; r's and the products' parts follow
           }
-        }
+        });
         if (!after) {
           // d(r·s)[b, p] = Σ_j da[b, j]·U_h[p, j]; dU_h += (r·s)ᵀ·da.
           for (let b = 0; b < batch; b++)
@@ -584,7 +579,7 @@ export function gruForwardJs(
             for (let b = 0; b < batch; b++) for (let j = 0; j < width; j++) dRecurrentBias[j] += dInner[b * width + j];
           for (let i = 0; i < batch * u; i++) dh[i] += masks.recurrent ? ds[i] * masks.recurrent[i] : ds[i];
         }
-      }
+      });
       const grads = inputGradients(dpre, xm, shape, { ...w, bias: inputBias }, width, masks.input, dU, wantInput);
       if (grads.bias && dRecurrentBias) {
         const bias = new Float32Array(2 * width);
