@@ -36,31 +36,39 @@ export const MATRIX = 0;
 export const PATCH_ROWS = 1;
 export const PATCH_COLUMNS = 2;
 export const MATRIX_SKIP = 3;
-type GemmKind = typeof MATRIX | typeof PATCH_ROWS | typeof PATCH_COLUMNS | typeof MATRIX_SKIP;
+export const MATRIX_WHOLE = 4;
+type GemmKind = typeof MATRIX | typeof PATCH_ROWS | typeof PATCH_COLUMNS | typeof MATRIX_SKIP | typeof MATRIX_WHOLE;
 
-/** `(n, a, b, out)`: byte addresses of a, b and out. */
-type BinaryFn = (n: number, a: number, b: number, out: number) => void;
-
-/** The element-wise operations the module exports as `add_vv`, `mul_vs`, …: see as/binary.ts. */
-export type BinaryName = "add" | "sub" | "mul" | "div";
+/** The element-wise operations of {@link AsOps.binary}, and as/binary.ts's numbers for them. */
+export const BINARY_OP = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+export type BinaryName = keyof typeof BINARY_OP;
+/** Which side of {@link AsOps.binary} is one scalar repeated: as/binary.ts's numbers. */
+export const REPEATED = { none: 0, b: 1, a: 2 } as const;
 
 /** The exports of the AssemblyScript module: see each op's file in src/speed/as/. */
-export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, BinaryFn> {
+export interface AsOps {
+  /**
+   * `(op, repeated, n, a, b, out)`: out[i] = a[i] ∘ b[i] for i < n, float32, ∘ {@link BINARY_OP}[…],
+   * a or b one scalar repeated as {@link REPEATED} says; byte addresses.
+   */
+  binary(
+    op: (typeof BINARY_OP)[BinaryName],
+    repeated: (typeof REPEATED)[keyof typeof REPEATED],
+    n: number,
+    a: number,
+    b: number,
+    out: number,
+  ): void;
   /**
    * `(m, n, k, kind, a, sai, sak, b, sbk, c, ldc, accumulate, scratch, bias, relu)`: C (+)= A·B
    * (+ bias[n], bias 0: none) (then relu if `relu` is 1), A read as `kind` says (for the patch
-   * kinds, `a` is the NHWC images and `sai` their geometry block); scratch 4·256 floats, or
-   * {@link GEMM_SKIP_SCRATCH_BYTES} for MATRIX_SKIP.
+   * kinds, `a` is the NHWC images and `sai` their geometry block); scratch 4·256 floats,
+   * {@link GEMM_SKIP_SCRATCH_BYTES} for MATRIX_SKIP, {@link gemmScratchBytes}(m, k) for
+   * MATRIX_WHOLE (few rows, a batch: all of A packed once, K not blocked).
    */
   gemm(
     ...args: [...Dims, kind: GemmKind, ...Operands, accumulate: number, scratch: number, bias: number, relu: number]
   ): void;
-  /**
-   * `(m, n, k, a, sai, sak, b, sbk, c, ldc, scratch, bias, relu)`: C = A·B (+ bias[n], bias 0:
-   * none) (then relu if `relu` is 1), applied as C is stored; for few rows (a batch) all of A
-   * is packed once and K is not blocked. Scratch {@link gemmScratchBytes}(m, k).
-   */
-  gemmBiasRelu(...args: [...Dims, ...Operands, scratch: number, bias: number, relu: number]): void;
   /** `(n, y, dy)`: dy = dy where y > 0, NaN where y is NaN, else 0 (tfjs's relu gradient), in place. */
   reluGrad(n: number, y: number, dy: number): void;
   /** `(n, s0, s1, s2, c, keep, scale, mult)`: n dropout multipliers (scale or 0) at mult, drawn by seedrandom's alea from state (s0, s1, s2, c): as/dropout-mask.ts. */
@@ -158,7 +166,7 @@ export const GEMM_SCRATCH_BYTES = 4 * 4 * 256;
 export const GEMM_SKIP_SCRATCH_BYTES = 4 * 5 * 256;
 
 /**
- * Bytes of scratch {@link AsOps.gemmBiasRelu} needs for an m × k A.
+ * Bytes of scratch {@link AsOps.gemm} needs for an m × k A read as MATRIX_WHOLE.
  *
  * @example
  * const scratch = wasm._malloc(gemmScratchBytes(32, 784));

@@ -166,7 +166,7 @@ export function widthAt(j: i32, n: i32): i32 {
  * C = A·B (+ bias if `hasBias`) (relu if `relu`) from all of A packed band by band at
  * `scratch` (band i at scratch + i·K floats): each panel of B is swept across every band.
  * `hasBias` and `relu` are compile-time constants where it is inlined, so each of the four
- * epilogues is its own loop nest (gemm-bias-relu.ts).
+ * epilogues is its own loop nest (gemm-whole.ts).
  */
 // @ts-ignore: decorator
 @inline export function panels(m: i32, n: i32, k: i32, scratch: usize, b: usize, sbk: i32, c: usize, ldc: i32, hasBias: bool, bias: usize, relu: bool): void {

@@ -6,11 +6,12 @@
  * without building it. Blocked for cache: K in blocks of {@link KC}; in each block, every band of
  * 4 rows of A is first packed k-major into `scratch` (4·KC floats, stays in L1), then multiplied
  * by each panel of B's block (KC × N floats, stays in L2) in a register tile (gemm-tiles.ts).
- * For few rows (a dense layer's batch) gemm-bias-relu.ts packs all of A once instead.
+ * For few rows (a dense layer's batch) MATRIX_WHOLE packs all of A once instead (gemm-whole.ts).
  */
 import { packBand, packBandSkip } from "./pack-band";
 import { packPatchColumns, packPatchRows } from "./patches";
 import { tile4x4Skip, tile4x8Skip, tileAt, tileColumn, widthAt } from "./gemm-tiles";
+import { FEW_ROWS, packWhole, timesWhole } from "./gemm-whole";
 
 /** Greatest depth of one K block. */
 export const KC: i32 = 256;
@@ -29,11 +30,14 @@ export const KC: i32 = 256;
  *   pooling's gradient and relu's, about three in four): each left-out term is ±0 times a value
  *   of B, so for a finite B (callers pass only those) the sums are the same numbers, up to the
  *   sign of a zero. No accumulate.
+ * - MATRIX_WHOLE: MATRIX, and where there are at most FEW_ROWS rows (or k is 0) and no accumulate,
+ *   all of A packed once and K not blocked (gemm-whole.ts); `scratch` holds max(M·K, 4·KC) floats.
  */
 export const MATRIX: i32 = 0;
 export const PATCH_ROWS: i32 = 1;
 export const PATCH_COLUMNS: i32 = 2;
 export const MATRIX_SKIP: i32 = 3;
+export const MATRIX_WHOLE: i32 = 4;
 
 /**
  * One skip-packed band of 4 rows (from A[i][k0] at `band`) times all of B's block: the 8- and
@@ -70,7 +74,7 @@ function bandSkip(
  * block; `kind` says how A is read (for the patch kinds `sai` is the geometry block). m, n,
  * k ≥ 0; a, b, c byte addresses; sai, sak A's byte strides between rows and between columns;
  * sbk B's row stride and ldc C's, in bytes. `scratch` holds 4·KC floats, and KC int32 more for
- * MATRIX_SKIP.
+ * MATRIX_SKIP (MATRIX_WHOLE: above).
  */
 export function gemm(
   m: i32,
@@ -89,6 +93,11 @@ export function gemm(
   bias: usize,
   relu: i32,
 ): void {
+  if (kind == MATRIX_WHOLE && accumulate == 0 && (m <= FEW_ROWS || k == 0)) {
+    packWhole(a, sai, sak, m, k, scratch);
+    timesWhole(m, n, k, scratch, b, sbk, c, ldc, bias, relu);
+    return;
+  }
   if (k == 0 && accumulate == 0) {
     for (let i = 0; i < m; i++) memory.fill(c + <usize>(i * ldc), 0, <usize>(4 * n));
   }

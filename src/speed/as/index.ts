@@ -4,7 +4,6 @@
  * loaded by src/speed/as-ops.ts onto tfjs-backend-wasm's own memory.
  */
 export { gemm } from "./gemm";
-export { gemmBiasRelu } from "./gemm-bias-relu";
 export { im2col } from "./im2col";
 export { col2im } from "./col2im";
 export { transpose } from "./transpose";
@@ -14,20 +13,7 @@ export { maxPoolGrad } from "./max-pool-grad";
 export { biasRelu } from "./bias-relu";
 export { sumRows } from "./sum-rows";
 export { allFinite } from "./all-finite";
-export {
-  add_vv,
-  add_vs,
-  add_sv,
-  sub_vv,
-  sub_vs,
-  sub_sv,
-  mul_vv,
-  mul_vs,
-  mul_sv,
-  div_vv,
-  div_vs,
-  div_sv,
-} from "./binary";
+export { binary } from "./binary";
 export { reluGrad } from "./relu-grad";
 export { dropoutMask } from "./dropout-mask";
 export { sigmoid, sigmoidGrad } from "./sigmoid";

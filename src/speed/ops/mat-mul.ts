@@ -1,12 +1,12 @@
 /**
  * The matrix products behind `BatchMatMul` and `_FusedMatMul` on tfjs's WebAssembly backend:
- * AssemblyScript's gemmBiasRelu (as/gemm-bias-relu.ts) per batch entry, bias and relu fused.
+ * AssemblyScript's gemm (as/gemm.ts, MATRIX_WHOLE) per batch entry, bias and relu fused.
  * tfjs-wasm's generic loop is 5–15x slower than a register-tiled SIMD one, worst with a
  * transposed operand, as in every weight gradient.
  */
 import type * as tf from "@tensorflow/tfjs";
 import { elementCount } from "../../util/shape";
-import { gemmScratchBytes, type AsOps } from "../as-ops";
+import { gemmScratchBytes, MATRIX_WHOLE, type AsOps } from "../as-ops";
 import { offset, type BackendWasmLike } from "../internals";
 
 /** Matrix dimensions and batch layout of a (possibly batched, possibly transposed) product, or null to fall back. */
@@ -81,7 +81,7 @@ export function runGemm(
       const sai = transposeA ? 4 : 4 * k;
       const sak = transposeA ? 4 * m : 4;
       const ct = outAt + 4 * m * n * t;
-      ops.gemmBiasRelu(m, n, k, at, sai, sak, bt, 4 * n, ct, 4 * n, scratch, biasAt, relu ? 1 : 0);
+      ops.gemm(m, n, k, MATRIX_WHOLE, at, sai, sak, bt, 4 * n, ct, 4 * n, 0, scratch, biasAt, relu ? 1 : 0);
     }
   } finally {
     wasm._free(scratch);

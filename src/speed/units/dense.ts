@@ -4,7 +4,7 @@
  * {@link ActivationUnit}, as tfjs applies them after the bias add).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { gemmScratchBytes, GEMM_SKIP_SCRATCH_BYTES, MATRIX_SKIP } from "../as-ops";
+import { gemmScratchBytes, GEMM_SKIP_SCRATCH_BYTES, MATRIX_SKIP, MATRIX_WHOLE } from "../as-ops";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
 export class DenseUnit implements Unit {
@@ -37,10 +37,11 @@ export class DenseUnit implements Unit {
     const [w, b] = at.weights;
     const ld = 4 * n;
     const bias = this.bias ? 4 * b : 0;
-    ops.gemmBiasRelu(
+    ops.gemm(
       m,
       n,
       k,
+      MATRIX_WHOLE,
       4 * at.input,
       4 * k,
       4,
@@ -48,6 +49,7 @@ export class DenseUnit implements Unit {
       ld,
       4 * at.output,
       ld,
+      0,
       4 * at.scratch,
       bias,
       this.relu ? 1 : 0,
@@ -66,11 +68,27 @@ export class DenseUnit implements Unit {
     const ld = 4 * n;
     if (ops.allFinite(batch * n, 4 * dz))
       ops.gemm(k, n, batch, MATRIX_SKIP, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 0, 4 * packed, 0, 0);
-    else ops.gemmBiasRelu(k, n, batch, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 4 * packed, 0, 0);
+    else ops.gemm(k, n, batch, MATRIX_WHOLE, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 0, 4 * packed, 0, 0);
     if (dInput === null) return;
     // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
     ops.transpose(k, n, 4 * at.weights[0], 4 * transposed);
-    ops.gemmBiasRelu(batch, k, n, 4 * dz, 4 * n, 4, 4 * transposed, 4 * k, 4 * dInput, 4 * k, 4 * packed, 0, 0);
+    ops.gemm(
+      batch,
+      k,
+      n,
+      MATRIX_WHOLE,
+      4 * dz,
+      4 * n,
+      4,
+      4 * transposed,
+      4 * k,
+      4 * dInput,
+      4 * k,
+      0,
+      4 * packed,
+      0,
+      0,
+    );
   }
 }
 
