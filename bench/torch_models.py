@@ -105,8 +105,11 @@ def main():
         x, y = torch.from_numpy(ids), torch.from_numpy(labels)[:, None]
         loss_fn = nn.BCEWithLogitsLoss()
     else:
-        images = read_idx("train-images-idx3-ubyte.gz", 16)[: n * 784].reshape(n, *shape).astype(np.float32) / 255.0
-        labels = read_idx("train-labels-idx1-ubyte.gz", 8)[:n].astype(np.int64)
+        all_labels = read_idx("train-labels-idx1-ubyte.gz", 8)
+        # More samples than the training set (a long run): it starts over.
+        take = np.arange(n) % len(all_labels)
+        images = read_idx("train-images-idx3-ubyte.gz", 16).reshape(-1, *shape)[take].astype(np.float32) / 255.0
+        labels = all_labels[take].astype(np.int64)
         x, y = torch.from_numpy(images), torch.from_numpy(labels)
         loss_fn = nn.CrossEntropyLoss()
     model.train()

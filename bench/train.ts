@@ -10,6 +10,9 @@
  * --no-profile (skip the profiled run that lists where each model's step goes),
  * --max-load X (default 1.5: with a higher 1-minute load average at the start the bench says so
  * and exits 2 without running: figures taken beside other work compare nothing),
+ * --steady-steps N (default 800; 0: none): the dense models once more, after N warm-up steps, N
+ * timed (V8 optimises the JavaScript around the kernels over a process's first several hundred
+ * steps; PyTorch has no such warm-up),
  * --out FILE (default bench/RESULTS.md), --no-readme (leave README.md's bench table alone;
  * otherwise the table between its `bench:start` and `bench:end` markers is replaced by this run's).
  * (`npm run bench:lesson` times the lesson's model over whole epochs and a notebook cell.)
@@ -36,6 +39,7 @@ interface Options {
   readme: boolean;
   out: string;
   maxLoad: number;
+  steadySteps: number;
 }
 
 interface Timing {
@@ -55,6 +59,7 @@ function parseOptions(argv: string[]): Options {
     readme: true,
     out: path.join(repoRoot, "bench", "RESULTS.md"),
     maxLoad: 1.5,
+    steadySteps: 800,
   };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
@@ -69,6 +74,7 @@ function parseOptions(argv: string[]): Options {
     else if (key === "--stock-steps") options.stockSteps = Number(value);
     else if (key === "--rounds") options.rounds = Number(value);
     else if (key === "--max-load") options.maxLoad = Number(value);
+    else if (key === "--steady-steps") options.steadySteps = Number(value);
     else if (key === "--out") options.out = path.resolve(value);
     else if (key === "--models") {
       const unknown = value.split(",").filter((m) => !(m in BENCH_MODELS));
@@ -79,7 +85,7 @@ function parseOptions(argv: string[]): Options {
       options.models = value.split(",");
     } else
       throw new Error(
-        `bench: unknown option ${key}; expected --steps, --warmup, --stock-steps, --models, --rounds, --max-load, --no-profile, --no-readme or --out`,
+        `bench: unknown option ${key}; expected --steps, --warmup, --stock-steps, --models, --rounds, --max-load, --steady-steps, --no-profile, --no-readme or --out`,
       );
   }
   return options;
@@ -193,13 +199,13 @@ function main(): void {
   console.error(`bench: PyTorch ${torchVersion ?? "not available"}, BLAS: ${blas}`);
   const cores = os.cpus().length;
   const stepRun = path.join(repoRoot, "dist", "bench", "step-run.js");
-  const common = ["--warmup", String(options.warmup)];
   const share = (m: string, steps: number): string =>
     String(Math.max(5, Math.round(steps * BENCH_MODELS[m].stepShare)));
-  const paths: { key: string; run: (model: string) => Outcome }[] = [
+  /** Each path's run of `model`: `steps` timed steps after `warmup` (both before the model's share). */
+  const paths: { key: string; run: (model: string, steps: number, warmup: number) => Outcome }[] = [
     {
       key: "torch1",
-      run: (m) =>
+      run: (m, steps, warmup) =>
         torchVersion
           ? runJson<Timing>(python, [
               "bench/torch_models.py",
@@ -208,24 +214,25 @@ function main(): void {
               "--threads",
               "1",
               "--steps",
-              share(m, options.steps),
-              ...common,
+              share(m, steps),
+              "--warmup",
+              String(warmup),
             ])
           : { skipped: `${python} cannot import torch` },
     },
     {
       key: "torchAll",
-      run: (m) =>
+      run: (m, steps, warmup) =>
         torchVersion
           ? runJson<Timing>(python, [
               "bench/torch_models.py",
-              ...["--model", m, "--threads", String(cores), "--steps", share(m, options.steps), ...common],
+              ...["--model", m, "--threads", String(cores), "--steps", share(m, steps), "--warmup", String(warmup)],
             ])
           : { skipped: `${python} cannot import torch` },
     },
     {
       key: "ours",
-      run: (m) =>
+      run: (m, steps, warmup) =>
         runJson<StepResult>(process.execPath, [
           stepRun,
           "--model",
@@ -233,13 +240,14 @@ function main(): void {
           "--path",
           "fast",
           "--steps",
-          share(m, options.steps),
-          ...common,
+          share(m, steps),
+          "--warmup",
+          String(warmup),
         ]),
     },
     {
       key: "stock",
-      run: (m) =>
+      run: (m, steps, warmup) =>
         runJson<StepResult>(process.execPath, [
           stepRun,
           "--model",
@@ -247,8 +255,9 @@ function main(): void {
           "--path",
           "stock",
           "--steps",
-          share(m, options.stockSteps),
-          ...common,
+          share(m, steps === options.steps ? options.stockSteps : steps),
+          "--warmup",
+          String(warmup),
         ]),
     },
   ];
@@ -264,7 +273,7 @@ function main(): void {
     for (let round = 0; round < options.rounds; round++) {
       for (const p of paths) {
         process.stderr.write(`bench: ${model}: round ${round + 1}/${options.rounds}: ${p.key} ...\n`);
-        const outcome = p.run(model);
+        const outcome = p.run(model, options.steps, options.warmup);
         if (p.key === "ours" && !("skipped" in outcome)) explain = (outcome as StepResult).explain;
         runs[p.key].push(outcome);
       }
@@ -276,31 +285,84 @@ function main(): void {
       process.stderr.write(`bench: ${model}: profiled run ...\n`);
       const profiled = runJson<StepResult>(process.execPath, [
         stepRun,
-        ...["--model", model, "--path", "fast", "--steps", share(model, options.steps), ...common, "--profile", file],
+        ...[
+          "--model",
+          model,
+          "--path",
+          "fast",
+          "--steps",
+          share(model, options.steps),
+          "--warmup",
+          String(options.warmup),
+        ],
+        "--profile",
+        file,
       ]);
       if (!("skipped" in profiled)) results[model].profile = topFunctions(file);
     }
   }
+  // The dense models again after a long warm-up: PyTorch at both settings and tslab-dl's path, taking turns.
+  const steadyModels = options.steadySteps > 0 ? options.models.filter((m) => BENCH_MODELS[m].input === "images") : [];
+  const steady: Record<string, Record<string, Outcome>> = {};
+  for (const model of steadyModels) {
+    const longPaths = paths.filter((p) => p.key !== "stock");
+    const runs: Record<string, Outcome[]> = Object.fromEntries(longPaths.map((p) => [p.key, []]));
+    for (let round = 0; round < options.rounds; round++) {
+      for (const p of longPaths) {
+        process.stderr.write(
+          `bench: ${model} after ${options.steadySteps} steps: round ${round + 1}/${options.rounds}: ${p.key} ...\n`,
+        );
+        runs[p.key].push(p.run(model, options.steadySteps, options.steadySteps));
+      }
+    }
+    steady[model] = Object.fromEntries(longPaths.map((p) => [p.key, medianOf(runs[p.key])]));
+  }
   const finished = new Date();
 
   const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} (${vectorWidth()}), ${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
-  const rows = options.models.map((model) => {
-    const r = results[model].times;
+  /** tslab-dl's ms/step over PyTorch's at its faster thread setting, or "—". */
+  const ratioOf = (r: Record<string, Outcome>): string => {
     const torchTimes = [r.torch1, r.torchAll].filter((t): t is Timing => !!t && !("skipped" in t));
     const faster = torchTimes.length ? Math.min(...torchTimes.map((t) => t.msPerStep)) : NaN;
     const ours = r.ours;
-    const ratio = ours && !("skipped" in ours) && Number.isFinite(faster) ? (ours.msPerStep / faster).toFixed(2) : "—";
+    return ours && !("skipped" in ours) && Number.isFinite(faster) ? (ours.msPerStep / faster).toFixed(2) : "—";
+  };
+  const rows = options.models.map((model) => {
+    const r = results[model].times;
+    const ours = r.ours;
+    const ratio = ratioOf(r);
     const cpuRatio =
       ours && !("skipped" in ours) && r.torch1 && !("skipped" in r.torch1)
         ? (ours.cpuMsPerStep / r.torch1.cpuMsPerStep).toFixed(2)
         : "—";
     return `| ${BENCH_MODELS[model].title} | **${fmtSpread(ours)}** | ${fmtSpread(r.torch1)} | ${fmtSpread(r.torchAll)} | **${ratio}** | ${fmt(r.stock)} | ${cpuRatio} |`;
   });
-  const skipped = options.models.flatMap((model) =>
-    Object.entries(results[model].times)
+  const steadyRows = steadyModels.map((model) => {
+    const r = steady[model];
+    return `| ${BENCH_MODELS[model].title} | **${fmtSpread(r.ours)}** | ${fmtSpread(r.torch1)} | ${fmtSpread(r.torchAll)} | **${ratioOf(r)}** |`;
+  });
+  const steadyTable = steadyModels.length
+    ? [
+        `After ${options.steadySteps} warm-up steps, ${options.steadySteps} timed (the dense models; ${options.rounds} round(s), the paths taking turns): V8 optimises the JavaScript around tslab-dl's kernels over the first several hundred steps of a process, so a long fit runs at these speeds after its first epoch or so.`,
+        "",
+        `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch |`,
+        "|---|---:|---:|---:|---:|",
+        ...steadyRows,
+      ]
+    : [];
+  const skippedIn = (label: string, times: Record<string, Outcome>): string[] =>
+    Object.entries(times)
       .filter(([, v]) => "skipped" in v)
-      .map(([key, v]) => `- ${model}, ${key}: skipped: ${(v as { skipped: string }).skipped}`),
-  );
+      .map(([key, v]) => `- ${label}, ${key}: skipped: ${(v as { skipped: string }).skipped}`);
+  const skipped = [
+    ...options.models.flatMap((model) => skippedIn(model, results[model].times)),
+    ...steadyModels.flatMap((model) => skippedIn(`${model} (long run)`, steady[model])),
+  ];
+  const table = [
+    `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch | stock tfjs wasm | CPU-time ratio vs PyTorch 1 thread |`,
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...rows,
+  ];
   const text = [
     "# Bench results",
     "",
@@ -312,9 +374,7 @@ function main(): void {
     `- PyTorch's BLAS: ${blas}`,
     `- Each model: ${options.warmup} warm-up steps, then ${options.steps} timed training steps (stock tfjs: ${options.stockSteps}; the CNN a tenth of each) on the next Fashion-MNIST training images (the recurrent models: token sequences of 100); ${options.rounds} round(s), the paths taking turns within each round, medians with the spread (lowest–highest) beside them`,
     "",
-    `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch | stock tfjs wasm | CPU-time ratio vs PyTorch 1 thread |`,
-    "|---|---:|---:|---:|---:|---:|---:|",
-    ...rows,
+    ...table,
     "",
     `The bench refuses to run when the load average at its start is above ${options.maxLoad}` +
       (options.maxLoad > 1.5
@@ -323,6 +383,7 @@ function main(): void {
     "",
     "ms/step is wall-clock time per training step (forward, backward, optimizer update and `fit`'s batch loop). The CPU-time ratio divides this process's CPU time per step by PyTorch's at 1 thread: steadier than wall time when other work shares the machine.",
     "",
+    ...(steadyTable.length ? ["## After warm-up", "", ...steadyTable, ""] : []),
     "## Which path each model took",
     "",
     ...options.models.map((model) => `- ${model}: ${results[model].explain ?? "—"}`),
@@ -343,7 +404,7 @@ function main(): void {
   const json = path.join(repoRoot, "out", "bench", `models-${started.toISOString().replace(/[:.]/g, "-")}.json`);
   for (const file of [options.out, json]) fs.mkdirSync(path.dirname(file), { recursive: true });
   writeFileAtomic(options.out, text);
-  writeFileAtomic(json, JSON.stringify({ options, machine, started, finished, results }, null, 2) + "\n");
+  writeFileAtomic(json, JSON.stringify({ options, machine, started, finished, results, steady }, null, 2) + "\n");
   console.log(text);
   console.log(`wrote ${path.relative(repoRoot, options.out)} and ${path.relative(repoRoot, json)}`);
   if (options.readme) {
@@ -351,7 +412,8 @@ function main(): void {
       `From \`${path.relative(repoRoot, options.out)}\`, the run of ${started.toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine} ` +
         `(load average ${load.toFixed(1)} at its start), Node ${process.version}, PyTorch ${torchVersion ?? "not available"} on ${blas}:`,
       "",
-      ...text.split("\n").filter((line) => line.startsWith("|")),
+      ...table,
+      ...(steadyTable.length ? ["", ...steadyTable] : []),
     ].join("\n");
     if (spliceReadme(quote)) console.log("updated README.md's bench table");
   }
