@@ -150,8 +150,8 @@ export interface AsOps {
   maxPoolGrad(geometry: number, x: number, dy: number, dx: number): void;
   /** `(rows, n, y, bias, relu)`: y += bias (bias 0: none), then relu if `relu` is 1, in place. */
   biasRelu(rows: number, n: number, y: number, bias: number, relu: number): void;
-  /** `(rows, n, x, out)`: out[j] = Σ_r x[r][j], rows added in order in float32. */
-  sumRows(rows: number, n: number, x: number, out: number): void;
+  /** `(rows, n, x, out, wide)`: out[j] = Σ_r x[r][j], rows added in order in float32, or (`wide` 1) in float64 rounded once. */
+  sumRows(rows: number, n: number, x: number, out: number, wide: number): void;
   /**
    * A recurrent layer's forward or backward pass over a sequence (src/speed/as/sequence.ts):
    * `(backward, cell, hard, batch, steps, features, units, x, kernel, recurrent, bias, recMask, hs, hm, k0, k1, k2,

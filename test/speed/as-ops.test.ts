@@ -235,6 +235,31 @@ test("gemm MATRIX_WHOLE with accumulate adds A·B to C (the blocked path; few ro
   });
 });
 
+for (const [rows, n] of [
+  [32, 100],
+  [3, 7],
+  [1, 1],
+  [5, 0],
+]) {
+  test(`sumRows ${rows}×${n} adds each column's rows in order: in float32, and (wide) in float64 rounded once`, () => {
+    const x = values(rows * n, 57).map((v, t) => (t % 5 === 0 ? v * 1e6 : v));
+    onHeap([x, new Float32Array(n), new Float32Array(n)], 0, (ops, [px, narrow, wide], heap) => {
+      ops.sumRows(rows, n, px, narrow, 0);
+      ops.sumRows(rows, n, px, wide, 1);
+      const want32 = new Float32Array(n);
+      const want64 = new Float64Array(n);
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < n; j++) {
+          want32[j] = Math.fround(want32[j] + x[r * n + j]);
+          want64[j] += x[r * n + j];
+        }
+      const got = (at: number) => Array.from(heap().subarray(at >> 2, (at >> 2) + n));
+      assert.deepEqual(got(narrow), Array.from(want32));
+      assert.deepEqual(got(wide), Array.from(Float32Array.from(want64)));
+    });
+  });
+}
+
 test("allFinite tells a B with a NaN or an infinity from a finite one", () => {
   const backend = tf.backend() as unknown as BackendWasmLike;
   const ops = asOpsFor(backend);

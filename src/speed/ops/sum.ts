@@ -47,7 +47,7 @@ function sum(stock: tf.KernelFunc): tf.KernelFunc {
       }
     } else {
       const asKernels = asOpsFor(backend);
-      if (asKernels) asKernels.sumRows(reduced, kept, xo << 2, oo << 2);
+      if (asKernels) asKernels.sumRows(reduced, kept, xo << 2, oo << 2, 0);
       else {
         heap.fill(0, oo, oo + kept);
         for (let i = 0; i < reduced; i++) {

@@ -125,7 +125,7 @@ export class Conv2DUnit implements Unit {
     const { pixels, co } = productSize(info);
     // d(pre-activation): tfjs's fused relu passes dy where y > 0 (NaN where y is NaN).
     if (this.settings.relu) ops.reluGrad(pixels * co, 4 * at.output, 4 * dz);
-    if (this.bias) ops.sumRows(pixels, co, 4 * dz, 4 * grads[1]);
+    if (this.bias) ops.sumRows(pixels, co, 4 * dz, 4 * grads[1], 0);
     this.filterGradient(step, at, dz, grads[0]);
     if (dInput !== null) this.inputGradient(step, at, dz, dInput);
   }

@@ -57,12 +57,12 @@ export class DenseUnit implements Unit {
   }
 
   backward(step: StepContext, at: UnitBuffers, dz: number, dInput: number | null, grads: number[]): void {
-    const { heap, ops, batch } = step;
+    const { ops, batch } = step;
     const [k, n] = [this.inputSize, this.outputSize];
     const packed = at.scratch;
     const transposed = packed + this.scratchFloats(batch, false);
     if (this.relu) ops.reluGrad(batch * n, 4 * at.output, 4 * dz);
-    if (this.bias) columnSums(heap, dz, grads[1], batch, n);
+    if (this.bias) ops.sumRows(batch, n, 4 * dz, 4 * grads[1], 1);
     // dW = inputᵀ · dz: M = inputs, N = units, K = batch. The input's exact zeros (background
     // pixels, relu's zeros) add nothing to dW when dz is finite.
     const ld = 4 * n;
@@ -90,14 +90,4 @@ export class DenseUnit implements Unit {
       0,
     );
   }
-}
-
-/** Column sums of a rows × cols matrix, each added in row order. */
-function columnSums(heap: Float32Array, at: number, out: number, rows: number, cols: number): void {
-  const totals = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const row = at + r * cols;
-    for (let j = 0; j < cols; j++) totals[j] += heap[row + j];
-  }
-  for (let j = 0; j < cols; j++) heap[out + j] = totals[j];
 }
