@@ -39,26 +39,14 @@ export const MATRIX_SKIP = 3;
 export const MATRIX_WHOLE = 4;
 type GemmKind = typeof MATRIX | typeof PATCH_ROWS | typeof PATCH_COLUMNS | typeof MATRIX_SKIP | typeof MATRIX_WHOLE;
 
-/** The element-wise operations of {@link AsOps.binary}, and as/binary.ts's numbers for them. */
-export const BINARY_OP = { add: 0, sub: 1, mul: 2, div: 3 } as const;
-export type BinaryName = keyof typeof BINARY_OP;
-/** Which side of {@link AsOps.binary} is one scalar repeated: as/binary.ts's numbers. */
-export const REPEATED = { none: 0, b: 1, a: 2 } as const;
+/** `(n, a, b, out)`: byte addresses of a, b and out. */
+type BinaryFn = (n: number, a: number, b: number, out: number) => void;
+
+/** The element-wise operations the module exports as `add_vv`, `mul_vs`, …: see as/binary.ts. */
+export type BinaryName = "add" | "sub" | "mul" | "div";
 
 /** The exports of the AssemblyScript module: see each op's file in src/speed/as/. */
-export interface AsOps {
-  /**
-   * `(op, repeated, n, a, b, out)`: out[i] = a[i] ∘ b[i] for i < n, float32, ∘ {@link BINARY_OP}[…],
-   * a or b one scalar repeated as {@link REPEATED} says; byte addresses.
-   */
-  binary(
-    op: (typeof BINARY_OP)[BinaryName],
-    repeated: (typeof REPEATED)[keyof typeof REPEATED],
-    n: number,
-    a: number,
-    b: number,
-    out: number,
-  ): void;
+export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, BinaryFn> {
   /**
    * `(m, n, k, kind, a, sai, sak, b, sbk, c, ldc, accumulate, scratch, bias, relu)`: C (+)= A·B
    * (+ bias[n], bias 0: none) (then relu if `relu` is 1), A read as `kind` says (for the patch

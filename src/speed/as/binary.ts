@@ -1,11 +1,12 @@
 /**
- * Float32 element-wise add, sub, mul and div: `out[i] = a[i] ∘ b[i]` for i < n, either side
- * possibly one scalar repeated. Whole vectors of 4 first, then a scalar tail; the same IEEE
- * float32 operation either way, so results are those of a scalar loop (and of tfjs's kernels).
+ * Float32 element-wise add, sub, mul and div: `out[i] = a[i] ∘ b[i]` for i < n, where the
+ * suffix says which side is one scalar repeated: `_vv` neither, `_vs` b, `_sv` a. Whole
+ * vectors of 4 first, then a scalar tail; the same IEEE float32 operation either way, so
+ * results are those of a scalar loop (and of tfjs's kernels).
  *
  * One generic loop (`@inline`, the operation and the repeated side compile-time constants;
- * its step generic over the lane type, lanes.ts), one export that picks the case. (This file
- * is in .prettierignore: prettier does not parse decorators on functions.)
+ * its step generic over the lane type, lanes.ts), one named export per case. (This file is
+ * in .prettierignore: prettier does not parse decorators on functions.)
  */
 import { add, div, floatBytes, mul, sub, vectorBytes } from "./lanes";
 
@@ -32,7 +33,7 @@ enum Repeated { None, B, A }
 }
 
 // @ts-ignore: decorator
-@inline function elementwise(op: Op, repeated: Repeated, n: i32, a: usize, b: usize, out: usize): void {
+@inline function binary(op: Op, repeated: Repeated, n: i32, a: usize, b: usize, out: usize): void {
   const sa = repeated == Repeated.A ? load<f32>(a) : 0;
   const sb = repeated == Repeated.B ? load<f32>(b) : 0;
   const va = f32x4.splat(sa);
@@ -44,20 +45,15 @@ enum Repeated { None, B, A }
   for (; off < end; off += 4) step<f32>(op, repeated, a + off, b + off, out + off, sa, sb);
 }
 
-/**
- * `out = a ∘ b`: `op` 0 add, 1 sub, 2 mul, 3 div; `repeated` 0 neither, 1 b, 2 a (src/speed/as-ops.ts
- * names them). Each of the twelve cases is its own specialised loop (the dispatch is done once).
- */
-export function binary(op: i32, repeated: i32, n: i32, a: usize, b: usize, out: usize): void {
-  if (op == Op.Add) withRepeated(Op.Add, repeated, n, a, b, out);
-  else if (op == Op.Sub) withRepeated(Op.Sub, repeated, n, a, b, out);
-  else if (op == Op.Mul) withRepeated(Op.Mul, repeated, n, a, b, out);
-  else withRepeated(Op.Div, repeated, n, a, b, out);
-}
-
-// @ts-ignore: decorator
-@inline function withRepeated(op: Op, repeated: i32, n: i32, a: usize, b: usize, out: usize): void {
-  if (repeated == Repeated.B) elementwise(op, Repeated.B, n, a, b, out);
-  else if (repeated == Repeated.A) elementwise(op, Repeated.A, n, a, b, out);
-  else elementwise(op, Repeated.None, n, a, b, out);
-}
+export function add_vv(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Add, Repeated.None, n, a, b, out); }
+export function add_vs(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Add, Repeated.B, n, a, b, out); }
+export function add_sv(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Add, Repeated.A, n, a, b, out); }
+export function sub_vv(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Sub, Repeated.None, n, a, b, out); }
+export function sub_vs(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Sub, Repeated.B, n, a, b, out); }
+export function sub_sv(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Sub, Repeated.A, n, a, b, out); }
+export function mul_vv(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Mul, Repeated.None, n, a, b, out); }
+export function mul_vs(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Mul, Repeated.B, n, a, b, out); }
+export function mul_sv(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Mul, Repeated.A, n, a, b, out); }
+export function div_vv(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Div, Repeated.None, n, a, b, out); }
+export function div_vs(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Div, Repeated.B, n, a, b, out); }
+export function div_sv(n: i32, a: usize, b: usize, out: usize): void { binary(Op.Div, Repeated.A, n, a, b, out); }

@@ -13,7 +13,20 @@ export { maxPoolGrad } from "./max-pool-grad";
 export { biasRelu } from "./bias-relu";
 export { sumRows } from "./sum-rows";
 export { allFinite } from "./all-finite";
-export { binary } from "./binary";
+export {
+  add_vv,
+  add_vs,
+  add_sv,
+  sub_vv,
+  sub_vs,
+  sub_sv,
+  mul_vv,
+  mul_vs,
+  mul_sv,
+  div_vv,
+  div_vs,
+  div_sv,
+} from "./binary";
 export { reluGrad } from "./relu-grad";
 export { dropoutMask } from "./dropout-mask";
 export { sigmoid, sigmoidGrad } from "./sigmoid";

@@ -4,7 +4,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { elementCount } from "../../util/shape";
-import { asOpsFor, BINARY_OP, REPEATED, type BinaryName } from "../as-ops";
+import { asOpsFor, type BinaryName } from "../as-ops";
 import { offset, type BackendWasmLike } from "../internals";
 import type { OpConfig } from "./op-config";
 
@@ -48,12 +48,16 @@ function binary(op: BinaryName): (stock: tf.KernelFunc) => tf.KernelFunc {
     const ao = offset(backend, a);
     const bo = offset(backend, b);
     const oo = offset(backend, out);
-    const code = BINARY_OP[op];
-    if (na === n && nb === n) ops.binary(code, REPEATED.none, n, ao, bo, oo);
-    else if (nb === 1) ops.binary(code, REPEATED.b, n, ao, bo, oo);
-    else if (na === 1) ops.binary(code, REPEATED.a, n, ao, bo, oo);
-    else if (na === n) for (let i = 0; i < n; i += nb) ops.binary(code, REPEATED.none, nb, ao + 4 * i, bo, oo + 4 * i);
-    else for (let i = 0; i < n; i += na) ops.binary(code, REPEATED.none, na, ao, bo + 4 * i, oo + 4 * i);
+    if (na === n && nb === n) ops[`${op}_vv`](n, ao, bo, oo);
+    else if (nb === 1) ops[`${op}_vs`](n, ao, bo, oo);
+    else if (na === 1) ops[`${op}_sv`](n, ao, bo, oo);
+    else if (na === n) {
+      const vv = ops[`${op}_vv`];
+      for (let i = 0; i < n; i += nb) vv(nb, ao + 4 * i, bo, oo + 4 * i);
+    } else {
+      const vv = ops[`${op}_vv`];
+      for (let i = 0; i < n; i += na) vv(na, ao, bo + 4 * i, oo + 4 * i);
+    }
     return out;
   };
 }

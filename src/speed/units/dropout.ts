@@ -5,7 +5,6 @@
  * masks either way. The multipliers are kept in scratch for the backward pass.
  */
 import seedrandom from "seedrandom";
-import { BINARY_OP, REPEATED } from "../as-ops";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
 export class DropoutUnit implements Unit {
@@ -33,12 +32,11 @@ export class DropoutUnit implements Unit {
     if (at.seed === undefined) throw new Error(`${this.label}: a training step needs the layer's noise seed`);
     const n = step.batch * this.inputSize;
     writeDropoutMask(step, at.seed, at.scratch, n, this.rate);
-    step.ops.binary(BINARY_OP.mul, REPEATED.none, n, 4 * at.input, 4 * at.scratch, 4 * at.output);
+    step.ops.mul_vv(n, 4 * at.input, 4 * at.scratch, 4 * at.output);
   }
 
   backward(step: StepContext, at: UnitBuffers, dy: number, dx: number | null): void {
-    if (dx !== null)
-      step.ops.binary(BINARY_OP.mul, REPEATED.none, step.batch * this.inputSize, 4 * dy, 4 * at.scratch, 4 * dx);
+    if (dx !== null) step.ops.mul_vv(step.batch * this.inputSize, 4 * dy, 4 * at.scratch, 4 * dx);
   }
 }
 
