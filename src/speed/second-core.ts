@@ -24,12 +24,13 @@ const PATIENCE_MS = 60_000;
 
 /**
  * What decides the hand-over: `minPartFlops`, the least work (2 × multiply-adds) a part must be
- * to go to the second core (about 1 ms of products, against 0.05–0.3 ms of copies and
- * hand-over; bench/second-core.ts measures both sides for the 8-2 CNN's convolutions),
+ * to go to the second core (5 MFLOP, a quarter of a millisecond of products, against 0.05–0.3 ms
+ * of copies and hand-over: 8-2's first convolution, 7 MFLOP a part, took 0.5–0.75 ms less a
+ * step split than not in three runs of bench/second-core.ts, which measures both sides),
  * `ownShare`, the part of a split layer's work this thread keeps (it also copies the other
  * part in and out), and `enabled` (tests and the bench compare one core with two in one process).
  */
-export const secondCoreSettings = { minPartFlops: 20e6, ownShare: 0.5, enabled: true };
+export const secondCoreSettings = { minPartFlops: 5e6, ownShare: 0.5, enabled: true };
 
 /** The shared memory's largest size in 64 KiB pages (1 GiB): the shared builds' `maximumMemory`. */
 const MAX_PAGES = 16384;
