@@ -10,9 +10,9 @@
  * --no-profile (skip the profiled run that lists where each model's step goes),
  * --max-load X (default 1.5: with a higher 1-minute load average at the start the bench says so
  * and exits 2 without running: figures taken beside other work compare nothing),
- * --steady-steps N (default 800; 0: none): the dense models and the CNN once more, after N warm-up
- * steps, N timed (the CNN a tenth of each) (V8 optimises the JavaScript around the kernels over a process's first several hundred
- * steps; PyTorch has no such warm-up),
+ * --steady-steps N (default 800; 0: none): the dense models and the CNN once more, after N
+ * warm-up steps, N timed, the CNN a tenth of each (V8 optimises the JavaScript around the
+ * kernels over a process's first several hundred steps; PyTorch has no such warm-up),
  * --out FILE (default bench/RESULTS.md), --no-readme (leave README.md's bench table alone;
  * otherwise the table between its `bench:start` and `bench:end` markers is replaced by this run's).
  * (`npm run bench:lesson` times the lesson's model over whole epochs and a notebook cell.)
@@ -344,7 +344,7 @@ function main(): void {
   });
   const steadyTable = steadyModels.length
     ? [
-        `After ${options.steadySteps} warm-up steps, ${options.steadySteps} timed (the dense models and the CNN, which takes a tenth of each; ${options.rounds} round(s), the paths taking turns): V8 optimises the JavaScript around tslab-dl's kernels over the first several hundred steps of a process, so a long fit runs at these speeds after its first epoch or so.`,
+        `After ${options.steadySteps} warm-up steps, ${options.steadySteps} timed (the dense models and the CNN, which takes a tenth of each; ${options.rounds} round(s), the paths taking turns): what a long fit meets after its first epoch or so. V8 optimises the JavaScript around tslab-dl's kernels over the first several hundred steps of a process; PyTorch has no such warm-up.`,
         "",
         `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch |`,
         "|---|---:|---:|---:|---:|",
