@@ -11,7 +11,7 @@
  * --max-load X (default 1.5: with a higher 1-minute load average at the start the bench says so
  * and exits 2 without running: figures taken beside other work compare nothing),
  * --steady-steps N (default 800; 0: none): the dense models and the CNN once more, after N
- * warm-up steps, N timed, the CNN a tenth of each (V8 optimises the JavaScript around the
+ * warm-up steps, N timed (the CNN a tenth as many) (V8 optimises the JavaScript around the
  * kernels over a process's first several hundred steps; PyTorch has no such warm-up),
  * --out FILE (default bench/RESULTS.md), --no-readme (leave README.md's bench table alone;
  * otherwise the table between its `bench:start` and `bench:end` markers is replaced by this run's).
@@ -201,7 +201,14 @@ function main(): void {
   const stepRun = path.join(repoRoot, "dist", "bench", "step-run.js");
   const share = (m: string, steps: number): string =>
     String(Math.max(5, Math.round(steps * BENCH_MODELS[m].stepShare)));
-  /** Each path's run of `model`: `steps` timed steps after `warmup` (both before the model's share). */
+  /** A timing run's `--steps` (model `m`'s share of `steps`) and `--warmup`. */
+  const stepArgs = (m: string, steps: number, warmup: number): string[] => [
+    "--steps",
+    share(m, steps),
+    "--warmup",
+    String(warmup),
+  ];
+  /** Each path's run of `model`: `steps` timed steps (before the model's share) after `warmup`. */
   const paths: { key: string; run: (model: string, steps: number, warmup: number) => Outcome }[] = [
     {
       key: "torch1",
@@ -213,10 +220,7 @@ function main(): void {
               m,
               "--threads",
               "1",
-              "--steps",
-              share(m, steps),
-              "--warmup",
-              String(warmup),
+              ...stepArgs(m, steps, warmup),
             ])
           : { skipped: `${python} cannot import torch` },
     },
@@ -226,24 +230,14 @@ function main(): void {
         torchVersion
           ? runJson<Timing>(python, [
               "bench/torch_models.py",
-              ...["--model", m, "--threads", String(cores), "--steps", share(m, steps), "--warmup", String(warmup)],
+              ...["--model", m, "--threads", String(cores), ...stepArgs(m, steps, warmup)],
             ])
           : { skipped: `${python} cannot import torch` },
     },
     {
       key: "ours",
       run: (m, steps, warmup) =>
-        runJson<StepResult>(process.execPath, [
-          stepRun,
-          "--model",
-          m,
-          "--path",
-          "fast",
-          "--steps",
-          share(m, steps),
-          "--warmup",
-          String(warmup),
-        ]),
+        runJson<StepResult>(process.execPath, [stepRun, "--model", m, "--path", "fast", ...stepArgs(m, steps, warmup)]),
     },
     {
       key: "stock",
@@ -254,13 +248,26 @@ function main(): void {
           m,
           "--path",
           "stock",
-          "--steps",
-          share(m, steps === options.steps ? options.stockSteps : steps),
-          "--warmup",
-          String(warmup),
+          ...stepArgs(m, steps, warmup),
         ]),
     },
   ];
+  /**
+   * `rounds` runs of `model` on each of `on`, the paths taking turns within a round: the runs per
+   * path (stock tfjs takes `--stock-steps`, the others `steps`).
+   */
+  const timeRounds = (model: string, on: typeof paths, steps: number, warmup: number, label: string) => {
+    const runs: Record<string, Outcome[]> = Object.fromEntries(on.map((p) => [p.key, []]));
+    for (let round = 0; round < options.rounds; round++) {
+      for (const p of on) {
+        process.stderr.write(`bench: ${label}: round ${round + 1}/${options.rounds}: ${p.key} ...\n`);
+        runs[p.key].push(p.run(model, p.key === "stock" ? options.stockSteps : steps, warmup));
+      }
+    }
+    return runs;
+  };
+  const medians = (runs: Record<string, Outcome[]>): Record<string, Outcome> =>
+    Object.fromEntries(Object.entries(runs).map(([key, outcomes]) => [key, medianOf(outcomes)]));
   const load = startLoad;
   const started = new Date();
   const results: Record<
@@ -268,35 +275,16 @@ function main(): void {
     { times: Record<string, Outcome>; explain?: string; profile?: { name: string; share: number }[] }
   > = {};
   for (const model of options.models) {
-    const runs: Record<string, Outcome[]> = Object.fromEntries(paths.map((p) => [p.key, []]));
-    let explain: string | undefined;
-    for (let round = 0; round < options.rounds; round++) {
-      for (const p of paths) {
-        process.stderr.write(`bench: ${model}: round ${round + 1}/${options.rounds}: ${p.key} ...\n`);
-        const outcome = p.run(model, options.steps, options.warmup);
-        if (p.key === "ours" && !("skipped" in outcome)) explain = (outcome as StepResult).explain;
-        runs[p.key].push(outcome);
-      }
-    }
-    results[model] = { times: Object.fromEntries(paths.map((p) => [p.key, medianOf(runs[p.key])])), explain };
+    const runs = timeRounds(model, paths, options.steps, options.warmup, model);
+    const explain = (runs.ours.find((r) => !("skipped" in r)) as StepResult | undefined)?.explain;
+    results[model] = { times: medians(runs), explain };
     if (options.profile) {
       const file = path.join(repoRoot, "out", "bench", `profile-${model}.cpuprofile`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       process.stderr.write(`bench: ${model}: profiled run ...\n`);
       const profiled = runJson<StepResult>(process.execPath, [
         stepRun,
-        ...[
-          "--model",
-          model,
-          "--path",
-          "fast",
-          "--steps",
-          share(model, options.steps),
-          "--warmup",
-          String(options.warmup),
-        ],
-        "--profile",
-        file,
+        ...["--model", model, "--path", "fast", ...stepArgs(model, options.steps, options.warmup), "--profile", file],
       ]);
       if (!("skipped" in profiled)) results[model].profile = topFunctions(file);
     }
@@ -305,18 +293,10 @@ function main(): void {
   const steadyModels =
     options.steadySteps > 0 ? options.models.filter((m) => ["images", "channels"].includes(BENCH_MODELS[m].input)) : [];
   const steady: Record<string, Record<string, Outcome>> = {};
+  const longPaths = paths.filter((p) => p.key !== "stock");
   for (const model of steadyModels) {
-    const longPaths = paths.filter((p) => p.key !== "stock");
-    const runs: Record<string, Outcome[]> = Object.fromEntries(longPaths.map((p) => [p.key, []]));
-    for (let round = 0; round < options.rounds; round++) {
-      for (const p of longPaths) {
-        process.stderr.write(
-          `bench: ${model} after ${options.steadySteps} steps: round ${round + 1}/${options.rounds}: ${p.key} ...\n`,
-        );
-        runs[p.key].push(p.run(model, options.steadySteps, options.steadySteps));
-      }
-    }
-    steady[model] = Object.fromEntries(longPaths.map((p) => [p.key, medianOf(runs[p.key])]));
+    const label = `${model} after ${options.steadySteps} steps`;
+    steady[model] = medians(timeRounds(model, longPaths, options.steadySteps, options.steadySteps, label));
   }
   const finished = new Date();
 
@@ -344,7 +324,7 @@ function main(): void {
   });
   const steadyTable = steadyModels.length
     ? [
-        `After ${options.steadySteps} warm-up steps, ${options.steadySteps} timed (the dense models and the CNN, which takes a tenth of each; ${options.rounds} round(s), the paths taking turns): what a long fit meets after its first epoch or so. V8 optimises the JavaScript around tslab-dl's kernels over the first several hundred steps of a process; PyTorch has no such warm-up.`,
+        `After ${options.steadySteps} warm-up steps, ${options.steadySteps} timed (the dense models and the CNN, which times a tenth as many; ${options.rounds} round(s), the paths taking turns): what a long fit meets after its first epoch or so. V8 optimises the JavaScript around tslab-dl's kernels over the first several hundred steps of a process; PyTorch has no such warm-up.`,
         "",
         `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch |`,
         "|---|---:|---:|---:|---:|",
