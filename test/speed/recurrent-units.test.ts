@@ -129,6 +129,19 @@ interface Case {
   args: LayerArgs;
   /** Below the tested layer: a SimpleRNN(6) returning sequences. */
   stacked: boolean;
+  /** 67 features, mostly zeros (one-hot-like: the kernels' wide-input path), instead of 4. */
+  wide?: boolean;
+}
+
+/** Features of a wide case: at least the kernels' WIDE_INPUT (64), and not a multiple of 4. */
+const WIDE_FEATURES = 67;
+
+/** `c`'s input: FEATURES dense values, or WIDE_FEATURES of which about one in eight is nonzero (some negative). */
+function caseInput(c: Case, seed: number): tf.Tensor3D {
+  const features = c.wide ? WIDE_FEATURES : FEATURES;
+  const v = values(BATCH * STEPS * features, seed);
+  const x = c.wide ? v.map((e) => (Math.abs(e) > 0.88 ? e : 0)) : v;
+  return tf.tensor3d(x, [BATCH, STEPS, features]);
 }
 
 const CASES: Case[] = [];
@@ -139,18 +152,25 @@ for (const kind of ["SimpleRNN", "LSTM", "GRU", "KerasGRU"] as const) {
   CASES.push({ kind, args: { dropout: 0.25 }, stacked: false });
   CASES.push({ kind, args: { recurrentDropout: 0.4 }, stacked: true });
   if (kind !== "SimpleRNN") CASES.push({ kind, args: { recurrentActivation: "hardSigmoid" }, stacked: true });
+  CASES.push({
+    kind,
+    args: { returnSequences: true, dropout: 0.3, recurrentDropout: 0.2 },
+    stacked: false,
+    wide: true,
+  });
+  CASES.push({ kind, args: {}, stacked: false, wide: true });
 }
 
 for (const c of CASES) {
-  const name = `${c.kind} ${JSON.stringify(c.args)}${c.stacked ? ", above a SimpleRNN" : ""}`;
+  const name = `${c.kind} ${JSON.stringify(c.args)}${c.stacked ? ", above a SimpleRNN" : ""}${c.wide ? `, ${WIDE_FEATURES} sparse features` : ""}`;
   test(`recurrent unit: loss, accuracy and the kernel, recurrent kernel and bias gradients of a planned step equal the cpu backend's (${name})`, async () => {
-    const first = { inputShape: [STEPS, FEATURES] };
+    const first = { inputShape: [STEPS, c.wide ? WIDE_FEATURES : FEATURES] };
     const layers = c.stacked
       ? [recurrent("SimpleRNN", 6, { ...first, returnSequences: true }), recurrent(c.kind, UNITS, c.args)]
       : [recurrent(c.kind, UNITS, { ...first, ...c.args })];
     const m = model(layers, c.args.returnSequences === true);
     setWeights(m, 70);
-    const x = tf.tensor3d(values(BATCH * STEPS * FEATURES, 71), [BATCH, STEPS, FEATURES]);
+    const x = caseInput(c, 71);
     const y = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => (i * 3) % CLASSES));
     const { step, cpu, layers: planned, seeds } = await planStepAndCpu(m, x, y, 72);
     const label = { SimpleRNN: "SimpleRNN", LSTM: "LSTM", GRU: "GRU (reset before)", KerasGRU: "GRU" }[c.kind];

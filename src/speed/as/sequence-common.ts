@@ -64,6 +64,49 @@ export function rowTimesMatrix(k: i32, g: i32, v: usize, m: usize, init: usize, 
 }
 
 /**
+ * Input widths from which x's rows are read as mostly zeros (one-hot inputs, the book's 9-2):
+ * {@link inputTimesKernel} and {@link inputGradients} then test four of a row's values at once
+ * and visit only its nonzeros, row by row, where narrower (dense) inputs keep 16 gate columns
+ * in registers. Both ways add the same terms in the same order, so they give the same bits.
+ */
+const WIDE_INPUT = 64;
+
+/**
+ * z[0..g) = init[0..g) + Σ_p v[p]·m[p] over the k rows of m, as {@link rowTimesMatrix}
+ * computes it, bit for bit: for a wide v ({@link WIDE_INPUT}) one {@link axpy} into z for each
+ * nonzero v[p] in order of p, four v's tested at once. `init` may be `z` itself.
+ */
+export function inputTimesKernel(k: i32, g: i32, v: usize, m: usize, init: usize, z: usize): void {
+  if (k < WIDE_INPUT) return rowTimesMatrix(k, g, v, m, init, z);
+  if (init != z) memory.copy(z, init, <usize>(4 * g));
+  eachNonzero(k, g, v, m, <usize>(4 * g), z, 0);
+}
+
+/**
+ * For each nonzero s = v[p] of the k floats at v, in order of p, axpy(g, s, …): into `row`
+ * from the matrix row m + p·rowBytes (`toRows` 0), or from `row` into the matrix row
+ * (`toRows` 1). Four v's are tested at once and skipped together where all are ±0 (NaN is not
+ * skipped, as `s == 0` does not skip it).
+ */
+// @ts-ignore: decorator
+@inline function eachNonzero(k: i32, g: i32, v: usize, m: usize, rowBytes: usize, row: usize, toRows: i32): void {
+  const zero = f32x4.splat(0);
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    if (!v128.any_true(f32x4.ne(v128.load(v + <usize>(4 * p)), zero))) continue;
+    for (let l = p; l < p + 4; l++) nonzeroTerm(g, load<f32>(v + <usize>(4 * l)), m + <usize>l * rowBytes, row, toRows);
+  }
+  for (; p < k; p++) nonzeroTerm(g, load<f32>(v + <usize>(4 * p)), m + <usize>p * rowBytes, row, toRows);
+}
+
+// @ts-ignore: decorator
+@inline function nonzeroTerm(g: i32, s: f32, matrixRow: usize, row: usize, toRows: i32): void {
+  if (s == 0) return;
+  if (toRows) axpy(g, s, row, matrixRow);
+  else axpy(g, s, matrixRow, row);
+}
+
+/**
  * {@link dot}(g, a, m0 + i·rowBytes) for i = 0..3 as one vector, bit for bit: the four rows
  * share a's loads, and their lanes' partial sums are transposed so that one vector add chain
  * gives each row's `0 + lane 0 + lane 1 + lane 2 + lane 3`, the order {@link dot} adds them
@@ -129,8 +172,12 @@ export function inputGradients(
   for (let t = 0; t < steps; t++) {
     const dzs = dpre + <usize>(4 * t * batch * g);
     const xs = x + <usize>t * xStep;
-    for (let p = 0; p < features; p++)
-      accumulateRows(batch, g, xs + <usize>(4 * p), xSample, dzs, dKernel + <usize>p * rowBytes);
+    // Each of dKernel's elements gets its terms in (step, sample) order either way.
+    if (features >= WIDE_INPUT)
+      for (let b = 0; b < batch; b++) eachNonzero(features, g, xs + <usize>b * xSample, dKernel, rowBytes, dzs + <usize>b * rowBytes, 1);
+    else
+      for (let p = 0; p < features; p++)
+        accumulateRows(batch, g, xs + <usize>(4 * p), xSample, dzs, dKernel + <usize>p * rowBytes);
     if (dBias != 0) accumulateRows(batch, g, 0, 0, dzs, dBias);
     if (dx == 0) continue;
     for (let b = 0; b < batch; b++) {

@@ -13,11 +13,11 @@ import {
   accumulateRows,
   clearGradients,
   inputGradients,
+  inputTimesKernel,
   maskedState,
   outputGradientStep,
   recurrentGradients,
   recurrentProduct,
-  rowTimesMatrix,
 } from "./sequence-common";
 import { simpleRnnBackwardStep, simpleRnnForwardStep } from "./simple-rnn";
 
@@ -79,7 +79,7 @@ export function recurrentSequence(
       for (let b = 0; b < batch; b++) {
         const z = pre + <usize>(4 * (t * batch + b) * g);
         if (bias == 0) memory.fill(z, 0, <usize>(4 * g));
-        rowTimesMatrix(features, g, x + <usize>(4 * (b * steps + t) * features), kernel, bias != 0 ? bias : z, z);
+        inputTimesKernel(features, g, x + <usize>(4 * (b * steps + t) * features), kernel, bias != 0 ? bias : z, z);
       }
     for (let t = 0; t < steps; t++) {
       const h = hs + <usize>t * stateBytes;
