@@ -126,11 +126,16 @@ interface PoolCase {
   shape?: [number, number, number, number];
   /** Relu'd input: windows of equal zeros, where the first position takes the gradient. */
   relu?: boolean;
+  /** Input rounded to halves in [−1, 1]: windows whose maximum is tied at any of the four positions. */
+  ties?: boolean;
 }
 const POOLS: PoolCase[] = [
   // Windows that tile the input (8-2's pools): every input in exactly one window.
   { kind: "max", size: [2, 2], stride: [2, 2], pad: "valid", shape: [3, 8, 6, 6] },
   { kind: "max", size: [2, 3], stride: [2, 3], pad: "same", shape: [2, 4, 9, 9], relu: true },
+  // The kernels' written-out 2×2 case: ties at every position, 8 + 3 channels (vector and scalar lanes).
+  { kind: "max", size: [2, 2], stride: [2, 2], pad: "valid", shape: [3, 6, 8, 11], ties: true },
+  { kind: "max", size: [2, 2], stride: [2, 2], pad: "same", shape: [2, 4, 6, 8], relu: true },
 ];
 for (const kind of ["max", "avg"] as const) {
   POOLS.push({ kind, size: [2, 2], stride: [2, 2], pad: "valid" });
@@ -143,14 +148,15 @@ for (const [p, fast] of POOLS.flatMap((p) => [true, false].map((fast) => [p, fas
   const name = `${p.kind === "max" ? "MaxPool" : "AvgPool"} ${p.size.join("×")} stride ${p.stride.join("×")} ${p.pad}`;
   const ops = fast ? "fast ops" : "stock and reference ops";
   const shape = p.shape ?? [3, 7, 9, 5];
-  const input = `batch ${shape[0]}, ${shape.slice(1).join("×")}${p.relu ? ", relu'd" : ""}`;
+  const input = `batch ${shape[0]}, ${shape.slice(1).join("×")}${p.relu ? ", relu'd" : ""}${p.ties ? ", tied" : ""}`;
   test(`${name}: values and gradient on wasm (${ops}) equal the cpu backend's (${input})`, async () => {
     const f = (): tf.Tensor[] => {
       const raw = values(
         shape.reduce((a, b) => a * b),
         5,
       );
-      const x = tf.tensor4d(p.relu ? raw.map((v) => Math.max(v, 0)) : raw, shape);
+      const shaped = p.ties ? raw.map((v) => Math.round(v * 2) / 2) : raw;
+      const x = tf.tensor4d(p.relu ? shaped.map((v) => Math.max(v, 0)) : shaped, shape);
       const pool = (xi: tf.Tensor): tf.Tensor =>
         p.kind === "max"
           ? tf.maxPool(xi as tf.Tensor4D, p.size, p.stride, p.pad)

@@ -8,20 +8,20 @@
  * elsewhere (the bits clearing and adding would give), with no clearing pass and no read-back.
  * (This file is in .prettierignore: prettier does not parse decorators on functions.)
  */
-import { poolWindows, PoolGeometry } from "./pool-geometry";
+import { poolWindows, PoolGeometry, tiles, tiles2x2 } from "./pool-geometry";
 
 export function maxPoolGrad(geometry: usize, x: usize, dy: usize, dx: usize): void {
   const pool = changetype<MaxPoolGrad>(geometry);
+  if (tiles2x2(pool)) {
+    poolWindows(changetype<MaxPoolGrad2x2>(geometry), x, dx, dy, 0);
+    return;
+  }
   if (tiles(pool)) {
     poolWindows(changetype<MaxPoolGradTiled>(geometry), x, dx, dy, 0);
     return;
   }
   memory.fill(dx, 0, <usize>(pool.batch * pool.inH * pool.inW) * <usize>(4 * pool.channels));
   poolWindows(pool, x, dx, dy, 0);
-}
-
-function tiles(p: PoolGeometry): bool {
-  return p.top == 0 && p.left == 0 && p.sH == p.fH && p.sW == p.fW && p.outH * p.sH == p.inH && p.outW * p.sW == p.inW;
 }
 
 /** Each lane's first position (h·inW + w) of its window's maximum, or −1 where no value beats −∞. */
@@ -102,5 +102,41 @@ class MaxPoolGradTiled extends PoolGeometry {
     for (let h = h0; h < h1; h++) {
       for (let w = w0; w < w1; w++) store<f32>(x2 + <usize>(h * inW + w) * px, h * inW + w == at ? grad : 0);
     }
+  }
+}
+
+/**
+ * {@link MaxPoolGradTiled} for 2×2 windows, written out: the four inputs loaded at fixed
+ * offsets, and each position's mask "greater than the running maximum, and no later position
+ * was": the last position {@link argMax4}'s chain would have picked, so the same bits.
+ */
+@final
+@unmanaged
+class MaxPoolGrad2x2 extends PoolGeometry {
+  @inline vector(x: usize, x2: usize, y: usize, h0: i32, h1: i32, w0: i32, w1: i32, inW: i32, px: usize, k: f32): void {
+    const at = <usize>(h0 * inW + w0) * px;
+    const down = <usize>inW * px;
+    const v0 = v128.load(x + at);
+    const v1 = v128.load(x + at + px);
+    const v2 = v128.load(x + at + down);
+    const v3 = v128.load(x + at + down + px);
+    const g0 = f32x4.gt(v0, f32x4.splat(-Infinity));
+    let best = v128.bitselect(v0, f32x4.splat(-Infinity), g0);
+    const g1 = f32x4.gt(v1, best);
+    best = v128.bitselect(v1, best, g1);
+    const g2 = f32x4.gt(v2, best);
+    best = v128.bitselect(v2, best, g2);
+    const g3 = f32x4.gt(v3, best);
+    const later2 = v128.or(g2, g3);
+    const later1 = v128.or(g1, later2);
+    const grad = f32x4.add(f32x4.splat(0), v128.load(y));
+    v128.store(x2 + at, v128.and(grad, v128.andnot(g0, later1)));
+    v128.store(x2 + at + px, v128.and(grad, v128.andnot(g1, later2)));
+    v128.store(x2 + at + down, v128.and(grad, v128.andnot(g2, g3)));
+    v128.store(x2 + at + down + px, v128.and(grad, g3));
+  }
+
+  @inline scalar(x: usize, x2: usize, y: usize, h0: i32, h1: i32, w0: i32, w1: i32, inW: i32, px: usize, k: f32): void {
+    changetype<MaxPoolGradTiled>(changetype<usize>(this)).scalar(x, x2, y, h0, h1, w0, w1, inW, px, k);
   }
 }

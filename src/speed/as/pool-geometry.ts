@@ -57,3 +57,13 @@ export class PoolGeometry {
     }
   }
 }
+
+/** Whether the windows tile the input: stride = window, no padding, every input in one window. */
+export function tiles(p: PoolGeometry): bool {
+  return p.top == 0 && p.left == 0 && p.sH == p.fH && p.sW == p.fW && p.outH * p.sH == p.inH && p.outW * p.sW == p.inW;
+}
+
+/** Whether the windows tile the input and are 2×2 (8-2's pools): the ops' written-out case. */
+export function tiles2x2(p: PoolGeometry): bool {
+  return p.fH == 2 && p.fW == 2 && tiles(p);
+}
