@@ -136,8 +136,6 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   avgPoolGrad(geometry: number, dy: number, dx: number): void;
   /** `(geometry, x, dy, dx)`: max pooling's input gradient; `geometry` is a {@link writePoolGeometry} block. */
   maxPoolGrad(geometry: number, x: number, dy: number, dx: number): void;
-  /** `(rows, n, y, bias, relu)`: y += bias (bias 0: none), then relu if `relu` is 1, in place. */
-  biasRelu(rows: number, n: number, y: number, bias: number, relu: number): void;
   /** `(rows, n, x, out, wide)`: out[j] = Σ_r x[r][j], rows added in order in float32, or (`wide` 1) in float64 rounded once. */
   sumRows(rows: number, n: number, x: number, out: number, wide: number): void;
   /**

@@ -10,7 +10,6 @@ export { transpose } from "./transpose";
 export { maxPool } from "./max-pool";
 export { avgPool, avgPoolGrad } from "./avg-pool";
 export { maxPoolGrad } from "./max-pool-grad";
-export { biasRelu } from "./bias-relu";
 export { sumRows } from "./sum-rows";
 export { allFinite } from "./all-finite";
 export {

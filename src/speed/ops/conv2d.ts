@@ -61,16 +61,17 @@ export function convolveAt(
   const { pixels, patch, co } = productSize(info);
   if (pixels * co === 0) return;
   const [geometry, gemmScratch, col] = scratch;
+  // The product's last K block adds the bias and applies relu as it stores y.
+  const r = relu ? 1 : 0;
   if (isDirect(info))
-    ops.gemm(pixels, co, patch, MATRIX, x, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch, 0, 0);
+    ops.gemm(pixels, co, patch, MATRIX, x, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch, bias, r);
   else {
     writeConvGeometry(heap, geometry, info);
     if (isNarrow(info)) {
       ops.im2col(geometry, x, col);
-      ops.gemm(pixels, co, patch, MATRIX, col, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch, 0, 0);
-    } else ops.gemm(pixels, co, patch, PATCH_ROWS, x, geometry, 0, filter, 4 * co, y, 4 * co, 0, gemmScratch, 0, 0);
+      ops.gemm(pixels, co, patch, MATRIX, col, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch, bias, r);
+    } else ops.gemm(pixels, co, patch, PATCH_ROWS, x, geometry, 0, filter, 4 * co, y, 4 * co, 0, gemmScratch, bias, r);
   }
-  if (bias || relu) ops.biasRelu(pixels, co, y, bias, relu ? 1 : 0);
 }
 
 /** y = conv(x, filter) (+ bias) (relu) into a new tensor. */
