@@ -9,7 +9,7 @@ import { ConvGeometry, patchPositions } from "./conv-geometry";
 export function col2im(geometry: usize, col: usize, dx: usize): void {
   const conv = changetype<Col2im>(geometry);
   memory.fill(dx, 0, <usize>(conv.batch * conv.inH * conv.inW) * <usize>(4 * conv.inC));
-  patchPositions(conv, dx, col);
+  patchPositions(conv, dx, col, false);
 }
 
 @final

@@ -7,14 +7,15 @@
 import { ConvGeometry, patchPositions } from "./conv-geometry";
 
 export function im2col(geometry: usize, x: usize, col: usize): void {
-  patchPositions(changetype<Im2col>(geometry), x, col);
+  patchPositions(changetype<Im2col>(geometry), x, col, true);
 }
 
 @final
 @unmanaged
 class Im2col extends ConvGeometry {
   @inline position(out: usize, from: usize, inside: bool, inC: i32): void {
-    if (inC < 8) {
+    if (inC == 1) store<f32>(out, inside ? load<f32>(from) : 0);
+    else if (inC < 8) {
       // A call to memory.copy costs more than copying a few floats one by one.
       for (let c = 0; c < inC; c++) store<f32>(out + <usize>(4 * c), inside ? load<f32>(from + <usize>(4 * c)) : 0);
     } else if (!inside) memory.fill(out, 0, <usize>(4 * inC));

@@ -30,6 +30,23 @@ function imageFields(info: tf.backend_util.Conv2DInfo): number[] {
   return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth];
 }
 
+/** Whether a convolution reads x itself as its patch matrix: a 1×1 filter at stride 1 without padding. */
+export function isDirect(info: tf.backend_util.Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0
+  );
+}
+
+/** Images of 1–3 channels (a first layer) pack faster as a whole patch matrix than band by band. */
+export function isNarrow(info: tf.backend_util.Conv2DInfo): boolean {
+  return !isDirect(info) && info.inChannels < 4;
+}
+
 /** Write `info` as the 16 int32 of a geometry block at byte address `at` of the heap. */
 export function writeConvGeometry(
   wasm: Pick<WasmModule, "HEAP32">,

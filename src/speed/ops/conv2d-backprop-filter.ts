@@ -8,9 +8,9 @@
  * product dW = im2col(x)ᵀ · dy in AssemblyScript, its patches packed straight from x.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES, PATCH_COLUMNS } from "../as-ops";
+import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES, MATRIX, PATCH_COLUMNS } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
-import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
+import { type ConvAttrs, GEOMETRY_BYTES, isNarrow, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
 import { correctOnWasm, replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
@@ -90,9 +90,13 @@ const conv2DBackpropFilterWasm: tf.KernelFunc = (args: OpArgs) => {
   return out;
 };
 
-/** The scratch {@link filterGradientAt} needs, in bytes: the geometry block and the product's. */
-export function filterGradientScratch(): number[] {
-  return [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES];
+/**
+ * The scratch {@link filterGradientAt} needs, in bytes: the geometry block, the product's, and
+ * for images of 1–3 channels the patch matrix.
+ */
+export function filterGradientScratch(info: tf.backend_util.Conv2DInfo): number[] {
+  const { pixels, patch } = productSize(info);
+  return [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES, isNarrow(info) ? 4 * pixels * patch : 0];
 }
 
 /**
@@ -112,9 +116,18 @@ export function filterGradientAt(
   columns: [from: number, count: number] = [0, info.outChannels],
 ): void {
   const { pixels, patch, co } = productSize(info);
-  const [geometry, gemmScratch] = scratch;
+  const [geometry, gemmScratch, col] = scratch;
   const [from, count] = columns;
   writeConvGeometry(heap, geometry, info);
+  if (isNarrow(info)) {
+    // A first layer's few channels: im2col(x) once (it copies them faster than the packing
+    // below gathers them), then its transpose read through strides. The same values in the
+    // same order: the same sums.
+    ops.im2col(geometry, x, col);
+    const [b, ldc] = [dy + 4 * from, 4 * co];
+    ops.gemm(patch, count, pixels, MATRIX, col, 4, 4 * patch, b, ldc, dW + 4 * from, ldc, 0, gemmScratch, 0, 0);
+    return;
+  }
   ops.gemm(
     patch,
     count,
@@ -144,7 +157,7 @@ function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
     if (!ops || unsupported(attrs, x, dy)) return reference(args);
     const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
     const out = backend.makeOutput([...attrs.filterShape], "float32");
-    withScratch(backend.wasm, filterGradientScratch(), (scratch) =>
+    withScratch(backend.wasm, filterGradientScratch(info), (scratch) =>
       filterGradientAt(ops, backend.wasm, info, scratch, offset(backend, x), offset(backend, dy), offset(backend, out)),
     );
     return out;

@@ -9,7 +9,15 @@ import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES, MATRIX, PATCH_ROWS } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
-import { type ConvAttrs, GEOMETRY_BYTES, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
+import {
+  type ConvAttrs,
+  GEOMETRY_BYTES,
+  isDirect,
+  isNarrow,
+  productSize,
+  withScratch,
+  writeConvGeometry,
+} from "./conv-geometry";
 import { replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
@@ -17,23 +25,6 @@ type OpArgs = Parameters<tf.KernelFunc>[0];
 interface Attrs extends ConvAttrs {
   dilations: number | [number, number];
   activation?: string;
-}
-
-/** Whether a convolution reads x itself as its patch matrix: a 1×1 filter at stride 1 without padding. */
-function isDirect(info: tf.backend_util.Conv2DInfo): boolean {
-  return (
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.left === 0
-  );
-}
-
-/** Images of 1–3 channels (a first layer) pack faster as a whole patch matrix than band by band. */
-function isNarrow(info: tf.backend_util.Conv2DInfo): boolean {
-  return !isDirect(info) && info.inChannels < 4;
 }
 
 /** The scratch {@link convolveAt} needs, in bytes: the geometry block, the product's, the patch matrix's. */

@@ -66,7 +66,11 @@ export class Conv2DUnit implements Unit {
     // Forward and backward take turns in the same floats: nothing is kept between them.
     const forward = scratchFloatsFor(convolveScratch(info));
     if (!training) return forward;
-    return Math.max(forward, scratchFloatsFor(filterGradientScratch()), scratchFloatsFor(inputGradientScratch(info)));
+    return Math.max(
+      forward,
+      scratchFloatsFor(filterGradientScratch(info)),
+      scratchFloatsFor(inputGradientScratch(info)),
+    );
   }
 
   /** Twice the multiply-adds of the convolution's product for `images` images (forward, or either gradient). */
@@ -135,7 +139,7 @@ export class Conv2DUnit implements Unit {
     const info = this.geometry(step.batch);
     const co = info.outChannels;
     const columns = (from: number, count: number): void => {
-      const scratch = scratchBlocks(at.scratch, filterGradientScratch());
+      const scratch = scratchBlocks(at.scratch, filterGradientScratch(info));
       filterGradientAt(step.ops, int32(step), info, scratch, 4 * at.input, 4 * dz, 4 * dW, [from, count]);
     };
     const { patch } = productSize(info);
@@ -145,7 +149,7 @@ export class Conv2DUnit implements Unit {
         [dz, step.batch * this.outputSize],
       ],
       outputs: [[dW + own, co - own, patch, co]],
-      scratch: filterGradientScratch(),
+      scratch: filterGradientScratch(info),
       // The output block starts at column `own` of row 0: dW itself lies `own` floats before it.
       job: ([x, dy], [block], scratch) => ({
         kind: "filterGradient",
