@@ -1,5 +1,6 @@
 /** The attributes tfjs passes to a convolution, and its geometry laid out for the AssemblyScript ops (src/speed/as/conv-geometry.ts). */
 import type * as tf from "@tensorflow/tfjs";
+import { GEMM_SCRATCH_BYTES } from "../as-ops";
 import type { WasmModule } from "../internals";
 
 /** The attributes tfjs passes to every 2-D convolution kernel (see tfjs-core's `conv2d`). */
@@ -45,6 +46,16 @@ export function isDirect(info: tf.backend_util.Conv2DInfo): boolean {
 /** Images of 1–3 channels (a first layer) pack faster as a whole patch matrix than band by band. */
 export function isNarrow(info: tf.backend_util.Conv2DInfo): boolean {
   return !isDirect(info) && info.inChannels < 4;
+}
+
+/**
+ * The scratch a convolution and its filter's gradient need, in bytes (conv2d.ts's `convolveAt`,
+ * conv2d-backprop-filter.ts's `filterGradientAt`): the geometry block, the product's, and for
+ * images of 1–3 channels ({@link isNarrow}) the whole patch matrix.
+ */
+export function convScratch(info: tf.backend_util.Conv2DInfo): number[] {
+  const { pixels, patch } = productSize(info);
+  return [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES, isNarrow(info) ? 4 * pixels * patch : 0];
 }
 
 /** Write `info` as the 16 int32 of a geometry block at byte address `at` of the heap. */

@@ -8,9 +8,9 @@
  * product dW = im2col(x)ᵀ · dy in AssemblyScript, its patches packed straight from x.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES, MATRIX, PATCH_COLUMNS } from "../as-ops";
+import { asOpsFor, type AsOps, MATRIX, PATCH_COLUMNS } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
-import { type ConvAttrs, GEOMETRY_BYTES, isNarrow, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
+import { type ConvAttrs, convScratch, isNarrow, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
 import { correctOnWasm, replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
@@ -91,16 +91,7 @@ const conv2DBackpropFilterWasm: tf.KernelFunc = (args: OpArgs) => {
 };
 
 /**
- * The scratch {@link filterGradientAt} needs, in bytes: the geometry block, the product's, and
- * for images of 1–3 channels the patch matrix.
- */
-export function filterGradientScratch(info: tf.backend_util.Conv2DInfo): number[] {
-  const { pixels, patch } = productSize(info);
-  return [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES, isNarrow(info) ? 4 * pixels * patch : 0];
-}
-
-/**
- * dW = im2col(x)ᵀ · dy at byte addresses of the heap, `scratch` as {@link filterGradientScratch}
+ * dW = im2col(x)ᵀ · dy at byte addresses of the heap, `scratch` as {@link convScratch}
  * says: the registered `Conv2DBackpropFilter` and the plan's Conv2D unit both run it. `columns`
  * `[from, count]` computes only those filters' columns of dW (each column's sums are the same
  * either way: the second core takes part of them).
@@ -157,7 +148,7 @@ function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
     if (!ops || unsupported(attrs, x, dy)) return reference(args);
     const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
     const out = backend.makeOutput([...attrs.filterShape], "float32");
-    withScratch(backend.wasm, filterGradientScratch(info), (scratch) =>
+    withScratch(backend.wasm, convScratch(info), (scratch) =>
       filterGradientAt(ops, backend.wasm, info, scratch, offset(backend, x), offset(backend, dy), offset(backend, out)),
     );
     return out;

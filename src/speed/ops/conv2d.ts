@@ -6,12 +6,12 @@
  * as it is after every optimizer step, and has no fused multiply-add in WebAssembly.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, type AsOps, GEMM_SCRATCH_BYTES, MATRIX, PATCH_ROWS } from "../as-ops";
+import { asOpsFor, type AsOps, MATRIX, PATCH_ROWS } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import {
   type ConvAttrs,
-  GEOMETRY_BYTES,
+  convScratch,
   isDirect,
   isNarrow,
   productSize,
@@ -27,15 +27,9 @@ interface Attrs extends ConvAttrs {
   activation?: string;
 }
 
-/** The scratch {@link convolveAt} needs, in bytes: the geometry block, the product's, the patch matrix's. */
-export function convolveScratch(info: tf.backend_util.Conv2DInfo): number[] {
-  const { pixels, patch } = productSize(info);
-  return [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES, isNarrow(info) ? 4 * pixels * patch : 0];
-}
-
 /**
  * y = conv(x, filter) (+ bias) (relu) at byte addresses of the heap (`bias` 0: none), with
- * `scratch` laid out as {@link convolveScratch} says: the registered `Conv2D` and `FusedConv2D`
+ * `scratch` laid out as {@link convScratch} says: the registered `Conv2D` and `FusedConv2D`
  * and the plan's Conv2D unit (units/conv2d.ts) all convolve here.
  */
 export function convolveAt(
@@ -77,7 +71,7 @@ function convolve(
 ): tf.TensorInfo {
   const info = conv2DInfo(x.shape, filter.shape, attrs, attrs.dilations);
   const out = backend.makeOutput([...info.outShape], "float32");
-  withScratch(backend.wasm, convolveScratch(info), (scratch) => {
+  withScratch(backend.wasm, convScratch(info), (scratch) => {
     const biasAt = bias ? offset(backend, bias) : 0;
     convolveAt(
       ops,

@@ -8,10 +8,10 @@
  * and (unless this is the first layer) the input gradient col2im(dy · Wᵀ).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { conv2DInfo, filterGradientAt, filterGradientScratch } from "../ops/conv2d-backprop-filter";
+import { conv2DInfo, filterGradientAt } from "../ops/conv2d-backprop-filter";
 import { inputGradientAt, inputGradientScratch } from "../ops/conv2d-backprop-input";
-import { convolveAt, convolveScratch } from "../ops/conv2d";
-import { productSize } from "../ops/conv-geometry";
+import { convolveAt } from "../ops/conv2d";
+import { convScratch, productSize } from "../ops/conv-geometry";
 import { runPart, secondCore, secondCoreSettings, type HeapRun, type Part } from "../second-core";
 import { scratchBlocks, scratchFloatsFor } from "./scratch";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
@@ -63,14 +63,11 @@ export class Conv2DUnit implements Unit {
 
   scratchFloats(batch: number, training: boolean): number {
     const info = this.geometry(batch);
-    // Forward and backward take turns in the same floats: nothing is kept between them.
-    const forward = scratchFloatsFor(convolveScratch(info));
+    // Forward and backward take turns in the same floats: nothing is kept between them. The
+    // filter's gradient needs what the forward convolution needs.
+    const forward = scratchFloatsFor(convScratch(info));
     if (!training) return forward;
-    return Math.max(
-      forward,
-      scratchFloatsFor(filterGradientScratch(info)),
-      scratchFloatsFor(inputGradientScratch(info)),
-    );
+    return Math.max(forward, scratchFloatsFor(inputGradientScratch(info)));
   }
 
   /** Twice the multiply-adds of the convolution's product for `images` images (forward, or either gradient). */
@@ -104,7 +101,7 @@ export class Conv2DUnit implements Unit {
     const { relu } = this.settings;
     const convolve = (first: number, images: number): void => {
       const info = this.geometry(images);
-      const scratch = scratchBlocks(at.scratch, convolveScratch(info));
+      const scratch = scratchBlocks(at.scratch, convScratch(info));
       const [x, y] = [at.input + first * this.inputSize, at.output + first * this.outputSize];
       convolveAt(step.ops, int32(step), info, scratch, 4 * x, 4 * w, bias, relu, 4 * y);
     };
@@ -117,7 +114,7 @@ export class Conv2DUnit implements Unit {
           ...(this.bias ? [[b, info.outChannels] as HeapRun] : []),
         ],
         outputs: [[at.output + own * this.outputSize, images * this.outputSize]],
-        scratch: convolveScratch(info),
+        scratch: convScratch(info),
         job: ([x, filter, b = 0], [y], scratch) => ({ kind: "convolve", info, scratch, x, filter, bias: b, relu, y }),
       };
     });
@@ -139,7 +136,7 @@ export class Conv2DUnit implements Unit {
     const info = this.geometry(step.batch);
     const co = info.outChannels;
     const columns = (from: number, count: number): void => {
-      const scratch = scratchBlocks(at.scratch, filterGradientScratch(info));
+      const scratch = scratchBlocks(at.scratch, convScratch(info));
       filterGradientAt(step.ops, int32(step), info, scratch, 4 * at.input, 4 * dz, 4 * dW, [from, count]);
     };
     const { patch } = productSize(info);
@@ -149,7 +146,7 @@ export class Conv2DUnit implements Unit {
         [dz, step.batch * this.outputSize],
       ],
       outputs: [[dW + own, co - own, patch, co]],
-      scratch: filterGradientScratch(info),
+      scratch: convScratch(info),
       // The output block starts at column `own` of row 0: dW itself lies `own` floats before it.
       job: ([x, dy], [block], scratch) => ({
         kind: "filterGradient",
