@@ -41,16 +41,6 @@ export function tanhd(x: f64): f64 {
  * selects. The cells run their element-wise math over pairs of state columns with these.
  */
 
-/** Two float32s at `at`, as two f64 lanes. */
-export function load2(at: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(at));
-}
-
-/** Two f64 lanes rounded to float32 and stored at `at`. */
-export function store2(at: usize, v: v128): void {
-  v128.store64_lane(at, f32x4.demote_f64x2_zero(v), 0);
-}
-
 /** Each lane rounded to float32 and back (the scalar code's `<f64>(<f32>v)`). */
 export function round2(v: v128): v128 {
   return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));

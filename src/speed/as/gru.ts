@@ -6,7 +6,8 @@
  * h' = z·h + (1 − z)·hh (u's bias b_r: the second half of the layer's bias, src/speed/as/sequence.ts).
  * Rows of 3u gate columns, time-major as LSTM's.
  */
-import { gate, gate2, load2, round2, slope, slope2, store2, tanhd, tanhd2 } from "./activations";
+import { gate, gate2, round2, slope, slope2, tanhd, tanhd2 } from "./activations";
+import { load2, store2 } from "./lanes";
 import { stateGradient, stateGradient2 } from "./sequence-common";
 
 /**

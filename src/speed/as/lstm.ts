@@ -6,7 +6,8 @@
  * the arguments are one step's rows.
  */
 
-import { gate, gate2, load2, round2, slope, slope2, store2, tanhd, tanhd2 } from "./activations";
+import { gate, gate2, round2, slope, slope2, tanhd, tanhd2 } from "./activations";
+import { load2, store2 } from "./lanes";
 import { stateGradient, stateGradient2 } from "./sequence-common";
 
 /**

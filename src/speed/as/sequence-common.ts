@@ -7,7 +7,7 @@
  * pre-activations time-major [steps, batch, g], g = the cell's gate columns. The activations
  * are in activations.ts.
  */
-import { load2 } from "./activations";
+import { load2 } from "./lanes";
 
 /** row[0..n) += v · b[0..n): four lanes at a time, then the rest one by one. */
 export function axpy(n: i32, v: f32, b: usize, row: usize): void {

@@ -3,7 +3,8 @@
  * pass 1 / (1 + e^−x) in float64, rounded once to float32 (the recurrent kernels' table-free
  * exp); the gradient dy·(y·(1 − y)) in float32.
  */
-import { gate, gate2, load2, store2 } from "./activations";
+import { gate, gate2 } from "./activations";
+import { load2, store2 } from "./lanes";
 
 /** y = sigmoid(x) for n floats, two at a time as f64 lanes; y may be x. */
 export function sigmoid(n: i32, x: usize, y: usize): void {

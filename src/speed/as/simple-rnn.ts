@@ -4,7 +4,8 @@
  * h_t = tanh(x_t·W + b + (h_{t−1}·m)·U). One gate of u columns; u need not be a multiple of 4
  * or 2 (the loops have scalar tails).
  */
-import { load2, store2, tanhd, tanhd2 } from "./activations";
+import { tanhd, tanhd2 } from "./activations";
+import { load2, store2 } from "./lanes";
 import { stateGradient } from "./sequence-common";
 
 /** h' = tanh(z) in place over the step's `n` floats (its pre-activations sit in h's place). */

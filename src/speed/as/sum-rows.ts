@@ -4,7 +4,7 @@
  * convolution's bias gradient), or in float64, rounded to float32 once at the end (`wide` 1: a
  * Dense layer's bias gradient, as its JavaScript sum in a Float64Array did).
  */
-import { load2, store2 } from "./activations";
+import { load2, store2 } from "./lanes";
 
 export function sumRows(rows: i32, n: i32, x: usize, out: usize, wide: i32): void {
   if (wide != 0) {
