@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { cnnModel } from "./cnn-model";
 import { tutorialModel } from "./model";
+import { loadFashionMnist } from "../src/data";
 import { KerasGRU } from "../src/layers/gru";
 
 interface BenchModel {
@@ -34,7 +35,7 @@ function dense(hidden: [number, string][], optimizer: string): tf.Sequential {
 }
 
 /** The length of the chapter-9 models' token sequences. */
-export const SEQUENCE = 100;
+const SEQUENCE = 100;
 
 /**
  * Token ids for the text models, as bench/torch_models.py makes them: sequence i is
@@ -44,7 +45,7 @@ export const SEQUENCE = 100;
  * @example
  * benchTokens(2, 300); // → { ids: Float32Array(200), labels: Float32Array(2) }
  */
-export function benchTokens(count: number, vocabulary: number): { ids: Float32Array; labels: Float32Array } {
+function benchTokens(count: number, vocabulary: number): { ids: Float32Array; labels: Float32Array } {
   const ids = new Float32Array(count * SEQUENCE);
   const labels = new Float32Array(count);
   for (let i = 0; i < count; i++) {
@@ -53,6 +54,36 @@ export function benchTokens(count: number, vocabulary: number): { ids: Float32Ar
       ids[i * SEQUENCE + t] = t < (i % 3) * 20 ? 0 : 1 + ((i * 37 + t * 11 + ((t * t) % 13)) % (vocabulary - 1));
   }
   return { ids, labels };
+}
+
+/**
+ * The inputs and labels of `n` samples for a model that trains on `input`: the first `n`
+ * Fashion-MNIST training images (pixels / 255; more than the training set starts over), or
+ * {@link benchTokens} as ids or one-hot over `vocabulary`.
+ */
+export async function benchData(
+  input: BenchModel["input"],
+  n: number,
+  vocabulary: number,
+): Promise<[tf.Tensor, tf.Tensor]> {
+  if (input === "tokens" || input === "onehot") {
+    const { ids, labels } = benchTokens(n, vocabulary);
+    const tokens = tf.tensor2d(ids, [n, SEQUENCE]);
+    const x = input === "tokens" ? tokens : tf.tidy(() => tf.oneHot(tokens.toInt(), vocabulary).toFloat());
+    if (input === "onehot") tokens.dispose();
+    return [x, tf.tensor2d(labels, [n, 1])];
+  }
+  const [[images, labels]] = await loadFashionMnist({ download: false });
+  const shape = input === "channels" ? [n, 28, 28, 1] : [n, 28, 28];
+  // More samples than the training set (a long run): it starts over.
+  const take = tf.tensor1d(
+    Int32Array.from({ length: n }, (_, i) => i % images.shape[0]),
+    "int32",
+  );
+  const x = tf.tidy(() => images.gather(take).toFloat().div(255).reshape(shape));
+  const y = tf.tidy(() => labels.gather(take).toFloat());
+  tf.dispose([images, labels, take]);
+  return [x, y];
 }
 
 /** A chapter-9 model: `body` after the input, Dense(1, sigmoid) on top, RMSprop 1e-4, binary cross-entropy. */

@@ -12,10 +12,9 @@ import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
 import { init } from "../src/backend";
-import { loadFashionMnist } from "../src/data";
 import { setRandomSeed } from "../src/seed";
 import { explainFastPath } from "../src/speed";
-import { BENCH_MODELS, benchTokens, SEQUENCE } from "./models";
+import { benchData, BENCH_MODELS } from "./models";
 
 export interface StepResult {
   model: string;
@@ -47,32 +46,6 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`step-run: unknown argument ${key} ${value ?? ""}`);
   }
   return args;
-}
-
-/** The inputs and labels of `n` samples for a model that trains on `input`. */
-async function benchData(
-  input: (typeof BENCH_MODELS)[string]["input"],
-  n: number,
-  vocabulary: number,
-): Promise<[tf.Tensor, tf.Tensor]> {
-  if (input === "tokens" || input === "onehot") {
-    const { ids, labels } = benchTokens(n, vocabulary);
-    const tokens = tf.tensor2d(ids, [n, SEQUENCE]);
-    const x = input === "tokens" ? tokens : tf.tidy(() => tf.oneHot(tokens.toInt(), vocabulary).toFloat());
-    if (input === "onehot") tokens.dispose();
-    return [x, tf.tensor2d(labels, [n, 1])];
-  }
-  const [[images, labels]] = await loadFashionMnist({ download: false });
-  const shape = input === "channels" ? [n, 28, 28, 1] : [n, 28, 28];
-  // More samples than the training set (a long run): it starts over.
-  const take = tf.tensor1d(
-    Int32Array.from({ length: n }, (_, i) => i % images.shape[0]),
-    "int32",
-  );
-  const x = tf.tidy(() => images.gather(take).toFloat().div(255).reshape(shape));
-  const y = tf.tidy(() => labels.gather(take).toFloat());
-  tf.dispose([images, labels, take]);
-  return [x, y];
 }
 
 async function main(): Promise<void> {
