@@ -39,6 +39,9 @@ export const MATRIX_SKIP = 3;
 export const MATRIX_WHOLE = 4;
 type GemmKind = typeof MATRIX | typeof PATCH_ROWS | typeof PATCH_COLUMNS | typeof MATRIX_SKIP | typeof MATRIX_WHOLE;
 
+/** How {@link AsOps.gemm} reads A and from where: its `kind, a, sai, sak` arguments. */
+export type GemmA = [kind: GemmKind, a: number, sai: number, sak: number];
+
 /** `(n, a, b, out)`: byte addresses of a, b and out. */
 type BinaryFn = (n: number, a: number, b: number, out: number) => void;
 

@@ -8,7 +8,7 @@
  * product dW = im2col(x)ᵀ · dy in AssemblyScript, its patches packed straight from x.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, type AsOps, MATRIX, PATCH_COLUMNS } from "../as-ops";
+import { asOpsFor, type AsOps, type GemmA, MATRIX, PATCH_COLUMNS } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { type ConvAttrs, convScratch, isNarrow, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
 import { correctOnWasm, replaceOnWasm } from "./op-config";
@@ -110,32 +110,13 @@ export function filterGradientAt(
   const [geometry, gemmScratch, col] = scratch;
   const [from, count] = columns;
   writeConvGeometry(heap, geometry, info);
-  if (isNarrow(info)) {
-    // A first layer's few channels: im2col(x) once (it copies them faster than the packing
-    // below gathers them), then its transpose read through strides. The same values in the
-    // same order: the same sums.
-    ops.im2col(geometry, x, col);
-    const [b, ldc] = [dy + 4 * from, 4 * co];
-    ops.gemm(patch, count, pixels, MATRIX, col, 4, 4 * patch, b, ldc, dW + 4 * from, ldc, 0, gemmScratch, 0, 0);
-    return;
-  }
-  ops.gemm(
-    patch,
-    count,
-    pixels,
-    PATCH_COLUMNS,
-    x,
-    geometry,
-    0,
-    dy + 4 * from,
-    4 * co,
-    dW + 4 * from,
-    4 * co,
-    0,
-    gemmScratch,
-    0,
-    0,
-  );
+  // A = im2col(x)ᵀ: for a first layer's few channels im2col(x) written out once (it copies them
+  // faster than the packing gathers them) and read through strides, else packed from x. The
+  // same values in the same order: the same sums.
+  const narrow = isNarrow(info);
+  if (narrow) ops.im2col(geometry, x, col);
+  const a: GemmA = narrow ? [MATRIX, col, 4, 4 * patch] : [PATCH_COLUMNS, x, geometry, 0];
+  ops.gemm(patch, count, pixels, ...a, dy + 4 * from, 4 * co, dW + 4 * from, 4 * co, 0, gemmScratch, 0, 0);
 }
 
 /** Build the fast `Conv2DBackpropFilter`: dW = im2col(x)ᵀ · dy; anything else runs `reference`. */

@@ -6,7 +6,7 @@
  * as it is after every optimizer step, and has no fused multiply-add in WebAssembly.
  */
 import * as tf from "@tensorflow/tfjs";
-import { asOpsFor, type AsOps, MATRIX, PATCH_ROWS } from "../as-ops";
+import { asOpsFor, type AsOps, type GemmA, MATRIX, PATCH_ROWS } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
 import { conv2DInfo } from "./conv2d-backprop-filter";
 import {
@@ -46,17 +46,17 @@ export function convolveAt(
   const { pixels, patch, co } = productSize(info);
   if (pixels * co === 0) return;
   const [geometry, gemmScratch, col] = scratch;
+  writeConvGeometry(heap, geometry, info);
+  const narrow = isNarrow(info);
+  if (narrow) ops.im2col(geometry, x, col);
+  // A, the patch matrix: x itself (1×1), im2col(x) written out (few channels), or packed from x.
+  const a: GemmA = isDirect(info)
+    ? [MATRIX, x, 4 * patch, 4]
+    : narrow
+      ? [MATRIX, col, 4 * patch, 4]
+      : [PATCH_ROWS, x, geometry, 0];
   // The product's last K block adds the bias and applies relu as it stores y.
-  const r = relu ? 1 : 0;
-  if (isDirect(info))
-    ops.gemm(pixels, co, patch, MATRIX, x, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch, bias, r);
-  else {
-    writeConvGeometry(heap, geometry, info);
-    if (isNarrow(info)) {
-      ops.im2col(geometry, x, col);
-      ops.gemm(pixels, co, patch, MATRIX, col, 4 * patch, 4, filter, 4 * co, y, 4 * co, 0, gemmScratch, bias, r);
-    } else ops.gemm(pixels, co, patch, PATCH_ROWS, x, geometry, 0, filter, 4 * co, y, 4 * co, 0, gemmScratch, bias, r);
-  }
+  ops.gemm(pixels, co, patch, ...a, filter, 4 * co, y, 4 * co, 0, gemmScratch, bias, relu ? 1 : 0);
 }
 
 /** y = conv(x, filter) (+ bias) (relu) into a new tensor. */
