@@ -129,6 +129,35 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   im2col(geometry: number, x: number, col: number): void;
   /** `(geometry, col, dx)`: dx = 0, then each row of `col` added back under its patch (the inverse of im2col). */
   col2im(geometry: number, col: number, dx: number): void;
+  /**
+   * `(geometry, x, dy, from, count, dW, scratch, maxPermille)`: dW's columns [from, from + count)
+   * = im2col(x)ᵀ · dy from dy's nonzeros (gemm's sums, its zero terms left out: for a finite x the
+   * same numbers); 1, or 0 having written nothing where more than maxPermille/1000 of those
+   * columns are nonzero or the shape does not apply (as/filter-gradient-sparse.ts).
+   */
+  filterGradientSparse(
+    geometry: number,
+    x: number,
+    dy: number,
+    from: number,
+    count: number,
+    dW: number,
+    scratch: number,
+    maxPermille: number,
+  ): number;
+  /**
+   * `(geometry, dy, filterT, dx, scratch, maxPermille)`: dx = col2im(dy · Wᵀ) from dy's nonzeros
+   * (for a finite W the same numbers); 1, or 0 having written nothing where more than
+   * maxPermille/1000 of dy is nonzero or the shape does not apply (as/input-gradient-sparse.ts).
+   */
+  inputGradientSparse(
+    geometry: number,
+    dy: number,
+    filterT: number,
+    dx: number,
+    scratch: number,
+    maxPermille: number,
+  ): number;
   /** `(rows, cols, a, out)`: out = aᵀ for a row-major rows×cols float32 matrix. */
   transpose(rows: number, cols: number, a: number, out: number): void;
   /** `(geometry, x, y)`: max pooling of NHWC `x` into `y`; `geometry` is a {@link writePoolGeometry} block. */

@@ -38,3 +38,5 @@ export { rmsprop } from "./rmsprop";
 export { adagrad } from "./adagrad";
 export { adam } from "./adam";
 export { recurrentSequence } from "./sequence";
+export { filterGradientSparse } from "./filter-gradient-sparse";
+export { inputGradientSparse } from "./input-gradient-sparse";

@@ -58,6 +58,25 @@ export function convScratch(info: tf.backend_util.Conv2DInfo): number[] {
   return [GEOMETRY_BYTES, GEMM_SCRATCH_BYTES, isNarrow(info) ? 4 * pixels * patch : 0];
 }
 
+/**
+ * The most of dy, in thousandths, that may be nonzero for a convolution's gradients to be
+ * summed from its nonzeros (as/filter-gradient-sparse.ts, as/input-gradient-sparse.ts) rather
+ * than by the dense product; above it the dense product is faster. Measured on 8-2's second
+ * convolution by bench/sparse-conv.ts.
+ */
+export const SPARSE_MAX_PERMILLE = 500;
+
+/**
+ * How many of this thread's convolution gradients were summed from dy's nonzeros (`sparse`) and
+ * how many by the dense product (`dense`: dy too dense, x or W not finite, or a shape the sparse
+ * ops do not take), since the process began: what test/speed/sparse-conv.test.ts checks a
+ * training step by.
+ */
+export const gradientSums = {
+  filter: { sparse: 0, dense: 0 },
+  input: { sparse: 0, dense: 0 },
+};
+
 /** Write `info` as the 16 int32 of a geometry block at byte address `at` of the heap. */
 export function writeConvGeometry(
   wasm: Pick<WasmModule, "HEAP32">,

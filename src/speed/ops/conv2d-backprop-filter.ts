@@ -10,7 +10,16 @@
 import * as tf from "@tensorflow/tfjs";
 import { asOpsFor, type AsOps, type GemmA, MATRIX, PATCH_COLUMNS } from "../as-ops";
 import { type BackendWasmLike, offset, type WasmModule } from "../internals";
-import { type ConvAttrs, convScratch, isNarrow, productSize, withScratch, writeConvGeometry } from "./conv-geometry";
+import {
+  type ConvAttrs,
+  convScratch,
+  gradientSums,
+  isNarrow,
+  productSize,
+  SPARSE_MAX_PERMILLE,
+  withScratch,
+  writeConvGeometry,
+} from "./conv-geometry";
 import { correctOnWasm, replaceOnWasm } from "./op-config";
 
 type OpArgs = Parameters<tf.KernelFunc>[0];
@@ -90,11 +99,36 @@ const conv2DBackpropFilterWasm: tf.KernelFunc = (args: OpArgs) => {
   return out;
 };
 
+/** Whether the filter gradient can be summed from dy's nonzeros (as/filter-gradient-sparse.ts's shapes; `count` columns). */
+function sparseApplies(info: tf.backend_util.Conv2DInfo, count = info.outChannels): boolean {
+  return info.inChannels % 4 === 0 && count % 4 === 0 && info.filterHeight * info.filterWidth <= 32;
+}
+
 /**
- * dW = im2col(x)ᵀ · dy at byte addresses of the heap, `scratch` as {@link convScratch}
+ * The bytes as/filter-gradient-sparse.ts takes for all of dW's columns: one K block's lists (a
+ * block is at most 256 pixels, gemm.ts's KC), their lengths, the pixel table, dWᵀ, a row of zeros.
+ */
+function sparseFilterBytes(info: tf.backend_util.Conv2DInfo): number {
+  if (!sparseApplies(info)) return 0;
+  const { pixels, patch, co } = productSize(info);
+  return 8 * Math.min(pixels, 256) * co + 4 * co + 8 * pixels + 4 * co * patch + 128;
+}
+
+/**
+ * The scratch {@link filterGradientAt} needs, in bytes: {@link convScratch}'s blocks (the
+ * dense product's), then those of the sum from dy's nonzeros.
+ */
+export function filterGradientScratch(info: tf.backend_util.Conv2DInfo): number[] {
+  return [...convScratch(info), sparseFilterBytes(info)];
+}
+
+/**
+ * dW = im2col(x)ᵀ · dy at byte addresses of the heap, `scratch` as {@link filterGradientScratch}
  * says: the registered `Conv2DBackpropFilter` and the plan's Conv2D unit both run it. `columns`
  * `[from, count]` computes only those filters' columns of dW (each column's sums are the same
- * either way: the second core takes part of them).
+ * either way: the second core takes part of them). Where dy is mostly zeros (at most
+ * `maxPermille`/1000 nonzero, after max pooling's and relu's gradients) and x is finite, the
+ * sums are formed from dy's nonzeros alone, the same numbers; otherwise by the dense product.
  */
 export function filterGradientAt(
   ops: AsOps,
@@ -105,11 +139,21 @@ export function filterGradientAt(
   dy: number,
   dW: number,
   columns: [from: number, count: number] = [0, info.outChannels],
+  maxPermille = SPARSE_MAX_PERMILLE,
 ): void {
   const { pixels, patch, co } = productSize(info);
-  const [geometry, gemmScratch, col] = scratch;
+  const [geometry, gemmScratch, col, sparse] = scratch;
   const [from, count] = columns;
   writeConvGeometry(heap, geometry, info);
+  // Leaving out dy's zero terms is exact where x is finite (0 · ∞ would be NaN).
+  const xFloats = info.batchSize * info.inHeight * info.inWidth * info.inChannels;
+  if (sparseApplies(info, count) && ops.allFinite(xFloats, x) === 1) {
+    if (ops.filterGradientSparse(geometry, x, dy, from, count, dW, sparse, maxPermille) === 1) {
+      gradientSums.filter.sparse++;
+      return;
+    }
+  }
+  gradientSums.filter.dense++;
   // A = im2col(x)ᵀ: for a first layer's few channels im2col(x) written out once (it copies them
   // faster than the packing gathers them) and read through strides, else packed from x. The
   // same values in the same order: the same sums.
@@ -129,7 +173,7 @@ function conv2DBackpropFilterFast(reference: tf.KernelFunc): tf.KernelFunc {
     if (!ops || unsupported(attrs, x, dy)) return reference(args);
     const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
     const out = backend.makeOutput([...attrs.filterShape], "float32");
-    withScratch(backend.wasm, convScratch(info), (scratch) =>
+    withScratch(backend.wasm, filterGradientScratch(info), (scratch) =>
       filterGradientAt(ops, backend.wasm, info, scratch, offset(backend, x), offset(backend, dy), offset(backend, out)),
     );
     return out;

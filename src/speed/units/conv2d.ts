@@ -8,7 +8,7 @@
  * and (unless this is the first layer) the input gradient col2im(dy · Wᵀ).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { conv2DInfo, filterGradientAt } from "../ops/conv2d-backprop-filter";
+import { conv2DInfo, filterGradientAt, filterGradientScratch } from "../ops/conv2d-backprop-filter";
 import { inputGradientAt, inputGradientScratch } from "../ops/conv2d-backprop-input";
 import { convolveAt } from "../ops/conv2d";
 import { convScratch, productSize } from "../ops/conv-geometry";
@@ -63,11 +63,11 @@ export class Conv2DUnit implements Unit {
 
   scratchFloats(batch: number, training: boolean): number {
     const info = this.geometry(batch);
-    // Forward and backward take turns in the same floats: nothing is kept between them. The
-    // filter's gradient needs what the forward convolution needs.
+    // Forward and backward take turns in the same floats: nothing is kept between them.
     const forward = scratchFloatsFor(convScratch(info));
     if (!training) return forward;
-    return Math.max(forward, scratchFloatsFor(inputGradientScratch(info)));
+    const backward = [filterGradientScratch(info), inputGradientScratch(info)].map(scratchFloatsFor);
+    return Math.max(forward, ...backward);
   }
 
   /** Twice the multiply-adds of the convolution's product for `images` images (forward, or either gradient). */
@@ -136,7 +136,7 @@ export class Conv2DUnit implements Unit {
     const info = this.geometry(step.batch);
     const co = info.outChannels;
     const columns = (from: number, count: number): void => {
-      const scratch = scratchBlocks(at.scratch, convScratch(info));
+      const scratch = scratchBlocks(at.scratch, filterGradientScratch(info));
       filterGradientAt(step.ops, int32(step), info, scratch, 4 * at.input, 4 * dz, 4 * dW, [from, count]);
     };
     const { patch } = productSize(info);
@@ -146,7 +146,7 @@ export class Conv2DUnit implements Unit {
         [dz, step.batch * this.outputSize],
       ],
       outputs: [[dW + own, co - own, patch, co]],
-      scratch: convScratch(info),
+      scratch: filterGradientScratch(info),
       // The output block starts at column `own` of row 0: dW itself lies `own` floats before it.
       job: ([x, dy], [block], scratch) => ({
         kind: "filterGradient",

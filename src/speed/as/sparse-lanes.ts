@@ -1,0 +1,68 @@
+/**
+ * The sums the sparse convolution gradients are made of: `acc += row · g` over a list of
+ * (address, g) terms, for a run of 1, 4 or 8 vectors (4, 16 or 32 floats) held in registers,
+ * then stored or added to C as gemm's epilogue does. The products are gemm-tiles.ts's `madd`,
+ * so each sum is the one the matrix product forms, its zero terms left out. (This file is in
+ * .prettierignore: prettier does not parse decorators on functions.)
+ */
+import { madd } from "./gemm-tiles";
+
+/**
+ * Σ over the terms t in [from, to) of the list at `list` (8 bytes a term: an int32, then g, a
+ * float32), of the `vectors` vectors at the term's row + `offset`, times g; started at zero
+ * and in list order, then stored at `c` (`first`) or added to what is there. The int32 is the
+ * row's byte address, or where `gather` a pixel p: the row is then table[p]'s origin (8 bytes
+ * a pixel: origin, mask) + `offset`, or `zeros` (32 floats of 0) where `bit` is not in table[p]'s mask (a
+ * filter position over the padding). `vectors` (8, 4 or 1) and `gather` are compile-time
+ * constants where inlined.
+ */
+// @ts-ignore: decorator
+@inline export function sumTerms(list: usize, from: i32, to: i32, offset: usize, c: usize, first: bool, vectors: i32, gather: bool, table: usize, bit: i32, zeros: usize): void {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+  for (let t = from; t < to; t++) {
+    const term = list + (<usize>t << 3);
+    let row = <usize>load<i32>(term) + offset;
+    if (gather) {
+      const pixel = table + (<usize>load<i32>(term) << 3);
+      row = select<usize>(<usize>load<i32>(pixel) + offset, zeros, (load<i32>(pixel, 4) & bit) != 0);
+    }
+    const g = v128.load32_splat(term, 4);
+    s0 = madd(v128.load(row), g, s0);
+    if (vectors >= 4) {
+      s1 = madd(v128.load(row, 16), g, s1);
+      s2 = madd(v128.load(row, 32), g, s2);
+      s3 = madd(v128.load(row, 48), g, s3);
+    }
+    if (vectors == 8) {
+      s4 = madd(v128.load(row, 64), g, s4);
+      s5 = madd(v128.load(row, 80), g, s5);
+      s6 = madd(v128.load(row, 96), g, s6);
+      s7 = madd(v128.load(row, 112), g, s7);
+    }
+  }
+  put(c, s0, first);
+  if (vectors >= 4) {
+    put(c + 16, s1, first);
+    put(c + 32, s2, first);
+    put(c + 48, s3, first);
+  }
+  if (vectors == 8) {
+    put(c + 64, s4, first);
+    put(c + 80, s5, first);
+    put(c + 96, s6, first);
+    put(c + 112, s7, first);
+  }
+}
+
+/** A sum stored (`first`) or added to C: gemm's `finish` without bias or relu. */
+// @ts-ignore: decorator
+@inline function put(c: usize, sum: v128, first: bool): void {
+  v128.store(c, first ? sum : f32x4.add(sum, v128.load(c)));
+}
+
+/** How many vectors the run of channels from `c` of `channels` takes: 8 while 32 floats are left, then 4, then 1. */
+// @ts-ignore: decorator
+@inline export function runAt(c: i32, channels: i32): i32 {
+  return c + 32 <= channels ? 8 : c + 16 <= channels ? 4 : 1;
+}
