@@ -2,7 +2,8 @@
  * The gradients of 8-2's second convolution ([32,14,14,32] ⊛ [3,3,32,64], same) timed with dy
  * summed densely and from its nonzeros (src/speed/ops/conv-geometry.ts's SPARSE_MAX_PERMILLE
  * is set from this), dy as a training step gives it: max pooling's gradient (one pixel of each
- * 2×2 window, per channel) and relu's, at several fractions of nonzeros; x like a pooled relu
+ * 2×2 window, per channel) and relu's, at several fractions of nonzeros (past a quarter, nonzeros
+ * scattered at random); x like a pooled relu
  * layer's output (a third exact zeros). Also the listing alone (the sparse op asked to give
  * up at once), what a dy too dense for it costs before the dense product runs.
  *
@@ -54,6 +55,12 @@ function pooledGradient(shape: number[], kept: number, seed: number): Float32Arr
   return out;
 }
 
+/** n values, each nonzero with probability `kept` (past what one pixel of each 2×2 window gives). */
+function scattered(n: number, kept: number, seed: number): Float32Array {
+  const u = uniform(2 * n, seed);
+  return Float32Array.from({ length: n }, (_, i) => (u[2 * i] < kept ? u[2 * i + 1] * 2 - 1 : 0));
+}
+
 function timeIt(rounds: number, body: () => void): number {
   let best = Infinity;
   body();
@@ -87,8 +94,8 @@ async function main(): Promise<void> {
     `| nonzeros of dy | filter, dense | filter, sparse | its listing | input, dense | input, sparse | its listing |`,
   );
   console.log(`|---:|---:|---:|---:|---:|---:|---:|`);
-  for (const kept of [0.05, 0.1, 0.15, 0.2, 0.25, 1]) {
-    const grad = kept < 1 ? pooledGradient([32, 14, 14, 64], kept, 9) : uniform(yFloats, 9);
+  for (const kept of [0.05, 0.1, 0.15, 0.2, 0.25, 0.35, 0.45, 0.55, 1]) {
+    const grad = kept <= 0.25 ? pooledGradient([32, 14, 14, 64], kept, 9) : scattered(yFloats, kept, 9);
     wasm.HEAPF32.set(grad, dy >> 2);
     const nonzero = grad.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0) / grad.length;
     // The listing alone: the sparse op asked to give up unless nothing is nonzero.
