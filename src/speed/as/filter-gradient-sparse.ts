@@ -12,7 +12,7 @@
  */
 import { ConvGeometry } from "./conv-geometry";
 import { KC } from "./gemm";
-import { runAt, sumTerms } from "./sparse-lanes";
+import { listTerm, nonzeros, runAt, sumRun } from "./sparse-lanes";
 
 /**
  * dW's columns [from, from + count) (dW: patch × outC floats at `dW`, patch = fH·fW·inC) from
@@ -23,9 +23,21 @@ import { runAt, sumTerms } from "./sparse-lanes";
  * pixels·8 + 4·count·patch + 128 bytes (depth: the K block's, at most KC) (src/speed/ops/conv2d-backprop-filter.ts's
  * sparseFilterBytes).
  */
-export function filterGradientSparse(geometry: usize, x: usize, dy: usize, from: i32, count: i32, dW: usize, scratch: usize, maxPermille: i32): i32 {
+export function filterGradientSparse(
+  geometry: usize,
+  x: usize,
+  dy: usize,
+  from: i32,
+  count: i32,
+  dW: usize,
+  scratch: usize,
+  maxPermille: i32,
+): i32 {
   const conv = changetype<ConvGeometry>(geometry);
-  const inC = conv.inC, outC = conv.outC, fH = conv.fH, fW = conv.fW;
+  const inC = conv.inC,
+    outC = conv.outC,
+    fH = conv.fH,
+    fW = conv.fW;
   const pixels = conv.batch * conv.outH * conv.outW;
   const patch = fH * fW * inC;
   if ((inC & 3) != 0 || (count & 3) != 0 || fH * fW > 32 || pixels == 0 || count == 0) return 0;
@@ -35,11 +47,11 @@ export function filterGradientSparse(geometry: usize, x: usize, dy: usize, from:
   // gemm's K blocks: the same count of equal depth.
   const blocks = (pixels + KC - 1) / KC;
   const depth = (pixels + blocks - 1) / blocks;
-  const listBytes = <usize>depth << 3;
+  const listBytes = (<usize>depth) << 3;
   const lists = scratch; // column c's terms in the block at lists + c·listBytes
   const counts = lists + <usize>count * listBytes;
   const table = counts + <usize>(4 * count);
-  const transposed = table + (<usize>pixels << 3);
+  const transposed = table + ((<usize>pixels) << 3);
   const zeros = transposed + <usize>(4 * count) * <usize>patch;
   pixelTable(conv, x, table);
   memory.fill(zeros, 0, 128);
@@ -62,10 +74,7 @@ export function filterGradientSparse(geometry: usize, x: usize, dy: usize, from:
           for (let ci = 0; ci < inC;) {
             const vectors = runAt(ci, inC);
             const offset = tap + <usize>(4 * ci);
-            const c = at + <usize>(4 * ci);
-            if (vectors == 8) sumTerms(list, 0, terms, offset, c, first, 8, true, table, bit, zeros);
-            else if (vectors == 4) sumTerms(list, 0, terms, offset, c, first, 4, true, table, bit, zeros);
-            else sumTerms(list, 0, terms, offset, c, first, 1, true, table, bit, zeros);
+            sumRun(vectors, list, 0, terms, offset, at + <usize>(4 * ci), first, true, table, bit, zeros);
             ci += 4 * vectors;
           }
         }
@@ -75,20 +84,10 @@ export function filterGradientSparse(geometry: usize, x: usize, dy: usize, from:
   // dW[r][from + c] = transposed[c][r].
   for (let r = 0; r < patch; r++) {
     const row = dW + <usize>(4 * (r * outC + from));
-    for (let c = 0; c < count; c++) store<f32>(row + <usize>(4 * c), load<f32>(transposed + <usize>(4 * (c * patch + r))));
+    for (let c = 0; c < count; c++)
+      store<f32>(row + <usize>(4 * c), load<f32>(transposed + <usize>(4 * (c * patch + r))));
   }
   return 1;
-}
-
-/** How many of `count` floats (a multiple of 4) in each of `rows` rows `rowBytes` apart are not 0 (NaN counts: it is not 0). */
-function nonzeros(at: usize, rowBytes: usize, count: i32, rows: i32): i32 {
-  const zero = f32x4.splat(0);
-  let sums = i32x4.splat(0);
-  for (let p = 0; p < rows; p++) {
-    const row = at + <usize>p * rowBytes;
-    for (let c = 0; c < count; c += 4) sums = i32x4.sub(sums, f32x4.ne(v128.load(row + <usize>(4 * c)), zero));
-  }
-  return i32x4.extract_lane(sums, 0) + i32x4.extract_lane(sums, 1) + i32x4.extract_lane(sums, 2) + i32x4.extract_lane(sums, 3);
 }
 
 /**
@@ -97,12 +96,26 @@ function nonzeros(at: usize, rowBytes: usize, count: i32, rows: i32): i32 {
  * length at counts[c]. Four columns at a time, their lengths in locals: each term is written
  * and its length advanced by whether g is nonzero, without a branch on it.
  */
-function listColumns(columns: usize, rowBytes: usize, count: i32, k0: i32, end: i32, lists: usize, listBytes: usize, counts: usize): void {
+function listColumns(
+  columns: usize,
+  rowBytes: usize,
+  count: i32,
+  k0: i32,
+  end: i32,
+  lists: usize,
+  listBytes: usize,
+  counts: usize,
+): void {
   const zero = f32x4.splat(0);
   for (let c = 0; c < count; c += 4) {
     const list0 = lists + <usize>c * listBytes;
-    const list1 = list0 + listBytes, list2 = list1 + listBytes, list3 = list2 + listBytes;
-    let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+    const list1 = list0 + listBytes,
+      list2 = list1 + listBytes,
+      list3 = list2 + listBytes;
+    let n0 = 0,
+      n1 = 0,
+      n2 = 0,
+      n3 = 0;
     for (let p = k0; p < end; p++) {
       const g = v128.load(columns + <usize>p * rowBytes + <usize>(4 * c));
       const mask = i32x4.bitmask(f32x4.ne(g, zero));
@@ -119,22 +132,16 @@ function listColumns(columns: usize, rowBytes: usize, count: i32, k0: i32, end: 
   }
 }
 
-/** (p, g) written as term n of `list`; the list's length after it: n + `kept` (1 or 0). */
-// @ts-ignore: decorator
-@inline function listTerm(list: usize, n: i32, p: i32, g: f32, kept: i32): i32 {
-  const term = list + (<usize>n << 3);
-  store<i32>(term, p);
-  store<f32>(term, g, 4);
-  return n + kept;
-}
-
 /**
  * For each output pixel p, at table + 8p: the byte address in x of its patch's first filter
  * position (an address off the image where that position lies over the padding), and a mask
  * with bit kh·fW + kw set where filter position (kh, kw) lies inside the image.
  */
 function pixelTable(conv: ConvGeometry, x: usize, table: usize): void {
-  const inH = conv.inH, inW = conv.inW, fH = conv.fH, fW = conv.fW;
+  const inH = conv.inH,
+    inW = conv.inW,
+    fH = conv.fH,
+    fW = conv.fW;
   const run = 4 * conv.inC;
   let at = table;
   for (let b = 0; b < conv.batch; b++) {

@@ -12,21 +12,37 @@
  */
 import { ConvGeometry } from "./conv-geometry";
 import { KC } from "./gemm";
-import { runAt, sumTerms } from "./sparse-lanes";
+import { listTerm, nonzeros, runAt, sumRun } from "./sparse-lanes";
 
 /**
  * dx (the NHWC images' gradient) from dy (pixels × outC) and Wᵀ (outC × patch floats at
  * `filterT`, patch = fH·fW·inC). Returns 1; or 0, writing nothing, where more than
  * `maxPermille`/1000 of dy is nonzero (the dense product is then faster), or it does not
- * apply: a stride or dilation other than 1, inC not a multiple of 4, more than KC output
+ * apply: a stride or dilation other than 1, inC or outC not a multiple of 4, more than KC output
  * channels (gemm would sum them in two blocks). `scratch` holds pixels·outC·8 + 4·(pixels + 1)
  * bytes (src/speed/ops/conv2d-backprop-input.ts's sparseInputBytes).
  */
-export function inputGradientSparse(geometry: usize, dy: usize, filterT: usize, dx: usize, scratch: usize, maxPermille: i32): i32 {
+export function inputGradientSparse(
+  geometry: usize,
+  dy: usize,
+  filterT: usize,
+  dx: usize,
+  scratch: usize,
+  maxPermille: i32,
+): i32 {
   const conv = changetype<ConvGeometry>(geometry);
-  const inH = conv.inH, inW = conv.inW, inC = conv.inC, outH = conv.outH, outW = conv.outW, outC = conv.outC;
-  const fH = conv.fH, fW = conv.fW, top = conv.top, left = conv.left;
-  if (conv.sH != 1 || conv.sW != 1 || conv.dH != 1 || conv.dW != 1 || (inC & 3) != 0 || outC > KC) return 0;
+  const inH = conv.inH,
+    inW = conv.inW,
+    inC = conv.inC,
+    outH = conv.outH,
+    outW = conv.outW,
+    outC = conv.outC;
+  const fH = conv.fH,
+    fW = conv.fW,
+    top = conv.top,
+    left = conv.left;
+  if (conv.sH != 1 || conv.sW != 1 || conv.dH != 1 || conv.dW != 1 || (inC & 3) != 0 || (outC & 3) != 0 || outC > KC)
+    return 0;
   const pixels = conv.batch * outH * outW;
   const patch = fH * fW * inC;
   const starts = scratch; // pixel p's terms: [starts[p], starts[p + 1])
@@ -57,10 +73,7 @@ export function inputGradientSparse(geometry: usize, dy: usize, filterT: usize, 
             for (let ci = 0; ci < inC;) {
               const vectors = runAt(ci, inC);
               const offset = tap + <usize>(4 * ci);
-              const c = at + <usize>(4 * ci);
-              if (vectors == 8) sumTerms(terms, from, to, offset, c, false, 8, false, 0, 0, 0);
-              else if (vectors == 4) sumTerms(terms, from, to, offset, c, false, 4, false, 0, 0, 0);
-              else sumTerms(terms, from, to, offset, c, false, 1, false, 0, 0, 0);
+              sumRun(vectors, terms, from, to, offset, at + <usize>(4 * ci), false, false, 0, 0, 0);
               ci += 4 * vectors;
             }
           }
@@ -74,51 +87,38 @@ export function inputGradientSparse(geometry: usize, dy: usize, filterT: usize, 
 /**
  * Each pixel p of dy listed as its nonzero (Wᵀ's row address for the channel, g) in channel
  * order, from terms + 8·starts[p] (NaN is listed: it is not 0); returns how many in all, or
- * −1 having listed nothing where more than `limit` are nonzero. Each term is written and the
- * count advanced by whether g is nonzero, without a branch on it.
+ * −1 having listed nothing where more than `limit` are nonzero.
  */
-function listRows(dy: usize, outC: i32, pixels: i32, filterT: usize, patch: i32, starts: usize, terms: usize, limit: i64): i32 {
+function listRows(
+  dy: usize,
+  outC: i32,
+  pixels: i32,
+  filterT: usize,
+  patch: i32,
+  starts: usize,
+  terms: usize,
+  limit: i64,
+): i32 {
+  const rows = (<usize>outC) << 2;
+  if (<i64>nonzeros(dy, rows, outC, pixels) > limit) return -1;
   const zero = f32x4.splat(0);
-  const rows = <usize>outC << 2;
-  const vectorEnd = outC & ~3;
-  let sums = i32x4.splat(0);
-  for (let p = 0; p < pixels; p++) {
-    const row = dy + <usize>p * rows;
-    for (let c = 0; c < vectorEnd; c += 4) sums = i32x4.sub(sums, f32x4.ne(v128.load(row + <usize>(4 * c)), zero));
-    for (let c = vectorEnd; c < outC; c++) sums = i32x4.sub(sums, i32x4.splat(load<f32>(row + <usize>(4 * c)) != 0 ? -1 : 0));
-  }
-  const total = i32x4.extract_lane(sums, 0) + i32x4.extract_lane(sums, 1) + i32x4.extract_lane(sums, 2) + i32x4.extract_lane(sums, 3);
-  if (<i64>total > limit) return -1;
   const rowBytes = <usize>(4 * patch);
   let n = 0;
   for (let p = 0; p < pixels; p++) {
     store<i32>(starts + <usize>(4 * p), n);
     const row = dy + <usize>p * rows;
-    let c = 0;
-    for (; c < vectorEnd; c += 4) {
+    for (let c = 0; c < outC; c += 4) {
       const g = v128.load(row + <usize>(4 * c));
       const mask = i32x4.bitmask(f32x4.ne(g, zero));
       if (mask == 0) continue;
-      const w = filterT + <usize>c * rowBytes;
+      const w = <i32>(filterT + <usize>c * rowBytes);
+      const r = <i32>rowBytes;
       n = listTerm(terms, n, w, f32x4.extract_lane(g, 0), mask & 1);
-      n = listTerm(terms, n, w + rowBytes, f32x4.extract_lane(g, 1), (mask >> 1) & 1);
-      n = listTerm(terms, n, w + 2 * rowBytes, f32x4.extract_lane(g, 2), (mask >> 2) & 1);
-      n = listTerm(terms, n, w + 3 * rowBytes, f32x4.extract_lane(g, 3), mask >> 3);
-    }
-    for (; c < outC; c++) {
-      const g = load<f32>(row + <usize>(4 * c));
-      n = listTerm(terms, n, filterT + <usize>c * rowBytes, g, g != 0 ? 1 : 0);
+      n = listTerm(terms, n, w + r, f32x4.extract_lane(g, 1), (mask >> 1) & 1);
+      n = listTerm(terms, n, w + 2 * r, f32x4.extract_lane(g, 2), (mask >> 2) & 1);
+      n = listTerm(terms, n, w + 3 * r, f32x4.extract_lane(g, 3), mask >> 3);
     }
   }
   store<i32>(starts + <usize>(4 * pixels), n);
   return n;
-}
-
-/** (Wᵀ's row address, g) written as term n; the count after it: n + `kept` (1 or 0). */
-// @ts-ignore: decorator
-@inline function listTerm(terms: usize, n: i32, row: usize, g: f32, kept: i32): i32 {
-  const term = terms + (<usize>n << 3);
-  store<i32>(term, <i32>row);
-  store<f32>(term, g, 4);
-  return n + kept;
 }

@@ -66,3 +66,35 @@ import { madd } from "./gemm-tiles";
 @inline export function runAt(c: i32, channels: i32): i32 {
   return c + 32 <= channels ? 8 : c + 16 <= channels ? 4 : 1;
 }
+
+/** {@link sumTerms} for a run of `vectors` vectors (8, 4 or 1, as {@link runAt} gives) known only at run time. */
+// @ts-ignore: decorator
+@inline export function sumRun(vectors: i32, list: usize, from: i32, to: i32, offset: usize, c: usize, first: bool, gather: bool, table: usize, bit: i32, zeros: usize): void {
+  if (vectors == 8) sumTerms(list, from, to, offset, c, first, 8, gather, table, bit, zeros);
+  else if (vectors == 4) sumTerms(list, from, to, offset, c, first, 4, gather, table, bit, zeros);
+  else sumTerms(list, from, to, offset, c, first, 1, gather, table, bit, zeros);
+}
+
+/**
+ * (word, g) written as term n of the list at `list` (8 bytes a term); the list's length after
+ * it: n + `kept` (1 where g is nonzero, else 0: the term is written either way and the next one
+ * overwrites it, so listing needs no branch on g).
+ */
+// @ts-ignore: decorator
+@inline export function listTerm(list: usize, n: i32, word: i32, g: f32, kept: i32): i32 {
+  const term = list + (<usize>n << 3);
+  store<i32>(term, word);
+  store<f32>(term, g, 4);
+  return n + kept;
+}
+
+/** How many of `count` floats (a multiple of 4) in each of `rows` rows `rowBytes` apart are not 0 (NaN counts: it is not 0). */
+export function nonzeros(at: usize, rowBytes: usize, count: i32, rows: i32): i32 {
+  const zero = f32x4.splat(0);
+  let sums = i32x4.splat(0);
+  for (let p = 0; p < rows; p++) {
+    const row = at + <usize>p * rowBytes;
+    for (let c = 0; c < count; c += 4) sums = i32x4.sub(sums, f32x4.ne(v128.load(row + <usize>(4 * c)), zero));
+  }
+  return i32x4.extract_lane(sums, 0) + i32x4.extract_lane(sums, 1) + i32x4.extract_lane(sums, 2) + i32x4.extract_lane(sums, 3);
+}
