@@ -44,7 +44,13 @@ interface FilterGradientJob {
   columns: [from: number, count: number];
 }
 
-export type SecondCoreJob = ConvolveJob | InputGradientJob | FilterGradientJob;
+/** Some columns of a matrix product: {@link AsOps.gemm}'s arguments, at the shared memory's addresses. */
+interface GemmJob {
+  kind: "gemm";
+  args: Parameters<AsOps["gemm"]>;
+}
+
+export type SecondCoreJob = ConvolveJob | InputGradientJob | FilterGradientJob | GemmJob;
 
 type Heap = { HEAP32: Int32Array };
 
@@ -55,6 +61,7 @@ const RUN_JOB: {
   convolve: (ops, heap, j) => convolveAt(ops, heap, j.info, j.scratch, j.x, j.filter, j.bias, j.relu, j.y),
   inputGradient: (ops, heap, j) => inputGradientAt(ops, heap, j.info, j.scratch, j.dy, j.filter, j.dx),
   filterGradient: (ops, heap, j) => filterGradientAt(ops, heap, j.info, j.scratch, j.x, j.dy, j.dW, j.columns),
+  gemm: (ops, _heap, j) => ops.gemm(...j.args),
 };
 
 /** Run `job` with `ops` on the memory `heap` views. */

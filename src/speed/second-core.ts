@@ -28,9 +28,14 @@ const PATIENCE_MS = 60_000;
  * of copies and hand-over: 8-2's first convolution, 7 MFLOP a part, took 0.5–0.75 ms less a
  * step split than not in three runs of bench/second-core.ts, which measures both sides),
  * `ownShare`, the part of a split layer's work this thread keeps (it also copies the other
- * part in and out), and `enabled` (tests and the bench compare one core with two in one process).
+ * part in and out), `splitDense`, whether Dense layers' products split too by columns (off:
+ * in bench/second-core.ts on this 2-vCPU machine, 2026-12-07, load 0.5–0.8, split Dense products
+ * made every model slower: 300/100 2.06 ms/step against 1.91, the CNN 16.5 against 14.4, the
+ * lesson's model, whose parts are under 5 MFLOP, 1.02 against 0.44 split at any size; a part's
+ * copies take 0.12–0.17 ms against its 0.3–0.4 ms of products), and `enabled` (tests and
+ * the bench compare one core with two in one process).
  */
-export const secondCoreSettings = { minPartFlops: 5e6, ownShare: 0.5, enabled: true };
+export const secondCoreSettings = { minPartFlops: 5e6, ownShare: 0.5, splitDense: false, enabled: true };
 
 /** The shared memory's largest size in 64 KiB pages (1 GiB): the shared builds' `maximumMemory`. */
 const MAX_PAGES = 16384;
@@ -190,7 +195,7 @@ export class SecondCore {
 export type HeapRun = [at: number, floats: number] | [at: number, floats: number, rows: number, stride: number];
 
 /** A part of a layer's work, described for {@link runPart}. */
-export interface Part {
+interface Part {
   /** What the part reads, copied in before it starts. */
   inputs: HeapRun[];
   /** What the part writes, copied out when it ends. */
@@ -226,7 +231,7 @@ function copyRun(run: HeapRun, heap: Float32Array, shared: Float32Array, at: num
  * @example
  * runPart(core, step.heap, part, () => convolveAt(…own images…), () => convolveAt(…the rest…));
  */
-export function runPart(core: SecondCore, heap: Float32Array, part: Part, own: () => void, fallback: () => void): void {
+function runPart(core: SecondCore, heap: Float32Array, part: Part, own: () => void, fallback: () => void): void {
   const runs = [...part.inputs, ...part.outputs];
   const blocks = core.layout([...runs.map((r) => 4 * spanOf(r)), ...part.scratch]);
   if (!blocks) {
@@ -249,6 +254,46 @@ export function runPart(core: SecondCore, heap: Float32Array, part: Part, own: (
     return;
   }
   part.outputs.forEach((run, i) => copyRun(run, heap, shared, outputs[i] / 4, false));
+}
+
+/**
+ * `run(0, total)`, or, where `own` < `total`, `run(0, own)` here while the second core runs the
+ * rest, `run(own, total − own)`, as `part(own, total − own)` describes (runPart's fallback: the
+ * same call here). `heap` is tfjs's heap as floats.
+ *
+ * @example
+ * splitWork(step.heap, ownColumns(n, 2 * m * k), n, (from, count) => product(from, count), part);
+ */
+export function splitWork(
+  heap: Float32Array,
+  own: number,
+  total: number,
+  run: (first: number, count: number) => void,
+  part: (own: number, count: number) => Part,
+): void {
+  const handTo = own < total ? secondCore() : null;
+  if (!handTo) return run(0, total);
+  runPart(
+    handTo,
+    heap,
+    part(own, total - own),
+    () => run(0, own),
+    () => run(own, total - own),
+  );
+}
+
+/**
+ * Where a product's `columns` split: the first column the second core takes, about `ownShare`
+ * of them and a multiple of 8 (gemm's widest register tile, so both sides sweep the tiles an
+ * unsplit product would, and every sum keeps its bits), or `columns` where the second core's
+ * part, `flopsPerColumn` each, would be less than `minPartFlops`.
+ *
+ * @example
+ * const own = ownColumns(300, 2 * 64 * 784); // 152
+ */
+export function ownColumns(columns: number, flopsPerColumn: number): number {
+  const own = 8 * Math.ceil((columns * secondCoreSettings.ownShare) / 8);
+  return own < columns && flopsPerColumn * (columns - own) >= secondCoreSettings.minPartFlops ? own : columns;
 }
 
 let core: SecondCore | null | undefined;

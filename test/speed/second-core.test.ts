@@ -2,7 +2,7 @@
  * The second core (src/speed/second-core.ts): a Conv2D unit's work split between this thread
  * and the worker gives every loss, metric and gradient bit for bit as one core does, on odd
  * shapes (batch 7, 9×11 images, 12 and 20 filters, same and valid padding, stride 2) and on the
- * 8-2 CNN at its own threshold; a part that fails in the worker throws the worker's error
+ * 8-2 CNN at its own threshold; Dense layers split by columns (off by default) likewise; a part that fails in the worker throws the worker's error
  * here; and the sleeping worker does not keep a process alive.
  */
 import assert from "node:assert/strict";
@@ -116,6 +116,48 @@ test("the 8-2 CNN's convolutions at batch 32: both convolutions' products go to 
   // layer), the second's forward, filter gradient and input gradient (115 MFLOP a part).
   assert.equal(parts, 5, "forward and filter gradient of both convolutions, and the second one's input gradient");
   assertSameBits(two, one, "8-2 CNN");
+  tf.dispose([x, y]);
+  m.dispose();
+});
+
+test("Dense products split by columns (splitDense) give the same bits as one core: odd widths, relu and linear, with and without bias", () => {
+  const saved = { ...secondCoreSettings };
+  Object.assign(secondCoreSettings, { minPartFlops: 0, splitDense: true });
+  try {
+    // 37 inputs: x has zeros (relu's) for dW's zero skipping; 29 and 13 columns: splits at 16 and 8, tails of 5 and 5.
+    const m = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [37], units: 29, activation: "relu" }),
+        tf.layers.dense({ units: 13, activation: "linear", useBias: false }),
+        tf.layers.dense({ units: 3, activation: "softmax" }),
+      ],
+    });
+    m.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+    const x = tf.tidy(() => tf.relu(tf.randomUniform([7, 37], -1, 1, "float32", 11)));
+    const y = tf.tensor1d([0, 1, 2, 1, 0, 2, 1]);
+    const { two, one, parts } = bothWays(m, x, y);
+    // Forward and dW of the two layers 8 or more columns wide (the 3-column softmax layer has no second part).
+    assert.equal(parts, 4, "parts the worker ran in one step");
+    assertSameBits(two, one, "split Dense");
+    tf.dispose([x, y]);
+    m.dispose();
+  } finally {
+    Object.assign(secondCoreSettings, saved);
+  }
+});
+
+test("splitDense is off by default: the 300/100 model's step hands nothing to the second core", () => {
+  const m = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [784], units: 300, activation: "relu" }),
+      tf.layers.dense({ units: 100, activation: "relu" }),
+      tf.layers.dense({ units: 10, activation: "softmax" }),
+    ],
+  });
+  m.compile({ optimizer: "rmsprop", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  const x = tf.randomUniform([64, 784], 0, 1, "float32", 2);
+  const y = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10));
+  assert.equal(planStep(m, x, y).parts, 0);
   tf.dispose([x, y]);
   m.dispose();
 });

@@ -12,7 +12,7 @@ import { conv2DInfo, filterGradientAt, filterGradientScratch } from "../ops/conv
 import { inputGradientAt, inputGradientScratch } from "../ops/conv2d-backprop-input";
 import { convolveAt } from "../ops/conv2d";
 import { convScratch, productSize } from "../ops/conv-geometry";
-import { runPart, secondCore, secondCoreSettings, type HeapRun, type Part } from "../second-core";
+import { ownColumns, secondCoreSettings, splitWork, type HeapRun } from "../second-core";
 import { scratchBlocks, scratchFloatsFor } from "./scratch";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
@@ -88,11 +88,9 @@ export class Conv2DUnit implements Unit {
     return this.flops(batch - own) >= secondCoreSettings.minPartFlops ? own : batch;
   }
 
-  /** The first filter whose column of dW the second core computes (about `ownShare` of them, a multiple of 8: the same register tiles as unsplit), or all filters where it does not pay. */
+  /** The first filter whose column of dW the second core computes ({@link ownColumns}), or all filters where it does not pay. */
   private ownFilters(batch: number): number {
-    const co = this.info.outChannels;
-    const own = 8 * Math.ceil((co * secondCoreSettings.ownShare) / 8);
-    return own < co && (this.flops(batch) * (co - own)) / co >= secondCoreSettings.minPartFlops ? own : co;
+    return ownColumns(this.info.outChannels, this.flops(batch) / this.info.outChannels);
   }
 
   forward(step: StepContext, at: UnitBuffers): void {
@@ -105,7 +103,7 @@ export class Conv2DUnit implements Unit {
       const [x, y] = [at.input + first * this.inputSize, at.output + first * this.outputSize];
       convolveAt(step.ops, int32(step), info, scratch, 4 * x, 4 * w, bias, relu, 4 * y);
     };
-    splitWork(step, this.ownImages(step.batch), step.batch, convolve, (own, images) => {
+    splitWork(step.heap, this.ownImages(step.batch), step.batch, convolve, (own, images) => {
       const info = this.geometry(images);
       return {
         inputs: [
@@ -140,7 +138,7 @@ export class Conv2DUnit implements Unit {
       filterGradientAt(step.ops, int32(step), info, scratch, 4 * at.input, 4 * dz, 4 * dW, [from, count]);
     };
     const { patch } = productSize(info);
-    splitWork(step, this.ownFilters(step.batch), co, columns, (own) => ({
+    splitWork(step.heap, this.ownFilters(step.batch), co, columns, (own) => ({
       inputs: [
         [at.input, step.batch * this.inputSize],
         [dz, step.batch * this.outputSize],
@@ -169,7 +167,7 @@ export class Conv2DUnit implements Unit {
       const [dy, dx] = [dz + first * this.outputSize, dInput + first * this.inputSize];
       inputGradientAt(step.ops, int32(step), info, scratch, 4 * dy, 4 * w, 4 * dx);
     };
-    splitWork(step, this.ownImages(step.batch), step.batch, images, (own, count) => {
+    splitWork(step.heap, this.ownImages(step.batch), step.batch, images, (own, count) => {
       const info = this.geometry(count);
       return {
         inputs: [
@@ -188,29 +186,6 @@ export class Conv2DUnit implements Unit {
     const i = this.info;
     return i.filterHeight * i.filterWidth * i.inChannels * i.outChannels;
   }
-}
-
-/**
- * `run(0, total)`, or, where `own` < `total`, `run(0, own)` here while the second core runs the
- * rest, `run(own, total − own)`, as `part(own, total − own)` describes (runPart's fallback: the
- * same call here).
- */
-function splitWork(
-  step: StepContext,
-  own: number,
-  total: number,
-  run: (first: number, count: number) => void,
-  part: (own: number, count: number) => Part,
-): void {
-  const core = own < total ? secondCore() : null;
-  if (!core) return run(0, total);
-  runPart(
-    core,
-    step.heap,
-    part(own, total - own),
-    () => run(0, own),
-    () => run(own, total - own),
-  );
 }
 
 /** The heap as int32, for the geometry blocks the ops read. */

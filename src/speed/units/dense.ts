@@ -4,7 +4,8 @@
  * {@link ActivationUnit}, as tfjs applies them after the bias add).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { gemmScratchBytes, GEMM_SKIP_SCRATCH_BYTES, MATRIX_SKIP, MATRIX_WHOLE } from "../as-ops";
+import { gemmScratchBytes, GEMM_SCRATCH_BYTES, GEMM_SKIP_SCRATCH_BYTES, MATRIX_SKIP, MATRIX_WHOLE } from "../as-ops";
+import { ownColumns, secondCoreSettings, splitWork, type HeapRun } from "../second-core";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
 export class DenseUnit implements Unit {
@@ -36,24 +37,47 @@ export class DenseUnit implements Unit {
     const [k, n] = [this.inputSize, this.outputSize];
     const [w, b] = at.weights;
     const ld = 4 * n;
-    const bias = this.bias ? 4 * b : 0;
-    ops.gemm(
-      m,
-      n,
-      k,
-      MATRIX_WHOLE,
-      4 * at.input,
-      4 * k,
-      4,
-      4 * w,
-      ld,
-      4 * at.output,
-      ld,
-      0,
-      4 * at.scratch,
-      bias,
-      this.relu ? 1 : 0,
-    );
+    const relu = this.relu ? 1 : 0;
+    // Columns [from, from + count) of output = input · kernel (+ bias) (relu).
+    const columns = (from: number, count: number): void => {
+      const bias = this.bias ? 4 * (b + from) : 0;
+      ops.gemm(
+        m,
+        count,
+        k,
+        MATRIX_WHOLE,
+        4 * at.input,
+        4 * k,
+        4,
+        4 * (w + from),
+        ld,
+        4 * (at.output + from),
+        ld,
+        0,
+        4 * at.scratch,
+        bias,
+        relu,
+      );
+    };
+    splitWork(step.heap, this.ownColumns(m), n, columns, (own, count) => ({
+      inputs: [[at.input, m * k], [w + own, count, k, n], ...(this.bias ? [[b + own, count] as HeapRun] : [])],
+      outputs: [[at.output + own, count, m, n]],
+      scratch: [gemmScratchBytes(m, k)],
+      // Each block starts at column `own` of its matrix's row 0, with the matrix's row stride.
+      job: ([x, kernel, bias = 0], [y], [scratch]) => ({
+        kind: "gemm",
+        args: [m, count, k, MATRIX_WHOLE, x, 4 * k, 4, kernel, ld, y, ld, 0, scratch, bias, relu],
+      }),
+    }));
+  }
+
+  /**
+   * The first output column the second core computes, forward and in dW, where
+   * `secondCoreSettings.splitDense` is on and the part pays ({@link ownColumns}); all of them otherwise.
+   */
+  private ownColumns(batch: number): number {
+    const n = this.outputSize;
+    return secondCoreSettings.splitDense ? ownColumns(n, 2 * batch * this.inputSize) : n;
   }
 
   backward(step: StepContext, at: UnitBuffers, dz: number, dInput: number | null, grads: number[]): void {
@@ -66,9 +90,39 @@ export class DenseUnit implements Unit {
     // dW = inputᵀ · dz: M = inputs, N = units, K = batch. The input's exact zeros (background
     // pixels, relu's zeros) add nothing to dW when dz is finite.
     const ld = 4 * n;
-    if (ops.allFinite(batch * n, 4 * dz))
-      ops.gemm(k, n, batch, MATRIX_SKIP, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 0, 4 * packed, 0, 0);
-    else ops.gemm(k, n, batch, MATRIX_WHOLE, 4 * at.input, 4, 4 * k, 4 * dz, ld, 4 * grads[0], ld, 0, 4 * packed, 0, 0);
+    const kind = ops.allFinite(batch * n, 4 * dz) ? MATRIX_SKIP : MATRIX_WHOLE;
+    const dW = grads[0];
+    // Columns [from, from + count) of dW.
+    const columns = (from: number, count: number): void =>
+      ops.gemm(
+        k,
+        count,
+        batch,
+        kind,
+        4 * at.input,
+        4,
+        4 * k,
+        4 * (dz + from),
+        ld,
+        4 * (dW + from),
+        ld,
+        0,
+        4 * packed,
+        0,
+        0,
+      );
+    splitWork(step.heap, this.ownColumns(batch), n, columns, (own, count) => ({
+      inputs: [
+        [at.input, batch * k],
+        [dz + own, count, batch, n],
+      ],
+      outputs: [[dW + own, count, k, n]],
+      scratch: [Math.max(GEMM_SCRATCH_BYTES, GEMM_SKIP_SCRATCH_BYTES)],
+      job: ([x, dy], [block], [scratch]) => ({
+        kind: "gemm",
+        args: [k, count, batch, kind, x, 4, 4 * k, dy, ld, block, ld, 0, scratch, 0, 0],
+      }),
+    }));
     if (dInput === null) return;
     // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
     ops.transpose(k, n, 4 * at.weights[0], 4 * transposed);
