@@ -14,8 +14,11 @@ import json
 import statistics
 import time
 
-import numpy as np
-import torch
+from blas_threads import pin
+
+pin(default=1)  # before numpy and torch load OpenBLAS: see blas_threads.py
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 DATA = "/usr/share/datasets/fashion-mnist"
 

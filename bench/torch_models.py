@@ -9,15 +9,21 @@ sequences bench/models.ts's benchTokens makes. Runs --warmup steps, then times -
 the next steps x batch samples, shuffled. Prints one JSON line: msPerStep (wall clock) and
 cpuMsPerStep (this process's CPU time).
 
-    /usr/bin/python3 bench/torch_models.py --model lesson --threads 1 --steps 300 --warmup 30
+    /usr/bin/python3 bench/torch_models.py --model lesson --threads 1 [--blas-threads 2] --steps 300 --warmup 30
+
+OpenBLAS takes --threads too, or --blas-threads where given (bench/blas_threads.py).
 """
 import argparse
 import gzip
 import json
+import os
 import time
 
-import numpy as np
-import torch
+from blas_threads import pin
+
+pin(default=1)  # before numpy and torch load OpenBLAS: see blas_threads.py
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 DATA = "/usr/share/datasets/fashion-mnist"
 nn = torch.nn
@@ -93,6 +99,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="lesson")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--blas-threads", type=int, default=0, help="OpenBLAS's threads; 0: as --threads")
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
     args = parser.parse_args()
@@ -129,6 +136,7 @@ def main():
     print(json.dumps({
         "model": args.model,
         "threads": torch.get_num_threads(),
+        "blasThreads": int(os.environ.get("OPENBLAS_NUM_THREADS", "0")),
         "torch": torch.__version__,
         "steps": args.steps,
         "msPerStep": wall * 1000 / args.steps,

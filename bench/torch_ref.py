@@ -15,8 +15,11 @@ import resource
 import statistics
 import time
 
-import numpy as np
-import torch
+from blas_threads import pin
+
+pin(default=0)  # before numpy and torch load OpenBLAS: see blas_threads.py
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 DATA = "/usr/share/datasets/fashion-mnist"
 

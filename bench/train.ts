@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the models of `bench/models.ts` (the lesson's and its neighbours), each timed
- * on tslab-dl's default path, on stock tfjs (wasm), and with PyTorch at 1 thread and at all
- * cores, on the same Fashion-MNIST images in the same run. Prints a table and writes
+ * on tslab-dl's default path, on stock tfjs (wasm), and with PyTorch at 1 thread (OpenBLAS too),
+ * at 1 thread with OpenBLAS on all cores (its default here) and at all cores, on the same
+ * Fashion-MNIST images in the same run. Prints a table and writes
  * `bench/RESULTS.md` (the README quotes it) and `out/bench/models-<time>.json`.
  *
  * Options: --steps N timed steps per model (default 300), --warmup N (default 30),
@@ -225,6 +226,16 @@ function main(): void {
           : { skipped: `${python} cannot import torch` },
     },
     {
+      key: "torchBlas",
+      run: (m, steps, warmup) =>
+        torchVersion
+          ? runJson<Timing>(python, [
+              "bench/torch_models.py",
+              ...["--model", m, "--threads", "1", "--blas-threads", String(cores), ...stepArgs(m, steps, warmup)],
+            ])
+          : { skipped: `${python} cannot import torch` },
+    },
+    {
       key: "torchAll",
       run: (m, steps, warmup) =>
         torchVersion
@@ -301,9 +312,9 @@ function main(): void {
   const finished = new Date();
 
   const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} (${vectorWidth()}), ${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
-  /** tslab-dl's ms/step over PyTorch's at its faster thread setting, or "—". */
+  /** tslab-dl's ms/step over PyTorch's at its fastest thread setting, or "—". */
   const ratioOf = (r: Record<string, Outcome>): string => {
-    const torchTimes = [r.torch1, r.torchAll].filter((t): t is Timing => !!t && !("skipped" in t));
+    const torchTimes = [r.torch1, r.torchBlas, r.torchAll].filter((t): t is Timing => !!t && !("skipped" in t));
     const faster = torchTimes.length ? Math.min(...torchTimes.map((t) => t.msPerStep)) : NaN;
     const ours = r.ours;
     return ours && !("skipped" in ours) && Number.isFinite(faster) ? (ours.msPerStep / faster).toFixed(2) : "—";
@@ -316,18 +327,18 @@ function main(): void {
       ours && !("skipped" in ours) && r.torch1 && !("skipped" in r.torch1)
         ? (ours.cpuMsPerStep / r.torch1.cpuMsPerStep).toFixed(2)
         : "—";
-    return `| ${BENCH_MODELS[model].title} | **${fmtSpread(ours)}** | ${fmtSpread(r.torch1)} | ${fmtSpread(r.torchAll)} | **${ratio}** | ${fmt(r.stock)} | ${cpuRatio} |`;
+    return `| ${BENCH_MODELS[model].title} | **${fmtSpread(ours)}** | ${fmtSpread(r.torch1)} | ${fmtSpread(r.torchBlas)} | ${fmtSpread(r.torchAll)} | **${ratio}** | ${fmt(r.stock)} | ${cpuRatio} |`;
   });
   const steadyRows = steadyModels.map((model) => {
     const r = steady[model];
-    return `| ${BENCH_MODELS[model].title} | **${fmtSpread(r.ours)}** | ${fmtSpread(r.torch1)} | ${fmtSpread(r.torchAll)} | **${ratioOf(r)}** |`;
+    return `| ${BENCH_MODELS[model].title} | **${fmtSpread(r.ours)}** | ${fmtSpread(r.torch1)} | ${fmtSpread(r.torchBlas)} | ${fmtSpread(r.torchAll)} | **${ratioOf(r)}** |`;
   });
   const steadyTable = steadyModels.length
     ? [
         `After ${options.steadySteps} warm-up steps, ${options.steadySteps} timed (the dense models and the CNN, which times a tenth as many; ${options.rounds} round(s), the paths taking turns): what a long fit meets after its first epoch or so. V8 optimises the JavaScript around tslab-dl's kernels over the first several hundred steps of a process; PyTorch has no such warm-up.`,
         "",
-        `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch |`,
-        "|---|---:|---:|---:|---:|",
+        `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch 1 thread, BLAS ${cores} | PyTorch ${cores} threads | ratio vs fastest PyTorch |`,
+        "|---|---:|---:|---:|---:|---:|",
         ...steadyRows,
       ]
     : [];
@@ -340,8 +351,8 @@ function main(): void {
     ...steadyModels.flatMap((model) => skippedIn(`${model} (long run)`, steady[model])),
   ];
   const table = [
-    `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch ${cores} threads | ratio vs faster PyTorch | stock tfjs wasm | CPU-time ratio vs PyTorch 1 thread |`,
-    "|---|---:|---:|---:|---:|---:|---:|",
+    `| model | tslab-dl ms/step | PyTorch 1 thread | PyTorch 1 thread, BLAS ${cores} | PyTorch ${cores} threads | ratio vs fastest PyTorch | stock tfjs wasm | CPU-time ratio vs PyTorch 1 thread |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
   ];
   const text = [
@@ -362,7 +373,7 @@ function main(): void {
         ? ` (raised from 1.5 with --max-load for this run: its figures were taken beside other work and compare nothing); this run began at ${load.toFixed(2)}.`
         : `; this run began at ${load.toFixed(2)}, with nothing else on the machine.`),
     "",
-    "ms/step is wall-clock time per training step (forward, backward, optimizer update and `fit`'s batch loop). The CPU-time ratio divides this process's CPU time per step by PyTorch's at 1 thread: steadier than wall time when other work shares the machine.",
+    `ms/step is wall-clock time per training step (forward, backward, optimizer update and \`fit\`'s batch loop). PyTorch runs three ways: 1 thread, its products' OpenBLAS on 1 thread too (OPENBLAS_NUM_THREADS, bench/blas_threads.py: torch.set_num_threads alone leaves OpenBLAS a thread per core); 1 thread with OpenBLAS on ${cores} (PyTorch's default on this machine); and ${cores} threads. The ratio is against the fastest of the three. The CPU-time ratio divides this process's CPU time per step by PyTorch's at 1 thread: steadier than wall time when other work shares the machine.`,
     "",
     ...(steadyTable.length ? ["## After warm-up", "", ...steadyTable, ""] : []),
     "## Which path each model took",
