@@ -178,6 +178,9 @@ export interface AsOps extends Record<`${BinaryName}_${"vv" | "vs" | "sv"}`, Bin
   recurrentSequence(...args: number[]): void;
 }
 
+/** {@link AsOps.gemm}'s arguments, as a layer hands them to the second core's gemm job. */
+export type GemmArgs = Parameters<AsOps["gemm"]>;
+
 /** Bytes of scratch {@link AsOps.gemm} needs. */
 export const GEMM_SCRATCH_BYTES = 4 * 4 * 256;
 /** Bytes of scratch {@link AsOps.gemm} needs to skip zeros (MATRIX_SKIP). */

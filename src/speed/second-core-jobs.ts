@@ -4,7 +4,7 @@
  * heap, at the shared memory's addresses.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { AsOps } from "./as-ops";
+import type { AsOps, GemmArgs } from "./as-ops";
 import { filterGradientAt } from "./ops/conv2d-backprop-filter";
 import { inputGradientAt } from "./ops/conv2d-backprop-input";
 import { convolveAt } from "./ops/conv2d";
@@ -47,7 +47,7 @@ interface FilterGradientJob {
 /** Some columns of a matrix product: {@link AsOps.gemm}'s arguments, at the shared memory's addresses. */
 interface GemmJob {
   kind: "gemm";
-  args: Parameters<AsOps["gemm"]>;
+  args: GemmArgs;
 }
 
 export type SecondCoreJob = ConvolveJob | InputGradientJob | FilterGradientJob | GemmJob;

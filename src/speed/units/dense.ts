@@ -4,7 +4,14 @@
  * {@link ActivationUnit}, as tfjs applies them after the bias add).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { gemmScratchBytes, GEMM_SCRATCH_BYTES, GEMM_SKIP_SCRATCH_BYTES, MATRIX_SKIP, MATRIX_WHOLE } from "../as-ops";
+import {
+  gemmScratchBytes,
+  GEMM_SCRATCH_BYTES,
+  GEMM_SKIP_SCRATCH_BYTES,
+  MATRIX_SKIP,
+  MATRIX_WHOLE,
+  type GemmArgs,
+} from "../as-ops";
 import { ownColumns, secondCoreSettings, splitWork, type HeapRun } from "../second-core";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
@@ -38,35 +45,36 @@ export class DenseUnit implements Unit {
     const [w, b] = at.weights;
     const ld = 4 * n;
     const relu = this.relu ? 1 : 0;
-    // Columns [from, from + count) of output = input · kernel (+ bias) (relu).
+    // Columns of output = input · kernel (+ bias) (relu), at byte addresses on either memory.
+    const product = (count: number, x: number, kernel: number, y: number, scratch: number, bias: number): GemmArgs => [
+      m,
+      count,
+      k,
+      MATRIX_WHOLE,
+      x,
+      4 * k,
+      4,
+      kernel,
+      ld,
+      y,
+      ld,
+      0,
+      scratch,
+      bias,
+      relu,
+    ];
     const columns = (from: number, count: number): void => {
       const bias = this.bias ? 4 * (b + from) : 0;
-      ops.gemm(
-        m,
-        count,
-        k,
-        MATRIX_WHOLE,
-        4 * at.input,
-        4 * k,
-        4,
-        4 * (w + from),
-        ld,
-        4 * (at.output + from),
-        ld,
-        0,
-        4 * at.scratch,
-        bias,
-        relu,
-      );
+      ops.gemm(...product(count, 4 * at.input, 4 * (w + from), 4 * (at.output + from), 4 * at.scratch, bias));
     };
-    splitWork(step.heap, this.ownColumns(m), n, columns, (own, count) => ({
+    splitWork(step.heap, this.splitColumn(m), n, columns, (own, count) => ({
       inputs: [[at.input, m * k], [w + own, count, k, n], ...(this.bias ? [[b + own, count] as HeapRun] : [])],
       outputs: [[at.output + own, count, m, n]],
       scratch: [gemmScratchBytes(m, k)],
       // Each block starts at column `own` of its matrix's row 0, with the matrix's row stride.
       job: ([x, kernel, bias = 0], [y], [scratch]) => ({
         kind: "gemm",
-        args: [m, count, k, MATRIX_WHOLE, x, 4 * k, 4, kernel, ld, y, ld, 0, scratch, bias, relu],
+        args: product(count, x, kernel, y, scratch, bias),
       }),
     }));
   }
@@ -75,7 +83,7 @@ export class DenseUnit implements Unit {
    * The first output column the second core computes, forward and in dW, where
    * `secondCoreSettings.splitDense` is on and the part pays ({@link ownColumns}); all of them otherwise.
    */
-  private ownColumns(batch: number): number {
+  private splitColumn(batch: number): number {
     const n = this.outputSize;
     return secondCoreSettings.splitDense ? ownColumns(n, 2 * batch * this.inputSize) : n;
   }
@@ -92,36 +100,34 @@ export class DenseUnit implements Unit {
     const ld = 4 * n;
     const kind = ops.allFinite(batch * n, 4 * dz) ? MATRIX_SKIP : MATRIX_WHOLE;
     const dW = grads[0];
-    // Columns [from, from + count) of dW.
+    // Columns of dW, at byte addresses on either memory.
+    const product = (count: number, x: number, dy: number, block: number, scratch: number): GemmArgs => [
+      k,
+      count,
+      batch,
+      kind,
+      x,
+      4,
+      4 * k,
+      dy,
+      ld,
+      block,
+      ld,
+      0,
+      scratch,
+      0,
+      0,
+    ];
     const columns = (from: number, count: number): void =>
-      ops.gemm(
-        k,
-        count,
-        batch,
-        kind,
-        4 * at.input,
-        4,
-        4 * k,
-        4 * (dz + from),
-        ld,
-        4 * (dW + from),
-        ld,
-        0,
-        4 * packed,
-        0,
-        0,
-      );
-    splitWork(step.heap, this.ownColumns(batch), n, columns, (own, count) => ({
+      ops.gemm(...product(count, 4 * at.input, 4 * (dz + from), 4 * (dW + from), 4 * packed));
+    splitWork(step.heap, this.splitColumn(batch), n, columns, (own, count) => ({
       inputs: [
         [at.input, batch * k],
         [dz + own, count, batch, n],
       ],
       outputs: [[dW + own, count, k, n]],
       scratch: [Math.max(GEMM_SCRATCH_BYTES, GEMM_SKIP_SCRATCH_BYTES)],
-      job: ([x, dy], [block], [scratch]) => ({
-        kind: "gemm",
-        args: [k, count, batch, kind, x, 4, 4 * k, dy, ld, block, ld, 0, scratch, 0, 0],
-      }),
+      job: ([x, dy], [block], [scratch]) => ({ kind: "gemm", args: product(count, x, dy, block, scratch) }),
     }));
     if (dInput === null) return;
     // d input = dz · Wᵀ: M = batch, N = inputs, K = units; Wᵀ copied row-major first.
