@@ -1,12 +1,12 @@
 /**
  * Does the second core pay, and for which layers? One bench model's training step (the 8-2 CNN
  * by default, batch 32, Fashion-MNIST) in one process under several settings, taking turns within
- * each round: one core; two cores for parts of at least `secondCoreSettings.minPartFlops` (the
- * default, 5 MFLOP: the CNN's convolutions, the first one's parts 7 MFLOP, the second's 115); two
- * cores for the second convolution only (parts ≥ 20 MFLOP); the default with this thread keeping
- * more than half of each split layer; and the default with Dense layers' products split too
- * (`splitDense`, at 5 MFLOP and at any size). Prints ms per step (median and spread), CPU ms per
- * step, and the load average at the start; run it with nothing else on the machine.
+ * each round: one core; two cores with `secondCoreSettings`' defaults; and each default changed
+ * alone (neither thread watching for the other before it sleeps, the worker watching longer, a
+ * larger and a smaller least part, this thread keeping more than half, Dense products split or
+ * not, every product split). Prints whether tfjs's heap is shared (the worker computes on it) or
+ * parts are copied, ms per step (median and spread), CPU ms per step, and the load average at
+ * the start; run it with nothing else on the machine.
  *
  *   node dist/bench/second-core.js [--model cnn|lesson|sigmoid|mlp] [--steps 40 (the CNN), 400] [--rounds 3]
  */
@@ -14,26 +14,30 @@ import * as os from "node:os";
 import { performance } from "node:perf_hooks";
 import { init } from "../src/backend";
 import { setRandomSeed } from "../src/seed";
+import { sharedWasmHeap } from "../src/speed/internals";
 import { secondCoreParts, secondCoreSettings, whenSecondCoreReady } from "../src/speed/second-core";
 import { benchData, BENCH_MODELS } from "./models";
 
 interface Setting {
   name: string;
-  enabled: boolean;
-  minPartFlops: number;
-  ownShare: number;
-  splitDense: boolean;
+  settings: Partial<typeof secondCoreSettings>;
 }
 
-const { minPartFlops, ownShare } = secondCoreSettings;
-const base = { enabled: true, minPartFlops, ownShare, splitDense: false };
+const defaults = { ...secondCoreSettings };
+const { minPartFlops, ownShare, workerSpinMs } = defaults;
 const SETTINGS: Setting[] = [
-  { ...base, name: "one core", enabled: false, minPartFlops: Infinity },
-  { ...base, name: `two cores, parts ≥ ${minPartFlops / 1e6} MFLOP, this thread ${ownShare} (the default)` },
-  { ...base, name: "two cores, parts ≥ 20 MFLOP (the CNN's second convolution)", minPartFlops: 20e6 },
-  ...[0.5625, 0.625].map((share) => ({ ...base, name: `two cores, this thread ${share}`, ownShare: share })),
-  { ...base, name: `two cores, Dense products split too (parts ≥ ${minPartFlops / 1e6} MFLOP)`, splitDense: true },
-  { ...base, name: "two cores, every product split, however small", splitDense: true, minPartFlops: 0 },
+  { name: "one core", settings: { enabled: false } },
+  { name: `two cores: the defaults`, settings: {} },
+  {
+    name: "two cores, no watching (both threads sleep in Atomics.wait)",
+    settings: { workerSpinMs: 0, finishSpinMs: 0 },
+  },
+  { name: `two cores, the worker watches ${3 * workerSpinMs} ms`, settings: { workerSpinMs: 3 * workerSpinMs } },
+  { name: "two cores, parts ≥ 20 MFLOP", settings: { minPartFlops: 20e6 } },
+  { name: `two cores, parts ≥ ${minPartFlops / 4e6} MFLOP`, settings: { minPartFlops: minPartFlops / 4 } },
+  { name: `two cores, this thread ${ownShare + 0.0625}`, settings: { ownShare: ownShare + 0.0625 } },
+  { name: "two cores, Dense products not split", settings: { splitDense: "never" } },
+  { name: "two cores, every product split, however small", settings: { splitDense: "always", minPartFlops: 0 } },
 ];
 
 function option(argv: string[], name: string, fallback: number): number {
@@ -65,8 +69,7 @@ async function main(): Promise<void> {
   const parts: number[] = SETTINGS.map(() => 0);
   for (let round = 0; round < rounds; round++) {
     for (const [i, setting] of SETTINGS.entries()) {
-      const { enabled, minPartFlops: least, ownShare: share, splitDense } = setting;
-      Object.assign(secondCoreSettings, { enabled, minPartFlops: least, ownShare: share, splitDense });
+      Object.assign(secondCoreSettings, defaults, setting.settings);
       const [used, start, before] = [process.cpuUsage(), performance.now(), secondCoreParts()];
       await model.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0 });
       wall[i].push((performance.now() - start) / steps);
@@ -75,8 +78,12 @@ async function main(): Promise<void> {
       parts[i] = (secondCoreParts() - before) / steps;
     }
   }
+  Object.assign(secondCoreSettings, defaults);
+  const heap = sharedWasmHeap()
+    ? "tfjs's heap shared: the worker computes on it"
+    : "tfjs's heap not shared: parts copied";
   console.log(
-    `${spec.title}: training step, ${steps} steps × ${rounds} rounds; load average ${load.toFixed(2)} at the start`,
+    `${spec.title}: training step, ${steps} steps × ${rounds} rounds; ${heap}; load average ${load.toFixed(2)} at the start`,
   );
   for (const [i, setting] of SETTINGS.entries()) {
     const w = wall[i];

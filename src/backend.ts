@@ -6,7 +6,7 @@
  * WebAssembly (`@tensorflow/tfjs-backend-wasm`), else tfjs's plain CPU backend.
  */
 import * as tf from "@tensorflow/tfjs";
-import { fastOpsInstalled, installFastOps, useFastOps } from "./speed";
+import { fastOpsInstalled, installFastOps, prepareWasmHeap, useFastOps } from "./speed";
 
 export { tf };
 
@@ -42,6 +42,9 @@ export class BackendError extends Error {
 
 type Loader = () => Promise<string | undefined>;
 
+/** Whether the wasm backend, when it starts, gets a shared heap (not where `init` turns the fast ops off). */
+let sharedHeapWanted = true;
+
 /** Why each backend failed to load, for the error message. */
 const loadFailures = new Map<BackendName, string>();
 
@@ -63,6 +66,7 @@ const loaders: Record<BackendName, Loader> = {
   async wasm() {
     try {
       require("@tensorflow/tfjs-backend-wasm");
+      if (sharedHeapWanted) prepareWasmHeap(); // before it starts: a shared heap, where a second core computes on it
       return undefined;
     } catch (e) {
       return `@tensorflow/tfjs-backend-wasm did not load (${errorText(e)})`;
@@ -142,6 +146,7 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
     announced = false;
   }
   if (!chosen) {
+    sharedHeapWanted = options.fastOps !== false;
     const attempt = choose(forced).then(
       (name) => {
         chosenName = name;

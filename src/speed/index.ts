@@ -33,11 +33,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { adamOpApplyGradients } from "./adam";
 import { patchFitLoop } from "./fit-loop";
-import { internalsSupported } from "./internals";
+import { internalsSupported, shareWasmHeap } from "./internals";
 import type { OpConfig } from "./ops/op-config";
 import { OP_CONFIGS } from "./ops/registry";
 import { patchOptimizers, setFallback } from "./optimizers";
 import { patchRecurrentLayers } from "./recurrent/fused-call";
+import { secondCoreAllowed } from "./second-core";
 import { patchTrainFunction } from "./train-function";
 
 export { explainFastPath } from "./explain";
@@ -145,6 +146,21 @@ export function useFastOps(on: boolean): void {
   if (internalsSupported()) installCorrectnessOps();
   if (on) installFastOps();
   else uninstallFastOps();
+}
+
+/**
+ * Before the WebAssembly backend starts (`init` calls it): where a second core may compute
+ * (second-core.ts), make the backend's heap a shared memory, so the worker computes on it
+ * without copies (internals.ts, `shareWasmHeap`). True when the heap will be shared; false
+ * where the fast ops are off, one core is allowed, or tfjs cannot be given the shared binary.
+ *
+ * @example
+ * require("@tensorflow/tfjs-backend-wasm");
+ * prepareWasmHeap();
+ * await tf.setBackend("wasm");
+ */
+export function prepareWasmHeap(): boolean {
+  return enabled && secondCoreAllowed() && shareWasmHeap();
 }
 
 /**

@@ -16,7 +16,9 @@
  *   whose `call` is wrapped on the prototype; their `cell`'s weights, activations, dropout
  *   rates and dropout masks, and `returnSequences`, `returnState`, `goBackwards`, `stateful`.
  * - The WebAssembly backend: its Emscripten module (`HEAPF32`, `HEAP32`, `_malloc`, `_free`,
- *   the memory), `dataIdMap` (each tensor's heap offset), `makeOutput`, `incRef`, `refCount`.
+ *   the memory), `dataIdMap` (each tensor's heap offset), `makeOutput`, `incRef`, `refCount`;
+ *   and, before it starts, its `setWasmPaths(files, usePlatformFetch)` and the platform's
+ *   `fetch`, through which {@link shareWasmHeap} hands it its own binary with a shared memory.
  *
  * {@link internalsSupported} says whether the installed versions are those; everything in
  * `src/speed` checks it before touching anything listed here, and runs stock tfjs otherwise
@@ -305,6 +307,109 @@ export function offset(backend: BackendWasmLike, t: tf.TensorInfo): number {
 /** The memory of the wasm backend's module (where tslab-dl's ops are instantiated). */
 export function wasmMemory(backend: BackendWasmLike): WebAssembly.Memory | undefined {
   return backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+}
+
+/**
+ * The byte of a module's memory limits (its memory section's one memory: `1`, a minimum and a
+ * maximum) made `3`, the same limits on shared memory; null where the binary is not laid out so.
+ * tfjs-backend-wasm 4.22's single-threaded SIMD and plain builds define one memory of 256 to
+ * 65 536 pages and use no atomics, so shared, the module computes as before.
+ */
+export function sharedMemoryBinary(bytes: Uint8Array): Uint8Array | null {
+  const leb = (at: number): [number, number] => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (at >= bytes.length || shift > 28) return [-1, at];
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return [value, at];
+    }
+  };
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) return null;
+  for (let at = 8; at < bytes.length;) {
+    const id = bytes[at];
+    const [size, body] = leb(at + 1);
+    if (size < 0) return null;
+    if (id === 5) {
+      const [count, limits] = leb(body);
+      if (count !== 1 || bytes[limits] !== 1) return null;
+      const copy = bytes.slice();
+      copy[limits] = 3;
+      return WebAssembly.validate(copy) ? copy : null;
+    }
+    at = body + size;
+  }
+  return null;
+}
+
+/** The scheme of the addresses {@link shareWasmHeap} answers itself (no real fetch sees them). */
+const SHARED_BINARY = "tslab-dl-shared-heap:";
+
+/**
+ * Make the WebAssembly backend's heap a shared memory, before the backend starts: its own
+ * binary (the single-threaded SIMD build, or the plain one where SIMD is off), with the memory
+ * declared shared, reaches it through tfjs's `setWasmPaths(files, true)` and a `fetch` that
+ * answers those addresses from the patched bytes. A worker can then compute on the heap itself
+ * (second-core.ts) instead of on copies. True when installed; false (nothing changed) where the
+ * versions differ, the backend already started, this Node has no shared memory or the binary is
+ * not laid out as expected.
+ *
+ * @example
+ * require("@tensorflow/tfjs-backend-wasm");
+ * shareWasmHeap();
+ * await tf.setBackend("wasm"); // its heap is now a SharedArrayBuffer
+ */
+export function shareWasmHeap(): boolean {
+  if (!internalsSupported() || typeof SharedArrayBuffer !== "function") return false;
+  const engine = tf.engine() as unknown as { registry: Record<string, unknown> };
+  if (engine.registry.wasm) return false; // started: its memory is what it is
+  const wasm = require("@tensorflow/tfjs-backend-wasm") as {
+    setWasmPaths(files: Record<string, string>, usePlatformFetch: boolean): void;
+  };
+  const files: Record<string, Uint8Array> = {};
+  for (const name of ["tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"]) {
+    try {
+      const file = require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${name}`);
+      const shared = sharedMemoryBinary(
+        new Uint8Array((require("node:fs") as typeof import("node:fs")).readFileSync(file)),
+      );
+      if (!shared) return false;
+      files[name] = shared;
+    } catch {
+      return false;
+    }
+  }
+  const platform = tf.env().platform as unknown as { fetch(path: string, init?: unknown): Promise<unknown> };
+  const fetch = platform.fetch;
+  platform.fetch = function (address: string, init?: unknown) {
+    const bytes = address.startsWith(SHARED_BINARY) ? files[address.slice(SHARED_BINARY.length)] : undefined;
+    if (!bytes) return fetch.call(this, address, init);
+    return Promise.resolve({ ok: true, arrayBuffer: () => Promise.resolve(bytes.slice().buffer) });
+  };
+  try {
+    // The threaded build, which tfjs picks only where it can start its workers (never in Node), stays itself.
+    wasm.setWasmPaths(
+      {
+        "tfjs-backend-wasm-simd.wasm": `${SHARED_BINARY}tfjs-backend-wasm-simd.wasm`,
+        "tfjs-backend-wasm.wasm": `${SHARED_BINARY}tfjs-backend-wasm.wasm`,
+        "tfjs-backend-wasm-threaded-simd.wasm":
+          require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm"),
+      },
+      true,
+    );
+  } catch {
+    platform.fetch = fetch;
+    return false;
+  }
+  return true;
+}
+
+/** The current backend's heap where it is the WebAssembly backend's and shared ({@link shareWasmHeap}), else null. */
+export function sharedWasmHeap(): WebAssembly.Memory | null {
+  const backend = tf.backend() as Partial<BackendWasmLike> | undefined;
+  if (!backend?.wasm) return null;
+  const memory = wasmMemory(backend as BackendWasmLike);
+  return memory && memory.buffer instanceof SharedArrayBuffer ? memory : null;
 }
 
 // ---------------------------------------------------------------------------------------------

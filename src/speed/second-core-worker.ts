@@ -5,7 +5,7 @@
  */
 import { workerData } from "node:worker_threads";
 import { instantiateAsOps } from "./as-ops";
-import { ENDED, ERROR_BYTES, JOB_BYTES, MAILBOX_BYTES, RAN, READY, STARTED } from "./second-core";
+import { ENDED, ERROR_BYTES, JOB_BYTES, MAILBOX_BYTES, RAN, READY, SPIN_MICROS, STARTED } from "./second-core";
 import { runJob, type SecondCoreJob } from "./second-core-jobs";
 
 interface Start {
@@ -22,7 +22,10 @@ const ops = instantiateAsOps(memory, start.ops);
 Atomics.store(control, READY, 1);
 let seen = 0;
 for (;;) {
-  // A wait can end with no new part (the tslab kernel under load): only a new number starts one.
+  // Parts come in runs (a step's layers): watch for the next a while, then sleep. A wait can end
+  // with no new part (the tslab kernel under load): only a new number starts one.
+  const watchUntil = performance.now() + Atomics.load(control, SPIN_MICROS) / 1000;
+  while (Atomics.load(control, STARTED) === seen && performance.now() < watchUntil);
   while (Atomics.load(control, STARTED) === seen) {
     Atomics.wait(control, STARTED, seen);
   }

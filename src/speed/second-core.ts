@@ -1,13 +1,15 @@
 /**
- * A second core for the plan's largest products. tfjs's WebAssembly heap belongs to one
- * thread, so a worker thread runs the same AssemblyScript ops (the shared build of the same
- * kind, as-ops.ts) on a memory of its own that this thread shares. A layer hands it a part of
- * its work: the part's inputs are copied in, the worker starts, this thread does its own part
- * on tfjs's heap meanwhile, waits, and copies the part's outputs back.
+ * A second core for the plan's largest products: a worker thread runs the same AssemblyScript
+ * ops (the shared build of the same kind, as-ops.ts). Where tfjs's WebAssembly heap is a shared
+ * memory (tslab-dl's `init` makes it one before the backend starts: internals.ts,
+ * `shareWasmHeap`), the worker computes on that heap itself: a layer hands it a part of its work
+ * by the part's addresses, this thread does its own part meanwhile and waits, and nothing is
+ * copied. Otherwise (the backend started before `init`, a tfjs it cannot patch) the worker has a
+ * memory of its own: the part's inputs are copied in and its outputs back, about 0.1 ms per MB.
  *
  * A part is whole images (or whole output columns) computed by the same function as the rest,
- * so a split changes no bit of any result. Copies cost about 0.1 ms per MB; a part pays when it
- * is many times that (units/conv2d.ts decides; bench/second-core.ts measures it).
+ * so a split changes no bit of any result. A part pays when its work is many times its hand-over
+ * (units/dense.ts and units/conv2d.ts decide; bench/second-core.ts measures it).
  *
  * Off where the machine has one core, and with `TSLAB_DL_THREADS=1`. Never hangs: a worker
  * that does not answer within {@link PATIENCE_MS} is retired and the caller computes the part
@@ -17,27 +19,38 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { asSharedModule } from "./as-ops";
+import { sharedWasmHeap, wasmBackend } from "./internals";
 import type { SecondCoreJob } from "./second-core-jobs";
 
 /** How long a part may take before the worker is given up for this process. */
 const PATIENCE_MS = 60_000;
 
 /**
- * What decides the hand-over: `minPartFlops`, the least work (2 × multiply-adds) a part must be
- * to go to the second core (5 MFLOP, a quarter of a millisecond of products, against 0.05–0.3 ms
- * of copies and hand-over: 8-2's first convolution, 7 MFLOP a part, took 0.5–0.75 ms less a
- * step split than not in three runs of bench/second-core.ts, which measures both sides),
- * `ownShare`, the part of a split layer's work this thread keeps (it also copies the other
- * part in and out), `splitDense`, whether Dense layers' products split too by columns (off:
- * in bench/second-core.ts on this 2-vCPU machine, 2026-12-07, load 0.5–0.8, split Dense products
- * made every model slower: 300/100 2.06 ms/step against 1.91, the CNN 16.5 against 14.4, the
- * lesson's model, whose parts are under 5 MFLOP, 1.02 against 0.44 split at any size; a part's
- * copies take 0.12–0.17 ms against its 0.3–0.4 ms of products), and `enabled` (tests and
- * the bench compare one core with two in one process).
+ * What decides the hand-over (bench/second-core.ts measures each against the others):
+ * - `minPartFlops`: the least work (2 × multiply-adds) a part must be to go to the second core,
+ *   5 MFLOP, a quarter of a millisecond of products (the hand-over costs 0.03–0.1 ms; 8-2's first
+ *   convolution, 7 MFLOP a part, took 0.5–0.75 ms less a step split than not on copies);
+ * - `ownShare`: the part of a split layer's work this thread keeps;
+ * - `splitDense`: whether Dense layers' products split by columns: `"in place"` where the worker
+ *   computes on tfjs's heap (2026-12-08, 2 vCPUs, load 0.9–1.2: the 300/100 model 1.96 ms a step
+ *   against 2.31 unsplit, the CNN's Dense 100 too), not on copies (2026-12-07: 300/100 2.06
+ *   against 1.91 unsplit, each part's copies 0.12–0.17 ms against its 0.3–0.4 ms of products);
+ *   `"always"`, `"never"`;
+ * - `workerSpinMs`, `finishSpinMs`: how long the worker watches for the next part, and this thread
+ *   for the part's end, before sleeping in Atomics.wait (a thread woken from it starts 30–50 µs
+ *   later, now and then milliseconds): 1 ms each; sleeping at once, 300/100 took 2.44 ms a step;
+ * - `enabled`: tests and the bench compare one core with two in one process.
  */
-export const secondCoreSettings = { minPartFlops: 5e6, ownShare: 0.5, splitDense: false, enabled: true };
+export const secondCoreSettings = {
+  minPartFlops: 5e6,
+  ownShare: 0.5,
+  splitDense: "in place" as "in place" | "always" | "never",
+  workerSpinMs: 1,
+  finishSpinMs: 1,
+  enabled: true,
+};
 
-/** The shared memory's largest size in 64 KiB pages (1 GiB): the shared builds' `maximumMemory`. */
+/** The worker's own memory's largest size in 64 KiB pages (1 GiB; the shared builds import up to 4 GiB, tfjs's heap's maximum). */
 const MAX_PAGES = 16384;
 
 /**
@@ -53,6 +66,8 @@ export const JOB_BYTES = 3;
 export const ERROR_BYTES = 4;
 /** How many parts the worker ran (tests check that it runs each once). */
 export const RAN = 5;
+/** How long, in microseconds, the worker watches for the next part before it sleeps ({@link secondCoreSettings}). */
+export const SPIN_MICROS = 6;
 
 /**
  * Bytes of the mailbox the job (as JSON) and a part's error pass through. Each thread writes it
@@ -71,6 +86,8 @@ const FIRST_BYTE = 1024;
  */
 export class SecondCore {
   private readonly memory: WebAssembly.Memory;
+  /** tfjs's heap, where the worker computes on it (no copies); null where it has a memory of its own. */
+  readonly heapMemory: WebAssembly.Memory | null;
   private readonly control: Int32Array;
   private readonly mailbox: Uint8Array;
   private readonly worker: Worker;
@@ -81,8 +98,10 @@ export class SecondCore {
   /** Parts the worker finished, for tests and the bench. */
   done = 0;
 
-  constructor() {
-    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  /** On `heap` (tfjs's shared heap) where given, else on a memory of its own. */
+  constructor(heap: WebAssembly.Memory | null = null) {
+    this.heapMemory = heap;
+    this.memory = heap ?? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
     this.control = new Int32Array(new SharedArrayBuffer(32));
     this.mailbox = new Uint8Array(new SharedArrayBuffer(MAILBOX_BYTES));
     this.worker = new Worker(path.join(__dirname, "second-core-worker.js"), {
@@ -113,6 +132,7 @@ export class SecondCore {
    * them; null where they cannot fit (the caller then keeps the part).
    */
   layout(bytes: number[]): number[] | null {
+    if (this.heapMemory) return null; // tfjs's heap: its allocator's, never laid out here
     let next = FIRST_BYTE;
     const blocks = bytes.map((b) => {
       const at = next;
@@ -137,6 +157,7 @@ export class SecondCore {
       throw new Error(`tslab-dl: a second-core job of ${bytes.length} bytes exceeds the ${MAILBOX_BYTES}-byte mailbox`);
     this.parts += 1;
     this.kind = job.kind;
+    Atomics.store(this.control, SPIN_MICROS, Math.max(0, Math.round(1000 * secondCoreSettings.workerSpinMs)));
     this.mailbox.set(bytes);
     Atomics.store(this.control, ERROR_BYTES, 0);
     Atomics.store(this.control, JOB_BYTES, bytes.length);
@@ -153,6 +174,9 @@ export class SecondCore {
   finish(): boolean {
     const waitedFrom = Date.now();
     let ended = Atomics.load(this.control, ENDED);
+    // Watch before sleeping: a thread woken from Atomics.wait starts 30–50 µs later, sometimes milliseconds.
+    const watchUntil = performance.now() + secondCoreSettings.finishSpinMs;
+    while (ended !== this.parts && performance.now() < watchUntil) ended = Atomics.load(this.control, ENDED);
     while (ended !== this.parts) {
       if (Date.now() - waitedFrom > PATIENCE_MS) {
         this.retire();
@@ -232,6 +256,7 @@ function copyRun(run: HeapRun, heap: Float32Array, shared: Float32Array, at: num
  * runPart(core, step.heap, part, () => convolveAt(…own images…), () => convolveAt(…the rest…));
  */
 function runPart(core: SecondCore, heap: Float32Array, part: Part, own: () => void, fallback: () => void): void {
+  if (core.heapMemory) return runPartOnHeap(core, part, own, fallback);
   const runs = [...part.inputs, ...part.outputs];
   const blocks = core.layout([...runs.map((r) => 4 * spanOf(r)), ...part.scratch]);
   if (!blocks) {
@@ -254,6 +279,41 @@ function runPart(core: SecondCore, heap: Float32Array, part: Part, own: () => vo
     return;
   }
   part.outputs.forEach((run, i) => copyRun(run, heap, shared, outputs[i] / 4, false));
+}
+
+/**
+ * {@link runPart} where the worker computes on tfjs's heap: the part's inputs and outputs are
+ * where they lie, and its scratch blocks are allocated on the heap (by tfjs's allocator, before
+ * the worker starts: nothing allocates while it runs) and freed after.
+ */
+function runPartOnHeap(core: SecondCore, part: Part, own: () => void, fallback: () => void): void {
+  const wasm = wasmBackend().wasm;
+  const sizes = part.scratch.map((bytes) => 16 * Math.ceil(bytes / 16));
+  const total = sizes.reduce((sum, bytes) => sum + bytes, 0);
+  const base = total > 0 ? wasm._malloc(total + 16) >>> 0 : 0;
+  if (total > 0 && base === 0) {
+    own(); // the heap would not grow: this part stays on this thread
+    fallback();
+    return;
+  }
+  let next = 16 * Math.ceil(base / 16);
+  const scratch = sizes.map((bytes) => {
+    next += bytes;
+    return next - bytes;
+  });
+  try {
+    const address = (run: HeapRun): number => 4 * run[0];
+    core.start(part.job(part.inputs.map(address), part.outputs.map(address), scratch));
+    let done: boolean;
+    try {
+      own();
+    } finally {
+      done = core.finish(); // even when `own` threw: the next part must not meet this one's end
+    }
+    if (!done) fallback();
+  } finally {
+    if (base !== 0) wasm._free(base);
+  }
 }
 
 /**
@@ -299,7 +359,7 @@ export function ownColumns(columns: number, flopsPerColumn: number): number {
 let core: SecondCore | null | undefined;
 
 /** Whether this process may use a second core: two or more cores, and not `TSLAB_DL_THREADS=1`. */
-function allowed(): boolean {
+export function secondCoreAllowed(): boolean {
   if (process.env.TSLAB_DL_THREADS === "1") return false;
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   return cores >= 2 && typeof SharedArrayBuffer === "function";
@@ -314,7 +374,13 @@ function allowed(): boolean {
  */
 export function secondCore(): SecondCore | null {
   if (!secondCoreSettings.enabled) return null;
-  if (core === undefined) core = allowed() ? new SecondCore() : null;
+  const heap = sharedWasmHeap();
+  // Another heap than the worker's (a new wasm backend): a worker for this one.
+  if (core && core.heapMemory !== heap) {
+    core.retire();
+    core = undefined;
+  }
+  if (core === undefined) core = secondCoreAllowed() ? new SecondCore(heap) : null;
   return core?.usable ? core : null;
 }
 
@@ -332,6 +398,14 @@ export async function whenSecondCoreReady(timeoutMs = 10_000): Promise<boolean> 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
+}
+
+/**
+ * Whether a part handed over now is computed on tfjs's heap itself (shared: no copies), as
+ * opposed to copies on the worker's own memory. Dense layers split only so.
+ */
+export function handOverInPlace(): boolean {
+  return sharedWasmHeap() !== null;
 }
 
 /** The worker's finished parts so far in this process (0 where none ran). */

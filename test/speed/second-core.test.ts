@@ -1,9 +1,12 @@
 /**
- * The second core (src/speed/second-core.ts): a Conv2D unit's work split between this thread
- * and the worker gives every loss, metric and gradient bit for bit as one core does, on odd
- * shapes (batch 7, 9×11 images, 12 and 20 filters, same and valid padding, stride 2) and on the
- * 8-2 CNN at its own threshold; Dense layers split by columns (off by default) likewise; a part that fails in the worker throws the worker's error
- * here; and the sleeping worker does not keep a process alive.
+ * The second core (src/speed/second-core.ts) on copies: this file starts the wasm backend with
+ * `tf.setBackend`, before tslab-dl's `init` could share its heap, so every part's inputs are
+ * copied to the worker's own memory and its outputs back (shared-heap.test.ts tests the worker
+ * on tfjs's heap). A Conv2D unit's work split between this thread and the worker gives every
+ * loss, metric and gradient bit for bit as one core does, on odd shapes (batch 7, 9×11 images,
+ * 12 and 20 filters, same and valid padding, stride 2) and on the 8-2 CNN at its own threshold;
+ * Dense layers split by columns likewise (by default not on copies); a part that fails in the
+ * worker throws the worker's error here; and the sleeping worker does not keep a process alive.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -11,63 +14,15 @@ import * as path from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { useFastOps } from "../../src/speed";
-import { planFor, planModel } from "../../src/speed/plan";
-import {
-  secondCore,
-  secondCoreParts,
-  secondCoreSettings,
-  whenSecondCoreReady,
-  type SecondCore,
-} from "../../src/speed/second-core";
-import { STEP_OP, type StepAttrs } from "../../src/speed/step-op";
+import { secondCore, secondCoreSettings, whenSecondCoreReady, type SecondCore } from "../../src/speed/second-core";
 import { useWasm } from "./compare";
+import { assertSameBits, bothWays, planStep } from "./second-core-steps";
 
 before(async () => {
   await useWasm();
   useFastOps(true);
   assert.ok(await whenSecondCoreReady(), "the second core starts on this machine (2 cores)");
 });
-
-/** One training step through the plan: `[loss, accuracy, ...gradients]`, and how many parts the worker ran. */
-function planStep(m: tf.Sequential, x: tf.Tensor, y: tf.Tensor): { outs: Float32Array[]; parts: number } {
-  const plan = planFor(m);
-  assert.ok(plan, planModel(m).reason);
-  const inputs: Record<string, tf.Tensor> = { x, y };
-  plan.weights.forEach((w, i) => (inputs[`w${i}`] = w.read()));
-  const attrs: StepAttrs = { plan, mode: "train" };
-  const before = secondCoreParts();
-  const result = tf.engine().runKernel(STEP_OP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  const outs = result.map((t) => Float32Array.from(t.dataSync()));
-  tf.dispose(result);
-  return { outs, parts: secondCoreParts() - before };
-}
-
-/** The same step with the second core and with one core. */
-function bothWays(
-  m: tf.Sequential,
-  x: tf.Tensor,
-  y: tf.Tensor,
-): { two: Float32Array[]; one: Float32Array[]; parts: number } {
-  const { outs: two, parts } = planStep(m, x, y);
-  secondCoreSettings.enabled = false;
-  try {
-    const { outs: one, parts: none } = planStep(m, x, y);
-    assert.equal(none, 0, "with the second core off, no part goes to it");
-    return { two, one, parts };
-  } finally {
-    secondCoreSettings.enabled = true;
-  }
-}
-
-function assertSameBits(two: Float32Array[], one: Float32Array[], what: string): void {
-  assert.equal(two.length, one.length, `${what}: outputs`);
-  two.forEach((t, i) => {
-    const [a, b] = [new Uint32Array(t.buffer), new Uint32Array(one[i].buffer)];
-    const differs = a.findIndex((bits, j) => bits !== b[j]);
-    assert.equal(differs, -1, `${what}: output ${i} differs at ${differs}: ${t[differs]} vs ${one[i][differs]}`);
-    assert.equal(a.length, b.length, `${what}: output ${i} length`);
-  });
-}
 
 test("odd shapes: every part split between two cores gives the same bits as one core", () => {
   const saved = secondCoreSettings.minPartFlops;
@@ -120,9 +75,9 @@ test("the 8-2 CNN's convolutions at batch 32: both convolutions' products go to 
   m.dispose();
 });
 
-test("Dense products split by columns (splitDense) give the same bits as one core: odd widths, relu and linear, with and without bias", () => {
+test('Dense products split by columns on copies (splitDense "always") give the same bits as one core: odd widths, relu and linear, with and without bias', () => {
   const saved = { ...secondCoreSettings };
-  Object.assign(secondCoreSettings, { minPartFlops: 0, splitDense: true });
+  Object.assign(secondCoreSettings, { minPartFlops: 0, splitDense: "always" });
   try {
     // 37 inputs: x has zeros (relu's) for dW's zero skipping; 29 and 13 columns: splits at 16 and 8, tails of 5 and 5.
     const m = tf.sequential({
@@ -146,7 +101,8 @@ test("Dense products split by columns (splitDense) give the same bits as one cor
   }
 });
 
-test("splitDense is off by default: the 300/100 model's step hands nothing to the second core", () => {
+test("on copies, Dense products stay on this thread by default: the 300/100 model's step hands nothing to the second core", () => {
+  assert.equal(secondCore()?.heapMemory, null, "the worker has a memory of its own here");
   const m = tf.sequential({
     layers: [
       tf.layers.dense({ inputShape: [784], units: 300, activation: "relu" }),

@@ -12,7 +12,7 @@ import {
   MATRIX_WHOLE,
   type GemmArgs,
 } from "../as-ops";
-import { ownColumns, secondCoreSettings, splitWork, type HeapRun } from "../second-core";
+import { handOverInPlace, ownColumns, secondCoreSettings, splitWork, type HeapRun } from "../second-core";
 import type { StepContext, Unit, UnitBuffers } from "./unit";
 
 export class DenseUnit implements Unit {
@@ -80,12 +80,16 @@ export class DenseUnit implements Unit {
   }
 
   /**
-   * The first output column the second core computes, forward and in dW, where
-   * `secondCoreSettings.splitDense` is on and the part pays ({@link ownColumns}); all of them otherwise.
+   * The first output column the second core computes, forward and in dW, where the part pays
+   * ({@link ownColumns}) and `secondCoreSettings.splitDense` allows it: `"in place"` (the
+   * default) where the worker computes on tfjs's heap (on copies, a product's copies cost more
+   * than half of it saves), `"always"`, `"never"`; all of them otherwise.
    */
   private splitColumn(batch: number): number {
     const n = this.outputSize;
-    return secondCoreSettings.splitDense ? ownColumns(n, 2 * batch * this.inputSize) : n;
+    const { splitDense } = secondCoreSettings;
+    const split = splitDense === "always" || (splitDense === "in place" && handOverInPlace());
+    return split ? ownColumns(n, 2 * batch * this.inputSize) : n;
   }
 
   backward(step: StepContext, at: UnitBuffers, dz: number, dInput: number | null, grads: number[]): void {
