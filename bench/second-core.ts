@@ -3,8 +3,8 @@
  * by default, batch 32, Fashion-MNIST) in one process under several settings, taking turns within
  * each round: one core; two cores with `secondCoreSettings`' defaults; and each default changed
  * alone (neither thread watching for the other before it sleeps, the worker watching longer, a
- * larger and a smaller least part, this thread keeping more than half, Dense products split or
- * not, every product split). Prints whether tfjs's heap is shared (the worker computes on it) or
+ * larger and a smaller least part, this thread keeping more than half, Dense products or the
+ * optimizer's updates not split, every product split). Prints whether tfjs's heap is shared (the worker computes on it) or
  * parts are copied, ms per step (median and spread), CPU ms per step, and the load average at
  * the start; run it with nothing else on the machine.
  *
@@ -37,6 +37,7 @@ const SETTINGS: Setting[] = [
   { name: `two cores, parts ≥ ${minPartFlops / 4e6} MFLOP`, settings: { minPartFlops: minPartFlops / 4 } },
   { name: `two cores, this thread ${ownShare + 0.0625}`, settings: { ownShare: ownShare + 0.0625 } },
   { name: "two cores, Dense products not split", settings: { splitDense: "never" } },
+  { name: "two cores, optimizer updates not split", settings: { minUpdateElements: Infinity } },
   { name: "two cores, every product split, however small", settings: { splitDense: "always", minPartFlops: 0 } },
 ];
 

@@ -23,6 +23,8 @@ import {
   type OptimizerSlot,
 } from "./internals";
 import { asOpsFor, type AsOps } from "./as-ops";
+import { handOverInPlace, secondCoreSettings, splitWork } from "./second-core";
+import { UPDATE_OPS, type SecondCoreJob } from "./second-core-jobs";
 
 type SlotList = (OptimizerSlot | undefined)[];
 type Grad = { name: string; tensor: tf.Tensor | undefined };
@@ -206,11 +208,55 @@ function updateInPlace(rule: UpdateRule, optimizer: tf.Optimizer, grads: Grad[])
   const heap = backend.wasm.HEAPF32;
   for (const { n, tensors } of work) {
     const [w, g, ...s] = tensors.map((t) => offset(backend, t) >> 2);
-    rule.update(o, heap, ops, n, w, g, s);
+    const update = (k: AsOps, from: number, count: number): void =>
+      rule.update(
+        o,
+        heap,
+        k,
+        count,
+        w + from,
+        g + from,
+        s.map((at) => at + from),
+      );
+    splitWork(
+      heap,
+      ownElements(n),
+      n,
+      (from, count) => update(ops, from, count),
+      (own, count) => ({
+        inputs: [],
+        outputs: [],
+        scratch: [],
+        job: () => recordedUpdate((k) => update(k, own, count)),
+      }),
+    );
   }
   rule.after?.(o, heap);
   o.incrementIterations();
   return true;
+}
+
+/**
+ * Where a variable's update splits: the first element the second core updates (a multiple of 16,
+ * about `secondCoreSettings.ownShare` of them), or `n` where its part would be under
+ * `minUpdateElements` or the worker does not compute on tfjs's heap (copying a variable, its
+ * gradient and its slots in and out would cost more than the update). Each element's update is
+ * the same arithmetic wherever it runs, so a split changes no bit.
+ */
+function ownElements(n: number): number {
+  const own = 16 * Math.ceil((n * secondCoreSettings.ownShare) / 16);
+  return n - own >= secondCoreSettings.minUpdateElements && handOverInPlace() ? own : n;
+}
+
+/** The one update op `run` calls, with its arguments, as the second core's job (nothing runs here). */
+function recordedUpdate(run: (ops: AsOps) => void): SecondCoreJob {
+  let job: SecondCoreJob | undefined;
+  const recorder = Object.fromEntries(
+    UPDATE_OPS.map((op) => [op, (...args: number[]) => (job = { kind: "update", op, args })]),
+  ) as unknown as AsOps;
+  run(recorder);
+  if (!job) throw new Error("tslab-dl: an optimizer's update called no update op");
+  return job;
 }
 
 type ApplyGradients = tf.Optimizer["applyGradients"];

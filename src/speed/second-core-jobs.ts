@@ -50,7 +50,18 @@ interface GemmJob {
   args: GemmArgs;
 }
 
-export type SecondCoreJob = ConvolveJob | InputGradientJob | FilterGradientJob | GemmJob;
+/** The optimizer updates a part may run: element-wise passes over a variable and its slots (optimizers.ts). */
+export const UPDATE_OPS = ["sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam"] as const;
+type UpdateOp = (typeof UPDATE_OPS)[number];
+
+/** An optimizer's update of some of a variable's elements: the op's own arguments, at the shared memory's addresses. */
+interface UpdateJob {
+  kind: "update";
+  op: UpdateOp;
+  args: number[];
+}
+
+export type SecondCoreJob = ConvolveJob | InputGradientJob | FilterGradientJob | GemmJob | UpdateJob;
 
 type Heap = { HEAP32: Int32Array };
 
@@ -62,6 +73,10 @@ const RUN_JOB: {
   inputGradient: (ops, heap, j) => inputGradientAt(ops, heap, j.info, j.scratch, j.dy, j.filter, j.dx),
   filterGradient: (ops, heap, j) => filterGradientAt(ops, heap, j.info, j.scratch, j.x, j.dy, j.dW, j.columns),
   gemm: (ops, _heap, j) => ops.gemm(...j.args),
+  update: (ops, _heap, j) => {
+    if (!UPDATE_OPS.includes(j.op)) throw new Error(`no update op ${JSON.stringify(j.op)}`);
+    (ops[j.op] as (...args: number[]) => void)(...j.args);
+  },
 };
 
 /** Run `job` with `ops` on the memory `heap` views. */

@@ -31,6 +31,8 @@ const PATIENCE_MS = 60_000;
  *   5 MFLOP, a quarter of a millisecond of products (the hand-over costs 0.03–0.1 ms; 8-2's first
  *   convolution, 7 MFLOP a part, took 0.5–0.75 ms less a step split than not on copies);
  * - `ownShare`: the part of a split layer's work this thread keeps;
+ * - `minUpdateElements`: the fewest elements of a variable an optimizer's update hands over
+ *   (optimizers.ts; only where the worker computes on tfjs's heap): 16 384, about 20 µs of Adam;
  * - `splitDense`: whether Dense layers' products split by columns: `"in place"` where the worker
  *   computes on tfjs's heap (2026-12-08, 2 vCPUs, load 0.9–1.2: the 300/100 model 1.96 ms a step
  *   against 2.31 unsplit, the CNN's Dense 100 too), not on copies (2026-12-07: 300/100 2.06
@@ -45,6 +47,7 @@ export const secondCoreSettings = {
   minPartFlops: 5e6,
   ownShare: 0.5,
   splitDense: "in place" as "in place" | "always" | "never",
+  minUpdateElements: 16384,
   workerSpinMs: 1,
   finishSpinMs: 1,
   enabled: true,

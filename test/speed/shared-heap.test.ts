@@ -16,7 +16,7 @@ import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { init } from "../../src/backend";
 import { sharedMemoryBinary, sharedWasmHeap, wasmBackend, wasmMemory } from "../../src/speed/internals";
-import { secondCore, secondCoreSettings, whenSecondCoreReady } from "../../src/speed/second-core";
+import { secondCore, secondCoreParts, secondCoreSettings, whenSecondCoreReady } from "../../src/speed/second-core";
 import { assertSameBits, bothWays } from "./second-core-steps";
 
 before(async () => {
@@ -182,4 +182,49 @@ test("the heap stays tfjs's own where the fast ops are off or one core is allowe
   assert.equal(sharedInFreshProcess(`{ backend: "wasm", verbose: false }`), "shared true");
   assert.equal(sharedInFreshProcess(`{ backend: "wasm", verbose: false, fastOps: false }`), "shared false");
   assert.equal(sharedInFreshProcess(`{ backend: "wasm", verbose: false }`, { TSLAB_DL_THREADS: "1" }), "shared false");
+});
+
+test("each optimizer's update split across the two cores gives the same bits as on one core", async () => {
+  const optimizers: [string, () => tf.Optimizer][] = [
+    ["sgd", () => tf.train.sgd(0.1)],
+    ["momentum", () => tf.train.momentum(0.1, 0.9)],
+    ["nesterov", () => tf.train.momentum(0.1, 0.9, true)],
+    ["rmsprop", () => tf.train.rmsprop(0.01, 0.9, 0.5)],
+    ["adagrad", () => tf.train.adagrad(0.1)],
+    ["adam", () => tf.train.adam(0.01)],
+  ];
+  // 40 003 elements: a part of 20 000 for the worker, and a scalar tail on it.
+  const shape = [13, 3077];
+  for (const [name, make] of optimizers) {
+    const run = async (split: boolean): Promise<{ values: Float32Array[]; parts: number }> => {
+      const saved = secondCoreSettings.minUpdateElements;
+      secondCoreSettings.minUpdateElements = split ? 16384 : Infinity;
+      try {
+        const initial = tf.randomUniform(shape, -1, 1, "float32", 7);
+        const w = tf.variable(initial, true, `w-${name}-${split}`);
+        initial.dispose(); // the variable alone holds its memory: the update runs in place
+        const optimizer = make();
+        const before = secondCoreParts();
+        for (let step = 0; step < 3; step++) {
+          const g = tf.randomUniform(shape, -1, 1, "float32", 10 + step);
+          optimizer.applyGradients({ [w.name]: g });
+          g.dispose();
+        }
+        const parts = secondCoreParts() - before;
+        const values = [w, ...(await optimizer.getWeights()).map((s) => s.tensor)].map((t) =>
+          Float32Array.from(t.dataSync()),
+        );
+        w.dispose();
+        optimizer.dispose();
+        return { values, parts };
+      } finally {
+        secondCoreSettings.minUpdateElements = saved;
+      }
+    };
+    const two = await run(true);
+    const one = await run(false);
+    assert.equal(two.parts, 3, `${name}: the worker took part of each of the 3 updates`);
+    assert.equal(one.parts, 0);
+    assertSameBits(two.values, one.values, `${name}'s update split`);
+  }
 });
