@@ -32,7 +32,9 @@ const PATIENCE_MS = 60_000;
  *   convolution, 7 MFLOP a part, took 0.5–0.75 ms less a step split than not on copies);
  * - `ownShare`: the part of a split layer's work this thread keeps;
  * - `minUpdateElements`: the fewest elements of a variable an optimizer's update hands over
- *   (optimizers.ts; only where the worker computes on tfjs's heap): 16 384, about 20 µs of Adam;
+ *   (optimizers.ts; only where the worker computes on tfjs's heap): 65 536, about 80 µs of Adam
+ *   (the 300/100 model's and the CNN's first Dense kernels split; the lesson's 78 400 weights,
+ *   whose halves take about 50 µs, measured no faster split: 0.47 ms a step against 0.44);
  * - `splitDense`: whether Dense layers' products split by columns: `"in place"` where the worker
  *   computes on tfjs's heap (2026-12-08, 2 vCPUs, load 0.9–1.2: the 300/100 model 1.96 ms a step
  *   against 2.31 unsplit, the CNN's Dense 100 too), not on copies (2026-12-07: 300/100 2.06
@@ -47,7 +49,7 @@ export const secondCoreSettings = {
   minPartFlops: 5e6,
   ownShare: 0.5,
   splitDense: "in place" as "in place" | "always" | "never",
-  minUpdateElements: 16384,
+  minUpdateElements: 65536,
   workerSpinMs: 1,
   finishSpinMs: 1,
   enabled: true,

@@ -198,7 +198,7 @@ test("each optimizer's update split across the two cores gives the same bits as 
   for (const [name, make] of optimizers) {
     const run = async (split: boolean): Promise<{ values: Float32Array[]; parts: number }> => {
       const saved = secondCoreSettings.minUpdateElements;
-      secondCoreSettings.minUpdateElements = split ? 16384 : Infinity;
+      secondCoreSettings.minUpdateElements = split ? 16384 : Infinity; // the default (65 536) would not split these
       try {
         const initial = tf.randomUniform(shape, -1, 1, "float32", 7);
         const w = tf.variable(initial, true, `w-${name}-${split}`);
