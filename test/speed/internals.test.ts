@@ -165,6 +165,28 @@ test("the wasm backend keeps its heap, allocator, data map and reference counts"
   tf.dispose([tf.engine().makeTensorFromTensorInfo(out), t]);
 });
 
+test("the wasm package keeps setWasmPaths(files, usePlatformFetch), the platform its fetch, and the engine its backend registry", () => {
+  const wasm = require("@tensorflow/tfjs-backend-wasm") as { setWasmPaths?: unknown };
+  assert.equal(typeof wasm.setWasmPaths, "function");
+  assert.equal(
+    (wasm.setWasmPaths as (...args: unknown[]) => void).length,
+    2,
+    "setWasmPaths(prefixOrFileMap, usePlatformFetch)",
+  );
+  assert.equal(typeof (tf.env().platform as unknown as { fetch?: unknown }).fetch, "function");
+  const registry = (tf.engine() as unknown as { registry?: Record<string, unknown> }).registry;
+  assert.ok(
+    registry && typeof registry === "object" && registry.wasm,
+    "the started wasm backend is in engine.registry",
+  );
+  // tfjs-backend-wasm's init fetches through tfjs's util.fetch, which asks the platform's fetch (shareWasmHeap's way in).
+  const source = require("node:fs").readFileSync(
+    require.resolve("@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js"),
+    "utf8",
+  ) as string;
+  assert.match(source, /tfjsCore\.util\.fetch\(path, \{ credentials: 'same-origin' \}\)/);
+});
+
 test("SimpleRNN, LSTM and GRU keep the call, cell weights, activations and dropout state the sequence op reads", () => {
   for (const [className, make] of [
     ["SimpleRNN", () => tf.layers.simpleRNN({ units: 3, dropout: 0.1, recurrentDropout: 0.2 })],
