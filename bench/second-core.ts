@@ -5,8 +5,9 @@
  * alone (neither thread watching for the other before it sleeps, the worker watching longer, a
  * larger and a smaller least part, this thread keeping more than half, Dense products or the
  * optimizer's updates not split, every product split). Prints whether tfjs's heap is shared (the worker computes on it) or
- * parts are copied, ms per step (median and spread), CPU ms per step, and the load average at
- * the start; run it with nothing else on the machine.
+ * parts are copied, ms per step (median and spread), CPU ms per step, what one hand-over costs
+ * (with the worker watching, and asleep), and the load average at the start; run it with nothing
+ * else on the machine.
  *
  *   node dist/bench/second-core.js [--model cnn|lesson|sigmoid|mlp] [--steps 40 (the CNN), 400] [--rounds 3]
  */
@@ -14,8 +15,10 @@ import * as os from "node:os";
 import { performance } from "node:perf_hooks";
 import { init } from "../src/backend";
 import { setRandomSeed } from "../src/seed";
-import { sharedWasmHeap } from "../src/speed/internals";
-import { secondCoreParts, secondCoreSettings, whenSecondCoreReady } from "../src/speed/second-core";
+import { MATRIX } from "../src/speed/as-ops";
+import { sharedWasmHeap, wasmBackend } from "../src/speed/internals";
+import { secondCore, secondCoreParts, secondCoreSettings, whenSecondCoreReady } from "../src/speed/second-core";
+import type { SecondCoreJob } from "../src/speed/second-core-jobs";
 import { benchData, BENCH_MODELS } from "./models";
 
 interface Setting {
@@ -47,6 +50,40 @@ function option(argv: string[], name: string, fallback: number): number {
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * What one hand-over costs: the round trip (start, the worker's run, finish) of a part with
+ * nothing to do (a 1 × 1 product), 1000 times right after the last (the worker still watching)
+ * and 1000 times 2 ms apart (asleep by then): medians and 90th percentiles in µs.
+ */
+function handOverTimes(): string {
+  const core = secondCore();
+  if (!core) return "hand-over: no second core";
+  const wasm = wasmBackend().wasm;
+  const at = wasm._malloc(4096) >>> 0;
+  const job: SecondCoreJob = {
+    kind: "gemm",
+    args: [1, 1, 1, MATRIX, at, 4, 4, at + 64, 4, at + 128, 4, 0, at + 256, 0, 0],
+  };
+  const times = (gapMs: number): string => {
+    const us: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const from = performance.now();
+      while (performance.now() - from < gapMs);
+      const start = performance.now();
+      core.start(job);
+      core.finish();
+      us.push(1000 * (performance.now() - start));
+    }
+    us.sort((a, b) => a - b);
+    return `${us[500].toFixed(1)} µs (90%: ${us[900].toFixed(1)})`;
+  };
+  try {
+    return `hand-over of an empty part: ${times(0)} while the worker watches, ${times(2)} after 2 ms (asleep)`;
+  } finally {
+    wasm._free(at);
+  }
+}
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf("--model");
@@ -93,6 +130,7 @@ async function main(): Promise<void> {
         `CPU ${median(cpu[i]).toFixed(2)} ms/step, ${parts[i]} parts/step on the second core`,
     );
   }
+  console.log(handOverTimes());
   console.log(`load average ${os.loadavg()[0].toFixed(2)} at the end`);
 }
 
