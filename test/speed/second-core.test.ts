@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { useFastOps } from "../../src/speed";
 import { secondCore, secondCoreSettings, whenSecondCoreReady, type SecondCore } from "../../src/speed/second-core";
 import { useWasm } from "./compare";
-import { assertSameBits, bothWays, planStep } from "./second-core-steps";
+import { assertSameBits, bothWays, cnnStepBothWays, mlp300100, planStep } from "./second-core-steps";
 
 before(async () => {
   await useWasm();
@@ -51,28 +51,11 @@ test("odd shapes: every part split between two cores gives the same bits as one 
 });
 
 test("the 8-2 CNN's convolutions at batch 32: both convolutions' products go to the second core (5 parts), same bits", () => {
-  // 8-2's layers (bench/cnn-model.ts) without its Dropout, which needs fit's noise seeds: the convolutions are what split.
-  const m = tf.sequential({
-    layers: [
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", padding: "same", inputShape: [28, 28, 1] }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", padding: "same" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 100, activation: "relu" }),
-      tf.layers.dense({ units: 10, activation: "softmax" }),
-    ],
-  });
-  m.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-  const x = tf.randomUniform([32, 28, 28, 1], 0, 1, "float32", 5);
-  const y = tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10));
-  const { two, one, parts } = bothWays(m, x, y);
+  const { two, one, parts } = cnnStepBothWays(5);
   // The first convolution's forward and filter gradient (7 MFLOP a part; no input gradient: it is the first
   // layer), the second's forward, filter gradient and input gradient (115 MFLOP a part).
   assert.equal(parts, 5, "forward and filter gradient of both convolutions, and the second one's input gradient");
   assertSameBits(two, one, "8-2 CNN");
-  tf.dispose([x, y]);
-  m.dispose();
 });
 
 test('Dense products split by columns on copies (splitDense "always") give the same bits as one core: odd widths, relu and linear, with and without bias', () => {
@@ -103,14 +86,7 @@ test('Dense products split by columns on copies (splitDense "always") give the s
 
 test("on copies, Dense products stay on this thread by default: the 300/100 model's step hands nothing to the second core", () => {
   assert.equal(secondCore()?.heapMemory, null, "the worker has a memory of its own here");
-  const m = tf.sequential({
-    layers: [
-      tf.layers.dense({ inputShape: [784], units: 300, activation: "relu" }),
-      tf.layers.dense({ units: 100, activation: "relu" }),
-      tf.layers.dense({ units: 10, activation: "softmax" }),
-    ],
-  });
-  m.compile({ optimizer: "rmsprop", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  const m = mlp300100();
   const x = tf.randomUniform([64, 784], 0, 1, "float32", 2);
   const y = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10));
   assert.equal(planStep(m, x, y).parts, 0);

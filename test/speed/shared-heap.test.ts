@@ -17,29 +17,12 @@ import * as tf from "@tensorflow/tfjs";
 import { init } from "../../src/backend";
 import { sharedMemoryBinary, sharedWasmHeap, wasmBackend, wasmMemory } from "../../src/speed/internals";
 import { secondCore, secondCoreParts, secondCoreSettings, whenSecondCoreReady } from "../../src/speed/second-core";
-import { assertSameBits, bothWays } from "./second-core-steps";
+import { assertSameBits, bothWays, cnnStepBothWays, mlp300100 } from "./second-core-steps";
 
 before(async () => {
   await init({ backend: "wasm", verbose: false });
   assert.ok(await whenSecondCoreReady(), "the second core starts on this machine (2 cores)");
 });
-
-function cnn(): tf.Sequential {
-  // 8-2's layers (bench/cnn-model.ts) without its Dropout, which needs fit's noise seeds.
-  const m = tf.sequential({
-    layers: [
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", padding: "same", inputShape: [28, 28, 1] }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", padding: "same" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 100, activation: "relu" }),
-      tf.layers.dense({ units: 10, activation: "softmax" }),
-    ],
-  });
-  m.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-  return m;
-}
 
 test("init shares tfjs's heap: the ops and the worker compute on that one memory", () => {
   const memory = wasmMemory(wasmBackend());
@@ -58,27 +41,15 @@ test("init shares tfjs's heap: the ops and the worker compute on that one memory
 });
 
 test("the 8-2 CNN's step on the shared heap: 7 parts (both convolutions, the Dense 100's products), same bits as one core", () => {
-  const m = cnn();
-  const x = tf.randomUniform([32, 28, 28, 1], 0, 1, "float32", 5);
-  const y = tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10));
-  const { two, one, parts } = bothWays(m, x, y);
+  const { two, one, parts } = cnnStepBothWays(5);
   // Convolutions: forward and filter gradient of both, the second's input gradient (5); the
   // Dense 100 layer's forward and dW by columns, 8.8 MFLOP a part (2).
   assert.equal(parts, 7, "parts the worker ran in one step");
   assertSameBits(two, one, "8-2 CNN on the shared heap");
-  tf.dispose([x, y]);
-  m.dispose();
 });
 
 test("the 300/100 model splits its first layer's products by default, same bits, also after the heap grew", () => {
-  const m = tf.sequential({
-    layers: [
-      tf.layers.dense({ inputShape: [784], units: 300, activation: "relu" }),
-      tf.layers.dense({ units: 100, activation: "relu" }),
-      tf.layers.dense({ units: 10, activation: "softmax" }),
-    ],
-  });
-  m.compile({ optimizer: "rmsprop", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  const m = mlp300100();
   const x = tf.tidy(() => tf.relu(tf.randomUniform([64, 784], -1, 1, "float32", 2)));
   const y = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10));
   const first = bothWays(m, x, y);
@@ -115,14 +86,9 @@ test("a part that fails on the shared heap throws the worker's error here, and t
     y: beyond,
   });
   assert.throws(() => core.finish(), /the second core's part \(convolve\) failed: .*out of bounds/);
-  const m = cnn();
-  const x = tf.randomUniform([32, 28, 28, 1], 0, 1, "float32", 6);
-  const y = tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10));
-  const { two, one, parts } = bothWays(m, x, y);
+  const { two, one, parts } = cnnStepBothWays(6);
   assert.equal(parts, 7);
   assertSameBits(two, one, "the step after a failed part");
-  tf.dispose([x, y]);
-  m.dispose();
 });
 
 test("with the second core's defaults changed back (Dense not split), the 300/100 step hands nothing over", () => {
