@@ -342,6 +342,9 @@ export function sharedMemoryBinary(bytes: Uint8Array): Uint8Array | null {
   return null;
 }
 
+/** Whether {@link shareWasmHeap} has installed its binaries (once per process). */
+let heapShareInstalled = false;
+
 /** The scheme of the addresses {@link shareWasmHeap} answers itself (no real fetch sees them). */
 const SHARED_BINARY = "tslab-dl-shared-heap:";
 
@@ -360,6 +363,7 @@ const SHARED_BINARY = "tslab-dl-shared-heap:";
  * await tf.setBackend("wasm"); // its heap is now a SharedArrayBuffer
  */
 export function shareWasmHeap(): boolean {
+  if (heapShareInstalled) return true; // once: a second call would wrap the platform's fetch again
   if (!internalsSupported() || typeof SharedArrayBuffer !== "function") return false;
   const engine = tf.engine() as unknown as { registry: Record<string, unknown> };
   if (engine.registry.wasm) return false; // started: its memory is what it is
@@ -401,6 +405,7 @@ export function shareWasmHeap(): boolean {
     platform.fetch = fetch;
     return false;
   }
+  heapShareInstalled = true;
   return true;
 }
 

@@ -227,6 +227,7 @@ function updateInPlace(rule: UpdateRule, optimizer: tf.Optimizer, grads: Grad[])
         inputs: [],
         outputs: [],
         scratch: [],
+        inPlaceOnly: true,
         job: () => recordedUpdate((k) => update(k, own, count)),
       }),
     );
@@ -248,13 +249,18 @@ function ownElements(n: number): number {
   return n - own >= secondCoreSettings.minUpdateElements && handOverInPlace() ? own : n;
 }
 
+/** The job {@link recordedUpdate}'s recorder saw last. */
+let recorded: SecondCoreJob | undefined;
+/** The six update ops, each recording its call as the second core's job instead of running it. */
+const RECORDER = Object.fromEntries(
+  UPDATE_OPS.map((op) => [op, (...args: number[]) => (recorded = { kind: "update", op, args })]),
+) as unknown as AsOps;
+
 /** The one update op `run` calls, with its arguments, as the second core's job (nothing runs here). */
 function recordedUpdate(run: (ops: AsOps) => void): SecondCoreJob {
-  let job: SecondCoreJob | undefined;
-  const recorder = Object.fromEntries(
-    UPDATE_OPS.map((op) => [op, (...args: number[]) => (job = { kind: "update", op, args })]),
-  ) as unknown as AsOps;
-  run(recorder);
+  recorded = undefined;
+  run(RECORDER);
+  const job = recorded as SecondCoreJob | undefined;
   if (!job) throw new Error("tslab-dl: an optimizer's update called no update op");
   return job;
 }

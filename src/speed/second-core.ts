@@ -233,6 +233,11 @@ interface Part {
   scratch: number[];
   /** The job, given the byte addresses of its inputs', outputs' and scratch blocks in the shared memory. */
   job(inputs: number[], outputs: number[], scratch: number[]): SecondCoreJob;
+  /**
+   * The part reads and writes its memory where it lies (an optimizer's update in place), so it
+   * is handed over only where the worker computes on tfjs's heap; on copies it runs here.
+   */
+  inPlaceOnly?: boolean;
 }
 
 /** Floats a run spans. */
@@ -262,6 +267,11 @@ function copyRun(run: HeapRun, heap: Float32Array, shared: Float32Array, at: num
  */
 function runPart(core: SecondCore, heap: Float32Array, part: Part, own: () => void, fallback: () => void): void {
   if (core.heapMemory) return runPartOnHeap(core, part, own, fallback);
+  if (part.inPlaceOnly) {
+    own();
+    fallback();
+    return;
+  }
   const runs = [...part.inputs, ...part.outputs];
   const blocks = core.layout([...runs.map((r) => 4 * spanOf(r)), ...part.scratch]);
   if (!blocks) {

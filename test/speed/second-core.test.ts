@@ -14,7 +14,14 @@ import * as path from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { useFastOps } from "../../src/speed";
-import { secondCore, secondCoreSettings, whenSecondCoreReady, type SecondCore } from "../../src/speed/second-core";
+import {
+  secondCore,
+  secondCoreParts,
+  secondCoreSettings,
+  splitWork,
+  whenSecondCoreReady,
+  type SecondCore,
+} from "../../src/speed/second-core";
 import { useWasm } from "./compare";
 import { assertSameBits, bothWays, cnnStepBothWays, mlp300100, planStep } from "./second-core-steps";
 
@@ -132,6 +139,29 @@ test("a wake with no new part runs nothing: each part runs once, with its own jo
   assert.equal(core.workerRuns, ran, "woken without a part, the worker ran nothing");
   assert.deepEqual(convolveOnes(core, 2), [8, 18], "the next part runs its own job");
   assert.equal(core.workerRuns, ran + 1);
+});
+
+test("on copies, a part that must run in place (an optimizer's update) stays on this thread", () => {
+  const ran: [number, number][] = [];
+  const before = secondCoreParts();
+  splitWork(
+    new Float32Array(16),
+    8,
+    16,
+    (from, count) => ran.push([from, count]),
+    () => ({
+      inputs: [],
+      outputs: [],
+      scratch: [],
+      inPlaceOnly: true,
+      job: () => assert.fail("an in-place part's job is not built on copies"),
+    }),
+  );
+  assert.deepEqual(ran, [
+    [0, 8],
+    [8, 8],
+  ]);
+  assert.equal(secondCoreParts(), before, "nothing went to the worker");
 });
 
 test("the sleeping worker does not keep a process alive", () => {
